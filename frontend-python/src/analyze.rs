@@ -1,0 +1,553 @@
+//! Resolution and analysis of a parsed module: which classes are entities, their fields, field
+//! and parameter types, method signatures, user exceptions and module constants.
+
+use std::collections::HashMap;
+
+use ir::{Const, ExceptionClass, Field, Param, Type};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::SourceMap;
+
+/// What the lowering needs to know about a module.
+pub struct ModuleInfo<'a> {
+    /// The entity types, in definition order.
+    pub entities: Vec<EntityInfo<'a>>,
+    /// User exception classes, in definition order.
+    pub exceptions: Vec<ExceptionClass>,
+    /// Module-level literal constants.
+    pub constants: HashMap<String, Const>,
+}
+
+/// An entity class: its state schema and method signatures.
+pub struct EntityInfo<'a> {
+    /// The class name.
+    pub name: String,
+    /// The class definition.
+    pub class: &'a ast::StmtClassDef,
+    /// Fields in first-assignment order.
+    pub fields: Vec<Field>,
+    /// Methods in definition order.
+    pub methods: Vec<MethodSig<'a>>,
+}
+
+/// A method's signature.
+pub struct MethodSig<'a> {
+    /// The method name.
+    pub name: String,
+    /// The definition.
+    pub def: &'a ast::StmtFunctionDef,
+    /// Parameters after `self`.
+    pub params: Vec<Param>,
+    /// The annotated return type.
+    pub returns: Type,
+}
+
+impl ModuleInfo<'_> {
+    /// Looks up an entity by name.
+    pub fn entity(&self, name: &str) -> Option<&EntityInfo<'_>> {
+        self.entities.iter().find(|e| e.name == name)
+    }
+
+    /// Whether `name` is a builtin or user exception class.
+    pub fn is_exception(&self, name: &str) -> bool {
+        ir::is_builtin_exception(name) || self.exceptions.iter().any(|e| e.name == name)
+    }
+
+    /// Whether any entity has a method called `name`.
+    pub fn any_entity_has_method(&self, name: &str) -> bool {
+        self.entities.iter().any(|e| e.method(name).is_some())
+    }
+
+    /// Whether any entity has a field called `name`.
+    pub fn any_entity_has_field(&self, name: &str) -> bool {
+        self.entities.iter().any(|e| e.field(name).is_some())
+    }
+}
+
+impl EntityInfo<'_> {
+    /// Looks up a method by name.
+    pub fn method(&self, name: &str) -> Option<&MethodSig<'_>> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+
+    /// The index of a field by name.
+    pub fn field(&self, name: &str) -> Option<u32> {
+        self.fields.iter().position(|f| f.name == name).map(|i| i as u32)
+    }
+}
+
+/// Builds diagnostics with source positions.
+pub struct Reporter<'a> {
+    /// The source map.
+    pub map: &'a SourceMap<'a>,
+    /// The diagnostics found so far.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Reporter<'_> {
+    /// Records an error at a node.
+    pub fn error(
+        &mut self,
+        node: &impl Ranged,
+        code: &'static str,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        hint: Option<&str>,
+    ) {
+        let range = node.range();
+        self.diagnostics.push(Diagnostic {
+            code,
+            message: message.into(),
+            label: label.into(),
+            hint: hint.map(str::to_string),
+            span: self.map.span(range),
+            range: (range.start().to_usize(), range.end().to_usize()),
+        });
+    }
+}
+
+fn is_entity_decorator(d: &ast::Decorator) -> bool {
+    match &d.expression {
+        Expr::Name(n) => n.id.as_str() == "entity",
+        Expr::Attribute(a) => {
+            a.attr.as_str() == "entity"
+                && matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "entiflow")
+        }
+        _ => false,
+    }
+}
+
+/// Evaluates a literal constant expression (numbers, strings, booleans, None, tuples, unary minus).
+pub fn literal(expr: &Expr) -> Option<Const> {
+    match expr {
+        Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => i.as_i64().map(Const::Int),
+            ast::Number::Float(f) => Some(Const::Float(*f)),
+            ast::Number::Complex { .. } => None,
+        },
+        Expr::StringLiteral(s) => Some(Const::Str(s.value.to_str().to_string())),
+        Expr::BooleanLiteral(b) => Some(Const::Bool(b.value)),
+        Expr::NoneLiteral(_) => Some(Const::None),
+        Expr::Tuple(t) => t.elts.iter().map(literal).collect::<Option<Vec<_>>>().map(Const::Tuple),
+        Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => match literal(&u.operand)? {
+            Const::Int(i) => i.checked_neg().map(Const::Int),
+            Const::Float(f) => Some(Const::Float(-f)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Resolves a type annotation. Entity names (also quoted) become [`Type::Ref`].
+pub fn annotation_type(expr: &Expr, entity_names: &[String]) -> Type {
+    match expr {
+        Expr::Name(n) => name_type(n.id.as_str(), entity_names),
+        Expr::StringLiteral(s) => {
+            let text = s.value.to_str();
+            match ruff_python_parser::parse_expression(text) {
+                Ok(parsed) => annotation_type(parsed.expr(), entity_names),
+                Err(_) => Type::Any,
+            }
+        }
+        Expr::Attribute(a) => name_type(a.attr.as_str(), entity_names),
+        Expr::Subscript(s) => {
+            let base = match &*s.value {
+                Expr::Name(n) => n.id.as_str().to_string(),
+                Expr::Attribute(a) => a.attr.as_str().to_string(),
+                _ => return Type::Any,
+            };
+            let args: Vec<&Expr> = match &*s.slice {
+                Expr::Tuple(t) => t.elts.iter().collect(),
+                other => vec![other],
+            };
+            match (base.as_str(), args.as_slice()) {
+                ("list" | "List" | "Sequence" | "set" | "Set" | "frozenset", [t]) => {
+                    Type::List(Box::new(annotation_type(t, entity_names)))
+                }
+                ("dict" | "Dict" | "Mapping", [k, v]) => Type::Dict(
+                    Box::new(annotation_type(k, entity_names)),
+                    Box::new(annotation_type(v, entity_names)),
+                ),
+                ("Optional", [t]) => annotation_type(t, entity_names),
+                ("tuple" | "Tuple", _) => Type::Builtin("tuple".into()),
+                _ => Type::Any,
+            }
+        }
+        Expr::BinOp(b) if b.op == ast::Operator::BitOr => {
+            let left = annotation_type(&b.left, entity_names);
+            let right = annotation_type(&b.right, entity_names);
+            match (&left, &right) {
+                (_, Type::Builtin(n)) if n == "None" => left,
+                (Type::Builtin(n), _) if n == "None" => right,
+                _ => Type::Any,
+            }
+        }
+        Expr::NoneLiteral(_) => Type::Builtin("None".into()),
+        _ => Type::Any,
+    }
+}
+
+fn name_type(name: &str, entity_names: &[String]) -> Type {
+    if entity_names.iter().any(|e| e == name) {
+        Type::Ref(name.to_string())
+    } else if ir::BUILTIN_TYPES.contains(&name) {
+        match name {
+            "list" => Type::List(Box::new(Type::Any)),
+            "dict" => Type::Dict(Box::new(Type::Any), Box::new(Type::Any)),
+            "object" => Type::Any,
+            _ => Type::Builtin(name.to_string()),
+        }
+    } else {
+        Type::Any
+    }
+}
+
+const ALLOWED_MODULES: &[&str] = &["entiflow", "typing", "__future__", "typing_extensions"];
+
+/// Analyses the module's top level and every class; reports what falls outside the language.
+pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInfo<'a> {
+    let mut info = ModuleInfo { entities: Vec::new(), exceptions: Vec::new(), constants: HashMap::new() };
+    let entity_names: Vec<String> = module
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::ClassDef(c) if c.decorator_list.iter().any(is_entity_decorator) => {
+                Some(c.name.as_str().to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, stmt) in module.iter().enumerate() {
+        match stmt {
+            Stmt::ImportFrom(imp) => {
+                let module_name = imp.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                let root = module_name.split('.').next().unwrap_or("");
+                if imp.level > 0 || !ALLOWED_MODULES.contains(&root) {
+                    reporter.error(
+                        imp,
+                        "E0101",
+                        format!("import from `{module_name}` is not supported"),
+                        "unsupported import",
+                        Some("entity programs may import only `entity` from `entiflow`, and `typing` or `__future__` names"),
+                    );
+                } else if root == "entiflow" {
+                    for alias in &imp.names {
+                        if alias.name.as_str() != "entity" {
+                            reporter.error(
+                                alias,
+                                "E0101",
+                                format!("`entiflow` has no `{}` for entity programs", alias.name.as_str()),
+                                "unknown name",
+                                Some("import `entity` only"),
+                            );
+                        }
+                    }
+                }
+            }
+            Stmt::Import(imp) => {
+                for alias in &imp.names {
+                    let root = alias.name.as_str().split('.').next().unwrap_or("");
+                    if !ALLOWED_MODULES.contains(&root) {
+                        reporter.error(
+                            alias,
+                            "E0101",
+                            format!("import of `{}` is not supported", alias.name.as_str()),
+                            "unsupported import",
+                            Some("entity programs may import only `entity` from `entiflow`, and `typing` or `__future__` names"),
+                        );
+                    }
+                }
+            }
+            Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
+            Stmt::Assign(a) => {
+                let value = literal(&a.value);
+                for target in &a.targets {
+                    match (target, &value) {
+                        (Expr::Name(n), Some(v)) => {
+                            info.constants.insert(n.id.as_str().to_string(), v.clone());
+                        }
+                        (Expr::Name(_), None) => reporter.error(
+                            &*a.value,
+                            "E0102",
+                            "module-level values must be literal constants",
+                            "not a literal constant",
+                            Some("use a number, string, boolean, None or a tuple of those"),
+                        ),
+                        _ => reporter.error(
+                            target,
+                            "E0102",
+                            "unsupported module-level assignment",
+                            "assign a single name",
+                            None,
+                        ),
+                    }
+                }
+            }
+            Stmt::AnnAssign(a) => match (&*a.target, a.value.as_deref().and_then(literal)) {
+                (Expr::Name(n), Some(v)) => {
+                    info.constants.insert(n.id.as_str().to_string(), v);
+                }
+                _ => reporter.error(
+                    a,
+                    "E0102",
+                    "module-level values must be literal constants",
+                    "not a literal constant",
+                    Some("use a number, string, boolean, None or a tuple of those"),
+                ),
+            },
+            Stmt::ClassDef(class) => {
+                if class.decorator_list.iter().any(is_entity_decorator) {
+                    if let Some(entity) = analyze_entity(class, &entity_names, reporter) {
+                        info.entities.push(entity);
+                    }
+                } else {
+                    analyze_exception(class, &mut info, reporter);
+                }
+            }
+            Stmt::FunctionDef(f) => reporter.error(
+                &f.name,
+                "E0103",
+                "module-level functions are not supported",
+                "function outside an entity",
+                Some("make it a method of an entity (a `_helper` method stays private)"),
+            ),
+            other => reporter.error(
+                other,
+                "E0104",
+                "unsupported statement at module level",
+                "only imports, classes and constants may appear here",
+                None,
+            ),
+        }
+    }
+    if info.entities.is_empty() && reporter.diagnostics.is_empty() {
+        reporter.error(
+            &ruff_text_size::TextRange::default(),
+            "E0105",
+            "the program defines no entities",
+            "no `@entity` class in this file",
+            Some("decorate a class with `@entity` (from entiflow import entity)"),
+        );
+    }
+    info
+}
+
+fn analyze_exception(class: &ast::StmtClassDef, info: &mut ModuleInfo<'_>, reporter: &mut Reporter<'_>) {
+    let name = class.name.as_str().to_string();
+    let bases: Vec<&Expr> = class.arguments.as_ref().map(|a| a.args.iter().collect()).unwrap_or_default();
+    let base = match bases.as_slice() {
+        [Expr::Name(n)] if info.is_exception(n.id.as_str()) => n.id.as_str().to_string(),
+        _ => {
+            reporter.error(
+                &class.name,
+                "E0106",
+                format!("class `{name}` is neither an entity nor an exception class"),
+                "plain classes are not supported",
+                Some("decorate it with `@entity`, or derive it from one exception class (e.g. `class OutOfStock(ValueError): pass`)"),
+            );
+            return;
+        }
+    };
+    for (i, stmt) in class.body.iter().enumerate() {
+        let ok = matches!(stmt, Stmt::Pass(_))
+            || (i == 0 && matches!(stmt, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))));
+        if !ok {
+            reporter.error(
+                stmt,
+                "E0107",
+                format!("exception class `{name}` may only contain a docstring or `pass`"),
+                "unsupported in an exception class",
+                None,
+            );
+        }
+    }
+    if !class.decorator_list.is_empty() {
+        reporter.error(&class.decorator_list[0], "E0106", "unsupported class decorator", "only `@entity` is known", None);
+    }
+    info.exceptions.push(ExceptionClass { name, base });
+}
+
+fn analyze_entity<'a>(
+    class: &'a ast::StmtClassDef,
+    entity_names: &[String],
+    reporter: &mut Reporter<'_>,
+) -> Option<EntityInfo<'a>> {
+    let name = class.name.as_str().to_string();
+    if let Some(args) = &class.arguments {
+        if !args.args.is_empty() || !args.keywords.is_empty() {
+            reporter.error(&**args, "E0201", "entity classes cannot have base classes", "base classes here", Some("remove the base classes; entities compose by calling each other"));
+        }
+    }
+    if class.decorator_list.len() > 1 {
+        reporter.error(&class.decorator_list[1], "E0201", "unsupported class decorator", "only `@entity` is known", None);
+    }
+    let mut methods = Vec::new();
+    for (i, stmt) in class.body.iter().enumerate() {
+        match stmt {
+            Stmt::FunctionDef(def) => {
+                if let Some(sig) = method_signature(def, entity_names, reporter) {
+                    if methods.iter().any(|m: &MethodSig<'_>| m.name == sig.name) {
+                        reporter.error(&def.name, "E0202", format!("method `{}` is defined twice", sig.name), "second definition", None);
+                    } else {
+                        methods.push(sig);
+                    }
+                }
+            }
+            Stmt::Pass(_) => {}
+            Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
+            other => reporter.error(
+                other,
+                "E0203",
+                "entity class bodies may only contain methods",
+                "unsupported in an entity class",
+                Some("declare state by assigning `self.<field>` in `__init__`"),
+            ),
+        }
+    }
+    let mut ok = true;
+    for required in ["__init__", "__key__"] {
+        if !methods.iter().any(|m| m.name == required) {
+            reporter.error(
+                &class.name,
+                "E0204",
+                format!("entity `{name}` has no `{required}` method"),
+                format!("`{required}` is required"),
+                Some(if required == "__key__" {
+                    "add `def __key__(self): return self.<id field>`"
+                } else {
+                    "add `def __init__(self, ...)` assigning every field"
+                }),
+            );
+            ok = false;
+        }
+    }
+    if let Some(key) = methods.iter().find(|m| m.name == "__key__") {
+        if !key.params.is_empty() {
+            reporter.error(&key.def.name, "E0205", "`__key__` takes no parameters besides `self`", "extra parameters", None);
+        }
+    }
+    let mut fields: Vec<Field> = Vec::new();
+    if let Some(init) = methods.iter().find(|m| m.name == "__init__") {
+        collect_fields(&init.def.body, &init.params, entity_names, &mut fields);
+    }
+    ok.then_some(EntityInfo { name, class, fields, methods })
+}
+
+fn collect_fields(body: &[Stmt], params: &[Param], entity_names: &[String], fields: &mut Vec<Field>) {
+    fn add(fields: &mut Vec<Field>, target: &Expr, ty: Type) {
+        if let Expr::Attribute(a) = target {
+            if matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self") {
+                let name = a.attr.as_str();
+                match fields.iter_mut().find(|f| f.name == name) {
+                    Some(f) if f.ty == Type::Any => f.ty = ty,
+                    Some(_) => {}
+                    None => fields.push(Field { name: name.to_string(), ty }),
+                }
+            }
+        }
+    }
+    let value_type = |value: &Expr| match value {
+        Expr::Name(n) => params
+            .iter()
+            .find(|p| p.name == n.id.as_str())
+            .map(|p| p.ty.clone())
+            .unwrap_or(Type::Any),
+        _ => Type::Any,
+    };
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(a) => {
+                for t in &a.targets {
+                    add(fields, t, value_type(&a.value));
+                }
+            }
+            Stmt::AnnAssign(a) => add(fields, &a.target, annotation_type(&a.annotation, entity_names)),
+            Stmt::AugAssign(a) => add(fields, &a.target, Type::Any),
+            Stmt::If(s) => {
+                collect_fields(&s.body, params, entity_names, fields);
+                for clause in &s.elif_else_clauses {
+                    collect_fields(&clause.body, params, entity_names, fields);
+                }
+            }
+            Stmt::For(s) => {
+                collect_fields(&s.body, params, entity_names, fields);
+                collect_fields(&s.orelse, params, entity_names, fields);
+            }
+            Stmt::While(s) => {
+                collect_fields(&s.body, params, entity_names, fields);
+                collect_fields(&s.orelse, params, entity_names, fields);
+            }
+            Stmt::Try(s) => {
+                collect_fields(&s.body, params, entity_names, fields);
+                for ast::ExceptHandler::ExceptHandler(h) in &s.handlers {
+                    collect_fields(&h.body, params, entity_names, fields);
+                }
+                collect_fields(&s.orelse, params, entity_names, fields);
+                collect_fields(&s.finalbody, params, entity_names, fields);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn method_signature<'a>(
+    def: &'a ast::StmtFunctionDef,
+    entity_names: &[String],
+    reporter: &mut Reporter<'_>,
+) -> Option<MethodSig<'a>> {
+    let name = def.name.as_str().to_string();
+    let mut ok = true;
+    if def.is_async {
+        reporter.error(&def.name, "E0206", "async methods are not supported", "async def", Some("remote calls are plain calls; drop `async`"));
+        ok = false;
+    }
+    if let Some(d) = def.decorator_list.first() {
+        reporter.error(d, "E0207", "method decorators are not supported", "decorator", None);
+        ok = false;
+    }
+    let p = &def.parameters;
+    if let Some(v) = &p.vararg {
+        reporter.error(&**v, "E0208", "star-args are not supported", "`*args`", Some("take a list parameter instead"));
+        ok = false;
+    }
+    if let Some(v) = &p.kwarg {
+        reporter.error(&**v, "E0208", "star-args are not supported", "`**kwargs`", Some("take a dict parameter instead"));
+        ok = false;
+    }
+    if let Some(k) = p.kwonlyargs.first() {
+        reporter.error(k, "E0208", "keyword-only parameters are not supported", "keyword-only parameter", Some("make it an ordinary parameter (callers may still pass it by keyword)"));
+        ok = false;
+    }
+    let all: Vec<&ast::ParameterWithDefault> = p.posonlyargs.iter().chain(p.args.iter()).collect();
+    match all.first() {
+        Some(first) if first.parameter.name.as_str() == "self" => {}
+        _ => {
+            reporter.error(&def.name, "E0209", format!("method `{name}` must take `self` first"), "no `self` parameter", Some("static and class methods are not supported"));
+            return None;
+        }
+    }
+    let mut params = Vec::new();
+    for param in &all[1..] {
+        let ty = param
+            .parameter
+            .annotation
+            .as_deref()
+            .map(|a| annotation_type(a, entity_names))
+            .unwrap_or(Type::Any);
+        let default = match param.default.as_deref() {
+            None => None,
+            Some(d) => match literal(d) {
+                Some(c) => Some(c),
+                None => {
+                    reporter.error(d, "E0210", "parameter defaults must be literal constants", "not a literal constant", Some("use None and create the value in the body, e.g. `if xs is None: xs = []`"));
+                    ok = false;
+                    None
+                }
+            },
+        };
+        params.push(Param { name: param.parameter.name.as_str().to_string(), ty, default });
+    }
+    let returns = def.returns.as_deref().map(|r| annotation_type(r, entity_names)).unwrap_or(Type::Any);
+    ok.then_some(MethodSig { name, def, params, returns })
+}

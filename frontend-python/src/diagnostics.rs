@@ -1,0 +1,64 @@
+//! Diagnostics: what the compiler reports about a program, and how it renders them.
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use ir::Span;
+use serde::Serialize;
+
+/// One error found in a program, with a stable code, a location and a hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// A stable code such as `E0201`; see `docs/diagnostics.md`.
+    pub code: &'static str,
+    /// The headline.
+    pub message: String,
+    /// The label under the offending source.
+    pub label: String,
+    /// How to fix it, if there is a known way.
+    pub hint: Option<String>,
+    /// Where (1-based line and column).
+    pub span: Span,
+    /// Byte offsets of the span in the source.
+    #[serde(skip)]
+    pub range: (usize, usize),
+}
+
+impl Diagnostic {
+    /// Renders the diagnostic like rustc and ruff do: `file:line:col`, the source line, a label
+    /// and a hint.
+    pub fn render(&self, file: &str, source: &str, color: bool) -> String {
+        let start = self.range.0.min(source.len());
+        let end = self.range.1.clamp(start, source.len());
+        let title = self.message.as_str();
+        let mut message = Level::Error
+            .title(title)
+            .id(self.code)
+            .snippet(
+                Snippet::source(source)
+                    .origin(file)
+                    .line_start(1)
+                    .fold(true)
+                    .annotation(Level::Error.span(start..end).label(&self.label)),
+            );
+        if let Some(hint) = &self.hint {
+            message = message.footer(Level::Help.title(hint));
+        }
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let rendered = renderer.render(message).to_string();
+        rendered
+    }
+}
+
+/// Renders a list of diagnostics, separated by blank lines, followed by a summary line.
+pub fn render_all(diagnostics: &[Diagnostic], file: &str, source: &str, color: bool) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render(file, source, color));
+        out.push_str("\n\n");
+    }
+    let n = diagnostics.len();
+    out.push_str(&format!(
+        "error: could not compile `{file}` due to {n} previous error{}\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}

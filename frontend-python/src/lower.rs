@@ -1,0 +1,1601 @@
+//! Lowering of method bodies to control-flow graphs, split at every remote call.
+//!
+//! Expressions without remote calls stay trees ([`ir::Expr`]). A remote call (another entity's
+//! method or field, or a `self` method, which may itself call out) ends the current block with
+//! [`Terminator::Call`]; the rest of the statement continues in the resume block. Operands
+//! evaluated before a remote call in the same expression are pinned into temporaries first, so
+//! Python's left-to-right evaluation order holds even when the callee calls back (A → B → A).
+
+use std::collections::{HashMap, HashSet};
+
+use ir::{
+    BinOp, Block, BlockId, BoolOp, CmpOp, ComprehensionKind, Const, Expr, FStringPart, Generator,
+    Handler, Local, LocalDecl, Method, RemoteOp, Span, Stmt, StmtKind, Target, Terminator, Type,
+    UnaryOp,
+};
+use ruff_python_ast::{self as ast};
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::analyze::{EntityInfo, MethodSig, ModuleInfo, Reporter};
+
+/// How a call expression is classified.
+enum CallKind<'a> {
+    /// A remote method call on `receiver`, to a known entity type or to one resolved at run time.
+    Remote { receiver: &'a ast::Expr, entity: Option<String>, method: String },
+    /// A method of a builtin value.
+    ValueMethod { receiver: &'a ast::Expr, method: String },
+    /// A builtin function.
+    Builtin(String),
+    /// Constructing an exception.
+    Exception(String),
+    /// Not supported (a diagnostic has the reason).
+    Invalid { code: &'static str, message: String, label: String, hint: Option<&'static str> },
+}
+
+struct LoopCtx {
+    break_to: BlockId,
+    continue_to: BlockId,
+    finally_depth: usize,
+}
+
+struct FinallyCtx<'a> {
+    body: &'a [ast::Stmt],
+    outer_handler: Option<Handler>,
+}
+
+struct PendingBlock {
+    stmts: Vec<Stmt>,
+    terminator: Option<(Terminator, Span)>,
+    handler: Option<Handler>,
+}
+
+/// Lowers one method.
+pub struct MethodLowerer<'m, 'a, 'r, 's> {
+    info: &'m ModuleInfo<'a>,
+    entity: &'m EntityInfo<'a>,
+    sig: &'m MethodSig<'a>,
+    rep: &'r mut Reporter<'s>,
+    locals: Vec<LocalDecl>,
+    names: HashMap<String, Local>,
+    comp_scope: Vec<(String, Local)>,
+    blocks: Vec<PendingBlock>,
+    current: BlockId,
+    handler: Option<Handler>,
+    loops: Vec<LoopCtx>,
+    finally: Vec<FinallyCtx<'a>>,
+    active_exceptions: Vec<Local>,
+    temp_counter: u32,
+}
+
+fn body_assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
+    fn target_names(e: &ast::Expr, out: &mut Vec<String>) {
+        match e {
+            ast::Expr::Name(n) => out.push(n.id.as_str().to_string()),
+            ast::Expr::Tuple(t) => t.elts.iter().for_each(|x| target_names(x, out)),
+            ast::Expr::List(t) => t.elts.iter().for_each(|x| target_names(x, out)),
+            ast::Expr::Starred(s) => target_names(&s.value, out),
+            _ => {}
+        }
+    }
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Assign(a) => a.targets.iter().for_each(|t| target_names(t, out)),
+            ast::Stmt::AugAssign(a) => target_names(&a.target, out),
+            ast::Stmt::AnnAssign(a) => target_names(&a.target, out),
+            ast::Stmt::Delete(d) => d.targets.iter().for_each(|t| target_names(t, out)),
+            ast::Stmt::For(f) => {
+                target_names(&f.target, out);
+                body_assigned_names(&f.body, out);
+                body_assigned_names(&f.orelse, out);
+            }
+            ast::Stmt::While(w) => {
+                body_assigned_names(&w.body, out);
+                body_assigned_names(&w.orelse, out);
+            }
+            ast::Stmt::If(i) => {
+                body_assigned_names(&i.body, out);
+                for c in &i.elif_else_clauses {
+                    body_assigned_names(&c.body, out);
+                }
+            }
+            ast::Stmt::Try(t) => {
+                body_assigned_names(&t.body, out);
+                for ast::ExceptHandler::ExceptHandler(h) in &t.handlers {
+                    if let Some(n) = &h.name {
+                        out.push(n.as_str().to_string());
+                    }
+                    body_assigned_names(&h.body, out);
+                }
+                body_assigned_names(&t.orelse, out);
+                body_assigned_names(&t.finalbody, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn binop(op: ast::Operator) -> Option<BinOp> {
+    Some(match op {
+        ast::Operator::Add => BinOp::Add,
+        ast::Operator::Sub => BinOp::Sub,
+        ast::Operator::Mult => BinOp::Mul,
+        ast::Operator::Div => BinOp::Div,
+        ast::Operator::FloorDiv => BinOp::FloorDiv,
+        ast::Operator::Mod => BinOp::Mod,
+        ast::Operator::Pow => BinOp::Pow,
+        ast::Operator::LShift => BinOp::LShift,
+        ast::Operator::RShift => BinOp::RShift,
+        ast::Operator::BitOr => BinOp::BitOr,
+        ast::Operator::BitXor => BinOp::BitXor,
+        ast::Operator::BitAnd => BinOp::BitAnd,
+        ast::Operator::MatMult => return None,
+    })
+}
+
+fn cmpop(op: ast::CmpOp) -> CmpOp {
+    match op {
+        ast::CmpOp::Eq => CmpOp::Eq,
+        ast::CmpOp::NotEq => CmpOp::NotEq,
+        ast::CmpOp::Lt => CmpOp::Lt,
+        ast::CmpOp::LtE => CmpOp::LtE,
+        ast::CmpOp::Gt => CmpOp::Gt,
+        ast::CmpOp::GtE => CmpOp::GtE,
+        ast::CmpOp::Is => CmpOp::Is,
+        ast::CmpOp::IsNot => CmpOp::IsNot,
+        ast::CmpOp::In => CmpOp::In,
+        ast::CmpOp::NotIn => CmpOp::NotIn,
+    }
+}
+
+const GENERATOR_CONSUMERS: &[&str] = &["any", "all", "sum", "min", "max", "sorted", "list", "set", "tuple", "dict"];
+
+impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
+    /// Prepares a lowerer for one method of `entity`.
+    pub fn new(
+        info: &'m ModuleInfo<'a>,
+        entity: &'m EntityInfo<'a>,
+        sig: &'m MethodSig<'a>,
+        rep: &'r mut Reporter<'s>,
+    ) -> Self {
+        let mut lowerer = MethodLowerer {
+            info,
+            entity,
+            sig,
+            rep,
+            locals: Vec::new(),
+            names: HashMap::new(),
+            comp_scope: Vec::new(),
+            blocks: Vec::new(),
+            current: BlockId(0),
+            handler: None,
+            loops: Vec::new(),
+            finally: Vec::new(),
+            active_exceptions: Vec::new(),
+            temp_counter: 0,
+        };
+        for p in &sig.params {
+            lowerer.declare(&p.name, p.ty.clone());
+        }
+        let mut assigned = Vec::new();
+        body_assigned_names(&sig.def.body, &mut assigned);
+        for name in assigned {
+            if name != "self" && !lowerer.names.contains_key(&name) {
+                lowerer.declare(&name, Type::Any);
+            }
+        }
+        let entry = lowerer.new_block();
+        lowerer.current = entry;
+        lowerer
+    }
+
+    fn declare(&mut self, name: &str, ty: Type) -> Local {
+        let local = Local(self.locals.len() as u32);
+        self.locals.push(LocalDecl { name: name.to_string(), ty });
+        self.names.insert(name.to_string(), local);
+        local
+    }
+
+    fn temp(&mut self, hint: &str) -> Local {
+        self.temp_counter += 1;
+        let local = Local(self.locals.len() as u32);
+        self.locals.push(LocalDecl { name: format!("${hint}{}", self.temp_counter), ty: Type::Any });
+        local
+    }
+
+    fn span(&self, node: &impl Ranged) -> Span {
+        self.rep.map.of(node)
+    }
+
+    fn new_block(&mut self) -> BlockId {
+        self.blocks.push(PendingBlock { stmts: Vec::new(), terminator: None, handler: self.handler });
+        BlockId(self.blocks.len() as u32 - 1)
+    }
+
+    fn emit(&mut self, kind: StmtKind, span: Span) {
+        let block = &mut self.blocks[self.current.0 as usize];
+        if block.terminator.is_none() {
+            block.stmts.push(Stmt { kind, span });
+        }
+    }
+
+    fn terminate(&mut self, terminator: Terminator, span: Span) {
+        let block = &mut self.blocks[self.current.0 as usize];
+        if block.terminator.is_none() {
+            block.terminator = Some((terminator, span));
+        }
+    }
+
+    /// Continues in a fresh block after a terminator that does not fall through.
+    fn dead_block(&mut self) {
+        self.current = self.new_block();
+    }
+
+    fn start(&mut self, block: BlockId) {
+        self.current = block;
+    }
+
+    fn with_handler(&mut self, handler: Option<Handler>, span: Span) {
+        self.handler = handler;
+        let next = self.new_block();
+        self.terminate(Terminator::Jump(next), span);
+        self.start(next);
+    }
+
+    fn error(&mut self, node: &impl Ranged, code: &'static str, message: impl Into<String>, label: impl Into<String>, hint: Option<&str>) {
+        self.rep.error(node, code, message, label, hint);
+    }
+
+    /// Lowers the whole body and returns the method.
+    pub fn finish(mut self) -> Method {
+        let body = &self.sig.def.body;
+        self.stmts(body);
+        let end = self.rep.map.span(TextRange::empty(self.sig.def.range().end()));
+        self.terminate(Terminator::Return(Expr::Const(Const::None)), end);
+        let blocks = self
+            .blocks
+            .into_iter()
+            .map(|b| {
+                let (terminator, span) = b.terminator.unwrap_or((Terminator::Return(Expr::Const(Const::None)), end));
+                Block { stmts: b.stmts, terminator, span, handler: b.handler }
+            })
+            .collect();
+        let mut method = Method::new(
+            self.sig.name.clone(),
+            self.sig.params.clone(),
+            self.sig.returns.clone(),
+            self.locals,
+            blocks,
+            self.rep.map.of(&self.sig.def.name),
+        );
+        crate::liveness::annotate_live_locals(&mut method);
+        method
+    }
+
+    // ----- statements -------------------------------------------------------------------
+
+    fn stmts(&mut self, body: &'a [ast::Stmt]) {
+        for stmt in body {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &'a ast::Stmt) {
+        let span = self.span(stmt);
+        match stmt {
+            ast::Stmt::Pass(_) => {}
+            ast::Stmt::Expr(e) => {
+                if matches!(&*e.value, ast::Expr::StringLiteral(_)) {
+                    return;
+                }
+                let value = self.expr(&e.value);
+                if !matches!(value, Expr::Local(_) | Expr::Const(_)) {
+                    self.emit(StmtKind::Expr(value), span);
+                }
+            }
+            ast::Stmt::Assign(a) => {
+                let value = self.expr(&a.value);
+                if a.targets.len() == 1 {
+                    self.refine_type(&a.targets[0], &a.value);
+                    self.assign(&a.targets[0], value, span);
+                } else {
+                    let value = self.pin(value);
+                    for t in &a.targets {
+                        self.assign(t, value.clone(), span);
+                    }
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                if let ast::Expr::Name(n) = &*a.target {
+                    let names: Vec<String> = self.info.entities.iter().map(|e| e.name.clone()).collect();
+                    let ty = crate::analyze::annotation_type(&a.annotation, &names);
+                    if let Some(l) = self.names.get(n.id.as_str()) {
+                        self.locals[l.0 as usize].ty = ty;
+                    }
+                }
+                if let Some(v) = &a.value {
+                    let value = self.expr(v);
+                    self.assign(&a.target, value, span);
+                }
+            }
+            ast::Stmt::AugAssign(a) => self.aug_assign(a, span),
+            ast::Stmt::If(s) => self.if_stmt(s),
+            ast::Stmt::While(w) => self.while_stmt(w),
+            ast::Stmt::For(f) => self.for_stmt(f),
+            ast::Stmt::Break(_) => self.jump_out(true, stmt),
+            ast::Stmt::Continue(_) => self.jump_out(false, stmt),
+            ast::Stmt::Return(r) => {
+                let value = match &r.value {
+                    Some(v) => self.expr(v),
+                    None => Expr::Const(Const::None),
+                };
+                let value = if self.finally.is_empty() { value } else { self.pin(value) };
+                self.run_finally_blocks(0, span);
+                self.terminate(Terminator::Return(value), span);
+                self.dead_block();
+            }
+            ast::Stmt::Raise(r) => self.raise(r, span),
+            ast::Stmt::Try(t) => self.try_stmt(t, span),
+            ast::Stmt::Assert(a) => {
+                let cond = self.expr(&a.test);
+                let ok = self.new_block();
+                let fail = self.new_block();
+                self.terminate(Terminator::Branch { cond, then: ok, otherwise: fail }, span);
+                self.start(fail);
+                let args = match &a.msg {
+                    Some(m) => vec![self.expr(m)],
+                    None => vec![],
+                };
+                self.terminate(Terminator::Raise(Expr::NewException { class: "AssertionError".into(), args }), span);
+                self.start(ok);
+            }
+            ast::Stmt::Delete(d) => {
+                for target in &d.targets {
+                    match target {
+                        ast::Expr::Name(n) => match self.lookup_local(n.id.as_str()) {
+                            Some(l) => self.emit(StmtKind::DelLocal(l), span),
+                            None => self.error(n, "E0310", format!("cannot delete `{}`", n.id.as_str()), "not a local variable", None),
+                        },
+                        ast::Expr::Subscript(s) => {
+                            let parts = self.lower_seq(&[&s.value, &s.slice]);
+                            let mut it = parts.into_iter();
+                            let (object, index) = (it.next().unwrap_or(Expr::Const(Const::None)), it.next().unwrap_or(Expr::Const(Const::None)));
+                            self.emit(StmtKind::DelItem { object, index }, span);
+                        }
+                        other => self.error(other, "E0310", "unsupported `del` target", "only local names and subscripts can be deleted", Some("entity fields cannot be removed; assign None instead")),
+                    }
+                }
+            }
+            ast::Stmt::FunctionDef(f) => self.error(&f.name, "E0311", "nested functions are not supported", "nested def", Some("make it a method of the entity (a `_helper` method stays private)")),
+            ast::Stmt::ClassDef(c) => self.error(&c.name, "E0311", "nested classes are not supported", "nested class", Some("define classes at module level")),
+            ast::Stmt::Global(g) => self.error(g, "E0312", "`global` is not supported", "global state is not allowed", Some("keep state in entity fields")),
+            ast::Stmt::Nonlocal(g) => self.error(g, "E0312", "`nonlocal` is not supported", "nonlocal", None),
+            ast::Stmt::Import(i) => self.error(i, "E0101", "imports inside methods are not supported", "import", Some("entity programs may import only `entity` from `entiflow`")),
+            ast::Stmt::ImportFrom(i) => self.error(i, "E0101", "imports inside methods are not supported", "import", Some("entity programs may import only `entity` from `entiflow`")),
+            ast::Stmt::With(w) => self.error(w, "E0313", "`with` statements are not supported", "with", Some("use try/finally")),
+            ast::Stmt::Match(m) => self.error(m, "E0313", "`match` statements are not supported", "match", Some("use if/elif")),
+            other => self.error(other, "E0313", "unsupported statement", "not in the supported language", None),
+        }
+    }
+
+    fn refine_type(&mut self, target: &ast::Expr, value: &ast::Expr) {
+        if let ast::Expr::Name(n) = target {
+            if let Some(l) = self.lookup_local(n.id.as_str()) {
+                if self.locals[l.0 as usize].ty == Type::Any {
+                    let ty = self.type_of(value);
+                    self.locals[l.0 as usize].ty = ty;
+                }
+            }
+        }
+    }
+
+    fn lookup_local(&self, name: &str) -> Option<Local> {
+        self.comp_scope
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, l)| *l)
+            .or_else(|| self.names.get(name).copied())
+    }
+
+    fn field_of_self<'e>(&self, e: &'e ast::Expr) -> Option<&'e ast::ExprAttribute> {
+        match e {
+            ast::Expr::Attribute(a) if matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "self" && self.lookup_local("self").is_none()) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn assign(&mut self, target: &'a ast::Expr, value: Expr, span: Span) {
+        match target {
+            ast::Expr::Name(n) => match self.lookup_local(n.id.as_str()) {
+                Some(l) => self.emit(StmtKind::Assign { target: l, value }, span),
+                None => self.error(n, "E0314", format!("cannot assign to `{}`", n.id.as_str()), "not assignable", None),
+            },
+            ast::Expr::Attribute(a) => {
+                if self.field_of_self(target).is_some() {
+                    match self.entity.field(a.attr.as_str()) {
+                        Some(field) => self.emit(StmtKind::SetField { field, value }, span),
+                        _ => self.error(
+                            &a.attr,
+                            "E0315",
+                            format!("`{}` is not a field of `{}`", a.attr.as_str(), self.entity.name),
+                            "new field outside `__init__`",
+                            Some("declare every field by assigning it in `__init__`"),
+                        ),
+                    }
+                } else {
+                    self.error(
+                        target,
+                        "E0316",
+                        "cannot assign a field of another entity",
+                        "assignment to another entity's state",
+                        Some("call a method of that entity that sets the field"),
+                    );
+                }
+            }
+            ast::Expr::Subscript(s) => {
+                let value = self.pin_if(value, self.has_remote(&s.value) || self.has_remote(&s.slice));
+                let parts = self.lower_seq(&[&s.value, &s.slice]);
+                let mut it = parts.into_iter();
+                let object = it.next().unwrap_or(Expr::Const(Const::None));
+                let index = it.next().unwrap_or(Expr::Const(Const::None));
+                self.emit(StmtKind::SetItem { object, index, value }, span);
+            }
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. }) | ast::Expr::List(ast::ExprList { elts, .. }) => {
+                if let Some(star) = elts.iter().find(|e| matches!(e, ast::Expr::Starred(_))) {
+                    self.error(star, "E0317", "starred assignment targets are not supported", "starred target", None);
+                    return;
+                }
+                let temps: Vec<Local> = elts.iter().map(|_| self.temp("unpack")).collect();
+                self.emit(StmtKind::Unpack { targets: temps.clone(), value }, span);
+                for (t, e) in temps.into_iter().zip(elts.iter()) {
+                    self.assign(e, Expr::Local(t), span);
+                }
+            }
+            other => self.error(other, "E0314", "unsupported assignment target", "cannot assign to this", None),
+        }
+    }
+
+    fn aug_assign(&mut self, a: &'a ast::StmtAugAssign, span: Span) {
+        let Some(op) = binop(a.op) else {
+            self.error(a, "E0320", "the `@` operator is not supported", "matrix multiplication", None);
+            return;
+        };
+        let rhs_remote = self.has_remote(&a.value);
+        match &*a.target {
+            ast::Expr::Name(n) => {
+                let Some(l) = self.lookup_local(n.id.as_str()) else {
+                    self.error(n, "E0314", format!("cannot assign to `{}`", n.id.as_str()), "not assignable", None);
+                    return;
+                };
+                let rhs = self.expr(&a.value);
+                self.emit(StmtKind::Assign { target: l, value: Expr::Binary(op, Box::new(Expr::Local(l)), Box::new(rhs)) }, span);
+            }
+            ast::Expr::Attribute(attr) if self.field_of_self(&a.target).is_some() => {
+                let Some(field) = self.entity.field(attr.attr.as_str()) else {
+                    self.error(&attr.attr, "E0315", format!("`{}` is not a field of `{}`", attr.attr.as_str(), self.entity.name), "new field outside `__init__`", Some("declare every field by assigning it in `__init__`"));
+                    return;
+                };
+                let current = self.pin_if(Expr::Field(field), rhs_remote);
+                let rhs = self.expr(&a.value);
+                self.emit(StmtKind::SetField { field, value: Expr::Binary(op, Box::new(current), Box::new(rhs)) }, span);
+            }
+            ast::Expr::Subscript(s) => {
+                let parts = self.lower_seq(&[&s.value, &s.slice]);
+                let mut it = parts.into_iter();
+                let object = self.pin(it.next().unwrap_or(Expr::Const(Const::None)));
+                let index = self.pin(it.next().unwrap_or(Expr::Const(Const::None)));
+                let current = self.pin_if(Expr::Subscript(Box::new(object.clone()), Box::new(index.clone())), rhs_remote);
+                let rhs = self.expr(&a.value);
+                self.emit(StmtKind::SetItem { object, index, value: Expr::Binary(op, Box::new(current), Box::new(rhs)) }, span);
+            }
+            ast::Expr::Attribute(_) => self.error(&*a.target, "E0316", "cannot assign a field of another entity", "assignment to another entity's state", Some("call a method of that entity that sets the field")),
+            other => self.error(other, "E0314", "unsupported assignment target", "cannot assign to this", None),
+        }
+    }
+
+    fn if_stmt(&mut self, s: &'a ast::StmtIf) {
+        let after = self.new_block();
+        let mut test: Option<&'a ast::Expr> = Some(&s.test);
+        let mut body: &'a [ast::Stmt] = &s.body;
+        let mut clauses = s.elif_else_clauses.iter();
+        loop {
+            match test {
+                Some(t) => {
+                    let span = self.span(t);
+                    let cond = self.expr(t);
+                    let then = self.new_block();
+                    let otherwise = self.new_block();
+                    self.terminate(Terminator::Branch { cond, then, otherwise }, span);
+                    self.start(then);
+                    self.stmts(body);
+                    self.terminate(Terminator::Jump(after), span);
+                    self.start(otherwise);
+                }
+                None => {
+                    self.stmts(body);
+                    break;
+                }
+            }
+            match clauses.next() {
+                Some(clause) => {
+                    test = clause.test.as_ref();
+                    body = &clause.body;
+                }
+                None => break,
+            }
+        }
+        let span = self.span(s);
+        self.terminate(Terminator::Jump(after), span);
+        self.start(after);
+    }
+
+    fn while_stmt(&mut self, w: &'a ast::StmtWhile) {
+        let span = self.span(&*w.test);
+        let header = self.new_block();
+        self.terminate(Terminator::Jump(header), span);
+        self.start(header);
+        let cond = self.expr(&w.test);
+        let body = self.new_block();
+        let orelse = self.new_block();
+        let after = self.new_block();
+        self.terminate(Terminator::Branch { cond, then: body, otherwise: orelse }, span);
+        self.start(body);
+        self.loops.push(LoopCtx { break_to: after, continue_to: header, finally_depth: self.finally.len() });
+        self.stmts(&w.body);
+        self.loops.pop();
+        self.terminate(Terminator::Jump(header), span);
+        self.start(orelse);
+        self.stmts(&w.orelse);
+        self.terminate(Terminator::Jump(after), span);
+        self.start(after);
+    }
+
+    /// Emits the loop header over `iterable`; returns (header, exit-to-else block, element).
+    fn loop_begin(&mut self, iterable: Expr, span: Span) -> (BlockId, BlockId, Expr) {
+        let seq = self.temp("iter");
+        let idx = self.temp("idx");
+        self.emit(StmtKind::Assign { target: seq, value: Expr::Builtin { func: "$iterable".into(), args: vec![iterable], kwargs: vec![] } }, span);
+        self.emit(StmtKind::Assign { target: idx, value: Expr::Const(Const::Int(0)) }, span);
+        let header = self.new_block();
+        self.terminate(Terminator::Jump(header), span);
+        self.start(header);
+        let body = self.new_block();
+        let exit = self.new_block();
+        let cond = Expr::Compare(
+            Box::new(Expr::Local(idx)),
+            vec![(CmpOp::Lt, Expr::Builtin { func: "len".into(), args: vec![Expr::Local(seq)], kwargs: vec![] })],
+        );
+        self.terminate(Terminator::Branch { cond, then: body, otherwise: exit }, span);
+        self.start(body);
+        let item = self.temp("item");
+        self.emit(StmtKind::Assign { target: item, value: Expr::Subscript(Box::new(Expr::Local(seq)), Box::new(Expr::Local(idx))) }, span);
+        self.emit(StmtKind::Assign { target: idx, value: Expr::Binary(BinOp::Add, Box::new(Expr::Local(idx)), Box::new(Expr::Const(Const::Int(1)))) }, span);
+        (header, exit, Expr::Local(item))
+    }
+
+    fn for_stmt(&mut self, f: &'a ast::StmtFor) {
+        let span = self.span(&*f.iter);
+        if f.is_async {
+            self.error(f, "E0321", "`async for` is not supported", "async", None);
+            return;
+        }
+        self.refine_loop_target(&f.target, &f.iter);
+        let iterable = self.expr(&f.iter);
+        let (header, exit, item) = self.loop_begin(iterable, span);
+        let after = self.new_block();
+        self.assign(&f.target, item, span);
+        self.loops.push(LoopCtx { break_to: after, continue_to: header, finally_depth: self.finally.len() });
+        self.stmts(&f.body);
+        self.loops.pop();
+        self.terminate(Terminator::Jump(header), span);
+        self.start(exit);
+        self.stmts(&f.orelse);
+        self.terminate(Terminator::Jump(after), span);
+        self.start(after);
+    }
+
+    fn refine_loop_target(&mut self, target: &ast::Expr, iter: &ast::Expr) {
+        let element = self.element_type(iter);
+        match (target, &element) {
+            (ast::Expr::Name(n), _) => {
+                if let Some(l) = self.lookup_local(n.id.as_str()) {
+                    if self.locals[l.0 as usize].ty == Type::Any {
+                        self.locals[l.0 as usize].ty = element.first().cloned().unwrap_or(Type::Any);
+                    }
+                }
+            }
+            (ast::Expr::Tuple(t), types) if types.len() == t.elts.len() => {
+                for (e, ty) in t.elts.iter().zip(types) {
+                    if let ast::Expr::Name(n) = e {
+                        if let Some(l) = self.lookup_local(n.id.as_str()) {
+                            if self.locals[l.0 as usize].ty == Type::Any {
+                                self.locals[l.0 as usize].ty = ty.clone();
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The element type(s) of iterating `iter`: one type, or one per tuple position.
+    fn element_type(&self, iter: &ast::Expr) -> Vec<Type> {
+        if let ast::Expr::Call(c) = iter {
+            if let ast::Expr::Name(n) = &*c.func {
+                let args = &c.arguments.args;
+                match (n.id.as_str(), &args[..]) {
+                    ("enumerate", [x, ..]) => return vec![Type::Builtin("int".into()), self.element_type(x).first().cloned().unwrap_or(Type::Any)],
+                    ("zip", xs) => return xs.iter().map(|x| self.element_type(x).first().cloned().unwrap_or(Type::Any)).collect(),
+                    ("reversed" | "sorted" | "list", [x]) => return self.element_type(x),
+                    _ => {}
+                }
+            }
+            if let ast::Expr::Attribute(a) = &*c.func {
+                if let Type::Dict(k, v) = self.type_of(&a.value) {
+                    match a.attr.as_str() {
+                        "items" => return vec![*k, *v],
+                        "values" => return vec![*v],
+                        "keys" => return vec![*k],
+                        _ => {}
+                    }
+                }
+            }
+        }
+        match self.type_of(iter) {
+            Type::List(t) => vec![*t],
+            Type::Dict(k, _) => vec![*k],
+            _ => vec![Type::Any],
+        }
+    }
+
+    fn jump_out(&mut self, is_break: bool, stmt: &ast::Stmt) {
+        let span = self.span(stmt);
+        let Some(ctx) = self.loops.last() else {
+            self.error(stmt, "E0322", if is_break { "`break` outside a loop" } else { "`continue` outside a loop" }, "not inside a loop", None);
+            return;
+        };
+        let (target, depth) = (if is_break { ctx.break_to } else { ctx.continue_to }, ctx.finally_depth);
+        self.run_finally_blocks(depth, span);
+        self.terminate(Terminator::Jump(target), span);
+        self.dead_block();
+    }
+
+    /// Inlines the `finally` bodies above `depth`, innermost first (for return/break/continue).
+    fn run_finally_blocks(&mut self, depth: usize, span: Span) {
+        let saved_finally: Vec<FinallyCtx<'a>> = self.finally.drain(depth..).collect();
+        let saved_handler = self.handler;
+        let saved_exc = self.active_exceptions.clone();
+        for ctx in saved_finally.iter().rev() {
+            self.with_handler(ctx.outer_handler, span);
+            self.stmts(ctx.body);
+        }
+        self.finally.extend(saved_finally);
+        self.active_exceptions = saved_exc;
+        self.handler = saved_handler;
+    }
+
+    fn raise(&mut self, r: &'a ast::StmtRaise, span: Span) {
+        let exc = match &r.exc {
+            None => match self.active_exceptions.last() {
+                Some(l) => Expr::Local(*l),
+                None => {
+                    self.error(r, "E0323", "bare `raise` outside an `except` block", "no active exception to re-raise", None);
+                    return;
+                }
+            },
+            Some(e) => match &**e {
+                ast::Expr::Name(n) if self.info.is_exception(n.id.as_str()) && self.lookup_local(n.id.as_str()).is_none() => {
+                    Expr::NewException { class: n.id.as_str().to_string(), args: vec![] }
+                }
+                other => self.expr(other),
+            },
+        };
+        if let Some(cause) = &r.cause {
+            let _ = self.expr(cause);
+        }
+        self.terminate(Terminator::Raise(exc), span);
+        self.dead_block();
+    }
+
+    fn except_types(&mut self, h: &ast::ExceptHandlerExceptHandler) -> Vec<String> {
+        let Some(t) = &h.type_ else {
+            return vec!["BaseException".into()];
+        };
+        let items: Vec<&ast::Expr> = match &**t {
+            ast::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+            other => vec![other],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                ast::Expr::Name(n) if self.info.is_exception(n.id.as_str()) => out.push(n.id.as_str().to_string()),
+                other => self.error(other, "E0324", "unknown exception class", "not a builtin or user exception class", Some("define it at module level, e.g. `class OutOfStock(ValueError): pass`")),
+            }
+        }
+        out
+    }
+
+    fn try_stmt(&mut self, t: &'a ast::StmtTry, span: Span) {
+        if t.is_star {
+            self.error(t, "E0325", "`except*` is not supported", "exception groups", None);
+            return;
+        }
+        let outer = self.handler;
+        let has_finally = !t.finalbody.is_empty();
+        let after = self.new_block();
+        // Where exceptions from handlers/else go: the finally-on-exception block, or outside.
+        let fin_exc = if has_finally {
+            let exc = self.temp("finexc");
+            self.handler = outer;
+            let block = self.new_block();
+            Some(Handler { block, exception: exc })
+        } else {
+            None
+        };
+        let region_handler = fin_exc.or(outer);
+        if has_finally {
+            self.finally.push(FinallyCtx { body: &t.finalbody, outer_handler: outer });
+        }
+        // Dispatch block: receives exceptions of the try body.
+        let exc = self.temp("exc");
+        self.handler = region_handler;
+        let dispatch = self.new_block();
+        let body_handler = if t.handlers.is_empty() { region_handler } else { Some(Handler { block: dispatch, exception: exc }) };
+        // Body.
+        self.with_handler(body_handler, span);
+        self.stmts(&t.body);
+        // Else runs outside the except clauses' protection.
+        self.with_handler(region_handler, span);
+        self.stmts(&t.orelse);
+        let normal_exit = self.new_block();
+        self.terminate(Terminator::Jump(normal_exit), span);
+        // Except clauses.
+        if !t.handlers.is_empty() {
+            self.start(dispatch);
+            for ast::ExceptHandler::ExceptHandler(h) in &t.handlers {
+                let hspan = self.span(h);
+                let types = self.except_types(h);
+                let matched = self.new_block();
+                let next = self.new_block();
+                let cond = Expr::IsInstance(Box::new(Expr::Local(exc)), types);
+                self.terminate(Terminator::Branch { cond, then: matched, otherwise: next }, hspan);
+                self.start(matched);
+                let bound = h.name.as_ref().and_then(|n| self.lookup_local(n.as_str()));
+                if let Some(b) = bound {
+                    self.emit(StmtKind::Assign { target: b, value: Expr::Local(exc) }, hspan);
+                }
+                self.active_exceptions.push(exc);
+                self.stmts(&h.body);
+                self.active_exceptions.pop();
+                if let Some(b) = bound {
+                    self.emit(StmtKind::DelLocal(b), hspan);
+                }
+                self.terminate(Terminator::Jump(normal_exit), hspan);
+                self.start(next);
+            }
+            self.terminate(Terminator::Raise(Expr::Local(exc)), span);
+        }
+        // Normal exit: run finally, continue after.
+        if has_finally {
+            self.finally.pop();
+        }
+        self.handler = outer;
+        self.start(normal_exit);
+        self.blocks[normal_exit.0 as usize].handler = outer;
+        if has_finally {
+            self.stmts(&t.finalbody);
+        }
+        self.terminate(Terminator::Jump(after), span);
+        // Exceptional exit through finally: run it, re-raise.
+        if let Some(h) = fin_exc {
+            self.start(h.block);
+            self.stmts(&t.finalbody);
+            self.terminate(Terminator::Raise(Expr::Local(h.exception)), span);
+        }
+        self.handler = outer;
+        self.start(after);
+        self.blocks[after.0 as usize].handler = outer;
+    }
+
+    // ----- expressions ------------------------------------------------------------------
+
+    fn pin(&mut self, e: Expr) -> Expr {
+        match e {
+            Expr::Const(_) | Expr::Local(_) | Expr::SelfRef => e,
+            other => {
+                let t = self.temp("t");
+                self.emit(StmtKind::Assign { target: t, value: other }, Span::default());
+                Expr::Local(t)
+            }
+        }
+    }
+
+    fn pin_if(&mut self, e: Expr, cond: bool) -> Expr {
+        if cond {
+            self.pin(e)
+        } else {
+            e
+        }
+    }
+
+    /// Lowers expressions left to right, pinning each one that precedes a remote call.
+    fn lower_seq(&mut self, exprs: &[&'a ast::Expr]) -> Vec<Expr> {
+        let last_remote = exprs.iter().rposition(|e| self.has_remote(e));
+        let mut out = Vec::with_capacity(exprs.len());
+        for (i, e) in exprs.iter().enumerate() {
+            let v = self.expr(e);
+            out.push(if last_remote.is_some_and(|l| i < l) { self.pin(v) } else { v });
+        }
+        out
+    }
+
+    fn type_of(&self, e: &ast::Expr) -> Type {
+        match e {
+            ast::Expr::Name(n) if n.id.as_str() == "self" && self.lookup_local("self").is_none() => Type::Ref(self.entity.name.clone()),
+            ast::Expr::Name(n) => self.lookup_local(n.id.as_str()).map(|l| self.locals[l.0 as usize].ty.clone()).unwrap_or(Type::Any),
+            ast::Expr::Attribute(a) => match self.type_of(&a.value) {
+                Type::Ref(t) => self
+                    .info
+                    .entity(&t)
+                    .and_then(|ent| ent.field(a.attr.as_str()).map(|f| ent.fields[f as usize].ty.clone()))
+                    .unwrap_or(Type::Any),
+                _ => Type::Any,
+            },
+            ast::Expr::Subscript(s) => match self.type_of(&s.value) {
+                Type::List(t) if !matches!(&*s.slice, ast::Expr::Slice(_)) => *t,
+                Type::List(t) => Type::List(t),
+                Type::Dict(_, v) => *v,
+                _ => Type::Any,
+            },
+            ast::Expr::List(l) => Type::List(Box::new(l.elts.first().map(|x| self.type_of(x)).unwrap_or(Type::Any))),
+            ast::Expr::Call(c) => match self.classify_call(c) {
+                CallKind::Remote { entity: Some(t), method, .. } => self
+                    .info
+                    .entity(&t)
+                    .and_then(|ent| ent.method(&method).map(|m| m.returns.clone()))
+                    .unwrap_or(Type::Any),
+                CallKind::Builtin(name) if matches!(name.as_str(), "list" | "sorted" | "reversed") => {
+                    c.arguments.args.first().map(|x| Type::List(Box::new(self.element_type(x).first().cloned().unwrap_or(Type::Any)))).unwrap_or(Type::Any)
+                }
+                CallKind::ValueMethod { receiver, method } if method == "get" || method == "pop" => match self.type_of(receiver) {
+                    Type::Dict(_, v) => *v,
+                    Type::List(t) => *t,
+                    _ => Type::Any,
+                },
+                _ => Type::Any,
+            },
+            _ => Type::Any,
+        }
+    }
+
+    fn classify_call<'e>(&self, call: &'e ast::ExprCall) -> CallKind<'e> {
+        match &*call.func {
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if self.lookup_local(name).is_some() {
+                    return CallKind::Invalid { code: "E0330", message: format!("`{name}` is not callable"), label: "calling a local variable".into(), hint: None };
+                }
+                if ir::BUILTIN_FUNCTIONS.contains(&name) {
+                    CallKind::Builtin(name.to_string())
+                } else if self.info.is_exception(name) {
+                    CallKind::Exception(name.to_string())
+                } else if self.info.entity(name).is_some() {
+                    CallKind::Invalid {
+                        code: "E0331",
+                        message: format!("entities cannot be created inside methods (`{name}(...)`)"),
+                        label: "entity constructor".into(),
+                        hint: Some("create entities with a client `create` invocation and pass references"),
+                    }
+                } else {
+                    let hint = match name {
+                        "print" | "open" | "eval" | "exec" | "input" | "getattr" | "setattr" | "hasattr" | "id" | "hash" | "type" | "iter" | "next" | "map" | "filter" => Some("this builtin is not available in entity methods"),
+                        _ => None,
+                    };
+                    CallKind::Invalid { code: "E0332", message: format!("unknown function `{name}`"), label: "not a supported builtin".into(), hint }
+                }
+            }
+            ast::Expr::Attribute(a) => {
+                let method = a.attr.as_str().to_string();
+                let receiver: &'e ast::Expr = &a.value;
+                match self.type_of(receiver) {
+                    Type::Ref(t) => {
+                        let Some(target) = self.info.entity(&t) else {
+                            return CallKind::Invalid { code: "E0333", message: format!("unknown entity type `{t}`"), label: "unknown type".into(), hint: None };
+                        };
+                        let is_self = matches!(receiver, ast::Expr::Name(n) if n.id.as_str() == "self");
+                        if target.method(&method).is_some() && (is_self || !method.starts_with('_') || t == self.entity.name) {
+                            CallKind::Remote { receiver, entity: Some(t), method }
+                        } else if target.method(&method).is_some() {
+                            CallKind::Invalid { code: "E0334", message: format!("`{t}.{method}` is private"), label: "private method of another entity".into(), hint: Some("methods starting with `_` can only be called on `self`") }
+                        } else {
+                            CallKind::Invalid { code: "E0335", message: format!("`{t}` has no method `{method}`"), label: "unknown method".into(), hint: None }
+                        }
+                    }
+                    Type::Any => {
+                        let builtin = ir::BUILTIN_METHODS.contains(&method.as_str());
+                        let remote = self.info.any_entity_has_method(&method) && !method.starts_with('_');
+                        match (builtin, remote) {
+                            (true, true) => CallKind::Invalid {
+                                code: "E0336",
+                                message: format!("ambiguous call of `.{method}()`: a builtin method and an entity method share the name"),
+                                label: "type of the receiver is unknown".into(),
+                                hint: Some("annotate the variable with its entity type (e.g. `x: Item = ...`) or its builtin type"),
+                            },
+                            (true, false) => CallKind::ValueMethod { receiver, method },
+                            (false, true) => CallKind::Remote { receiver, entity: None, method },
+                            (false, false) => CallKind::Invalid { code: "E0335", message: format!("unknown method `{method}`"), label: "no entity or builtin type has this method".into(), hint: None },
+                        }
+                    }
+                    _ => {
+                        if ir::BUILTIN_METHODS.contains(&method.as_str()) {
+                            CallKind::ValueMethod { receiver, method }
+                        } else {
+                            CallKind::Invalid { code: "E0335", message: format!("unknown method `{method}`"), label: "not a supported method of a builtin value".into(), hint: None }
+                        }
+                    }
+                }
+            }
+            other => {
+                let _ = other;
+                CallKind::Invalid { code: "E0330", message: "unsupported call".into(), label: "only functions, methods and exception classes can be called".into(), hint: None }
+            }
+        }
+    }
+
+    /// Whether `attr` (a non-call attribute load) reads another entity's field.
+    fn is_remote_field(&self, attr: &ast::ExprAttribute) -> bool {
+        if self.field_of_self(&ast::Expr::Attribute(attr.clone())).is_some() {
+            return false;
+        }
+        match self.type_of(&attr.value) {
+            Type::Ref(_) => true,
+            Type::Any => self.info.any_entity_has_field(attr.attr.as_str()),
+            _ => false,
+        }
+    }
+
+    /// Whether evaluating `e` involves a remote call.
+    fn has_remote(&self, e: &ast::Expr) -> bool {
+        let mut found = false;
+        self.walk_remote(e, &mut found);
+        found
+    }
+
+    fn walk_remote(&self, e: &ast::Expr, found: &mut bool) {
+        if *found {
+            return;
+        }
+        match e {
+            ast::Expr::Call(c) => {
+                match self.classify_call(c) {
+                    CallKind::Remote { .. } => {
+                        *found = true;
+                        return;
+                    }
+                    CallKind::ValueMethod { receiver, .. } => self.walk_remote(receiver, found),
+                    _ => {}
+                }
+                for a in c.arguments.args.iter() {
+                    self.walk_remote(a, found);
+                }
+                for k in c.arguments.keywords.iter() {
+                    self.walk_remote(&k.value, found);
+                }
+            }
+            ast::Expr::Attribute(a) => {
+                if self.is_remote_field(a) {
+                    *found = true;
+                } else {
+                    self.walk_remote(&a.value, found);
+                }
+            }
+            ast::Expr::BoolOp(b) => b.values.iter().for_each(|v| self.walk_remote(v, found)),
+            ast::Expr::BinOp(b) => {
+                self.walk_remote(&b.left, found);
+                self.walk_remote(&b.right, found);
+            }
+            ast::Expr::UnaryOp(u) => self.walk_remote(&u.operand, found),
+            ast::Expr::If(i) => {
+                self.walk_remote(&i.test, found);
+                self.walk_remote(&i.body, found);
+                self.walk_remote(&i.orelse, found);
+            }
+            ast::Expr::Dict(d) => d.items.iter().for_each(|item| {
+                if let Some(k) = &item.key {
+                    self.walk_remote(k, found);
+                }
+                self.walk_remote(&item.value, found);
+            }),
+            ast::Expr::Set(s) => s.elts.iter().for_each(|x| self.walk_remote(x, found)),
+            ast::Expr::List(s) => s.elts.iter().for_each(|x| self.walk_remote(x, found)),
+            ast::Expr::Tuple(s) => s.elts.iter().for_each(|x| self.walk_remote(x, found)),
+            ast::Expr::ListComp(c) => self.walk_comp(Some(&c.elt), None, &c.generators, found),
+            ast::Expr::SetComp(c) => self.walk_comp(Some(&c.elt), None, &c.generators, found),
+            ast::Expr::Generator(c) => self.walk_comp(Some(&c.elt), None, &c.generators, found),
+            ast::Expr::DictComp(c) => self.walk_comp(c.key.as_deref(), Some(&c.value), &c.generators, found),
+            ast::Expr::Compare(c) => {
+                self.walk_remote(&c.left, found);
+                c.comparators.iter().for_each(|x| self.walk_remote(x, found));
+            }
+            ast::Expr::FString(f) => {
+                for part in f.value.as_slice() {
+                    if let ast::FStringPart::FString(fs) = part {
+                        self.walk_fstring(&fs.elements, found);
+                    }
+                }
+            }
+            ast::Expr::Subscript(s) => {
+                self.walk_remote(&s.value, found);
+                self.walk_remote(&s.slice, found);
+            }
+            ast::Expr::Slice(s) => {
+                for x in [&s.lower, &s.upper, &s.step].into_iter().flatten() {
+                    self.walk_remote(x, found);
+                }
+            }
+            ast::Expr::Starred(s) => self.walk_remote(&s.value, found),
+            _ => {}
+        }
+    }
+
+    fn walk_fstring(&self, elements: &ast::InterpolatedStringElements, found: &mut bool) {
+        for el in elements.iter() {
+            if let ast::InterpolatedStringElement::Interpolation(i) = el {
+                self.walk_remote(&i.expression, found);
+                if let Some(spec) = &i.format_spec {
+                    self.walk_fstring(&spec.elements, found);
+                }
+            }
+        }
+    }
+
+    fn walk_comp(&self, elt: Option<&ast::Expr>, value: Option<&ast::Expr>, gens: &[ast::Comprehension], found: &mut bool) {
+        for g in gens {
+            self.walk_remote(&g.iter, found);
+            g.ifs.iter().for_each(|x| self.walk_remote(x, found));
+        }
+        if let Some(e) = elt {
+            self.walk_remote(e, found);
+        }
+        if let Some(v) = value {
+            self.walk_remote(v, found);
+        }
+    }
+
+    fn invalid(&mut self, node: &impl Ranged, code: &'static str, message: &str, label: &str, hint: Option<&str>) -> Expr {
+        self.error(node, code, message.to_string(), label.to_string(), hint);
+        Expr::Const(Const::None)
+    }
+
+    /// Lowers an expression; remote calls inside it end the current block.
+    fn expr(&mut self, e: &'a ast::Expr) -> Expr {
+        match e {
+            ast::Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => match i.as_i64() {
+                    Some(v) => Expr::Const(Const::Int(v)),
+                    None => self.invalid(n, "E0340", "integer literal does not fit in 64 bits", "too large", Some("entiflow integers are 64-bit")),
+                },
+                ast::Number::Float(f) => Expr::Const(Const::Float(*f)),
+                ast::Number::Complex { .. } => self.invalid(n, "E0341", "complex numbers are not supported", "complex literal", None),
+            },
+            ast::Expr::StringLiteral(s) => Expr::Const(Const::Str(s.value.to_str().to_string())),
+            ast::Expr::BooleanLiteral(b) => Expr::Const(Const::Bool(b.value)),
+            ast::Expr::NoneLiteral(_) => Expr::Const(Const::None),
+            ast::Expr::BytesLiteral(b) => self.invalid(b, "E0341", "bytes literals are not supported", "bytes", Some("use str")),
+            ast::Expr::EllipsisLiteral(b) => self.invalid(b, "E0341", "`...` is not supported", "ellipsis", Some("use `pass`")),
+            ast::Expr::Name(n) => self.name(n),
+            ast::Expr::Attribute(a) => self.attribute(a),
+            ast::Expr::Call(c) => self.call(c),
+            ast::Expr::BinOp(b) => {
+                let Some(op) = binop(b.op) else {
+                    return self.invalid(b, "E0320", "the `@` operator is not supported", "matrix multiplication", None);
+                };
+                let parts = self.lower_seq(&[&b.left, &b.right]);
+                let mut it = parts.into_iter();
+                Expr::Binary(op, Box::new(it.next().unwrap_or(Expr::Const(Const::None))), Box::new(it.next().unwrap_or(Expr::Const(Const::None))))
+            }
+            ast::Expr::UnaryOp(u) => {
+                let op = match u.op {
+                    ast::UnaryOp::Not => UnaryOp::Not,
+                    ast::UnaryOp::USub => UnaryOp::Neg,
+                    ast::UnaryOp::UAdd => UnaryOp::Pos,
+                    ast::UnaryOp::Invert => UnaryOp::Invert,
+                };
+                if let (UnaryOp::Neg, ast::Expr::NumberLiteral(n)) = (op, &*u.operand) {
+                    if let ast::Number::Int(i) = &n.value {
+                        if i.as_u64() == Some(1u64 << 63) {
+                            return Expr::Const(Const::Int(i64::MIN));
+                        }
+                    }
+                }
+                let operand = self.expr(&u.operand);
+                Expr::Unary(op, Box::new(operand))
+            }
+            ast::Expr::BoolOp(b) => {
+                let op = match b.op {
+                    ast::BoolOp::And => BoolOp::And,
+                    ast::BoolOp::Or => BoolOp::Or,
+                };
+                if !self.has_remote(e) {
+                    let values = b.values.iter().map(|v| self.expr(v)).collect();
+                    return Expr::Bool(op, values);
+                }
+                let span = self.span(b);
+                let result = self.temp("bool");
+                let after = self.new_block();
+                for (i, v) in b.values.iter().enumerate() {
+                    let value = self.expr(v);
+                    self.emit(StmtKind::Assign { target: result, value }, span);
+                    if i + 1 == b.values.len() {
+                        self.terminate(Terminator::Jump(after), span);
+                    } else {
+                        let next = self.new_block();
+                        let (then, otherwise) = match op {
+                            BoolOp::And => (next, after),
+                            BoolOp::Or => (after, next),
+                        };
+                        self.terminate(Terminator::Branch { cond: Expr::Local(result), then, otherwise }, span);
+                        self.start(next);
+                    }
+                }
+                self.start(after);
+                Expr::Local(result)
+            }
+            ast::Expr::If(i) => {
+                if !self.has_remote(e) {
+                    let test = self.expr(&i.test);
+                    let body = self.expr(&i.body);
+                    let orelse = self.expr(&i.orelse);
+                    return Expr::IfElse { test: Box::new(test), body: Box::new(body), orelse: Box::new(orelse) };
+                }
+                let span = self.span(i);
+                let result = self.temp("ifexp");
+                let cond = self.expr(&i.test);
+                let (then, otherwise, after) = (self.new_block(), self.new_block(), self.new_block());
+                self.terminate(Terminator::Branch { cond, then, otherwise }, span);
+                self.start(then);
+                let v = self.expr(&i.body);
+                self.emit(StmtKind::Assign { target: result, value: v }, span);
+                self.terminate(Terminator::Jump(after), span);
+                self.start(otherwise);
+                let v = self.expr(&i.orelse);
+                self.emit(StmtKind::Assign { target: result, value: v }, span);
+                self.terminate(Terminator::Jump(after), span);
+                self.start(after);
+                Expr::Local(result)
+            }
+            ast::Expr::Compare(c) => {
+                let ops: Vec<CmpOp> = c.ops.iter().map(|o| cmpop(*o)).collect();
+                if !self.has_remote(e) {
+                    let left = self.expr(&c.left);
+                    let rest = ops.iter().zip(c.comparators.iter()).map(|(op, x)| (*op, self.expr(x))).collect();
+                    return Expr::Compare(Box::new(left), rest);
+                }
+                let span = self.span(c);
+                let result = self.temp("cmp");
+                let after = self.new_block();
+                let mut left = self.expr(&c.left);
+                left = self.pin(left);
+                for (i, (op, comparator)) in ops.iter().zip(c.comparators.iter()).enumerate() {
+                    let mut right = self.expr(comparator);
+                    let last = i + 1 == ops.len();
+                    if !last {
+                        right = self.pin(right);
+                    }
+                    self.emit(StmtKind::Assign { target: result, value: Expr::Compare(Box::new(left.clone()), vec![(*op, right.clone())]) }, span);
+                    if last {
+                        self.terminate(Terminator::Jump(after), span);
+                    } else {
+                        let next = self.new_block();
+                        self.terminate(Terminator::Branch { cond: Expr::Local(result), then: next, otherwise: after }, span);
+                        self.start(next);
+                        left = right;
+                    }
+                }
+                self.start(after);
+                Expr::Local(result)
+            }
+            ast::Expr::List(l) => Expr::List(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
+            ast::Expr::Tuple(l) => Expr::Tuple(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
+            ast::Expr::Set(l) => Expr::Set(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
+            ast::Expr::Dict(d) => {
+                let mut flat: Vec<&'a ast::Expr> = Vec::new();
+                for item in &d.items {
+                    match &item.key {
+                        Some(k) => {
+                            flat.push(k);
+                            flat.push(&item.value);
+                        }
+                        None => return self.invalid(&item.value, "E0342", "`**` unpacking is not supported", "dict unpacking", Some("use `d.update(other)`")),
+                    }
+                }
+                let values = self.lower_seq(&flat);
+                let mut pairs = Vec::new();
+                let mut it = values.into_iter();
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    pairs.push((k, v));
+                }
+                Expr::Dict(pairs)
+            }
+            ast::Expr::Subscript(s) => {
+                let parts = self.lower_seq(&[&s.value, &s.slice]);
+                let mut it = parts.into_iter();
+                Expr::Subscript(Box::new(it.next().unwrap_or(Expr::Const(Const::None))), Box::new(it.next().unwrap_or(Expr::Const(Const::None))))
+            }
+            ast::Expr::Slice(s) => {
+                let present: Vec<&'a ast::Expr> = [&s.lower, &s.upper, &s.step].into_iter().flatten().map(|b| &**b).collect();
+                let mut lowered = self.lower_seq(&present).into_iter();
+                let mut take = |x: &Option<Box<ast::Expr>>| x.as_ref().map(|_| Box::new(lowered.next().unwrap_or(Expr::Const(Const::None))));
+                let lower = take(&s.lower);
+                let upper = take(&s.upper);
+                let step = take(&s.step);
+                Expr::Slice(lower, upper, step)
+            }
+            ast::Expr::FString(f) => {
+                let mut parts = Vec::new();
+                for part in f.value.as_slice() {
+                    match part {
+                        ast::FStringPart::Literal(l) => parts.push(FStringPart::Literal(l.as_str().to_string())),
+                        ast::FStringPart::FString(fs) => {
+                            let lowered = self.fstring(&fs.elements);
+                            parts.extend(lowered);
+                        }
+                    }
+                }
+                Expr::FString(parts)
+            }
+            ast::Expr::ListComp(c) => self.comprehension(e, ComprehensionKind::List, &c.elt, None, &c.generators),
+            ast::Expr::SetComp(c) => self.comprehension(e, ComprehensionKind::Set, &c.elt, None, &c.generators),
+            ast::Expr::DictComp(c) => match &c.key {
+                Some(k) => self.comprehension(e, ComprehensionKind::Dict, k, Some(&c.value), &c.generators),
+                None => self.invalid(c, "E0342", "`**` unpacking is not supported", "dict unpacking", None),
+            },
+            ast::Expr::Generator(g) => self.invalid(g, "E0343", "generator expressions are supported only as the argument of any, all, sum, min, max, sorted, list, set, tuple or dict", "generator expression", Some("use a list comprehension")),
+            ast::Expr::Lambda(l) => self.invalid(l, "E0344", "lambda is not supported", "lambda", Some("write a `_helper` method instead")),
+            ast::Expr::Yield(y) => self.invalid(y, "E0345", "`yield` is not supported", "generators are not supported", Some("return a list instead")),
+            ast::Expr::YieldFrom(y) => self.invalid(y, "E0345", "`yield from` is not supported", "generators are not supported", Some("return a list instead")),
+            ast::Expr::Await(a) => self.invalid(a, "E0346", "`await` is not supported", "await", Some("remote calls are plain calls; drop `await`")),
+            ast::Expr::Named(n) => self.invalid(n, "E0347", "assignment expressions (`:=`) are not supported", "walrus", Some("assign in a separate statement")),
+            ast::Expr::Starred(s) => self.invalid(s, "E0348", "star-args are not supported", "starred expression", None),
+            other => self.invalid(other, "E0349", "unsupported expression", "not in the supported language", None),
+        }
+    }
+
+    fn fstring(&mut self, elements: &'a ast::InterpolatedStringElements) -> Vec<FStringPart> {
+        let mut parts = Vec::new();
+        for el in elements.iter() {
+            match el {
+                ast::InterpolatedStringElement::Literal(l) => parts.push(FStringPart::Literal(l.value.to_string())),
+                ast::InterpolatedStringElement::Interpolation(i) => {
+                    if i.debug_text.is_some() {
+                        self.error(i, "E0350", "self-documenting f-string fields (`{x=}`) are not supported", "`=` specifier", Some("write `x={x!r}`"));
+                        continue;
+                    }
+                    let value = self.expr(&i.expression);
+                    let value = self.pin(value);
+                    let conversion = match i.conversion {
+                        ast::ConversionFlag::None => None,
+                        ast::ConversionFlag::Str => Some('s'),
+                        ast::ConversionFlag::Repr => Some('r'),
+                        ast::ConversionFlag::Ascii => Some('a'),
+                    };
+                    let spec = match &i.format_spec {
+                        Some(spec) => self.fstring(&spec.elements),
+                        None => Vec::new(),
+                    };
+                    parts.push(FStringPart::Field { value, conversion, spec });
+                }
+            }
+        }
+        parts
+    }
+
+    fn name(&mut self, n: &'a ast::ExprName) -> Expr {
+        let name = n.id.as_str();
+        if let Some(l) = self.lookup_local(name) {
+            return Expr::Local(l);
+        }
+        if name == "self" {
+            return Expr::SelfRef;
+        }
+        if let Some(c) = self.info.constants.get(name) {
+            return Expr::Const(c.clone());
+        }
+        let hint = if ir::BUILTIN_FUNCTIONS.contains(&name) || self.info.entity(name).is_some() || self.info.is_exception(name) {
+            Some("functions, entity classes and exception classes can only be called or used in `isinstance`/`except`")
+        } else {
+            None
+        };
+        self.invalid(n, "E0351", &format!("unknown name `{name}`"), "not a local variable, parameter or module constant", hint)
+    }
+
+    fn attribute(&mut self, a: &'a ast::ExprAttribute) -> Expr {
+        if self.field_of_self(&ast::Expr::Attribute(a.clone())).is_some() {
+            return match self.entity.field(a.attr.as_str()) {
+                Some(f) => Expr::Field(f),
+                None => {
+                    let hint = if self.entity.method(a.attr.as_str()).is_some() { Some("methods cannot be used as values; call it") } else { Some("fields are what `__init__` assigns to `self`") };
+                    self.invalid(&a.attr, "E0352", &format!("`{}` has no field `{}`", self.entity.name, a.attr.as_str()), "unknown field", hint)
+                }
+            };
+        }
+        let field = a.attr.as_str().to_string();
+        let ty = self.type_of(&a.value);
+        let entity = match &ty {
+            Type::Ref(t) => {
+                match self.info.entity(t) {
+                    Some(ent) if ent.field(&field).is_some() => {}
+                    _ => return self.invalid(&a.attr, "E0352", &format!("`{t}` has no field `{field}`"), "unknown field", None),
+                }
+                Some(t.clone())
+            }
+            Type::Any if self.info.any_entity_has_field(&field) => None,
+            _ => return self.invalid(&a.attr, "E0353", &format!("unsupported attribute `.{field}`"), "no entity has this field and builtin values have no attributes here", None),
+        };
+        let target = self.expr(&a.value);
+        self.remote(target, entity, RemoteOp::GetField { field }, a.range())
+    }
+
+    fn remote(&mut self, target: Expr, entity: Option<String>, op: RemoteOp, node: TextRange) -> Expr {
+        let span = self.rep.map.span(node);
+        if matches!(self.sig.name.as_str(), "__init__" | "__key__") {
+            let message = format!("`{}` cannot call other entities", self.sig.name);
+            self.error(&node, "E0354", message, "remote call here", Some("initialise state from the parameters; call other entities from a method"));
+            return Expr::Const(Const::None);
+        }
+        let result = self.temp("ret");
+        let resume = self.new_block();
+        self.terminate(Terminator::Call { target, entity, op, result, resume, live: Vec::new() }, span);
+        self.start(resume);
+        Expr::Local(result)
+    }
+
+    fn call_args(&mut self, call: &'a ast::ExprCall, receiver: Option<&'a ast::Expr>) -> Option<(Option<Expr>, Vec<Expr>, Vec<(String, Expr)>)> {
+        let mut exprs: Vec<&'a ast::Expr> = Vec::new();
+        if let Some(r) = receiver {
+            exprs.push(r);
+        }
+        for a in call.arguments.args.iter() {
+            if let ast::Expr::Starred(s) = a {
+                self.error(s, "E0348", "star-args are not supported", "`*` argument", Some("pass the list itself"));
+                return None;
+            }
+            exprs.push(a);
+        }
+        let mut names = Vec::new();
+        for k in call.arguments.keywords.iter() {
+            match &k.arg {
+                Some(name) => names.push(name.as_str().to_string()),
+                None => {
+                    self.error(k, "E0348", "star-args are not supported", "`**` argument", Some("pass the dict itself"));
+                    return None;
+                }
+            }
+            exprs.push(&k.value);
+        }
+        let mut values = self.lower_seq(&exprs).into_iter();
+        let receiver = receiver.map(|_| values.next().unwrap_or(Expr::Const(Const::None)));
+        let args: Vec<Expr> = values.by_ref().take(call.arguments.args.len()).collect();
+        let kwargs = names.into_iter().zip(values).collect();
+        Some((receiver, args, kwargs))
+    }
+
+    fn check_arity(&mut self, call: &ast::ExprCall, entity: &str, method: &str) {
+        let Some(sig) = self.info.entity(entity).and_then(|e| e.method(method)) else { return };
+        let nargs = call.arguments.args.len();
+        let params = &sig.params;
+        let qual = format!("{entity}.{method}()");
+        if nargs > params.len() {
+            self.error(call, "E0355", format!("{qual} takes {} positional arguments but {} were given", params.len() + 1, nargs + 1), "wrong number of arguments", None);
+            return;
+        }
+        let mut bound: HashSet<&str> = params[..nargs].iter().map(|p| p.name.as_str()).collect();
+        for k in call.arguments.keywords.iter() {
+            let Some(name) = &k.arg else { continue };
+            if !params.iter().any(|p| p.name == name.as_str()) {
+                self.error(k, "E0355", format!("{qual} got an unexpected keyword argument '{}'", name.as_str()), "unknown parameter", None);
+            } else if !bound.insert(name.as_str()) {
+                self.error(k, "E0355", format!("{qual} got multiple values for argument '{}'", name.as_str()), "duplicate argument", None);
+            }
+        }
+        let missing: Vec<&str> = params.iter().filter(|p| p.default.is_none() && !bound.contains(p.name.as_str())).map(|p| p.name.as_str()).collect();
+        if !missing.is_empty() {
+            self.error(call, "E0355", format!("{qual} missing {} required argument{}: {}", missing.len(), if missing.len() == 1 { "" } else { "s" }, missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ")), "wrong number of arguments", None);
+        }
+    }
+
+    fn call(&mut self, call: &'a ast::ExprCall) -> Expr {
+        let span = self.span(call);
+        match self.classify_call(call) {
+            CallKind::Invalid { code, message, label, hint } => {
+                self.error(&*call.func, code, message, label, hint);
+                Expr::Const(Const::None)
+            }
+            CallKind::Remote { receiver, entity, method } => {
+                if let Some(t) = &entity {
+                    self.check_arity(call, t, &method);
+                }
+                let Some((target, args, kwargs)) = self.call_args(call, Some(receiver)) else { return Expr::Const(Const::None) };
+                let target = target.unwrap_or(Expr::SelfRef);
+                self.remote(target, entity, RemoteOp::Invoke { method, args, kwargs }, call.range())
+            }
+            CallKind::ValueMethod { receiver, method } => {
+                let Some((recv, args, kwargs)) = self.call_args(call, Some(receiver)) else { return Expr::Const(Const::None) };
+                Expr::Method { receiver: Box::new(recv.unwrap_or(Expr::Const(Const::None))), method, args, kwargs }
+            }
+            CallKind::Exception(class) => {
+                if !call.arguments.keywords.is_empty() {
+                    return self.invalid(call, "E0356", "exception classes take positional arguments only", "keyword argument", None);
+                }
+                let Some((_, args, _)) = self.call_args(call, None) else { return Expr::Const(Const::None) };
+                Expr::NewException { class, args }
+            }
+            CallKind::Builtin(func) => self.builtin(call, func, span),
+        }
+    }
+
+    fn builtin(&mut self, call: &'a ast::ExprCall, func: String, span: Span) -> Expr {
+        if func == "isinstance" {
+            let args = &call.arguments.args;
+            if args.len() != 2 || !call.arguments.keywords.is_empty() {
+                return self.invalid(call, "E0357", "isinstance() takes 2 arguments", "wrong arguments", None);
+            }
+            let names: Vec<&ast::Expr> = match &args[1] {
+                ast::Expr::Tuple(t) => t.elts.iter().collect(),
+                other => vec![other],
+            };
+            let mut types = Vec::new();
+            for n in names {
+                match n {
+                    ast::Expr::Name(n) if ir::BUILTIN_TYPES.contains(&n.id.as_str()) || self.info.is_exception(n.id.as_str()) || self.info.entity(n.id.as_str()).is_some() => types.push(n.id.as_str().to_string()),
+                    ast::Expr::NoneLiteral(_) => types.push("NoneType".into()),
+                    other => return self.invalid(other, "E0357", "isinstance() needs a builtin type, an exception class or an entity class", "unknown type", None),
+                }
+            }
+            let value = self.expr(&args[0]);
+            return Expr::IsInstance(Box::new(value), types);
+        }
+        // A generator argument of a consumer: keep it pure, or lower it to a loop if it calls out.
+        if let [ast::Expr::Generator(g)] = &call.arguments.args[..] {
+            if GENERATOR_CONSUMERS.contains(&func.as_str()) {
+                let gen_expr: &'a ast::Expr = &call.arguments.args[0];
+                let lowered = if self.has_remote(gen_expr) {
+                    if func == "any" || func == "all" {
+                        return self.any_all_loop(&func, g, span);
+                    }
+                    self.comprehension(gen_expr, ComprehensionKind::List, &g.elt, None, &g.generators)
+                } else {
+                    self.comprehension(gen_expr, ComprehensionKind::Generator, &g.elt, None, &g.generators)
+                };
+                let mut kwargs = Vec::new();
+                for k in call.arguments.keywords.iter() {
+                    if let Some(name) = &k.arg {
+                        let v = self.expr(&k.value);
+                        kwargs.push((name.as_str().to_string(), v));
+                    }
+                }
+                return Expr::Builtin { func, args: vec![lowered], kwargs };
+            }
+        }
+        let Some((_, args, kwargs)) = self.call_args(call, None) else { return Expr::Const(Const::None) };
+        Expr::Builtin { func, args, kwargs }
+    }
+
+    fn any_all_loop(&mut self, func: &str, g: &'a ast::ExprGenerator, span: Span) -> Expr {
+        let is_any = func == "any";
+        let result = self.temp(func);
+        self.emit(StmtKind::Assign { target: result, value: Expr::Const(Const::Bool(!is_any)) }, span);
+        let done = self.new_block();
+        self.comp_loops(&g.generators, 0, span, &mut |this: &mut Self| {
+            let v = this.expr(&g.elt);
+            let hit = this.new_block();
+            let miss = this.new_block();
+            let (then, otherwise) = if is_any { (hit, miss) } else { (miss, hit) };
+            this.terminate(Terminator::Branch { cond: v, then, otherwise }, span);
+            this.start(hit);
+            this.emit(StmtKind::Assign { target: result, value: Expr::Const(Const::Bool(is_any)) }, span);
+            this.terminate(Terminator::Jump(done), span);
+            this.start(miss);
+        });
+        self.terminate(Terminator::Jump(done), span);
+        self.start(done);
+        Expr::Local(result)
+    }
+
+    /// Lowers nested comprehension loops, calling `body` innermost. Targets go into `comp_scope`.
+    fn comp_loops(&mut self, gens: &'a [ast::Comprehension], i: usize, span: Span, body: &mut dyn FnMut(&mut Self)) {
+        let Some(g) = gens.get(i) else {
+            body(self);
+            return;
+        };
+        let iterable = self.expr(&g.iter);
+        let (header, exit, item) = self.loop_begin(iterable, span);
+        let scope_len = self.comp_scope.len();
+        let target = self.comp_target(&g.target);
+        self.bind_target(&target, item, span);
+        for cond in &g.ifs {
+            let c = self.expr(cond);
+            let pass = self.new_block();
+            self.terminate(Terminator::Branch { cond: c, then: pass, otherwise: header }, span);
+            self.start(pass);
+        }
+        self.comp_loops(gens, i + 1, span, body);
+        self.comp_scope.truncate(scope_len);
+        self.terminate(Terminator::Jump(header), span);
+        self.start(exit);
+    }
+
+    fn bind_target(&mut self, target: &Target, value: Expr, span: Span) {
+        match target {
+            Target::Local(l) => self.emit(StmtKind::Assign { target: *l, value }, span),
+            Target::Tuple(ts) => {
+                let temps: Vec<Local> = ts.iter().map(|_| self.temp("unpack")).collect();
+                self.emit(StmtKind::Unpack { targets: temps.clone(), value }, span);
+                for (t, sub) in temps.iter().zip(ts) {
+                    self.bind_target(sub, Expr::Local(*t), span);
+                }
+            }
+        }
+    }
+
+    /// Allocates fresh locals for a comprehension target and brings them into scope.
+    fn comp_target(&mut self, e: &ast::Expr) -> Target {
+        match e {
+            ast::Expr::Name(n) => {
+                let local = Local(self.locals.len() as u32);
+                self.locals.push(LocalDecl { name: format!("{}$comp", n.id.as_str()), ty: Type::Any });
+                self.comp_scope.push((n.id.as_str().to_string(), local));
+                Target::Local(local)
+            }
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. }) | ast::Expr::List(ast::ExprList { elts, .. }) => Target::Tuple(elts.iter().map(|x| self.comp_target(x)).collect()),
+            other => {
+                self.error(other, "E0358", "unsupported comprehension target", "use names or tuples of names", None);
+                Target::Local(self.temp("bad"))
+            }
+        }
+    }
+
+    fn comprehension(&mut self, whole: &'a ast::Expr, kind: ComprehensionKind, elt: &'a ast::Expr, value: Option<&'a ast::Expr>, gens: &'a [ast::Comprehension]) -> Expr {
+        if gens.iter().any(|g| g.is_async) {
+            return self.invalid(whole, "E0321", "async comprehensions are not supported", "async", None);
+        }
+        if !self.has_remote(whole) {
+            let scope_len = self.comp_scope.len();
+            let mut generators = Vec::new();
+            for g in gens {
+                let iter = self.expr(&g.iter);
+                let target = self.comp_target(&g.target);
+                let ifs = g.ifs.iter().map(|c| self.expr(c)).collect();
+                generators.push(Generator { target, iter, ifs });
+            }
+            let elt = self.expr(elt);
+            let value = value.map(|v| Box::new(self.expr(v)));
+            self.comp_scope.truncate(scope_len);
+            return Expr::Comprehension { kind, elt: Box::new(elt), value, generators };
+        }
+        // With remote calls: an explicit loop building the container.
+        let span = self.span(whole);
+        let result = self.temp("comp");
+        let init = match kind {
+            ComprehensionKind::Dict => Expr::Dict(vec![]),
+            ComprehensionKind::Set => Expr::Set(vec![]),
+            _ => Expr::List(vec![]),
+        };
+        self.emit(StmtKind::Assign { target: result, value: init }, span);
+        self.comp_loops(gens, 0, span, &mut |this: &mut Self| match value {
+            Some(v) => {
+                let parts = this.lower_seq(&[elt, v]);
+                let mut it = parts.into_iter();
+                let (k, v) = (it.next().unwrap_or(Expr::Const(Const::None)), it.next().unwrap_or(Expr::Const(Const::None)));
+                this.emit(StmtKind::SetItem { object: Expr::Local(result), index: k, value: v }, span);
+            }
+            None => {
+                let x = this.expr(elt);
+                let method = if kind == ComprehensionKind::Set { "add" } else { "append" };
+                this.emit(StmtKind::Expr(Expr::Method { receiver: Box::new(Expr::Local(result)), method: method.into(), args: vec![x], kwargs: vec![] }), span);
+            }
+        });
+        Expr::Local(result)
+    }
+}

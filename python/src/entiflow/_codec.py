@@ -1,0 +1,146 @@
+"""Conversion between Python values and their JSON form.
+
+This is the value encoding shared by results, state dumps and the HTTP client:
+
+* ``None``, ``bool``, ``int``, ``str`` stay as they are; a ``float`` stays a
+  float and must be finite;
+* ``list`` and ``tuple`` become arrays;
+* ``dict`` becomes an object whose keys are converted like :func:`json.dumps`
+  does (``1`` -> ``"1"``, ``True`` -> ``"true"``, ``None`` -> ``"null"``,
+  ``1.5`` -> ``"1.5"``);
+* ``set`` and ``frozenset`` become sorted arrays (see :func:`sort_encoded`);
+* a :class:`~entiflow.Ref` becomes ``{"$entity": T, "key": K}``.
+
+Anything else raises :class:`TypeError`; a container that contains itself
+raises :class:`ValueError`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Callable, Optional
+
+from ._ref import Ref, ref_json
+
+__all__ = [
+    "ENTITY_TAG",
+    "decode_value",
+    "dumps_compact",
+    "encode_key",
+    "encode_value",
+    "sort_encoded",
+]
+
+#: The member that marks a JSON object as an entity reference.
+ENTITY_TAG = "$entity"
+
+#: Returns the reference for an object that stands for an entity, or None.
+EntityHook = Callable[[object], Optional[Ref]]
+
+_RANKS = {type(None): 0, bool: 1, int: 2, float: 2, str: 3, list: 4, dict: 5}
+
+
+def dumps_compact(value: Any) -> str:
+    """Serialize an already encoded value as compact JSON (one line)."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def encode_key(key: object) -> str:
+    """Convert a dict key to a JSON object member name, as :func:`json.dumps` does."""
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    if isinstance(key, float):
+        if math.isnan(key):
+            return "NaN"
+        if math.isinf(key):
+            return "Infinity" if key > 0 else "-Infinity"
+        return float.__repr__(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _canonical(value: Any) -> tuple[int, str]:
+    return (_RANKS.get(type(value), 6), json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+
+def sort_encoded(items: list[Any]) -> list[Any]:
+    """Sort the encoded elements of a set deterministically.
+
+    Elements are sorted with Python's ordering when they are mutually
+    comparable (numbers, strings, arrays of those).  Otherwise (mixed types,
+    objects such as references) they are sorted by ``(rank, text)`` where rank
+    orders null < bool < number < string < array < object and text is the
+    compact JSON with sorted keys.
+    """
+    try:
+        return sorted(items)
+    except TypeError:
+        return sorted(items, key=_canonical)
+
+
+def encode_value(value: Any, entity_hook: EntityHook | None = None) -> Any:
+    """Return the JSON form of ``value`` (see the module docstring).
+
+    ``entity_hook`` maps objects that are not plain data (such as entity
+    objects) to a :class:`Ref`; objects it maps to None are not encodable.
+    """
+    return _encode(value, entity_hook, set())
+
+
+def _encode(value: Any, hook: EntityHook | None, active: set[int]) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise TypeError(f"cannot encode the non-finite float {value!r}")
+        return float(value)
+    if isinstance(value, Ref):
+        return ref_json(value)
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
+        marker = id(value)
+        if marker in active:
+            raise ValueError("Circular reference detected")
+        active.add(marker)
+        try:
+            if isinstance(value, dict):
+                return {encode_key(k): _encode(v, hook, active) for k, v in value.items()}
+            if isinstance(value, (set, frozenset)):
+                return sort_encoded([_encode(v, hook, active) for v in value])
+            return [_encode(v, hook, active) for v in value]
+        finally:
+            active.discard(marker)
+    if hook is not None:
+        ref = hook(value)
+        if ref is not None:
+            return ref_json(ref)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def decode_value(value: Any, make_ref: Callable[[Any, Any], Ref]) -> Any:
+    """Turn a JSON value into Python, building references with ``make_ref``.
+
+    Every object with a ``"$entity"`` member, at any depth, is passed to
+    ``make_ref(entity_type, key)`` with its members (``make_ref`` validates
+    them; a missing ``key`` is passed as ``None``).  An object with other
+    members besides ``"$entity"`` and ``"key"`` raises :class:`ValueError`.
+    """
+    if isinstance(value, list):
+        return [decode_value(v, make_ref) for v in value]
+    if isinstance(value, dict):
+        if ENTITY_TAG in value:
+            extra = set(value) - {ENTITY_TAG, "key"}
+            if extra:
+                raise ValueError(f"entity reference has unexpected members: {', '.join(sorted(extra))}")
+            return make_ref(value[ENTITY_TAG], value.get("key"))
+        return {k: decode_value(v, make_ref) for k, v in value.items()}
+    return value

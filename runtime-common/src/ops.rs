@@ -1,0 +1,597 @@
+//! Python's operators on [`Value`]s: arithmetic (64-bit ints that raise OverflowError instead of
+//! growing), comparisons, containment, indexing and slicing.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use ir::{BinOp, CmpOp};
+
+use crate::value::Value;
+
+/// An operation's outcome: a value, or an exception value to raise.
+pub type OpResult = Result<Value, Value>;
+
+/// Raises `class(message)`.
+pub fn raise<T>(class: &str, message: impl Into<String>) -> Result<T, Value> {
+    Err(Value::exception(class, message))
+}
+
+fn overflow<T>() -> Result<T, Value> {
+    raise("OverflowError", "integer overflow (entiflow integers are 64-bit)")
+}
+
+/// The number of elements of a `range` value.
+pub fn range_len(v: &Value) -> i64 {
+    let Value::Range(start, stop, step) = *v else { return 0 };
+    if step > 0 && start < stop {
+        ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
+    } else if step < 0 && start > stop {
+        ((start as i128 - stop as i128 - 1) / (-(step as i128)) + 1) as i64
+    } else {
+        0
+    }
+}
+
+/// Python `==`.
+pub fn py_eq(a: &Value, b: &Value) -> bool {
+    use Value::*;
+    match (a, b) {
+        (None, None) => true,
+        (Bool(_) | Int(_), Bool(_) | Int(_)) => a.as_int() == b.as_int(),
+        (Float(x), Float(y)) => x == y,
+        (Float(x), Bool(_) | Int(_)) | (Bool(_) | Int(_), Float(x)) => {
+            let i = a.as_int().or(b.as_int()).unwrap_or(0);
+            *x == i as f64 && (x.fract() != 0.0 || (*x as i128) == i as i128)
+        }
+        (Str(x), Str(y)) => x == y,
+        (List(x), List(y)) => Rc::ptr_eq(x, y) || *x.borrow() == *y.borrow(),
+        (Tuple(x), Tuple(y)) => x == y,
+        (Dict(x), Dict(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+        }
+        (Set(x), Set(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().all(|k| y.contains(k))
+        }
+        (Range(..), Range(..)) => {
+            let (la, lb) = (range_len(a), range_len(b));
+            la == lb && (la == 0 || (index_range(a, 0) == index_range(b, 0) && (la == 1 || step_of(a) == step_of(b))))
+        }
+        (Ref(x), Ref(y)) => x.entity == y.entity && x.key_text() == y.key_text(),
+        (Exception(x), Exception(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+fn step_of(v: &Value) -> i64 {
+    match v {
+        Value::Range(_, _, s) => *s,
+        _ => 1,
+    }
+}
+
+fn index_range(v: &Value, i: i64) -> i64 {
+    match v {
+        Value::Range(start, _, step) => start + i * step,
+        _ => 0,
+    }
+}
+
+fn order_error<T>(op: &str, a: &Value, b: &Value) -> Result<T, Value> {
+    raise("TypeError", format!("'{op}' not supported between instances of '{}' and '{}'", a.type_name(), b.type_name()))
+}
+
+/// Python ordering for `<`, `<=`, `>`, `>=` (`None` when unordered, e.g. NaN).
+pub fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<Option<Ordering>, Value> {
+    use Value::*;
+    Ok(match (a, b) {
+        (Bool(_) | Int(_), Bool(_) | Int(_)) => a.as_int().partial_cmp(&b.as_int()),
+        (Float(x), Float(y)) => x.partial_cmp(y),
+        (Float(x), Bool(_) | Int(_)) => x.partial_cmp(&(b.as_int().unwrap_or(0) as f64)),
+        (Bool(_) | Int(_), Float(y)) => (a.as_int().unwrap_or(0) as f64).partial_cmp(y),
+        (Str(x), Str(y)) => Some(x.cmp(y)),
+        (List(x), List(y)) => seq_cmp(&x.borrow(), &y.borrow(), op)?,
+        (Tuple(x), Tuple(y)) => seq_cmp(x, y, op)?,
+        (Set(x), Set(y)) if op == "<=" || op == ">=" || op == "<" || op == ">" => {
+            let (x, y) = (x.borrow(), y.borrow());
+            let sub = x.iter().all(|k| y.contains(k));
+            let sup = y.iter().all(|k| x.contains(k));
+            match (sub, sup) {
+                (true, true) => Some(Ordering::Equal),
+                (true, false) => Some(Ordering::Less),
+                (false, true) => Some(Ordering::Greater),
+                _ => None,
+            }
+        }
+        _ => return order_error(op, a, b),
+    })
+}
+
+fn seq_cmp(x: &[Value], y: &[Value], op: &str) -> Result<Option<Ordering>, Value> {
+    for (a, b) in x.iter().zip(y.iter()) {
+        if !py_eq(a, b) {
+            return py_cmp(a, b, op);
+        }
+    }
+    Ok(Some(x.len().cmp(&y.len())))
+}
+
+/// Python `x in container`.
+pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
+    Ok(match container {
+        Value::Str(s) => match x {
+            Value::Str(sub) => s.contains(&**sub),
+            other => return raise("TypeError", format!("'in <string>' requires string as left operand, not {}", other.type_name())),
+        },
+        Value::List(l) => l.borrow().iter().any(|v| py_eq(v, x)),
+        Value::Tuple(t) => t.iter().any(|v| py_eq(v, x)),
+        Value::Dict(d) => {
+            check_hashable(x)?;
+            d.borrow().contains_key(x)
+        }
+        Value::Set(s) => {
+            check_hashable(x)?;
+            s.borrow().contains(x)
+        }
+        Value::Range(..) => match x.as_int() {
+            Some(i) => {
+                let Value::Range(start, stop, step) = *container else { unreachable!() };
+                if step > 0 {
+                    i >= start && i < stop && (i - start) % step == 0
+                } else {
+                    i <= start && i > stop && (start - i) % (-step) == 0
+                }
+            }
+            None => (0..range_len(container)).any(|k| py_eq(&Value::Int(index_range(container, k)), x)),
+        },
+        other => return raise("TypeError", format!("argument of type '{}' is not iterable", other.type_name())),
+    })
+}
+
+/// Raises TypeError if `x` cannot be a dict key.
+pub fn check_hashable(x: &Value) -> Result<(), Value> {
+    if x.is_hashable() {
+        Ok(())
+    } else {
+        raise("TypeError", format!("unhashable type: '{}'", x.type_name()))
+    }
+}
+
+/// Evaluates a comparison operator.
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Value> {
+    Ok(match op {
+        CmpOp::Eq => py_eq(a, b),
+        CmpOp::NotEq => !py_eq(a, b),
+        CmpOp::Lt => py_cmp(a, b, "<")? == Some(Ordering::Less),
+        CmpOp::LtE => matches!(py_cmp(a, b, "<=")?, Some(Ordering::Less | Ordering::Equal)),
+        CmpOp::Gt => py_cmp(a, b, ">")? == Some(Ordering::Greater),
+        CmpOp::GtE => matches!(py_cmp(a, b, ">=")?, Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::Is => is(a, b),
+        CmpOp::IsNot => !is(a, b),
+        CmpOp::In => contains(b, a)?,
+        CmpOp::NotIn => !contains(b, a)?,
+    })
+}
+
+fn is(a: &Value, b: &Value) -> bool {
+    use Value::*;
+    match (a, b) {
+        (None, None) => true,
+        (Bool(x), Bool(y)) => x == y,
+        (Int(x), Int(y)) => x == y,
+        (Str(x), Str(y)) => Rc::ptr_eq(x, y) || x == y,
+        (List(x), List(y)) => Rc::ptr_eq(x, y),
+        (Dict(x), Dict(y)) => Rc::ptr_eq(x, y),
+        (Set(x), Set(y)) => Rc::ptr_eq(x, y),
+        (Tuple(x), Tuple(y)) => Rc::ptr_eq(x, y),
+        (Ref(x), Ref(y)) => Rc::ptr_eq(x, y) || py_eq(a, b),
+        (Exception(x), Exception(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+fn binop_error<T>(op: BinOp, a: &Value, b: &Value) -> Result<T, Value> {
+    raise(
+        "TypeError",
+        format!("unsupported operand type(s) for {}: '{}' and '{}'", ir_symbol(op), a.type_name(), b.type_name()),
+    )
+}
+
+fn ir_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::FloorDiv => "//",
+        BinOp::Mod => "%",
+        BinOp::Pow => "** or pow()",
+        BinOp::LShift => "<<",
+        BinOp::RShift => ">>",
+        BinOp::BitOr => "|",
+        BinOp::BitXor => "^",
+        BinOp::BitAnd => "&",
+    }
+}
+
+fn float_of(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
+        Value::Int(i) => Some(*i as f64),
+        Value::Bool(b) => Some(*b as i64 as f64),
+        _ => None,
+    }
+}
+
+fn repeat(items: &[Value], n: i64) -> Result<Vec<Value>, Value> {
+    let n = n.max(0) as usize;
+    if items.len().saturating_mul(n) > 100_000_000 {
+        return raise("MemoryError", "");
+    }
+    let mut out = Vec::with_capacity(items.len() * n);
+    for _ in 0..n {
+        out.extend(items.iter().cloned());
+    }
+    Ok(out)
+}
+
+/// Python floor division of ints.
+pub fn int_floordiv(a: i64, b: i64) -> Result<i64, Value> {
+    if b == 0 {
+        return raise("ZeroDivisionError", "integer division or modulo by zero");
+    }
+    let q = a.checked_div(b).ok_or_else(|| Value::exception("OverflowError", "integer overflow (entiflow integers are 64-bit)"))?;
+    Ok(if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q })
+}
+
+/// Python modulo of ints (the sign follows the divisor).
+pub fn int_mod(a: i64, b: i64) -> Result<i64, Value> {
+    if b == 0 {
+        return raise("ZeroDivisionError", "integer modulo by zero");
+    }
+    let r = a.checked_rem(b).unwrap_or(0);
+    Ok(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
+}
+
+fn float_mod(a: f64, b: f64) -> Result<f64, Value> {
+    if b == 0.0 {
+        return raise("ZeroDivisionError", "float modulo");
+    }
+    let r = a % b;
+    Ok(if r != 0.0 && ((r < 0.0) != (b < 0.0)) { r + b } else if r == 0.0 { 0.0f64.copysign(b) } else { r })
+}
+
+/// Evaluates a binary operator.
+pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
+    use Value::*;
+    if let (Some(x), Some(y)) = (a.as_int(), b.as_int()) {
+        return int_binary(op, x, y, a, b);
+    }
+    if let (Some(x), Some(y)) = (float_of(a), float_of(b)) {
+        return float_binary(op, x, y, a, b);
+    }
+    match (op, a, b) {
+        (BinOp::Add, Str(x), Str(y)) => {
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(x);
+            s.push_str(y);
+            Ok(Value::str(&s))
+        }
+        (BinOp::Mul, Str(s), n) | (BinOp::Mul, n, Str(s)) if n.as_int().is_some() => {
+            let n = n.as_int().unwrap_or(0).max(0) as usize;
+            if s.len().saturating_mul(n) > 1_000_000_000 {
+                return raise("MemoryError", "");
+            }
+            Ok(Value::str(&s.repeat(n)))
+        }
+        (BinOp::Add, List(x), List(y)) => {
+            let mut v = x.borrow().clone();
+            v.extend(y.borrow().iter().cloned());
+            Ok(Value::list(v))
+        }
+        (BinOp::Add, Tuple(x), Tuple(y)) => {
+            let mut v: Vec<Value> = x.to_vec();
+            v.extend(y.iter().cloned());
+            Ok(Value::tuple(v))
+        }
+        (BinOp::Mul, List(x), n) | (BinOp::Mul, n, List(x)) if n.as_int().is_some() => Ok(Value::list(repeat(&x.borrow(), n.as_int().unwrap_or(0))?)),
+        (BinOp::Mul, Tuple(x), n) | (BinOp::Mul, n, Tuple(x)) if n.as_int().is_some() => Ok(Value::tuple(repeat(x, n.as_int().unwrap_or(0))?)),
+        (BinOp::BitOr, Dict(x), Dict(y)) => {
+            let mut m = x.borrow().clone();
+            for (k, v) in y.borrow().iter() {
+                m.insert(k.clone(), v.clone());
+            }
+            Ok(Value::dict(m))
+        }
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Set(x), Set(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            let out: crate::value::SetMap = match op {
+                BinOp::BitOr => x.iter().chain(y.iter()).cloned().collect(),
+                BinOp::BitAnd => x.iter().filter(|k| y.contains(*k)).cloned().collect(),
+                BinOp::Sub => x.iter().filter(|k| !y.contains(*k)).cloned().collect(),
+                _ => x.iter().filter(|k| !y.contains(*k)).chain(y.iter().filter(|k| !x.contains(*k))).cloned().collect(),
+            };
+            Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
+        }
+        (BinOp::Mod, Str(fmt), args) => crate::format::percent_format(fmt, args),
+        _ => binop_error(op, a, b),
+    }
+}
+
+fn int_binary(op: BinOp, x: i64, y: i64, a: &Value, b: &Value) -> OpResult {
+    let r = match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Div => {
+            if y == 0 {
+                return raise("ZeroDivisionError", "division by zero");
+            }
+            return Ok(Value::Float(x as f64 / y as f64));
+        }
+        BinOp::FloorDiv => Some(int_floordiv(x, y)?),
+        BinOp::Mod => Some(int_mod(x, y)?),
+        BinOp::Pow => {
+            if y < 0 {
+                if x == 0 {
+                    return raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+                }
+                return Ok(Value::Float((x as f64).powf(y as f64)));
+            }
+            u32::try_from(y).ok().and_then(|e| x.checked_pow(e)).or(match x {
+                0 | 1 => Some(x),
+                -1 => Some(if y % 2 == 0 { 1 } else { -1 }),
+                _ => None,
+            })
+        }
+        BinOp::LShift => {
+            if y < 0 {
+                return raise("ValueError", "negative shift count");
+            }
+            if x == 0 {
+                Some(0)
+            } else if y >= 64 {
+                None
+            } else {
+                let r = x << y;
+                (r >> y == x).then_some(r)
+            }
+        }
+        BinOp::RShift => {
+            if y < 0 {
+                return raise("ValueError", "negative shift count");
+            }
+            Some(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y })
+        }
+        BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor => {
+            let r = match op {
+                BinOp::BitOr => x | y,
+                BinOp::BitAnd => x & y,
+                _ => x ^ y,
+            };
+            if let (Value::Bool(_), Value::Bool(_)) = (a, b) {
+                return Ok(Value::Bool(r != 0));
+            }
+            Some(r)
+        }
+    };
+    match r {
+        Some(v) => Ok(Value::Int(v)),
+        None => overflow(),
+    }
+}
+
+fn float_binary(op: BinOp, x: f64, y: f64, a: &Value, b: &Value) -> OpResult {
+    let r = match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => {
+            if y == 0.0 {
+                return raise("ZeroDivisionError", "float division by zero");
+            }
+            x / y
+        }
+        BinOp::FloorDiv => {
+            if y == 0.0 {
+                return raise("ZeroDivisionError", "float floor division by zero");
+            }
+            let m = float_mod(x, y)?;
+            ((x - m) / y).round()
+        }
+        BinOp::Mod => float_mod(x, y)?,
+        BinOp::Pow => {
+            if x == 0.0 && y < 0.0 {
+                return raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+            }
+            if x < 0.0 && y.fract() != 0.0 {
+                return raise("ValueError", "complex results are not supported");
+            }
+            let r = x.powf(y);
+            if r.is_infinite() && x.is_finite() && y.is_finite() {
+                return raise("OverflowError", "(34, 'Numerical result out of range')");
+            }
+            r
+        }
+        _ => return binop_error(op, a, b),
+    };
+    Ok(Value::Float(r))
+}
+
+/// Normalizes a possibly negative index against `len`; `None` when out of range.
+pub fn norm_index(i: i64, len: usize) -> Option<usize> {
+    let len = len as i64;
+    let i = if i < 0 { i + len } else { i };
+    (0..len).contains(&i).then_some(i as usize)
+}
+
+/// The indices a slice selects from a sequence of length `len`.
+pub fn slice_indices(lower: &Value, upper: &Value, step: &Value, len: usize) -> Result<Vec<usize>, Value> {
+    let get = |v: &Value| -> Result<Option<i64>, Value> {
+        match v {
+            Value::None => Ok(None),
+            other => other.as_int().map(Some).ok_or_else(|| Value::exception("TypeError", "slice indices must be integers or None or have an __index__ method")),
+        }
+    };
+    let step = get(step)?.unwrap_or(1);
+    if step == 0 {
+        return raise("ValueError", "slice step cannot be zero");
+    }
+    let len = len as i64;
+    let clamp = |v: Option<i64>, default: i64, lo: i64, hi: i64| -> i64 {
+        match v {
+            None => default,
+            Some(i) => {
+                let i = if i < 0 { i + len } else { i };
+                i.clamp(lo, hi)
+            }
+        }
+    };
+    let mut out = Vec::new();
+    if step > 0 {
+        let start = clamp(get(lower)?, 0, 0, len);
+        let stop = clamp(get(upper)?, len, 0, len);
+        let mut i = start;
+        while i < stop {
+            out.push(i as usize);
+            i += step;
+        }
+    } else {
+        let start = clamp(get(lower)?, len - 1, -1, len - 1);
+        let stop = clamp(get(upper)?, -1, -1, len - 1);
+        let mut i = start;
+        while i > stop {
+            out.push(i as usize);
+            i += step;
+        }
+    }
+    Ok(out)
+}
+
+/// Python `container[index]` (index may be a slice given as a 3-tuple marker).
+pub fn subscript(container: &Value, index: &Value) -> OpResult {
+    if let Value::Tuple(t) = index {
+        if t.len() == 4 && matches!(&t[0], Value::Str(s) if &**s == "$slice") {
+            return slice(container, &t[1], &t[2], &t[3]);
+        }
+    }
+    match container {
+        Value::List(l) => {
+            let l = l.borrow();
+            let i = seq_index(index, "list")?;
+            norm_index(i, l.len()).map(|i| l[i].clone()).ok_or_else(|| Value::exception("IndexError", "list index out of range"))
+        }
+        Value::Tuple(t) => {
+            let i = seq_index(index, "tuple")?;
+            norm_index(i, t.len()).map(|i| t[i].clone()).ok_or_else(|| Value::exception("IndexError", "tuple index out of range"))
+        }
+        Value::Str(s) => {
+            let i = seq_index(index, "string")?;
+            if s.is_ascii() {
+                return norm_index(i, s.len()).map(|i| Value::str(&s[i..i + 1])).ok_or_else(|| Value::exception("IndexError", "string index out of range"));
+            }
+            let chars: Vec<char> = s.chars().collect();
+            norm_index(i, chars.len()).map(|i| Value::str(&chars[i].to_string())).ok_or_else(|| Value::exception("IndexError", "string index out of range"))
+        }
+        Value::Range(..) => {
+            let i = seq_index(index, "range object")?;
+            let len = range_len(container);
+            norm_index(i, len as usize).map(|i| Value::Int(index_range(container, i as i64))).ok_or_else(|| Value::exception("IndexError", "range object index out of range"))
+        }
+        Value::Dict(d) => {
+            check_hashable(index)?;
+            d.borrow().get(index).cloned().ok_or_else(|| Value::Exception(Rc::new(crate::value::Exception { class: Rc::from("KeyError"), args: vec![index.clone()] })))
+        }
+        other => raise("TypeError", format!("'{}' object is not subscriptable", other.type_name())),
+    }
+}
+
+fn seq_index(index: &Value, what: &str) -> Result<i64, Value> {
+    index.as_int().ok_or_else(|| Value::exception("TypeError", format!("{what} indices must be integers or slices, not {}", index.type_name())))
+}
+
+/// Python `container[lower:upper:step]`.
+pub fn slice(container: &Value, lower: &Value, upper: &Value, step: &Value) -> OpResult {
+    match container {
+        Value::List(l) => {
+            let l = l.borrow();
+            let idx = slice_indices(lower, upper, step, l.len())?;
+            Ok(Value::list(idx.into_iter().map(|i| l[i].clone()).collect()))
+        }
+        Value::Tuple(t) => {
+            let idx = slice_indices(lower, upper, step, t.len())?;
+            Ok(Value::tuple(idx.into_iter().map(|i| t[i].clone()).collect()))
+        }
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            let idx = slice_indices(lower, upper, step, chars.len())?;
+            Ok(Value::str(&idx.into_iter().map(|i| chars[i]).collect::<String>()))
+        }
+        Value::Range(..) => {
+            let len = range_len(container) as usize;
+            let idx = slice_indices(lower, upper, step, len)?;
+            Ok(Value::list(idx.into_iter().map(|i| Value::Int(index_range(container, i as i64))).collect()))
+        }
+        other => raise("TypeError", format!("'{}' object is not subscriptable", other.type_name())),
+    }
+}
+
+/// Python `len(x)`.
+pub fn len(v: &Value) -> Result<usize, Value> {
+    Ok(match v {
+        Value::Str(s) => {
+            if s.is_ascii() {
+                s.len()
+            } else {
+                s.chars().count()
+            }
+        }
+        Value::List(l) => l.borrow().len(),
+        Value::Tuple(t) => t.len(),
+        Value::Dict(d) => d.borrow().len(),
+        Value::Set(s) => s.borrow().len(),
+        Value::Range(..) => range_len(v) as usize,
+        other => return raise("TypeError", format!("object of type '{}' has no len()", other.type_name())),
+    })
+}
+
+/// The elements of an iterable, materialized.
+pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
+    Ok(match v {
+        Value::List(l) => l.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
+        Value::Dict(d) => d.borrow().keys().cloned().collect(),
+        Value::Set(s) => s.borrow().iter().cloned().collect(),
+        Value::Range(..) => (0..range_len(v)).map(|i| Value::Int(index_range(v, i))).collect(),
+        other => return raise("TypeError", format!("'{}' object is not iterable", other.type_name())),
+    })
+}
+
+/// What a `for` loop indexes: lists and tuples as they are (a list stays live, as in CPython),
+/// strings and ranges as they are, dicts and sets as a snapshot list of their members.
+pub fn iterable(v: &Value) -> OpResult {
+    match v {
+        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(..) => Ok(v.clone()),
+        Value::Dict(_) | Value::Set(_) => Ok(Value::list(iterate(v)?)),
+        other => raise("TypeError", format!("'{}' object is not iterable", other.type_name())),
+    }
+}
+
+/// Python ordering for `sorted`, `min` and `max`.
+pub fn sort_values(items: &mut [Value]) -> Result<(), Value> {
+    let mut error = None;
+    items.sort_by(|a, b| match py_cmp(a, b, "<") {
+        Ok(Some(o)) => o,
+        Ok(None) => Ordering::Equal,
+        Err(e) => {
+            error.get_or_insert(e);
+            Ordering::Equal
+        }
+    });
+    match error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}

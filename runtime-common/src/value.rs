@@ -1,0 +1,219 @@
+//! Run-time values with Python's semantics: shared mutable containers (aliasing as in CPython),
+//! immutable strings and tuples, entity references and exception objects.
+
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+use indexmap::{IndexMap, IndexSet};
+
+/// A dict: insertion-ordered, keyed by hashable values.
+pub type DictMap = IndexMap<Value, Value>;
+/// A set: insertion-ordered (iteration order is deterministic, unlike CPython's for strings).
+pub type SetMap = IndexSet<Value>;
+
+/// A Python value.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// `None`.
+    None,
+    /// A bool.
+    Bool(bool),
+    /// A 64-bit int.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// An immutable string.
+    Str(Rc<str>),
+    /// A mutable list, shared by reference.
+    List(Rc<RefCell<Vec<Value>>>),
+    /// An immutable tuple.
+    Tuple(Rc<Vec<Value>>),
+    /// A mutable dict, shared by reference.
+    Dict(Rc<RefCell<DictMap>>),
+    /// A mutable set, shared by reference.
+    Set(Rc<RefCell<SetMap>>),
+    /// A `range(start, stop, step)`.
+    Range(i64, i64, i64),
+    /// A reference to an entity.
+    Ref(Rc<EntityRef>),
+    /// An exception object.
+    Exception(Rc<Exception>),
+}
+
+/// A reference to an entity: its type and its key (as `__key__` returned it).
+#[derive(Debug, Clone)]
+pub struct EntityRef {
+    /// The entity type name.
+    pub entity: Rc<str>,
+    /// The key value (a str or an int).
+    pub key: Value,
+}
+
+impl EntityRef {
+    /// The key's canonical text: entities are identified by (type, canonical key).
+    pub fn key_text(&self) -> String {
+        key_text(&self.key)
+    }
+}
+
+/// The canonical text of a key: the str itself, or `str(key)` for other values.
+pub fn key_text(key: &Value) -> String {
+    match key {
+        Value::Str(s) => s.to_string(),
+        other => crate::format::to_str(other),
+    }
+}
+
+/// An exception object: its class name and constructor arguments.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    /// The class name (builtin or user-defined).
+    pub class: Rc<str>,
+    /// The constructor arguments.
+    pub args: Vec<Value>,
+}
+
+impl Exception {
+    /// `str(exc)`, as CPython computes it.
+    pub fn message(&self) -> String {
+        match self.args.as_slice() {
+            [] => String::new(),
+            [one] if &*self.class == "KeyError" => crate::format::repr(one),
+            [one] => crate::format::to_str(one),
+            many => crate::format::repr(&Value::Tuple(Rc::new(many.to_vec()))),
+        }
+    }
+}
+
+impl Value {
+    /// A str value.
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+
+    /// A new list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    /// A new tuple.
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Rc::new(items))
+    }
+
+    /// A new dict.
+    pub fn dict(map: DictMap) -> Value {
+        Value::Dict(Rc::new(RefCell::new(map)))
+    }
+
+    /// A new exception of `class` with one message argument.
+    pub fn exception(class: &str, message: impl Into<String>) -> Value {
+        Value::Exception(Rc::new(Exception { class: Rc::from(class), args: vec![Value::str(&message.into())] }))
+    }
+
+    /// Python's type name (`type(x).__name__`).
+    pub fn type_name(&self) -> &str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::List(_) => "list",
+            Value::Tuple(_) => "tuple",
+            Value::Dict(_) => "dict",
+            Value::Set(_) => "set",
+            Value::Range(..) => "range",
+            Value::Ref(r) => &r.entity,
+            Value::Exception(e) => &e.class,
+        }
+    }
+
+    /// Python truthiness.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::List(l) => !l.borrow().is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::Dict(d) => !d.borrow().is_empty(),
+            Value::Set(s) => !s.borrow().is_empty(),
+            Value::Range(..) => crate::ops::range_len(self) > 0,
+            Value::Ref(_) | Value::Exception(_) => true,
+        }
+    }
+
+    /// Whether the value can be a dict key or set member.
+    pub fn is_hashable(&self) -> bool {
+        match self {
+            Value::List(_) | Value::Dict(_) | Value::Set(_) => false,
+            Value::Tuple(t) => t.iter().all(Value::is_hashable),
+            _ => true,
+        }
+    }
+
+    /// A copy with no containers shared with `self` (entity references stay references):
+    /// what crosses an entity boundary.
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::List(l) => Value::list(l.borrow().iter().map(Value::deep_copy).collect()),
+            Value::Tuple(t) => Value::tuple(t.iter().map(Value::deep_copy).collect()),
+            Value::Dict(d) => Value::dict(d.borrow().iter().map(|(k, v)| (k.deep_copy(), v.deep_copy())).collect()),
+            Value::Set(s) => Value::Set(Rc::new(RefCell::new(s.borrow().iter().map(Value::deep_copy).collect()))),
+            Value::Exception(e) => Value::Exception(Rc::new(Exception { class: e.class.clone(), args: e.args.iter().map(Value::deep_copy).collect() })),
+            other => other.clone(),
+        }
+    }
+
+    /// As an i64 if it is an int or a bool.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Bool(b) => Some(*b as i64),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq for Value {
+    /// Python `==`.
+    fn eq(&self, other: &Value) -> bool {
+        crate::ops::py_eq(self, other)
+    }
+}
+
+impl Eq for Value {}
+
+impl Hash for Value {
+    /// Consistent with Python equality: equal numbers of any kind hash alike.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Value::None => 0u8.hash(state),
+            Value::Bool(b) => (*b as i64).hash(state),
+            Value::Int(i) => i.hash(state),
+            Value::Float(f) => {
+                if f.fract() == 0.0 && f.is_finite() && f.abs() < 9.2e18 {
+                    (*f as i64).hash(state)
+                } else {
+                    f.to_bits().hash(state)
+                }
+            }
+            Value::Str(s) => s.hash(state),
+            Value::Tuple(t) => {
+                7u8.hash(state);
+                t.iter().for_each(|x| x.hash(state));
+            }
+            Value::Range(a, b, c) => (a, b, c).hash(state),
+            Value::Ref(r) => {
+                r.entity.hash(state);
+                r.key_text().hash(state);
+            }
+            Value::Exception(e) => Rc::as_ptr(e).hash(state),
+            Value::List(_) | Value::Dict(_) | Value::Set(_) => 9u8.hash(state),
+        }
+    }
+}
