@@ -11,6 +11,7 @@ import json
 import os
 import socket
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -47,14 +48,14 @@ def server(tmp_path: Path) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    client = Client(url)
+    deadline = time.monotonic() + 30
     try:
-        try:
-            Client(url).wait_healthy(timeout=30)
-        except errors.TransportError:
-            proc.kill()
-            proc.wait()
-            log.close()
-            pytest.fail(f"entiflow run did not become healthy:\n{(tmp_path / 'server.log').read_text()}")
+        while not client.healthy():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"entiflow run did not become healthy:\n{(tmp_path / 'server.log').read_text()}")
+            time.sleep(0.05)
         yield url
     finally:
         if proc.poll() is None:

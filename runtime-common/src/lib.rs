@@ -1,1 +1,16 @@
-//! x
+//! What every entiflow backend shares: run-time [`Value`]s with Python semantics, the IR
+//! [`Interpreter`] (frames suspend at remote calls and resume with the reply), and the JSON
+//! contract of invocations, results and state dumps.
+//!
+//! This crate knows no engine: no threads, no I/O, no transport.
+
+pub mod builtins;
+pub mod contract;
+pub mod format;
+pub mod interp;
+pub mod ops;
+pub mod value;
+
+pub use contract::{ErrorReport, Invocation, InvocationResult, Request};
+pub use interp::{CallOp, Frame, Interpreter, Step};
+pub use value::{EntityRef, Value};

@@ -101,7 +101,7 @@ pub fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<Option<Ordering>, Value>
                 (true, true) => Some(Ordering::Equal),
                 (true, false) => Some(Ordering::Less),
                 (false, true) => Some(Ordering::Greater),
-                _ => None,
+                _ => Option::None,
             }
         }
         _ => return order_error(op, a, b),

@@ -1,1 +1,8 @@
-//! x
+//! The native entiflow engine: deterministic, serializable transactions in process, with optional
+//! durability (input log with group commit, snapshots, deterministic replay).
+
+mod durable;
+mod engine;
+
+pub use durable::{DurabilityConfig, DurableEngine};
+pub use engine::{Engine, EngineConfig, Record, Stats, Store, MAX_CALL_DEPTH};

@@ -98,14 +98,14 @@ class Ref:
     def _ef_get_class(self) -> type:
         backend = object.__getattribute__(self, "_ef_backend")
         if backend is not None:
-            cls = backend._ref_class(self)
+            cls: type | None = backend._ref_class(self)
             if cls is not None:
                 return cls
         return Ref
 
     # ``isinstance(ref, Item)`` is True when the backend knows the class, as
     # it would be for the entity object itself in plain Python.
-    __class__ = property(_ef_get_class)  # type: ignore[assignment]
+    __class__ = property(_ef_get_class)
 
     def __eq__(self, other: object) -> bool:
         """Equal when both name the same entity."""

@@ -26,7 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, cast
 
 from . import errors
 from ._codec import decode_value, encode_value
@@ -88,10 +88,11 @@ def _make_builtin(cls: type[Exception], message: str) -> BaseException:
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             pass
         else:
-            exc = KeyError(value)
-            if str(exc) == message:
-                return exc
+            key_error = KeyError(value)
+            if str(key_error) == message:
+                return key_error
     else:
+        exc: BaseException | None
         try:
             exc = cls(message)
         except Exception:
@@ -188,16 +189,19 @@ class Client:
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        classes: Iterable[type[BaseException]]
         if isinstance(exception_types, types.ModuleType):
             module = exception_types
-            exception_types = [
+            classes = [
                 value
                 for value in vars(module).values()
                 if isinstance(value, type)
                 and issubclass(value, BaseException)
                 and value.__module__ == module.__name__
             ]
-        self.exception_types: dict[str, type[BaseException]] = {cls.__name__: cls for cls in exception_types}
+        else:
+            classes = cast("Iterable[type[BaseException]]", exception_types)
+        self.exception_types: dict[str, type[BaseException]] = {cls.__name__: cls for cls in classes}
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def __repr__(self) -> str:

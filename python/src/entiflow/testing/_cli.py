@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import traceback
@@ -83,9 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if args.input == "-":
-            run_lines(app, sys.stdin, sys.stdout)
+            stdin: TextIO = sys.stdin
+            if hasattr(stdin, "buffer"):
+                stdin = io.TextIOWrapper(stdin.buffer, encoding="utf-8-sig")
+            run_lines(app, stdin, sys.stdout)
         else:
-            with open(args.input, encoding="utf-8") as fh:
+            with open(args.input, encoding="utf-8-sig") as fh:
                 run_lines(app, fh, sys.stdout)
     except OSError as exc:
         print(f"error: cannot read input: {exc}", file=sys.stderr)

@@ -228,7 +228,7 @@ class LocalApp:
 
     def exec_jsonl(self, path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         """Run every non-blank line of a JSONL file; return one result per line."""
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:
             return [self.invoke_json(line) for line in fh if line.strip()]
 
     def dump_state(self) -> dict[str, dict[str, dict[str, Any]]]:
@@ -256,7 +256,8 @@ class LocalApp:
             raise errors.InvalidRequest(f"unknown entity type {entity_type!r}")
         copied_args = self._boundary_copy(list(args))
         copied_kwargs = self._boundary_copy(dict(kwargs))
-        return self._unwrap(self._transaction(lambda: self._create(entity_type, copied_args, copied_kwargs)))
+        ref: Ref = self._unwrap(self._transaction(lambda: self._create(entity_type, copied_args, copied_kwargs)))
+        return ref
 
     def ref(self, entity_type: str, key: Key) -> Ref:
         """Return a reference bound to this app (the entity need not exist).
@@ -278,7 +279,8 @@ class LocalApp:
         obj = self._store[entity_type].get(normalize_key(key))
         if obj is None:
             raise errors.EntityNotFound(_not_found_message(entity_type, key))
-        return self._encode(vars(obj))
+        fields: dict[str, Any] = self._encode(vars(obj))
+        return fields
 
     def exists(self, entity_type: str, key: Key) -> bool:
         """Return True if the entity exists."""
@@ -503,11 +505,13 @@ class LocalApp:
 
     def _boundary_copy(self, value: _T) -> _T:
         """Deep copy for values crossing an entity boundary: entities become refs."""
-        return _deep_copy(value, {}, self._bind_or_ref)
+        copied: _T = _deep_copy(value, {}, self._bind_or_ref)
+        return copied
 
     def _snapshot_copy(self, value: _T) -> _T:
         """Deep copy of an entity's own state: entity objects stay themselves."""
-        return _deep_copy(value, {}, self._keep_entity)
+        copied: _T = _deep_copy(value, {}, self._keep_entity)
+        return copied
 
     def _bind_or_ref(self, value: object) -> object:
         if isinstance(value, Ref):

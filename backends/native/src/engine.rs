@@ -1,0 +1,381 @@
+//! The transactional core: runs invocations as serializable transactions over entity state.
+//!
+//! Each invocation is one transaction over every entity its call tree reaches. A transaction
+//! works on private copies of the entities it touches (copied on first touch) and publishes them
+//! only if no exception escapes the invoked method; the call tree is a stack of suspended
+//! [`Frame`]s, so A → B → A re-enters A's private copy and sees the transaction's own writes.
+//! Transactions of a batch run one after another in input order, so the serial order is the
+//! input order and every run of the same input is identical.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use ir::Program;
+use runtime_common::contract::{exception_report, json_to_value, ref_json, value_to_json, Invalid};
+use runtime_common::format::repr;
+use runtime_common::value::key_text;
+use runtime_common::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value};
+use serde_json::Value as Json;
+
+/// The deepest call chain a transaction may build before RecursionError.
+pub const MAX_CALL_DEPTH: usize = 200;
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// How many invocation ids are remembered for deduplication.
+    pub dedup_window: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig { dedup_window: 1_000_000 }
+    }
+}
+
+/// One entity's committed state.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The entity's canonical reference (its key as `__key__` returned it).
+    pub self_ref: Rc<EntityRef>,
+    /// Field values, in schema order.
+    pub fields: Vec<Value>,
+}
+
+/// Committed state: per entity type, records by canonical key text, in creation order.
+pub type Store = Vec<IndexMap<String, Record>>;
+
+/// Counters the engine keeps.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Transactions committed.
+    pub committed: u64,
+    /// Transactions aborted by an exception (or a missing entity).
+    pub aborted: u64,
+    /// Invalid requests rejected.
+    pub invalid: u64,
+    /// Invocations answered from the deduplication table.
+    pub deduplicated: u64,
+    /// Remote calls executed (including field reads).
+    pub remote_calls: u64,
+}
+
+enum Abort {
+    Exception(Value),
+    Fatal(ErrorReport),
+}
+
+struct Working {
+    self_ref: Rc<EntityRef>,
+    fields: Vec<Value>,
+}
+
+#[derive(Default)]
+struct Txn {
+    touched: HashMap<(usize, String), Working>,
+}
+
+impl Txn {
+    /// Brings an entity into the transaction; `false` if it does not exist.
+    fn touch(&mut self, store: &Store, entity: usize, key: &str) -> bool {
+        if self.touched.contains_key(&(entity, key.to_string())) {
+            return true;
+        }
+        match store[entity].get(key) {
+            Some(r) => {
+                let fields = r.fields.iter().map(Value::deep_copy).collect();
+                self.touched.insert((entity, key.to_string()), Working { self_ref: r.self_ref.clone(), fields });
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn commit(self, store: &mut Store) {
+        for ((entity, key), w) in self.touched {
+            let record = Record { self_ref: w.self_ref, fields: w.fields };
+            match store[entity].get_mut(&key) {
+                Some(r) => *r = record,
+                None => {
+                    store[entity].insert(key, record);
+                }
+            }
+        }
+    }
+}
+
+/// The native engine's state machine: committed state, the serial counter and the dedup table.
+pub struct Engine {
+    program: Rc<Program>,
+    store: Store,
+    seq: u64,
+    dedup: IndexMap<String, InvocationResult>,
+    config: EngineConfig,
+    stats: Stats,
+}
+
+fn not_found(entity: &str, key: &Value) -> ErrorReport {
+    ErrorReport::new("EntityNotFound", format!("{entity} {} does not exist", repr(key)))
+}
+
+fn json_key(key: &Json) -> Value {
+    match key {
+        Json::String(s) => Value::str(s),
+        other => Value::Int(other.as_i64().unwrap_or(0)),
+    }
+}
+
+impl Engine {
+    /// An empty engine for a validated program.
+    pub fn new(program: Rc<Program>, config: EngineConfig) -> Self {
+        let store = program.entities.iter().map(|_| IndexMap::new()).collect();
+        Engine { program, store, seq: 0, dedup: IndexMap::new(), config, stats: Stats::default() }
+    }
+
+    /// The program this engine runs.
+    pub fn program(&self) -> &Rc<Program> {
+        &self.program
+    }
+
+    /// The last `seq` given out.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// Counters since start.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Runs a batch of invocations in order and returns one result per entry.
+    pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult> {
+        let program = self.program.clone();
+        let interp = Interpreter::new(&program);
+        batch.into_iter().map(|inv| self.execute_one(&interp, inv)).collect()
+    }
+
+    fn execute_one(&mut self, interp: &Interpreter<'_>, inv: Result<Invocation, Invalid>) -> InvocationResult {
+        let inv = match inv {
+            Ok(inv) => inv,
+            Err((id, message)) => {
+                self.stats.invalid += 1;
+                return InvocationResult { id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", message)) };
+            }
+        };
+        let dedup_key = (!inv.id.is_null()).then(|| inv.id.to_string());
+        if let Some(k) = &dedup_key {
+            if let Some(previous) = self.dedup.get(k) {
+                self.stats.deduplicated += 1;
+                return previous.clone();
+            }
+        }
+        let outcome = match self.prepare_args(&inv.request) {
+            Err(message) => {
+                self.stats.invalid += 1;
+                return InvocationResult { id: inv.id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", message)) };
+            }
+            Ok((args, kwargs)) => match &inv.request {
+                Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
+                Request::Call { entity, key, method, .. } => self.call(interp, entity, key, method, args, kwargs),
+            },
+        };
+        match &outcome {
+            Ok(_) => self.stats.committed += 1,
+            Err(_) => self.stats.aborted += 1,
+        }
+        self.seq += 1;
+        let result = InvocationResult { id: inv.id, seq: Some(self.seq), outcome };
+        if let Some(k) = dedup_key {
+            self.dedup.insert(k, result.clone());
+            while self.dedup.len() > self.config.dedup_window {
+                self.dedup.shift_remove_index(0);
+            }
+        }
+        result
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn prepare_args(&self, request: &Request) -> Result<(Vec<Value>, Vec<(String, Value)>), String> {
+        let (args, kwargs) = match request {
+            Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => (args, kwargs),
+        };
+        let a = args.iter().map(|j| json_to_value(j, &self.program)).collect::<Result<_, _>>()?;
+        let k = kwargs.iter().map(|(n, j)| Ok((n.clone(), json_to_value(j, &self.program)?))).collect::<Result<_, String>>()?;
+        Ok((a, k))
+    }
+
+    fn create(&mut self, interp: &Interpreter<'_>, entity: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Json, ErrorReport> {
+        let Some(index) = self.program.entity_index(entity) else {
+            return Err(ErrorReport::new("InvalidRequest", format!("unknown entity type '{entity}'")));
+        };
+        let ent = &self.program.entities[index];
+        let placeholder = Rc::new(EntityRef { entity: Rc::from(entity), key: Value::None });
+        let mut fields = vec![Value::None; ent.fields.len()];
+        let mut frame = interp.frame(index, "__init__", placeholder.clone(), args, kwargs).map_err(|e| exception_report(&e))?;
+        match interp.run(&mut frame, &mut fields) {
+            Step::Return(_) => {}
+            Step::Raise(e) => return Err(exception_report(&e)),
+            Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__init__ cannot call other entities")),
+        }
+        let mut key_frame = interp.frame(index, "__key__", placeholder, vec![], vec![]).map_err(|e| exception_report(&e))?;
+        let key = match interp.run(&mut key_frame, &mut fields) {
+            Step::Return(k) => k,
+            Step::Raise(e) => return Err(exception_report(&e)),
+            Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__key__ cannot call other entities")),
+        };
+        if !matches!(key, Value::Str(_) | Value::Int(_)) {
+            return Err(ErrorReport::new("TypeError", format!("__key__ must return a str or an int, not {}", key.type_name())));
+        }
+        let text = key_text(&key);
+        if self.store[index].contains_key(&text) {
+            return Err(ErrorReport::new("EntityExists", format!("{entity} {} already exists", repr(&key))));
+        }
+        let self_ref = Rc::new(EntityRef { entity: Rc::from(entity), key });
+        let reply = ref_json(&self_ref);
+        self.store[index].insert(text, Record { self_ref, fields });
+        Ok(reply)
+    }
+
+    fn call(&mut self, interp: &Interpreter<'_>, entity: &str, key: &Json, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Json, ErrorReport> {
+        let Some(index) = self.program.entity_index(entity) else {
+            return Err(ErrorReport::new("InvalidRequest", format!("unknown entity type '{entity}'")));
+        };
+        let key_value = json_key(key);
+        let text = key_text(&key_value);
+        let mut txn = Txn::default();
+        if !txn.touch(&self.store, index, &text) {
+            return Err(not_found(entity, &key_value));
+        }
+        match self.run_txn(interp, &mut txn, index, text, method, args, kwargs) {
+            Ok(v) => {
+                let encoded = value_to_json(&v);
+                txn.commit(&mut self.store);
+                encoded.map_err(|e| exception_report(&e))
+            }
+            Err(Abort::Exception(e)) => Err(exception_report(&e)),
+            Err(Abort::Fatal(report)) => Err(report),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_txn(&mut self, interp: &Interpreter<'_>, txn: &mut Txn, entity: usize, key: String, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Value, Abort> {
+        let self_ref = txn.touched[&(entity, key.clone())].self_ref.clone();
+        let root = interp.frame(entity, method, self_ref, args, kwargs).map_err(Abort::Exception)?;
+        let mut stack: Vec<(Frame, String)> = vec![(root, key)];
+        let mut pending: Option<Result<Value, Value>> = None;
+        loop {
+            let depth = stack.len();
+            let Some((frame, key)) = stack.last_mut() else {
+                return Err(Abort::Exception(Value::exception("RuntimeError", "empty call stack")));
+            };
+            if let Some(reply) = pending.take() {
+                if let Some(exc) = interp.resume(frame, reply) {
+                    stack.pop();
+                    if stack.is_empty() {
+                        return Err(Abort::Exception(exc));
+                    }
+                    pending = Some(Err(exc));
+                    continue;
+                }
+            }
+            let caller = (frame.entity, key.clone());
+            let Some(working) = txn.touched.get_mut(&caller) else {
+                return Err(Abort::Exception(Value::exception("RuntimeError", "frame entity not in transaction")));
+            };
+            match interp.run(frame, &mut working.fields) {
+                Step::Return(v) => {
+                    stack.pop();
+                    let Some((parent, parent_key)) = stack.last() else { return Ok(v) };
+                    let crosses = parent.entity != caller.0 || *parent_key != caller.1;
+                    pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
+                }
+                Step::Raise(e) => {
+                    stack.pop();
+                    if stack.is_empty() {
+                        return Err(Abort::Exception(e));
+                    }
+                    pending = Some(Err(e));
+                }
+                Step::Call { target, op } => {
+                    self.stats.remote_calls += 1;
+                    let Some(target_entity) = self.program.entity_index(&target.entity) else {
+                        return Err(Abort::Fatal(ErrorReport::new("InvalidRequest", format!("unknown entity type '{}'", target.entity))));
+                    };
+                    let target_key = target.key_text();
+                    if !txn.touch(&self.store, target_entity, &target_key) {
+                        return Err(Abort::Fatal(not_found(&target.entity, &target.key)));
+                    }
+                    let same = target_entity == caller.0 && target_key == caller.1;
+                    let working = &txn.touched[&(target_entity, target_key.clone())];
+                    let ent = &self.program.entities[target_entity];
+                    match op {
+                        CallOp::GetField(field) => {
+                            pending = Some(match ent.field_index(&field) {
+                                Some(i) => Ok(if same { working.fields[i].clone() } else { working.fields[i].deep_copy() }),
+                                None => Err(Value::exception("AttributeError", format!("'{}' object has no attribute '{field}'", ent.name))),
+                            });
+                        }
+                        CallOp::Invoke { method, args, kwargs } => {
+                            let visible = ent.method(&method).is_some_and(|m| m.is_public() || target_entity == caller.0);
+                            if !visible {
+                                pending = Some(Err(Value::exception("AttributeError", format!("'{}' object has no attribute '{method}'", ent.name))));
+                                continue;
+                            }
+                            if depth >= MAX_CALL_DEPTH {
+                                pending = Some(Err(Value::exception("RecursionError", "maximum recursion depth exceeded")));
+                                continue;
+                            }
+                            let (args, kwargs) = if same { (args, kwargs) } else { (args.iter().map(Value::deep_copy).collect(), kwargs.into_iter().map(|(k, v)| (k, v.deep_copy())).collect()) };
+                            match interp.frame(target_entity, &method, working.self_ref.clone(), args, kwargs) {
+                                Ok(f) => stack.push((f, target_key)),
+                                Err(e) => pending = Some(Err(e)),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The state dump of the contract: `{"Item": {"apple": {...fields}}, ...}`, every entity type,
+    /// keys in creation order.
+    pub fn dump_state(&self) -> Json {
+        let mut out = serde_json::Map::new();
+        for (index, ent) in self.program.entities.iter().enumerate() {
+            let mut records = serde_json::Map::new();
+            for (key, record) in &self.store[index] {
+                records.insert(key.clone(), self.record_json(index, record));
+            }
+            out.insert(ent.name.clone(), Json::Object(records));
+        }
+        Json::Object(out)
+    }
+
+    fn record_json(&self, entity: usize, record: &Record) -> Json {
+        let mut fields = serde_json::Map::new();
+        for (f, v) in self.program.entities[entity].fields.iter().zip(&record.fields) {
+            fields.insert(f.name.clone(), value_to_json(v).unwrap_or(Json::Null));
+        }
+        Json::Object(fields)
+    }
+
+    /// One entity's fields as JSON, or `None` if the type or key does not exist.
+    pub fn entity_state(&self, entity: &str, key: &str) -> Option<Json> {
+        let index = self.program.entity_index(entity)?;
+        let record = self.store[index].get(key)?;
+        Some(self.record_json(index, record))
+    }
+
+    /// The committed state and counters, for snapshots.
+    pub fn snapshot_parts(&self) -> (&Store, u64, &IndexMap<String, InvocationResult>) {
+        (&self.store, self.seq, &self.dedup)
+    }
+
+    /// Replaces the committed state and counters (when restoring a snapshot).
+    pub fn restore_parts(&mut self, store: Store, seq: u64, dedup: IndexMap<String, InvocationResult>) {
+        self.store = store;
+        self.seq = seq;
+        self.dedup = dedup;
+    }
+}

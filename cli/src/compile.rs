@@ -1,0 +1,73 @@
+//! `entiflow check` and `entiflow compile`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use ir::Program;
+
+use crate::{CheckFormat, Emit};
+
+/// Reads and compiles a program; on failure returns the rendered diagnostics.
+pub fn load_program(app: &Path) -> Result<Program, String> {
+    let source = std::fs::read_to_string(app).map_err(|e| format!("cannot read {}: {e}", app.display()))?;
+    let file = app.display().to_string();
+    frontend_python::compile(&source, &file).map_err(|diags| {
+        let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        frontend_python::render_all(&diags, &file, &source, color)
+    })
+}
+
+/// `entiflow check`: exit 0 when valid, 1 with every error otherwise.
+pub fn check(app: &Path, format: CheckFormat) -> ExitCode {
+    let source = match std::fs::read_to_string(app) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", app.display());
+            return ExitCode::from(2);
+        }
+    };
+    let file = app.display().to_string();
+    let result = frontend_python::compile(&source, &file);
+    match format {
+        CheckFormat::Json => {
+            let (ok, diagnostics) = match &result {
+                Ok(_) => (true, Vec::new()),
+                Err(d) => (false, d.clone()),
+            };
+            let doc = serde_json::json!({"file": file, "ok": ok, "diagnostics": diagnostics});
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        CheckFormat::Human => match &result {
+            Ok(program) => {
+                let methods: usize = program.entities.iter().map(|e| e.methods.len()).sum();
+                eprintln!("{file}: ok ({} entities, {methods} methods)", program.entities.len());
+            }
+            Err(diags) => {
+                let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+                eprint!("{}", frontend_python::render_all(diags, &file, &source, color));
+            }
+        },
+    }
+    if result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `entiflow compile`: writes the requested artifacts into `output`.
+pub fn compile(app: &Path, output: &Path, emit: &[Emit]) -> Result<(), String> {
+    let program = load_program(app)?;
+    std::fs::create_dir_all(output).map_err(|e| format!("cannot create {}: {e}", output.display()))?;
+    for kind in emit {
+        let (name, text) = match kind {
+            Emit::Ir => (format!("{}.ir.json", program.name), program.to_json()),
+            Emit::IrText => (format!("{}.ir.txt", program.name), program.to_text()),
+            Emit::Dot => (format!("{}.dot", program.name), program.dataflow_dot()),
+        };
+        let path = output.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! `entiflow run`: the HTTP front door of the embedded native engine.
+//!
+//! HTTP handlers parse invocations and hand them to one engine thread over a channel. The engine
+//! thread drains whatever has queued up into one epoch (group commit): with `--data-dir` the
+//! epoch is logged and fsynced once, then executed, then every waiting client gets its reply.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json as AxumJson, Router};
+use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig};
+use ir::Program;
+use runtime_common::contract::{invocation_from_json, Invalid};
+use runtime_common::{Invocation, InvocationResult};
+use serde_json::{json, Value as Json};
+use tokio::sync::oneshot;
+
+use crate::compile::load_program;
+
+/// The most invocations one epoch takes from the queue.
+const MAX_EPOCH: usize = 4096;
+
+enum Job {
+    Batch(Vec<Result<Invocation, Invalid>>, oneshot::Sender<Result<Vec<InvocationResult>, String>>),
+    Get(String, String, oneshot::Sender<Option<Json>>),
+}
+
+const BUCKETS_US: [u64; 14] = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
+
+/// Counters exported at `/metrics`.
+#[derive(Default)]
+struct Metrics {
+    committed: AtomicU64,
+    aborted: AtomicU64,
+    invalid: AtomicU64,
+    deduplicated: AtomicU64,
+    epochs: AtomicU64,
+    epoch_invocations: AtomicU64,
+    latency_buckets: [AtomicU64; 15],
+    latency_sum_us: AtomicU64,
+    latency_count: AtomicU64,
+}
+
+impl Metrics {
+    fn observe(&self, started: Instant) {
+        let us = started.elapsed().as_micros() as u64;
+        let bucket = BUCKETS_US.iter().position(|b| us <= *b).unwrap_or(BUCKETS_US.len());
+        self.latency_buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        self.latency_sum_us.fetch_add(us, Ordering::Relaxed);
+        self.latency_count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        let counter = |out: &mut String, name: &str, help: &str, v: &AtomicU64| {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+        };
+        counter(&mut out, "entiflow_transactions_committed_total", "Transactions committed.", &self.committed);
+        counter(&mut out, "entiflow_transactions_aborted_total", "Transactions aborted by an exception or a missing entity.", &self.aborted);
+        counter(&mut out, "entiflow_requests_invalid_total", "Invalid requests rejected.", &self.invalid);
+        counter(&mut out, "entiflow_requests_deduplicated_total", "Invocations answered from the deduplication table.", &self.deduplicated);
+        counter(&mut out, "entiflow_epochs_total", "Epochs executed.", &self.epochs);
+        counter(&mut out, "entiflow_epoch_invocations_total", "Invocations over all epochs (divide by epochs for the mean epoch size).", &self.epoch_invocations);
+        out.push_str("# HELP entiflow_request_latency_seconds Time from request arrival to reply.\n# TYPE entiflow_request_latency_seconds histogram\n");
+        let mut cumulative = 0;
+        for (i, b) in BUCKETS_US.iter().enumerate() {
+            cumulative += self.latency_buckets[i].load(Ordering::Relaxed);
+            out.push_str(&format!("entiflow_request_latency_seconds_bucket{{le=\"{}\"}} {cumulative}\n", *b as f64 / 1e6));
+        }
+        cumulative += self.latency_buckets[BUCKETS_US.len()].load(Ordering::Relaxed);
+        out.push_str(&format!("entiflow_request_latency_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n"));
+        out.push_str(&format!("entiflow_request_latency_seconds_sum {}\n", self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6));
+        out.push_str(&format!("entiflow_request_latency_seconds_count {}\n", self.latency_count.load(Ordering::Relaxed)));
+        out
+    }
+}
+
+struct Shared {
+    program: Arc<Program>,
+    jobs: mpsc::Sender<Job>,
+    metrics: Arc<Metrics>,
+}
+
+enum AnyEngine {
+    Memory(Engine),
+    Durable(DurableEngine),
+}
+
+impl AnyEngine {
+    fn engine(&self) -> &Engine {
+        match self {
+            AnyEngine::Memory(e) => e,
+            AnyEngine::Durable(d) => d.engine(),
+        }
+    }
+}
+
+fn engine_thread(program: Program, data_dir: Option<PathBuf>, snapshot_every: u64, dedup_window: usize, jobs: mpsc::Receiver<Job>, metrics: Arc<Metrics>, ready: std::sync::mpsc::Sender<Result<(), String>>) {
+    let program = Rc::new(program);
+    let config = EngineConfig { dedup_window };
+    let mut engine = match data_dir {
+        Some(dir) => match DurableEngine::open(program, config, DurabilityConfig { dir, snapshot_every }) {
+            Ok(d) => AnyEngine::Durable(d),
+            Err(e) => {
+                let _ = ready.send(Err(format!("cannot open data directory: {e}")));
+                return;
+            }
+        },
+        None => AnyEngine::Memory(Engine::new(program, config)),
+    };
+    let _ = ready.send(Ok(()));
+    while let Ok(first) = jobs.recv() {
+        let mut queue = vec![first];
+        let mut count = 0;
+        while count < MAX_EPOCH {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    if let Job::Batch(b, _) = &job {
+                        count += b.len();
+                    }
+                    queue.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let mut epoch = Vec::new();
+        let mut waiting = Vec::new();
+        let mut reads = Vec::new();
+        for job in queue {
+            match job {
+                Job::Batch(batch, reply) => {
+                    waiting.push((batch.len(), reply));
+                    epoch.extend(batch);
+                }
+                Job::Get(entity, key, reply) => reads.push((entity, key, reply)),
+            }
+        }
+        if !epoch.is_empty() {
+            let before = engine.engine().stats().clone();
+            let size = epoch.len() as u64;
+            let results = match &mut engine {
+                AnyEngine::Memory(e) => Ok(e.execute(epoch)),
+                AnyEngine::Durable(d) => d.execute(epoch).map_err(|e| format!("durability failure: {e}")),
+            };
+            let after = engine.engine().stats();
+            metrics.committed.fetch_add(after.committed - before.committed, Ordering::Relaxed);
+            metrics.aborted.fetch_add(after.aborted - before.aborted, Ordering::Relaxed);
+            metrics.invalid.fetch_add(after.invalid - before.invalid, Ordering::Relaxed);
+            metrics.deduplicated.fetch_add(after.deduplicated - before.deduplicated, Ordering::Relaxed);
+            metrics.epochs.fetch_add(1, Ordering::Relaxed);
+            metrics.epoch_invocations.fetch_add(size, Ordering::Relaxed);
+            match results {
+                Ok(results) => {
+                    let mut it = results.into_iter();
+                    for (n, reply) in waiting {
+                        let _ = reply.send(Ok(it.by_ref().take(n).collect()));
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}; stopping");
+                    for (_, reply) in waiting {
+                        let _ = reply.send(Err(e.clone()));
+                    }
+                    return;
+                }
+            }
+        }
+        for (entity, key, reply) in reads {
+            let _ = reply.send(engine.engine().entity_state(&entity, &key));
+        }
+    }
+    if let AnyEngine::Durable(d) = &mut engine {
+        if let Err(e) = d.snapshot() {
+            eprintln!("error: final snapshot failed: {e}");
+        }
+    }
+}
+
+fn invalid_response(id: Json, message: String) -> Response {
+    let result = InvocationResult { id, seq: None, outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)) };
+    (StatusCode::BAD_REQUEST, AxumJson(result.to_json())).into_response()
+}
+
+async fn submit(shared: &Shared, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, Response> {
+    let (tx, rx) = oneshot::channel();
+    if shared.jobs.send(Job::Batch(batch, tx)).is_err() {
+        return Err((StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response());
+    }
+    match rx.await {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(e)) => Err((StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response()),
+        Err(_) => Err((StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response()),
+    }
+}
+
+async fn invoke(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let started = Instant::now();
+    let json: Json = match serde_json::from_slice(&body) {
+        Ok(j) => j,
+        Err(e) => return invalid_response(Json::Null, format!("malformed JSON: {e}")),
+    };
+    let inv = match invocation_from_json(json, &shared.program) {
+        Ok(inv) => inv,
+        Err((id, message)) => return invalid_response(id, message),
+    };
+    let response = match submit(&shared, vec![Ok(inv)]).await {
+        Ok(mut results) => match results.pop() {
+            Some(r) if matches!(&r.outcome, Err(e) if e.kind == "InvalidRequest") => (StatusCode::BAD_REQUEST, AxumJson(r.to_json())).into_response(),
+            Some(r) => AxumJson(r.to_json()).into_response(),
+            None => (StatusCode::INTERNAL_SERVER_ERROR, "no result\n").into_response(),
+        },
+        Err(resp) => resp,
+    };
+    shared.metrics.observe(started);
+    response
+}
+
+async fn batch(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let started = Instant::now();
+    let text = String::from_utf8_lossy(&body);
+    let items: Vec<Result<Invocation, Invalid>> = if text.trim_start().starts_with('[') {
+        match serde_json::from_str::<Vec<Json>>(&text) {
+            Ok(items) => items.into_iter().map(|j| invocation_from_json(j, &shared.program)).collect(),
+            Err(e) => return invalid_response(Json::Null, format!("malformed JSON array: {e}")),
+        }
+    } else {
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| runtime_common::contract::parse_invocation(l, &shared.program)).collect()
+    };
+    let response = match submit(&shared, items).await {
+        Ok(results) => AxumJson(Json::Array(results.iter().map(InvocationResult::to_json).collect())).into_response(),
+        Err(resp) => resp,
+    };
+    shared.metrics.observe(started);
+    response
+}
+
+async fn entity(State(shared): State<Arc<Shared>>, UrlPath((entity, key)): UrlPath<(String, String)>) -> Response {
+    let (tx, rx) = oneshot::channel();
+    if shared.jobs.send(Job::Get(entity.clone(), key.clone(), tx)).is_err() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response();
+    }
+    match rx.await {
+        Ok(Some(state)) => AxumJson(state).into_response(),
+        _ => (StatusCode::NOT_FOUND, AxumJson(json!({"error": {"type": "EntityNotFound", "message": format!("{entity} '{key}' does not exist")}}))).into_response(),
+    }
+}
+
+async fn metrics_page(State(shared): State<Arc<Shared>>) -> Response {
+    ([("content-type", "text/plain; version=0.0.4")], shared.metrics.render()).into_response()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// Serves `app` on `listen` until SIGTERM or Ctrl-C.
+pub fn run(app: &Path, listen: &str, data_dir: Option<PathBuf>, snapshot_every: u64, dedup_window: usize) -> Result<(), String> {
+    let program = load_program(app)?;
+    let shared_program = Arc::new(program.clone());
+    let metrics = Arc::new(Metrics::default());
+    let (jobs_tx, jobs_rx) = mpsc::channel();
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let engine_metrics = metrics.clone();
+    let engine = std::thread::Builder::new()
+        .name("entiflow-engine".into())
+        .spawn(move || engine_thread(program, data_dir, snapshot_every, dedup_window, jobs_rx, engine_metrics, ready_tx))
+        .map_err(|e| e.to_string())?;
+    ready_rx.recv().map_err(|_| "engine failed to start".to_string())??;
+    let shared = Arc::new(Shared { program: shared_program, jobs: jobs_tx, metrics });
+    let router = Router::new()
+        .route("/v1/invoke", post(invoke))
+        .route("/v1/batch", post(batch))
+        .route("/v1/entities/:entity/:key", get(entity))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(metrics_page))
+        .with_state(shared.clone());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        eprintln!("entiflow: serving {} on http://{local}", app.display());
+        axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())
+    })?;
+    drop(shared);
+    engine.join().map_err(|_| "engine thread panicked".to_string())?;
+    eprintln!("entiflow: stopped");
+    Ok(())
+}

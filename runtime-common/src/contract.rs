@@ -1,0 +1,382 @@
+//! The JSON contract every backend speaks: invocations in, results and state dumps out.
+//!
+//! ```json
+//! {"id": 1, "create": "Item", "args": ["apple", 5]}
+//! {"id": 2, "entity": "User", "key": "alice", "method": "buy_item", "args": [2, {"$entity": "Item", "key": "apple"}]}
+//! {"id": 2, "seq": 7, "result": true}
+//! {"id": 3, "seq": 8, "error": {"type": "ValueError", "message": "insufficient balance"}}
+//! ```
+
+use std::rc::Rc;
+
+use ir::Program;
+use serde_json::{json, Map, Value as Json};
+
+use crate::format::{float_repr, to_str};
+use crate::ops;
+use crate::value::{key_text, DictMap, EntityRef, Value};
+
+/// What an invocation asks for. Arguments stay JSON so invocations can cross threads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Create an entity by running `__init__`.
+    Create {
+        /// The entity type.
+        entity: String,
+        /// Positional arguments.
+        args: Vec<Json>,
+        /// Keyword arguments.
+        kwargs: Vec<(String, Json)>,
+    },
+    /// Call a public method of an existing entity.
+    Call {
+        /// The entity type.
+        entity: String,
+        /// The key (a string or an integer).
+        key: Json,
+        /// The method.
+        method: String,
+        /// Positional arguments.
+        args: Vec<Json>,
+        /// Keyword arguments.
+        kwargs: Vec<(String, Json)>,
+    },
+}
+
+/// A well-formed invocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invocation {
+    /// The client's id (any JSON value; `null` when absent).
+    pub id: Json,
+    /// What is asked.
+    pub request: Request,
+}
+
+impl Invocation {
+    /// The invocation in its contract JSON form.
+    pub fn to_json(&self) -> Json {
+        let mut m = Map::new();
+        m.insert("id".into(), self.id.clone());
+        let (args, kwargs) = match &self.request {
+            Request::Create { entity, args, kwargs } => {
+                m.insert("create".into(), json!(entity));
+                (args, kwargs)
+            }
+            Request::Call { entity, key, method, args, kwargs } => {
+                m.insert("entity".into(), json!(entity));
+                m.insert("key".into(), key.clone());
+                m.insert("method".into(), json!(method));
+                (args, kwargs)
+            }
+        };
+        m.insert("args".into(), Json::Array(args.clone()));
+        if !kwargs.is_empty() {
+            m.insert("kwargs".into(), Json::Object(kwargs.iter().cloned().collect()));
+        }
+        Json::Object(m)
+    }
+}
+
+/// A failed invocation's error, as reported to the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorReport {
+    /// The Python exception class name, or `InvalidRequest`, `EntityNotFound`, `EntityExists`.
+    pub kind: String,
+    /// `str(exc)`.
+    pub message: String,
+}
+
+impl ErrorReport {
+    /// A new report.
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        ErrorReport { kind: kind.to_string(), message: message.into() }
+    }
+}
+
+/// The outcome of one invocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvocationResult {
+    /// The invocation's id.
+    pub id: Json,
+    /// The position of the invocation in the serial order (`None` for invalid requests).
+    pub seq: Option<u64>,
+    /// The returned value or the error.
+    pub outcome: Result<Json, ErrorReport>,
+}
+
+impl InvocationResult {
+    /// The result as JSON, fields in contract order: id, seq, result/error.
+    pub fn to_json(&self) -> Json {
+        let mut m = Map::new();
+        m.insert("id".into(), self.id.clone());
+        if let Some(seq) = self.seq {
+            m.insert("seq".into(), json!(seq));
+        }
+        match &self.outcome {
+            Ok(v) => {
+                m.insert("result".into(), v.clone());
+            }
+            Err(e) => {
+                m.insert("error".into(), json!({"type": e.kind, "message": e.message}));
+            }
+        }
+        Json::Object(m)
+    }
+
+    /// Reads a result back from its JSON form.
+    pub fn from_json(json: &Json) -> Option<InvocationResult> {
+        let obj = json.as_object()?;
+        let id = obj.get("id").cloned().unwrap_or(Json::Null);
+        let seq = obj.get("seq").and_then(Json::as_u64);
+        let outcome = match (obj.get("result"), obj.get("error")) {
+            (Some(v), None) => Ok(v.clone()),
+            (None, Some(e)) => Err(ErrorReport::new(e.get("type")?.as_str()?, e.get("message")?.as_str()?)),
+            _ => return None,
+        };
+        Some(InvocationResult { id, seq, outcome })
+    }
+}
+
+/// An invalid invocation: the id if one could be read, and why.
+pub type Invalid = (Json, String);
+
+fn args_of(obj: &Map<String, Json>) -> Result<(Vec<Json>, Vec<(String, Json)>), String> {
+    let args = match obj.get("args") {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(a)) => a.clone(),
+        Some(_) => return Err("\"args\" must be an array".into()),
+    };
+    let kwargs = match obj.get("kwargs") {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Object(k)) => k.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        Some(_) => return Err("\"kwargs\" must be an object".into()),
+    };
+    Ok((args, kwargs))
+}
+
+/// Parses one invocation from JSON text and checks it against the program (entity types and
+/// public methods exist). Errors carry the id when it could be read.
+pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Invalid> {
+    let json: Json = serde_json::from_str(text).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))?;
+    invocation_from_json(json, program)
+}
+
+/// Checks an already parsed JSON invocation against the program.
+pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation, Invalid> {
+    let Json::Object(obj) = json else {
+        return Err((Json::Null, "an invocation must be a JSON object".into()));
+    };
+    let Some(id) = obj.get("id").cloned() else {
+        return Err((Json::Null, "missing field 'id'".into()));
+    };
+    let fail = |msg: String| Err((id.clone(), msg));
+    let (args, kwargs) = match args_of(&obj) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    if let Some(create) = obj.get("create") {
+        let Some(entity) = create.as_str() else {
+            return fail("\"create\" must be a string naming an entity type".into());
+        };
+        if program.entity(entity).is_none() {
+            return fail(format!("unknown entity type '{entity}'"));
+        }
+        return Ok(Invocation { id, request: Request::Create { entity: entity.to_string(), args, kwargs } });
+    }
+    let Some(entity) = obj.get("entity").and_then(Json::as_str) else {
+        return fail("an invocation needs \"create\", or \"entity\", \"key\" and \"method\"".into());
+    };
+    let Some(ent) = program.entity(entity) else {
+        return fail(format!("unknown entity type '{entity}'"));
+    };
+    let key = match obj.get("key") {
+        Some(k @ (Json::String(_) | Json::Number(_))) if k.as_f64().is_none_or(|_| k.is_i64() || k.is_string()) => k.clone(),
+        Some(_) => return fail("\"key\" must be a string or an integer".into()),
+        None => return fail("missing \"key\"".into()),
+    };
+    let Some(method) = obj.get("method").and_then(Json::as_str) else {
+        return fail("missing \"method\" (a string)".into());
+    };
+    match ent.method(method) {
+        Some(m) if m.is_public() => {}
+        _ => return fail(format!("entity type '{entity}' has no public method '{method}'")),
+    }
+    Ok(Invocation { id, request: Request::Call { entity: entity.to_string(), key, method: method.to_string(), args, kwargs } })
+}
+
+/// Converts a JSON argument into a value; `{"$entity": T, "key": K}` becomes a reference.
+pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
+    Ok(match json {
+        Json::Null => Value::None,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None if n.is_u64() => return Err(format!("integer {n} does not fit in 64 bits")),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Json::String(s) => Value::str(s),
+        Json::Array(items) => Value::list(items.iter().map(|x| json_to_value(x, program)).collect::<Result<_, _>>()?),
+        Json::Object(obj) => {
+            if let Some(entity) = obj.get("$entity") {
+                if let Some(extra) = obj.keys().find(|k| *k != "$entity" && *k != "key") {
+                    return Err(format!("entity reference has unexpected members: {extra}"));
+                }
+                let Some(entity) = entity.as_str().filter(|e| program.entity(e).is_some()) else {
+                    return Err(format!("unknown entity type in reference {json}"));
+                };
+                let key = match obj.get("key") {
+                    Some(Json::String(s)) => Value::str(s),
+                    Some(k) if k.is_i64() => Value::Int(k.as_i64().unwrap_or(0)),
+                    _ => return Err(format!("an entity reference needs a string or integer \"key\": {json}")),
+                };
+                return Ok(Value::Ref(Rc::new(EntityRef { entity: Rc::from(entity), key })));
+            }
+            let mut m = DictMap::new();
+            for (k, v) in obj {
+                m.insert(Value::str(k), json_to_value(v, program)?);
+            }
+            Value::dict(m)
+        }
+    })
+}
+
+/// Encodes a reference as JSON.
+pub fn ref_json(r: &EntityRef) -> Json {
+    let key = match &r.key {
+        Value::Int(i) => json!(i),
+        other => Json::String(key_text(other)),
+    };
+    json!({"$entity": &*r.entity, "key": key})
+}
+
+fn dict_key(k: &Value) -> Result<String, Value> {
+    Ok(match k {
+        Value::Str(s) => s.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(true) => "true".into(),
+        Value::Bool(false) => "false".into(),
+        Value::None => "null".into(),
+        Value::Float(f) => float_repr(*f).replace("inf", "Infinity").replace("nan", "NaN"),
+        other => return ops::raise("TypeError", format!("keys must be str, int, float, bool or None, not {}", other.type_name())),
+    })
+}
+
+/// Encodes a value as contract JSON: tuples as arrays, dict keys as strings (as `json.dumps`),
+/// sets as sorted arrays, references as `{"$entity", "key"}`.
+pub fn value_to_json(v: &Value) -> Result<Json, Value> {
+    Ok(match v {
+        Value::None => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => json!(i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+        Value::Str(s) => Json::String(s.to_string()),
+        Value::List(l) => Json::Array(l.borrow().iter().map(value_to_json).collect::<Result<_, _>>()?),
+        Value::Tuple(t) => Json::Array(t.iter().map(value_to_json).collect::<Result<_, _>>()?),
+        Value::Range(..) => Json::Array(ops::iterate(v)?.iter().map(value_to_json).collect::<Result<_, _>>()?),
+        Value::Set(s) => {
+            let mut items: Vec<Value> = s.borrow().iter().cloned().collect();
+            if ops::sort_values(&mut items).is_err() {
+                items = s.borrow().iter().cloned().collect();
+            }
+            Json::Array(items.iter().map(value_to_json).collect::<Result<_, _>>()?)
+        }
+        Value::Dict(d) => {
+            let mut m = Map::new();
+            for (k, v) in d.borrow().iter() {
+                m.insert(dict_key(k)?, value_to_json(v)?);
+            }
+            Json::Object(m)
+        }
+        Value::Ref(r) => ref_json(r),
+        Value::Exception(e) => return ops::raise("TypeError", format!("Object of type {} is not JSON serializable", e.class)),
+    })
+}
+
+/// The error report for an exception value.
+pub fn exception_report(exc: &Value) -> ErrorReport {
+    match exc {
+        Value::Exception(e) => ErrorReport::new(&e.class, e.message()),
+        other => ErrorReport::new("TypeError", format!("exceptions must derive from BaseException, not {}", to_str(other))),
+    }
+}
+
+/// Lossless JSON for values in snapshots and messages: unlike the contract encoding it keeps
+/// tuples, sets, non-string dict keys and exceptions apart. Scalars and strings encode as
+/// themselves; everything else as a one-key object tagged with `$`.
+pub fn value_to_tagged(v: &Value) -> Json {
+    match v {
+        Value::None => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => json!(i),
+        Value::Float(f) => json!({"$f": float_repr(*f)}),
+        Value::Str(s) => Json::String(s.to_string()),
+        Value::List(l) => Json::Array(l.borrow().iter().map(value_to_tagged).collect()),
+        Value::Tuple(t) => json!({"$t": t.iter().map(value_to_tagged).collect::<Vec<_>>()}),
+        Value::Set(s) => json!({"$s": s.borrow().iter().map(value_to_tagged).collect::<Vec<_>>()}),
+        Value::Dict(d) => json!({"$d": d.borrow().iter().map(|(k, v)| json!([value_to_tagged(k), value_to_tagged(v)])).collect::<Vec<_>>()}),
+        Value::Range(a, b, c) => json!({"$r": [a, b, c]}),
+        Value::Ref(r) => json!({"$ref": [&*r.entity, value_to_tagged(&r.key)]}),
+        Value::Exception(e) => json!({"$e": [&*e.class, e.args.iter().map(value_to_tagged).collect::<Vec<_>>()]}),
+    }
+}
+
+/// Reads a value written by [`value_to_tagged`].
+pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
+    let list = |x: &Json| -> Result<Vec<Value>, String> { x.as_array().ok_or("expected an array")?.iter().map(value_from_tagged).collect() };
+    Ok(match j {
+        Json::Null => Value::None,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => Value::Int(n.as_i64().ok_or("integer out of range")?),
+        Json::String(s) => Value::str(s),
+        Json::Array(_) => Value::list(list(j)?),
+        Json::Object(o) => {
+            let (tag, body) = o.iter().next().ok_or("empty tagged object")?;
+            match tag.as_str() {
+                "$f" => {
+                    let s = body.as_str().ok_or("bad float")?;
+                    Value::Float(match s {
+                        "inf" => f64::INFINITY,
+                        "-inf" => f64::NEG_INFINITY,
+                        "nan" => f64::NAN,
+                        other => other.parse().map_err(|_| "bad float")?,
+                    })
+                }
+                "$t" => Value::tuple(list(body)?),
+                "$s" => Value::Set(Rc::new(std::cell::RefCell::new(list(body)?.into_iter().collect()))),
+                "$d" => {
+                    let mut m = DictMap::new();
+                    for pair in body.as_array().ok_or("bad dict")? {
+                        let kv = list(pair)?;
+                        if kv.len() != 2 {
+                            return Err("bad dict entry".into());
+                        }
+                        let mut it = kv.into_iter();
+                        let (k, v) = (it.next().unwrap_or(Value::None), it.next().unwrap_or(Value::None));
+                        m.insert(k, v);
+                    }
+                    Value::dict(m)
+                }
+                "$r" => {
+                    let r: Vec<i64> = body.as_array().ok_or("bad range")?.iter().filter_map(Json::as_i64).collect();
+                    if r.len() != 3 {
+                        return Err("bad range".into());
+                    }
+                    Value::Range(r[0], r[1], r[2])
+                }
+                "$ref" => {
+                    let parts = body.as_array().ok_or("bad ref")?;
+                    let entity = parts.first().and_then(Json::as_str).ok_or("bad ref")?;
+                    let key = value_from_tagged(parts.get(1).ok_or("bad ref")?)?;
+                    Value::Ref(Rc::new(EntityRef { entity: Rc::from(entity), key }))
+                }
+                "$e" => {
+                    let parts = body.as_array().ok_or("bad exception")?;
+                    let class = parts.first().and_then(Json::as_str).ok_or("bad exception")?;
+                    let args = list(parts.get(1).ok_or("bad exception")?)?;
+                    Value::Exception(Rc::new(crate::value::Exception { class: Rc::from(class), args }))
+                }
+                other => return Err(format!("unknown tag {other}")),
+            }
+        }
+    })
+}
