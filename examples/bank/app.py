@@ -78,10 +78,15 @@ class Account:
             raise ValueError("no recipients")
         share, rest = divmod(amount, len(recipients))
         for i, recipient in enumerate(recipients):
-            self.transfer(share + (1 if i < rest else 0), recipient)
+            part = share
+            if i < rest:
+                part += 1
+            self.transfer(part, recipient)
         return self.funds
 
     def try_transfer(self, amount: int, to: "Account") -> bool:
+        if to.frozen:
+            return False
         try:
             self.transfer(amount, to)
         except (InsufficientFunds, AccountFrozen):

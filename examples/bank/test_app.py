@@ -128,13 +128,16 @@ def test_invocations_file() -> None:
     assert by_id[20]["error"] == {"type": "AccountFrozen", "message": "account b1 is frozen"}
     assert by_id[21]["result"] is False
     assert by_id[34]["error"]["type"] == "InvalidRequest"
-    assert by_id["final-a1"]["result"] == 25.5
+    assert by_id["final-a1"]["result"] == 30.5
     state = app.dump_state()
     assert list(state) == ["Account"]
     assert list(state["Account"]) == ["a1", "b1", "c1", "d1", "e1"]
     assert {k: v["funds"] for k, v in state["Account"].items()} == {
-        "a1": 25.5, "b1": 102, "c1": 34, "d1": 20, "e1": 1,
+        "a1": 30.5, "b1": 102, "c1": 34, "d1": 20, "e1": 1,
     }
+    # Money is only created by deposits and destroyed by withdrawals.
+    initial, deposited, withdrawn = 100 + 50 + 0 + 10 + 5, 25 + 2.5, 5
+    assert sum(v["funds"] for v in state["Account"].values()) == initial + deposited - withdrawn
     assert state["Account"]["b1"]["counterparties"] == [
         {"$entity": "Account", "key": "a1"},
         {"$entity": "Account", "key": "c1"},
@@ -148,3 +151,12 @@ def test_refs_in_state_are_refs(app: LocalApp) -> None:
     assert peer == Ref("Account", "a")
     assert isinstance(peer, bank.Account)
     assert peer.balance() == 99
+
+
+def test_try_transfer_checks_the_recipient_first(app: LocalApp) -> None:
+    a, b = app.ref("Account", "a"), app.ref("Account", "b")
+    b.freeze()
+    before = app.dump_state()
+    assert a.try_transfer(10, b) is False
+    assert a.try_transfer(1000, app.ref("Account", "c")) is False
+    assert app.dump_state() == before

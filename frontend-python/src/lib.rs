@@ -10,6 +10,7 @@ mod diagnostics;
 mod liveness;
 mod lower;
 mod parse;
+mod simplify;
 mod source;
 
 pub use diagnostics::{render_all, Diagnostic};

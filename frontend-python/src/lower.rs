@@ -65,6 +65,7 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
     finally: Vec<FinallyCtx<'a>>,
     active_exceptions: Vec<Local>,
     temp_counter: u32,
+    stmt_span: Span,
 }
 
 fn body_assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
@@ -172,6 +173,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             finally: Vec::new(),
             active_exceptions: Vec::new(),
             temp_counter: 0,
+            stmt_span: Span::default(),
         };
         for p in &sig.params {
             lowerer.declare(&p.name, p.ty.clone());
@@ -267,6 +269,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             blocks,
             self.rep.map.of(&self.sig.def.name),
         );
+        crate::simplify::simplify(&mut method);
         crate::liveness::annotate_live_locals(&mut method);
         method
     }
@@ -281,6 +284,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn stmt(&mut self, stmt: &'a ast::Stmt) {
         let span = self.span(stmt);
+        self.stmt_span = span;
         match stmt {
             ast::Stmt::Pass(_) => {}
             ast::Stmt::Expr(e) => {
@@ -805,7 +809,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Expr::Const(_) | Expr::Local(_) | Expr::SelfRef => e,
             other => {
                 let t = self.temp("t");
-                self.emit(StmtKind::Assign { target: t, value: other }, Span::default());
+                self.emit(StmtKind::Assign { target: t, value: other }, self.stmt_span);
                 Expr::Local(t)
             }
         }
@@ -1387,7 +1391,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let params = &sig.params;
         let qual = format!("{entity}.{method}()");
         if nargs > params.len() {
-            self.error(call, "E0355", format!("{qual} takes {} positional arguments but {} were given", params.len() + 1, nargs + 1), "wrong number of arguments", None);
+            self.error(call, "E0355", format!("{qual} takes {} positional argument{} but {} were given", params.len() + 1, if params.is_empty() { "" } else { "s" }, nargs + 1), "wrong number of arguments", None);
             return;
         }
         let mut bound: HashSet<&str> = params[..nargs].iter().map(|p| p.name.as_str()).collect();

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Runs conformance cases through `entiflow exec` and through the CPython reference
+(`python -m entiflow.testing`), and compares every result and the final state.
+
+A case is a directory with `app.py` and `invocations.jsonl`. Results must agree exactly, except
+that `InvalidRequest` errors compare by type only (their messages are free-form).
+
+Usage: conformance.py [--bin PATH] [--backend NAME] CASE_DIR...
+Exit status 0 when every case agrees.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def normalize(result: dict) -> dict:
+    err = result.get("error")
+    if isinstance(err, dict) and err.get("type") == "InvalidRequest":
+        return {"id": result.get("id"), "error": {"type": "InvalidRequest"}}
+    return result
+
+
+def run_case(case: Path, binary: str, backend: str) -> list[str]:
+    app, inv = case / "app.py", case / "invocations.jsonl"
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rust_state, py_state = Path(tmp) / "rust.json", Path(tmp) / "py.json"
+        rust = subprocess.run(
+            [binary, "exec", str(app), "--input", str(inv), "--dump-state", str(rust_state), "--backend", backend],
+            capture_output=True, text=True, timeout=600,
+        )
+        if rust.returncode != 0:
+            return [f"entiflow exec failed ({rust.returncode}): {rust.stderr.strip()}"]
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "python" / "src"))
+        py = subprocess.run(
+            [sys.executable, "-m", "entiflow.testing", str(app), "--input", str(inv), "--dump-state", str(py_state)],
+            capture_output=True, text=True, env=env, timeout=600,
+        )
+        if py.returncode != 0:
+            return [f"reference failed ({py.returncode}): {py.stderr.strip()}"]
+        got = [normalize(json.loads(l)) for l in rust.stdout.splitlines() if l.strip()]
+        want = [normalize(json.loads(l)) for l in py.stdout.splitlines() if l.strip()]
+        if len(got) != len(want):
+            problems.append(f"{len(got)} results from entiflow, {len(want)} from the reference")
+        lines = [l for l in inv.read_text().splitlines() if l.strip()]
+        for i, (g, w) in enumerate(zip(got, want)):
+            if g != w:
+                problems.append(f"line {i + 1}: {lines[i] if i < len(lines) else ''}\n    entiflow:  {json.dumps(g)}\n    reference: {json.dumps(w)}")
+        gs, ws = json.loads(rust_state.read_text()), json.loads(py_state.read_text())
+        if gs != ws:
+            problems.append(f"final state differs\n    entiflow:  {json.dumps(gs, sort_keys=True)}\n    reference: {json.dumps(ws, sort_keys=True)}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", default=str(ROOT / "target" / "debug" / "entiflow"))
+    parser.add_argument("--backend", default="native")
+    parser.add_argument("cases", nargs="+", type=Path)
+    args = parser.parse_args()
+    failed = 0
+    for case in args.cases:
+        problems = run_case(case, args.bin, args.backend)
+        if problems:
+            failed += 1
+            print(f"FAIL {case}")
+            for p in problems:
+                print("  " + p)
+        else:
+            print(f"ok   {case}")
+    print(f"{len(args.cases) - failed}/{len(args.cases)} cases agree")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
