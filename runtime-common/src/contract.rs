@@ -166,10 +166,16 @@ pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation,
     let Json::Object(obj) = json else {
         return Err((Json::Null, "an invocation must be a JSON object".into()));
     };
-    let Some(id) = obj.get("id").cloned() else {
-        return Err((Json::Null, "missing field 'id'".into()));
+    let id = match obj.get("id") {
+        Some(id @ (Json::String(_) | Json::Number(_))) if id.is_string() || id.is_i64() || id.is_u64() => id.clone(),
+        Some(_) => return Err((Json::Null, "field 'id' must be a string or an integer".into())),
+        None => return Err((Json::Null, "missing field 'id'".into())),
     };
     let fail = |msg: String| Err((id.clone(), msg));
+    let allowed: &[&str] = if obj.contains_key("create") { &["id", "create", "args", "kwargs"] } else { &["id", "entity", "key", "method", "args", "kwargs"] };
+    if let Some(extra) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return fail(format!("unknown field '{extra}'"));
+    }
     let (args, kwargs) = match args_of(&obj) {
         Ok(a) => a,
         Err(e) => return fail(e),

@@ -249,9 +249,10 @@ impl Engine {
         }
         match self.run_txn(interp, &mut txn, index, text, method, args, kwargs) {
             Ok(v) => {
-                let encoded = value_to_json(&v);
+                // A result the contract cannot encode fails the transaction, like any exception.
+                let encoded = value_to_json(&v).map_err(|e| exception_report(&e))?;
                 txn.commit(&mut self.store);
-                encoded.map_err(|e| exception_report(&e))
+                Ok(encoded)
             }
             Err(Abort::Exception(e)) => Err(exception_report(&e)),
             Err(Abort::Fatal(report)) => Err(report),
