@@ -268,23 +268,38 @@ fn dict_key(k: &Value) -> Result<String, Value> {
 }
 
 /// Encodes a value as contract JSON: tuples as arrays, dict keys as strings (as `json.dumps`),
-/// sets as sorted arrays, references as `{"$entity", "key"}`.
+/// sets as sorted arrays, references as `{"$entity", "key"}`. Non-finite floats raise TypeError
+/// and self-containing values ValueError, as `json.dumps(allow_nan=False)` does.
 pub fn value_to_json(v: &Value) -> Result<Json, Value> {
+    if v.is_cyclic() {
+        return ops::raise("ValueError", "Circular reference detected");
+    }
+    encode(v)
+}
+
+fn encode(v: &Value) -> Result<Json, Value> {
+    let value_to_json = encode;
     Ok(match v {
         Value::None => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => json!(i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+        Value::Float(f) => match serde_json::Number::from_f64(*f) {
+            Some(n) => Json::Number(n),
+            None => return ops::raise("TypeError", format!("cannot encode the non-finite float {}", float_repr(*f))),
+        },
         Value::Str(s) => Json::String(s.to_string()),
         Value::List(l) => Json::Array(l.borrow().iter().map(value_to_json).collect::<Result<_, _>>()?),
         Value::Tuple(t) => Json::Array(t.iter().map(value_to_json).collect::<Result<_, _>>()?),
         Value::Range(..) => Json::Array(ops::iterate(v)?.iter().map(value_to_json).collect::<Result<_, _>>()?),
         Value::Set(s) => {
             let mut items: Vec<Value> = s.borrow().iter().cloned().collect();
-            if ops::sort_values(&mut items).is_err() {
-                items = s.borrow().iter().cloned().collect();
+            if ops::sort_values(&mut items).is_ok() {
+                Json::Array(items.iter().map(value_to_json).collect::<Result<_, _>>()?)
+            } else {
+                let mut encoded: Vec<Json> = items.iter().map(value_to_json).collect::<Result<_, _>>()?;
+                encoded.sort_by_cached_key(|j| (json_rank(j), canonical_json(j)));
+                Json::Array(encoded)
             }
-            Json::Array(items.iter().map(value_to_json).collect::<Result<_, _>>()?)
         }
         Value::Dict(d) => {
             let mut m = Map::new();
@@ -296,6 +311,31 @@ pub fn value_to_json(v: &Value) -> Result<Json, Value> {
         Value::Ref(r) => ref_json(r),
         Value::Exception(e) => return ops::raise("TypeError", format!("Object of type {} is not JSON serializable", e.class)),
     })
+}
+
+fn json_rank(j: &Json) -> u8 {
+    match j {
+        Json::Null => 0,
+        Json::Bool(_) => 1,
+        Json::Number(_) => 2,
+        Json::String(_) => 3,
+        Json::Array(_) => 4,
+        Json::Object(_) => 5,
+    }
+}
+
+/// Compact JSON with object keys sorted: the tie-breaking order of unorderable set members.
+fn canonical_json(j: &Json) -> String {
+    match j {
+        Json::Array(items) => format!("[{}]", items.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
+        Json::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys.iter().map(|k| format!("{}:{}", Json::String((*k).clone()), canonical_json(&m[*k]))).collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The error report for an exception value.

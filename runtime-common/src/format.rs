@@ -59,12 +59,33 @@ pub fn str_repr(s: &str) -> String {
     out
 }
 
-fn join_repr<'a>(items: impl Iterator<Item = &'a Value>) -> String {
-    items.map(repr).collect::<Vec<_>>().join(", ")
+fn join_repr<'a>(items: impl Iterator<Item = &'a Value>, active: &mut Vec<usize>) -> String {
+    items.map(|v| repr_in(v, active)).collect::<Vec<_>>().join(", ")
 }
 
 /// Python's `repr(v)`.
 pub fn repr(v: &Value) -> String {
+    repr_in(v, &mut Vec::new())
+}
+
+fn repr_in(v: &Value, active: &mut Vec<usize>) -> String {
+    if let Some(id) = v.container_id() {
+        if active.contains(&id) {
+            return match v {
+                Value::Dict(_) => "{...}".into(),
+                _ => "[...]".into(),
+            };
+        }
+        active.push(id);
+        let text = repr_inner(v, active);
+        active.pop();
+        return text;
+    }
+    repr_inner(v, active)
+}
+
+fn repr_inner(v: &Value, active: &mut Vec<usize>) -> String {
+    let repr = |x: &Value, active: &mut Vec<usize>| repr_in(x, active);
     match v {
         Value::None => "None".into(),
         Value::Bool(true) => "True".into(),
@@ -72,19 +93,19 @@ pub fn repr(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Float(f) => float_repr(*f),
         Value::Str(s) => str_repr(s),
-        Value::List(l) => format!("[{}]", join_repr(l.borrow().iter())),
-        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr(&t[0])),
-        Value::Tuple(t) => format!("({})", join_repr(t.iter())),
+        Value::List(l) => format!("[{}]", join_repr(l.borrow().iter(), active)),
+        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr(&t[0], active)),
+        Value::Tuple(t) => format!("({})", join_repr(t.iter(), active)),
         Value::Dict(d) => format!(
             "{{{}}}",
-            d.borrow().iter().map(|(k, v)| format!("{}: {}", repr(k), repr(v))).collect::<Vec<_>>().join(", ")
+            d.borrow().iter().map(|(k, v)| format!("{}: {}", repr(k, active), repr(v, active))).collect::<Vec<_>>().join(", ")
         ),
         Value::Set(s) if s.borrow().is_empty() => "set()".into(),
-        Value::Set(s) => format!("{{{}}}", join_repr(s.borrow().iter())),
+        Value::Set(s) => format!("{{{}}}", join_repr(s.borrow().iter(), active)),
         Value::Range(a, b, 1) => format!("range({a}, {b})"),
         Value::Range(a, b, c) => format!("range({a}, {b}, {c})"),
-        Value::Ref(r) => format!("Ref({}, {})", str_repr(&r.entity), repr(&r.key)),
-        Value::Exception(e) => format!("{}({})", e.class, join_repr(e.args.iter())),
+        Value::Ref(r) => format!("Ref({}, {})", str_repr(&r.entity), repr(&r.key, active)),
+        Value::Exception(e) => format!("{}({})", e.class, join_repr(e.args.iter(), active)),
     }
 }
 

@@ -157,16 +157,80 @@ impl Value {
     }
 
     /// A copy with no containers shared with `self` (entity references stay references):
-    /// what crosses an entity boundary.
+    /// what crosses an entity boundary. Like `copy.deepcopy`, containers shared inside the value
+    /// stay shared in the copy and cycles are preserved.
     pub fn deep_copy(&self) -> Value {
         match self {
-            Value::List(l) => Value::list(l.borrow().iter().map(Value::deep_copy).collect()),
-            Value::Tuple(t) => Value::tuple(t.iter().map(Value::deep_copy).collect()),
-            Value::Dict(d) => Value::dict(d.borrow().iter().map(|(k, v)| (k.deep_copy(), v.deep_copy())).collect()),
-            Value::Set(s) => Value::Set(Rc::new(RefCell::new(s.borrow().iter().map(Value::deep_copy).collect()))),
-            Value::Exception(e) => Value::Exception(Rc::new(Exception { class: e.class.clone(), args: e.args.iter().map(Value::deep_copy).collect() })),
+            Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Exception(_) => {
+                self.deep_copy_memo(&mut std::collections::HashMap::new())
+            }
             other => other.clone(),
         }
+    }
+
+    /// The identity of a mutable container (`None` for other values).
+    pub fn container_id(&self) -> Option<usize> {
+        match self {
+            Value::List(l) => Some(Rc::as_ptr(l) as *const u8 as usize),
+            Value::Dict(d) => Some(Rc::as_ptr(d) as *const u8 as usize),
+            Value::Set(s) => Some(Rc::as_ptr(s) as *const u8 as usize),
+            _ => None,
+        }
+    }
+
+    fn deep_copy_memo(&self, memo: &mut std::collections::HashMap<usize, Value>) -> Value {
+        if let Some(id) = self.container_id() {
+            if let Some(done) = memo.get(&id) {
+                return done.clone();
+            }
+        }
+        match self {
+            Value::List(l) => {
+                let copy = Rc::new(RefCell::new(Vec::new()));
+                memo.insert(self.container_id().unwrap_or(0), Value::List(copy.clone()));
+                let items: Vec<Value> = l.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect();
+                *copy.borrow_mut() = items;
+                Value::List(copy)
+            }
+            Value::Dict(d) => {
+                let copy = Rc::new(RefCell::new(DictMap::new()));
+                memo.insert(self.container_id().unwrap_or(0), Value::Dict(copy.clone()));
+                let items: DictMap = d.borrow().iter().map(|(k, v)| (k.deep_copy_memo(memo), v.deep_copy_memo(memo))).collect();
+                *copy.borrow_mut() = items;
+                Value::Dict(copy)
+            }
+            Value::Set(s) => {
+                let copy = Value::Set(Rc::new(RefCell::new(s.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect())));
+                memo.insert(self.container_id().unwrap_or(0), copy.clone());
+                copy
+            }
+            Value::Tuple(t) => Value::tuple(t.iter().map(|v| v.deep_copy_memo(memo)).collect()),
+            Value::Exception(e) => Value::Exception(Rc::new(Exception { class: e.class.clone(), args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect() })),
+            other => other.clone(),
+        }
+    }
+
+    /// Whether the value contains itself (a list appended to itself, ...).
+    pub fn is_cyclic(&self) -> bool {
+        fn walk(v: &Value, active: &mut Vec<usize>) -> bool {
+            if let Some(id) = v.container_id() {
+                if active.contains(&id) {
+                    return true;
+                }
+                active.push(id);
+            }
+            let found = match v {
+                Value::List(l) => l.borrow().iter().any(|x| walk(x, active)),
+                Value::Dict(d) => d.borrow().values().any(|x| walk(x, active)),
+                Value::Tuple(t) => t.iter().any(|x| walk(x, active)),
+                _ => false,
+            };
+            if v.container_id().is_some() {
+                active.pop();
+            }
+            found
+        }
+        walk(self, &mut Vec::new())
     }
 
     /// As an i64 if it is an int or a bool.
