@@ -1,0 +1,139 @@
+//! `entiflow run` end to end: the HTTP API, and a kill -9 crash drill with `--data-dir`.
+
+mod support;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::{bin, root, transfer_workload, Server};
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build()
+}
+
+fn post(agent: &ureq::Agent, url: &str, body: &str) -> Result<(u16, Value), String> {
+    match agent.post(url).set("content-type", "application/json").send_string(body) {
+        Ok(r) => Ok((r.status(), r.into_json().map_err(|e| e.to_string())?)),
+        Err(ureq::Error::Status(code, r)) => Ok((code, r.into_json().unwrap_or(Value::Null))),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[test]
+fn http_api_serves_invocations_batches_state_and_metrics() {
+    let server = Server::start(&root().join("examples/shop/app.py"), &[]);
+    let a = agent();
+    let (code, r) = post(&a, &format!("{}/v1/invoke", server.url), r#"{"id": 1, "create": "Item", "args": ["apple", 5]}"#).unwrap();
+    assert_eq!((code, r.clone()), (200, json!({"id": 1, "seq": 1, "result": {"$entity": "Item", "key": "apple"}})));
+    let (code, r) = post(&a, &format!("{}/v1/invoke", server.url), r#"{"id": 2, "create": "Item""#).unwrap();
+    assert_eq!(code, 400);
+    assert_eq!(r["error"]["type"], "InvalidRequest");
+    let batch = r#"[{"id": 3, "create": "User", "args": ["alice"]},
+                    {"id": 4, "entity": "Item", "key": "apple", "method": "update_stock", "args": [10]},
+                    {"id": 5, "entity": "User", "key": "alice", "method": "buy_item", "args": [3, {"$entity": "Item", "key": "apple"}]},
+                    {"id": 6, "entity": "User", "key": "alice", "method": "buy_item", "args": [30, {"$entity": "Item", "key": "apple"}]}]"#;
+    let (code, r) = post(&a, &format!("{}/v1/batch", server.url), batch).unwrap();
+    assert_eq!(code, 200);
+    assert_eq!(r[2], json!({"id": 5, "seq": 4, "result": true}));
+    assert_eq!(r[3]["error"], json!({"type": "ValueError", "message": "insufficient balance"}));
+    let jsonl = "{\"id\": 7, \"entity\": \"Item\", \"key\": \"apple\", \"method\": \"update_stock\", \"args\": [-1]}\n\n{\"id\": 8, \"entity\": \"Item\", \"key\": \"pear\", \"method\": \"update_stock\", \"args\": [1]}\n";
+    let (_, r) = post(&a, &format!("{}/v1/batch", server.url), jsonl).unwrap();
+    assert_eq!(r.as_array().unwrap().len(), 2);
+    assert_eq!(r[1]["error"]["type"], "EntityNotFound");
+    let item: Value = a.get(&format!("{}/v1/entities/Item/apple", server.url)).call().unwrap().into_json().unwrap();
+    assert_eq!(item, json!({"item_id": "apple", "price": 5, "stock": 6}));
+    match a.get(&format!("{}/v1/entities/Item/pear", server.url)).call() {
+        Err(ureq::Error::Status(404, _)) => {}
+        other => panic!("expected 404, got {other:?}"),
+    }
+    assert_eq!(a.get(&format!("{}/healthz", server.url)).call().unwrap().status(), 200);
+    let metrics = a.get(&format!("{}/metrics", server.url)).call().unwrap().into_string().unwrap();
+    assert!(metrics.contains("entiflow_transactions_committed_total 5"), "{metrics}");
+    assert!(metrics.contains("entiflow_request_latency_seconds_bucket"), "{metrics}");
+    // A retried id returns the recorded result and runs nothing.
+    let (_, again) = post(&a, &format!("{}/v1/invoke", server.url), r#"{"id": 7, "entity": "Item", "key": "apple", "method": "update_stock", "args": [-1]}"#).unwrap();
+    assert_eq!(again["seq"], 6);
+    let item: Value = a.get(&format!("{}/v1/entities/Item/apple", server.url)).call().unwrap().into_json().unwrap();
+    assert_eq!(item["stock"], 6);
+}
+
+#[test]
+fn kill_9_loses_no_acknowledged_transaction_and_applies_none_twice() {
+    let dir = std::env::temp_dir().join(format!("entiflow-crash-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let app = root().join("tests/apps/transfer.py");
+    let data = dir.join("data");
+    let data_arg = data.to_str().unwrap().to_string();
+    let invocations = transfer_workload(10, 3000, 3);
+    let server = Server::start(&app, &["--data-dir", &data_arg, "--snapshot-every", "50"]);
+    let url = server.url.clone();
+    let acked: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            let (url, acked, mine) = (url.clone(), acked.clone(), invocations.iter().skip(c).step_by(4).cloned().collect::<Vec<_>>());
+            std::thread::spawn(move || {
+                let a = agent();
+                for inv in mine {
+                    match post(&a, &format!("{url}/v1/invoke"), &inv) {
+                        Ok((200, r)) => {
+                            acked.lock().unwrap().insert(r["id"].as_str().unwrap().to_string(), r);
+                        }
+                        _ => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    while acked.lock().unwrap().len() < 1200 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    server.kill9();
+    for c in clients {
+        c.join().unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 1200 && acked.len() < invocations.len(), "the crash hit mid-load ({} acked)", acked.len());
+
+    let server = Server::start(&app, &["--data-dir", &data_arg]);
+    let a = agent();
+    let body = format!("[{}]", invocations.join(","));
+    let (code, results) = post(&a, &format!("{}/v1/batch", server.url), &body).unwrap();
+    assert_eq!(code, 200);
+    let results = results.as_array().unwrap().clone();
+    assert_eq!(results.len(), invocations.len(), "every invocation is answered");
+    for r in &results {
+        if let Some(before) = acked.get(r["id"].as_str().unwrap()) {
+            assert_eq!(r, before, "an acknowledged result changed after recovery");
+        }
+    }
+    let mut seqs: Vec<u64> = results.iter().map(|r| r["seq"].as_u64().expect("every result has a seq")).collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=invocations.len() as u64).collect::<Vec<_>>(), "each invocation ran exactly once");
+
+    // The recovered state equals a serial replay in seq order.
+    let mut ordered: Vec<(u64, &String)> = results.iter().map(|r| r["seq"].as_u64().unwrap()).zip(invocations.iter()).collect();
+    ordered.sort();
+    let replay_input = dir.join("replay.jsonl");
+    std::fs::write(&replay_input, ordered.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")).unwrap();
+    let replay_state = dir.join("replay.json");
+    let out = std::process::Command::new(bin()).arg("exec").arg(&app).arg("--input").arg(&replay_input).arg("--dump-state").arg(&replay_state).output().unwrap();
+    let replayed: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let by_id: HashMap<&str, &Value> = results.iter().map(|r| (r["id"].as_str().unwrap(), r)).collect();
+    for r in &replayed {
+        let live = by_id[r["id"].as_str().unwrap()];
+        assert_eq!(r.get("result"), live.get("result"));
+        assert_eq!(r.get("error"), live.get("error"));
+    }
+    let expected: Value = serde_json::from_slice(&std::fs::read(&replay_state).unwrap()).unwrap();
+    let mut total = 0;
+    for (key, fields) in expected["Account"].as_object().unwrap() {
+        let live: Value = a.get(&format!("{}/v1/entities/Account/{key}", server.url)).call().unwrap().into_json().unwrap();
+        assert_eq!(&live, fields, "account {key}");
+        total += live["balance"].as_i64().unwrap();
+    }
+    assert_eq!(total, 1000, "money is conserved");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
