@@ -6,25 +6,19 @@ use std::rc::Rc;
 
 use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig};
 use indicatif::{ProgressBar, ProgressStyle};
-use runtime_common::contract::parse_invocation;
+use runtime_common::contract::{parse_invocation, Invalid};
+use runtime_common::{Invocation, InvocationResult};
 
 use crate::compile::load_program;
 
-/// Reads the input's non-blank lines.
-fn read_lines(input: &str) -> Result<Vec<String>, String> {
-    let reader: Box<dyn BufRead> = if input == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(input).map_err(|e| format!("cannot read {input}: {e}"))?))
-    };
-    let mut lines = Vec::new();
-    for line in reader.lines() {
-        let line = line.map_err(|e| format!("cannot read {input}: {e}"))?;
-        if !line.trim().is_empty() {
-            lines.push(line);
-        }
+/// Opens the input and its size in bytes (0 for standard input).
+fn open_input(input: &str) -> Result<(Box<dyn BufRead + Send>, u64), String> {
+    if input == "-" {
+        return Ok((Box::new(std::io::BufReader::new(std::io::stdin())), 0));
     }
-    Ok(lines)
+    let file = std::fs::File::open(input).map_err(|e| format!("cannot read {input}: {e}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok((Box::new(std::io::BufReader::with_capacity(1 << 20, file)), size))
 }
 
 /// Runs every invocation of `input` and prints one result per line, in input order.
@@ -33,34 +27,72 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
         return Err("the native engine executes each epoch on one thread in this version; use --workers 1".into());
     }
     let program = Rc::new(load_program(app)?);
-    let lines = read_lines(input)?;
-    let progress = ProgressBar::new(lines.len() as u64);
-    if lines.len() < 10_000 {
+    let (mut reader, size) = open_input(input)?;
+    let progress = ProgressBar::new(size);
+    if size < 1 << 20 {
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} invocations ({per_sec}, eta {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    progress.set_style(ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} of invocations ({binary_bytes_per_sec}, eta {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout());
+    let program_for_parsing = std::sync::Arc::new((*program).clone());
     let epoch_size = epoch_size.max(1);
     let mut durable = match data_dir {
         Some(dir) => Some(DurableEngine::open(program.clone(), EngineConfig::default(), DurabilityConfig { dir, snapshot_every: 1000 }).map_err(|e| format!("cannot open data directory: {e}"))?),
         None => None,
     };
     let mut engine = Engine::new(program.clone(), EngineConfig::default());
-    for chunk in lines.chunks(epoch_size) {
-        let batch = chunk.iter().map(|l| parse_invocation(l, &program)).collect();
+    // Three stages on their own threads: read and parse epochs, execute them, write results.
+    let (parsed_tx, parsed_rx) = std::sync::mpsc::sync_channel::<(Vec<Result<Invocation, Invalid>>, usize)>(4);
+    let parse_program = program_for_parsing.clone();
+    let input_name = input.to_string();
+    let parser = std::thread::spawn(move || -> Result<(), String> {
+        let mut line = String::new();
+        loop {
+            let mut batch = Vec::with_capacity(epoch_size);
+            let mut bytes = 0;
+            while batch.len() < epoch_size {
+                line.clear();
+                let n = reader.read_line(&mut line).map_err(|e| format!("cannot read {input_name}: {e}"))?;
+                if n == 0 {
+                    break;
+                }
+                bytes += n;
+                if !line.trim().is_empty() {
+                    batch.push(parse_invocation(&line, &parse_program));
+                }
+            }
+            if batch.is_empty() {
+                return Ok(());
+            }
+            if parsed_tx.send((batch, bytes)).is_err() {
+                return Ok(());
+            }
+        }
+    });
+    let (results_tx, results_rx) = std::sync::mpsc::sync_channel::<(Vec<InvocationResult>, usize)>(4);
+    let writer = std::thread::spawn(move || -> Result<(), String> {
+        for (results, bytes) in results_rx {
+            for r in results {
+                r.write_json(&mut out).map_err(|e| e.to_string())?;
+                out.write_all(b"\n").map_err(|e| e.to_string())?;
+            }
+            progress.inc(bytes as u64);
+        }
+        progress.finish_and_clear();
+        out.flush().map_err(|e| e.to_string())
+    });
+    for (batch, bytes) in parsed_rx {
         let results = match &mut durable {
             Some(d) => d.execute(batch).map_err(|e| format!("cannot write the log: {e}"))?,
             None => engine.execute(batch),
         };
-        for r in results {
-            serde_json::to_writer(&mut out, &r.to_json()).map_err(|e| e.to_string())?;
-            out.write_all(b"\n").map_err(|e| e.to_string())?;
+        if results_tx.send((results, bytes)).is_err() {
+            break;
         }
-        progress.inc(chunk.len() as u64);
     }
-    progress.finish_and_clear();
-    out.flush().map_err(|e| e.to_string())?;
+    drop(results_tx);
+    parser.join().map_err(|_| "the input reader panicked".to_string())??;
+    writer.join().map_err(|_| "the output writer panicked".to_string())??;
     if let Some(path) = dump_state {
         let state = match &durable {
             Some(d) => d.engine().dump_state(),

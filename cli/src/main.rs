@@ -1,5 +1,8 @@
 //! `entiflow`: check, compile and run Python stateful entities.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod compile;
 mod exec;
 mod serve;

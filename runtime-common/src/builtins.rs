@@ -179,7 +179,7 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         }
         "set" => {
             arity("set", args, 0, 1)?;
-            let mut s = SetMap::new();
+            let mut s = SetMap::default();
             if let Some(v) = args.first() {
                 for x in iterate(v)? {
                     check_hashable(&x)?;
@@ -190,7 +190,7 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         }
         "dict" => {
             arity("dict", args, 0, 1)?;
-            let mut m = DictMap::new();
+            let mut m = DictMap::default();
             if let Some(v) = args.first() {
                 match v {
                     Value::Dict(d) => m = d.borrow().clone(),
@@ -629,7 +629,7 @@ fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value]) -> OpResu
 
 fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult {
     let other = |args: &[Value]| -> Result<SetMap, Value> {
-        let mut out = SetMap::new();
+        let mut out = SetMap::default();
         for a in args {
             for x in iterate(a)? {
                 check_hashable(&x)?;

@@ -123,6 +123,29 @@ impl InvocationResult {
         Json::Object(m)
     }
 
+    /// Writes the result as compact JSON (the same text as serializing [`Self::to_json`]).
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        out.write_all(b"{\"id\":")?;
+        serde_json::to_writer(&mut *out, &self.id)?;
+        if let Some(seq) = self.seq {
+            write!(out, ",\"seq\":{seq}")?;
+        }
+        match &self.outcome {
+            Ok(v) => {
+                out.write_all(b",\"result\":")?;
+                serde_json::to_writer(&mut *out, v)?;
+            }
+            Err(e) => {
+                out.write_all(b",\"error\":{\"type\":")?;
+                serde_json::to_writer(&mut *out, &e.kind)?;
+                out.write_all(b",\"message\":")?;
+                serde_json::to_writer(&mut *out, &e.message)?;
+                out.write_all(b"}")?;
+            }
+        }
+        out.write_all(b"}")
+    }
+
     /// Reads a result back from its JSON form.
     pub fn from_json(json: &Json) -> Option<InvocationResult> {
         let obj = json.as_object()?;
@@ -237,7 +260,7 @@ pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
                 };
                 return Ok(Value::Ref(Rc::new(EntityRef { entity: Rc::from(entity), key })));
             }
-            let mut m = DictMap::new();
+            let mut m = DictMap::default();
             for (k, v) in obj {
                 m.insert(Value::str(k), json_to_value(v, program)?);
             }
@@ -390,7 +413,7 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                 "$t" => Value::tuple(list(body)?),
                 "$s" => Value::Set(Rc::new(std::cell::RefCell::new(list(body)?.into_iter().collect()))),
                 "$d" => {
-                    let mut m = DictMap::new();
+                    let mut m = DictMap::default();
                     for pair in body.as_array().ok_or("bad dict")? {
                         let kv = list(pair)?;
                         if kv.len() != 2 {

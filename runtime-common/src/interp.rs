@@ -121,13 +121,13 @@ impl<'p> Interpreter<'p> {
             return raise("AttributeError", format!("'{}' object has no attribute '{method}'", ent.name));
         };
         let m = &ent.methods[index];
-        let qual = format!("{}.{}()", ent.name, m.name);
+        let qual = || format!("{}.{}()", ent.name, m.name);
         let params = &m.params;
         if args.len() > params.len() {
             let required = params.iter().filter(|p| p.default.is_none()).count();
             let takes = if required == params.len() { plural(params.len() + 1, "positional argument") } else { format!("from {} to {} positional arguments", required + 1, params.len() + 1) };
             let given = args.len() + 1;
-            return raise("TypeError", format!("{qual} takes {takes} but {given} {} given", if given == 1 { "was" } else { "were" }));
+            return raise("TypeError", format!("{} takes {takes} but {given} {} given", qual(), if given == 1 { "was" } else { "were" }));
         }
         let mut locals: Vec<Option<Value>> = vec![None; m.locals.len()];
         let nargs = args.len();
@@ -137,10 +137,10 @@ impl<'p> Interpreter<'p> {
         for (name, value) in kwargs {
             match params.iter().position(|p| p.name == name) {
                 Some(i) if i < nargs || locals[i].is_some() => {
-                    return raise("TypeError", format!("{qual} got multiple values for argument '{name}'"));
+                    return raise("TypeError", format!("{} got multiple values for argument '{name}'", qual()));
                 }
                 Some(i) => locals[i] = Some(value),
-                None => return raise("TypeError", format!("{qual} got an unexpected keyword argument '{name}'")),
+                None => return raise("TypeError", format!("{} got an unexpected keyword argument '{name}'", qual())),
             }
         }
         let mut missing = Vec::new();
@@ -153,7 +153,7 @@ impl<'p> Interpreter<'p> {
             }
         }
         if !missing.is_empty() {
-            return raise("TypeError", format!("{qual} missing {} required positional argument{}: {}", missing.len(), if missing.len() == 1 { "" } else { "s" }, name_list(&missing)));
+            return raise("TypeError", format!("{} missing {} required positional argument{}: {}", qual(), missing.len(), if missing.len() == 1 { "" } else { "s" }, name_list(&missing)));
         }
         Ok(Frame { entity, self_ref, method: index, block: 0, locals })
     }
@@ -408,7 +408,7 @@ impl<'p> Interpreter<'p> {
             Expr::List(xs) => Value::list(self.eval_all(frame, state, xs)?),
             Expr::Tuple(xs) => Value::tuple(self.eval_all(frame, state, xs)?),
             Expr::Set(xs) => {
-                let mut s = crate::value::SetMap::new();
+                let mut s = crate::value::SetMap::default();
                 for x in self.eval_all(frame, state, xs)? {
                     ops::check_hashable(&x)?;
                     s.insert(x);
@@ -416,7 +416,7 @@ impl<'p> Interpreter<'p> {
                 Value::Set(Rc::new(std::cell::RefCell::new(s)))
             }
             Expr::Dict(kvs) => {
-                let mut m = crate::value::DictMap::new();
+                let mut m = crate::value::DictMap::default();
                 for (k, v) in kvs {
                     let k = self.eval(frame, state, k)?;
                     let v = self.eval(frame, state, v)?;
@@ -533,7 +533,7 @@ impl<'p> Interpreter<'p> {
                 })?;
                 match kind {
                     ir::ComprehensionKind::Dict => {
-                        let mut m = crate::value::DictMap::new();
+                        let mut m = crate::value::DictMap::default();
                         for (k, v) in items {
                             ops::check_hashable(&k)?;
                             m.insert(k, v.unwrap_or(Value::None));
@@ -541,7 +541,7 @@ impl<'p> Interpreter<'p> {
                         Value::dict(m)
                     }
                     ir::ComprehensionKind::Set => {
-                        let mut s = crate::value::SetMap::new();
+                        let mut s = crate::value::SetMap::default();
                         for (k, _) in items {
                             ops::check_hashable(&k)?;
                             s.insert(k);

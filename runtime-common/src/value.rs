@@ -7,10 +7,12 @@ use std::rc::Rc;
 
 use indexmap::{IndexMap, IndexSet};
 
+/// The hasher of every map in the runtime: fast and deterministic.
+pub type FastHash = std::hash::BuildHasherDefault<rustc_hash::FxHasher>;
 /// A dict: insertion-ordered, keyed by hashable values.
-pub type DictMap = IndexMap<Value, Value>;
+pub type DictMap = IndexMap<Value, Value, FastHash>;
 /// A set: insertion-ordered (iteration order is deterministic, unlike CPython's for strings).
-pub type SetMap = IndexSet<Value>;
+pub type SetMap = IndexSet<Value, FastHash>;
 
 /// A Python value.
 #[derive(Clone, Debug)]
@@ -162,7 +164,7 @@ impl Value {
     pub fn deep_copy(&self) -> Value {
         match self {
             Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Exception(_) => {
-                self.deep_copy_memo(&mut std::collections::HashMap::new())
+                self.deep_copy_memo(&mut rustc_hash::FxHashMap::default())
             }
             other => other.clone(),
         }
@@ -178,7 +180,7 @@ impl Value {
         }
     }
 
-    fn deep_copy_memo(&self, memo: &mut std::collections::HashMap<usize, Value>) -> Value {
+    fn deep_copy_memo(&self, memo: &mut rustc_hash::FxHashMap<usize, Value>) -> Value {
         if let Some(id) = self.container_id() {
             if let Some(done) = memo.get(&id) {
                 return done.clone();
@@ -193,7 +195,7 @@ impl Value {
                 Value::List(copy)
             }
             Value::Dict(d) => {
-                let copy = Rc::new(RefCell::new(DictMap::new()));
+                let copy = Rc::new(RefCell::new(DictMap::default()));
                 memo.insert(self.container_id().unwrap_or(0), Value::Dict(copy.clone()));
                 let items: DictMap = d.borrow().iter().map(|(k, v)| (k.deep_copy_memo(memo), v.deep_copy_memo(memo))).collect();
                 *copy.borrow_mut() = items;

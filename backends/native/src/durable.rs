@@ -149,14 +149,14 @@ fn snapshot_json(engine: &Engine, epoch: u64) -> Result<Json, String> {
             .collect();
         entities.insert(ent.name.clone(), Json::Array(records));
     }
-    let dedup: Vec<Json> = dedup.iter().map(|(k, r)| json!([k, r.to_json()])).collect();
+    let dedup: Vec<Json> = dedup.iter().map(|(k, r)| json!([k, r])).collect();
     Ok(json!({"epoch": epoch, "seq": seq, "entities": entities, "dedup": dedup}))
 }
 
 fn restore_snapshot(engine: &mut Engine, program: &Program, json: &Json) -> Result<u64, String> {
     let epoch = json.get("epoch").and_then(Json::as_u64).ok_or("missing epoch")?;
     let seq = json.get("seq").and_then(Json::as_u64).ok_or("missing seq")?;
-    let mut store: Store = program.entities.iter().map(|_| IndexMap::new()).collect();
+    let mut store: Store = program.entities.iter().map(|_| IndexMap::default()).collect();
     let entities = json.get("entities").and_then(Json::as_object).ok_or("missing entities")?;
     for (name, records) in entities {
         let index = program.entity_index(name).ok_or_else(|| format!("snapshot has unknown entity type {name}"))?;
@@ -172,11 +172,11 @@ fn restore_snapshot(engine: &mut Engine, program: &Program, json: &Json) -> Resu
             store[index].insert(key.to_string(), Record { self_ref, fields });
         }
     }
-    let mut dedup = IndexMap::new();
+    let mut dedup = crate::engine::Dedup::default();
     for entry in json.get("dedup").and_then(Json::as_array).ok_or("missing dedup")? {
         let k = entry.get(0).and_then(Json::as_str).ok_or("bad dedup entry")?;
-        let r = entry.get(1).and_then(InvocationResult::from_json).ok_or("bad dedup result")?;
-        dedup.insert(k.to_string(), r);
+        let r = entry.get(1).and_then(Json::as_str).ok_or("bad dedup result")?;
+        dedup.insert(k.into(), r.into());
     }
     engine.restore_parts(store, seq, dedup);
     Ok(epoch)

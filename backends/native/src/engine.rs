@@ -7,7 +7,6 @@
 //! Transactions of a batch run one after another in input order, so the serial order is the
 //! input order and every run of the same input is identical.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use indexmap::IndexMap;
@@ -44,7 +43,7 @@ pub struct Record {
 }
 
 /// Committed state: per entity type, records by canonical key text, in creation order.
-pub type Store = Vec<IndexMap<String, Record>>;
+pub type Store = Vec<IndexMap<String, Record, runtime_common::value::FastHash>>;
 
 /// Counters the engine keeps.
 #[derive(Debug, Clone, Default)]
@@ -71,29 +70,43 @@ struct Working {
     fields: Vec<Value>,
 }
 
+/// The entities a transaction touched, with its private copies (few per transaction, so a
+/// vector beats a map).
 #[derive(Default)]
 struct Txn {
-    touched: HashMap<(usize, String), Working>,
+    touched: Vec<(usize, String, Working)>,
 }
 
 impl Txn {
     /// Brings an entity into the transaction; `false` if it does not exist.
     fn touch(&mut self, store: &Store, entity: usize, key: &str) -> bool {
-        if self.touched.contains_key(&(entity, key.to_string())) {
+        if self.find(entity, key).is_some() {
             return true;
         }
         match store[entity].get(key) {
             Some(r) => {
                 let fields = r.fields.iter().map(Value::deep_copy).collect();
-                self.touched.insert((entity, key.to_string()), Working { self_ref: r.self_ref.clone(), fields });
+                self.touched.push((entity, key.to_string(), Working { self_ref: r.self_ref.clone(), fields }));
                 true
             }
             None => false,
         }
     }
 
+    fn find(&self, entity: usize, key: &str) -> Option<usize> {
+        self.touched.iter().position(|(e, k, _)| *e == entity && k == key)
+    }
+
+    fn get(&self, entity: usize, key: &str) -> Option<&Working> {
+        self.find(entity, key).map(|i| &self.touched[i].2)
+    }
+
+    fn get_mut(&mut self, entity: usize, key: &str) -> Option<&mut Working> {
+        self.find(entity, key).map(|i| &mut self.touched[i].2)
+    }
+
     fn commit(self, store: &mut Store) {
-        for ((entity, key), w) in self.touched {
+        for (entity, key, w) in self.touched {
             let record = Record { self_ref: w.self_ref, fields: w.fields };
             match store[entity].get_mut(&key) {
                 Some(r) => *r = record,
@@ -105,12 +118,15 @@ impl Txn {
     }
 }
 
+/// Recorded results by invocation id (both as compact JSON text), oldest first.
+pub type Dedup = IndexMap<Box<str>, Box<str>, runtime_common::value::FastHash>;
+
 /// The native engine's state machine: committed state, the serial counter and the dedup table.
 pub struct Engine {
     program: Rc<Program>,
     store: Store,
     seq: u64,
-    dedup: IndexMap<String, InvocationResult>,
+    dedup: Dedup,
     config: EngineConfig,
     stats: Stats,
 }
@@ -129,8 +145,8 @@ fn json_key(key: &Json) -> Value {
 impl Engine {
     /// An empty engine for a validated program.
     pub fn new(program: Rc<Program>, config: EngineConfig) -> Self {
-        let store = program.entities.iter().map(|_| IndexMap::new()).collect();
-        Engine { program, store, seq: 0, dedup: IndexMap::new(), config, stats: Stats::default() }
+        let store = program.entities.iter().map(|_| IndexMap::default()).collect();
+        Engine { program, store, seq: 0, dedup: Dedup::default(), config, stats: Stats::default() }
     }
 
     /// The program this engine runs.
@@ -165,9 +181,9 @@ impl Engine {
         };
         let dedup_key = (!inv.id.is_null()).then(|| inv.id.to_string());
         if let Some(k) = &dedup_key {
-            if let Some(previous) = self.dedup.get(k) {
+            if let Some(previous) = self.dedup.get(k.as_str()).and_then(|text| serde_json::from_str(text).ok()).and_then(|j| InvocationResult::from_json(&j)) {
                 self.stats.deduplicated += 1;
-                return previous.clone();
+                return previous;
             }
         }
         let outcome = match self.prepare_args(&inv.request) {
@@ -187,7 +203,10 @@ impl Engine {
         self.seq += 1;
         let result = InvocationResult { id: inv.id, seq: Some(self.seq), outcome };
         if let Some(k) = dedup_key {
-            self.dedup.insert(k, result.clone());
+            let mut text = Vec::new();
+            if result.write_json(&mut text).is_ok() {
+                self.dedup.insert(k.into_boxed_str(), String::from_utf8_lossy(&text).into());
+            }
             while self.dedup.len() > self.config.dedup_window {
                 self.dedup.shift_remove_index(0);
             }
@@ -261,7 +280,9 @@ impl Engine {
 
     #[allow(clippy::too_many_arguments)]
     fn run_txn(&mut self, interp: &Interpreter<'_>, txn: &mut Txn, entity: usize, key: String, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Value, Abort> {
-        let self_ref = txn.touched[&(entity, key.clone())].self_ref.clone();
+        let Some(self_ref) = txn.get(entity, &key).map(|w| w.self_ref.clone()) else {
+            return Err(Abort::Exception(Value::exception("RuntimeError", "entity not in transaction")));
+        };
         let root = interp.frame(entity, method, self_ref, args, kwargs).map_err(Abort::Exception)?;
         let mut stack: Vec<(Frame, String)> = vec![(root, key)];
         let mut pending: Option<Result<Value, Value>> = None;
@@ -281,7 +302,7 @@ impl Engine {
                 }
             }
             let caller = (frame.entity, key.clone());
-            let Some(working) = txn.touched.get_mut(&caller) else {
+            let Some(working) = txn.get_mut(caller.0, &caller.1) else {
                 return Err(Abort::Exception(Value::exception("RuntimeError", "frame entity not in transaction")));
             };
             match interp.run(frame, &mut working.fields) {
@@ -308,7 +329,9 @@ impl Engine {
                         return Err(Abort::Fatal(not_found(&target.entity, &target.key)));
                     }
                     let same = target_entity == caller.0 && target_key == caller.1;
-                    let working = &txn.touched[&(target_entity, target_key.clone())];
+                    let Some(working) = txn.get(target_entity, &target_key) else {
+                        return Err(Abort::Exception(Value::exception("RuntimeError", "entity not in transaction")));
+                    };
                     let ent = &self.program.entities[target_entity];
                     match op {
                         CallOp::GetField(field) => {
@@ -369,12 +392,12 @@ impl Engine {
     }
 
     /// The committed state and counters, for snapshots.
-    pub fn snapshot_parts(&self) -> (&Store, u64, &IndexMap<String, InvocationResult>) {
+    pub fn snapshot_parts(&self) -> (&Store, u64, &Dedup) {
         (&self.store, self.seq, &self.dedup)
     }
 
     /// Replaces the committed state and counters (when restoring a snapshot).
-    pub fn restore_parts(&mut self, store: Store, seq: u64, dedup: IndexMap<String, InvocationResult>) {
+    pub fn restore_parts(&mut self, store: Store, seq: u64, dedup: Dedup) {
         self.store = store;
         self.seq = seq;
         self.dedup = dedup;

@@ -5,4 +5,4 @@ mod durable;
 mod engine;
 
 pub use durable::{DurabilityConfig, DurableEngine};
-pub use engine::{Engine, EngineConfig, Record, Stats, Store, MAX_CALL_DEPTH};
+pub use engine::{Dedup, Engine, EngineConfig, Record, Stats, Store, MAX_CALL_DEPTH};
