@@ -61,8 +61,13 @@ impl Program {
         }
     }
 
-    /// Serializes the program as pretty JSON.
+    /// Serializes the program as compact JSON.
     pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("IR serializes infallibly")
+    }
+
+    /// Serializes the program as indented JSON, for reading.
+    pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("IR serializes infallibly")
     }
 

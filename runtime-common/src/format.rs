@@ -1,6 +1,6 @@
 //! `str()`, `repr()` and the format mini-language, matching CPython's output.
 
-use crate::ops::raise;
+use crate::ops::{raise, OpResult};
 use crate::value::Value;
 
 /// Python's `repr` of a float (shortest round-trip digits; scientific outside 1e-4..1e16).
@@ -118,86 +118,370 @@ pub fn to_str(v: &Value) -> String {
     }
 }
 
+/// `ascii(v)`: the repr with every non-ASCII character escaped (`\xhh`, `\uhhhh`, `\Uhhhhhhhh`).
+pub fn ascii(v: &Value) -> String {
+    let mut out = String::new();
+    for c in repr(v).chars() {
+        match c as u32 {
+            0..=0x7f => out.push(c),
+            n @ 0x80..=0xff => out.push_str(&format!("\\x{n:02x}")),
+            n @ 0x100..=0xffff => out.push_str(&format!("\\u{n:04x}")),
+            n => out.push_str(&format!("\\U{n:08x}")),
+        }
+    }
+    out
+}
+
+/// A parsed format spec: `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`.
 struct Spec {
     fill: char,
     align: Option<char>,
-    sign: char,
+    sign: Option<char>,
+    no_neg_zero: bool,
     alternate: bool,
-    zero: bool,
     width: usize,
     grouping: Option<char>,
     precision: Option<usize>,
     kind: Option<char>,
 }
 
-fn parse_spec(spec: &str) -> Result<Spec, Value> {
+/// A format code in an error message: the character, or `\xNN` when it is not printable ASCII.
+fn code_text(c: char) -> String {
+    if (c as u32) > 32 && (c as u32) < 128 {
+        c.to_string()
+    } else {
+        format!("\\x{:x}", c as u32)
+    }
+}
+
+fn unknown_code<T>(kind: char, type_name: &str) -> Result<T, Value> {
+    raise("ValueError", format!("Unknown format code '{}' for object of type '{type_name}'", code_text(kind)))
+}
+
+/// Parses a spec as CPython does for `type_name`, whose default presentation type is
+/// `default_kind` (`s` for str, `d` for int, none for float).
+fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Result<Spec, Value> {
     let chars: Vec<char> = spec.chars().collect();
+    let n = chars.len();
     let mut i = 0;
-    let mut s = Spec { fill: ' ', align: None, sign: '-', alternate: false, zero: false, width: 0, grouping: None, precision: None, kind: None };
+    let mut s = Spec { fill: ' ', align: None, sign: None, no_neg_zero: false, alternate: false, width: 0, grouping: None, precision: None, kind: None };
     let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
-    if chars.len() >= 2 && is_align(chars[1]) {
+    let mut fill_given = false;
+    if n >= 2 && is_align(chars[1]) {
         s.fill = chars[0];
         s.align = Some(chars[1]);
+        fill_given = true;
         i = 2;
-    } else if !chars.is_empty() && is_align(chars[0]) {
+    } else if n >= 1 && is_align(chars[0]) {
         s.align = Some(chars[0]);
         i = 1;
     }
-    if i < chars.len() && matches!(chars[i], '+' | '-' | ' ') {
-        s.sign = chars[i];
+    if i < n && matches!(chars[i], '+' | '-' | ' ') {
+        s.sign = Some(chars[i]);
         i += 1;
     }
-    if i < chars.len() && chars[i] == '#' {
+    if i < n && chars[i] == 'z' {
+        s.no_neg_zero = true;
+        i += 1;
+    }
+    if i < n && chars[i] == '#' {
         s.alternate = true;
         i += 1;
     }
-    if i < chars.len() && chars[i] == '0' {
-        s.zero = true;
-        i += 1;
-    }
-    let start = i;
-    while i < chars.len() && chars[i].is_ascii_digit() {
-        i += 1;
-    }
-    s.width = chars[start..i].iter().collect::<String>().parse().unwrap_or(0);
-    if i < chars.len() && matches!(chars[i], ',' | '_') {
-        s.grouping = Some(chars[i]);
-        i += 1;
-    }
-    if i < chars.len() && chars[i] == '.' {
-        i += 1;
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
+    // A leading '0' means zero padding (for numbers: after the sign) unless a fill is given.
+    if !fill_given && i < n && chars[i] == '0' {
+        s.fill = '0';
+        if s.align.is_none() && default_kind != Some('s') {
+            s.align = Some('=');
         }
-        if start == i {
-            return raise("ValueError", "Format specifier missing precision");
-        }
-        s.precision = chars[start..i].iter().collect::<String>().parse().ok();
+        i += 1;
     }
-    if i < chars.len() {
+    let digits = |i: &mut usize| -> Option<usize> {
+        let start = *i;
+        while *i < n && chars[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        (start != *i).then(|| chars[start..*i].iter().collect::<String>().parse().unwrap_or(usize::MAX))
+    };
+    s.width = digits(&mut i).unwrap_or(0);
+    if i < n && chars[i] == ',' {
+        s.grouping = Some(',');
+        i += 1;
+    }
+    if i < n && chars[i] == '_' {
+        if s.grouping.is_some() {
+            return raise("ValueError", "Cannot specify both ',' and '_'.");
+        }
+        s.grouping = Some('_');
+        i += 1;
+    }
+    if i < n && chars[i] == ',' && s.grouping == Some('_') {
+        return raise("ValueError", "Cannot specify both ',' and '_'.");
+    }
+    if i < n && chars[i] == '.' {
+        i += 1;
+        match digits(&mut i) {
+            Some(p) => s.precision = Some(p),
+            None => return raise("ValueError", "Format specifier missing precision"),
+        }
+    }
+    if n - i > 1 {
+        return raise("ValueError", format!("Invalid format specifier '{spec}' for object of type '{type_name}'"));
+    }
+    if i < n {
         s.kind = Some(chars[i]);
-        i += 1;
     }
-    if i != chars.len() {
-        return raise("ValueError", "Invalid format specifier");
+    if let Some(sep) = s.grouping {
+        match s.kind.or(default_kind) {
+            None | Some('d' | 'e' | 'f' | 'g' | 'E' | 'G' | '%' | 'F') => {}
+            Some('b' | 'o' | 'x' | 'X') if sep == '_' => {}
+            Some(k) => return raise("ValueError", format!("Cannot specify '{sep}' with '{}'.", code_text(k))),
+        }
     }
     Ok(s)
 }
 
-fn group(digits: &str, sep: char) -> String {
-    let (int_part, rest) = match digits.find('.') {
-        Some(p) => (&digits[..p], &digits[p..]),
-        None => (digits, ""),
-    };
-    let mut out = String::new();
-    for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(c);
+/// Inserts `sep` every `interval` digits from the right, padding with leading zeros until the
+/// result is at least `min_width` characters long (CPython's zero padding with grouping).
+fn group_digits(digits: &str, min_width: i64, grouping: Option<(char, usize)>) -> String {
+    let d: Vec<char> = digits.chars().collect();
+    if d.is_empty() {
+        return String::new();
     }
-    out + rest
+    let Some((sep, interval)) = grouping else {
+        let zeros = (min_width - d.len() as i64).max(0) as usize;
+        return "0".repeat(zeros) + digits;
+    };
+    let mut chunks: Vec<String> = Vec::new();
+    let mut remaining = d.len() as i64;
+    let mut min_width = min_width;
+    loop {
+        let len = (interval as i64).min(remaining.max(min_width).max(1));
+        let zeros = (len - remaining).max(0);
+        let take = remaining.min(len).max(0);
+        let end = remaining as usize;
+        let start = end - take as usize;
+        chunks.push("0".repeat(zeros as usize) + &d[start..end].iter().collect::<String>());
+        remaining -= take;
+        min_width -= len;
+        if remaining <= 0 && min_width <= 0 {
+            break;
+        }
+        min_width -= 1;
+    }
+    chunks.reverse();
+    chunks.join(&sep.to_string())
+}
+
+/// Lays out a number: `[padding][sign][prefix][padding][grouped digits][rest][padding]`, where
+/// `rest` is what follows the leading digits (decimal point, fraction, exponent, `%`).
+fn layout_number(negative: bool, prefix: &str, digits: &str, rest: &str, s: &Spec, interval: usize) -> String {
+    let sign = match (negative, s.sign) {
+        (true, _) => "-",
+        (false, Some('+')) => "+",
+        (false, Some(' ')) => " ",
+        _ => "",
+    };
+    let align = s.align.unwrap_or('>');
+    let fixed = sign.len() + prefix.chars().count() + rest.chars().count();
+    let min_width = if s.fill == '0' && align == '=' { s.width as i64 - fixed as i64 } else { 0 };
+    let grouped = group_digits(digits, min_width, s.grouping.map(|g| (g, interval)));
+    let used = fixed + grouped.chars().count();
+    let pad = s.width.saturating_sub(used);
+    let fill = |k: usize| s.fill.to_string().repeat(k);
+    match align {
+        '<' => format!("{sign}{prefix}{grouped}{rest}{}", fill(pad)),
+        '^' => format!("{}{sign}{prefix}{grouped}{rest}{}", fill(pad / 2), fill(pad - pad / 2)),
+        '=' => format!("{sign}{prefix}{}{grouped}{rest}", fill(pad)),
+        _ => format!("{}{sign}{prefix}{grouped}{rest}", fill(pad)),
+    }
+}
+
+/// Pads `text` to the spec's width (`<` by default, as for strings).
+fn pad_text(text: &str, s: &Spec) -> String {
+    let len = text.chars().count();
+    let pad = s.width.saturating_sub(len);
+    let fill = |k: usize| s.fill.to_string().repeat(k);
+    match s.align.unwrap_or('<') {
+        '>' => format!("{}{text}", fill(pad)),
+        '^' => format!("{}{text}{}", fill(pad / 2), fill(pad - pad / 2)),
+        _ => format!("{text}{}", fill(pad)),
+    }
+}
+
+/// Splits a mantissa/exponent rendering of Rust (`1.25e-7`) into its digits and exponent.
+fn sci_parts(text: &str) -> (String, i32) {
+    let (m, e) = text.split_once('e').unwrap_or((text, "0"));
+    (m.chars().filter(char::is_ascii_digit).collect(), e.parse().unwrap_or(0))
+}
+
+fn exponent_text(e: i32) -> String {
+    format!("e{}{:02}", if e < 0 { '-' } else { '+' }, e.unsigned_abs())
+}
+
+/// Places the decimal point in significant `digits` whose decimal point is `decpt` digits from
+/// the left, in fixed or exponent notation, as CPython's `format_float_short` does.
+fn place_point(digits: &str, decpt: i32, use_exp: bool, alternate: bool, add_dot_0: bool) -> String {
+    if use_exp {
+        let (first, tail) = digits.split_at(1);
+        let point = if !tail.is_empty() || alternate { "." } else { "" };
+        return format!("{first}{point}{tail}{}", exponent_text(decpt - 1));
+    }
+    let n = digits.len() as i32;
+    if decpt <= 0 {
+        format!("0.{}{digits}", "0".repeat((-decpt) as usize))
+    } else if decpt >= n {
+        let zeros = "0".repeat((decpt - n) as usize);
+        let tail = if add_dot_0 {
+            ".0"
+        } else if alternate {
+            "."
+        } else {
+            ""
+        };
+        format!("{digits}{zeros}{tail}")
+    } else {
+        format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..])
+    }
+}
+
+/// The text of a non-negative finite float in presentation `kind` (`e`, `f`, `g`, or `r` for
+/// repr), like CPython's `PyOS_double_to_string` without the sign.
+fn float_body(a: f64, kind: char, precision: usize, alternate: bool, add_dot_0: bool) -> String {
+    match kind {
+        'f' => {
+            let t = format!("{a:.precision$}");
+            if alternate && precision == 0 {
+                t + "."
+            } else {
+                t
+            }
+        }
+        'e' => {
+            let t = format!("{a:.precision$e}");
+            let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
+            let point = if alternate && precision == 0 { "." } else { "" };
+            format!("{m}{point}{}", exponent_text(e.parse().unwrap_or(0)))
+        }
+        'g' => {
+            let p = precision.max(1);
+            let (mut digits, exp) = sci_parts(&format!("{a:.*e}", p - 1));
+            if !alternate {
+                let kept = digits.trim_end_matches('0').len().max(1);
+                digits.truncate(kept);
+            }
+            let decpt = exp + 1;
+            let limit = if add_dot_0 { p as i32 - 1 } else { p as i32 };
+            place_point(&digits, decpt, decpt <= -4 || decpt > limit, alternate, add_dot_0)
+        }
+        _ => {
+            let (digits, exp) = sci_parts(&format!("{a:e}"));
+            let decpt = exp + 1;
+            place_point(&digits, decpt, decpt <= -4 || decpt > 16, alternate, true)
+        }
+    }
+}
+
+/// Formats a float for the format mini-language and `%`-formatting: the sign (or `None`) and
+/// the body. `kind` is the presentation type (`None` for the default).
+fn float_text(x: f64, kind: Option<char>, precision: Option<usize>, alternate: bool) -> (bool, String) {
+    let upper = matches!(kind, Some('E' | 'F' | 'G'));
+    let (mut x, mut suffix) = (x, "");
+    let (base, add_dot_0) = match kind {
+        None => ('r', true),
+        Some('%') => {
+            x *= 100.0;
+            suffix = "%";
+            ('f', false)
+        }
+        Some('n') => ('g', false),
+        Some(k) => (k.to_ascii_lowercase(), false),
+    };
+    let negative = x.is_sign_negative() && !x.is_nan();
+    let body = if x.is_nan() {
+        "nan".to_string()
+    } else if x.is_infinite() {
+        "inf".to_string()
+    } else {
+        match (base, precision) {
+            ('r', None) => float_body(x.abs(), 'r', 0, alternate, true),
+            ('r', Some(p)) => float_body(x.abs(), 'g', p, alternate, add_dot_0),
+            (b, p) => float_body(x.abs(), b, p.unwrap_or(6), alternate, false),
+        }
+    };
+    let body = if upper { body.to_uppercase() } else { body };
+    (negative, body + suffix)
+}
+
+fn format_str(text: &str, s: &Spec) -> Result<String, Value> {
+    match s.kind {
+        None | Some('s') => {}
+        Some(k) => return unknown_code(k, "str"),
+    }
+    match s.sign {
+        Some(' ') => return raise("ValueError", "Space not allowed in string format specifier"),
+        Some(_) => return raise("ValueError", "Sign not allowed in string format specifier"),
+        None => {}
+    }
+    if s.no_neg_zero {
+        return raise("ValueError", "Negative zero coercion (z) not allowed in string format specifier");
+    }
+    if s.alternate {
+        return raise("ValueError", "Alternate form (#) not allowed in string format specifier");
+    }
+    if s.align == Some('=') {
+        return raise("ValueError", "'=' alignment not allowed in string format specifier");
+    }
+    let text: String = match s.precision {
+        Some(p) => text.chars().take(p).collect(),
+        None => text.to_string(),
+    };
+    Ok(pad_text(&text, s))
+}
+
+fn format_int(i: i64, type_name: &str, s: &Spec) -> Result<String, Value> {
+    let kind = s.kind.unwrap_or('d');
+    match kind {
+        'b' | 'c' | 'd' | 'o' | 'x' | 'X' | 'n' => {}
+        'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => return Ok(format_float(i as f64, s)),
+        k => return unknown_code(k, type_name),
+    }
+    if s.precision.is_some() {
+        return raise("ValueError", "Precision not allowed in integer format specifier");
+    }
+    if s.no_neg_zero {
+        return raise("ValueError", "Negative zero coercion (z) not allowed in integer format specifier");
+    }
+    if kind == 'c' {
+        if s.sign.is_some() {
+            return raise("ValueError", "Sign not allowed with integer format specifier 'c'");
+        }
+        if s.alternate {
+            return raise("ValueError", "Alternate form (#) not allowed with integer format specifier 'c'");
+        }
+        let c = u32::try_from(i).ok().filter(|c| *c <= 0x10ffff).ok_or_else(|| Value::exception("OverflowError", "%c arg not in range(0x110000)"))?;
+        let c = char::from_u32(c).unwrap_or('\u{fffd}');
+        return Ok(layout_number(false, "", &c.to_string(), "", s, 3));
+    }
+    let m = i.unsigned_abs();
+    let (digits, prefix, interval) = match kind {
+        'x' => (format!("{m:x}"), "0x", 4),
+        'X' => (format!("{m:X}"), "0X", 4),
+        'o' => (format!("{m:o}"), "0o", 4),
+        'b' => (format!("{m:b}"), "0b", 4),
+        _ => (m.to_string(), "", 3),
+    };
+    Ok(layout_number(i < 0, if s.alternate { prefix } else { "" }, &digits, "", s, interval))
+}
+
+fn format_float(x: f64, s: &Spec) -> String {
+    let (mut negative, body) = float_text(x, s.kind, s.precision, s.alternate);
+    if s.no_neg_zero && x.is_finite() && !body.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        negative = false;
+    }
+    let split = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let (digits, rest) = body.split_at(split);
+    layout_number(negative, "", digits, rest, s, 3)
 }
 
 /// Formats `v` with a format spec (`format(v, spec)`, and f-string `{v:spec}`).
@@ -205,194 +489,278 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String, Value> {
     if spec.is_empty() {
         return Ok(to_str(v));
     }
-    let s = parse_spec(spec)?;
-    let numeric = matches!(v, Value::Int(_) | Value::Float(_) | Value::Bool(_));
-    let (negative, body) = match (v, s.kind) {
-        (Value::Str(text), None | Some('s')) => {
-            let text: String = match s.precision {
-                Some(p) => text.chars().take(p).collect(),
-                None => text.to_string(),
-            };
-            (false, text)
+    match v {
+        Value::Str(text) => format_str(text, &parse_spec(spec, "str", Some('s'))?),
+        Value::Int(_) | Value::Bool(_) => {
+            let s = parse_spec(spec, v.type_name(), Some('d'))?;
+            format_int(v.as_int().unwrap_or(0), v.type_name(), &s)
         }
-        (_, Some('s')) | (Value::Str(_), _) => {
-            return raise("ValueError", format!("Unknown format code '{}' for object of type '{}'", s.kind.unwrap_or('s'), v.type_name()));
-        }
-        (Value::Int(_) | Value::Bool(_), None | Some('d' | 'n')) if s.precision.is_none() || s.kind.is_none() => {
-            let i = v.as_int().unwrap_or(0);
-            if s.precision.is_some() {
-                return raise("ValueError", "Precision not allowed in integer format specifier");
+        Value::Float(f) => {
+            let s = parse_spec(spec, "float", None)?;
+            match s.kind {
+                None | Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n' | '%') => Ok(format_float(*f, &s)),
+                Some(k) => unknown_code(k, "float"),
             }
-            (i < 0, i.unsigned_abs().to_string())
         }
-        (Value::Int(_) | Value::Bool(_), Some(k @ ('x' | 'X' | 'o' | 'b'))) => {
-            let i = v.as_int().unwrap_or(0);
-            let m = i.unsigned_abs();
-            let digits = match k {
-                'x' => format!("{m:x}"),
-                'X' => format!("{m:X}"),
-                'o' => format!("{m:o}"),
-                _ => format!("{m:b}"),
-            };
-            let prefix = if s.alternate {
-                match k {
-                    'x' => "0x",
-                    'X' => "0X",
-                    'o' => "0o",
-                    _ => "0b",
-                }
-            } else {
-                ""
-            };
-            (i < 0, format!("{prefix}{digits}"))
-        }
-        (Value::Int(_) | Value::Float(_) | Value::Bool(_), kind) => {
-            let f = match v {
-                Value::Float(f) => *f,
-                other => other.as_int().unwrap_or(0) as f64,
-            };
-            let neg = f.is_sign_negative() && f != 0.0 || (f == 0.0 && f.is_sign_negative() && matches!(v, Value::Float(_)));
-            let a = f.abs();
-            let body = match kind {
-                Some('f' | 'F') => format!("{:.*}", s.precision.unwrap_or(6), a),
-                Some('%') => format!("{:.*}%", s.precision.unwrap_or(6), a * 100.0),
-                Some('e' | 'E') => {
-                    let t = format!("{:.*e}", s.precision.unwrap_or(6), a);
-                    let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
-                    let e: i32 = e.parse().unwrap_or(0);
-                    let r = format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
-                    if kind == Some('E') {
-                        r.to_uppercase()
-                    } else {
-                        r
-                    }
-                }
-                Some('g' | 'G') | None => {
-                    if kind.is_none() && s.precision.is_none() {
-                        float_repr(a)
-                    } else {
-                        let p = s.precision.unwrap_or(6).max(1);
-                        let exp = if a == 0.0 { 0 } else { a.log10().floor() as i32 };
-                        if exp < -4 || exp >= p as i32 {
-                            let t = format!("{:.*e}", p - 1, a);
-                            let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
-                            let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
-                            let e: i32 = e.parse().unwrap_or(0);
-                            format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
-                        } else {
-                            let t = format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, a);
-                            if t.contains('.') {
-                                t.trim_end_matches('0').trim_end_matches('.').to_string()
-                            } else {
-                                t
-                            }
-                        }
-                    }
-                }
-                Some(k) => return raise("ValueError", format!("Unknown format code '{k}' for object of type '{}'", v.type_name())),
-            };
-            (neg, body)
-        }
-        (_, _) => {
-            if s.kind.is_some() {
-                return raise("TypeError", format!("unsupported format string passed to {}.__format__", v.type_name()));
-            }
-            (false, to_str(v))
-        }
-    };
-    let body = match s.grouping {
-        Some(sep) if numeric => group(&body, sep),
-        _ => body,
-    };
-    let sign = if numeric {
-        match (negative, s.sign) {
-            (true, _) => "-",
-            (false, '+') => "+",
-            (false, ' ') => " ",
-            _ => "",
-        }
-    } else {
-        ""
-    };
-    let len = sign.chars().count() + body.chars().count();
-    if len >= s.width {
-        return Ok(format!("{sign}{body}"));
+        other => raise("TypeError", format!("unsupported format string passed to {}.__format__", other.type_name())),
     }
-    let pad = s.width - len;
-    let (fill, align) = if s.zero && s.align.is_none() && numeric { ('0', '=') } else { (s.fill, s.align.unwrap_or(if numeric { '>' } else { '<' })) };
-    let fill_str = |n: usize| fill.to_string().repeat(n);
-    Ok(match align {
-        '<' => format!("{sign}{body}{}", fill_str(pad)),
-        '^' => format!("{}{sign}{body}{}", fill_str(pad / 2), fill_str(pad - pad / 2)),
-        '=' => format!("{sign}{}{body}", fill_str(pad)),
-        _ => format!("{}{sign}{body}", fill_str(pad)),
-    })
 }
 
-/// `format % args` for the common conversions `%s %r %d %i %f %x %%` (with width/precision).
+/// The arguments of a `%` format: a tuple's items, or one value; a dict for `%(key)s`.
+struct PercentArgs<'a> {
+    items: Vec<Value>,
+    next: usize,
+    mapping: Option<&'a Value>,
+    used_key: bool,
+}
+
+impl PercentArgs<'_> {
+    fn next(&mut self) -> OpResult {
+        if self.used_key || self.next >= self.items.len() {
+            return raise("TypeError", "not enough arguments for format string");
+        }
+        self.next += 1;
+        Ok(self.items[self.next - 1].clone())
+    }
+}
+
+fn real_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
+        other => other.as_int().map(|i| i as f64),
+    }
+}
+
+/// `format % args`, as CPython's `str.__mod__`: flags `-+ #0`, width and precision (also `*`),
+/// `%(key)` with a dict, and the conversions `s r a c d i u o x X e E f F g G %`.
 pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
-    let items: Vec<Value> = match args {
-        Value::Tuple(t) => t.to_vec(),
-        other => vec![other.clone()],
+    let mapping = matches!(args, Value::Dict(_) | Value::List(_)).then_some(args);
+    let mut a = PercentArgs {
+        items: match args {
+            Value::Tuple(t) => t.to_vec(),
+            other => vec![other.clone()],
+        },
+        next: 0,
+        mapping,
+        used_key: false,
     };
+    let chars: Vec<char> = fmt.chars().collect();
     let mut out = String::new();
-    let mut next = items.iter();
-    let mut chars = fmt.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
         if c != '%' {
             out.push(c);
             continue;
         }
-        let mut spec = String::new();
-        while let Some(&d) = chars.peek() {
-            if d.is_ascii_digit() || matches!(d, '.' | '-' | '+' | ' ' | '0') {
-                spec.push(d);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let Some(kind) = chars.next() else {
-            return raise("ValueError", "incomplete format");
-        };
-        if kind == '%' {
+        if chars.get(i) == Some(&'%') {
             out.push('%');
+            i += 1;
             continue;
         }
-        let Some(arg) = next.next() else {
-            return raise("TypeError", "not enough arguments for format string");
-        };
-        let (align, rest) = match spec.strip_prefix('-') {
-            Some(r) => ("<", r.to_string()),
-            None => ("", spec.clone()),
-        };
-        let text = match kind {
-            's' => format_value(&Value::str(&to_str(arg)), &format!("{align}{rest}"))?,
-            'r' => format_value(&Value::str(&repr(arg)), &format!("{align}{rest}"))?,
-            'd' | 'i' => {
-                let i = match arg {
-                    Value::Float(f) => Value::Int(f.trunc() as i64),
-                    other => other.clone(),
-                };
-                format_value(&i, &format!("{align}{rest}d"))?
+        let mut keyed: Option<Value> = None;
+        if chars.get(i) == Some(&'(') {
+            let Some(map) = a.mapping else {
+                return raise("TypeError", "format requires a mapping");
+            };
+            let mut depth = 1;
+            let start = i + 1;
+            i += 1;
+            while i < chars.len() && depth > 0 {
+                match chars[i] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                i += 1;
             }
-            'f' | 'x' | 'X' | 'e' | 'g' => format_value(arg, &format!("{align}{rest}{kind}"))?,
-            other => return raise("ValueError", format!("unsupported format character '{other}'")),
+            if depth > 0 {
+                return raise("ValueError", "incomplete format key");
+            }
+            let key: String = chars[start..i - 1].iter().collect();
+            keyed = Some(crate::ops::subscript(map, &Value::str(&key))?);
+            a.used_key = true;
+        }
+        let (mut left, mut plus, mut space, mut alt, mut zero) = (false, false, false, false, false);
+        while let Some(&f) = chars.get(i) {
+            match f {
+                '-' => left = true,
+                '+' => plus = true,
+                ' ' => space = true,
+                '#' => alt = true,
+                '0' => zero = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        let number = |i: &mut usize, a: &mut PercentArgs| -> Result<Option<i64>, Value> {
+            if chars.get(*i) == Some(&'*') {
+                *i += 1;
+                return match a.next()?.as_int() {
+                    Some(n) => Ok(Some(n)),
+                    None => raise("TypeError", "* wants int"),
+                };
+            }
+            let start = *i;
+            while *i < chars.len() && chars[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            Ok((start != *i).then(|| chars[start..*i].iter().collect::<String>().parse().unwrap_or(i64::MAX)))
         };
-        out.push_str(&text);
+        let mut width = number(&mut i, &mut a)?.unwrap_or(0);
+        if width < 0 {
+            left = true;
+            width = -width;
+        }
+        let width = width as usize;
+        let precision = if chars.get(i) == Some(&'.') {
+            i += 1;
+            Some(number(&mut i, &mut a)?.unwrap_or(0).max(0) as usize)
+        } else {
+            None
+        };
+        while matches!(chars.get(i), Some('h' | 'l' | 'L')) {
+            i += 1;
+        }
+        let Some(&kind) = chars.get(i) else {
+            return raise("ValueError", "incomplete format");
+        };
+        i += 1;
+        let arg = match keyed.take() {
+            Some(v) => v,
+            None => a.next()?,
+        };
+        let sign_of = |negative: bool| {
+            if negative {
+                "-"
+            } else if plus {
+                "+"
+            } else if space {
+                " "
+            } else {
+                ""
+            }
+        };
+        // (sign, prefix, body) for numbers; None for text.
+        let (text, numeric): (String, Option<(&str, &str)>) = match kind {
+            's' | 'r' | 'a' => {
+                let t = match kind {
+                    's' => to_str(&arg),
+                    'r' => repr(&arg),
+                    _ => ascii(&arg),
+                };
+                (match precision {
+                    Some(p) => t.chars().take(p).collect(),
+                    None => t,
+                }, None)
+            }
+            'c' => {
+                let ch = match &arg {
+                    Value::Str(s) if s.chars().count() == 1 => s.to_string(),
+                    other => match other.as_int() {
+                        Some(n) => match u32::try_from(n).ok().filter(|c| *c <= 0x10ffff) {
+                            Some(c) => char::from_u32(c).unwrap_or('\u{fffd}').to_string(),
+                            None => return raise("OverflowError", "%c arg not in range(0x110000)"),
+                        },
+                        None => return raise("TypeError", "%c requires int or char"),
+                    },
+                };
+                (ch, None)
+            }
+            'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
+                let n = match (&arg, kind) {
+                    (Value::Float(f), 'd' | 'i' | 'u') => {
+                        if !f.is_finite() {
+                            return raise(if f.is_nan() { "ValueError" } else { "OverflowError" }, if f.is_nan() { "cannot convert float NaN to integer" } else { "cannot convert float infinity to integer" });
+                        }
+                        if f.abs() >= 9.223372036854776e18 {
+                            return raise("OverflowError", "integer overflow (entiflow integers are 64-bit)");
+                        }
+                        f.trunc() as i64
+                    }
+                    (other, 'd' | 'i' | 'u') => match other.as_int() {
+                        Some(n) => n,
+                        None => return raise("TypeError", format!("%{kind} format: a real number is required, not {}", other.type_name())),
+                    },
+                    (other, _) => match other.as_int() {
+                        Some(n) => n,
+                        None => return raise("TypeError", format!("%{kind} format: an integer is required, not {}", other.type_name())),
+                    },
+                };
+                let m = n.unsigned_abs();
+                let (digits, prefix) = match kind {
+                    'x' => (format!("{m:x}"), "0x"),
+                    'X' => (format!("{m:X}"), "0X"),
+                    'o' => (format!("{m:o}"), "0o"),
+                    _ => (m.to_string(), ""),
+                };
+                let digits = match precision {
+                    Some(p) if p > digits.len() => "0".repeat(p - digits.len()) + &digits,
+                    _ => digits,
+                };
+                (digits, Some((sign_of(n < 0), if alt { prefix } else { "" })))
+            }
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
+                let Some(x) = real_number(&arg) else {
+                    return raise("TypeError", format!("must be real number, not {}", arg.type_name()));
+                };
+                let (negative, body) = float_text(x, Some(kind), Some(precision.unwrap_or(6)), alt);
+                (body, Some((sign_of(negative), "")))
+            }
+            other => {
+                return raise("ValueError", format!("unsupported format character '{other}' (0x{:x}) at index {}", other as u32, i - 1));
+            }
+        };
+        let len = text.chars().count() + numeric.map_or(0, |(s, p)| s.len() + p.len());
+        let pad = width.saturating_sub(len);
+        let (sign, prefix) = numeric.unwrap_or(("", ""));
+        if left {
+            out.push_str(&format!("{sign}{prefix}{text}{}", " ".repeat(pad)));
+        } else if zero && numeric.is_some() {
+            out.push_str(&format!("{sign}{prefix}{}{text}", "0".repeat(pad)));
+        } else {
+            out.push_str(&format!("{}{sign}{prefix}{text}", " ".repeat(pad)));
+        }
     }
-    if next.next().is_some() {
+    if a.mapping.is_none() && a.next < a.items.len() {
         return raise("TypeError", "not all arguments converted during string formatting");
     }
     Ok(Value::str(&out))
 }
 
-/// `template.format(*args, **kwargs)` for `{}`, `{0}`, `{name}` fields with optional conversion
-/// and format spec.
+/// Reads a replacement field's text after its `{`, up to the matching `}` (nested fields in the
+/// spec are kept).
+fn field_text(chars: &mut std::iter::Peekable<std::str::Chars>) -> Result<String, Value> {
+    let mut field = String::new();
+    let mut depth = 0;
+    loop {
+        match chars.next() {
+            Some('}') if depth == 0 => return Ok(field),
+            Some(c) => {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                field.push(c);
+            }
+            None => return raise("ValueError", "expected '}' before end of string"),
+        }
+    }
+}
+
+/// `template.format(*args, **kwargs)` for `{}`, `{0}`, `{name}` fields (with `[index]` lookups),
+/// an optional conversion `!r`/`!s`/`!a` and a format spec that may contain nested fields.
 pub fn str_format(template: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<String, Value> {
+    let mut auto: Option<usize> = None;
+    let mut manual = false;
+    render_template(template, args, kwargs, &mut auto, &mut manual, 2)
+}
+
+fn render_template(template: &str, args: &[Value], kwargs: &[(String, Value)], auto: &mut Option<usize>, manual: &mut bool, depth: u32) -> Result<String, Value> {
     let mut out = String::new();
     let mut chars = template.chars().peekable();
-    let mut auto = 0usize;
     while let Some(c) = chars.next() {
         match c {
             '{' if chars.peek() == Some(&'{') => {
@@ -404,35 +772,69 @@ pub fn str_format(template: &str, args: &[Value], kwargs: &[(String, Value)]) ->
                 out.push('}');
             }
             '{' => {
-                let mut field = String::new();
-                loop {
-                    match chars.next() {
-                        Some('}') => break,
-                        Some(ch) => field.push(ch),
-                        None => return raise("ValueError", "expected '}' before end of string"),
-                    }
+                if chars.peek().is_none() {
+                    return raise("ValueError", "Single '{' encountered in format string");
                 }
-                let (name, spec) = match field.split_once(':') {
-                    Some((n, s)) => (n.to_string(), s.to_string()),
-                    None => (field.clone(), String::new()),
+                if depth == 0 {
+                    return raise("ValueError", "Max string recursion exceeded");
+                }
+                let field = field_text(&mut chars)?;
+                let (name_conv, spec) = match field.find(':') {
+                    Some(p) => (&field[..p], &field[p + 1..]),
+                    None => (&field[..], ""),
                 };
-                let (name, conversion) = match name.split_once('!') {
-                    Some((n, c)) => (n.to_string(), c.chars().next()),
-                    None => (name, None),
+                let (name, conversion) = match name_conv.split_once('!') {
+                    Some((n, c)) => {
+                        let mut cs = c.chars();
+                        match (cs.next(), cs.next()) {
+                            (Some(k @ ('r' | 's' | 'a')), None) => (n, Some(k)),
+                            (Some(k), None) => return raise("ValueError", format!("Unknown conversion specifier {k}")),
+                            (None, _) => return raise("ValueError", "end of string while looking for conversion specifier"),
+                            (Some(_), Some(_)) => return raise("ValueError", "expected ':' after conversion specifier"),
+                        }
+                    }
+                    None => (name_conv, None),
                 };
-                let value = if name.is_empty() {
-                    auto += 1;
-                    args.get(auto - 1).cloned().ok_or_else(|| Value::exception("IndexError", format!("Replacement index {} out of range for positional args tuple", auto - 1)))?
-                } else if let Ok(i) = name.parse::<usize>() {
+                let first_end = name.find(['[', '.']).unwrap_or(name.len());
+                let (first, mut lookups) = name.split_at(first_end);
+                let mut value = if first.is_empty() {
+                    if *manual {
+                        return raise("ValueError", "cannot switch from manual field specification to automatic field numbering");
+                    }
+                    let i = auto.map_or(0, |i| i + 1);
+                    *auto = Some(i);
+                    args.get(i).cloned().ok_or_else(|| Value::exception("IndexError", format!("Replacement index {i} out of range for positional args tuple")))?
+                } else if let Ok(i) = first.parse::<usize>() {
+                    if auto.is_some() {
+                        return raise("ValueError", "cannot switch from automatic field numbering to manual field specification");
+                    }
+                    *manual = true;
                     args.get(i).cloned().ok_or_else(|| Value::exception("IndexError", format!("Replacement index {i} out of range for positional args tuple")))?
                 } else {
-                    kwargs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()).ok_or_else(|| Value::Exception(std::rc::Rc::new(crate::value::Exception { class: "KeyError".into(), args: vec![Value::str(&name)] })))?
+                    kwargs.iter().find(|(k, _)| k == first).map(|(_, v)| v.clone()).ok_or_else(|| key_error(Value::str(first)))?
                 };
+                while !lookups.is_empty() {
+                    let Some(rest) = lookups.strip_prefix('[') else {
+                        return raise("ValueError", "attribute lookups are not supported in format fields");
+                    };
+                    let Some(close) = rest.find(']') else {
+                        return raise("ValueError", "Missing ']' in format string");
+                    };
+                    let key = &rest[..close];
+                    let index = match key.parse::<i64>() {
+                        Ok(i) if !key.starts_with(['-', '+']) => Value::Int(i),
+                        _ => Value::str(key),
+                    };
+                    value = crate::ops::subscript(&value, &index)?;
+                    lookups = &rest[close + 1..];
+                }
                 let value = match conversion {
                     Some('r') => Value::str(&repr(&value)),
-                    Some('s') => Value::str(&to_str(&value)),
-                    _ => value,
+                    Some('a') => Value::str(&ascii(&value)),
+                    Some(_) => Value::str(&to_str(&value)),
+                    None => value,
                 };
+                let spec = if spec.contains('{') { render_template(spec, args, kwargs, auto, manual, depth - 1)? } else { spec.to_string() };
                 out.push_str(&format_value(&value, &spec)?);
             }
             '}' => return raise("ValueError", "Single '}' encountered in format string"),
@@ -440,4 +842,8 @@ pub fn str_format(template: &str, args: &[Value], kwargs: &[(String, Value)]) ->
         }
     }
     Ok(out)
+}
+
+fn key_error(key: Value) -> Value {
+    Value::Exception(std::rc::Rc::new(crate::value::Exception { class: "KeyError".into(), args: vec![key] }))
 }
