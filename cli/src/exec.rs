@@ -37,7 +37,7 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
     let program_for_parsing = std::sync::Arc::new((*program).clone());
     let epoch_size = epoch_size.max(1);
     let mut durable = match data_dir {
-        Some(dir) => Some(DurableEngine::open(program.clone(), EngineConfig::default(), DurabilityConfig { dir, snapshot_every: 1000 }).map_err(|e| format!("cannot open data directory: {e}"))?),
+        Some(dir) => Some(DurableEngine::open(program.clone(), EngineConfig::default(), DurabilityConfig::new(dir)).map_err(|e| format!("cannot open data directory: {e}"))?),
         None => None,
     };
     let mut engine = Engine::new(program.clone(), EngineConfig::default());

@@ -97,12 +97,18 @@ enum Command {
         /// Make the service durable in this directory.
         #[arg(long)]
         data_dir: Option<PathBuf>,
-        /// Take a snapshot every this many epochs (with --data-dir).
-        #[arg(long, default_value_t = 1000)]
+        /// Take a snapshot every this many epochs (with --data-dir) ...
+        #[arg(long, default_value_t = 100_000)]
         snapshot_every: u64,
+        /// ... or when the log reaches this many MiB.
+        #[arg(long, default_value_t = 64)]
+        snapshot_log_mib: u64,
         /// How many invocation ids to remember for deduplication.
         #[arg(long, default_value_t = 1_000_000)]
         dedup_window: usize,
+        /// Threads serving HTTP (the engine and the log syncer have their own).
+        #[arg(long, default_value_t = 1)]
+        http_threads: usize,
         /// Backend: only `native` is built in.
         #[arg(long, default_value = "native")]
         backend: String,
@@ -125,8 +131,9 @@ fn main() -> ExitCode {
         Command::Exec { app, input, dump_state, workers, data_dir, epoch_size, backend } => {
             check_backend(&backend).and_then(|_| exec::exec(&app, &input, dump_state.as_deref(), workers, data_dir, epoch_size))
         }
-        Command::Run { app, listen, data_dir, snapshot_every, dedup_window, backend } => {
-            check_backend(&backend).and_then(|_| serve::run(&app, &listen, data_dir, snapshot_every, dedup_window))
+        Command::Run { app, listen, data_dir, snapshot_every, snapshot_log_mib, dedup_window, http_threads, backend } => {
+            let durability = data_dir.map(|dir| entiflow_native::DurabilityConfig { dir, snapshot_every, snapshot_log_bytes: snapshot_log_mib << 20 });
+            check_backend(&backend).and_then(|_| serve::run(&app, &listen, durability, dedup_window, http_threads))
         }
     };
     match outcome {

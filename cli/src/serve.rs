@@ -4,7 +4,7 @@
 //! thread drains whatever has queued up into one epoch (group commit): with `--data-dir` the
 //! epoch is logged and fsynced once, then executed, then every waiting client gets its reply.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json as AxumJson, Router};
-use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig};
+use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig, LogSyncer};
 use ir::Program;
 use runtime_common::contract::{invocation_from_json, Invalid};
 use runtime_common::{Invocation, InvocationResult};
@@ -89,33 +89,64 @@ struct Shared {
     metrics: Arc<Metrics>,
 }
 
-enum AnyEngine {
-    Memory(Engine),
-    Durable(DurableEngine),
+/// Replies waiting for their epoch to become durable.
+enum Release {
+    Batch(Vec<(usize, oneshot::Sender<Result<Vec<InvocationResult>, String>>)>, Vec<InvocationResult>),
+    Read(oneshot::Sender<Option<Json>>, Option<Json>),
 }
 
-impl AnyEngine {
-    fn engine(&self) -> &Engine {
-        match self {
-            AnyEngine::Memory(e) => e,
-            AnyEngine::Durable(d) => d.engine(),
+fn release(item: Release) {
+    match item {
+        Release::Batch(waiting, results) => {
+            let mut it = results.into_iter();
+            for (n, reply) in waiting {
+                let _ = reply.send(Ok(it.by_ref().take(n).collect()));
+            }
+        }
+        Release::Read(reply, value) => {
+            let _ = reply.send(value);
         }
     }
 }
 
-fn engine_thread(program: Program, data_dir: Option<PathBuf>, snapshot_every: u64, dedup_window: usize, jobs: mpsc::Receiver<Job>, metrics: Arc<Metrics>, ready: std::sync::mpsc::Sender<Result<(), String>>) {
+/// Releases replies once the log holding their epochs is on stable storage; one fsync covers
+/// every epoch written while the previous one ran (pipelined group commit).
+fn syncer_thread(syncer: LogSyncer, queue: mpsc::Receiver<Release>) {
+    while let Ok(first) = queue.recv() {
+        let mut items = vec![first];
+        while let Ok(more) = queue.try_recv() {
+            items.push(more);
+        }
+        if let Err(e) = syncer.sync() {
+            eprintln!("error: cannot sync the log: {e}; stopping");
+            std::process::exit(1);
+        }
+        items.into_iter().for_each(release);
+    }
+}
+
+fn engine_thread(program: Program, durability: Option<DurabilityConfig>, dedup_window: usize, jobs: mpsc::Receiver<Job>, metrics: Arc<Metrics>, ready: std::sync::mpsc::Sender<Result<(), String>>) {
     let program = Rc::new(program);
     let config = EngineConfig { dedup_window };
-    let mut engine = match data_dir {
-        Some(dir) => match DurableEngine::open(program, config, DurabilityConfig { dir, snapshot_every }) {
-            Ok(d) => AnyEngine::Durable(d),
+    let mut memory = None;
+    let mut durable = None;
+    let mut releases = None;
+    let mut syncer_handle = None;
+    match durability {
+        Some(d) => match DurableEngine::open(program, config, d).and_then(|e| Ok((e.syncer()?, e))) {
+            Ok((syncer, engine)) => {
+                let (tx, rx) = mpsc::channel();
+                releases = Some(tx);
+                syncer_handle = Some(std::thread::spawn(move || syncer_thread(syncer, rx)));
+                durable = Some(engine);
+            }
             Err(e) => {
                 let _ = ready.send(Err(format!("cannot open data directory: {e}")));
                 return;
             }
         },
-        None => AnyEngine::Memory(Engine::new(program, config)),
-    };
+        None => memory = Some(Engine::new(program, config)),
+    }
     let _ = ready.send(Ok(()));
     while let Ok(first) = jobs.recv() {
         let mut queue = vec![first];
@@ -143,14 +174,20 @@ fn engine_thread(program: Program, data_dir: Option<PathBuf>, snapshot_every: u6
                 Job::Get(entity, key, reply) => reads.push((entity, key, reply)),
             }
         }
+        let engine_stats = |memory: &Option<Engine>, durable: &Option<DurableEngine>| match (memory, durable) {
+            (Some(e), _) => e.stats().clone(),
+            (_, Some(d)) => d.engine().stats().clone(),
+            _ => Default::default(),
+        };
         if !epoch.is_empty() {
-            let before = engine.engine().stats().clone();
+            let before = engine_stats(&memory, &durable);
             let size = epoch.len() as u64;
-            let results = match &mut engine {
-                AnyEngine::Memory(e) => Ok(e.execute(epoch)),
-                AnyEngine::Durable(d) => d.execute(epoch).map_err(|e| format!("durability failure: {e}")),
+            let results = match (&mut memory, &mut durable) {
+                (Some(e), _) => Ok(e.execute(epoch)),
+                (_, Some(d)) => d.execute_unsynced(epoch).map_err(|e| format!("durability failure: {e}")),
+                _ => Err("no engine".to_string()),
             };
-            let after = engine.engine().stats();
+            let after = engine_stats(&memory, &durable);
             metrics.committed.fetch_add(after.committed - before.committed, Ordering::Relaxed);
             metrics.aborted.fetch_add(after.aborted - before.aborted, Ordering::Relaxed);
             metrics.invalid.fetch_add(after.invalid - before.invalid, Ordering::Relaxed);
@@ -158,12 +195,12 @@ fn engine_thread(program: Program, data_dir: Option<PathBuf>, snapshot_every: u6
             metrics.epochs.fetch_add(1, Ordering::Relaxed);
             metrics.epoch_invocations.fetch_add(size, Ordering::Relaxed);
             match results {
-                Ok(results) => {
-                    let mut it = results.into_iter();
-                    for (n, reply) in waiting {
-                        let _ = reply.send(Ok(it.by_ref().take(n).collect()));
+                Ok(results) => match &releases {
+                    Some(tx) => {
+                        let _ = tx.send(Release::Batch(waiting, results));
                     }
-                }
+                    None => release(Release::Batch(waiting, results)),
+                },
                 Err(e) => {
                     eprintln!("error: {e}; stopping");
                     for (_, reply) in waiting {
@@ -174,10 +211,25 @@ fn engine_thread(program: Program, data_dir: Option<PathBuf>, snapshot_every: u6
             }
         }
         for (entity, key, reply) in reads {
-            let _ = reply.send(engine.engine().entity_state(&entity, &key));
+            let engine = match (&memory, &durable) {
+                (Some(e), _) => e,
+                (_, Some(d)) => d.engine(),
+                _ => return,
+            };
+            let value = engine.entity_state(&entity, &key);
+            match &releases {
+                Some(tx) => {
+                    let _ = tx.send(Release::Read(reply, value));
+                }
+                None => release(Release::Read(reply, value)),
+            }
         }
     }
-    if let AnyEngine::Durable(d) = &mut engine {
+    drop(releases);
+    if let Some(h) = syncer_handle {
+        let _ = h.join();
+    }
+    if let Some(d) = &mut durable {
         if let Err(e) = d.snapshot() {
             eprintln!("error: final snapshot failed: {e}");
         }
@@ -276,7 +328,7 @@ async fn shutdown_signal() {
 }
 
 /// Serves `app` on `listen` until SIGTERM or Ctrl-C.
-pub fn run(app: &Path, listen: &str, data_dir: Option<PathBuf>, snapshot_every: u64, dedup_window: usize) -> Result<(), String> {
+pub fn run(app: &Path, listen: &str, durability: Option<DurabilityConfig>, dedup_window: usize, http_threads: usize) -> Result<(), String> {
     let program = load_program(app)?;
     let shared_program = Arc::new(program.clone());
     let metrics = Arc::new(Metrics::default());
@@ -285,7 +337,7 @@ pub fn run(app: &Path, listen: &str, data_dir: Option<PathBuf>, snapshot_every: 
     let engine_metrics = metrics.clone();
     let engine = std::thread::Builder::new()
         .name("entiflow-engine".into())
-        .spawn(move || engine_thread(program, data_dir, snapshot_every, dedup_window, jobs_rx, engine_metrics, ready_tx))
+        .spawn(move || engine_thread(program, durability, dedup_window, jobs_rx, engine_metrics, ready_tx))
         .map_err(|e| e.to_string())?;
     ready_rx.recv().map_err(|_| "engine failed to start".to_string())??;
     let shared = Arc::new(Shared { program: shared_program, jobs: jobs_tx, metrics });
@@ -296,7 +348,7 @@ pub fn run(app: &Path, listen: &str, data_dir: Option<PathBuf>, snapshot_every: 
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics_page))
         .with_state(shared.clone());
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(http_threads.max(1)).enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;

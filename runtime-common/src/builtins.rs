@@ -28,17 +28,56 @@ fn no_kwargs(name: &str, kwargs: &[(String, Value)], allowed: &[&str]) -> Result
     Ok(())
 }
 
-fn parse_int(text: &str, base: u32) -> Option<i64> {
-    let t = text.trim().replace('_', "");
-    let (neg, digits) = match t.strip_prefix('-') {
-        Some(d) => (true, d.to_string()),
-        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+/// Why `int(text, base)` failed.
+enum IntParse {
+    Invalid,
+    Overflow,
+}
+
+/// Underscores are allowed only between two digits (`digit` tells which bytes are digits).
+fn underscores_ok(text: &str, digit: fn(&u8) -> bool) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().all(|(i, c)| *c != b'_' || (i > 0 && i + 1 < b.len() && digit(&b[i - 1]) && digit(&b[i + 1])))
+}
+
+/// `int(text, base)` as CPython parses it: surrounding whitespace, a sign, a `0x`/`0o`/`0b`
+/// prefix matching the base (any of them with base 0), and single underscores between digits.
+fn parse_int(text: &str, base: u32) -> Result<i64, IntParse> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
     };
-    if digits.is_empty() {
-        return None;
+    let lower = body.to_ascii_lowercase();
+    let prefixed = |p: &str| lower.starts_with(p);
+    let (base, digits, had_prefix) = match base {
+        0 if prefixed("0x") => (16, &body[2..], true),
+        0 if prefixed("0o") => (8, &body[2..], true),
+        0 if prefixed("0b") => (2, &body[2..], true),
+        16 if prefixed("0x") => (16, &body[2..], true),
+        8 if prefixed("0o") => (8, &body[2..], true),
+        2 if prefixed("0b") => (2, &body[2..], true),
+        0 => {
+            // Base 0 with no prefix is decimal, and forbids leading zeros (except for zero).
+            if body.len() > 1 && body.starts_with('0') && body.chars().any(|c| c != '0' && c != '_') {
+                return Err(IntParse::Invalid);
+            }
+            (10, body, false)
+        }
+        b => (b, body, false),
+    };
+    let digits = if had_prefix { digits.strip_prefix('_').unwrap_or(digits) } else { digits };
+    if digits.is_empty() || !underscores_ok(digits, u8::is_ascii_alphanumeric) || !digits.chars().all(|c| c == '_' || c.is_digit(base)) {
+        return Err(IntParse::Invalid);
     }
-    let v = i64::from_str_radix(&digits, base).ok()?;
-    Some(if neg { -v } else { v })
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let magnitude = u64::from_str_radix(&clean, base).map_err(|_| IntParse::Overflow)?;
+    if neg {
+        0i64.checked_sub_unsigned(magnitude).ok_or(IntParse::Overflow)
+    } else {
+        i64::try_from(magnitude).map_err(|_| IntParse::Overflow)
+    }
 }
 
 fn to_float(v: &Value) -> OpResult {
@@ -51,11 +90,37 @@ fn to_float(v: &Value) -> OpResult {
                 "inf" | "+inf" | "infinity" => f64::INFINITY,
                 "-inf" | "-infinity" => f64::NEG_INFINITY,
                 "nan" | "+nan" | "-nan" => f64::NAN,
+                _ if !underscores_ok(&t, u8::is_ascii_digit) => return raise("ValueError", format!("could not convert string to float: {}", repr(v))),
                 _ => t.replace('_', "").parse::<f64>().or_else(|_| raise("ValueError", format!("could not convert string to float: {}", repr(v))))?,
             }
         }
         other => return raise("TypeError", format!("float() argument must be a string or a real number, not '{}'", other.type_name())),
     }))
+}
+
+/// `round(x, ndigits)` for a float: the exact binary value rounded half-to-even at the decimal
+/// position, as CPython's correctly rounded algorithm gives.
+fn round_float(x: f64, ndigits: i64) -> f64 {
+    if !x.is_finite() || x == 0.0 || ndigits > 323 {
+        return x;
+    }
+    if ndigits >= 0 {
+        // Rust's fixed-precision formatting rounds the exact value half-to-even.
+        return format!("{x:.*}", ndigits as usize).parse().unwrap_or(x);
+    }
+    let k = ndigits.unsigned_abs();
+    let int_digits = if x.abs() < 1.0 { 0 } else { format!("{:.0}", x.abs().trunc()).len() as u64 };
+    let zero = 0.0f64.copysign(x);
+    if int_digits < k {
+        return zero;
+    }
+    if int_digits == k {
+        // Either 0 or 10**k: a tie goes to the even 0.
+        let half = 5.0 * 10f64.powi(k as i32 - 1);
+        return if x.abs() > half { 10f64.powi(k as i32).copysign(x) } else { zero };
+    }
+    let significant = (int_digits - k) as usize;
+    format!("{x:.*e}", significant - 1).parse().unwrap_or(x)
 }
 
 fn round_half_even(x: f64) -> f64 {
@@ -91,7 +156,7 @@ fn min_max(name: &str, args: &[Value], kwargs: &[(String, Value)], want: std::cm
         Some(b) => Ok(b),
         None => match kwarg(kwargs, "default") {
             Some(d) => Ok(d.clone()),
-            None => raise("ValueError", format!("{name}() iterable argument is empty")),
+            None => raise("ValueError", format!("{name}() arg is an empty sequence")),
         },
     }
 }
@@ -134,13 +199,24 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         "int" => {
             arity("int", args, 0, 2)?;
             no_kwargs("int", kwargs, &["base"])?;
-            let base = args.get(1).or(kwarg(kwargs, "base")).and_then(Value::as_int);
+            let base = match args.get(1).or(kwarg(kwargs, "base")) {
+                None => None,
+                Some(b) => {
+                    let b = b.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", b.type_name())))?;
+                    if b != 0 && !(2..=36).contains(&b) {
+                        return raise("ValueError", "int() base must be >= 2 and <= 36, or 0");
+                    }
+                    Some(b as u32)
+                }
+            };
             match (args.first(), base) {
                 (None, _) => Ok(Value::Int(0)),
-                (Some(Value::Str(s)), b) => {
-                    let b = b.unwrap_or(10) as u32;
-                    parse_int(s, b).map(Value::Int).ok_or_else(|| Value::exception("ValueError", format!("invalid literal for int() with base {b}: {}", repr(&args[0]))))
-                }
+                (Some(Value::Str(s)), b) => match parse_int(s, b.unwrap_or(10)) {
+                    Ok(i) => Ok(Value::Int(i)),
+                    Err(IntParse::Overflow) => raise("OverflowError", "integer overflow (entiflow integers are 64-bit)"),
+                    Err(IntParse::Invalid) => raise("ValueError", format!("invalid literal for int() with base {}: {}", b.unwrap_or(10), repr(&args[0]))),
+                },
+                (Some(_), Some(_)) => raise("TypeError", "int() can't convert non-string with explicit base"),
                 (Some(Value::Float(f)), None) => {
                     if f.is_nan() {
                         raise("ValueError", "cannot convert float NaN to integer")
@@ -194,16 +270,7 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
             if let Some(v) = args.first() {
                 match v {
                     Value::Dict(d) => m = d.borrow().clone(),
-                    other => {
-                        for (i, pair) in iterate(other)?.into_iter().enumerate() {
-                            let kv = iterate(&pair)?;
-                            if kv.len() != 2 {
-                                return raise("ValueError", format!("dictionary update sequence element #{i} has length {}; 2 is required", kv.len()));
-                            }
-                            check_hashable(&kv[0])?;
-                            m.insert(kv[0].clone(), kv[1].clone());
-                        }
-                    }
+                    other => m.extend(update_pairs(other)?),
                 }
             }
             for (k, v) in kwargs {
@@ -247,7 +314,7 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         }
         "reversed" => {
             arity("reversed", args, 1, 1)?;
-            if matches!(&args[0], Value::Dict(_) | Value::Set(_)) {
+            if matches!(&args[0], Value::Set(_)) {
                 return raise("TypeError", format!("'{}' object is not reversible", args[0].type_name()));
             }
             let mut items = iterate(&args[0])?;
@@ -266,33 +333,44 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         }
         "divmod" => {
             arity("divmod", args, 2, 2)?;
+            let number = |v: &Value| match v {
+                Value::Float(f) => Some(*f),
+                other => other.as_int().map(|i| i as f64),
+            };
+            let any_float = matches!(&args[0], Value::Float(_)) || matches!(&args[1], Value::Float(_));
+            if any_float && number(&args[0]).is_some() && number(&args[1]) == Some(0.0) {
+                return raise("ZeroDivisionError", "float divmod()");
+            }
+            if number(&args[0]).is_none() || number(&args[1]).is_none() {
+                return raise("TypeError", format!("unsupported operand type(s) for divmod(): '{}' and '{}'", args[0].type_name(), args[1].type_name()));
+            }
             let q = ops::binary(ir::BinOp::FloorDiv, &args[0], &args[1])?;
             let r = ops::binary(ir::BinOp::Mod, &args[0], &args[1])?;
             Ok(Value::tuple(vec![q, r]))
         }
         "round" => {
             arity("round", args, 1, 2)?;
-            let digits = args.get(1).or(kwarg(kwargs, "ndigits")).filter(|v| !matches!(v, Value::None));
+            if !matches!(&args[0], Value::Int(_) | Value::Bool(_) | Value::Float(_)) {
+                return raise("TypeError", format!("type {} doesn't define __round__ method", args[0].type_name()));
+            }
+            let digits = match args.get(1).or(kwarg(kwargs, "ndigits")) {
+                None | Some(Value::None) => None,
+                Some(d) => Some(d.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", d.type_name())))?),
+            };
             match (&args[0], digits) {
                 (Value::Float(f), None) => {
                     if !f.is_finite() {
                         return raise(if f.is_nan() { "ValueError" } else { "OverflowError" }, if f.is_nan() { "cannot convert float NaN to integer" } else { "cannot convert float infinity to integer" });
                     }
-                    Ok(Value::Int(round_half_even(*f) as i64))
-                }
-                (Value::Float(f), Some(d)) => {
-                    let d = d.as_int().unwrap_or(0);
-                    let text = format!("{:.*}", d.clamp(0, 300) as usize, f);
-                    if d >= 0 {
-                        Ok(Value::Float(text.parse().unwrap_or(*f)))
-                    } else {
-                        let p = 10f64.powi((-d) as i32);
-                        Ok(Value::Float(round_half_even(f / p) * p))
+                    let r = round_half_even(*f);
+                    if r.abs() >= 9.223372036854776e18 {
+                        return raise("OverflowError", "integer overflow (entiflow integers are 64-bit)");
                     }
+                    Ok(Value::Int(r as i64))
                 }
+                (Value::Float(f), Some(d)) => Ok(Value::Float(round_float(*f, d))),
                 (v, None) if v.as_int().is_some() => Ok(Value::Int(v.as_int().unwrap_or(0))),
                 (v, Some(d)) if v.as_int().is_some() => {
-                    let d = d.as_int().unwrap_or(0);
                     if d >= 0 {
                         return Ok(Value::Int(v.as_int().unwrap_or(0)));
                     }
@@ -310,17 +388,77 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
     }
 }
 
-fn expect_args(type_name: &str, method: &str, args: &[Value], min: usize, max: usize) -> Result<(), Value> {
-    if args.len() < min || args.len() > max {
-        if min == max && min == 0 {
-            return raise("TypeError", format!("{type_name}.{method}() takes no arguments ({} given)", args.len()));
-        }
-        if min == max {
-            return raise("TypeError", format!("{type_name}.{method}() takes exactly one argument ({} given)", args.len()));
-        }
-        return raise("TypeError", format!("{method} expected at most {max} arguments, got {}", args.len()));
+/// How a builtin method takes its arguments; each convention has its own CPython error text.
+#[derive(Clone, Copy)]
+enum Arity {
+    /// `METH_NOARGS`: `str.upper() takes no arguments (1 given)`.
+    NoArgs,
+    /// `METH_O`: `list.append() takes exactly one argument (0 given)`.
+    One,
+    /// Positional-only with a range: `index expected at least 1 argument, got 0`.
+    Positional(usize, usize),
+    /// Old-style parsing: `find() takes at least 1 argument (0 given)`.
+    Legacy(usize, usize),
+    /// Anything (checked by the method itself).
+    Any,
+}
+
+/// The calling convention of a builtin method, and the keyword arguments it accepts (`None`:
+/// none at all).
+fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'static str]>) {
+    use Arity::*;
+    match (type_name, method) {
+        ("str", "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum") => (NoArgs, None),
+        ("str", "strip" | "lstrip" | "rstrip") => (Positional(0, 1), None),
+        ("str", "split") => (Legacy(0, 2), Some(&["sep", "maxsplit"])),
+        ("str", "join" | "zfill") => (One, None),
+        ("str", "replace") => (Positional(2, 3), None),
+        ("str", "startswith" | "endswith" | "find" | "index" | "count") => (Legacy(1, 3), None),
+        ("str", "format") => (Any, Some(&[])),
+        ("list", "append" | "extend" | "remove" | "count") => (One, None),
+        ("list", "insert") => (Positional(2, 2), None),
+        ("list", "pop") => (Positional(0, 1), None),
+        ("list", "index") => (Positional(1, 3), None),
+        ("list", "sort") => (Any, Some(&["reverse"])),
+        ("dict", "get" | "pop" | "setdefault") => (Positional(1, 2), None),
+        ("dict", "update") => (Positional(0, 1), Some(&[])),
+        ("set", "add" | "discard" | "remove") => (One, None),
+        ("set", "union" | "intersection" | "difference") => (Any, None),
+        _ => (NoArgs, None),
     }
-    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn check_method_args(type_name: &str, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<(), Value> {
+    let (arity, keywords) = method_arity(type_name, method);
+    let n = args.len();
+    match arity {
+        Arity::NoArgs if n != 0 => return raise("TypeError", format!("{type_name}.{method}() takes no arguments ({n} given)")),
+        Arity::One if n != 1 => return raise("TypeError", format!("{type_name}.{method}() takes exactly one argument ({n} given)")),
+        Arity::Positional(min, max) if n < min || n > max => {
+            let (bound, which) = if n < min { (min, "at least ") } else { (max, "at most ") };
+            let which = if min == max { "" } else { which };
+            return raise("TypeError", format!("{method} expected {which}{}, got {n}", plural(bound, "argument")));
+        }
+        Arity::Legacy(min, _) if n < min => return raise("TypeError", format!("{method}() takes at least {} ({n} given)", plural(min, "argument"))),
+        Arity::Legacy(_, max) if n > max => return raise("TypeError", format!("{method}() takes at most {} ({n} given)", plural(max, "argument"))),
+        _ => {}
+    }
+    match keywords {
+        None if !kwargs.is_empty() => raise("TypeError", format!("{type_name}.{method}() takes no keyword arguments")),
+        Some(allowed) if !allowed.is_empty() => {
+            for (k, _) in kwargs {
+                if !allowed.contains(&k.as_str()) {
+                    return raise("TypeError", format!("'{k}' is an invalid keyword argument for {method}()"));
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn str_arg<'a>(v: &'a Value, what: &str) -> Result<&'a str, Value> {
@@ -330,32 +468,75 @@ fn str_arg<'a>(v: &'a Value, what: &str) -> Result<&'a str, Value> {
     }
 }
 
+/// An integer argument (`'str' object cannot be interpreted as an integer` otherwise).
+fn int_arg(v: &Value) -> Result<i64, Value> {
+    v.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", v.type_name())))
+}
+
+/// Python's `str.isspace` for one character (also the ASCII separators `\x1c`..`\x1f`).
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// The `start`/`end` arguments of `str.find` and friends, or of `list.index`, normalized as
+/// slice bounds over a sequence of `len` items (`start` may stay past the end).
+fn search_bounds(args: &[Value], len: usize) -> Result<(usize, usize), Value> {
+    let len = len as i64;
+    let get = |v: Option<&Value>, default: i64| -> Result<i64, Value> {
+        match v {
+            None | Some(Value::None) => Ok(default),
+            Some(v) => {
+                let i = v.as_int().ok_or_else(|| Value::exception("TypeError", "slice indices must be integers or None or have an __index__ method"))?;
+                Ok(if i < 0 { (i + len).max(0) } else { i })
+            }
+        }
+    };
+    let start = get(args.first(), 0)?;
+    let end = get(args.get(1), len)?.min(len);
+    Ok((start as usize, end as usize))
+}
+
 /// Calls a method of a builtin value (`receiver.method(*args, **kwargs)`).
 pub fn call_method(receiver: &Value, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+    let known = match receiver {
+        Value::Str(_) => STR_METHODS.contains(&method),
+        Value::List(_) => LIST_METHODS.contains(&method),
+        Value::Dict(_) => DICT_METHODS.contains(&method),
+        Value::Set(_) => SET_METHODS.contains(&method),
+        _ => false,
+    };
+    if !known {
+        return raise("AttributeError", format!("'{}' object has no attribute '{method}'", receiver.type_name()));
+    }
+    check_method_args(receiver.type_name(), method, args, kwargs)?;
     match receiver {
         Value::Str(s) => str_method(s, method, args, kwargs),
         Value::List(l) => list_method(l, method, args, kwargs),
-        Value::Dict(d) => dict_method(d, method, args),
+        Value::Dict(d) => dict_method(d, method, args, kwargs),
         Value::Set(s) => set_method(s, method, args),
-        other => raise("AttributeError", format!("'{}' object has no attribute '{method}'", other.type_name())),
+        _ => unreachable!("checked above"),
     }
 }
 
+const STR_METHODS: &[&str] = &[
+    "upper", "lower", "strip", "lstrip", "rstrip", "split", "join", "replace", "startswith", "endswith", "find", "index", "count", "format", "title", "capitalize", "isdigit", "isalpha", "isalnum", "zfill",
+];
+const LIST_METHODS: &[&str] = &["append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "clear", "copy"];
+const DICT_METHODS: &[&str] = &["get", "keys", "values", "items", "pop", "setdefault", "update", "clear", "copy"];
+const SET_METHODS: &[&str] = &["add", "discard", "remove", "union", "intersection", "difference", "clear", "copy", "pop"];
+
 fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
-    let strip_chars = |args: &[Value]| -> Result<Option<Vec<char>>, Value> {
-        match args.first() {
-            None | Some(Value::None) => Ok(None),
-            Some(v) => Ok(Some(str_arg(v, "strip arg")?.chars().collect())),
-        }
-    };
     Ok(match method {
         "upper" => Value::str(&s.to_uppercase()),
         "lower" => Value::str(&s.to_lowercase()),
         "strip" | "lstrip" | "rstrip" => {
-            expect_args("str", method, args, 0, 1)?;
-            let chars = strip_chars(args)?;
+            let chars: Option<Vec<char>> = match args.first() {
+                None | Some(Value::None) => None,
+                Some(Value::Str(cs)) => Some(cs.chars().collect()),
+                Some(_) => return raise("TypeError", "strip arg must be None or str"),
+            };
             let pred = |c: char| match &chars {
-                None => c.is_whitespace(),
+                None => is_py_space(c),
                 Some(cs) => cs.contains(&c),
             };
             Value::str(match method {
@@ -366,41 +547,40 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
         }
         "split" => {
             let sep = args.first().or(kwarg(kwargs, "sep")).filter(|v| !matches!(v, Value::None));
-            let maxsplit = args.get(1).or(kwarg(kwargs, "maxsplit")).and_then(Value::as_int).unwrap_or(-1);
+            let maxsplit = match args.get(1).or(kwarg(kwargs, "maxsplit")) {
+                Some(v) => int_arg(v)?,
+                None => -1,
+            };
             let parts: Vec<Value> = match sep {
                 None => {
-                    if maxsplit < 0 {
-                        s.split_whitespace().map(Value::str).collect()
-                    } else {
-                        let mut out = Vec::new();
-                        let mut rest = s.trim_start();
-                        while !rest.is_empty() && (out.len() as i64) < maxsplit {
-                            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                            out.push(Value::str(&rest[..end]));
-                            rest = rest[end..].trim_start();
-                        }
-                        if !rest.is_empty() {
+                    let mut out = Vec::new();
+                    let mut rest = s.trim_start_matches(is_py_space);
+                    while !rest.is_empty() {
+                        if maxsplit >= 0 && out.len() as i64 >= maxsplit {
                             out.push(Value::str(rest));
+                            break;
                         }
-                        out
+                        let end = rest.find(is_py_space).unwrap_or(rest.len());
+                        out.push(Value::str(&rest[..end]));
+                        rest = rest[end..].trim_start_matches(is_py_space);
                     }
+                    out
                 }
-                Some(sep) => {
-                    let sep = str_arg(sep, "sep")?;
+                Some(Value::Str(sep)) => {
                     if sep.is_empty() {
                         return raise("ValueError", "empty separator");
                     }
                     if maxsplit < 0 {
-                        s.split(sep).map(Value::str).collect()
+                        s.split(&**sep).map(Value::str).collect()
                     } else {
-                        s.splitn(maxsplit as usize + 1, sep).map(Value::str).collect()
+                        s.splitn(maxsplit.saturating_add(1) as usize, &**sep).map(Value::str).collect()
                     }
                 }
+                Some(other) => return raise("TypeError", format!("must be str or None, not {}", other.type_name())),
             };
             Value::list(parts)
         }
         "join" => {
-            expect_args("str", "join", args, 1, 1)?;
             let items = iterate(&args[0])?;
             let mut out = String::new();
             for (i, item) in items.iter().enumerate() {
@@ -415,34 +595,62 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             Value::str(&out)
         }
         "replace" => {
-            expect_args("str", "replace", args, 2, 3)?;
             let (from, to) = (str_arg(&args[0], "replace() argument 1")?, str_arg(&args[1], "replace() argument 2")?);
-            match args.get(2).and_then(Value::as_int) {
+            match args.get(2).map(int_arg).transpose()? {
                 Some(n) if n >= 0 => Value::str(&s.replacen(from, to, n as usize)),
                 _ => Value::str(&s.replace(from, to)),
             }
         }
         "startswith" | "endswith" => {
-            expect_args("str", method, args, 1, 1)?;
             let options: Vec<Value> = match &args[0] {
                 Value::Tuple(t) => t.to_vec(),
-                other => vec![other.clone()],
+                Value::Str(_) => vec![args[0].clone()],
+                other => return raise("TypeError", format!("{method} first arg must be str or a tuple of str, not {}", other.type_name())),
             };
+            let chars: Vec<char> = s.chars().collect();
+            let (start, end) = search_bounds(&args[1..], chars.len())?;
             let mut hit = false;
             for o in &options {
-                let o = str_arg(o, &format!("{method} first arg"))?;
-                hit |= if method == "startswith" { s.starts_with(o) } else { s.ends_with(o) };
+                let o: Vec<char> = match o {
+                    Value::Str(o) => o.chars().collect(),
+                    other => return raise("TypeError", format!("tuple for {method} must only contain str, not {}", other.type_name())),
+                };
+                if start > chars.len() || end < start || end - start < o.len() {
+                    continue;
+                }
+                let window = &chars[start..end];
+                hit |= if method == "startswith" { window.starts_with(&o) } else { window.ends_with(&o) };
             }
             Value::Bool(hit)
         }
         "find" | "index" | "count" => {
-            expect_args("str", method, args, 1, 1)?;
-            let sub = str_arg(&args[0], "must be str")?;
+            let sub: Vec<char> = match &args[0] {
+                Value::Str(sub) => sub.chars().collect(),
+                other => return raise("TypeError", format!("must be str, not {}", other.type_name())),
+            };
+            let chars: Vec<char> = s.chars().collect();
+            let (start, end) = search_bounds(&args[1..], chars.len())?;
             if method == "count" {
-                return Ok(Value::Int(if sub.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(sub).count() as i64 }));
+                if start > chars.len() || end < start {
+                    return Ok(Value::Int(0));
+                }
+                if sub.is_empty() {
+                    return Ok(Value::Int((end - start) as i64 + 1));
+                }
+                let (mut i, mut n) = (start, 0);
+                while i + sub.len() <= end {
+                    if chars[i..i + sub.len()] == sub[..] {
+                        n += 1;
+                        i += sub.len();
+                    } else {
+                        i += 1;
+                    }
+                }
+                return Ok(Value::Int(n));
             }
-            match s.find(sub) {
-                Some(byte) => Value::Int(s[..byte].chars().count() as i64),
+            let found = if start > chars.len() || end < start { None } else { (start..=end.saturating_sub(sub.len()).max(start)).find(|&i| i + sub.len() <= end && chars[i..i + sub.len()] == sub[..]) };
+            match found {
+                Some(i) => Value::Int(i as i64),
                 None if method == "find" => Value::Int(-1),
                 None => return raise("ValueError", "substring not found"),
             }
@@ -450,10 +658,10 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
         "format" => Value::str(&str_format(s, args, kwargs)?),
         "title" => {
             let mut out = String::new();
-            let mut prev_alpha = false;
+            let mut prev_cased = false;
             for c in s.chars() {
-                out.extend(if prev_alpha { c.to_lowercase().collect::<Vec<_>>() } else { c.to_uppercase().collect() });
-                prev_alpha = c.is_alphabetic();
+                out.extend(if prev_cased { c.to_lowercase().collect::<Vec<_>>() } else { c.to_uppercase().collect() });
+                prev_cased = c.is_lowercase() || c.is_uppercase();
             }
             Value::str(&out)
         }
@@ -468,8 +676,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
         "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
         "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
         "zfill" => {
-            expect_args("str", "zfill", args, 1, 1)?;
-            let width = args[0].as_int().unwrap_or(0).max(0) as usize;
+            let width = int_arg(&args[0])?.max(0) as usize;
             let n = s.chars().count();
             if n >= width {
                 Value::Str(s.clone())
@@ -485,41 +692,37 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
 fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     Ok(match method {
         "append" => {
-            expect_args("list", "append", args, 1, 1)?;
             l.borrow_mut().push(args[0].clone());
             Value::None
         }
         "extend" => {
-            expect_args("list", "extend", args, 1, 1)?;
             let items = iterate(&args[0])?;
             l.borrow_mut().extend(items);
             Value::None
         }
         "insert" => {
-            if args.len() != 2 {
-                return raise("TypeError", format!("insert expected 2 arguments, got {}", args.len()));
-            }
+            let i = int_arg(&args[0])?;
             let mut v = l.borrow_mut();
             let len = v.len() as i64;
-            let i = args[0].as_int().ok_or_else(|| Value::exception("TypeError", "'str' object cannot be interpreted as an integer"))?;
             let i = if i < 0 { (i + len).max(0) } else { i.min(len) };
             v.insert(i as usize, args[1].clone());
             Value::None
         }
         "pop" => {
-            expect_args("list", "pop", args, 0, 1)?;
+            let i = match args.first() {
+                Some(v) => int_arg(v)?,
+                None => -1,
+            };
             let mut v = l.borrow_mut();
             if v.is_empty() {
                 return raise("IndexError", "pop from empty list");
             }
-            let i = args.first().and_then(Value::as_int).unwrap_or(-1);
             match ops::norm_index(i, v.len()) {
                 Some(i) => v.remove(i),
                 None => return raise("IndexError", "pop index out of range"),
             }
         }
         "remove" => {
-            expect_args("list", "remove", args, 1, 1)?;
             let mut v = l.borrow_mut();
             match v.iter().position(|x| py_eq(x, &args[0])) {
                 Some(i) => {
@@ -530,18 +733,19 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs
             }
         }
         "index" => {
-            expect_args("list", "index", args, 1, 1)?;
-            match l.borrow().iter().position(|x| py_eq(x, &args[0])) {
+            let v = l.borrow();
+            // Unlike str.find, list.index does not accept None bounds.
+            if args[1..].iter().any(|b| b.as_int().is_none()) {
+                return raise("TypeError", "slice indices must be integers or have an __index__ method");
+            }
+            let (start, end) = search_bounds(&args[1..], v.len())?;
+            match (start..end.max(start)).find(|&i| i < v.len() && py_eq(&v[i], &args[0])) {
                 Some(i) => Value::Int(i as i64),
                 None => return raise("ValueError", format!("{} is not in list", repr(&args[0]))),
             }
         }
-        "count" => {
-            expect_args("list", "count", args, 1, 1)?;
-            Value::Int(l.borrow().iter().filter(|x| py_eq(x, &args[0])).count() as i64)
-        }
+        "count" => Value::Int(l.borrow().iter().filter(|x| py_eq(x, &args[0])).count() as i64),
         "sort" => {
-            no_kwargs("sort", kwargs, &["reverse"])?;
             if !args.is_empty() {
                 return raise("TypeError", "sort() takes no positional arguments");
             }
@@ -566,10 +770,30 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs
     })
 }
 
-fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value]) -> OpResult {
+fn key_error(key: &Value) -> Value {
+    Value::Exception(Rc::new(crate::value::Exception { class: "KeyError".into(), args: vec![key.clone()] }))
+}
+
+/// The (key, value) pairs of `dict(x)` / `d.update(x)`: a dict's items, or an iterable of pairs.
+fn update_pairs(other: &Value) -> Result<Vec<(Value, Value)>, Value> {
+    if let Value::Dict(o) = other {
+        return Ok(o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    }
+    let mut out = Vec::new();
+    for (i, pair) in iterate(other)?.into_iter().enumerate() {
+        let kv = iterate(&pair).map_err(|_| Value::exception("TypeError", format!("cannot convert dictionary update sequence element #{i} to a sequence")))?;
+        if kv.len() != 2 {
+            return raise("ValueError", format!("dictionary update sequence element #{i} has length {}; 2 is required", kv.len()));
+        }
+        check_hashable(&kv[0])?;
+        out.push((kv[0].clone(), kv[1].clone()));
+    }
+    Ok(out)
+}
+
+fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     Ok(match method {
         "get" => {
-            expect_args("dict", "get", args, 1, 2)?;
             check_hashable(&args[0])?;
             d.borrow().get(&args[0]).cloned().unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
         }
@@ -577,44 +801,30 @@ fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value]) -> OpResu
         "values" => Value::list(d.borrow().values().cloned().collect()),
         "items" => Value::list(d.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()),
         "pop" => {
-            expect_args("dict", "pop", args, 1, 2)?;
             check_hashable(&args[0])?;
-            match d.borrow_mut().shift_remove(&args[0]) {
+            let removed = d.borrow_mut().shift_remove(&args[0]);
+            match removed {
                 Some(v) => v,
                 None => match args.get(1) {
                     Some(default) => default.clone(),
-                    None => return Err(Value::Exception(Rc::new(crate::value::Exception { class: "KeyError".into(), args: vec![args[0].clone()] }))),
+                    None => return Err(key_error(&args[0])),
                 },
             }
         }
         "setdefault" => {
-            expect_args("dict", "setdefault", args, 1, 2)?;
             check_hashable(&args[0])?;
             let mut m = d.borrow_mut();
             m.entry(args[0].clone()).or_insert_with(|| args.get(1).cloned().unwrap_or(Value::None)).clone()
         }
         "update" => {
-            expect_args("dict", "update", args, 0, 1)?;
-            if let Some(other) = args.first() {
-                let pairs: Vec<(Value, Value)> = match other {
-                    Value::Dict(o) => o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                    other => {
-                        let mut out = Vec::new();
-                        for pair in iterate(other)? {
-                            let kv = iterate(&pair)?;
-                            if kv.len() != 2 {
-                                return raise("ValueError", "dictionary update sequence element has wrong length");
-                            }
-                            check_hashable(&kv[0])?;
-                            out.push((kv[0].clone(), kv[1].clone()));
-                        }
-                        out
-                    }
-                };
-                let mut m = d.borrow_mut();
-                for (k, v) in pairs {
-                    m.insert(k, v);
-                }
+            let mut pairs = match args.first() {
+                Some(other) => update_pairs(other)?,
+                None => Vec::new(),
+            };
+            pairs.extend(kwargs.iter().map(|(k, v)| (Value::str(k), v.clone())));
+            let mut m = d.borrow_mut();
+            for (k, v) in pairs {
+                m.insert(k, v);
             }
             Value::None
         }
@@ -628,57 +838,65 @@ fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value]) -> OpResu
 }
 
 fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult {
-    let other = |args: &[Value]| -> Result<SetMap, Value> {
-        let mut out = SetMap::default();
+    let others = |args: &[Value]| -> Result<Vec<SetMap>, Value> {
+        let mut out = Vec::new();
         for a in args {
+            let mut set = SetMap::default();
             for x in iterate(a)? {
                 check_hashable(&x)?;
-                out.insert(x);
+                set.insert(x);
             }
+            out.push(set);
         }
         Ok(out)
     };
     let new_set = |m: SetMap| Value::Set(Rc::new(RefCell::new(m)));
     Ok(match method {
         "add" => {
-            expect_args("set", "add", args, 1, 1)?;
             check_hashable(&args[0])?;
             s.borrow_mut().insert(args[0].clone());
             Value::None
         }
         "discard" => {
-            expect_args("set", "discard", args, 1, 1)?;
+            check_hashable(&args[0])?;
             s.borrow_mut().shift_remove(&args[0]);
             Value::None
         }
         "remove" => {
-            expect_args("set", "remove", args, 1, 1)?;
-            if !s.borrow_mut().shift_remove(&args[0]) {
-                return Err(Value::Exception(Rc::new(crate::value::Exception { class: "KeyError".into(), args: vec![args[0].clone()] })));
+            check_hashable(&args[0])?;
+            let removed = s.borrow_mut().shift_remove(&args[0]);
+            if !removed {
+                return Err(key_error(&args[0]));
             }
             Value::None
         }
         "union" => {
-            let o = other(args)?;
-            new_set(s.borrow().iter().cloned().chain(o).collect())
+            let mut out = s.borrow().clone();
+            for o in others(args)? {
+                out.extend(o);
+            }
+            new_set(out)
         }
         "intersection" => {
-            let o = other(args)?;
-            new_set(s.borrow().iter().filter(|x| o.contains(*x)).cloned().collect())
+            let os = others(args)?;
+            new_set(s.borrow().iter().filter(|x| os.iter().all(|o| o.contains(*x))).cloned().collect())
         }
         "difference" => {
-            let o = other(args)?;
-            new_set(s.borrow().iter().filter(|x| !o.contains(*x)).cloned().collect())
+            let os = others(args)?;
+            new_set(s.borrow().iter().filter(|x| !os.iter().any(|o| o.contains(*x))).cloned().collect())
         }
         "clear" => {
             s.borrow_mut().clear();
             Value::None
         }
         "copy" => new_set(s.borrow().clone()),
-        "pop" => match s.borrow_mut().shift_remove_index(0) {
-            Some(v) => v,
-            None => return raise("KeyError", "'pop from an empty set'"),
-        },
+        "pop" => {
+            let first = s.borrow_mut().shift_remove_index(0);
+            match first {
+                Some(v) => v,
+                None => return Err(key_error(&Value::str("pop from an empty set"))),
+            }
+        }
         _ => return raise("AttributeError", format!("'set' object has no attribute '{method}'")),
     })
 }

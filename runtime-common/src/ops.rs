@@ -131,6 +131,10 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
             d.borrow().contains_key(x)
         }
         Value::Set(s) => {
+            // CPython looks a set up as the equal frozenset; no member of ours is a set.
+            if matches!(x, Value::Set(_)) {
+                return Ok(false);
+            }
             check_hashable(x)?;
             s.borrow().contains(x)
         }
@@ -262,6 +266,93 @@ fn float_mod(a: f64, b: f64) -> Result<f64, Value> {
     Ok(if r != 0.0 && ((r < 0.0) != (b < 0.0)) { r + b } else if r == 0.0 { 0.0f64.copysign(b) } else { r })
 }
 
+/// Python floor division of floats (`y` nonzero), as CPython's `float_floor_div` computes it:
+/// from `fmod`, so that `x == (x // y) * y + x % y` as closely as floats allow.
+fn float_floordiv(x: f64, y: f64) -> f64 {
+    let m = x % y;
+    let mut div = (x - m) / y;
+    if m != 0.0 && ((y < 0.0) != (m < 0.0)) {
+        div -= 1.0;
+    }
+    if div != 0.0 {
+        let floor = div.floor();
+        if div - floor > 0.5 {
+            floor + 1.0
+        } else {
+            floor
+        }
+    } else {
+        0.0f64.copysign(x / y)
+    }
+}
+
+/// Whether a float is an odd integer.
+fn is_odd_integer(f: f64) -> bool {
+    f.is_finite() && f.fract() == 0.0 && (f / 2.0).fract() != 0.0
+}
+
+/// Python `x ** y` for floats, with CPython's special cases (`float_pow`): infinities and NaNs,
+/// `0.0 ** negative` (ZeroDivisionError), negative bases with fractional exponents (complex in
+/// CPython, unsupported here) and overflow (OverflowError; underflow gives 0.0).
+fn float_pow(x: f64, y: f64) -> OpResult {
+    if y == 0.0 {
+        return Ok(Value::Float(1.0));
+    }
+    if x.is_nan() {
+        return Ok(Value::Float(x));
+    }
+    if y.is_nan() {
+        return Ok(Value::Float(if x == 1.0 { 1.0 } else { y }));
+    }
+    if y.is_infinite() {
+        let a = x.abs();
+        return Ok(Value::Float(if a == 1.0 {
+            1.0
+        } else if (y > 0.0) == (a > 1.0) {
+            f64::INFINITY
+        } else {
+            0.0
+        }));
+    }
+    if x.is_infinite() {
+        let odd = is_odd_integer(y);
+        return Ok(Value::Float(if y > 0.0 {
+            if odd {
+                x
+            } else {
+                x.abs()
+            }
+        } else if odd {
+            0.0f64.copysign(x)
+        } else {
+            0.0
+        }));
+    }
+    if x == 0.0 {
+        if y < 0.0 {
+            return raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+        }
+        return Ok(Value::Float(if is_odd_integer(y) { x } else { 0.0 }));
+    }
+    let (mut base, mut negate) = (x, false);
+    if x < 0.0 {
+        if y != y.floor() {
+            return raise("ValueError", "complex results are not supported");
+        }
+        base = -x;
+        negate = is_odd_integer(y);
+    }
+    if base == 1.0 {
+        return Ok(Value::Float(if negate { -1.0 } else { 1.0 }));
+    }
+    let r = base.powf(y);
+    if r.is_infinite() {
+        // CPython raises OverflowError(errno.ERANGE, strerror) here.
+        return Err(Value::Exception(Rc::new(crate::value::Exception { class: Rc::from("OverflowError"), args: vec![Value::Int(34), Value::str("Numerical result out of range")] })));
+    }
+    Ok(Value::Float(if negate { -r } else { r }))
+}
+
 /// Evaluates a binary operator.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
     use Value::*;
@@ -315,6 +406,15 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
         }
         (BinOp::Mod, Str(fmt), args) => crate::format::percent_format(fmt, args),
+        // A sequence on the left concatenates (and complains about the right operand).
+        (BinOp::Add, Str(_) | List(_) | Tuple(_), other) => {
+            let t = a.type_name();
+            raise("TypeError", format!("can only concatenate {t} (not \"{}\") to {t}", other.type_name()))
+        }
+        // A sequence on either side repeats by an int.
+        (BinOp::Mul, Str(_) | List(_) | Tuple(_), other) | (BinOp::Mul, other, Str(_) | List(_) | Tuple(_)) => {
+            raise("TypeError", format!("can't multiply sequence by non-int of type '{}'", other.type_name()))
+        }
         _ => binop_error(op, a, b),
     }
 }
@@ -337,7 +437,7 @@ fn int_binary(op: BinOp, x: i64, y: i64, a: &Value, b: &Value) -> OpResult {
                 if x == 0 {
                     return raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
                 }
-                return Ok(Value::Float((x as f64).powf(y as f64)));
+                return float_pow(x as f64, y as f64);
             }
             u32::try_from(y).ok().and_then(|e| x.checked_pow(e)).or(match x {
                 0 | 1 => Some(x),
@@ -397,23 +497,10 @@ fn float_binary(op: BinOp, x: f64, y: f64, a: &Value, b: &Value) -> OpResult {
             if y == 0.0 {
                 return raise("ZeroDivisionError", "float floor division by zero");
             }
-            let m = float_mod(x, y)?;
-            ((x - m) / y).round()
+            float_floordiv(x, y)
         }
         BinOp::Mod => float_mod(x, y)?,
-        BinOp::Pow => {
-            if x == 0.0 && y < 0.0 {
-                return raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
-            }
-            if x < 0.0 && y.fract() != 0.0 {
-                return raise("ValueError", "complex results are not supported");
-            }
-            let r = x.powf(y);
-            if r.is_infinite() && x.is_finite() && y.is_finite() {
-                return raise("OverflowError", "(34, 'Numerical result out of range')");
-            }
-            r
-        }
+        BinOp::Pow => return float_pow(x, y),
         _ => return binop_error(op, a, b),
     };
     Ok(Value::Float(r))

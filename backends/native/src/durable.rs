@@ -28,8 +28,30 @@ use crate::engine::{Engine, EngineConfig, Record, Store};
 pub struct DurabilityConfig {
     /// The data directory.
     pub dir: PathBuf,
-    /// Take a snapshot after this many epochs.
+    /// Take a snapshot after this many epochs ...
     pub snapshot_every: u64,
+    /// ... or once the log has grown to this many bytes, whichever comes first.
+    pub snapshot_log_bytes: u64,
+}
+
+impl DurabilityConfig {
+    /// Defaults for `dir`: snapshots every 100 000 epochs or 64 MiB of log.
+    pub fn new(dir: PathBuf) -> Self {
+        DurabilityConfig { dir, snapshot_every: 100_000, snapshot_log_bytes: 64 << 20 }
+    }
+}
+
+/// A handle that makes everything written to the log so far durable; it may run on another
+/// thread than the engine, so fsyncs overlap with execution (pipelined group commit).
+pub struct LogSyncer {
+    file: File,
+}
+
+impl LogSyncer {
+    /// Waits until every log record written before this call is on stable storage.
+    pub fn sync(&self) -> io::Result<()> {
+        self.file.sync_data()
+    }
 }
 
 /// An [`Engine`] whose every acknowledged epoch survives a crash.
@@ -39,6 +61,7 @@ pub struct DurableEngine {
     log: File,
     epoch: u64,
     since_snapshot: u64,
+    log_bytes: u64,
 }
 
 fn invalid_data(msg: impl Into<String>) -> io::Error {
@@ -85,7 +108,7 @@ impl DurableEngine {
         use std::io::Seek;
         log.seek(io::SeekFrom::End(0))?;
         sync_dir(&config.dir)?;
-        Ok(DurableEngine { engine, config, log, epoch, since_snapshot: 0 })
+        Ok(DurableEngine { engine, config, log, epoch, since_snapshot: 0, log_bytes: good_len })
     }
 
     /// The engine (for reads).
@@ -95,21 +118,36 @@ impl DurableEngine {
 
     /// Logs the batch durably, then runs it. Results may be released when this returns.
     pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> io::Result<Vec<InvocationResult>> {
+        let results = self.execute_unsynced(batch)?;
+        self.log.sync_data()?;
+        Ok(results)
+    }
+
+    /// A handle to make the log durable from another thread.
+    pub fn syncer(&self) -> io::Result<LogSyncer> {
+        Ok(LogSyncer { file: self.log.try_clone()? })
+    }
+
+    /// Writes the batch to the log without waiting for stable storage, then runs it. The
+    /// results must not be released (nor reads of the state they produced) before a
+    /// [`LogSyncer::sync`] that started after this call has returned.
+    pub fn execute_unsynced(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> io::Result<Vec<InvocationResult>> {
         let valid: Vec<Json> = batch.iter().filter_map(|b| b.as_ref().ok()).map(Invocation::to_json).collect();
         if !valid.is_empty() {
             self.epoch += 1;
             let mut line = serde_json::to_vec(&json!({"epoch": self.epoch, "batch": valid})).map_err(io::Error::other)?;
             line.push(b'\n');
             self.log.write_all(&line)?;
-            self.log.sync_data()?;
+            self.log_bytes += line.len() as u64;
             self.since_snapshot += 1;
         }
         let results = self.engine.execute(batch);
-        if self.since_snapshot >= self.config.snapshot_every {
+        if self.since_snapshot >= self.config.snapshot_every || self.log_bytes >= self.config.snapshot_log_bytes {
             // A failed snapshot loses nothing: the log keeps growing and replay stays exact.
             if let Err(e) = self.snapshot() {
                 eprintln!("warning: snapshot skipped: {e}");
                 self.since_snapshot = 0;
+                self.log_bytes = 0;
             }
         }
         Ok(results)
@@ -131,6 +169,7 @@ impl DurableEngine {
         self.log.seek(io::SeekFrom::Start(0))?;
         self.log.sync_all()?;
         self.since_snapshot = 0;
+        self.log_bytes = 0;
         Ok(())
     }
 }

@@ -4,5 +4,5 @@
 mod durable;
 mod engine;
 
-pub use durable::{DurabilityConfig, DurableEngine};
+pub use durable::{DurabilityConfig, DurableEngine, LogSyncer};
 pub use engine::{Dedup, Engine, EngineConfig, Record, Stats, Store, MAX_CALL_DEPTH};
