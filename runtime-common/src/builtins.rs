@@ -4,12 +4,18 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::format::{repr, str_format, to_str};
-use crate::ops::{self, check_hashable, iterate, py_cmp, py_eq, raise, sort_values, OpResult};
+use crate::ops::{self, check_hashable, iterate, py_cmp, py_eq, raise, OpResult};
 use crate::value::{DictMap, SetMap, Value};
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), Value> {
     if args.len() < min || args.len() > max {
-        let expected = if min == max { format!("exactly {min} argument{}", if min == 1 { "" } else { "s" }) } else if args.len() < min { format!("at least {min} argument{}", if min == 1 { "" } else { "s" }) } else { format!("at most {max} arguments") };
+        let expected = if min == max {
+            format!("exactly {min} argument{}", if min == 1 { "" } else { "s" })
+        } else if args.len() < min {
+            format!("at least {min} argument{}", if min == 1 { "" } else { "s" })
+        } else {
+            format!("at most {max} arguments")
+        };
         return raise("TypeError", format!("{name}() takes {expected} ({} given)", args.len()));
     }
     Ok(())
@@ -279,10 +285,7 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
             Ok(Value::dict(m))
         }
         "range" => {
-            let ints: Vec<i64> = args
-                .iter()
-                .map(|a| a.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", a.type_name()))))
-                .collect::<Result<_, _>>()?;
+            let ints: Vec<i64> = args.iter().map(|a| a.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", a.type_name())))).collect::<Result<_, _>>()?;
             match ints.as_slice() {
                 [stop] => Ok(Value::Range(0, *stop, 1)),
                 [start, stop] => Ok(Value::Range(*start, *stop, 1)),
@@ -306,10 +309,7 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
             arity("sorted", args, 1, 1)?;
             no_kwargs("sorted", kwargs, &["reverse"])?;
             let mut items = iterate(&args[0])?;
-            sort_values(&mut items)?;
-            if kwarg(kwargs, "reverse").is_some_and(Value::truthy) {
-                items.reverse();
-            }
+            ops::py_sort(&mut items, kwarg(kwargs, "reverse").is_some_and(Value::truthy))?;
             Ok(Value::list(items))
         }
         "reversed" => {
@@ -418,7 +418,8 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
         ("list", "append" | "extend" | "remove" | "count") => (One, None),
         ("list", "insert") => (Positional(2, 2), None),
         ("list", "pop") => (Positional(0, 1), None),
-        ("list", "index") => (Positional(1, 3), None),
+        ("list" | "tuple", "index") => (Positional(1, 3), None),
+        ("tuple", "count") => (One, None),
         ("list", "sort") => (Any, Some(&["reverse"])),
         ("dict", "get" | "pop" | "setdefault") => (Positional(1, 2), None),
         ("dict", "update") => (Positional(0, 1), Some(&[])),
@@ -434,6 +435,7 @@ fn plural(n: usize, word: &str) -> String {
 
 fn check_method_args(type_name: &str, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<(), Value> {
     let (arity, keywords) = method_arity(type_name, method);
+    check_keywords(type_name, method, kwargs, keywords)?;
     let n = args.len();
     match arity {
         Arity::NoArgs if n != 0 => return raise("TypeError", format!("{type_name}.{method}() takes no arguments ({n} given)")),
@@ -447,6 +449,10 @@ fn check_method_args(type_name: &str, method: &str, args: &[Value], kwargs: &[(S
         Arity::Legacy(_, max) if n > max => return raise("TypeError", format!("{method}() takes at most {} ({n} given)", plural(max, "argument"))),
         _ => {}
     }
+    Ok(())
+}
+
+fn check_keywords(type_name: &str, method: &str, kwargs: &[(String, Value)], keywords: Option<&[&str]>) -> Result<(), Value> {
     match keywords {
         None if !kwargs.is_empty() => raise("TypeError", format!("{type_name}.{method}() takes no keyword arguments")),
         Some(allowed) if !allowed.is_empty() => {
@@ -496,6 +502,41 @@ fn search_bounds(args: &[Value], len: usize) -> Result<(usize, usize), Value> {
     Ok((start as usize, end as usize))
 }
 
+/// The titlecase letters (Unicode category Lt) of the Latin digraphs and Greek iota forms.
+fn is_titlecase_letter(c: char) -> bool {
+    matches!(c, '\u{1c5}' | '\u{1c8}' | '\u{1cb}' | '\u{1f2}' | '\u{1f88}'..='\u{1f8f}' | '\u{1f98}'..='\u{1f9f}' | '\u{1fa8}'..='\u{1faf}' | '\u{1fbc}' | '\u{1fcc}' | '\u{1ffc}')
+}
+
+/// Python's titlecase of one character (`str.title`, `str.capitalize`): the uppercase, except
+/// for the letters whose titlecase differs (`ß` → `Ss`, ligatures, `ǆ` → `ǅ`, Greek iota forms).
+fn titlecase(c: char) -> String {
+    let n = c as u32;
+    let single = match n {
+        0x1c4..=0x1c6 => Some(0x1c5),
+        0x1c7..=0x1c9 => Some(0x1c8),
+        0x1ca..=0x1cc => Some(0x1cb),
+        0x1f1..=0x1f3 => Some(0x1f2),
+        0x1f80..=0x1f87 | 0x1f90..=0x1f97 | 0x1fa0..=0x1fa7 => Some(n + 8),
+        0x1f88..=0x1f8f | 0x1f98..=0x1f9f | 0x1fa8..=0x1faf | 0x1fbc | 0x1fcc | 0x1ffc => Some(n),
+        0x1fb3 => Some(0x1fbc),
+        0x1fc3 => Some(0x1fcc),
+        0x1ff3 => Some(0x1ffc),
+        _ => None,
+    };
+    if let Some(t) = single.and_then(char::from_u32) {
+        return t.to_string();
+    }
+    if c == '\u{149}' {
+        return "\u{2bc}N".into();
+    }
+    let mut upper = c.to_uppercase();
+    match upper.next() {
+        // A multi-letter uppercase (ß → SS, ﬁ → FI) titlecases as its first letter capital.
+        Some(first) => std::iter::once(first).chain(upper.flat_map(char::to_lowercase)).collect(),
+        None => c.to_string(),
+    }
+}
+
 /// Calls a method of a builtin value (`receiver.method(*args, **kwargs)`).
 pub fn call_method(receiver: &Value, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     let known = match receiver {
@@ -503,6 +544,7 @@ pub fn call_method(receiver: &Value, method: &str, args: &[Value], kwargs: &[(St
         Value::List(_) => LIST_METHODS.contains(&method),
         Value::Dict(_) => DICT_METHODS.contains(&method),
         Value::Set(_) => SET_METHODS.contains(&method),
+        Value::Tuple(_) => matches!(method, "index" | "count"),
         _ => false,
     };
     if !known {
@@ -514,13 +556,13 @@ pub fn call_method(receiver: &Value, method: &str, args: &[Value], kwargs: &[(St
         Value::List(l) => list_method(l, method, args, kwargs),
         Value::Dict(d) => dict_method(d, method, args, kwargs),
         Value::Set(s) => set_method(s, method, args),
+        Value::Tuple(t) => seq_index_count(t, "tuple", method, args),
         _ => unreachable!("checked above"),
     }
 }
 
-const STR_METHODS: &[&str] = &[
-    "upper", "lower", "strip", "lstrip", "rstrip", "split", "join", "replace", "startswith", "endswith", "find", "index", "count", "format", "title", "capitalize", "isdigit", "isalpha", "isalnum", "zfill",
-];
+const STR_METHODS: &[&str] =
+    &["upper", "lower", "strip", "lstrip", "rstrip", "split", "join", "replace", "startswith", "endswith", "find", "index", "count", "format", "title", "capitalize", "isdigit", "isalpha", "isalnum", "zfill"];
 const LIST_METHODS: &[&str] = &["append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "clear", "copy"];
 const DICT_METHODS: &[&str] = &["get", "keys", "values", "items", "pop", "setdefault", "update", "clear", "copy"];
 const SET_METHODS: &[&str] = &["add", "discard", "remove", "union", "intersection", "difference", "clear", "copy", "pop"];
@@ -660,15 +702,19 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             let mut out = String::new();
             let mut prev_cased = false;
             for c in s.chars() {
-                out.extend(if prev_cased { c.to_lowercase().collect::<Vec<_>>() } else { c.to_uppercase().collect() });
-                prev_cased = c.is_lowercase() || c.is_uppercase();
+                if prev_cased {
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.push_str(&titlecase(c));
+                }
+                prev_cased = c.is_lowercase() || c.is_uppercase() || is_titlecase_letter(c);
             }
             Value::str(&out)
         }
         "capitalize" => {
             let mut chars = s.chars();
             Value::str(&match chars.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
+                Some(f) => titlecase(f) + &chars.as_str().to_lowercase(),
                 None => String::new(),
             })
         }
@@ -732,29 +778,17 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs
                 None => return raise("ValueError", "list.remove(x): x not in list"),
             }
         }
-        "index" => {
-            let v = l.borrow();
-            // Unlike str.find, list.index does not accept None bounds.
-            if args[1..].iter().any(|b| b.as_int().is_none()) {
-                return raise("TypeError", "slice indices must be integers or have an __index__ method");
-            }
-            let (start, end) = search_bounds(&args[1..], v.len())?;
-            match (start..end.max(start)).find(|&i| i < v.len() && py_eq(&v[i], &args[0])) {
-                Some(i) => Value::Int(i as i64),
-                None => return raise("ValueError", format!("{} is not in list", repr(&args[0]))),
-            }
-        }
-        "count" => Value::Int(l.borrow().iter().filter(|x| py_eq(x, &args[0])).count() as i64),
+        "index" | "count" => seq_index_count(&l.borrow(), "list", method, args)?,
         "sort" => {
             if !args.is_empty() {
                 return raise("TypeError", "sort() takes no positional arguments");
             }
+            // Sorted outside the list (comparisons cannot touch it here), then stored back,
+            // partially sorted on an error as in CPython.
             let mut items = l.borrow().clone();
-            sort_values(&mut items)?;
-            if kwarg(kwargs, "reverse").is_some_and(Value::truthy) {
-                items.reverse();
-            }
+            let result = ops::py_sort(&mut items, kwarg(kwargs, "reverse").is_some_and(Value::truthy));
             *l.borrow_mut() = items;
+            result?;
             Value::None
         }
         "reverse" => {
@@ -768,6 +802,23 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs
         "copy" => Value::list(l.borrow().clone()),
         _ => return raise("AttributeError", format!("'list' object has no attribute '{method}'")),
     })
+}
+
+/// `seq.index(x[, start[, stop]])` and `seq.count(x)` of a list or tuple.
+fn seq_index_count(v: &[Value], type_name: &str, method: &str, args: &[Value]) -> OpResult {
+    if method == "count" {
+        return Ok(Value::Int(v.iter().filter(|x| py_eq(x, &args[0])).count() as i64));
+    }
+    // Unlike str.find, these do not accept None bounds.
+    if args[1..].iter().any(|b| b.as_int().is_none()) {
+        return raise("TypeError", "slice indices must be integers or have an __index__ method");
+    }
+    let (start, end) = search_bounds(&args[1..], v.len())?;
+    match (start..end.max(start)).find(|&i| i < v.len() && py_eq(&v[i], &args[0])) {
+        Some(i) => Ok(Value::Int(i as i64)),
+        None if type_name == "tuple" => raise("ValueError", "tuple.index(x): x not in tuple"),
+        None => raise("ValueError", format!("{} is not in list", repr(&args[0]))),
+    }
 }
 
 fn key_error(key: &Value) -> Value {
@@ -801,8 +852,11 @@ fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value], kwargs: &
         "values" => Value::list(d.borrow().values().cloned().collect()),
         "items" => Value::list(d.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()),
         "pop" => {
-            check_hashable(&args[0])?;
-            let removed = d.borrow_mut().shift_remove(&args[0]);
+            // CPython answers for an empty dict before hashing the key.
+            if !d.borrow().is_empty() {
+                check_hashable(&args[0])?;
+            }
+            let removed = if d.borrow().is_empty() { None } else { d.borrow_mut().shift_remove(&args[0]) };
             match removed {
                 Some(v) => v,
                 None => match args.get(1) {
@@ -857,6 +911,9 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
             s.borrow_mut().insert(args[0].clone());
             Value::None
         }
+        // A set argument is looked up as the equal frozenset: never a member here.
+        "discard" if matches!(&args[0], Value::Set(_)) => Value::None,
+        "remove" if matches!(&args[0], Value::Set(_)) => return Err(key_error(&args[0])),
         "discard" => {
             check_hashable(&args[0])?;
             s.borrow_mut().shift_remove(&args[0]);

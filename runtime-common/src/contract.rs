@@ -163,7 +163,10 @@ impl InvocationResult {
 /// An invalid invocation: the id if one could be read, and why.
 pub type Invalid = (Json, String);
 
-fn args_of(obj: &Map<String, Json>) -> Result<(Vec<Json>, Vec<(String, Json)>), String> {
+/// Positional and keyword arguments, still as JSON.
+type JsonArgs = (Vec<Json>, Vec<(String, Json)>);
+
+fn args_of(obj: &Map<String, Json>) -> Result<JsonArgs, String> {
     let args = match obj.get("args") {
         None | Some(Json::Null) => Vec::new(),
         Some(Json::Array(a)) => a.clone(),

@@ -96,10 +96,7 @@ fn repr_inner(v: &Value, active: &mut Vec<usize>) -> String {
         Value::List(l) => format!("[{}]", join_repr(l.borrow().iter(), active)),
         Value::Tuple(t) if t.len() == 1 => format!("({},)", repr(&t[0], active)),
         Value::Tuple(t) => format!("({})", join_repr(t.iter(), active)),
-        Value::Dict(d) => format!(
-            "{{{}}}",
-            d.borrow().iter().map(|(k, v)| format!("{}: {}", repr(k, active), repr(v, active))).collect::<Vec<_>>().join(", ")
-        ),
+        Value::Dict(d) => format!("{{{}}}", d.borrow().iter().map(|(k, v)| format!("{}: {}", repr(k, active), repr(v, active))).collect::<Vec<_>>().join(", ")),
         Value::Set(s) if s.borrow().is_empty() => "set()".into(),
         Value::Set(s) => format!("{{{}}}", join_repr(s.borrow().iter(), active)),
         Value::Range(a, b, 1) => format!("range({a}, {b})"),
@@ -650,10 +647,13 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
                     'r' => repr(&arg),
                     _ => ascii(&arg),
                 };
-                (match precision {
-                    Some(p) => t.chars().take(p).collect(),
-                    None => t,
-                }, None)
+                (
+                    match precision {
+                        Some(p) => t.chars().take(p).collect(),
+                        None => t,
+                    },
+                    None,
+                )
             }
             'c' => {
                 let ch = match &arg {

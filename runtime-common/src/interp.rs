@@ -59,6 +59,9 @@ pub enum Step {
     },
 }
 
+/// What a comprehension does with each combination of its generators' values.
+type EmitFn<'a, 'p> = dyn FnMut(&Interpreter<'p>, &mut Frame, &mut [Value]) -> Result<(), Value> + 'a;
+
 /// Runs methods of one program.
 pub struct Interpreter<'p> {
     program: &'p Program,
@@ -374,7 +377,7 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    fn comprehension(&self, frame: &mut Frame, state: &mut [Value], generators: &[ir::Generator], depth: usize, emit: &mut dyn FnMut(&Self, &mut Frame, &mut [Value]) -> Result<(), Value>) -> Result<(), Value> {
+    fn comprehension(&self, frame: &mut Frame, state: &mut [Value], generators: &[ir::Generator], depth: usize, emit: &mut EmitFn<'_, 'p>) -> Result<(), Value> {
         let Some(g) = generators.get(depth) else {
             return emit(self, frame, state);
         };

@@ -22,7 +22,9 @@ fn overflow<T>() -> Result<T, Value> {
 
 /// The number of elements of a `range` value.
 pub fn range_len(v: &Value) -> i64 {
-    let Value::Range(start, stop, step) = *v else { return 0 };
+    let Value::Range(start, stop, step) = *v else {
+        return 0;
+    };
     if step > 0 && start < stop {
         ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
     } else if step < 0 && start > stop {
@@ -196,10 +198,7 @@ fn is(a: &Value, b: &Value) -> bool {
 }
 
 fn binop_error<T>(op: BinOp, a: &Value, b: &Value) -> Result<T, Value> {
-    raise(
-        "TypeError",
-        format!("unsupported operand type(s) for {}: '{}' and '{}'", ir_symbol(op), a.type_name(), b.type_name()),
-    )
+    raise("TypeError", format!("unsupported operand type(s) for {}: '{}' and '{}'", ir_symbol(op), a.type_name(), b.type_name()))
 }
 
 fn ir_symbol(op: BinOp) -> &'static str {
@@ -263,7 +262,13 @@ fn float_mod(a: f64, b: f64) -> Result<f64, Value> {
         return raise("ZeroDivisionError", "float modulo");
     }
     let r = a % b;
-    Ok(if r != 0.0 && ((r < 0.0) != (b < 0.0)) { r + b } else if r == 0.0 { 0.0f64.copysign(b) } else { r })
+    Ok(if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
+        r + b
+    } else if r == 0.0 {
+        0.0f64.copysign(b)
+    } else {
+        r
+    })
 }
 
 /// Python floor division of floats (`y` nonzero), as CPython's `float_floor_div` computes it:
@@ -412,9 +417,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             raise("TypeError", format!("can only concatenate {t} (not \"{}\") to {t}", other.type_name()))
         }
         // A sequence on either side repeats by an int.
-        (BinOp::Mul, Str(_) | List(_) | Tuple(_), other) | (BinOp::Mul, other, Str(_) | List(_) | Tuple(_)) => {
-            raise("TypeError", format!("can't multiply sequence by non-int of type '{}'", other.type_name()))
-        }
+        (BinOp::Mul, Str(_) | List(_) | Tuple(_), other) | (BinOp::Mul, other, Str(_) | List(_) | Tuple(_)) => raise("TypeError", format!("can't multiply sequence by non-int of type '{}'", other.type_name())),
         _ => binop_error(op, a, b),
     }
 }
@@ -462,7 +465,15 @@ fn int_binary(op: BinOp, x: i64, y: i64, a: &Value, b: &Value) -> OpResult {
             if y < 0 {
                 return raise("ValueError", "negative shift count");
             }
-            Some(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y })
+            Some(if y >= 64 {
+                if x < 0 {
+                    -1
+                } else {
+                    0
+                }
+            } else {
+                x >> y
+            })
         }
         BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor => {
             let r = match op {
@@ -666,19 +677,131 @@ pub fn iterable(v: &Value) -> OpResult {
     }
 }
 
+/// `a < b` as `list.sort` asks it (`PyObject_RichCompareBool(a, b, Py_LT)`).
+fn sort_lt(a: &Value, b: &Value) -> Result<bool, Value> {
+    Ok(py_cmp(a, b, "<")? == Some(Ordering::Less))
+}
+
+/// The length of the run starting at `lo` (strictly descending runs are reversed in place).
+fn count_run(v: &mut [Value], lo: usize, hi: usize) -> Result<usize, Value> {
+    if lo + 1 >= hi {
+        return Ok(hi - lo);
+    }
+    let mut n = 2;
+    if sort_lt(&v[lo + 1], &v[lo])? {
+        while lo + n < hi && sort_lt(&v[lo + n], &v[lo + n - 1])? {
+            n += 1;
+        }
+        v[lo..lo + n].reverse();
+    } else {
+        while lo + n < hi && !sort_lt(&v[lo + n], &v[lo + n - 1])? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Binary insertion sort of `v[lo..hi]`, whose prefix `v[lo..start]` is already sorted.
+fn binary_sort(v: &mut [Value], lo: usize, hi: usize, start: usize) -> Result<(), Value> {
+    for i in start.max(lo + 1)..hi {
+        let (mut l, mut r) = (lo, i);
+        while l < r {
+            let p = l + (r - l) / 2;
+            if sort_lt(&v[i], &v[p])? {
+                r = p;
+            } else {
+                l = p + 1;
+            }
+        }
+        v[l..=i].rotate_right(1);
+    }
+    Ok(())
+}
+
+/// Stable merge of the adjacent sorted runs `v[lo..mid]` and `v[mid..hi]`.
+fn merge_runs(v: &mut [Value], lo: usize, mid: usize, hi: usize) -> Result<(), Value> {
+    let left: Vec<Value> = v[lo..mid].to_vec();
+    let (mut i, mut j, mut k) = (0, mid, lo);
+    let result = (|| {
+        while i < left.len() && j < hi {
+            if sort_lt(&v[j], &left[i])? {
+                v[k] = v[j].clone();
+                j += 1;
+            } else {
+                v[k] = left[i].clone();
+                i += 1;
+            }
+            k += 1;
+        }
+        Ok(())
+    })();
+    // Whatever happened, every element is kept: the rest of the left run fills the gap.
+    for x in &left[i..] {
+        v[k] = x.clone();
+        k += 1;
+    }
+    result
+}
+
+/// Python's `list.sort()` / `sorted()`: stable, and making the comparisons CPython's timsort
+/// makes for lists of fewer than 64 items (a first run, then binary insertion), so that errors
+/// and inconsistent orders (NaN) come out alike. Longer lists are cut into runs the same way and
+/// merged without galloping. With `reverse`, the list is reversed before and after, which keeps
+/// equal items in their original order as CPython does. On an error, the items are left
+/// partially sorted, as in CPython.
+pub fn py_sort(v: &mut [Value], reverse: bool) -> Result<(), Value> {
+    if reverse {
+        v.reverse();
+    }
+    let result = timsort(v);
+    if reverse {
+        v.reverse();
+    }
+    result
+}
+
+fn timsort(v: &mut [Value]) -> Result<(), Value> {
+    let n = v.len();
+    if n < 2 {
+        return Ok(());
+    }
+    let mut minrun = n;
+    let mut odd = 0;
+    while minrun >= 64 {
+        odd |= minrun & 1;
+        minrun >>= 1;
+    }
+    minrun += odd;
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut lo = 0;
+    while lo < n {
+        let mut len = count_run(v, lo, n)?;
+        if len < minrun {
+            let force = (n - lo).min(minrun);
+            binary_sort(v, lo, lo + force, lo + len)?;
+            len = force;
+        }
+        runs.push((lo, lo + len));
+        lo += len;
+    }
+    while runs.len() > 1 {
+        let mut merged = Vec::with_capacity(runs.len() / 2 + 1);
+        for pair in runs.chunks(2) {
+            match pair {
+                [(a, m), (_, b)] => {
+                    merge_runs(v, *a, *m, *b)?;
+                    merged.push((*a, *b));
+                }
+                [one] => merged.push(*one),
+                _ => {}
+            }
+        }
+        runs = merged;
+    }
+    Ok(())
+}
+
 /// Python ordering for `sorted`, `min` and `max`.
 pub fn sort_values(items: &mut [Value]) -> Result<(), Value> {
-    let mut error = None;
-    items.sort_by(|a, b| match py_cmp(a, b, "<") {
-        Ok(Some(o)) => o,
-        Ok(None) => Ordering::Equal,
-        Err(e) => {
-            error.get_or_insert(e);
-            Ordering::Equal
-        }
-    });
-    match error {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    py_sort(items, false)
 }

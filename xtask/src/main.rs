@@ -59,7 +59,8 @@ fn compile(args: &[String]) -> Result<()> {
 
 fn bench() -> Result<()> {
     run(cargo().args(["bench", "--workspace"]))?;
-    run(Command::new("bash").arg("scripts/bench-e2e.sh"))
+    run(cargo().args(["build", "--release", "-p", "entiflow", "-p", "entiflow-loadgen"]))?;
+    run(Command::new("python3").arg("scripts/bench_e2e.py"))
 }
 
 fn main() -> Result<()> {

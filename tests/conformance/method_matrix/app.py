@@ -18,7 +18,7 @@ class Calls:
 
     def _out(self, v):
         if isinstance(v, set):
-            return ["set", sorted(v)]
+            return ["set", sorted([repr(x) for x in v])]
         return v
 
     def _upper(self, r, a: list, k: dict):
@@ -745,72 +745,72 @@ class Calls:
         n = len(a)
         if k:
             if "sep" in k and "maxsplit" in k:
-                return r.keys(sep=k["sep"], maxsplit=k["maxsplit"])
+                return list(r.keys(sep=k["sep"], maxsplit=k["maxsplit"]))
             if "sep" in k:
-                return r.keys(sep=k["sep"])
+                return list(r.keys(sep=k["sep"]))
             if "reverse" in k:
-                return r.keys(reverse=k["reverse"])
+                return list(r.keys(reverse=k["reverse"]))
             if "x" in k:
-                return r.keys(x=k["x"])
-            return r.keys(a[0], bogus=1)
+                return list(r.keys(x=k["x"]))
+            return list(r.keys(a[0], bogus=1))
         if n == 0:
-            return r.keys()
+            return list(r.keys())
         if n == 1:
-            return r.keys(self._mk(a[0]))
+            return list(r.keys(self._mk(a[0])))
         if n == 2:
-            return r.keys(self._mk(a[0]), self._mk(a[1]))
+            return list(r.keys(self._mk(a[0]), self._mk(a[1])))
         if n == 3:
-            return r.keys(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]))
+            return list(r.keys(self._mk(a[0]), self._mk(a[1]), self._mk(a[2])))
         if n == 4:
-            return r.keys(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]), self._mk(a[3]))
+            return list(r.keys(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]), self._mk(a[3])))
         return None
 
     def _values(self, r, a: list, k: dict):
         n = len(a)
         if k:
             if "sep" in k and "maxsplit" in k:
-                return r.values(sep=k["sep"], maxsplit=k["maxsplit"])
+                return list(r.values(sep=k["sep"], maxsplit=k["maxsplit"]))
             if "sep" in k:
-                return r.values(sep=k["sep"])
+                return list(r.values(sep=k["sep"]))
             if "reverse" in k:
-                return r.values(reverse=k["reverse"])
+                return list(r.values(reverse=k["reverse"]))
             if "x" in k:
-                return r.values(x=k["x"])
-            return r.values(a[0], bogus=1)
+                return list(r.values(x=k["x"]))
+            return list(r.values(a[0], bogus=1))
         if n == 0:
-            return r.values()
+            return list(r.values())
         if n == 1:
-            return r.values(self._mk(a[0]))
+            return list(r.values(self._mk(a[0])))
         if n == 2:
-            return r.values(self._mk(a[0]), self._mk(a[1]))
+            return list(r.values(self._mk(a[0]), self._mk(a[1])))
         if n == 3:
-            return r.values(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]))
+            return list(r.values(self._mk(a[0]), self._mk(a[1]), self._mk(a[2])))
         if n == 4:
-            return r.values(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]), self._mk(a[3]))
+            return list(r.values(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]), self._mk(a[3])))
         return None
 
     def _items(self, r, a: list, k: dict):
         n = len(a)
         if k:
             if "sep" in k and "maxsplit" in k:
-                return r.items(sep=k["sep"], maxsplit=k["maxsplit"])
+                return list(r.items(sep=k["sep"], maxsplit=k["maxsplit"]))
             if "sep" in k:
-                return r.items(sep=k["sep"])
+                return list(r.items(sep=k["sep"]))
             if "reverse" in k:
-                return r.items(reverse=k["reverse"])
+                return list(r.items(reverse=k["reverse"]))
             if "x" in k:
-                return r.items(x=k["x"])
-            return r.items(a[0], bogus=1)
+                return list(r.items(x=k["x"]))
+            return list(r.items(a[0], bogus=1))
         if n == 0:
-            return r.items()
+            return list(r.items())
         if n == 1:
-            return r.items(self._mk(a[0]))
+            return list(r.items(self._mk(a[0])))
         if n == 2:
-            return r.items(self._mk(a[0]), self._mk(a[1]))
+            return list(r.items(self._mk(a[0]), self._mk(a[1])))
         if n == 3:
-            return r.items(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]))
+            return list(r.items(self._mk(a[0]), self._mk(a[1]), self._mk(a[2])))
         if n == 4:
-            return r.items(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]), self._mk(a[3]))
+            return list(r.items(self._mk(a[0]), self._mk(a[1]), self._mk(a[2]), self._mk(a[3])))
         return None
 
     def _setdefault(self, r, a: list, k: dict):
