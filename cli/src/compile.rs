@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use ir::Program;
+use runtime_common::plugin::LoadedBackend;
 
 use crate::{CheckFormat, Emit};
 
@@ -55,17 +56,33 @@ pub fn check(app: &Path, format: CheckFormat) -> ExitCode {
     }
 }
 
-/// `entiflow compile`: writes the requested artifacts into `output`.
-pub fn compile(app: &Path, output: &Path, emit: &[Emit]) -> Result<(), String> {
+/// `entiflow compile`: writes the requested artifacts into `output`; with a plugin backend, also
+/// the engine's own artifacts from its `compile()`.
+pub fn compile(app: &Path, output: &Path, emit: &[Emit], plugin: Option<&LoadedBackend>) -> Result<(), String> {
     let program = load_program(app)?;
-    std::fs::create_dir_all(output).map_err(|e| format!("cannot create {}: {e}", output.display()))?;
+    let mut files: Vec<(String, String)> = Vec::new();
     for kind in emit {
-        let (name, text) = match kind {
+        files.push(match kind {
             Emit::Ir => (format!("{}.ir.json", program.name), program.to_json()),
             Emit::IrText => (format!("{}.ir.txt", program.name), program.to_text()),
             Emit::Dot => (format!("{}.dot", program.name), program.dataflow_dot()),
-        };
+        });
+    }
+    if let Some(backend) = plugin {
+        let artifacts = backend.compile(&program, &serde_json::json!({})).map_err(|e| format!("backend '{}' ({}) failed to compile: {e}", backend.description().name, backend.path().display()))?;
+        for (name, text) in artifacts {
+            match files.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = text,
+                None => files.push((name, text)),
+            }
+        }
+    }
+    std::fs::create_dir_all(output).map_err(|e| format!("cannot create {}: {e}", output.display()))?;
+    for (name, text) in files {
         let path = output.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }

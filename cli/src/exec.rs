@@ -1,4 +1,4 @@
-//! `entiflow exec`: a file of invocations through the embedded native engine.
+//! `entiflow exec`: a file of invocations through the embedded native engine or a backend plugin.
 
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -7,6 +7,7 @@ use std::rc::Rc;
 use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 use runtime_common::contract::{parse_invocation, Invalid};
+use runtime_common::plugin::LoadedBackend;
 use runtime_common::{Invocation, InvocationResult};
 
 use crate::compile::load_program;
@@ -102,4 +103,59 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
         std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// The start configuration `exec` and `run` give a plugin: only what was asked for.
+pub fn plugin_config(backend: &LoadedBackend, workers: usize, data_dir: Option<&Path>) -> Result<serde_json::Value, String> {
+    let mut config = serde_json::Map::new();
+    if workers != 1 {
+        config.insert("workers".into(), workers.into());
+    }
+    if let Some(dir) = data_dir {
+        if !backend.description().capabilities.durability {
+            return Err(format!("backend '{}' does not declare durability; run it without --data-dir", backend.description().name));
+        }
+        config.insert("data_dir".into(), dir.display().to_string().into());
+    }
+    Ok(serde_json::Value::Object(config))
+}
+
+/// `exec` through a backend plugin: epochs of input lines cross to the plugin as JSONL batches.
+pub fn exec_plugin(backend: &LoadedBackend, app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, data_dir: Option<PathBuf>, epoch_size: usize) -> Result<(), String> {
+    let program = load_program(app)?;
+    let config = plugin_config(backend, workers, data_dir.as_deref())?;
+    let name = backend.description().name.clone();
+    let failed = |e: runtime_common::plugin::PluginError| format!("backend '{name}' ({}) failed: {e}", backend.path().display());
+    let mut running = backend.start(&program, &config).map_err(failed)?;
+    let (mut reader, _) = open_input(input)?;
+    let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout());
+    let epoch_size = epoch_size.max(1);
+    let mut line = String::new();
+    loop {
+        let mut batch = Vec::with_capacity(epoch_size);
+        while batch.len() < epoch_size {
+            line.clear();
+            if reader.read_line(&mut line).map_err(|e| format!("cannot read {input}: {e}"))? == 0 {
+                break;
+            }
+            if !line.trim().is_empty() {
+                batch.push(line.trim_end_matches(['\n', '\r']).to_string());
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let results = running.invoke_lines(&batch).map_err(failed)?;
+        for r in results {
+            r.write_json(&mut out).map_err(|e| e.to_string())?;
+            out.write_all(b"\n").map_err(|e| e.to_string())?;
+        }
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    if let Some(path) = dump_state {
+        let state = running.dump_state().map_err(failed)?;
+        let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    running.shutdown().map_err(failed)
 }

@@ -3,7 +3,9 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod backends;
 mod compile;
+mod conformance;
 mod exec;
 mod serve;
 
@@ -11,6 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::backends::Selected;
 
 /// Compile Python stateful entities into transactional dataflows and run them.
 #[derive(Parser)]
@@ -60,11 +64,12 @@ enum Command {
         /// What to emit (repeatable).
         #[arg(long, value_enum, default_values = ["ir"])]
         emit: Vec<Emit>,
-        /// Backend: only `native` is built in.
+        /// Backend: `native` (built in), `native-plugin` (the native engine's plugin build), the
+        /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
         backend: String,
     },
-    /// Run a file of JSONL invocations through the embedded engine; print results in input order.
+    /// Run a file of JSONL invocations through a backend; print results in input order.
     Exec {
         /// The Python program.
         app: PathBuf,
@@ -83,7 +88,8 @@ enum Command {
         /// Invocations per epoch.
         #[arg(long, default_value_t = 1024)]
         epoch_size: usize,
-        /// Backend: only `native` is built in.
+        /// Backend: `native` (built in), `native-plugin` (the native engine's plugin build), the
+        /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
         backend: String,
     },
@@ -109,32 +115,71 @@ enum Command {
         /// Threads serving HTTP (the engine and the log syncer have their own).
         #[arg(long, default_value_t = 1)]
         http_threads: usize,
-        /// Backend: only `native` is built in.
+        /// Backend: `native` (built in), `native-plugin` (the native engine's plugin build), the
+        /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
         backend: String,
     },
-}
-
-fn check_backend(name: &str) -> Result<(), String> {
-    if name == "native" {
-        Ok(())
-    } else {
-        Err(format!("unknown backend '{name}': this build provides `native`"))
-    }
+    /// List the built-in backend and the backend plugins found, and the plugin files rejected.
+    ///
+    /// Plugins are searched in the directories of ENTIFLOW_PLUGIN_PATH (colon-separated), next to
+    /// this executable, and in the cargo target directories beside it (debug, release).
+    Backends {
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run conformance cases through a backend and compare with the CPython reference.
+    ///
+    /// A case is a directory with app.py and invocations.jsonl; by default every case under
+    /// examples/ and tests/conformance/. Every result and the final state must agree, except that
+    /// InvalidRequest errors compare by type only. The reference runs as
+    /// `python3 -m entiflow.testing` (ENTIFLOW_PYTHON overrides the interpreter). Exits 0 only if
+    /// every case agrees.
+    Conformance {
+        /// The backend, as for `exec`.
+        #[arg(long, default_value = "native")]
+        backend: String,
+        /// Case directories.
+        cases: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Check { app, format } => return compile::check(&app, format),
-        Command::Compile { app, output, emit, backend } => check_backend(&backend).and_then(|_| compile::compile(&app, &output, &emit)),
-        Command::Exec { app, input, dump_state, workers, data_dir, epoch_size, backend } => {
-            check_backend(&backend).and_then(|_| exec::exec(&app, &input, dump_state.as_deref(), workers, data_dir, epoch_size))
-        }
-        Command::Run { app, listen, data_dir, snapshot_every, snapshot_log_mib, dedup_window, http_threads, backend } => {
-            let durability = data_dir.map(|dir| entiflow_native::DurabilityConfig { dir, snapshot_every, snapshot_log_bytes: snapshot_log_mib << 20 });
-            check_backend(&backend).and_then(|_| serve::run(&app, &listen, durability, dedup_window, http_threads))
-        }
+        Command::Compile { app, output, emit, backend } => backends::select(&backend).and_then(|selected| match selected {
+            Selected::Native => compile::compile(&app, &output, &emit, None),
+            Selected::Plugin(plugin) => compile::compile(&app, &output, &emit, Some(&plugin)),
+        }),
+        Command::Exec { app, input, dump_state, workers, data_dir, epoch_size, backend } => backends::select(&backend).and_then(|selected| match selected {
+            Selected::Native => exec::exec(&app, &input, dump_state.as_deref(), workers, data_dir, epoch_size),
+            Selected::Plugin(plugin) => exec::exec_plugin(&plugin, &app, &input, dump_state.as_deref(), workers, data_dir, epoch_size),
+        }),
+        Command::Run { app, listen, data_dir, snapshot_every, snapshot_log_mib, dedup_window, http_threads, backend } => backends::select(&backend).and_then(|selected| match selected {
+            Selected::Native => {
+                let durability = data_dir.map(|dir| entiflow_native::DurabilityConfig { dir, snapshot_every, snapshot_log_bytes: snapshot_log_mib << 20 });
+                serve::run(&app, &listen, durability, dedup_window, http_threads, None)
+            }
+            Selected::Plugin(plugin) => {
+                let mut config = exec::plugin_config(&plugin, 1, data_dir.as_deref())?;
+                if let Some(c) = config.as_object_mut() {
+                    c.insert("dedup_window".into(), dedup_window.into());
+                    if data_dir.is_some() {
+                        c.insert("snapshot_every".into(), snapshot_every.into());
+                        c.insert("snapshot_log_bytes".into(), (snapshot_log_mib << 20).into());
+                    }
+                }
+                serve::run(&app, &listen, None, dedup_window, http_threads, Some((plugin, config)))
+            }
+        }),
+        Command::Backends { json } => backends::list(json),
+        Command::Conformance { backend, cases } => match conformance::conformance(&backend, cases) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,8 +1,10 @@
-//! `entiflow run`: the HTTP front door of the embedded native engine.
+//! `entiflow run`: the HTTP front door of the embedded native engine or of a backend plugin.
 //!
 //! HTTP handlers parse invocations and hand them to one engine thread over a channel. The engine
 //! thread drains whatever has queued up into one epoch (group commit): with `--data-dir` the
 //! epoch is logged and fsynced once, then executed, then every waiting client gets its reply.
+//! With a plugin, the engine thread owns the plugin's instance and sends it each epoch as one
+//! batch; entity reads are answered from the plugin's state dump.
 
 use std::path::Path;
 use std::rc::Rc;
@@ -19,6 +21,7 @@ use axum::{Json as AxumJson, Router};
 use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig, LogSyncer};
 use ir::Program;
 use runtime_common::contract::{invocation_from_json, Invalid};
+use runtime_common::plugin::{LoadedBackend, RunningBackend};
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::{json, Value as Json};
 use tokio::sync::oneshot;
@@ -236,6 +239,107 @@ fn engine_thread(program: Program, durability: Option<DurabilityConfig>, dedup_w
     }
 }
 
+/// Takes what has queued up (at most about [`MAX_EPOCH`] invocations) after `first`.
+fn drain(first: Job, jobs: &mpsc::Receiver<Job>) -> Vec<Job> {
+    let mut queue = vec![first];
+    let mut count = 0;
+    while count < MAX_EPOCH {
+        match jobs.try_recv() {
+            Ok(job) => {
+                if let Job::Batch(b, _) = &job {
+                    count += b.len();
+                }
+                queue.push(job);
+            }
+            Err(_) => break,
+        }
+    }
+    queue
+}
+
+/// Runs one epoch on a plugin instance: invalid entries are answered here, the rest cross as
+/// one batch.
+fn plugin_epoch(instance: &mut RunningBackend, epoch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, String> {
+    let mut lines = Vec::new();
+    let mut slots = Vec::with_capacity(epoch.len());
+    for entry in epoch {
+        match entry {
+            Ok(inv) => {
+                lines.push(inv.to_json().to_string());
+                slots.push(None);
+            }
+            Err((id, message)) => slots.push(Some(InvocationResult { id, seq: None, outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)) })),
+        }
+    }
+    let mut results = if lines.is_empty() { Vec::new() } else { instance.invoke_lines(&lines).map_err(|e| format!("backend '{}' failed: {e}", instance.name()))? }.into_iter();
+    slots.into_iter().map(|slot| slot.or_else(|| results.next()).ok_or_else(|| format!("backend '{}' returned too few results", instance.name()))).collect()
+}
+
+fn plugin_engine_thread(backend: LoadedBackend, program: Program, config: Json, jobs: mpsc::Receiver<Job>, metrics: Arc<Metrics>, ready: std::sync::mpsc::Sender<Result<(), String>>) {
+    let mut instance = match backend.start(&program, &config) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = ready.send(Err(format!("backend '{}' ({}) failed to start: {e}", backend.description().name, backend.path().display())));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    while let Ok(first) = jobs.recv() {
+        let mut epoch = Vec::new();
+        let mut waiting = Vec::new();
+        let mut reads = Vec::new();
+        for job in drain(first, &jobs) {
+            match job {
+                Job::Batch(batch, reply) => {
+                    waiting.push((batch.len(), reply));
+                    epoch.extend(batch);
+                }
+                Job::Get(entity, key, reply) => reads.push((entity, key, reply)),
+            }
+        }
+        if !epoch.is_empty() {
+            let size = epoch.len() as u64;
+            match plugin_epoch(&mut instance, epoch) {
+                Ok(results) => {
+                    for r in &results {
+                        let counter = match &r.outcome {
+                            Ok(_) => &metrics.committed,
+                            Err(e) if e.kind == "InvalidRequest" => &metrics.invalid,
+                            Err(_) => &metrics.aborted,
+                        };
+                        counter.fetch_add(1, Ordering::Relaxed);
+                    }
+                    metrics.epochs.fetch_add(1, Ordering::Relaxed);
+                    metrics.epoch_invocations.fetch_add(size, Ordering::Relaxed);
+                    release(Release::Batch(waiting, results));
+                }
+                Err(e) => {
+                    eprintln!("error: {e}; stopping");
+                    for (_, reply) in waiting {
+                        let _ = reply.send(Err(e.clone()));
+                    }
+                    return;
+                }
+            }
+        }
+        if !reads.is_empty() {
+            let state = match instance.dump_state() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: backend '{}' failed: {e}; stopping", instance.name());
+                    return;
+                }
+            };
+            for (entity, key, reply) in reads {
+                let _ = reply.send(state.get(&entity).and_then(|records| records.get(&key)).cloned());
+            }
+        }
+    }
+    if let Err(e) = instance.shutdown() {
+        eprintln!("error: backend shutdown failed: {e}");
+    }
+}
+
 fn invalid_response(id: Json, message: String) -> Response {
     let result = InvocationResult { id, seq: None, outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)) };
     (StatusCode::BAD_REQUEST, AxumJson(result.to_json())).into_response()
@@ -327,8 +431,9 @@ async fn shutdown_signal() {
     }
 }
 
-/// Serves `app` on `listen` until SIGTERM or Ctrl-C.
-pub fn run(app: &Path, listen: &str, durability: Option<DurabilityConfig>, dedup_window: usize, http_threads: usize) -> Result<(), String> {
+/// Serves `app` on `listen` until SIGTERM or Ctrl-C, on the native engine or, given a plugin and
+/// its start configuration, on the plugin.
+pub fn run(app: &Path, listen: &str, durability: Option<DurabilityConfig>, dedup_window: usize, http_threads: usize, plugin: Option<(LoadedBackend, Json)>) -> Result<(), String> {
     let program = load_program(app)?;
     let shared_program = Arc::new(program.clone());
     let metrics = Arc::new(Metrics::default());
@@ -337,7 +442,10 @@ pub fn run(app: &Path, listen: &str, durability: Option<DurabilityConfig>, dedup
     let engine_metrics = metrics.clone();
     let engine = std::thread::Builder::new()
         .name("entiflow-engine".into())
-        .spawn(move || engine_thread(program, durability, dedup_window, jobs_rx, engine_metrics, ready_tx))
+        .spawn(move || match plugin {
+            Some((backend, config)) => plugin_engine_thread(backend, program, config, jobs_rx, engine_metrics, ready_tx),
+            None => engine_thread(program, durability, dedup_window, jobs_rx, engine_metrics, ready_tx),
+        })
         .map_err(|e| e.to_string())?;
     ready_rx.recv().map_err(|_| "engine failed to start".to_string())??;
     let shared = Arc::new(Shared { program: shared_program, jobs: jobs_tx, metrics });

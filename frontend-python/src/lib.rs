@@ -5,6 +5,8 @@
 //! control-flow graph split at remote calls) → `liveness` (the continuation frame of each call).
 //! No input makes this crate panic: every problem becomes a [`Diagnostic`].
 
+#![warn(missing_docs)]
+
 mod analyze;
 mod diagnostics;
 mod liveness;

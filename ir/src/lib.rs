@@ -8,6 +8,8 @@
 //! The IR is stable and versioned ([`IR_VERSION`]); [`Program::from_json`] checks the version
 //! before anything else. This crate knows nothing about Python source or about any engine.
 
+#![warn(missing_docs)]
+
 mod builtins;
 mod dataflow;
 mod printer;

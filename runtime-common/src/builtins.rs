@@ -169,8 +169,165 @@ fn min_max(name: &str, args: &[Value], kwargs: &[(String, Value)], want: std::cm
 
 /// Calls a builtin function.
 pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+    if func == "$iterable" {
+        return ops::iterable(&args[0]);
+    }
+    let (args, kwargs) = builtin_arguments(func, args, kwargs)?;
+    builtin(func, &args, &kwargs)
+}
+
+fn invalid_keyword<T>(func: &str, kwargs: &[(String, Value)], allowed: &[&str]) -> Result<Option<T>, Value> {
+    match kwargs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+        Some((k, _)) => raise("TypeError", format!("'{k}' is an invalid keyword argument for {func}()")),
+        None => Ok(None),
+    }
+}
+
+/// Moves the keyword forms of positional parameters (`round(number=...)`) into place.
+fn keywords_to_positions(func: &str, args: &mut Vec<Value>, kwargs: &mut Vec<(String, Value)>, names: &[&str]) -> Result<(), Value> {
+    let mut slots: Vec<Option<Value>> = names.iter().enumerate().map(|(i, _)| args.get(i).cloned()).collect();
+    let mut rest = Vec::new();
+    for (k, v) in kwargs.drain(..) {
+        match names.iter().position(|n| *n == k) {
+            Some(i) if i < args.len() => return raise("TypeError", format!("argument for {func}() given by name ('{k}') and position ({})", i + 1)),
+            Some(i) => slots[i] = Some(v),
+            None => rest.push((k, v)),
+        }
+    }
+    *kwargs = rest;
+    if args.len() < names.len() {
+        args.clear();
+        for v in slots {
+            match v {
+                Some(v) => args.push(v),
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks a builtin call's arguments the way CPython does (each builtin has its own calling
+/// convention and error texts) and returns them with keyword forms of positional parameters
+/// moved into place.
+fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<(Vec<Value>, Vec<(String, Value)>), Value> {
+    let mut args = args.to_vec();
+    let mut kwargs = kwargs.to_vec();
+    let n = args.len();
+    let no_keywords = |kwargs: &[(String, Value)]| -> Result<(), Value> {
+        if kwargs.is_empty() {
+            Ok(())
+        } else {
+            raise("TypeError", format!("{func}() takes no keyword arguments"))
+        }
+    };
     match func {
-        "$iterable" => ops::iterable(&args[0]),
+        "len" | "abs" | "repr" | "any" | "all" => {
+            no_keywords(&kwargs)?;
+            if n != 1 {
+                return raise("TypeError", format!("{func}() takes exactly one argument ({n} given)"));
+            }
+        }
+        "bool" | "float" | "list" | "tuple" | "set" | "dict" => {
+            if func != "dict" {
+                no_keywords(&kwargs)?;
+            }
+            if n > 1 {
+                return raise("TypeError", format!("{func} expected at most 1 argument, got {n}"));
+            }
+        }
+        "sorted" | "reversed" | "divmod" => {
+            if func == "sorted" {
+                invalid_keyword::<()>("sort", &kwargs, &["key", "reverse"])?;
+                kwargs.retain(|(k, v)| k != "key" || !matches!(v, Value::None));
+            } else {
+                no_keywords(&kwargs)?;
+            }
+            let want = if func == "divmod" { 2 } else { 1 };
+            if n != want {
+                return raise("TypeError", format!("{func} expected {want} argument{}, got {n}", if want == 1 { "" } else { "s" }));
+            }
+        }
+        "range" => {
+            no_keywords(&kwargs)?;
+            if n == 0 {
+                return raise("TypeError", "range expected at least 1 argument, got 0");
+            }
+            if n > 3 {
+                return raise("TypeError", format!("range expected at most 3 arguments, got {n}"));
+            }
+        }
+        "min" | "max" => {
+            invalid_keyword::<()>(func, &kwargs, &["key", "default"])?;
+            kwargs.retain(|(k, v)| k != "key" || !matches!(v, Value::None));
+            if n == 0 {
+                return raise("TypeError", format!("{func} expected at least 1 argument, got 0"));
+            }
+            if n > 1 && kwarg(&kwargs, "default").is_some() {
+                return raise("TypeError", format!("Cannot specify a default for {func}() with multiple positional arguments"));
+            }
+        }
+        "sum" => {
+            invalid_keyword::<()>(func, &kwargs, &["start"])?;
+            if n == 0 {
+                return raise("TypeError", "sum() takes at least 1 positional argument (0 given)");
+            }
+            if n > 2 {
+                return raise("TypeError", format!("sum() takes at most 2 arguments ({n} given)"));
+            }
+            keywords_to_positions(func, &mut args, &mut kwargs, &["iterable", "start"])?;
+        }
+        "zip" => {
+            invalid_keyword::<()>(func, &kwargs, &["strict"])?;
+        }
+        "int" => {
+            invalid_keyword::<()>(func, &kwargs, &["base"])?;
+            if n > 2 {
+                return raise("TypeError", format!("int() takes at most 2 arguments ({n} given)"));
+            }
+            if n == 0 && !kwargs.is_empty() {
+                return raise("TypeError", "int() missing string argument");
+            }
+            keywords_to_positions(func, &mut args, &mut kwargs, &["x", "base"])?;
+        }
+        "round" | "enumerate" => {
+            let names: &[&str] = if func == "round" { &["number", "ndigits"] } else { &["iterable", "start"] };
+            invalid_keyword::<()>(func, &kwargs, names)?;
+            if n > 2 {
+                return raise("TypeError", format!("{func}() takes at most 2 arguments ({n} given)"));
+            }
+            keywords_to_positions(func, &mut args, &mut kwargs, names)?;
+            if args.is_empty() {
+                return raise("TypeError", if func == "round" { "round() missing required argument 'number' (pos 1)" } else { "enumerate() missing required argument 'iterable'" });
+            }
+        }
+        "str" => {
+            invalid_keyword::<()>(func, &kwargs, &["object", "encoding", "errors"])?;
+            if n > 3 {
+                return raise("TypeError", format!("str() takes at most 3 arguments ({n} given)"));
+            }
+            let decoding = n > 1 || kwarg(&kwargs, "encoding").is_some() || kwarg(&kwargs, "errors").is_some();
+            keywords_to_positions(func, &mut args, &mut kwargs, &["object", "encoding", "errors"])?;
+            if decoding {
+                for (i, name) in [(1, "encoding"), (2, "errors")] {
+                    if let Some(v) = args.get(i).filter(|v| !matches!(v, Value::Str(_))) {
+                        return raise("TypeError", format!("str() argument '{name}' must be str, not {}", v.type_name()));
+                    }
+                }
+                return match args.first() {
+                    None => Ok((vec![], vec![])),
+                    Some(Value::Str(_)) => raise("TypeError", "decoding str is not supported"),
+                    Some(v) => raise("TypeError", format!("decoding to str: need a bytes-like object, {} found", v.type_name())),
+                };
+            }
+        }
+        _ => {}
+    }
+    Ok((args, kwargs))
+}
+
+fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+    match func {
         "len" => {
             arity("len", args, 1, 1)?;
             Ok(Value::Int(ops::len(&args[0])? as i64))
@@ -329,6 +486,19 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         "zip" => {
             let lists: Vec<Vec<Value>> = args.iter().map(iterate).collect::<Result<_, _>>()?;
             let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+            if kwarg(kwargs, "strict").is_some_and(Value::truthy) && lists.iter().any(|l| l.len() != n) {
+                // CPython reports the first argument found exhausted (or, when the first one
+                // is, the first one left over), against all the arguments before it.
+                let before = |i: usize| if i == 1 { "argument 1".to_string() } else { format!("arguments 1-{i}") };
+                return match lists.iter().position(|l| l.len() == n) {
+                    Some(0) => {
+                        let i = lists.iter().position(|l| l.len() > n).unwrap_or(1);
+                        raise("ValueError", format!("zip() argument {} is longer than {}", i + 1, before(i)))
+                    }
+                    Some(i) => raise("ValueError", format!("zip() argument {} is shorter than {}", i + 1, before(i))),
+                    None => Ok(Value::None),
+                };
+            }
             Ok(Value::list((0..n).map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect())).collect()))
         }
         "divmod" => {

@@ -342,7 +342,8 @@ impl<'p> Interpreter<'p> {
                 FStringPart::Field { value, conversion, spec } => {
                     let v = self.eval(frame, state, value)?;
                     let v = match conversion {
-                        Some('r') | Some('a') => Value::str(&repr(&v)),
+                        Some('r') => Value::str(&repr(&v)),
+                        Some('a') => Value::str(&crate::format::ascii(&v)),
                         Some(_) => Value::str(&to_str(&v)),
                         None => v,
                     };
@@ -361,7 +362,7 @@ impl<'p> Interpreter<'p> {
                 Ok(())
             }
             Target::Tuple(ts) => {
-                let items = ops::iterate(&value)?;
+                let items = ops::iterate(&value).map_err(|_| Value::exception("TypeError", format!("cannot unpack non-iterable {} object", value.type_name())))?;
                 if items.len() != ts.len() {
                     return if items.len() < ts.len() {
                         raise("ValueError", format!("not enough values to unpack (expected {}, got {})", ts.len(), items.len()))

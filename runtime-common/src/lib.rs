@@ -8,6 +8,7 @@ pub mod builtins;
 pub mod contract;
 pub mod format;
 pub mod interp;
+pub mod plugin;
 pub mod ops;
 pub mod value;
 

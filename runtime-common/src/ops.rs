@@ -569,6 +569,9 @@ pub fn slice_indices(lower: &Value, upper: &Value, step: &Value, len: usize) -> 
 
 /// Python `container[index]` (index may be a slice given as a 3-tuple marker).
 pub fn subscript(container: &Value, index: &Value) -> OpResult {
+    if let Some(members) = live_iter(container) {
+        return subscript(&members?, index);
+    }
     if let Value::Tuple(t) = index {
         if t.len() == 4 && matches!(&t[0], Value::Str(s) if &**s == "$slice") {
             return slice(container, &t[1], &t[2], &t[3]);
@@ -637,6 +640,9 @@ pub fn slice(container: &Value, lower: &Value, upper: &Value, step: &Value) -> O
 
 /// Python `len(x)`.
 pub fn len(v: &Value) -> Result<usize, Value> {
+    if let Some(members) = live_iter(v) {
+        return len(&members?);
+    }
     Ok(match v {
         Value::Str(s) => {
             if s.is_ascii() {
@@ -669,12 +675,34 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
 
 /// What a `for` loop indexes: lists and tuples as they are (a list stays live, as in CPython),
 /// strings and ranges as they are, dicts and sets as a snapshot list of their members.
+///
+/// A dict or set is wrapped with its snapshot in a marker tuple (like slices) so that `len` and
+/// indexing can check, at every step, that the container kept its size: CPython's iterators raise
+/// `RuntimeError` when a dict or set changes size during iteration.
 pub fn iterable(v: &Value) -> OpResult {
     match v {
         Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(..) => Ok(v.clone()),
-        Value::Dict(_) | Value::Set(_) => Ok(Value::list(iterate(v)?)),
+        Value::Dict(_) | Value::Set(_) => Ok(Value::tuple(vec![Value::str(LIVE_ITER), v.clone(), Value::list(iterate(v)?)])),
         other => raise("TypeError", format!("'{}' object is not iterable", other.type_name())),
     }
+}
+
+const LIVE_ITER: &str = "$live-iter";
+
+/// The members snapshot of a `for` loop over a dict or set, after checking that the container
+/// still has as many members (`None` when `v` is not such a loop iterable).
+fn live_iter(v: &Value) -> Option<Result<Value, Value>> {
+    let Value::Tuple(t) = v else { return None };
+    if t.len() != 3 || !matches!(&t[0], Value::Str(s) if &**s == LIVE_ITER) {
+        return None;
+    }
+    let Value::List(snapshot) = &t[2] else { return None };
+    let expected = snapshot.borrow().len();
+    Some(match &t[1] {
+        Value::Dict(d) if d.borrow().len() != expected => raise("RuntimeError", "dictionary changed size during iteration"),
+        Value::Set(s) if s.borrow().len() != expected => raise("RuntimeError", "Set changed size during iteration"),
+        _ => Ok(t[2].clone()),
+    })
 }
 
 /// `a < b` as `list.sort` asks it (`PyObject_RichCompareBool(a, b, Py_LT)`).

@@ -300,3 +300,18 @@ fn builtin_methods_match_cpython() {
     assert_eq!(exc(call_method(&list(vec![]), "append", &[], &[("x".to_string(), Value::Int(1))])), pair("TypeError", "list.append() takes no keyword arguments"));
     assert_eq!(exc(method(&Value::dict(Default::default()), "pop", vec![list(vec![Value::Int(1)])])), pair("KeyError", "[1]"));
 }
+
+#[test]
+fn loop_over_dict_or_set_detects_size_changes() {
+    use runtime_common::ops::{iterable, len, subscript};
+    let d = builtin("dict", vec![list(vec![list(vec![s("a"), Value::Int(1)])])]).unwrap();
+    let it = iterable(&d).unwrap();
+    assert_eq!(len(&it).unwrap(), 1);
+    assert_eq!(text(&subscript(&it, &Value::Int(0)).unwrap()), "'a'");
+    method(&d, "setdefault", vec![s("b")]).unwrap();
+    assert_eq!(exc(len(&it)), pair("RuntimeError", "dictionary changed size during iteration"));
+    let set = builtin("set", vec![list(vec![Value::Int(1)])]).unwrap();
+    let it = iterable(&set).unwrap();
+    method(&set, "add", vec![Value::Int(2)]).unwrap();
+    assert_eq!(exc(subscript(&it, &Value::Int(0))), pair("RuntimeError", "Set changed size during iteration"));
+}

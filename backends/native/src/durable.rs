@@ -15,13 +15,12 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use ir::Program;
-use runtime_common::contract::{invocation_from_json, value_from_tagged, value_to_tagged, Invalid};
-use runtime_common::{EntityRef, Invocation, InvocationResult, Value};
+use runtime_common::contract::{invocation_from_json, value_from_tagged, Invalid};
+use runtime_common::{Invocation, InvocationResult};
 use serde_json::{json, Value as Json};
 
-use crate::engine::{Engine, EngineConfig, Record, Store};
+use crate::engine::{Engine, EngineConfig, Executor, Exported};
 
 /// Durability settings.
 #[derive(Debug, Clone)]
@@ -56,12 +55,13 @@ impl LogSyncer {
 
 /// An [`Engine`] whose every acknowledged epoch survives a crash.
 pub struct DurableEngine {
-    engine: Engine,
+    engine: Box<dyn Executor>,
     config: DurabilityConfig,
     log: File,
     epoch: u64,
     since_snapshot: u64,
     log_bytes: u64,
+    names: Vec<String>,
 }
 
 fn invalid_data(msg: impl Into<String>) -> io::Error {
@@ -73,16 +73,21 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 impl DurableEngine {
-    /// Opens (or creates) a data directory and recovers the state it holds.
+    /// Opens (or creates) a data directory with the serial engine and recovers its state.
     pub fn open(program: Rc<Program>, engine_config: EngineConfig, config: DurabilityConfig) -> io::Result<Self> {
+        let engine = Box::new(Engine::new(program.clone(), engine_config));
+        Self::open_with(engine, &program, config)
+    }
+
+    /// Opens (or creates) a data directory for any executor and recovers the state it holds.
+    pub fn open_with(mut engine: Box<dyn Executor>, program: &Program, config: DurabilityConfig) -> io::Result<Self> {
         fs::create_dir_all(&config.dir)?;
-        let mut engine = Engine::new(program.clone(), engine_config);
         let mut epoch = 0;
         let snapshot_path = config.dir.join("snapshot.json");
         if snapshot_path.exists() {
             let text = fs::read_to_string(&snapshot_path)?;
             let json: Json = serde_json::from_str(&text).map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
-            epoch = restore_snapshot(&mut engine, &program, &json).map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
+            epoch = restore_snapshot(engine.as_mut(), program, &json).map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
         }
         let log_path = config.dir.join("wal.jsonl");
         let mut good_len = 0u64;
@@ -96,7 +101,7 @@ impl DurableEngine {
                 if n <= epoch {
                     continue;
                 }
-                let batch: Vec<Result<Invocation, Invalid>> = batch.iter().map(|j| invocation_from_json(j.clone(), &program)).collect();
+                let batch: Vec<Result<Invocation, Invalid>> = batch.iter().map(|j| invocation_from_json(j.clone(), program)).collect();
                 engine.execute(batch);
                 epoch = n;
             }
@@ -108,12 +113,13 @@ impl DurableEngine {
         use std::io::Seek;
         log.seek(io::SeekFrom::End(0))?;
         sync_dir(&config.dir)?;
-        Ok(DurableEngine { engine, config, log, epoch, since_snapshot: 0, log_bytes: good_len })
+        let names = program.entities.iter().map(|e| e.name.clone()).collect();
+        Ok(DurableEngine { engine, config, log, epoch, since_snapshot: 0, log_bytes: good_len, names })
     }
 
     /// The engine (for reads).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
+    pub fn engine(&self) -> &dyn Executor {
+        self.engine.as_ref()
     }
 
     /// Logs the batch durably, then runs it. Results may be released when this returns.
@@ -155,7 +161,8 @@ impl DurableEngine {
 
     /// Writes a snapshot and truncates the log.
     pub fn snapshot(&mut self) -> io::Result<()> {
-        let json = snapshot_json(&self.engine, self.epoch).map_err(invalid_data)?;
+        let exported = self.engine.export().map_err(invalid_data)?;
+        let json = snapshot_json(exported, &self.names, self.epoch);
         let tmp = self.config.dir.join("snapshot.json.tmp");
         {
             let mut f = File::create(&tmp)?;
@@ -174,49 +181,48 @@ impl DurableEngine {
     }
 }
 
-fn snapshot_json(engine: &Engine, epoch: u64) -> Result<Json, String> {
-    let (store, seq, dedup) = engine.snapshot_parts();
-    let program = engine.program();
+fn snapshot_json(exported: Exported, names: &[String], epoch: u64) -> Json {
     let mut entities = serde_json::Map::new();
-    for (index, ent) in program.entities.iter().enumerate() {
-        if let Some((key, _)) = store[index].iter().find(|(_, r)| r.fields.iter().any(Value::is_cyclic)) {
-            return Err(format!("{} {key} holds a self-containing value, which snapshots cannot encode", ent.name));
-        }
-        let records: Vec<Json> = store[index]
-            .iter()
-            .map(|(k, r)| json!([k, value_to_tagged(&r.self_ref.key), r.fields.iter().map(value_to_tagged).collect::<Vec<_>>()]))
-            .collect();
-        entities.insert(ent.name.clone(), Json::Array(records));
+    for name in names {
+        entities.insert(name.clone(), Json::Array(Vec::new()));
     }
-    let dedup: Vec<Json> = dedup.iter().map(|(k, r)| json!([k, r])).collect();
-    Ok(json!({"epoch": epoch, "seq": seq, "entities": entities, "dedup": dedup}))
+    for (entity, key, key_value, fields) in exported.records {
+        if let Some(Json::Array(records)) = entities.get_mut(&names[entity]) {
+            records.push(json!([key, key_value, fields]));
+        }
+    }
+    let dedup: Vec<Json> = exported.dedup.iter().map(|(k, r)| json!([k, r])).collect();
+    json!({"epoch": epoch, "seq": exported.seq, "entities": entities, "dedup": dedup})
 }
 
-fn restore_snapshot(engine: &mut Engine, program: &Program, json: &Json) -> Result<u64, String> {
+fn restore_snapshot(engine: &mut dyn Executor, program: &Program, json: &Json) -> Result<u64, String> {
     let epoch = json.get("epoch").and_then(Json::as_u64).ok_or("missing epoch")?;
     let seq = json.get("seq").and_then(Json::as_u64).ok_or("missing seq")?;
-    let mut store: Store = program.entities.iter().map(|_| IndexMap::default()).collect();
+    let mut records = Vec::new();
     let entities = json.get("entities").and_then(Json::as_object).ok_or("missing entities")?;
-    for (name, records) in entities {
+    for (name, list) in entities {
         let index = program.entity_index(name).ok_or_else(|| format!("snapshot has unknown entity type {name}"))?;
-        for r in records.as_array().ok_or("bad records")? {
+        for r in list.as_array().ok_or("bad records")? {
             let parts = r.as_array().ok_or("bad record")?;
             let key = parts.first().and_then(Json::as_str).ok_or("bad record key")?;
-            let key_value = value_from_tagged(parts.get(1).ok_or("bad record")?)?;
-            let fields: Vec<Value> = parts.get(2).and_then(Json::as_array).ok_or("bad record fields")?.iter().map(value_from_tagged).collect::<Result<_, _>>()?;
+            let key_value = parts.get(1).ok_or("bad record")?.clone();
+            value_from_tagged(&key_value)?;
+            let fields: Vec<Json> = parts.get(2).and_then(Json::as_array).ok_or("bad record fields")?.clone();
+            for f in &fields {
+                value_from_tagged(f)?;
+            }
             if fields.len() != program.entities[index].fields.len() {
                 return Err(format!("snapshot record {name} {key} has {} fields, the program declares {}", fields.len(), program.entities[index].fields.len()));
             }
-            let self_ref = Rc::new(EntityRef { entity: Rc::from(name.as_str()), key: key_value });
-            store[index].insert(key.to_string(), Record { self_ref, fields });
+            records.push((index, key.to_string(), key_value, fields));
         }
     }
-    let mut dedup = crate::engine::Dedup::default();
+    let mut dedup = Vec::new();
     for entry in json.get("dedup").and_then(Json::as_array).ok_or("missing dedup")? {
         let k = entry.get(0).and_then(Json::as_str).ok_or("bad dedup entry")?;
         let r = entry.get(1).and_then(Json::as_str).ok_or("bad dedup result")?;
-        dedup.insert(k.into(), r.into());
+        dedup.push((k.into(), r.into()));
     }
-    engine.restore_parts(store, seq, dedup);
+    engine.import(Exported { seq, dedup, records });
     Ok(epoch)
 }

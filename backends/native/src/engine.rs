@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 use ir::Program;
-use runtime_common::contract::{exception_report, json_to_value, ref_json, value_to_json, Invalid};
+use runtime_common::contract::{exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged, Invalid};
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
 use runtime_common::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value};
@@ -58,6 +58,8 @@ pub struct Stats {
     pub deduplicated: u64,
     /// Remote calls executed (including field reads).
     pub remote_calls: u64,
+    /// Transactions re-executed after a conflict (parallel execution only).
+    pub reexecuted: u64,
 }
 
 enum Abort {
@@ -116,6 +118,36 @@ impl Txn {
             }
         }
     }
+}
+
+/// Committed state in a form that can cross threads and be written to disk: what snapshots
+/// hold and what [`Executor::import`] takes back.
+#[derive(Debug, Clone, Default)]
+pub struct Exported {
+    /// The last `seq` given out.
+    pub seq: u64,
+    /// The dedup table, oldest first.
+    pub dedup: Vec<(Box<str>, Box<str>)>,
+    /// Every entity: type index, canonical key, key value and fields (tagged JSON).
+    pub records: Vec<(usize, String, Json, Vec<Json>)>,
+}
+
+/// What durability and the front doors need of an engine; the serial [`Engine`] and the
+/// partitioned [`crate::ParallelEngine`] both provide it.
+pub trait Executor {
+    /// Runs one epoch; one result per entry, in input order.
+    fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult>;
+    /// The contract's state dump.
+    fn dump_state(&self) -> Json;
+    /// One entity's fields, or `None` if absent.
+    fn entity_state(&self, entity: &str, key: &str) -> Option<Json>;
+    /// Counters since start.
+    fn stats(&self) -> Stats;
+    /// The committed state, for a snapshot (fails on self-containing values, which the
+    /// snapshot encoding cannot hold).
+    fn export(&self) -> Result<Exported, String>;
+    /// Replaces the committed state (restoring a snapshot).
+    fn import(&mut self, exported: Exported);
 }
 
 /// Recorded results by invocation id (both as compact JSON text), oldest first.
@@ -391,15 +423,48 @@ impl Engine {
         Some(self.record_json(index, record))
     }
 
-    /// The committed state and counters, for snapshots.
-    pub fn snapshot_parts(&self) -> (&Store, u64, &Dedup) {
-        (&self.store, self.seq, &self.dedup)
+}
+
+impl Executor for Engine {
+    fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult> {
+        Engine::execute(self, batch)
     }
 
-    /// Replaces the committed state and counters (when restoring a snapshot).
-    pub fn restore_parts(&mut self, store: Store, seq: u64, dedup: Dedup) {
+    fn dump_state(&self) -> Json {
+        Engine::dump_state(self)
+    }
+
+    fn entity_state(&self, entity: &str, key: &str) -> Option<Json> {
+        Engine::entity_state(self, entity, key)
+    }
+
+    fn stats(&self) -> Stats {
+        self.stats.clone()
+    }
+
+    fn export(&self) -> Result<Exported, String> {
+        let mut records = Vec::new();
+        for (entity, map) in self.store.iter().enumerate() {
+            for (key, r) in map {
+                if r.fields.iter().any(Value::is_cyclic) {
+                    return Err(format!("{} {key} holds a self-containing value, which snapshots cannot encode", self.program.entities[entity].name));
+                }
+                records.push((entity, key.clone(), value_to_tagged(&r.self_ref.key), r.fields.iter().map(value_to_tagged).collect()));
+            }
+        }
+        Ok(Exported { seq: self.seq, dedup: self.dedup.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), records })
+    }
+
+    fn import(&mut self, exported: Exported) {
+        let mut store: Store = self.program.entities.iter().map(|_| IndexMap::default()).collect();
+        for (entity, key, key_value, fields) in exported.records {
+            let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
+            let fields = fields.iter().map(|f| value_from_tagged(f).unwrap_or(Value::None)).collect();
+            let self_ref = Rc::new(EntityRef { entity: Rc::from(self.program.entities[entity].name.as_str()), key: key_value });
+            store[entity].insert(key, Record { self_ref, fields });
+        }
         self.store = store;
-        self.seq = seq;
-        self.dedup = dedup;
+        self.seq = exported.seq;
+        self.dedup = exported.dedup.into_iter().collect();
     }
 }

@@ -1,8 +1,13 @@
 //! The native entiflow engine: deterministic, serializable transactions in process, with optional
 //! durability (input log with group commit, snapshots, deterministic replay).
+//!
+//! The crate also builds as a backend plugin (`cdylib`): see [`plugin`].
 
 mod durable;
 mod engine;
+mod parallel;
+pub mod plugin;
 
 pub use durable::{DurabilityConfig, DurableEngine, LogSyncer};
-pub use engine::{Dedup, Engine, EngineConfig, Record, Stats, Store, MAX_CALL_DEPTH};
+pub use engine::{Dedup, Engine, EngineConfig, Executor, Exported, Record, Stats, Store, MAX_CALL_DEPTH};
+pub use parallel::{partition_of, ParallelEngine};

@@ -52,3 +52,6 @@ class Report:
 
     def percent_bad(self) -> str:
         return "%d %d" % (1,)
+
+    def ascii_conv(self, s) -> list:
+        return [f"{s!a}", "{0!a}".format(s), f"{s!r:^12}", f"{[s]!a}"]

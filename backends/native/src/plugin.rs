@@ -1,0 +1,110 @@
+//! The native engine as a backend plugin: the same engine, behind the plugin ABI of
+//! `runtime_common::plugin`, exported by the `cdylib` build of this crate.
+//!
+//! Start configuration (all optional): `dedup_window` (ids remembered for deduplication),
+//! `data_dir` (make the instance durable there: recovers what it holds, then logs every batch
+//! before answering), `snapshot_every` (epochs) and `snapshot_log_bytes`, `workers` (must be 1).
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use ir::Program;
+use runtime_common::contract::Invalid;
+use runtime_common::plugin::{Backend, Capabilities, Description, Instance, PluginError};
+use runtime_common::{Invocation, InvocationResult};
+use serde_json::Value as Json;
+
+use crate::{DurabilityConfig, DurableEngine, Engine, EngineConfig};
+
+/// The native engine's plugin face.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NativeBackend;
+
+/// The native engine's description.
+pub fn description() -> Description {
+    Description {
+        name: "native".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        ir_versions: vec![ir::IR_VERSION.into()],
+        capabilities: Capabilities { serializable_transactions: true, exactly_once: true, durability: true, distributed: false },
+    }
+}
+
+fn config_u64(config: &Json, name: &str) -> Result<Option<u64>, PluginError> {
+    match config.get(name) {
+        None | Some(Json::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| PluginError::new("InvalidConfig", format!("'{name}' must be a non-negative integer"))),
+    }
+}
+
+enum Running {
+    Memory(Engine),
+    Durable(DurableEngine),
+}
+
+struct NativeInstance {
+    engine: Running,
+}
+
+impl Backend for NativeBackend {
+    fn describe(&self) -> Description {
+        description()
+    }
+
+    fn start(&self, program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
+        if !config.is_object() {
+            return Err(PluginError::new("InvalidConfig", "the configuration must be a JSON object"));
+        }
+        if let Some(workers) = config_u64(config, "workers")? {
+            if workers != 1 {
+                return Err(PluginError::new("InvalidConfig", "the native engine executes each epoch on one thread in this version; use 1 worker"));
+            }
+        }
+        let mut engine_config = EngineConfig::default();
+        if let Some(window) = config_u64(config, "dedup_window")? {
+            engine_config.dedup_window = window as usize;
+        }
+        let program = Rc::new(program);
+        let engine = match config.get("data_dir") {
+            None | Some(Json::Null) => Running::Memory(Engine::new(program, engine_config)),
+            Some(Json::String(dir)) => {
+                let mut durability = DurabilityConfig::new(PathBuf::from(dir));
+                if let Some(n) = config_u64(config, "snapshot_every")? {
+                    durability.snapshot_every = n;
+                }
+                if let Some(n) = config_u64(config, "snapshot_log_bytes")? {
+                    durability.snapshot_log_bytes = n;
+                }
+                let engine = DurableEngine::open(program, engine_config, durability).map_err(|e| PluginError::new("Durability", format!("cannot open data directory {dir}: {e}")))?;
+                Running::Durable(engine)
+            }
+            Some(_) => return Err(PluginError::new("InvalidConfig", "'data_dir' must be a string")),
+        };
+        Ok(Box::new(NativeInstance { engine }))
+    }
+}
+
+impl Instance for NativeInstance {
+    fn invoke(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, PluginError> {
+        match &mut self.engine {
+            Running::Memory(e) => Ok(e.execute(batch)),
+            Running::Durable(d) => d.execute(batch).map_err(|e| PluginError::new("Durability", format!("cannot write the log: {e}"))),
+        }
+    }
+
+    fn dump_state(&mut self) -> Result<Json, PluginError> {
+        Ok(match &self.engine {
+            Running::Memory(e) => e.dump_state(),
+            Running::Durable(d) => d.engine().dump_state(),
+        })
+    }
+
+    fn shutdown(&mut self) -> Result<(), PluginError> {
+        match &mut self.engine {
+            Running::Memory(_) => Ok(()),
+            Running::Durable(d) => d.snapshot().map_err(|e| PluginError::new("Durability", format!("final snapshot failed: {e}"))),
+        }
+    }
+}
+
+runtime_common::export_backend!(NativeBackend);
