@@ -171,7 +171,11 @@ pub fn list(as_json: bool) -> Result<(), String> {
         println!("{}", line.join("  "));
     }
     println!();
-    println!("plugin ABI {}; searched: {}", runtime_common::plugin::ABI_VERSION, if scan.dirs.is_empty() { "(nothing)".to_string() } else { scan.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ") });
+    println!(
+        "plugin ABI {}; searched: {}",
+        runtime_common::plugin::ABI_VERSION,
+        if scan.dirs.is_empty() { "(nothing)".to_string() } else { scan.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ") }
+    );
     if !scan.rejected.is_empty() {
         println!("rejected:");
         for r in &scan.rejected {

@@ -105,7 +105,11 @@ fn reference(app: &Path, input: &Path) -> Result<(Vec<Json>, Json), String> {
     if !out.status.success() {
         return Err(format!("the reference failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));
     }
-    let results = String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).map_err(|e| format!("the reference printed a result that is not JSON: {e}"))).collect::<Result<Vec<Json>, String>>()?;
+    let results = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("the reference printed a result that is not JSON: {e}")))
+        .collect::<Result<Vec<Json>, String>>()?;
     let state_text = std::fs::read_to_string(&state_path).map_err(|e| format!("the reference wrote no state dump: {e}"))?;
     let state = serde_json::from_str(&state_text).map_err(|e| format!("the reference's state dump is not JSON: {e}"))?;
     Ok((results, state))
@@ -213,7 +217,10 @@ pub fn conformance(backend_name: &str, cases: Vec<PathBuf>) -> Result<bool, Stri
     let caps = description.capabilities;
     println!("declared capabilities: {}", if caps.names().is_empty() { "none".to_string() } else { caps.names().join(", ") });
     if !caps.serializable_transactions {
-        println!("note: backend '{}' declares serializable_transactions: false, so it promises no serial outcome; it is run and compared against the serial reference anyway, and every difference counts as a failure", description.name);
+        println!(
+            "note: backend '{}' declares serializable_transactions: false, so it promises no serial outcome; it is run and compared against the serial reference anyway, and every difference counts as a failure",
+            description.name
+        );
     }
     let mut failed = 0;
     for case in &cases {

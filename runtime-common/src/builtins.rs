@@ -1,5 +1,6 @@
 //! Builtin functions and the methods of builtin values.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -176,6 +177,16 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
     builtin(func, &args, &kwargs)
 }
 
+type Args<'a> = Cow<'a, [Value]>;
+type Kwargs<'a> = Cow<'a, [(String, Value)]>;
+
+/// `key=None` is the same as no key (other keys are functions, which are not values here).
+fn drop_none_key(kwargs: &mut Kwargs) {
+    if kwargs.iter().any(|(k, v)| k == "key" && matches!(v, Value::None)) {
+        kwargs.to_mut().retain(|(k, v)| k != "key" || !matches!(v, Value::None));
+    }
+}
+
 fn invalid_keyword<T>(func: &str, kwargs: &[(String, Value)], allowed: &[&str]) -> Result<Option<T>, Value> {
     match kwargs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
         Some((k, _)) => raise("TypeError", format!("'{k}' is an invalid keyword argument for {func}()")),
@@ -184,7 +195,11 @@ fn invalid_keyword<T>(func: &str, kwargs: &[(String, Value)], allowed: &[&str]) 
 }
 
 /// Moves the keyword forms of positional parameters (`round(number=...)`) into place.
-fn keywords_to_positions(func: &str, args: &mut Vec<Value>, kwargs: &mut Vec<(String, Value)>, names: &[&str]) -> Result<(), Value> {
+fn keywords_to_positions(func: &str, args: &mut Args, kwargs: &mut Kwargs, names: &[&str]) -> Result<(), Value> {
+    if kwargs.is_empty() {
+        return Ok(());
+    }
+    let (args, kwargs) = (args.to_mut(), kwargs.to_mut());
     let mut slots: Vec<Option<Value>> = names.iter().enumerate().map(|(i, _)| args.get(i).cloned()).collect();
     let mut rest = Vec::new();
     for (k, v) in kwargs.drain(..) {
@@ -210,9 +225,9 @@ fn keywords_to_positions(func: &str, args: &mut Vec<Value>, kwargs: &mut Vec<(St
 /// Checks a builtin call's arguments the way CPython does (each builtin has its own calling
 /// convention and error texts) and returns them with keyword forms of positional parameters
 /// moved into place.
-fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<(Vec<Value>, Vec<(String, Value)>), Value> {
-    let mut args = args.to_vec();
-    let mut kwargs = kwargs.to_vec();
+fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Value)]) -> Result<(Args<'a>, Kwargs<'a>), Value> {
+    let mut args = Cow::Borrowed(args);
+    let mut kwargs = Cow::Borrowed(kwargs);
     let n = args.len();
     let no_keywords = |kwargs: &[(String, Value)]| -> Result<(), Value> {
         if kwargs.is_empty() {
@@ -239,7 +254,7 @@ fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> 
         "sorted" | "reversed" | "divmod" => {
             if func == "sorted" {
                 invalid_keyword::<()>("sort", &kwargs, &["key", "reverse"])?;
-                kwargs.retain(|(k, v)| k != "key" || !matches!(v, Value::None));
+                drop_none_key(&mut kwargs);
             } else {
                 no_keywords(&kwargs)?;
             }
@@ -259,7 +274,7 @@ fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> 
         }
         "min" | "max" => {
             invalid_keyword::<()>(func, &kwargs, &["key", "default"])?;
-            kwargs.retain(|(k, v)| k != "key" || !matches!(v, Value::None));
+            drop_none_key(&mut kwargs);
             if n == 0 {
                 return raise("TypeError", format!("{func} expected at least 1 argument, got 0"));
             }
@@ -272,8 +287,8 @@ fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> 
             if n == 0 {
                 return raise("TypeError", "sum() takes at least 1 positional argument (0 given)");
             }
-            if n > 2 {
-                return raise("TypeError", format!("sum() takes at most 2 arguments ({n} given)"));
+            if n + kwargs.len() > 2 {
+                return raise("TypeError", format!("sum() takes at most 2 arguments ({} given)", n + kwargs.len()));
             }
             keywords_to_positions(func, &mut args, &mut kwargs, &["iterable", "start"])?;
         }
@@ -282,8 +297,8 @@ fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> 
         }
         "int" => {
             invalid_keyword::<()>(func, &kwargs, &["base"])?;
-            if n > 2 {
-                return raise("TypeError", format!("int() takes at most 2 arguments ({n} given)"));
+            if n + kwargs.len() > 2 {
+                return raise("TypeError", format!("int() takes at most 2 arguments ({} given)", n + kwargs.len()));
             }
             if n == 0 && !kwargs.is_empty() {
                 return raise("TypeError", "int() missing string argument");
@@ -292,20 +307,24 @@ fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> 
         }
         "round" | "enumerate" => {
             let names: &[&str] = if func == "round" { &["number", "ndigits"] } else { &["iterable", "start"] };
-            invalid_keyword::<()>(func, &kwargs, names)?;
-            if n > 2 {
-                return raise("TypeError", format!("{func}() takes at most 2 arguments ({n} given)"));
+            if n + kwargs.len() > 2 {
+                return raise("TypeError", format!("{func}() takes at most 2 arguments ({} given)", n + kwargs.len()));
             }
-            keywords_to_positions(func, &mut args, &mut kwargs, names)?;
-            if args.is_empty() {
+            // enumerate() checks keyword names first, round() the missing number first.
+            if func == "enumerate" {
+                invalid_keyword::<()>(func, &kwargs, names)?;
+            }
+            if n == 0 && kwarg(&kwargs, names[0]).is_none() {
                 return raise("TypeError", if func == "round" { "round() missing required argument 'number' (pos 1)" } else { "enumerate() missing required argument 'iterable'" });
             }
+            invalid_keyword::<()>(func, &kwargs, names)?;
+            keywords_to_positions(func, &mut args, &mut kwargs, names)?;
         }
         "str" => {
-            invalid_keyword::<()>(func, &kwargs, &["object", "encoding", "errors"])?;
-            if n > 3 {
-                return raise("TypeError", format!("str() takes at most 3 arguments ({n} given)"));
+            if n + kwargs.len() > 3 {
+                return raise("TypeError", format!("str() takes at most 3 arguments ({} given)", n + kwargs.len()));
             }
+            invalid_keyword::<()>(func, &kwargs, &["object", "encoding", "errors"])?;
             let decoding = n > 1 || kwarg(&kwargs, "encoding").is_some() || kwarg(&kwargs, "errors").is_some();
             keywords_to_positions(func, &mut args, &mut kwargs, &["object", "encoding", "errors"])?;
             if decoding {
@@ -315,7 +334,7 @@ fn builtin_arguments(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> 
                     }
                 }
                 return match args.first() {
-                    None => Ok((vec![], vec![])),
+                    None => Ok((Cow::Borrowed(&[]), Cow::Borrowed(&[]))),
                     Some(Value::Str(_)) => raise("TypeError", "decoding str is not supported"),
                     Some(v) => raise("TypeError", format!("decoding to str: need a bytes-like object, {} found", v.type_name())),
                 };
@@ -457,6 +476,9 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "sum" => {
             arity("sum", args, 1, 2)?;
             let mut acc = args.get(1).or(kwarg(kwargs, "start")).cloned().unwrap_or(Value::Int(0));
+            if matches!(acc, Value::Str(_)) {
+                return raise("TypeError", "sum() can't sum strings [use ''.join(seq) instead]");
+            }
             for x in iterate(&args[0])? {
                 acc = ops::binary(ir::BinOp::Add, &acc, &x)?;
             }
@@ -480,7 +502,10 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         }
         "enumerate" => {
             arity("enumerate", args, 1, 2)?;
-            let start = args.get(1).or(kwarg(kwargs, "start")).and_then(Value::as_int).unwrap_or(0);
+            let start = match args.get(1) {
+                Some(v) => int_arg(v)?,
+                None => 0,
+            };
             Ok(Value::list(iterate(&args[0])?.into_iter().enumerate().map(|(i, x)| Value::tuple(vec![Value::Int(start + i as i64), x])).collect()))
         }
         "zip" => {

@@ -3,6 +3,24 @@
 use crate::ops::{raise, OpResult};
 use crate::value::Value;
 
+/// The shortest digits that read back as `f`, in Rust's `1.25e-7` notation. Among shortest
+/// strings, CPython's repr takes the one nearest to the exact value, ties to even (Rust's
+/// shortest can round an exact tie up: 999648102547562.25 gives ...562.3, CPython ...562.2).
+fn shortest_sci(f: f64) -> String {
+    let sci = format!("{f:e}");
+    let digits = sci.split_once('e').map_or(&sci[..], |(m, _)| m).chars().filter(char::is_ascii_digit).count();
+    // A tie needs the two candidates within half a binary ulp of each other: 16 or more digits.
+    if digits < 15 {
+        return sci;
+    }
+    let nearest = format!("{f:.*e}", digits - 1);
+    if nearest != sci && nearest.parse::<f64>() == Ok(f) {
+        nearest
+    } else {
+        sci
+    }
+}
+
 /// Python's `repr` of a float (shortest round-trip digits; scientific outside 1e-4..1e16).
 pub fn float_repr(f: f64) -> String {
     if f.is_nan() {
@@ -14,7 +32,7 @@ pub fn float_repr(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
-    let sci = format!("{f:e}");
+    let sci = shortest_sci(f);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let negative = mantissa.starts_with('-');
@@ -372,7 +390,7 @@ fn float_body(a: f64, kind: char, precision: usize, alternate: bool, add_dot_0: 
             place_point(&digits, decpt, decpt <= -4 || decpt > limit, alternate, add_dot_0)
         }
         _ => {
-            let (digits, exp) = sci_parts(&format!("{a:e}"));
+            let (digits, exp) = sci_parts(&shortest_sci(a));
             let decpt = exp + 1;
             place_point(&digits, decpt, decpt <= -4 || decpt > 16, alternate, true)
         }

@@ -90,8 +90,8 @@ pub fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<Option<Ordering>, Value>
     Ok(match (a, b) {
         (Bool(_) | Int(_), Bool(_) | Int(_)) => a.as_int().partial_cmp(&b.as_int()),
         (Float(x), Float(y)) => x.partial_cmp(y),
-        (Float(x), Bool(_) | Int(_)) => x.partial_cmp(&(b.as_int().unwrap_or(0) as f64)),
-        (Bool(_) | Int(_), Float(y)) => (a.as_int().unwrap_or(0) as f64).partial_cmp(y),
+        (Float(x), Bool(_) | Int(_)) => cmp_int_float(b.as_int().unwrap_or(0), *x).map(Ordering::reverse),
+        (Bool(_) | Int(_), Float(y)) => cmp_int_float(a.as_int().unwrap_or(0), *y),
         (Str(x), Str(y)) => Some(x.cmp(y)),
         (List(x), List(y)) => seq_cmp(&x.borrow(), &y.borrow(), op)?,
         (Tuple(x), Tuple(y)) => seq_cmp(x, y, op)?,
@@ -108,6 +108,51 @@ pub fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<Option<Ordering>, Value>
         }
         _ => return order_error(op, a, b),
     })
+}
+
+/// `a / b` for ints, correctly rounded as CPython computes it: plain float division when both
+/// are exactly representable, else the exact quotient rounded once (`b` is nonzero).
+fn int_true_div(a: i64, b: i64) -> f64 {
+    const EXACT: u64 = 1 << 53;
+    if a.unsigned_abs() <= EXACT && b.unsigned_abs() <= EXACT {
+        return a as f64 / b as f64;
+    }
+    let negative = (a < 0) != (b < 0);
+    let (n, d) = (a.unsigned_abs() as u128, b.unsigned_abs() as u128);
+    let bits = |v: u128| 128 - v.leading_zeros() as i32;
+    // Scale so that the quotient has at least 56 bits: its lowest bit can then carry the
+    // "inexact" flag without disturbing the rounding to 53 bits.
+    let shift = (56 + bits(d) - bits(n)).max(0);
+    let (q, r) = ((n << shift) / d, (n << shift) % d);
+    let magnitude = ((q | u128::from(r != 0)) as f64) * 2f64.powi(-shift);
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// Compares an int with a float exactly, as CPython does (`2**53 + 1 > 2.0**53`); `None` for NaN.
+fn cmp_int_float(i: i64, f: f64) -> Option<Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    let two_63 = 2f64.powi(63);
+    if f >= two_63 {
+        return Some(Ordering::Less);
+    }
+    if f < -two_63 {
+        return Some(Ordering::Greater);
+    }
+    // |trunc(f)| <= 2**63 here, so it converts to i64 exactly.
+    let t = f.trunc();
+    Some(i.cmp(&(t as i64)).then(if f > t {
+        Ordering::Less
+    } else if f < t {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    }))
 }
 
 fn seq_cmp(x: &[Value], y: &[Value], op: &str) -> Result<Option<Ordering>, Value> {
@@ -431,7 +476,7 @@ fn int_binary(op: BinOp, x: i64, y: i64, a: &Value, b: &Value) -> OpResult {
             if y == 0 {
                 return raise("ZeroDivisionError", "division by zero");
             }
-            return Ok(Value::Float(x as f64 / y as f64));
+            return Ok(Value::Float(int_true_div(x, y)));
         }
         BinOp::FloorDiv => Some(int_floordiv(x, y)?),
         BinOp::Mod => Some(int_mod(x, y)?),

@@ -416,7 +416,15 @@ impl Worker {
                         }
                         Job::Shutdown(reply) => {
                             let result = on_instance(&mut instance, &mut poisoned, "shutdown()", |i| i.shutdown());
-                            let dropped = instance.take().map(|i| catch_panics("shutdown()", move || Ok(drop(i)))).unwrap_or(Ok(()));
+                            let dropped = instance
+                                .take()
+                                .map(|i| {
+                                    catch_panics("shutdown()", move || {
+                                        drop(i);
+                                        Ok(())
+                                    })
+                                })
+                                .unwrap_or(Ok(()));
                             let _ = reply.send(result.and(dropped));
                             return;
                         }

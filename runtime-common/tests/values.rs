@@ -315,3 +315,41 @@ fn loop_over_dict_or_set_detects_size_changes() {
     method(&set, "add", vec![Value::Int(2)]).unwrap();
     assert_eq!(exc(subscript(&it, &Value::Int(0))), pair("RuntimeError", "Set changed size during iteration"));
 }
+
+#[test]
+fn float_repr_breaks_ties_to_even_like_cpython() {
+    // The exact value is 999648102547562.25: both ...562.2 and ...562.3 read back as it.
+    assert_eq!(text(&Value::Float(999648102547562.2)), "999648102547562.2");
+    assert_eq!(text(&Value::Float(864632218441066.2)), "864632218441066.2");
+    assert_eq!(fmt(Value::Float(999648102547562.2), ">18"), " 999648102547562.2");
+    assert_eq!(text(&Value::Float(0.1 + 0.2)), "0.30000000000000004");
+    assert_eq!(text(&Value::Float(1e16)), "1e+16");
+    assert_eq!(text(&Value::Float(123456789012345678.0)), "1.2345678901234568e+17");
+}
+
+#[test]
+fn int_float_comparisons_are_exact() {
+    use ir::CmpOp;
+    use runtime_common::ops::compare;
+    let big = Value::Int((1 << 53) + 1);
+    let f = Value::Float(9007199254740992.0);
+    assert_eq!(compare(CmpOp::Gt, &big, &f), Ok(true));
+    assert_eq!(compare(CmpOp::Lt, &f, &big), Ok(true));
+    assert_eq!(compare(CmpOp::Eq, &big, &f), Ok(false));
+    assert_eq!(compare(CmpOp::Lt, &Value::Int(i64::MAX), &Value::Float(2f64.powi(63))), Ok(true));
+    assert_eq!(compare(CmpOp::Gt, &Value::Int(-3), &Value::Float(-3.5)), Ok(true));
+    assert_eq!(compare(CmpOp::Lt, &Value::Int(3), &Value::Float(f64::NAN)), Ok(false));
+    assert_eq!(compare(CmpOp::GtE, &Value::Int(3), &Value::Float(f64::NAN)), Ok(false));
+}
+
+#[test]
+fn int_true_division_is_correctly_rounded() {
+    let div = |a: i64, b: i64| text(&binary(BinOp::Div, &Value::Int(a), &Value::Int(b)).unwrap());
+    // float(a) / float(b) would round twice and give ...532e-13, ...724 and ...35183662.
+    assert_eq!(div(205065, -247927163988870446), "-8.271179192337531e-13");
+    assert_eq!(div(2195478789292805002, -395768353997), "-5547383.379999723");
+    assert_eq!(div(1269345928335221944, -7733804852), "-164129552.3518366");
+    assert_eq!(div(0, -(1 << 60)), "-0.0");
+    assert_eq!(div(7, 2), "3.5");
+    assert_eq!(exc(binary(BinOp::Div, &Value::Int(1), &Value::Int(0))), pair("ZeroDivisionError", "division by zero"));
+}

@@ -2,7 +2,10 @@
 //!
 //! - `test`: everything CI runs: the Rust test suite, the Python package and example tests, and
 //!   the conformance suite of every backend.
-//! - `compile [--backend NAME] APP.py [-o DIR]`: builds the compiler and writes IR and artifacts.
+//! - `compile [--backend NAME] APP.py [-o DIR]`: builds the compiler and the backend's plugin,
+//!   loads the plugin and writes the IR and the engine's artifacts. NAME is `native`, a
+//!   workspace package that builds a plugin, a directory holding a plugin crate of its own
+//!   workspace (built into `target/<directory name>`), or a plugin file.
 //! - `bench`: the criterion benchmarks and the end-to-end load figures.
 
 use std::path::{Path, PathBuf};
@@ -29,7 +32,8 @@ fn cargo() -> Command {
 
 fn test() -> Result<()> {
     run(Command::new("bash").arg("scripts/python-env.sh"))?;
-    run(cargo().args(["build", "--workspace", "--bins"]))?;
+    // Everything, plugins (cdylibs) included: the plugin tests load them.
+    run(cargo().args(["build", "--workspace"]))?;
     run(cargo().args(["test", "--workspace"]))?;
     let venv_python = root().join(".venv/bin/python");
     let entiflow_bin = root().join("target/debug/entiflow");
@@ -52,9 +56,61 @@ fn compile(args: &[String]) -> Result<()> {
     }
     let app = app.context("usage: cargo xtask compile [--backend NAME] APP.py [-o DIR]")?;
     let output = output.unwrap_or_else(|| "target/entiflow-out".into());
+    let plugin = build_plugin(&backend)?;
     run(cargo().args(["build", "--quiet", "-p", "entiflow"]))?;
     let bin = root().join("target/debug/entiflow");
-    run(Command::new(bin).args(["compile", &app, "--backend", &backend, "-o", &output, "--emit", "ir", "--emit", "ir-text", "--emit", "dot"]))
+    let mut cmd = Command::new(bin);
+    cmd.args(["compile", &app, "--backend"]).arg(&plugin).args(["-o", &output, "--emit", "ir", "--emit", "ir-text", "--emit", "dot"]);
+    run(&mut cmd)
+}
+
+/// The file name cargo gives the dynamic library of crate `name` on this platform.
+fn library_file(name: &str) -> String {
+    format!("{}{}{}", std::env::consts::DLL_PREFIX, name.replace('-', "_"), std::env::consts::DLL_SUFFIX)
+}
+
+/// The `[package]` name of a manifest.
+fn package_name(manifest: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let mut in_package = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package {
+            if let Some(value) = line.strip_prefix("name").map(str::trim_start).and_then(|l| l.strip_prefix('=')) {
+                return Ok(value.trim().trim_matches('"').to_string());
+            }
+        }
+    }
+    bail!("{} has no [package] name", manifest.display())
+}
+
+/// Builds the plugin that `backend` names (unless it is a plugin file already) and returns its
+/// path.
+fn build_plugin(backend: &str) -> Result<PathBuf> {
+    let given = root().join(backend);
+    if given.is_file() {
+        return Ok(given);
+    }
+    if given.join("Cargo.toml").is_file() {
+        // A plugin crate with a workspace of its own: its own target directory.
+        let manifest = given.join("Cargo.toml");
+        let package = package_name(&manifest)?;
+        let dir_name = given.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| package.clone());
+        let target = root().join("target").join(dir_name);
+        run(cargo().arg("build").arg("--quiet").arg("--manifest-path").arg(&manifest).arg("--target-dir").arg(&target))?;
+        return Ok(target.join("debug").join(library_file(&package)));
+    }
+    let package = match backend {
+        "native" | "native-plugin" => "entiflow-native",
+        other => other,
+    };
+    run(cargo().args(["build", "--quiet", "-p", package])).with_context(|| format!("backend '{backend}' is neither `native`, a workspace package, a plugin crate directory nor a plugin file"))?;
+    let file = root().join("target/debug").join(library_file(package));
+    if !file.is_file() {
+        bail!("package {package} built no plugin ({} is missing): is it a cdylib?", file.display());
+    }
+    Ok(file)
 }
 
 fn bench() -> Result<()> {

@@ -63,3 +63,12 @@ class Kit:
 
     def reversed_dict(self):
         return list(reversed({"a": 1}))
+
+    def sums(self, start) -> list:
+        out = []
+        for items in [[[1], [2]], [(1,), (2,)], ["a", "b"], [1.5, 2], []]:
+            try:
+                out.append(sum(items, start))
+            except TypeError as e:
+                out.append(f"E: {e}")
+        return out
