@@ -163,9 +163,8 @@ pub fn annotation_type(expr: &Expr, entity_names: &[String]) -> Type {
                 other => vec![other],
             };
             match (base.as_str(), args.as_slice()) {
-                ("list" | "List" | "Sequence" | "set" | "Set" | "frozenset", [t]) => {
-                    Type::List(Box::new(annotation_type(t, entity_names)))
-                }
+                ("list" | "List" | "Sequence", [t]) => Type::List(Box::new(annotation_type(t, entity_names))),
+                ("set" | "Set" | "frozenset", [_]) => Type::Builtin("set".into()),
                 ("dict" | "Dict" | "Mapping", [k, v]) => Type::Dict(
                     Box::new(annotation_type(k, entity_names)),
                     Box::new(annotation_type(v, entity_names)),
@@ -448,11 +447,13 @@ fn collect_fields(body: &[Stmt], params: &[Param], entity_names: &[String], fiel
         }
     }
     let value_type = |value: &Expr| match value {
-        Expr::Name(n) => params
-            .iter()
-            .find(|p| p.name == n.id.as_str())
-            .map(|p| p.ty.clone())
-            .unwrap_or(Type::Any),
+        Expr::Name(n) => params.iter().find(|p| p.name == n.id.as_str()).map(|p| p.ty.clone()).unwrap_or(Type::Any),
+        Expr::List(_) | Expr::ListComp(_) => Type::List(Box::new(Type::Any)),
+        Expr::Dict(_) | Expr::DictComp(_) => Type::Dict(Box::new(Type::Any), Box::new(Type::Any)),
+        Expr::Set(_) | Expr::SetComp(_) => Type::Builtin("set".into()),
+        Expr::Tuple(_) => Type::Builtin("tuple".into()),
+        Expr::StringLiteral(_) | Expr::FString(_) => Type::Builtin("str".into()),
+        Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) | Expr::NoneLiteral(_) => Type::Any,
         _ => Type::Any,
     };
     for stmt in body {

@@ -25,7 +25,7 @@ fn expr_uses(expr: &Expr, out: &mut BTreeSet<u32>) {
             expr_uses(v, out);
         }),
         Expr::Unary(_, x) | Expr::IsInstance(x, _) => expr_uses(x, out),
-        Expr::Binary(_, a, b) | Expr::Subscript(a, b) => {
+        Expr::Binary(_, a, b) | Expr::InPlace(_, a, b) | Expr::Subscript(a, b) => {
             expr_uses(a, out);
             expr_uses(b, out);
         }

@@ -472,7 +472,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     return;
                 };
                 let rhs = self.expr(&a.value);
-                self.emit(StmtKind::Assign { target: l, value: Expr::Binary(op, Box::new(Expr::Local(l)), Box::new(rhs)) }, span);
+                self.emit(StmtKind::Assign { target: l, value: Expr::InPlace(op, Box::new(Expr::Local(l)), Box::new(rhs)) }, span);
             }
             ast::Expr::Attribute(attr) if self.field_of_self(&a.target).is_some() => {
                 let Some(field) = self.entity.field(attr.attr.as_str()) else {
@@ -481,7 +481,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 };
                 let current = self.pin_if(Expr::Field(field), rhs_remote);
                 let rhs = self.expr(&a.value);
-                self.emit(StmtKind::SetField { field, value: Expr::Binary(op, Box::new(current), Box::new(rhs)) }, span);
+                self.emit(StmtKind::SetField { field, value: Expr::InPlace(op, Box::new(current), Box::new(rhs)) }, span);
             }
             ast::Expr::Subscript(s) => {
                 let parts = self.lower_seq(&[&s.value, &s.slice]);
@@ -490,7 +490,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let index = self.pin(it.next().unwrap_or(Expr::Const(Const::None)));
                 let current = self.pin_if(Expr::Subscript(Box::new(object.clone()), Box::new(index.clone())), rhs_remote);
                 let rhs = self.expr(&a.value);
-                self.emit(StmtKind::SetItem { object, index, value: Expr::Binary(op, Box::new(current), Box::new(rhs)) }, span);
+                self.emit(StmtKind::SetItem { object, index, value: Expr::InPlace(op, Box::new(current), Box::new(rhs)) }, span);
             }
             ast::Expr::Attribute(_) => self.error(&*a.target, "E0316", "cannot assign a field of another entity", "assignment to another entity's state", Some("call a method of that entity that sets the field")),
             other => self.error(other, "E0314", "unsupported assignment target", "cannot assign to this", None),

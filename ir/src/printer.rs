@@ -220,6 +220,13 @@ impl ExprPrinter<'_> {
                 self.expr(out, b);
                 out.push(')');
             }
+            Expr::InPlace(op, a, b) => {
+                out.push('(');
+                self.expr(out, a);
+                let _ = write!(out, " {}= ", binop_symbol(*op));
+                self.expr(out, b);
+                out.push(')');
+            }
             Expr::Compare(first, rest) => {
                 out.push('(');
                 self.expr(out, first);

@@ -435,6 +435,10 @@ pub enum Expr {
     Unary(UnaryOp, Box<Expr>),
     /// A binary operation.
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// The value of an augmented assignment `target op= value`: mutable containers are updated
+    /// in place and returned (`list +=`, `list *=`, `set |= &= -= ^=`, `dict |=`), everything
+    /// else computes `target op value`.
+    InPlace(BinOp, Box<Expr>, Box<Expr>),
     /// A (chained) comparison: `first op1 e1 op2 e2 ...`, each operand evaluated at most once.
     Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
     /// `a and b and ...` / `a or b or ...`.

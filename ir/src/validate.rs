@@ -192,7 +192,7 @@ impl Checker<'_> {
                 self.expr(v)
             }),
             Expr::Unary(_, x) | Expr::IsInstance(x, _) => self.expr(x),
-            Expr::Binary(_, a, b) | Expr::Subscript(a, b) => {
+            Expr::Binary(_, a, b) | Expr::InPlace(_, a, b) | Expr::Subscript(a, b) => {
                 self.expr(a)?;
                 self.expr(b)
             }

@@ -458,6 +458,11 @@ impl<'p> Interpreter<'p> {
                 let b = self.eval(frame, state, b)?;
                 ops::binary(*op, &a, &b)?
             }
+            Expr::InPlace(op, a, b) => {
+                let a = self.eval(frame, state, a)?;
+                let b = self.eval(frame, state, b)?;
+                ops::inplace(*op, &a, &b)?
+            }
             Expr::Compare(first, rest) => {
                 let mut left = self.eval(frame, state, first)?;
                 for (op, x) in rest {

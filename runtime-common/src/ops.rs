@@ -878,3 +878,47 @@ fn timsort(v: &mut [Value]) -> Result<(), Value> {
 pub fn sort_values(items: &mut [Value]) -> Result<(), Value> {
     py_sort(items, false)
 }
+
+/// Augmented assignment `a op= b`: lists, sets and dicts are updated in place (and returned,
+/// so every alias sees the change, as in CPython); other values compute `a op b`.
+pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
+    match (op, a) {
+        (BinOp::Add, Value::List(l)) => {
+            let items = match b {
+                Value::List(other) if Rc::ptr_eq(l, other) => l.borrow().clone(),
+                other => iterate(other)?,
+            };
+            l.borrow_mut().extend(items);
+            Ok(a.clone())
+        }
+        (BinOp::Mul, Value::List(l)) => match b.as_int() {
+            Some(n) => {
+                let items = repeat(&l.borrow(), n)?;
+                *l.borrow_mut() = items;
+                Ok(a.clone())
+            }
+            None => binary(op, a, b),
+        },
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) if matches!(b, Value::Set(_)) => {
+            let result = binary(op, a, b)?;
+            if let Value::Set(r) = result {
+                let items = r.borrow().clone();
+                *s.borrow_mut() = items;
+            }
+            Ok(a.clone())
+        }
+        (BinOp::BitOr, Value::Dict(d)) => {
+            let pairs: Vec<(Value, Value)> = match b {
+                Value::Dict(o) => o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                _ => return binary(op, a, b),
+            };
+            let mut m = d.borrow_mut();
+            for (k, v) in pairs {
+                m.insert(k, v);
+            }
+            drop(m);
+            Ok(a.clone())
+        }
+        _ => binary(op, a, b),
+    }
+}

@@ -96,7 +96,6 @@ pub type InstanceBox = BackendInstance_TO<'static, RBox<()>>;
 #[repr(C)]
 #[derive(StableAbi)]
 #[sabi(kind(Prefix(prefix_ref = BackendModRef)))]
-#[sabi(missing_field(panic))]
 pub struct BackendMod {
     /// The description JSON: `{name, version, ir_versions, capabilities}`.
     pub describe: extern "C" fn() -> FfiResult<RString>,

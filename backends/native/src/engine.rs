@@ -18,7 +18,7 @@ use runtime_common::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocat
 use serde_json::Value as Json;
 
 /// The deepest call chain a transaction may build before RecursionError.
-pub const MAX_CALL_DEPTH: usize = 200;
+pub const MAX_CALL_DEPTH: usize = 1000;
 
 /// Engine settings.
 #[derive(Debug, Clone)]
@@ -276,7 +276,7 @@ impl Engine {
             Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__key__ cannot call other entities")),
         };
         if !matches!(key, Value::Str(_) | Value::Int(_)) {
-            return Err(ErrorReport::new("TypeError", format!("__key__ must return a str or an int, not {}", key.type_name())));
+            return Err(ErrorReport::new("TypeError", format!("{entity}.__key__() must return a str or an int, not {}", key.type_name())));
         }
         let text = key_text(&key);
         if self.store[index].contains_key(&text) {

@@ -818,7 +818,7 @@ fn run_init(interp: &Interpreter<'_>, index: usize, entity: &str, args: Vec<Valu
         Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__key__ cannot call other entities")),
     };
     if !matches!(key, Value::Str(_) | Value::Int(_)) {
-        return Err(ErrorReport::new("TypeError", format!("__key__ must return a str or an int, not {}", key.type_name())));
+        return Err(ErrorReport::new("TypeError", format!("{entity}.__key__() must return a str or an int, not {}", key.type_name())));
     }
     Ok((key, fields))
 }
