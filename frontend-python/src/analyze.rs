@@ -297,7 +297,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
             },
             Stmt::ClassDef(class) => {
                 if class.decorator_list.iter().any(is_entity_decorator) {
-                    if let Some(entity) = analyze_entity(class, &entity_names, reporter) {
+                    if let Some(entity) = analyze_entity(class, &entity_names, &info.constants, reporter) {
                         info.entities.push(entity);
                     }
                 } else {
@@ -370,6 +370,7 @@ fn analyze_exception(class: &ast::StmtClassDef, info: &mut ModuleInfo<'_>, repor
 fn analyze_entity<'a>(
     class: &'a ast::StmtClassDef,
     entity_names: &[String],
+    constants: &HashMap<String, Const>,
     reporter: &mut Reporter<'_>,
 ) -> Option<EntityInfo<'a>> {
     let name = class.name.as_str().to_string();
@@ -385,7 +386,7 @@ fn analyze_entity<'a>(
     for (i, stmt) in class.body.iter().enumerate() {
         match stmt {
             Stmt::FunctionDef(def) => {
-                if let Some(sig) = method_signature(def, entity_names, reporter) {
+                if let Some(sig) = method_signature(def, entity_names, constants, reporter) {
                     if methods.iter().any(|m: &MethodSig<'_>| m.name == sig.name) {
                         reporter.error(&def.name, "E0202", format!("method `{}` is defined twice", sig.name), "second definition", None);
                     } else {
@@ -495,6 +496,7 @@ fn collect_fields(body: &[Stmt], params: &[Param], entity_names: &[String], fiel
 fn method_signature<'a>(
     def: &'a ast::StmtFunctionDef,
     entity_names: &[String],
+    constants: &HashMap<String, Const>,
     reporter: &mut Reporter<'_>,
 ) -> Option<MethodSig<'a>> {
     let name = def.name.as_str().to_string();
@@ -538,10 +540,13 @@ fn method_signature<'a>(
             .unwrap_or(Type::Any);
         let default = match param.default.as_deref() {
             None => None,
-            Some(d) => match literal(d) {
+            Some(d) => match literal(d).or_else(|| match d {
+                Expr::Name(n) => constants.get(n.id.as_str()).cloned(),
+                _ => None,
+            }) {
                 Some(c) => Some(c),
                 None => {
-                    reporter.error(d, "E0210", "parameter defaults must be literal constants", "not a literal constant", Some("use None and create the value in the body, e.g. `if xs is None: xs = []`"));
+                    reporter.error(d, "E0210", "parameter defaults must be literal constants", "not a literal constant", Some("use a literal or a module constant; for a list, default to None and create it in the body"));
                     ok = false;
                     None
                 }
