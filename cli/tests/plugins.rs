@@ -242,3 +242,32 @@ fn run_serves_http_through_a_plugin() {
     assert!(metrics.contains("entiflow_transactions_committed_total 3"), "{metrics}");
     assert!(metrics.contains("entiflow_requests_invalid_total 1"), "{metrics}");
 }
+
+#[test]
+fn the_native_plugin_is_durable_like_the_linked_engine() {
+    workspace_plugins();
+    let dir = tempdir("durable");
+    let data = dir.join("data");
+    let case = root().join("examples/bank");
+    let (app, input) = (case.join("app.py"), case.join("invocations.jsonl"));
+    let out = entiflow(&["exec", app.to_str().unwrap(), "--input", input.to_str().unwrap(), "--backend", "native-plugin", "--data-dir", data.to_str().unwrap()]).output().unwrap();
+    check("exec --backend native-plugin --data-dir", &out);
+    // The linked engine recovers what the plugin wrote, and so does the plugin itself.
+    let empty = dir.join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let recover = |backend: &str, state: &Path| {
+        let out = entiflow(&["exec", app.to_str().unwrap(), "--input", empty.to_str().unwrap(), "--backend", backend, "--data-dir", data.to_str().unwrap(), "--dump-state", state.to_str().unwrap()]).output().unwrap();
+        check(&format!("recovery with {backend}"), &out);
+        std::fs::read_to_string(state).unwrap()
+    };
+    let linked = recover("native", &dir.join("linked.json"));
+    let plugin = recover("native-plugin", &dir.join("plugin.json"));
+    let fresh = dir.join("fresh.json");
+    check("exec", &entiflow(&["exec", app.to_str().unwrap(), "--input", input.to_str().unwrap(), "--dump-state", fresh.to_str().unwrap()]).output().unwrap());
+    assert_eq!(linked, std::fs::read_to_string(&fresh).unwrap());
+    assert_eq!(plugin, linked);
+    // A backend that does not declare durability is not given a data directory.
+    let out = entiflow(&["exec", app.to_str().unwrap(), "--input", empty.to_str().unwrap(), "--backend", "panicking", "--data-dir", data.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("does not declare durability"), "{}", text(&out));
+}

@@ -8,8 +8,8 @@ pub mod builtins;
 pub mod contract;
 pub mod format;
 pub mod interp;
-pub mod plugin;
 pub mod ops;
+pub mod plugin;
 pub mod value;
 
 pub use contract::{ErrorReport, Invocation, InvocationResult, Request};

@@ -3,7 +3,8 @@
 //!
 //! Start configuration (all optional): `dedup_window` (ids remembered for deduplication),
 //! `data_dir` (make the instance durable there: recovers what it holds, then logs every batch
-//! before answering), `snapshot_every` (epochs) and `snapshot_log_bytes`, `workers` (must be 1).
+//! before answering), `snapshot_every` (epochs) and `snapshot_log_bytes`, `workers` (1: like `entiflow exec`, the
+//! plugin runs each epoch on one thread in this version).
 
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -14,7 +15,7 @@ use runtime_common::plugin::{Backend, Capabilities, Description, Instance, Plugi
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::Value as Json;
 
-use crate::{DurabilityConfig, DurableEngine, Engine, EngineConfig};
+use crate::{DurabilityConfig, DurableEngine, Engine, EngineConfig, Executor};
 
 /// The native engine's plugin face.
 #[derive(Debug, Default, Clone, Copy)]
@@ -38,7 +39,7 @@ fn config_u64(config: &Json, name: &str) -> Result<Option<u64>, PluginError> {
 }
 
 enum Running {
-    Memory(Engine),
+    Memory(Box<dyn Executor>),
     Durable(DurableEngine),
 }
 
@@ -55,18 +56,17 @@ impl Backend for NativeBackend {
         if !config.is_object() {
             return Err(PluginError::new("InvalidConfig", "the configuration must be a JSON object"));
         }
-        if let Some(workers) = config_u64(config, "workers")? {
-            if workers != 1 {
-                return Err(PluginError::new("InvalidConfig", "the native engine executes each epoch on one thread in this version; use 1 worker"));
-            }
+        let workers = config_u64(config, "workers")?.unwrap_or(1);
+        if workers != 1 {
+            return Err(PluginError::new("InvalidConfig", "the native engine executes each epoch on one thread in this version; use 1 worker"));
         }
         let mut engine_config = EngineConfig::default();
         if let Some(window) = config_u64(config, "dedup_window")? {
             engine_config.dedup_window = window as usize;
         }
-        let program = Rc::new(program);
+        let executor: Box<dyn Executor> = Box::new(Engine::new(Rc::new(program.clone()), engine_config));
         let engine = match config.get("data_dir") {
-            None | Some(Json::Null) => Running::Memory(Engine::new(program, engine_config)),
+            None | Some(Json::Null) => Running::Memory(executor),
             Some(Json::String(dir)) => {
                 let mut durability = DurabilityConfig::new(PathBuf::from(dir));
                 if let Some(n) = config_u64(config, "snapshot_every")? {
@@ -75,7 +75,7 @@ impl Backend for NativeBackend {
                 if let Some(n) = config_u64(config, "snapshot_log_bytes")? {
                     durability.snapshot_log_bytes = n;
                 }
-                let engine = DurableEngine::open(program, engine_config, durability).map_err(|e| PluginError::new("Durability", format!("cannot open data directory {dir}: {e}")))?;
+                let engine = DurableEngine::open_with(executor, &program, durability).map_err(|e| PluginError::new("Durability", format!("cannot open data directory {dir}: {e}")))?;
                 Running::Durable(engine)
             }
             Some(_) => return Err(PluginError::new("InvalidConfig", "'data_dir' must be a string")),

@@ -21,8 +21,8 @@ use runtime_common::value::key_text;
 use runtime_common::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value};
 use serde_json::{Map, Value as Json};
 
-/// How deep a call chain may grow before `RecursionError` (the native engine's limit).
-pub const MAX_DEPTH: usize = 200;
+/// How deep a call chain may grow before `RecursionError` (CPython's limit, as in the native engine).
+pub const MAX_DEPTH: usize = 1000;
 
 /// One committed entity.
 struct Row {
@@ -160,7 +160,7 @@ impl SerialEngine {
         local_run("__init__", args, kwargs, &mut fields)?;
         let key = local_run("__key__", vec![], vec![], &mut fields)?;
         if !matches!(key, Value::Str(_) | Value::Int(_)) {
-            return Err(ErrorReport::new("TypeError", format!("__key__ must return a str or an int, not {}", key.type_name())));
+            return Err(ErrorReport::new("TypeError", format!("{entity}.__key__() must return a str or an int, not {}", key.type_name())));
         }
         let text = key_text(&key);
         let table = &mut self.tables[index];
