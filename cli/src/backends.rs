@@ -31,7 +31,12 @@ impl Selected {
     pub fn label(&self) -> String {
         match self {
             Selected::Native => "native (built in)".to_string(),
-            Selected::Plugin(p) => format!("{} {} ({})", p.description().name, p.description().version, p.path().display()),
+            Selected::Plugin(p) => format!(
+                "{} {} ({})",
+                p.description().name,
+                p.description().version,
+                p.path().display()
+            ),
         }
     }
 }
@@ -44,7 +49,11 @@ pub fn search_dirs() -> Vec<PathBuf> {
     if let Some(paths) = std::env::var_os("ENTIFLOW_PLUGIN_PATH") {
         dirs.extend(std::env::split_paths(&paths).filter(|p| !p.as_os_str().is_empty()));
     }
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok()).and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.canonicalize().ok())
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         dirs.push(exe_dir.clone());
         if let Some(target) = exe_dir.parent() {
             dirs.push(target.join("debug"));
@@ -78,8 +87,19 @@ pub fn scan() -> Scan {
     let mut rejected = Vec::new();
     let mut seen = HashSet::new();
     for dir in &dirs {
-        let Ok(entries) = std::fs::read_dir(dir) else { continue };
-        let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(is_library_name)).collect();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(is_library_name)
+            })
+            .collect();
         files.sort();
         for file in files {
             if !seen.insert(file.canonicalize().unwrap_or_else(|_| file.clone())) {
@@ -91,11 +111,17 @@ pub fn scan() -> Scan {
             }
         }
     }
-    Scan { dirs, found, rejected }
+    Scan {
+        dirs,
+        found,
+        rejected,
+    }
 }
 
 fn looks_like_path(name: &str) -> bool {
-    name.contains(std::path::MAIN_SEPARATOR) || name.contains('/') || name.ends_with(std::env::consts::DLL_SUFFIX)
+    name.contains(std::path::MAIN_SEPARATOR)
+        || name.contains('/')
+        || name.ends_with(std::env::consts::DLL_SUFFIX)
 }
 
 /// Resolves `--backend NAME`: `native` is the built-in engine, `native-plugin` the native
@@ -110,11 +136,21 @@ pub fn select(name: &str) -> Result<Selected, String> {
         if !path.exists() {
             return Err(format!("backend plugin file {name} does not exist"));
         }
-        return LoadedBackend::load(path).map(Selected::Plugin).map_err(|e| format!("cannot load backend plugin: {e}"));
+        return LoadedBackend::load(path)
+            .map(Selected::Plugin)
+            .map_err(|e| format!("cannot load backend plugin: {e}"));
     }
-    let wanted = if name == NATIVE_PLUGIN { "native" } else { name };
+    let wanted = if name == NATIVE_PLUGIN {
+        "native"
+    } else {
+        name
+    };
     let scan = scan();
-    if let Some(p) = scan.found.into_iter().find(|p| p.description().name == wanted) {
+    if let Some(p) = scan
+        .found
+        .into_iter()
+        .find(|p| p.description().name == wanted)
+    {
         return Ok(Selected::Plugin(p));
     }
     let mut message = format!("unknown backend '{name}': the built-in backend is `native`");
@@ -122,7 +158,14 @@ pub fn select(name: &str) -> Result<Selected, String> {
         message = format!("backend '{name}' needs the native engine's plugin build (build it with `cargo build -p entiflow-native`)");
     }
     let dirs: Vec<String> = scan.dirs.iter().map(|d| d.display().to_string()).collect();
-    message.push_str(&format!("; no plugin named '{wanted}' was found in {}", if dirs.is_empty() { "(no directories)".to_string() } else { dirs.join(", ") }));
+    message.push_str(&format!(
+        "; no plugin named '{wanted}' was found in {}",
+        if dirs.is_empty() {
+            "(no directories)".to_string()
+        } else {
+            dirs.join(", ")
+        }
+    ));
     if !scan.rejected.is_empty() {
         message.push_str("\nrejected plugin files:");
         for r in &scan.rejected {
@@ -141,23 +184,56 @@ pub fn list(as_json: bool) -> Result<(), String> {
     let scan = scan();
     let native = entiflow_native::plugin::description();
     if as_json {
-        let mut backends = vec![json!({"source": "built-in", "select": "native", "description": description_json(&native)})];
+        let mut backends = vec![
+            json!({"source": "built-in", "select": "native", "description": description_json(&native)}),
+        ];
         for p in &scan.found {
             let d = p.description();
-            let select = if d.name == "native" { NATIVE_PLUGIN.to_string() } else { d.name.clone() };
+            let select = if d.name == "native" {
+                NATIVE_PLUGIN.to_string()
+            } else {
+                d.name.clone()
+            };
             backends.push(json!({"source": p.path(), "select": select, "abi_version": p.abi_version(), "description": description_json(d)}));
         }
-        let rejected: Vec<_> = scan.rejected.iter().map(|r| json!({"path": r.path(), "kind": r.kind(), "error": r.to_string()})).collect();
+        let rejected: Vec<_> = scan
+            .rejected
+            .iter()
+            .map(|r| json!({"path": r.path(), "kind": r.kind(), "error": r.to_string()}))
+            .collect();
         let doc = json!({"abi_version": runtime_common::plugin::ABI_VERSION, "searched": scan.dirs, "backends": backends, "rejected": rejected});
-        println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
+        );
         return Ok(());
     }
-    let mut rows = vec![["SELECT WITH".to_string(), "NAME".into(), "VERSION".into(), "IR".into(), "CAPABILITIES".into(), "SOURCE".into()]];
-    let row = |select: String, d: &Description, source: String| [select, d.name.clone(), d.version.clone(), d.ir_versions.join(","), d.capabilities.names().join(","), source];
+    let mut rows = vec![[
+        "SELECT WITH".to_string(),
+        "NAME".into(),
+        "VERSION".into(),
+        "IR".into(),
+        "CAPABILITIES".into(),
+        "SOURCE".into(),
+    ]];
+    let row = |select: String, d: &Description, source: String| {
+        [
+            select,
+            d.name.clone(),
+            d.version.clone(),
+            d.ir_versions.join(","),
+            d.capabilities.names().join(","),
+            source,
+        ]
+    };
     rows.push(row("native".into(), &native, "built in".into()));
     for p in &scan.found {
         let d = p.description();
-        let select = if d.name == "native" { NATIVE_PLUGIN.to_string() } else { d.name.clone() };
+        let select = if d.name == "native" {
+            NATIVE_PLUGIN.to_string()
+        } else {
+            d.name.clone()
+        };
         rows.push(row(select, d, p.path().display().to_string()));
     }
     let mut widths = [0usize; 6];
@@ -167,14 +243,33 @@ pub fn list(as_json: bool) -> Result<(), String> {
         }
     }
     for r in &rows {
-        let line: Vec<String> = r.iter().zip(widths).enumerate().map(|(i, (cell, w))| if i + 1 == r.len() { cell.clone() } else { format!("{cell:w$}") }).collect();
+        let line: Vec<String> = r
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                if i + 1 == r.len() {
+                    cell.clone()
+                } else {
+                    format!("{cell:w$}")
+                }
+            })
+            .collect();
         println!("{}", line.join("  "));
     }
     println!();
     println!(
         "plugin ABI {}; searched: {}",
         runtime_common::plugin::ABI_VERSION,
-        if scan.dirs.is_empty() { "(nothing)".to_string() } else { scan.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ") }
+        if scan.dirs.is_empty() {
+            "(nothing)".to_string()
+        } else {
+            scan.dirs
+                .iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     );
     if !scan.rejected.is_empty() {
         println!("rejected:");

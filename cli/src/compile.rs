@@ -10,7 +10,8 @@ use crate::{CheckFormat, Emit};
 
 /// Reads and compiles a program; on failure returns the rendered diagnostics.
 pub fn load_program(app: &Path) -> Result<Program, String> {
-    let source = std::fs::read_to_string(app).map_err(|e| format!("cannot read {}: {e}", app.display()))?;
+    let source =
+        std::fs::read_to_string(app).map_err(|e| format!("cannot read {}: {e}", app.display()))?;
     let file = app.display().to_string();
     frontend_python::compile(&source, &file).map_err(|diags| {
         let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -41,11 +42,17 @@ pub fn check(app: &Path, format: CheckFormat) -> ExitCode {
         CheckFormat::Human => match &result {
             Ok(program) => {
                 let methods: usize = program.entities.iter().map(|e| e.methods.len()).sum();
-                eprintln!("{file}: ok ({} entities, {methods} methods)", program.entities.len());
+                eprintln!(
+                    "{file}: ok ({} entities, {methods} methods)",
+                    program.entities.len()
+                );
             }
             Err(diags) => {
                 let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
-                eprint!("{}", frontend_python::render_all(diags, &file, &source, color));
+                eprint!(
+                    "{}",
+                    frontend_python::render_all(diags, &file, &source, color)
+                );
             }
         },
     }
@@ -58,7 +65,12 @@ pub fn check(app: &Path, format: CheckFormat) -> ExitCode {
 
 /// `entiflow compile`: writes the requested artifacts into `output`; with a plugin backend, also
 /// the engine's own artifacts from its `compile()`.
-pub fn compile(app: &Path, output: &Path, emit: &[Emit], plugin: Option<&LoadedBackend>) -> Result<(), String> {
+pub fn compile(
+    app: &Path,
+    output: &Path,
+    emit: &[Emit],
+    plugin: Option<&LoadedBackend>,
+) -> Result<(), String> {
     let program = load_program(app)?;
     let mut files: Vec<(String, String)> = Vec::new();
     for kind in emit {
@@ -69,7 +81,15 @@ pub fn compile(app: &Path, output: &Path, emit: &[Emit], plugin: Option<&LoadedB
         });
     }
     if let Some(backend) = plugin {
-        let artifacts = backend.compile(&program, &serde_json::json!({})).map_err(|e| format!("backend '{}' ({}) failed to compile: {e}", backend.description().name, backend.path().display()))?;
+        let artifacts = backend
+            .compile(&program, &serde_json::json!({}))
+            .map_err(|e| {
+                format!(
+                    "backend '{}' ({}) failed to compile: {e}",
+                    backend.description().name,
+                    backend.path().display()
+                )
+            })?;
         for (name, text) in artifacts {
             match files.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = text,
@@ -77,11 +97,13 @@ pub fn compile(app: &Path, output: &Path, emit: &[Emit], plugin: Option<&LoadedB
             }
         }
     }
-    std::fs::create_dir_all(output).map_err(|e| format!("cannot create {}: {e}", output.display()))?;
+    std::fs::create_dir_all(output)
+        .map_err(|e| format!("cannot create {}: {e}", output.display()))?;
     for (name, text) in files {
         let path = output.join(name);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());

@@ -31,24 +31,43 @@ fn project_root() -> Option<PathBuf> {
     if let Ok(cwd) = std::env::current_dir() {
         starts.push(cwd);
     }
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         starts.push(exe_dir);
     }
-    starts.into_iter().find_map(|start| start.ancestors().find(|d| d.join("examples").is_dir() || d.join("tests/conformance").is_dir()).map(Path::to_path_buf))
+    starts.into_iter().find_map(|start| {
+        start
+            .ancestors()
+            .find(|d| d.join("examples").is_dir() || d.join("tests/conformance").is_dir())
+            .map(Path::to_path_buf)
+    })
 }
 
 /// Every case under `examples/` and `tests/conformance/` of the project root.
 pub fn default_cases() -> Result<Vec<PathBuf>, String> {
-    let root = project_root().ok_or("no case directories given, and no examples/ or tests/conformance/ found from here")?;
+    let root = project_root().ok_or(
+        "no case directories given, and no examples/ or tests/conformance/ found from here",
+    )?;
     let mut cases = Vec::new();
     for dir in ["examples", "tests/conformance"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
-        let mut found: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| is_case(p)).collect();
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| is_case(p))
+            .collect();
         found.sort();
         cases.extend(found);
     }
     if cases.is_empty() {
-        return Err(format!("no cases (directories with app.py and invocations.jsonl) under {}", root.display()));
+        return Err(format!(
+            "no cases (directories with app.py and invocations.jsonl) under {}",
+            root.display()
+        ));
     }
     Ok(cases)
 }
@@ -59,14 +78,25 @@ fn python_src() -> Option<PathBuf> {
     if let Ok(cwd) = std::env::current_dir() {
         starts.push(cwd);
     }
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         starts.push(exe_dir);
     }
-    starts.into_iter().find_map(|start| start.ancestors().map(|d| d.join("python/src")).find(|p| p.join("entiflow/testing").exists()))
+    starts.into_iter().find_map(|start| {
+        start
+            .ancestors()
+            .map(|d| d.join("python/src"))
+            .find(|p| p.join("entiflow/testing").exists())
+    })
 }
 
 fn python() -> String {
-    std::env::var("ENTIFLOW_PYTHON").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| "python3".to_string())
+    std::env::var("ENTIFLOW_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "python3".to_string())
 }
 
 /// A scratch directory removed on drop.
@@ -76,8 +106,13 @@ impl Scratch {
     fn new() -> Result<Scratch, String> {
         use std::sync::atomic::{AtomicU64, Ordering};
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!("entiflow-conformance-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let dir = std::env::temp_dir().join(format!(
+            "entiflow-conformance-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         Ok(Scratch(dir))
     }
 }
@@ -93,37 +128,63 @@ fn reference(app: &Path, input: &Path) -> Result<(Vec<Json>, Json), String> {
     let scratch = Scratch::new()?;
     let state_path = scratch.0.join("state.json");
     let mut cmd = Command::new(python());
-    cmd.args(["-m", "entiflow.testing"]).arg(app).arg("--input").arg(input).arg("--dump-state").arg(&state_path);
+    cmd.args(["-m", "entiflow.testing"])
+        .arg(app)
+        .arg("--input")
+        .arg(input)
+        .arg("--dump-state")
+        .arg(&state_path);
     if let Some(src) = python_src() {
         let mut paths = vec![src];
         if let Some(existing) = std::env::var_os("PYTHONPATH") {
             paths.extend(std::env::split_paths(&existing));
         }
-        cmd.env("PYTHONPATH", std::env::join_paths(paths).map_err(|e| e.to_string())?);
+        cmd.env(
+            "PYTHONPATH",
+            std::env::join_paths(paths).map_err(|e| e.to_string())?,
+        );
     }
-    let out = cmd.output().map_err(|e| format!("cannot run the reference ({}): {e}", python()))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run the reference ({}): {e}", python()))?;
     if !out.status.success() {
-        return Err(format!("the reference failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));
+        return Err(format!(
+            "the reference failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
     let results = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).map_err(|e| format!("the reference printed a result that is not JSON: {e}")))
+        .map(|l| {
+            serde_json::from_str(l)
+                .map_err(|e| format!("the reference printed a result that is not JSON: {e}"))
+        })
         .collect::<Result<Vec<Json>, String>>()?;
-    let state_text = std::fs::read_to_string(&state_path).map_err(|e| format!("the reference wrote no state dump: {e}"))?;
-    let state = serde_json::from_str(&state_text).map_err(|e| format!("the reference's state dump is not JSON: {e}"))?;
+    let state_text = std::fs::read_to_string(&state_path)
+        .map_err(|e| format!("the reference wrote no state dump: {e}"))?;
+    let state = serde_json::from_str(&state_text)
+        .map_err(|e| format!("the reference's state dump is not JSON: {e}"))?;
     Ok((results, state))
 }
 
 /// Runs the case's invocations through the backend; results and the final state.
-fn through_backend(backend: &Selected, program: Program, lines: &[String]) -> Result<(Vec<Json>, Json), String> {
+fn through_backend(
+    backend: &Selected,
+    program: Program,
+    lines: &[String],
+) -> Result<(Vec<Json>, Json), String> {
     match backend {
         Selected::Native => {
             let program = Rc::new(program);
             let mut engine = Engine::new(program.clone(), EngineConfig::default());
             let mut results = Vec::with_capacity(lines.len());
             for chunk in lines.chunks(BATCH) {
-                let batch = chunk.iter().map(|l| parse_invocation(l, &program)).collect();
+                let batch = chunk
+                    .iter()
+                    .map(|l| parse_invocation(l, &program))
+                    .collect();
                 results.extend(engine.execute(batch).iter().map(|r| r.to_json()));
             }
             Ok((results, engine.dump_state()))
@@ -133,7 +194,13 @@ fn through_backend(backend: &Selected, program: Program, lines: &[String]) -> Re
             let mut running = plugin.start(&program, &json!({})).map_err(failed)?;
             let mut results = Vec::with_capacity(lines.len());
             for chunk in lines.chunks(BATCH) {
-                results.extend(running.invoke_lines(chunk).map_err(failed)?.iter().map(|r| r.to_json()));
+                results.extend(
+                    running
+                        .invoke_lines(chunk)
+                        .map_err(failed)?
+                        .iter()
+                        .map(|r| r.to_json()),
+                );
             }
             let state = running.dump_state().map_err(failed)?;
             running.shutdown().map_err(failed)?;
@@ -143,7 +210,11 @@ fn through_backend(backend: &Selected, program: Program, lines: &[String]) -> Re
 }
 
 fn normalize(result: Json) -> Json {
-    let invalid = result.get("error").and_then(|e| e.get("type")).and_then(Json::as_str) == Some("InvalidRequest");
+    let invalid = result
+        .get("error")
+        .and_then(|e| e.get("type"))
+        .and_then(Json::as_str)
+        == Some("InvalidRequest");
     if invalid {
         json!({"id": result.get("id").cloned().unwrap_or(Json::Null), "error": {"type": "InvalidRequest"}})
     } else {
@@ -157,7 +228,11 @@ fn sorted(j: &Json) -> String {
             Json::Object(m) => {
                 let mut keys: Vec<&String> = m.keys().collect();
                 keys.sort();
-                Json::Object(keys.into_iter().map(|k| (k.clone(), canon(&m[k]))).collect())
+                Json::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), canon(&m[k])))
+                        .collect(),
+                )
             }
             Json::Array(a) => Json::Array(a.iter().map(canon).collect()),
             other => other.clone(),
@@ -178,7 +253,11 @@ fn run_case(backend: &Selected, case: &Path) -> Vec<String> {
         Ok(t) => t,
         Err(e) => return vec![format!("cannot read {}: {e}", input.display())],
     };
-    let lines: Vec<String> = text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
     let (got, got_state) = match through_backend(backend, program, &lines) {
         Ok(r) => r,
         Err(e) => return vec![e],
@@ -189,16 +268,28 @@ fn run_case(backend: &Selected, case: &Path) -> Vec<String> {
     };
     let mut problems = Vec::new();
     if got.len() != want.len() {
-        problems.push(format!("{} results from the backend, {} from the reference", got.len(), want.len()));
+        problems.push(format!(
+            "{} results from the backend, {} from the reference",
+            got.len(),
+            want.len()
+        ));
     }
     for (i, (g, w)) in got.into_iter().zip(want).enumerate() {
         let (g, w) = (normalize(g), normalize(w));
         if g != w {
-            problems.push(format!("line {}: {}\n    backend:   {g}\n    reference: {w}", i + 1, lines.get(i).map(String::as_str).unwrap_or("")));
+            problems.push(format!(
+                "line {}: {}\n    backend:   {g}\n    reference: {w}",
+                i + 1,
+                lines.get(i).map(String::as_str).unwrap_or("")
+            ));
         }
     }
     if got_state != want_state {
-        problems.push(format!("final state differs\n    backend:   {}\n    reference: {}", sorted(&got_state), sorted(&want_state)));
+        problems.push(format!(
+            "final state differs\n    backend:   {}\n    reference: {}",
+            sorted(&got_state),
+            sorted(&want_state)
+        ));
     }
     problems
 }
@@ -207,15 +298,29 @@ fn run_case(backend: &Selected, case: &Path) -> Vec<String> {
 pub fn conformance(backend_name: &str, cases: Vec<PathBuf>) -> Result<bool, String> {
     let backend = select(backend_name)?;
     let description = backend.description();
-    let cases = if cases.is_empty() { default_cases()? } else { cases };
+    let cases = if cases.is_empty() {
+        default_cases()?
+    } else {
+        cases
+    };
     for case in &cases {
         if !is_case(case) {
-            return Err(format!("{} is not a case: it needs app.py and invocations.jsonl", case.display()));
+            return Err(format!(
+                "{} is not a case: it needs app.py and invocations.jsonl",
+                case.display()
+            ));
         }
     }
     println!("conformance of backend {} against the CPython reference ({} -m entiflow.testing), {} cases", backend.label(), python(), cases.len());
     let caps = description.capabilities;
-    println!("declared capabilities: {}", if caps.names().is_empty() { "none".to_string() } else { caps.names().join(", ") });
+    println!(
+        "declared capabilities: {}",
+        if caps.names().is_empty() {
+            "none".to_string()
+        } else {
+            caps.names().join(", ")
+        }
+    );
     if !caps.serializable_transactions {
         println!(
             "note: backend '{}' declares serializable_transactions: false, so it promises no serial outcome; it is run and compared against the serial reference anyway, and every difference counts as a failure",
@@ -236,7 +341,11 @@ pub fn conformance(backend_name: &str, cases: Vec<PathBuf>) -> Result<bool, Stri
         }
     }
     let agree = cases.len() - failed;
-    println!("{agree}/{} cases agree with the reference on backend '{}'", cases.len(), description.name);
+    println!(
+        "{agree}/{} cases agree with the reference on backend '{}'",
+        cases.len(),
+        description.name
+    );
     if !caps.serializable_transactions {
         println!("note: agreement here is observed behaviour of this run, not a guarantee: '{}' declares serializable_transactions: false", description.name);
     }

@@ -19,13 +19,26 @@ fn open_input(input: &str) -> Result<(Box<dyn BufRead + Send>, u64), String> {
     }
     let file = std::fs::File::open(input).map_err(|e| format!("cannot read {input}: {e}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    Ok((Box::new(std::io::BufReader::with_capacity(1 << 20, file)), size))
+    Ok((
+        Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
+        size,
+    ))
 }
 
 /// Runs every invocation of `input` and prints one result per line, in input order.
-pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, data_dir: Option<PathBuf>, epoch_size: usize) -> Result<(), String> {
+pub fn exec(
+    app: &Path,
+    input: &str,
+    dump_state: Option<&Path>,
+    workers: usize,
+    data_dir: Option<PathBuf>,
+    epoch_size: usize,
+) -> Result<(), String> {
     if workers != 1 {
-        return Err("the native engine executes each epoch on one thread in this version; use --workers 1".into());
+        return Err(
+            "the native engine executes each epoch on one thread in this version; use --workers 1"
+                .into(),
+        );
     }
     let program = Rc::new(load_program(app)?);
     let (mut reader, size) = open_input(input)?;
@@ -33,17 +46,30 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
     if size < 1 << 20 {
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    progress.set_style(ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} of invocations ({binary_bytes_per_sec}, eta {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    progress.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} of invocations ({binary_bytes_per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout());
     let program_for_parsing = std::sync::Arc::new((*program).clone());
     let epoch_size = epoch_size.max(1);
     let mut durable = match data_dir {
-        Some(dir) => Some(DurableEngine::open(program.clone(), EngineConfig::default(), DurabilityConfig::new(dir)).map_err(|e| format!("cannot open data directory: {e}"))?),
+        Some(dir) => Some(
+            DurableEngine::open(
+                program.clone(),
+                EngineConfig::default(),
+                DurabilityConfig::new(dir),
+            )
+            .map_err(|e| format!("cannot open data directory: {e}"))?,
+        ),
         None => None,
     };
     let mut engine = Engine::new(program.clone(), EngineConfig::default());
     // Three stages on their own threads: read and parse epochs, execute them, write results.
-    let (parsed_tx, parsed_rx) = std::sync::mpsc::sync_channel::<(Vec<Result<Invocation, Invalid>>, usize)>(4);
+    let (parsed_tx, parsed_rx) =
+        std::sync::mpsc::sync_channel::<(Vec<Result<Invocation, Invalid>>, usize)>(4);
     let parse_program = program_for_parsing.clone();
     let input_name = input.to_string();
     let parser = std::thread::spawn(move || -> Result<(), String> {
@@ -53,7 +79,9 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
             let mut bytes = 0;
             while batch.len() < epoch_size {
                 line.clear();
-                let n = reader.read_line(&mut line).map_err(|e| format!("cannot read {input_name}: {e}"))?;
+                let n = reader
+                    .read_line(&mut line)
+                    .map_err(|e| format!("cannot read {input_name}: {e}"))?;
                 if n == 0 {
                     break;
                 }
@@ -70,7 +98,8 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
             }
         }
     });
-    let (results_tx, results_rx) = std::sync::mpsc::sync_channel::<(Vec<InvocationResult>, usize)>(4);
+    let (results_tx, results_rx) =
+        std::sync::mpsc::sync_channel::<(Vec<InvocationResult>, usize)>(4);
     let writer = std::thread::spawn(move || -> Result<(), String> {
         for (results, bytes) in results_rx {
             for r in results {
@@ -84,7 +113,9 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
     });
     for (batch, bytes) in parsed_rx {
         let results = match &mut durable {
-            Some(d) => d.execute(batch).map_err(|e| format!("cannot write the log: {e}"))?,
+            Some(d) => d
+                .execute(batch)
+                .map_err(|e| format!("cannot write the log: {e}"))?,
             None => engine.execute(batch),
         };
         if results_tx.send((results, bytes)).is_err() {
@@ -92,28 +123,40 @@ pub fn exec(app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, 
         }
     }
     drop(results_tx);
-    parser.join().map_err(|_| "the input reader panicked".to_string())??;
-    writer.join().map_err(|_| "the output writer panicked".to_string())??;
+    parser
+        .join()
+        .map_err(|_| "the input reader panicked".to_string())??;
+    writer
+        .join()
+        .map_err(|_| "the output writer panicked".to_string())??;
     if let Some(path) = dump_state {
         let state = match &durable {
             Some(d) => d.engine().dump_state(),
             None => engine.dump_state(),
         };
         let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
 }
 
 /// The start configuration `exec` and `run` give a plugin: only what was asked for.
-pub fn plugin_config(backend: &LoadedBackend, workers: usize, data_dir: Option<&Path>) -> Result<serde_json::Value, String> {
+pub fn plugin_config(
+    backend: &LoadedBackend,
+    workers: usize,
+    data_dir: Option<&Path>,
+) -> Result<serde_json::Value, String> {
     let mut config = serde_json::Map::new();
     if workers != 1 {
         config.insert("workers".into(), workers.into());
     }
     if let Some(dir) = data_dir {
         if !backend.description().capabilities.durability {
-            return Err(format!("backend '{}' does not declare durability; run it without --data-dir", backend.description().name));
+            return Err(format!(
+                "backend '{}' does not declare durability; run it without --data-dir",
+                backend.description().name
+            ));
         }
         config.insert("data_dir".into(), dir.display().to_string().into());
     }
@@ -121,11 +164,24 @@ pub fn plugin_config(backend: &LoadedBackend, workers: usize, data_dir: Option<&
 }
 
 /// `exec` through a backend plugin: epochs of input lines cross to the plugin as JSONL batches.
-pub fn exec_plugin(backend: &LoadedBackend, app: &Path, input: &str, dump_state: Option<&Path>, workers: usize, data_dir: Option<PathBuf>, epoch_size: usize) -> Result<(), String> {
+pub fn exec_plugin(
+    backend: &LoadedBackend,
+    app: &Path,
+    input: &str,
+    dump_state: Option<&Path>,
+    workers: usize,
+    data_dir: Option<PathBuf>,
+    epoch_size: usize,
+) -> Result<(), String> {
     let program = load_program(app)?;
     let config = plugin_config(backend, workers, data_dir.as_deref())?;
     let name = backend.description().name.clone();
-    let failed = |e: runtime_common::plugin::PluginError| format!("backend '{name}' ({}) failed: {e}", backend.path().display());
+    let failed = |e: runtime_common::plugin::PluginError| {
+        format!(
+            "backend '{name}' ({}) failed: {e}",
+            backend.path().display()
+        )
+    };
     let mut running = backend.start(&program, &config).map_err(failed)?;
     let (mut reader, _) = open_input(input)?;
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout());
@@ -135,7 +191,11 @@ pub fn exec_plugin(backend: &LoadedBackend, app: &Path, input: &str, dump_state:
         let mut batch = Vec::with_capacity(epoch_size);
         while batch.len() < epoch_size {
             line.clear();
-            if reader.read_line(&mut line).map_err(|e| format!("cannot read {input}: {e}"))? == 0 {
+            if reader
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read {input}: {e}"))?
+                == 0
+            {
                 break;
             }
             if !line.trim().is_empty() {
@@ -155,7 +215,8 @@ pub fn exec_plugin(backend: &LoadedBackend, app: &Path, input: &str, dump_state:
     if let Some(path) = dump_state {
         let state = running.dump_state().map_err(failed)?;
         let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     running.shutdown().map_err(failed)
 }

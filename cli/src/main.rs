@@ -149,17 +149,58 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Check { app, format } => return compile::check(&app, format),
-        Command::Compile { app, output, emit, backend } => backends::select(&backend).and_then(|selected| match selected {
+        Command::Compile {
+            app,
+            output,
+            emit,
+            backend,
+        } => backends::select(&backend).and_then(|selected| match selected {
             Selected::Native => compile::compile(&app, &output, &emit, None),
             Selected::Plugin(plugin) => compile::compile(&app, &output, &emit, Some(&plugin)),
         }),
-        Command::Exec { app, input, dump_state, workers, data_dir, epoch_size, backend } => backends::select(&backend).and_then(|selected| match selected {
-            Selected::Native => exec::exec(&app, &input, dump_state.as_deref(), workers, data_dir, epoch_size),
-            Selected::Plugin(plugin) => exec::exec_plugin(&plugin, &app, &input, dump_state.as_deref(), workers, data_dir, epoch_size),
+        Command::Exec {
+            app,
+            input,
+            dump_state,
+            workers,
+            data_dir,
+            epoch_size,
+            backend,
+        } => backends::select(&backend).and_then(|selected| match selected {
+            Selected::Native => exec::exec(
+                &app,
+                &input,
+                dump_state.as_deref(),
+                workers,
+                data_dir,
+                epoch_size,
+            ),
+            Selected::Plugin(plugin) => exec::exec_plugin(
+                &plugin,
+                &app,
+                &input,
+                dump_state.as_deref(),
+                workers,
+                data_dir,
+                epoch_size,
+            ),
         }),
-        Command::Run { app, listen, data_dir, snapshot_every, snapshot_log_mib, dedup_window, http_threads, backend } => backends::select(&backend).and_then(|selected| match selected {
+        Command::Run {
+            app,
+            listen,
+            data_dir,
+            snapshot_every,
+            snapshot_log_mib,
+            dedup_window,
+            http_threads,
+            backend,
+        } => backends::select(&backend).and_then(|selected| match selected {
             Selected::Native => {
-                let durability = data_dir.map(|dir| entiflow_native::DurabilityConfig { dir, snapshot_every, snapshot_log_bytes: snapshot_log_mib << 20 });
+                let durability = data_dir.map(|dir| entiflow_native::DurabilityConfig {
+                    dir,
+                    snapshot_every,
+                    snapshot_log_bytes: snapshot_log_mib << 20,
+                });
                 serve::run(&app, &listen, durability, dedup_window, http_threads, None)
             }
             Selected::Plugin(plugin) => {
@@ -171,15 +212,24 @@ fn main() -> ExitCode {
                         c.insert("snapshot_log_bytes".into(), (snapshot_log_mib << 20).into());
                     }
                 }
-                serve::run(&app, &listen, None, dedup_window, http_threads, Some((plugin, config)))
+                serve::run(
+                    &app,
+                    &listen,
+                    None,
+                    dedup_window,
+                    http_threads,
+                    Some((plugin, config)),
+                )
             }
         }),
         Command::Backends { json } => backends::list(json),
-        Command::Conformance { backend, cases } => match conformance::conformance(&backend, cases) {
-            Ok(true) => Ok(()),
-            Ok(false) => return ExitCode::from(1),
-            Err(e) => Err(e),
-        },
+        Command::Conformance { backend, cases } => {
+            match conformance::conformance(&backend, cases) {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::from(1),
+                Err(e) => Err(e),
+            }
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -32,11 +32,17 @@ use crate::compile::load_program;
 const MAX_EPOCH: usize = 4096;
 
 enum Job {
-    Batch(Vec<Result<Invocation, Invalid>>, oneshot::Sender<Result<Vec<InvocationResult>, String>>),
+    Batch(
+        Vec<Result<Invocation, Invalid>>,
+        oneshot::Sender<Result<Vec<InvocationResult>, String>>,
+    ),
     Get(String, String, oneshot::Sender<Option<Json>>),
 }
 
-const BUCKETS_US: [u64; 14] = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
+const BUCKETS_US: [u64; 14] = [
+    50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
+    1_000_000,
+];
 
 /// Counters exported at `/metrics`.
 #[derive(Default)]
@@ -55,7 +61,10 @@ struct Metrics {
 impl Metrics {
     fn observe(&self, started: Instant) {
         let us = started.elapsed().as_micros() as u64;
-        let bucket = BUCKETS_US.iter().position(|b| us <= *b).unwrap_or(BUCKETS_US.len());
+        let bucket = BUCKETS_US
+            .iter()
+            .position(|b| us <= *b)
+            .unwrap_or(BUCKETS_US.len());
         self.latency_buckets[bucket].fetch_add(1, Ordering::Relaxed);
         self.latency_sum_us.fetch_add(us, Ordering::Relaxed);
         self.latency_count.fetch_add(1, Ordering::Relaxed);
@@ -64,24 +73,68 @@ impl Metrics {
     fn render(&self) -> String {
         let mut out = String::new();
         let counter = |out: &mut String, name: &str, help: &str, v: &AtomicU64| {
-            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
+                v.load(Ordering::Relaxed)
+            ));
         };
-        counter(&mut out, "entiflow_transactions_committed_total", "Transactions committed.", &self.committed);
-        counter(&mut out, "entiflow_transactions_aborted_total", "Transactions aborted by an exception or a missing entity.", &self.aborted);
-        counter(&mut out, "entiflow_requests_invalid_total", "Invalid requests rejected.", &self.invalid);
-        counter(&mut out, "entiflow_requests_deduplicated_total", "Invocations answered from the deduplication table.", &self.deduplicated);
-        counter(&mut out, "entiflow_epochs_total", "Epochs executed.", &self.epochs);
-        counter(&mut out, "entiflow_epoch_invocations_total", "Invocations over all epochs (divide by epochs for the mean epoch size).", &self.epoch_invocations);
+        counter(
+            &mut out,
+            "entiflow_transactions_committed_total",
+            "Transactions committed.",
+            &self.committed,
+        );
+        counter(
+            &mut out,
+            "entiflow_transactions_aborted_total",
+            "Transactions aborted by an exception or a missing entity.",
+            &self.aborted,
+        );
+        counter(
+            &mut out,
+            "entiflow_requests_invalid_total",
+            "Invalid requests rejected.",
+            &self.invalid,
+        );
+        counter(
+            &mut out,
+            "entiflow_requests_deduplicated_total",
+            "Invocations answered from the deduplication table.",
+            &self.deduplicated,
+        );
+        counter(
+            &mut out,
+            "entiflow_epochs_total",
+            "Epochs executed.",
+            &self.epochs,
+        );
+        counter(
+            &mut out,
+            "entiflow_epoch_invocations_total",
+            "Invocations over all epochs (divide by epochs for the mean epoch size).",
+            &self.epoch_invocations,
+        );
         out.push_str("# HELP entiflow_request_latency_seconds Time from request arrival to reply.\n# TYPE entiflow_request_latency_seconds histogram\n");
         let mut cumulative = 0;
         for (i, b) in BUCKETS_US.iter().enumerate() {
             cumulative += self.latency_buckets[i].load(Ordering::Relaxed);
-            out.push_str(&format!("entiflow_request_latency_seconds_bucket{{le=\"{}\"}} {cumulative}\n", *b as f64 / 1e6));
+            out.push_str(&format!(
+                "entiflow_request_latency_seconds_bucket{{le=\"{}\"}} {cumulative}\n",
+                *b as f64 / 1e6
+            ));
         }
         cumulative += self.latency_buckets[BUCKETS_US.len()].load(Ordering::Relaxed);
-        out.push_str(&format!("entiflow_request_latency_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n"));
-        out.push_str(&format!("entiflow_request_latency_seconds_sum {}\n", self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6));
-        out.push_str(&format!("entiflow_request_latency_seconds_count {}\n", self.latency_count.load(Ordering::Relaxed)));
+        out.push_str(&format!(
+            "entiflow_request_latency_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n"
+        ));
+        out.push_str(&format!(
+            "entiflow_request_latency_seconds_sum {}\n",
+            self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6
+        ));
+        out.push_str(&format!(
+            "entiflow_request_latency_seconds_count {}\n",
+            self.latency_count.load(Ordering::Relaxed)
+        ));
         out
     }
 }
@@ -94,7 +147,13 @@ struct Shared {
 
 /// Replies waiting for their epoch to become durable.
 enum Release {
-    Batch(Vec<(usize, oneshot::Sender<Result<Vec<InvocationResult>, String>>)>, Vec<InvocationResult>),
+    Batch(
+        Vec<(
+            usize,
+            oneshot::Sender<Result<Vec<InvocationResult>, String>>,
+        )>,
+        Vec<InvocationResult>,
+    ),
     Read(oneshot::Sender<Option<Json>>, Option<Json>),
 }
 
@@ -128,7 +187,14 @@ fn syncer_thread(syncer: LogSyncer, queue: mpsc::Receiver<Release>) {
     }
 }
 
-fn engine_thread(program: Program, durability: Option<DurabilityConfig>, dedup_window: usize, jobs: mpsc::Receiver<Job>, metrics: Arc<Metrics>, ready: std::sync::mpsc::Sender<Result<(), String>>) {
+fn engine_thread(
+    program: Program,
+    durability: Option<DurabilityConfig>,
+    dedup_window: usize,
+    jobs: mpsc::Receiver<Job>,
+    metrics: Arc<Metrics>,
+    ready: std::sync::mpsc::Sender<Result<(), String>>,
+) {
     let program = Rc::new(program);
     let config = EngineConfig { dedup_window };
     let mut memory = None;
@@ -136,7 +202,8 @@ fn engine_thread(program: Program, durability: Option<DurabilityConfig>, dedup_w
     let mut releases = None;
     let mut syncer_handle = None;
     match durability {
-        Some(d) => match DurableEngine::open(program, config, d).and_then(|e| Ok((e.syncer()?, e))) {
+        Some(d) => match DurableEngine::open(program, config, d).and_then(|e| Ok((e.syncer()?, e)))
+        {
             Ok((syncer, engine)) => {
                 let (tx, rx) = mpsc::channel();
                 releases = Some(tx);
@@ -177,24 +244,35 @@ fn engine_thread(program: Program, durability: Option<DurabilityConfig>, dedup_w
                 Job::Get(entity, key, reply) => reads.push((entity, key, reply)),
             }
         }
-        let engine_stats = |memory: &Option<Engine>, durable: &Option<DurableEngine>| match (memory, durable) {
-            (Some(e), _) => e.stats().clone(),
-            (_, Some(d)) => d.engine().stats().clone(),
-            _ => Default::default(),
-        };
+        let engine_stats =
+            |memory: &Option<Engine>, durable: &Option<DurableEngine>| match (memory, durable) {
+                (Some(e), _) => e.stats().clone(),
+                (_, Some(d)) => d.engine().stats().clone(),
+                _ => Default::default(),
+            };
         if !epoch.is_empty() {
             let before = engine_stats(&memory, &durable);
             let size = epoch.len() as u64;
             let results = match (&mut memory, &mut durable) {
                 (Some(e), _) => Ok(e.execute(epoch)),
-                (_, Some(d)) => d.execute_unsynced(epoch).map_err(|e| format!("durability failure: {e}")),
+                (_, Some(d)) => d
+                    .execute_unsynced(epoch)
+                    .map_err(|e| format!("durability failure: {e}")),
                 _ => Err("no engine".to_string()),
             };
             let after = engine_stats(&memory, &durable);
-            metrics.committed.fetch_add(after.committed - before.committed, Ordering::Relaxed);
-            metrics.aborted.fetch_add(after.aborted - before.aborted, Ordering::Relaxed);
-            metrics.invalid.fetch_add(after.invalid - before.invalid, Ordering::Relaxed);
-            metrics.deduplicated.fetch_add(after.deduplicated - before.deduplicated, Ordering::Relaxed);
+            metrics
+                .committed
+                .fetch_add(after.committed - before.committed, Ordering::Relaxed);
+            metrics
+                .aborted
+                .fetch_add(after.aborted - before.aborted, Ordering::Relaxed);
+            metrics
+                .invalid
+                .fetch_add(after.invalid - before.invalid, Ordering::Relaxed);
+            metrics
+                .deduplicated
+                .fetch_add(after.deduplicated - before.deduplicated, Ordering::Relaxed);
             metrics.epochs.fetch_add(1, Ordering::Relaxed);
             metrics.epoch_invocations.fetch_add(size, Ordering::Relaxed);
             match results {
@@ -259,7 +337,10 @@ fn drain(first: Job, jobs: &mpsc::Receiver<Job>) -> Vec<Job> {
 
 /// Runs one epoch on a plugin instance: invalid entries are answered here, the rest cross as
 /// one batch.
-fn plugin_epoch(instance: &mut RunningBackend, epoch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, String> {
+fn plugin_epoch(
+    instance: &mut RunningBackend,
+    epoch: Vec<Result<Invocation, Invalid>>,
+) -> Result<Vec<InvocationResult>, String> {
     let mut lines = Vec::new();
     let mut slots = Vec::with_capacity(epoch.len());
     for entry in epoch {
@@ -268,18 +349,46 @@ fn plugin_epoch(instance: &mut RunningBackend, epoch: Vec<Result<Invocation, Inv
                 lines.push(inv.to_json().to_string());
                 slots.push(None);
             }
-            Err((id, message)) => slots.push(Some(InvocationResult { id, seq: None, outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)) })),
+            Err((id, message)) => slots.push(Some(InvocationResult {
+                id,
+                seq: None,
+                outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)),
+            })),
         }
     }
-    let mut results = if lines.is_empty() { Vec::new() } else { instance.invoke_lines(&lines).map_err(|e| format!("backend '{}' failed: {e}", instance.name()))? }.into_iter();
-    slots.into_iter().map(|slot| slot.or_else(|| results.next()).ok_or_else(|| format!("backend '{}' returned too few results", instance.name()))).collect()
+    let mut results = if lines.is_empty() {
+        Vec::new()
+    } else {
+        instance
+            .invoke_lines(&lines)
+            .map_err(|e| format!("backend '{}' failed: {e}", instance.name()))?
+    }
+    .into_iter();
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.or_else(|| results.next())
+                .ok_or_else(|| format!("backend '{}' returned too few results", instance.name()))
+        })
+        .collect()
 }
 
-fn plugin_engine_thread(backend: LoadedBackend, program: Program, config: Json, jobs: mpsc::Receiver<Job>, metrics: Arc<Metrics>, ready: std::sync::mpsc::Sender<Result<(), String>>) {
+fn plugin_engine_thread(
+    backend: LoadedBackend,
+    program: Program,
+    config: Json,
+    jobs: mpsc::Receiver<Job>,
+    metrics: Arc<Metrics>,
+    ready: std::sync::mpsc::Sender<Result<(), String>>,
+) {
     let mut instance = match backend.start(&program, &config) {
         Ok(i) => i,
         Err(e) => {
-            let _ = ready.send(Err(format!("backend '{}' ({}) failed to start: {e}", backend.description().name, backend.path().display())));
+            let _ = ready.send(Err(format!(
+                "backend '{}' ({}) failed to start: {e}",
+                backend.description().name,
+                backend.path().display()
+            )));
             return;
         }
     };
@@ -331,7 +440,12 @@ fn plugin_engine_thread(backend: LoadedBackend, program: Program, config: Json, 
                 }
             };
             for (entity, key, reply) in reads {
-                let _ = reply.send(state.get(&entity).and_then(|records| records.get(&key)).cloned());
+                let _ = reply.send(
+                    state
+                        .get(&entity)
+                        .and_then(|records| records.get(&key))
+                        .cloned(),
+                );
             }
         }
     }
@@ -341,11 +455,18 @@ fn plugin_engine_thread(backend: LoadedBackend, program: Program, config: Json, 
 }
 
 fn invalid_response(id: Json, message: String) -> Response {
-    let result = InvocationResult { id, seq: None, outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)) };
+    let result = InvocationResult {
+        id,
+        seq: None,
+        outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)),
+    };
     (StatusCode::BAD_REQUEST, AxumJson(result.to_json())).into_response()
 }
 
-async fn submit(shared: &Shared, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, Response> {
+async fn submit(
+    shared: &Shared,
+    batch: Vec<Result<Invocation, Invalid>>,
+) -> Result<Vec<InvocationResult>, Response> {
     let (tx, rx) = oneshot::channel();
     if shared.jobs.send(Job::Batch(batch, tx)).is_err() {
         return Err((StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response());
@@ -369,7 +490,9 @@ async fn invoke(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     };
     let response = match submit(&shared, vec![Ok(inv)]).await {
         Ok(mut results) => match results.pop() {
-            Some(r) if matches!(&r.outcome, Err(e) if e.kind == "InvalidRequest") => (StatusCode::BAD_REQUEST, AxumJson(r.to_json())).into_response(),
+            Some(r) if matches!(&r.outcome, Err(e) if e.kind == "InvalidRequest") => {
+                (StatusCode::BAD_REQUEST, AxumJson(r.to_json())).into_response()
+            }
             Some(r) => AxumJson(r.to_json()).into_response(),
             None => (StatusCode::INTERNAL_SERVER_ERROR, "no result\n").into_response(),
         },
@@ -384,23 +507,39 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let text = String::from_utf8_lossy(&body);
     let items: Vec<Result<Invocation, Invalid>> = if text.trim_start().starts_with('[') {
         match serde_json::from_str::<Vec<Json>>(&text) {
-            Ok(items) => items.into_iter().map(|j| invocation_from_json(j, &shared.program)).collect(),
+            Ok(items) => items
+                .into_iter()
+                .map(|j| invocation_from_json(j, &shared.program))
+                .collect(),
             Err(e) => return invalid_response(Json::Null, format!("malformed JSON array: {e}")),
         }
     } else {
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| runtime_common::contract::parse_invocation(l, &shared.program)).collect()
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| runtime_common::contract::parse_invocation(l, &shared.program))
+            .collect()
     };
     let response = match submit(&shared, items).await {
-        Ok(results) => AxumJson(Json::Array(results.iter().map(InvocationResult::to_json).collect())).into_response(),
+        Ok(results) => AxumJson(Json::Array(
+            results.iter().map(InvocationResult::to_json).collect(),
+        ))
+        .into_response(),
         Err(resp) => resp,
     };
     shared.metrics.observe(started);
     response
 }
 
-async fn entity(State(shared): State<Arc<Shared>>, UrlPath((entity, key)): UrlPath<(String, String)>) -> Response {
+async fn entity(
+    State(shared): State<Arc<Shared>>,
+    UrlPath((entity, key)): UrlPath<(String, String)>,
+) -> Response {
     let (tx, rx) = oneshot::channel();
-    if shared.jobs.send(Job::Get(entity.clone(), key.clone(), tx)).is_err() {
+    if shared
+        .jobs
+        .send(Job::Get(entity.clone(), key.clone(), tx))
+        .is_err()
+    {
         return (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response();
     }
     match rx.await {
@@ -410,7 +549,11 @@ async fn entity(State(shared): State<Arc<Shared>>, UrlPath((entity, key)): UrlPa
 }
 
 async fn metrics_page(State(shared): State<Arc<Shared>>) -> Response {
-    ([("content-type", "text/plain; version=0.0.4")], shared.metrics.render()).into_response()
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        shared.metrics.render(),
+    )
+        .into_response()
 }
 
 async fn shutdown_signal() {
@@ -433,7 +576,14 @@ async fn shutdown_signal() {
 
 /// Serves `app` on `listen` until SIGTERM or Ctrl-C, on the native engine or, given a plugin and
 /// its start configuration, on the plugin.
-pub fn run(app: &Path, listen: &str, durability: Option<DurabilityConfig>, dedup_window: usize, http_threads: usize, plugin: Option<(LoadedBackend, Json)>) -> Result<(), String> {
+pub fn run(
+    app: &Path,
+    listen: &str,
+    durability: Option<DurabilityConfig>,
+    dedup_window: usize,
+    http_threads: usize,
+    plugin: Option<(LoadedBackend, Json)>,
+) -> Result<(), String> {
     let program = load_program(app)?;
     let shared_program = Arc::new(program.clone());
     let metrics = Arc::new(Metrics::default());
@@ -443,12 +593,27 @@ pub fn run(app: &Path, listen: &str, durability: Option<DurabilityConfig>, dedup
     let engine = std::thread::Builder::new()
         .name("entiflow-engine".into())
         .spawn(move || match plugin {
-            Some((backend, config)) => plugin_engine_thread(backend, program, config, jobs_rx, engine_metrics, ready_tx),
-            None => engine_thread(program, durability, dedup_window, jobs_rx, engine_metrics, ready_tx),
+            Some((backend, config)) => {
+                plugin_engine_thread(backend, program, config, jobs_rx, engine_metrics, ready_tx)
+            }
+            None => engine_thread(
+                program,
+                durability,
+                dedup_window,
+                jobs_rx,
+                engine_metrics,
+                ready_tx,
+            ),
         })
         .map_err(|e| e.to_string())?;
-    ready_rx.recv().map_err(|_| "engine failed to start".to_string())??;
-    let shared = Arc::new(Shared { program: shared_program, jobs: jobs_tx, metrics });
+    ready_rx
+        .recv()
+        .map_err(|_| "engine failed to start".to_string())??;
+    let shared = Arc::new(Shared {
+        program: shared_program,
+        jobs: jobs_tx,
+        metrics,
+    });
     let router = Router::new()
         .route("/v1/invoke", post(invoke))
         .route("/v1/batch", post(batch))
@@ -456,15 +621,26 @@ pub fn run(app: &Path, listen: &str, durability: Option<DurabilityConfig>, dedup
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics_page))
         .with_state(shared.clone());
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(http_threads.max(1)).enable_all().build().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(http_threads.max(1))
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("entiflow: serving {} on http://{local}", app.display());
-        axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
     })?;
     drop(shared);
-    engine.join().map_err(|_| "engine thread panicked".to_string())?;
+    engine
+        .join()
+        .map_err(|_| "engine thread panicked".to_string())?;
     eprintln!("entiflow: stopped");
     Ok(())
 }

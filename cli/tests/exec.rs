@@ -8,7 +8,14 @@ use std::process::Command;
 use support::{bin, root, transfer_workload};
 
 fn exec(app: &str, input: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    Command::new(bin()).arg("exec").arg(root().join(app)).arg("--input").arg(input).args(extra).output().expect("run exec")
+    Command::new(bin())
+        .arg("exec")
+        .arg(root().join(app))
+        .arg("--input")
+        .arg(input)
+        .args(extra)
+        .output()
+        .expect("run exec")
 }
 
 #[test]
@@ -18,11 +25,32 @@ fn same_input_gives_byte_identical_output() {
     std::fs::write(&input, transfer_workload(20, 3000, 7).join("\n")).unwrap();
     let state_a = dir.join("a.json");
     let state_b = dir.join("b.json");
-    let a = exec("tests/apps/transfer.py", &input, &["--dump-state", state_a.to_str().unwrap(), "--epoch-size", "100"]);
-    let b = exec("tests/apps/transfer.py", &input, &["--dump-state", state_b.to_str().unwrap(), "--epoch-size", "777"]);
+    let a = exec(
+        "tests/apps/transfer.py",
+        &input,
+        &[
+            "--dump-state",
+            state_a.to_str().unwrap(),
+            "--epoch-size",
+            "100",
+        ],
+    );
+    let b = exec(
+        "tests/apps/transfer.py",
+        &input,
+        &[
+            "--dump-state",
+            state_b.to_str().unwrap(),
+            "--epoch-size",
+            "777",
+        ],
+    );
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     assert_eq!(a.stdout, b.stdout);
-    assert_eq!(std::fs::read(state_a).unwrap(), std::fs::read(state_b).unwrap());
+    assert_eq!(
+        std::fs::read(state_a).unwrap(),
+        std::fs::read(state_b).unwrap()
+    );
     assert_eq!(String::from_utf8_lossy(&a.stdout).lines().count(), 3020);
 }
 
@@ -32,15 +60,31 @@ fn transfer_workload_conserves_money_and_matches_cpython() {
     let case = dir.join("case");
     std::fs::create_dir_all(&case).unwrap();
     std::fs::copy(root().join("tests/apps/transfer.py"), case.join("app.py")).unwrap();
-    std::fs::write(case.join("invocations.jsonl"), transfer_workload(8, 1500, 11).join("\n")).unwrap();
+    std::fs::write(
+        case.join("invocations.jsonl"),
+        transfer_workload(8, 1500, 11).join("\n"),
+    )
+    .unwrap();
     let state = dir.join("state.json");
-    let out = exec("tests/apps/transfer.py", &case.join("invocations.jsonl"), &["--dump-state", state.to_str().unwrap()]);
+    let out = exec(
+        "tests/apps/transfer.py",
+        &case.join("invocations.jsonl"),
+        &["--dump-state", state.to_str().unwrap()],
+    );
     assert!(out.status.success());
     let dump: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
-    let total: i64 = dump["Account"].as_object().unwrap().values().map(|a| a["balance"].as_i64().unwrap()).sum();
+    let total: i64 = dump["Account"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|a| a["balance"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, 800, "money is conserved");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Insufficient"), "the workload exercises aborts");
+    assert!(
+        text.contains("Insufficient"),
+        "the workload exercises aborts"
+    );
     conformance(&[case]);
 }
 
@@ -52,14 +96,21 @@ fn conformance(cases: &[std::path::PathBuf]) {
         .args(cases)
         .output()
         .expect("python3 runs the conformance script");
-    assert!(out.status.success(), "conformance failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "conformance failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn examples_and_conformance_cases_match_cpython() {
     let mut cases = Vec::new();
     for dir in ["examples", "tests/conformance"] {
-        let Ok(entries) = std::fs::read_dir(root().join(dir)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
+            continue;
+        };
         for e in entries {
             let p = e.unwrap().path();
             if p.join("app.py").exists() && p.join("invocations.jsonl").exists() {
@@ -94,11 +145,40 @@ fn bad_lines_get_invalid_request_and_do_not_disturb_others() {
     .unwrap();
     let out = exec("tests/apps/transfer.py", &input, &[]);
     assert!(out.status.success());
-    let results: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let kinds: Vec<String> = results.iter().map(|r| r.get("error").map(|e| e["type"].as_str().unwrap().to_string()).unwrap_or_else(|| "ok".into())).collect();
-    assert_eq!(kinds, ["ok", "InvalidRequest", "InvalidRequest", "InvalidRequest", "InvalidRequest", "EntityNotFound", "EntityExists", "TypeError", "ok"]);
-    assert_eq!(results[7]["error"]["message"], "Account.get() takes 1 positional argument but 2 were given");
-    assert_eq!(results[5]["error"]["message"], "Account 'zz' does not exist");
+    let results: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r.get("error")
+                .map(|e| e["type"].as_str().unwrap().to_string())
+                .unwrap_or_else(|| "ok".into())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "ok",
+            "InvalidRequest",
+            "InvalidRequest",
+            "InvalidRequest",
+            "InvalidRequest",
+            "EntityNotFound",
+            "EntityExists",
+            "TypeError",
+            "ok"
+        ]
+    );
+    assert_eq!(
+        results[7]["error"]["message"],
+        "Account.get() takes 1 positional argument but 2 were given"
+    );
+    assert_eq!(
+        results[5]["error"]["message"],
+        "Account 'zz' does not exist"
+    );
     assert_eq!(results[8]["result"], 10);
     assert_eq!(results[8]["seq"], 5, "invalid requests take no seq");
 }
@@ -113,15 +193,26 @@ fn check_reports_errors_with_locations_and_exit_codes() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("bad.py:10:16"), "{text}");
     assert!(text.contains("E0344"), "{text}");
-    let json = Command::new(bin()).args(["check", "--format", "json"]).arg(&app).output().unwrap();
+    let json = Command::new(bin())
+        .args(["check", "--format", "json"])
+        .arg(&app)
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(doc["ok"], false);
     assert_eq!(doc["diagnostics"][0]["span"]["line"], 10);
-    let ok = Command::new(bin()).arg("check").arg(root().join("examples/shop/app.py")).output().unwrap();
+    let ok = Command::new(bin())
+        .arg("check")
+        .arg(root().join("examples/shop/app.py"))
+        .output()
+        .unwrap();
     assert_eq!(ok.status.code(), Some(0));
     let usage = Command::new(bin()).args(["check"]).output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
-    let missing = Command::new(bin()).args(["check", "/nonexistent/app.py"]).output().unwrap();
+    let missing = Command::new(bin())
+        .args(["check", "/nonexistent/app.py"])
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
 
@@ -131,15 +222,32 @@ fn compile_writes_ir_text_and_dot() {
     let out = Command::new(bin())
         .arg("compile")
         .arg(root().join("examples/shop/app.py"))
-        .args(["-o", dir.to_str().unwrap(), "--emit", "ir", "--emit", "ir-text", "--emit", "dot"])
+        .args([
+            "-o",
+            dir.to_str().unwrap(),
+            "--emit",
+            "ir",
+            "--emit",
+            "ir-text",
+            "--emit",
+            "dot",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let ir = std::fs::read(dir.join("app.ir.json")).unwrap();
     let program = ir::Program::from_json(&ir).expect("valid IR");
     assert_eq!(program.entities.len(), 2);
-    assert!(std::fs::read_to_string(dir.join("app.ir.txt")).unwrap().contains("call %"));
-    assert!(std::fs::read_to_string(dir.join("app.dot")).unwrap().contains("update_stock"));
+    assert!(std::fs::read_to_string(dir.join("app.ir.txt"))
+        .unwrap()
+        .contains("call %"));
+    assert!(std::fs::read_to_string(dir.join("app.dot"))
+        .unwrap()
+        .contains("update_stock"));
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {

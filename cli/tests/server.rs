@@ -10,11 +10,17 @@ use serde_json::{json, Value};
 use support::{bin, root, transfer_workload, Server};
 
 fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().timeout(Duration::from_secs(10)).build()
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(10))
+        .build()
 }
 
 fn post(agent: &ureq::Agent, url: &str, body: &str) -> Result<(u16, Value), String> {
-    match agent.post(url).set("content-type", "application/json").send_string(body) {
+    match agent
+        .post(url)
+        .set("content-type", "application/json")
+        .send_string(body)
+    {
         Ok(r) => Ok((r.status(), r.into_json().map_err(|e| e.to_string())?)),
         Err(ureq::Error::Status(code, r)) => Ok((code, r.into_json().unwrap_or(Value::Null))),
         Err(e) => Err(e.to_string()),
@@ -25,9 +31,25 @@ fn post(agent: &ureq::Agent, url: &str, body: &str) -> Result<(u16, Value), Stri
 fn http_api_serves_invocations_batches_state_and_metrics() {
     let server = Server::start(&root().join("examples/shop/app.py"), &[]);
     let a = agent();
-    let (code, r) = post(&a, &format!("{}/v1/invoke", server.url), r#"{"id": 1, "create": "Item", "args": ["apple", 5]}"#).unwrap();
-    assert_eq!((code, r.clone()), (200, json!({"id": 1, "seq": 1, "result": {"$entity": "Item", "key": "apple"}})));
-    let (code, r) = post(&a, &format!("{}/v1/invoke", server.url), r#"{"id": 2, "create": "Item""#).unwrap();
+    let (code, r) = post(
+        &a,
+        &format!("{}/v1/invoke", server.url),
+        r#"{"id": 1, "create": "Item", "args": ["apple", 5]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (code, r.clone()),
+        (
+            200,
+            json!({"id": 1, "seq": 1, "result": {"$entity": "Item", "key": "apple"}})
+        )
+    );
+    let (code, r) = post(
+        &a,
+        &format!("{}/v1/invoke", server.url),
+        r#"{"id": 2, "create": "Item""#,
+    )
+    .unwrap();
     assert_eq!(code, 400);
     assert_eq!(r["error"]["type"], "InvalidRequest");
     let batch = r#"[{"id": 3, "create": "User", "args": ["alice"]},
@@ -37,25 +59,63 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
     let (code, r) = post(&a, &format!("{}/v1/batch", server.url), batch).unwrap();
     assert_eq!(code, 200);
     assert_eq!(r[2], json!({"id": 5, "seq": 4, "result": true}));
-    assert_eq!(r[3]["error"], json!({"type": "ValueError", "message": "insufficient balance"}));
+    assert_eq!(
+        r[3]["error"],
+        json!({"type": "ValueError", "message": "insufficient balance"})
+    );
     let jsonl = "{\"id\": 7, \"entity\": \"Item\", \"key\": \"apple\", \"method\": \"update_stock\", \"args\": [-1]}\n\n{\"id\": 8, \"entity\": \"Item\", \"key\": \"pear\", \"method\": \"update_stock\", \"args\": [1]}\n";
     let (_, r) = post(&a, &format!("{}/v1/batch", server.url), jsonl).unwrap();
     assert_eq!(r.as_array().unwrap().len(), 2);
     assert_eq!(r[1]["error"]["type"], "EntityNotFound");
-    let item: Value = a.get(&format!("{}/v1/entities/Item/apple", server.url)).call().unwrap().into_json().unwrap();
+    let item: Value = a
+        .get(&format!("{}/v1/entities/Item/apple", server.url))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
     assert_eq!(item, json!({"item_id": "apple", "price": 5, "stock": 6}));
-    match a.get(&format!("{}/v1/entities/Item/pear", server.url)).call() {
+    match a
+        .get(&format!("{}/v1/entities/Item/pear", server.url))
+        .call()
+    {
         Err(ureq::Error::Status(404, _)) => {}
         other => panic!("expected 404, got {other:?}"),
     }
-    assert_eq!(a.get(&format!("{}/healthz", server.url)).call().unwrap().status(), 200);
-    let metrics = a.get(&format!("{}/metrics", server.url)).call().unwrap().into_string().unwrap();
-    assert!(metrics.contains("entiflow_transactions_committed_total 5"), "{metrics}");
-    assert!(metrics.contains("entiflow_request_latency_seconds_bucket"), "{metrics}");
+    assert_eq!(
+        a.get(&format!("{}/healthz", server.url))
+            .call()
+            .unwrap()
+            .status(),
+        200
+    );
+    let metrics = a
+        .get(&format!("{}/metrics", server.url))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        metrics.contains("entiflow_transactions_committed_total 5"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("entiflow_request_latency_seconds_bucket"),
+        "{metrics}"
+    );
     // A retried id returns the recorded result and runs nothing.
-    let (_, again) = post(&a, &format!("{}/v1/invoke", server.url), r#"{"id": 7, "entity": "Item", "key": "apple", "method": "update_stock", "args": [-1]}"#).unwrap();
+    let (_, again) = post(
+        &a,
+        &format!("{}/v1/invoke", server.url),
+        r#"{"id": 7, "entity": "Item", "key": "apple", "method": "update_stock", "args": [-1]}"#,
+    )
+    .unwrap();
     assert_eq!(again["seq"], 6);
-    let item: Value = a.get(&format!("{}/v1/entities/Item/apple", server.url)).call().unwrap().into_json().unwrap();
+    let item: Value = a
+        .get(&format!("{}/v1/entities/Item/apple", server.url))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
     assert_eq!(item["stock"], 6);
 }
 
@@ -72,13 +132,25 @@ fn kill_9_loses_no_acknowledged_transaction_and_applies_none_twice() {
     let acked: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
     let clients: Vec<_> = (0..4)
         .map(|c| {
-            let (url, acked, mine) = (url.clone(), acked.clone(), invocations.iter().skip(c).step_by(4).cloned().collect::<Vec<_>>());
+            let (url, acked, mine) = (
+                url.clone(),
+                acked.clone(),
+                invocations
+                    .iter()
+                    .skip(c)
+                    .step_by(4)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
             std::thread::spawn(move || {
                 let a = agent();
                 for inv in mine {
                     match post(&a, &format!("{url}/v1/invoke"), &inv) {
                         Ok((200, r)) => {
-                            acked.lock().unwrap().insert(r["id"].as_str().unwrap().to_string(), r);
+                            acked
+                                .lock()
+                                .unwrap()
+                                .insert(r["id"].as_str().unwrap().to_string(), r);
                         }
                         _ => return,
                     }
@@ -94,7 +166,11 @@ fn kill_9_loses_no_acknowledged_transaction_and_applies_none_twice() {
         c.join().unwrap();
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() >= 1200 && acked.len() < invocations.len(), "the crash hit mid-load ({} acked)", acked.len());
+    assert!(
+        acked.len() >= 1200 && acked.len() < invocations.len(),
+        "the crash hit mid-load ({} acked)",
+        acked.len()
+    );
 
     let server = Server::start(&app, &["--data-dir", &data_arg]);
     let a = agent();
@@ -102,25 +178,62 @@ fn kill_9_loses_no_acknowledged_transaction_and_applies_none_twice() {
     let (code, results) = post(&a, &format!("{}/v1/batch", server.url), &body).unwrap();
     assert_eq!(code, 200);
     let results = results.as_array().unwrap().clone();
-    assert_eq!(results.len(), invocations.len(), "every invocation is answered");
+    assert_eq!(
+        results.len(),
+        invocations.len(),
+        "every invocation is answered"
+    );
     for r in &results {
         if let Some(before) = acked.get(r["id"].as_str().unwrap()) {
             assert_eq!(r, before, "an acknowledged result changed after recovery");
         }
     }
-    let mut seqs: Vec<u64> = results.iter().map(|r| r["seq"].as_u64().expect("every result has a seq")).collect();
+    let mut seqs: Vec<u64> = results
+        .iter()
+        .map(|r| r["seq"].as_u64().expect("every result has a seq"))
+        .collect();
     seqs.sort_unstable();
-    assert_eq!(seqs, (1..=invocations.len() as u64).collect::<Vec<_>>(), "each invocation ran exactly once");
+    assert_eq!(
+        seqs,
+        (1..=invocations.len() as u64).collect::<Vec<_>>(),
+        "each invocation ran exactly once"
+    );
 
     // The recovered state equals a serial replay in seq order.
-    let mut ordered: Vec<(u64, &String)> = results.iter().map(|r| r["seq"].as_u64().unwrap()).zip(invocations.iter()).collect();
+    let mut ordered: Vec<(u64, &String)> = results
+        .iter()
+        .map(|r| r["seq"].as_u64().unwrap())
+        .zip(invocations.iter())
+        .collect();
     ordered.sort();
     let replay_input = dir.join("replay.jsonl");
-    std::fs::write(&replay_input, ordered.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")).unwrap();
+    std::fs::write(
+        &replay_input,
+        ordered
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
     let replay_state = dir.join("replay.json");
-    let out = std::process::Command::new(bin()).arg("exec").arg(&app).arg("--input").arg(&replay_input).arg("--dump-state").arg(&replay_state).output().unwrap();
-    let replayed: Vec<Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let by_id: HashMap<&str, &Value> = results.iter().map(|r| (r["id"].as_str().unwrap(), r)).collect();
+    let out = std::process::Command::new(bin())
+        .arg("exec")
+        .arg(&app)
+        .arg("--input")
+        .arg(&replay_input)
+        .arg("--dump-state")
+        .arg(&replay_state)
+        .output()
+        .unwrap();
+    let replayed: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let by_id: HashMap<&str, &Value> = results
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r))
+        .collect();
     for r in &replayed {
         let live = by_id[r["id"].as_str().unwrap()];
         assert_eq!(r.get("result"), live.get("result"));
@@ -129,7 +242,12 @@ fn kill_9_loses_no_acknowledged_transaction_and_applies_none_twice() {
     let expected: Value = serde_json::from_slice(&std::fs::read(&replay_state).unwrap()).unwrap();
     let mut total = 0;
     for (key, fields) in expected["Account"].as_object().unwrap() {
-        let live: Value = a.get(&format!("{}/v1/entities/Account/{key}", server.url)).call().unwrap().into_json().unwrap();
+        let live: Value = a
+            .get(&format!("{}/v1/entities/Account/{key}", server.url))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap();
         assert_eq!(&live, fields, "account {key}");
         total += live["balance"].as_i64().unwrap();
     }

@@ -74,7 +74,10 @@ impl EntityInfo<'_> {
 
     /// The index of a field by name.
     pub fn field(&self, name: &str) -> Option<u32> {
-        self.fields.iter().position(|f| f.name == name).map(|i| i as u32)
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| i as u32)
     }
 }
 
@@ -130,7 +133,12 @@ pub fn literal(expr: &Expr) -> Option<Const> {
         Expr::StringLiteral(s) => Some(Const::Str(s.value.to_str().to_string())),
         Expr::BooleanLiteral(b) => Some(Const::Bool(b.value)),
         Expr::NoneLiteral(_) => Some(Const::None),
-        Expr::Tuple(t) => t.elts.iter().map(literal).collect::<Option<Vec<_>>>().map(Const::Tuple),
+        Expr::Tuple(t) => t
+            .elts
+            .iter()
+            .map(literal)
+            .collect::<Option<Vec<_>>>()
+            .map(Const::Tuple),
         Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => match literal(&u.operand)? {
             Const::Int(i) => i.checked_neg().map(Const::Int),
             Const::Float(f) => Some(Const::Float(-f)),
@@ -163,7 +171,9 @@ pub fn annotation_type(expr: &Expr, entity_names: &[String]) -> Type {
                 other => vec![other],
             };
             match (base.as_str(), args.as_slice()) {
-                ("list" | "List" | "Sequence", [t]) => Type::List(Box::new(annotation_type(t, entity_names))),
+                ("list" | "List" | "Sequence", [t]) => {
+                    Type::List(Box::new(annotation_type(t, entity_names)))
+                }
                 ("set" | "Set" | "frozenset", [_]) => Type::Builtin("set".into()),
                 ("dict" | "Dict" | "Mapping", [k, v]) => Type::Dict(
                     Box::new(annotation_type(k, entity_names)),
@@ -207,7 +217,11 @@ const ALLOWED_MODULES: &[&str] = &["entiflow", "typing", "__future__", "typing_e
 
 /// Analyses the module's top level and every class; reports what falls outside the language.
 pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInfo<'a> {
-    let mut info = ModuleInfo { entities: Vec::new(), exceptions: Vec::new(), constants: HashMap::new() };
+    let mut info = ModuleInfo {
+        entities: Vec::new(),
+        exceptions: Vec::new(),
+        constants: HashMap::new(),
+    };
     let entity_names: Vec<String> = module
         .iter()
         .filter_map(|s| match s {
@@ -236,7 +250,10 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                             reporter.error(
                                 alias,
                                 "E0101",
-                                format!("`entiflow` has no `{}` for entity programs", alias.name.as_str()),
+                                format!(
+                                    "`entiflow` has no `{}` for entity programs",
+                                    alias.name.as_str()
+                                ),
                                 "unknown name",
                                 Some("import `entity` only"),
                             );
@@ -297,7 +314,9 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
             },
             Stmt::ClassDef(class) => {
                 if class.decorator_list.iter().any(is_entity_decorator) {
-                    if let Some(entity) = analyze_entity(class, &entity_names, &info.constants, reporter) {
+                    if let Some(entity) =
+                        analyze_entity(class, &entity_names, &info.constants, reporter)
+                    {
                         info.entities.push(entity);
                     }
                 } else {
@@ -332,9 +351,17 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
     info
 }
 
-fn analyze_exception(class: &ast::StmtClassDef, info: &mut ModuleInfo<'_>, reporter: &mut Reporter<'_>) {
+fn analyze_exception(
+    class: &ast::StmtClassDef,
+    info: &mut ModuleInfo<'_>,
+    reporter: &mut Reporter<'_>,
+) {
     let name = class.name.as_str().to_string();
-    let bases: Vec<&Expr> = class.arguments.as_ref().map(|a| a.args.iter().collect()).unwrap_or_default();
+    let bases: Vec<&Expr> = class
+        .arguments
+        .as_ref()
+        .map(|a| a.args.iter().collect())
+        .unwrap_or_default();
     let base = match bases.as_slice() {
         [Expr::Name(n)] if info.is_exception(n.id.as_str()) => n.id.as_str().to_string(),
         _ => {
@@ -350,7 +377,8 @@ fn analyze_exception(class: &ast::StmtClassDef, info: &mut ModuleInfo<'_>, repor
     };
     for (i, stmt) in class.body.iter().enumerate() {
         let ok = matches!(stmt, Stmt::Pass(_))
-            || (i == 0 && matches!(stmt, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))));
+            || (i == 0
+                && matches!(stmt, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))));
         if !ok {
             reporter.error(
                 stmt,
@@ -362,7 +390,13 @@ fn analyze_exception(class: &ast::StmtClassDef, info: &mut ModuleInfo<'_>, repor
         }
     }
     if !class.decorator_list.is_empty() {
-        reporter.error(&class.decorator_list[0], "E0106", "unsupported class decorator", "only `@entity` is known", None);
+        reporter.error(
+            &class.decorator_list[0],
+            "E0106",
+            "unsupported class decorator",
+            "only `@entity` is known",
+            None,
+        );
     }
     info.exceptions.push(ExceptionClass { name, base });
 }
@@ -376,11 +410,23 @@ fn analyze_entity<'a>(
     let name = class.name.as_str().to_string();
     if let Some(args) = &class.arguments {
         if !args.args.is_empty() || !args.keywords.is_empty() {
-            reporter.error(&**args, "E0201", "entity classes cannot have base classes", "base classes here", Some("remove the base classes; entities compose by calling each other"));
+            reporter.error(
+                &**args,
+                "E0201",
+                "entity classes cannot have base classes",
+                "base classes here",
+                Some("remove the base classes; entities compose by calling each other"),
+            );
         }
     }
     if class.decorator_list.len() > 1 {
-        reporter.error(&class.decorator_list[1], "E0201", "unsupported class decorator", "only `@entity` is known", None);
+        reporter.error(
+            &class.decorator_list[1],
+            "E0201",
+            "unsupported class decorator",
+            "only `@entity` is known",
+            None,
+        );
     }
     let mut methods = Vec::new();
     for (i, stmt) in class.body.iter().enumerate() {
@@ -388,7 +434,13 @@ fn analyze_entity<'a>(
             Stmt::FunctionDef(def) => {
                 if let Some(sig) = method_signature(def, entity_names, constants, reporter) {
                     if methods.iter().any(|m: &MethodSig<'_>| m.name == sig.name) {
-                        reporter.error(&def.name, "E0202", format!("method `{}` is defined twice", sig.name), "second definition", None);
+                        reporter.error(
+                            &def.name,
+                            "E0202",
+                            format!("method `{}` is defined twice", sig.name),
+                            "second definition",
+                            None,
+                        );
                     } else {
                         methods.push(sig);
                     }
@@ -424,17 +476,33 @@ fn analyze_entity<'a>(
     }
     if let Some(key) = methods.iter().find(|m| m.name == "__key__") {
         if !key.params.is_empty() {
-            reporter.error(&key.def.name, "E0205", "`__key__` takes no parameters besides `self`", "extra parameters", None);
+            reporter.error(
+                &key.def.name,
+                "E0205",
+                "`__key__` takes no parameters besides `self`",
+                "extra parameters",
+                None,
+            );
         }
     }
     let mut fields: Vec<Field> = Vec::new();
     if let Some(init) = methods.iter().find(|m| m.name == "__init__") {
         collect_fields(&init.def.body, &init.params, entity_names, &mut fields);
     }
-    ok.then_some(EntityInfo { name, class, fields, methods })
+    ok.then_some(EntityInfo {
+        name,
+        class,
+        fields,
+        methods,
+    })
 }
 
-fn collect_fields(body: &[Stmt], params: &[Param], entity_names: &[String], fields: &mut Vec<Field>) {
+fn collect_fields(
+    body: &[Stmt],
+    params: &[Param],
+    entity_names: &[String],
+    fields: &mut Vec<Field>,
+) {
     fn add(fields: &mut Vec<Field>, target: &Expr, ty: Type) {
         if let Expr::Attribute(a) = target {
             if matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self") {
@@ -442,13 +510,20 @@ fn collect_fields(body: &[Stmt], params: &[Param], entity_names: &[String], fiel
                 match fields.iter_mut().find(|f| f.name == name) {
                     Some(f) if f.ty == Type::Any => f.ty = ty,
                     Some(_) => {}
-                    None => fields.push(Field { name: name.to_string(), ty }),
+                    None => fields.push(Field {
+                        name: name.to_string(),
+                        ty,
+                    }),
                 }
             }
         }
     }
     let value_type = |value: &Expr| match value {
-        Expr::Name(n) => params.iter().find(|p| p.name == n.id.as_str()).map(|p| p.ty.clone()).unwrap_or(Type::Any),
+        Expr::Name(n) => params
+            .iter()
+            .find(|p| p.name == n.id.as_str())
+            .map(|p| p.ty.clone())
+            .unwrap_or(Type::Any),
         Expr::List(_) | Expr::ListComp(_) => Type::List(Box::new(Type::Any)),
         Expr::Dict(_) | Expr::DictComp(_) => Type::Dict(Box::new(Type::Any), Box::new(Type::Any)),
         Expr::Set(_) | Expr::SetComp(_) => Type::Builtin("set".into()),
@@ -464,7 +539,11 @@ fn collect_fields(body: &[Stmt], params: &[Param], entity_names: &[String], fiel
                     add(fields, t, value_type(&a.value));
                 }
             }
-            Stmt::AnnAssign(a) => add(fields, &a.target, annotation_type(&a.annotation, entity_names)),
+            Stmt::AnnAssign(a) => add(
+                fields,
+                &a.target,
+                annotation_type(&a.annotation, entity_names),
+            ),
             Stmt::AugAssign(a) => add(fields, &a.target, Type::Any),
             Stmt::If(s) => {
                 collect_fields(&s.body, params, entity_names, fields);
@@ -502,31 +581,67 @@ fn method_signature<'a>(
     let name = def.name.as_str().to_string();
     let mut ok = true;
     if def.is_async {
-        reporter.error(&def.name, "E0206", "async methods are not supported", "async def", Some("remote calls are plain calls; drop `async`"));
+        reporter.error(
+            &def.name,
+            "E0206",
+            "async methods are not supported",
+            "async def",
+            Some("remote calls are plain calls; drop `async`"),
+        );
         ok = false;
     }
     if let Some(d) = def.decorator_list.first() {
-        reporter.error(d, "E0207", "method decorators are not supported", "decorator", None);
+        reporter.error(
+            d,
+            "E0207",
+            "method decorators are not supported",
+            "decorator",
+            None,
+        );
         ok = false;
     }
     let p = &def.parameters;
     if let Some(v) = &p.vararg {
-        reporter.error(&**v, "E0208", "star-args are not supported", "`*args`", Some("take a list parameter instead"));
+        reporter.error(
+            &**v,
+            "E0208",
+            "star-args are not supported",
+            "`*args`",
+            Some("take a list parameter instead"),
+        );
         ok = false;
     }
     if let Some(v) = &p.kwarg {
-        reporter.error(&**v, "E0208", "star-args are not supported", "`**kwargs`", Some("take a dict parameter instead"));
+        reporter.error(
+            &**v,
+            "E0208",
+            "star-args are not supported",
+            "`**kwargs`",
+            Some("take a dict parameter instead"),
+        );
         ok = false;
     }
     if let Some(k) = p.kwonlyargs.first() {
-        reporter.error(k, "E0208", "keyword-only parameters are not supported", "keyword-only parameter", Some("make it an ordinary parameter (callers may still pass it by keyword)"));
+        reporter.error(
+            k,
+            "E0208",
+            "keyword-only parameters are not supported",
+            "keyword-only parameter",
+            Some("make it an ordinary parameter (callers may still pass it by keyword)"),
+        );
         ok = false;
     }
     let all: Vec<&ast::ParameterWithDefault> = p.posonlyargs.iter().chain(p.args.iter()).collect();
     match all.first() {
         Some(first) if first.parameter.name.as_str() == "self" => {}
         _ => {
-            reporter.error(&def.name, "E0209", format!("method `{name}` must take `self` first"), "no `self` parameter", Some("static and class methods are not supported"));
+            reporter.error(
+                &def.name,
+                "E0209",
+                format!("method `{name}` must take `self` first"),
+                "no `self` parameter",
+                Some("static and class methods are not supported"),
+            );
             return None;
         }
     }
@@ -552,8 +667,21 @@ fn method_signature<'a>(
                 }
             },
         };
-        params.push(Param { name: param.parameter.name.as_str().to_string(), ty, default });
+        params.push(Param {
+            name: param.parameter.name.as_str().to_string(),
+            ty,
+            default,
+        });
     }
-    let returns = def.returns.as_deref().map(|r| annotation_type(r, entity_names)).unwrap_or(Type::Any);
-    ok.then_some(MethodSig { name, def, params, returns })
+    let returns = def
+        .returns
+        .as_deref()
+        .map(|r| annotation_type(r, entity_names))
+        .unwrap_or(Type::Any);
+    ok.then_some(MethodSig {
+        name,
+        def,
+        params,
+        returns,
+    })
 }

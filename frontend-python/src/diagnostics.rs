@@ -29,20 +29,21 @@ impl Diagnostic {
         let start = self.range.0.min(source.len());
         let end = self.range.1.clamp(start, source.len());
         let title = self.message.as_str();
-        let mut message = Level::Error
-            .title(title)
-            .id(self.code)
-            .snippet(
-                Snippet::source(source)
-                    .origin(file)
-                    .line_start(1)
-                    .fold(true)
-                    .annotation(Level::Error.span(start..end).label(&self.label)),
-            );
+        let mut message = Level::Error.title(title).id(self.code).snippet(
+            Snippet::source(source)
+                .origin(file)
+                .line_start(1)
+                .fold(true)
+                .annotation(Level::Error.span(start..end).label(&self.label)),
+        );
         if let Some(hint) = &self.hint {
             message = message.footer(Level::Help.title(hint));
         }
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let rendered = renderer.render(message).to_string();
         rendered
     }

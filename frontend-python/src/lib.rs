@@ -23,7 +23,10 @@ use ir::{Entity, Program};
 /// the program name is the file's stem.
 pub fn compile(source: &str, file: &str) -> Result<Program, Vec<Diagnostic>> {
     let map = source::SourceMap::new(source);
-    let mut reporter = analyze::Reporter { map: &map, diagnostics: Vec::new() };
+    let mut reporter = analyze::Reporter {
+        map: &map,
+        diagnostics: Vec::new(),
+    };
     let module = match parse::parse(source, &mut reporter) {
         Some(m) => m,
         None => return Err(reporter.diagnostics),

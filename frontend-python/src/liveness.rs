@@ -19,7 +19,9 @@ fn expr_uses(expr: &Expr, out: &mut BTreeSet<u32>) {
         Expr::Local(l) => {
             out.insert(l.0);
         }
-        Expr::List(xs) | Expr::Tuple(xs) | Expr::Set(xs) | Expr::Bool(_, xs) => xs.iter().for_each(|x| expr_uses(x, out)),
+        Expr::List(xs) | Expr::Tuple(xs) | Expr::Set(xs) | Expr::Bool(_, xs) => {
+            xs.iter().for_each(|x| expr_uses(x, out))
+        }
         Expr::Dict(kvs) => kvs.iter().for_each(|(k, v)| {
             expr_uses(k, out);
             expr_uses(v, out);
@@ -38,7 +40,10 @@ fn expr_uses(expr: &Expr, out: &mut BTreeSet<u32>) {
             expr_uses(body, out);
             expr_uses(orelse, out);
         }
-        Expr::Slice(a, b, c) => [a, b, c].into_iter().flatten().for_each(|x| expr_uses(x, out)),
+        Expr::Slice(a, b, c) => [a, b, c]
+            .into_iter()
+            .flatten()
+            .for_each(|x| expr_uses(x, out)),
         Expr::Builtin { args, kwargs, .. } | Expr::Method { args, kwargs, .. } => {
             if let Expr::Method { receiver, .. } = expr {
                 expr_uses(receiver, out);
@@ -47,7 +52,12 @@ fn expr_uses(expr: &Expr, out: &mut BTreeSet<u32>) {
             kwargs.iter().for_each(|(_, x)| expr_uses(x, out));
         }
         Expr::NewException { args, .. } => args.iter().for_each(|x| expr_uses(x, out)),
-        Expr::Comprehension { elt, value, generators, .. } => {
+        Expr::Comprehension {
+            elt,
+            value,
+            generators,
+            ..
+        } => {
             let mut inner = BTreeSet::new();
             let mut bound = BTreeSet::new();
             for g in generators {
@@ -96,8 +106,14 @@ pub fn annotate_live_locals(method: &mut Method) {
                     read(value, &defs, &mut uses);
                     defs.insert(target.0);
                 }
-                StmtKind::SetField { value, .. } | StmtKind::Expr(value) => read(value, &defs, &mut uses),
-                StmtKind::SetItem { object, index, value } => {
+                StmtKind::SetField { value, .. } | StmtKind::Expr(value) => {
+                    read(value, &defs, &mut uses)
+                }
+                StmtKind::SetItem {
+                    object,
+                    index,
+                    value,
+                } => {
                     read(object, &defs, &mut uses);
                     read(index, &defs, &mut uses);
                     read(value, &defs, &mut uses);
@@ -117,7 +133,9 @@ pub fn annotate_live_locals(method: &mut Method) {
             }
         }
         match &block.terminator {
-            Terminator::Return(e) | Terminator::Raise(e) | Terminator::Branch { cond: e, .. } => read(e, &defs, &mut uses),
+            Terminator::Return(e) | Terminator::Raise(e) | Terminator::Branch { cond: e, .. } => {
+                read(e, &defs, &mut uses)
+            }
             Terminator::Call { target, op, .. } => {
                 read(target, &defs, &mut uses);
                 if let RemoteOp::Invoke { args, kwargs, .. } = op {
@@ -134,12 +152,18 @@ pub fn annotate_live_locals(method: &mut Method) {
         let mut out = BTreeSet::new();
         match &block.terminator {
             Terminator::Jump(t) => out.extend(&live_in[t.0 as usize]),
-            Terminator::Branch { then, otherwise, .. } => {
+            Terminator::Branch {
+                then, otherwise, ..
+            } => {
                 out.extend(&live_in[then.0 as usize]);
                 out.extend(&live_in[otherwise.0 as usize]);
             }
             Terminator::Call { result, resume, .. } => {
-                out.extend(live_in[resume.0 as usize].iter().filter(|l| **l != result.0));
+                out.extend(
+                    live_in[resume.0 as usize]
+                        .iter()
+                        .filter(|l| **l != result.0),
+                );
             }
             _ => {}
         }
@@ -147,7 +171,11 @@ pub fn annotate_live_locals(method: &mut Method) {
     };
     let handler_live = |b: usize, live_in: &[BTreeSet<u32>]| -> BTreeSet<u32> {
         match method.blocks[b].handler {
-            Some(h) => live_in[h.block.0 as usize].iter().copied().filter(|l| *l != h.exception.0).collect(),
+            Some(h) => live_in[h.block.0 as usize]
+                .iter()
+                .copied()
+                .filter(|l| *l != h.exception.0)
+                .collect(),
             None => BTreeSet::new(),
         }
     };
@@ -156,7 +184,8 @@ pub fn annotate_live_locals(method: &mut Method) {
         changed = false;
         for b in (0..n).rev() {
             let (uses, defs) = &gen_kill[b];
-            let mut set: BTreeSet<u32> = successors(b, &live_in).difference(defs).copied().collect();
+            let mut set: BTreeSet<u32> =
+                successors(b, &live_in).difference(defs).copied().collect();
             set.extend(uses);
             set.extend(handler_live(b, &live_in));
             if set != live_in[b] {

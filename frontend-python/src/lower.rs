@@ -21,15 +21,27 @@ use crate::analyze::{EntityInfo, MethodSig, ModuleInfo, Reporter};
 /// How a call expression is classified.
 enum CallKind<'a> {
     /// A remote method call on `receiver`, to a known entity type or to one resolved at run time.
-    Remote { receiver: &'a ast::Expr, entity: Option<String>, method: String },
+    Remote {
+        receiver: &'a ast::Expr,
+        entity: Option<String>,
+        method: String,
+    },
     /// A method of a builtin value.
-    ValueMethod { receiver: &'a ast::Expr, method: String },
+    ValueMethod {
+        receiver: &'a ast::Expr,
+        method: String,
+    },
     /// A builtin function.
     Builtin(String),
     /// Constructing an exception.
     Exception(String),
     /// Not supported (a diagnostic has the reason).
-    Invalid { code: &'static str, message: String, label: String, hint: Option<&'static str> },
+    Invalid {
+        code: &'static str,
+        message: String,
+        label: String,
+        hint: Option<&'static str>,
+    },
 }
 
 struct LoopCtx {
@@ -148,7 +160,9 @@ fn cmpop(op: ast::CmpOp) -> CmpOp {
     }
 }
 
-const GENERATOR_CONSUMERS: &[&str] = &["any", "all", "sum", "min", "max", "sorted", "list", "set", "tuple", "dict"];
+const GENERATOR_CONSUMERS: &[&str] = &[
+    "any", "all", "sum", "min", "max", "sorted", "list", "set", "tuple", "dict",
+];
 
 impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     /// Prepares a lowerer for one method of `entity`.
@@ -192,7 +206,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn declare(&mut self, name: &str, ty: Type) -> Local {
         let local = Local(self.locals.len() as u32);
-        self.locals.push(LocalDecl { name: name.to_string(), ty });
+        self.locals.push(LocalDecl {
+            name: name.to_string(),
+            ty,
+        });
         self.names.insert(name.to_string(), local);
         local
     }
@@ -200,7 +217,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     fn temp(&mut self, hint: &str) -> Local {
         self.temp_counter += 1;
         let local = Local(self.locals.len() as u32);
-        self.locals.push(LocalDecl { name: format!("${hint}{}", self.temp_counter), ty: Type::Any });
+        self.locals.push(LocalDecl {
+            name: format!("${hint}{}", self.temp_counter),
+            ty: Type::Any,
+        });
         local
     }
 
@@ -209,7 +229,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     fn new_block(&mut self) -> BlockId {
-        self.blocks.push(PendingBlock { stmts: Vec::new(), terminator: None, handler: self.handler });
+        self.blocks.push(PendingBlock {
+            stmts: Vec::new(),
+            terminator: None,
+            handler: self.handler,
+        });
         BlockId(self.blocks.len() as u32 - 1)
     }
 
@@ -243,7 +267,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.start(next);
     }
 
-    fn error(&mut self, node: &impl Ranged, code: &'static str, message: impl Into<String>, label: impl Into<String>, hint: Option<&str>) {
+    fn error(
+        &mut self,
+        node: &impl Ranged,
+        code: &'static str,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        hint: Option<&str>,
+    ) {
         self.rep.error(node, code, message, label, hint);
     }
 
@@ -251,14 +282,24 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     pub fn finish(mut self) -> Method {
         let body = &self.sig.def.body;
         self.stmts(body);
-        let end = self.rep.map.span(TextRange::empty(self.sig.def.range().end()));
+        let end = self
+            .rep
+            .map
+            .span(TextRange::empty(self.sig.def.range().end()));
         self.terminate(Terminator::Return(Expr::Const(Const::None)), end);
         let blocks = self
             .blocks
             .into_iter()
             .map(|b| {
-                let (terminator, span) = b.terminator.unwrap_or((Terminator::Return(Expr::Const(Const::None)), end));
-                Block { stmts: b.stmts, terminator, span, handler: b.handler }
+                let (terminator, span) = b
+                    .terminator
+                    .unwrap_or((Terminator::Return(Expr::Const(Const::None)), end));
+                Block {
+                    stmts: b.stmts,
+                    terminator,
+                    span,
+                    handler: b.handler,
+                }
             })
             .collect();
         let mut method = Method::new(
@@ -310,7 +351,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
             ast::Stmt::AnnAssign(a) => {
                 if let ast::Expr::Name(n) = &*a.target {
-                    let names: Vec<String> = self.info.entities.iter().map(|e| e.name.clone()).collect();
+                    let names: Vec<String> =
+                        self.info.entities.iter().map(|e| e.name.clone()).collect();
                     let ty = crate::analyze::annotation_type(&a.annotation, &names);
                     if let Some(l) = self.names.get(n.id.as_str()) {
                         self.locals[l.0 as usize].ty = ty;
@@ -332,7 +374,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     Some(v) => self.expr(v),
                     None => Expr::Const(Const::None),
                 };
-                let value = if self.finally.is_empty() { value } else { self.pin(value) };
+                let value = if self.finally.is_empty() {
+                    value
+                } else {
+                    self.pin(value)
+                };
                 self.run_finally_blocks(0, span);
                 self.terminate(Terminator::Return(value), span);
                 self.dead_block();
@@ -343,13 +389,26 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let cond = self.expr(&a.test);
                 let ok = self.new_block();
                 let fail = self.new_block();
-                self.terminate(Terminator::Branch { cond, then: ok, otherwise: fail }, span);
+                self.terminate(
+                    Terminator::Branch {
+                        cond,
+                        then: ok,
+                        otherwise: fail,
+                    },
+                    span,
+                );
                 self.start(fail);
                 let args = match &a.msg {
                     Some(m) => vec![self.expr(m)],
                     None => vec![],
                 };
-                self.terminate(Terminator::Raise(Expr::NewException { class: "AssertionError".into(), args }), span);
+                self.terminate(
+                    Terminator::Raise(Expr::NewException {
+                        class: "AssertionError".into(),
+                        args,
+                    }),
+                    span,
+                );
                 self.start(ok);
             }
             ast::Stmt::Delete(d) => {
@@ -357,27 +416,92 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     match target {
                         ast::Expr::Name(n) => match self.lookup_local(n.id.as_str()) {
                             Some(l) => self.emit(StmtKind::DelLocal(l), span),
-                            None => self.error(n, "E0310", format!("cannot delete `{}`", n.id.as_str()), "not a local variable", None),
+                            None => self.error(
+                                n,
+                                "E0310",
+                                format!("cannot delete `{}`", n.id.as_str()),
+                                "not a local variable",
+                                None,
+                            ),
                         },
                         ast::Expr::Subscript(s) => {
                             let parts = self.lower_seq(&[&s.value, &s.slice]);
                             let mut it = parts.into_iter();
-                            let (object, index) = (it.next().unwrap_or(Expr::Const(Const::None)), it.next().unwrap_or(Expr::Const(Const::None)));
+                            let (object, index) = (
+                                it.next().unwrap_or(Expr::Const(Const::None)),
+                                it.next().unwrap_or(Expr::Const(Const::None)),
+                            );
                             self.emit(StmtKind::DelItem { object, index }, span);
                         }
-                        other => self.error(other, "E0310", "unsupported `del` target", "only local names and subscripts can be deleted", Some("entity fields cannot be removed; assign None instead")),
+                        other => self.error(
+                            other,
+                            "E0310",
+                            "unsupported `del` target",
+                            "only local names and subscripts can be deleted",
+                            Some("entity fields cannot be removed; assign None instead"),
+                        ),
                     }
                 }
             }
-            ast::Stmt::FunctionDef(f) => self.error(&f.name, "E0311", "nested functions are not supported", "nested def", Some("make it a method of the entity (a `_helper` method stays private)")),
-            ast::Stmt::ClassDef(c) => self.error(&c.name, "E0311", "nested classes are not supported", "nested class", Some("define classes at module level")),
-            ast::Stmt::Global(g) => self.error(g, "E0312", "`global` is not supported", "global state is not allowed", Some("keep state in entity fields")),
-            ast::Stmt::Nonlocal(g) => self.error(g, "E0312", "`nonlocal` is not supported", "nonlocal", None),
-            ast::Stmt::Import(i) => self.error(i, "E0101", "imports inside methods are not supported", "import", Some("entity programs may import only `entity` from `entiflow`")),
-            ast::Stmt::ImportFrom(i) => self.error(i, "E0101", "imports inside methods are not supported", "import", Some("entity programs may import only `entity` from `entiflow`")),
-            ast::Stmt::With(w) => self.error(w, "E0313", "`with` statements are not supported", "with", Some("use try/finally")),
-            ast::Stmt::Match(m) => self.error(m, "E0313", "`match` statements are not supported", "match", Some("use if/elif")),
-            other => self.error(other, "E0313", "unsupported statement", "not in the supported language", None),
+            ast::Stmt::FunctionDef(f) => self.error(
+                &f.name,
+                "E0311",
+                "nested functions are not supported",
+                "nested def",
+                Some("make it a method of the entity (a `_helper` method stays private)"),
+            ),
+            ast::Stmt::ClassDef(c) => self.error(
+                &c.name,
+                "E0311",
+                "nested classes are not supported",
+                "nested class",
+                Some("define classes at module level"),
+            ),
+            ast::Stmt::Global(g) => self.error(
+                g,
+                "E0312",
+                "`global` is not supported",
+                "global state is not allowed",
+                Some("keep state in entity fields"),
+            ),
+            ast::Stmt::Nonlocal(g) => {
+                self.error(g, "E0312", "`nonlocal` is not supported", "nonlocal", None)
+            }
+            ast::Stmt::Import(i) => self.error(
+                i,
+                "E0101",
+                "imports inside methods are not supported",
+                "import",
+                Some("entity programs may import only `entity` from `entiflow`"),
+            ),
+            ast::Stmt::ImportFrom(i) => self.error(
+                i,
+                "E0101",
+                "imports inside methods are not supported",
+                "import",
+                Some("entity programs may import only `entity` from `entiflow`"),
+            ),
+            ast::Stmt::With(w) => self.error(
+                w,
+                "E0313",
+                "`with` statements are not supported",
+                "with",
+                Some("use try/finally"),
+            ),
+            ast::Stmt::Match(m) => self.error(
+                m,
+                "E0313",
+                "`match` statements are not supported",
+                "match",
+                Some("use if/elif"),
+            ),
+            other => self.error(
+                other,
+                "E0313",
+                "unsupported statement",
+                "not in the supported language",
+                None,
+            ),
         }
     }
 
@@ -403,7 +527,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn field_of_self<'e>(&self, e: &'e ast::Expr) -> Option<&'e ast::ExprAttribute> {
         match e {
-            ast::Expr::Attribute(a) if matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "self" && self.lookup_local("self").is_none()) => Some(a),
+            ast::Expr::Attribute(a) if matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "self" && self.lookup_local("self").is_none()) => {
+                Some(a)
+            }
             _ => None,
         }
     }
@@ -412,7 +538,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         match target {
             ast::Expr::Name(n) => match self.lookup_local(n.id.as_str()) {
                 Some(l) => self.emit(StmtKind::Assign { target: l, value }, span),
-                None => self.error(n, "E0314", format!("cannot assign to `{}`", n.id.as_str()), "not assignable", None),
+                None => self.error(
+                    n,
+                    "E0314",
+                    format!("cannot assign to `{}`", n.id.as_str()),
+                    "not assignable",
+                    None,
+                ),
             },
             ast::Expr::Attribute(a) => {
                 if self.field_of_self(target).is_some() {
@@ -421,7 +553,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         _ => self.error(
                             &a.attr,
                             "E0315",
-                            format!("`{}` is not a field of `{}`", a.attr.as_str(), self.entity.name),
+                            format!(
+                                "`{}` is not a field of `{}`",
+                                a.attr.as_str(),
+                                self.entity.name
+                            ),
                             "new field outside `__init__`",
                             Some("declare every field by assigning it in `__init__`"),
                         ),
@@ -437,63 +573,148 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 }
             }
             ast::Expr::Subscript(s) => {
-                let value = self.pin_if(value, self.has_remote(&s.value) || self.has_remote(&s.slice));
+                let value = self.pin_if(
+                    value,
+                    self.has_remote(&s.value) || self.has_remote(&s.slice),
+                );
                 let parts = self.lower_seq(&[&s.value, &s.slice]);
                 let mut it = parts.into_iter();
                 let object = it.next().unwrap_or(Expr::Const(Const::None));
                 let index = it.next().unwrap_or(Expr::Const(Const::None));
-                self.emit(StmtKind::SetItem { object, index, value }, span);
+                self.emit(
+                    StmtKind::SetItem {
+                        object,
+                        index,
+                        value,
+                    },
+                    span,
+                );
             }
-            ast::Expr::Tuple(ast::ExprTuple { elts, .. }) | ast::Expr::List(ast::ExprList { elts, .. }) => {
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+            | ast::Expr::List(ast::ExprList { elts, .. }) => {
                 if let Some(star) = elts.iter().find(|e| matches!(e, ast::Expr::Starred(_))) {
-                    self.error(star, "E0317", "starred assignment targets are not supported", "starred target", None);
+                    self.error(
+                        star,
+                        "E0317",
+                        "starred assignment targets are not supported",
+                        "starred target",
+                        None,
+                    );
                     return;
                 }
                 let temps: Vec<Local> = elts.iter().map(|_| self.temp("unpack")).collect();
-                self.emit(StmtKind::Unpack { targets: temps.clone(), value }, span);
+                self.emit(
+                    StmtKind::Unpack {
+                        targets: temps.clone(),
+                        value,
+                    },
+                    span,
+                );
                 for (t, e) in temps.into_iter().zip(elts.iter()) {
                     self.assign(e, Expr::Local(t), span);
                 }
             }
-            other => self.error(other, "E0314", "unsupported assignment target", "cannot assign to this", None),
+            other => self.error(
+                other,
+                "E0314",
+                "unsupported assignment target",
+                "cannot assign to this",
+                None,
+            ),
         }
     }
 
     fn aug_assign(&mut self, a: &'a ast::StmtAugAssign, span: Span) {
         let Some(op) = binop(a.op) else {
-            self.error(a, "E0320", "the `@` operator is not supported", "matrix multiplication", None);
+            self.error(
+                a,
+                "E0320",
+                "the `@` operator is not supported",
+                "matrix multiplication",
+                None,
+            );
             return;
         };
         let rhs_remote = self.has_remote(&a.value);
         match &*a.target {
             ast::Expr::Name(n) => {
                 let Some(l) = self.lookup_local(n.id.as_str()) else {
-                    self.error(n, "E0314", format!("cannot assign to `{}`", n.id.as_str()), "not assignable", None);
+                    self.error(
+                        n,
+                        "E0314",
+                        format!("cannot assign to `{}`", n.id.as_str()),
+                        "not assignable",
+                        None,
+                    );
                     return;
                 };
                 let rhs = self.expr(&a.value);
-                self.emit(StmtKind::Assign { target: l, value: Expr::InPlace(op, Box::new(Expr::Local(l)), Box::new(rhs)) }, span);
+                self.emit(
+                    StmtKind::Assign {
+                        target: l,
+                        value: Expr::InPlace(op, Box::new(Expr::Local(l)), Box::new(rhs)),
+                    },
+                    span,
+                );
             }
             ast::Expr::Attribute(attr) if self.field_of_self(&a.target).is_some() => {
                 let Some(field) = self.entity.field(attr.attr.as_str()) else {
-                    self.error(&attr.attr, "E0315", format!("`{}` is not a field of `{}`", attr.attr.as_str(), self.entity.name), "new field outside `__init__`", Some("declare every field by assigning it in `__init__`"));
+                    self.error(
+                        &attr.attr,
+                        "E0315",
+                        format!(
+                            "`{}` is not a field of `{}`",
+                            attr.attr.as_str(),
+                            self.entity.name
+                        ),
+                        "new field outside `__init__`",
+                        Some("declare every field by assigning it in `__init__`"),
+                    );
                     return;
                 };
                 let current = self.pin_if(Expr::Field(field), rhs_remote);
                 let rhs = self.expr(&a.value);
-                self.emit(StmtKind::SetField { field, value: Expr::InPlace(op, Box::new(current), Box::new(rhs)) }, span);
+                self.emit(
+                    StmtKind::SetField {
+                        field,
+                        value: Expr::InPlace(op, Box::new(current), Box::new(rhs)),
+                    },
+                    span,
+                );
             }
             ast::Expr::Subscript(s) => {
                 let parts = self.lower_seq(&[&s.value, &s.slice]);
                 let mut it = parts.into_iter();
                 let object = self.pin(it.next().unwrap_or(Expr::Const(Const::None)));
                 let index = self.pin(it.next().unwrap_or(Expr::Const(Const::None)));
-                let current = self.pin_if(Expr::Subscript(Box::new(object.clone()), Box::new(index.clone())), rhs_remote);
+                let current = self.pin_if(
+                    Expr::Subscript(Box::new(object.clone()), Box::new(index.clone())),
+                    rhs_remote,
+                );
                 let rhs = self.expr(&a.value);
-                self.emit(StmtKind::SetItem { object, index, value: Expr::InPlace(op, Box::new(current), Box::new(rhs)) }, span);
+                self.emit(
+                    StmtKind::SetItem {
+                        object,
+                        index,
+                        value: Expr::InPlace(op, Box::new(current), Box::new(rhs)),
+                    },
+                    span,
+                );
             }
-            ast::Expr::Attribute(_) => self.error(&*a.target, "E0316", "cannot assign a field of another entity", "assignment to another entity's state", Some("call a method of that entity that sets the field")),
-            other => self.error(other, "E0314", "unsupported assignment target", "cannot assign to this", None),
+            ast::Expr::Attribute(_) => self.error(
+                &*a.target,
+                "E0316",
+                "cannot assign a field of another entity",
+                "assignment to another entity's state",
+                Some("call a method of that entity that sets the field"),
+            ),
+            other => self.error(
+                other,
+                "E0314",
+                "unsupported assignment target",
+                "cannot assign to this",
+                None,
+            ),
         }
     }
 
@@ -509,7 +730,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     let cond = self.expr(t);
                     let then = self.new_block();
                     let otherwise = self.new_block();
-                    self.terminate(Terminator::Branch { cond, then, otherwise }, span);
+                    self.terminate(
+                        Terminator::Branch {
+                            cond,
+                            then,
+                            otherwise,
+                        },
+                        span,
+                    );
                     self.start(then);
                     self.stmts(body);
                     self.terminate(Terminator::Jump(after), span);
@@ -542,9 +770,20 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let body = self.new_block();
         let orelse = self.new_block();
         let after = self.new_block();
-        self.terminate(Terminator::Branch { cond, then: body, otherwise: orelse }, span);
+        self.terminate(
+            Terminator::Branch {
+                cond,
+                then: body,
+                otherwise: orelse,
+            },
+            span,
+        );
         self.start(body);
-        self.loops.push(LoopCtx { break_to: after, continue_to: header, finally_depth: self.finally.len() });
+        self.loops.push(LoopCtx {
+            break_to: after,
+            continue_to: header,
+            finally_depth: self.finally.len(),
+        });
         self.stmts(&w.body);
         self.loops.pop();
         self.terminate(Terminator::Jump(header), span);
@@ -558,8 +797,24 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     fn loop_begin(&mut self, iterable: Expr, span: Span) -> (BlockId, BlockId, Expr) {
         let seq = self.temp("iter");
         let idx = self.temp("idx");
-        self.emit(StmtKind::Assign { target: seq, value: Expr::Builtin { func: "$iterable".into(), args: vec![iterable], kwargs: vec![] } }, span);
-        self.emit(StmtKind::Assign { target: idx, value: Expr::Const(Const::Int(0)) }, span);
+        self.emit(
+            StmtKind::Assign {
+                target: seq,
+                value: Expr::Builtin {
+                    func: "$iterable".into(),
+                    args: vec![iterable],
+                    kwargs: vec![],
+                },
+            },
+            span,
+        );
+        self.emit(
+            StmtKind::Assign {
+                target: idx,
+                value: Expr::Const(Const::Int(0)),
+            },
+            span,
+        );
         let header = self.new_block();
         self.terminate(Terminator::Jump(header), span);
         self.start(header);
@@ -567,13 +822,43 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let exit = self.new_block();
         let cond = Expr::Compare(
             Box::new(Expr::Local(idx)),
-            vec![(CmpOp::Lt, Expr::Builtin { func: "len".into(), args: vec![Expr::Local(seq)], kwargs: vec![] })],
+            vec![(
+                CmpOp::Lt,
+                Expr::Builtin {
+                    func: "len".into(),
+                    args: vec![Expr::Local(seq)],
+                    kwargs: vec![],
+                },
+            )],
         );
-        self.terminate(Terminator::Branch { cond, then: body, otherwise: exit }, span);
+        self.terminate(
+            Terminator::Branch {
+                cond,
+                then: body,
+                otherwise: exit,
+            },
+            span,
+        );
         self.start(body);
         let item = self.temp("item");
-        self.emit(StmtKind::Assign { target: item, value: Expr::Subscript(Box::new(Expr::Local(seq)), Box::new(Expr::Local(idx))) }, span);
-        self.emit(StmtKind::Assign { target: idx, value: Expr::Binary(BinOp::Add, Box::new(Expr::Local(idx)), Box::new(Expr::Const(Const::Int(1)))) }, span);
+        self.emit(
+            StmtKind::Assign {
+                target: item,
+                value: Expr::Subscript(Box::new(Expr::Local(seq)), Box::new(Expr::Local(idx))),
+            },
+            span,
+        );
+        self.emit(
+            StmtKind::Assign {
+                target: idx,
+                value: Expr::Binary(
+                    BinOp::Add,
+                    Box::new(Expr::Local(idx)),
+                    Box::new(Expr::Const(Const::Int(1))),
+                ),
+            },
+            span,
+        );
         (header, exit, Expr::Local(item))
     }
 
@@ -588,7 +873,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let (header, exit, item) = self.loop_begin(iterable, span);
         let after = self.new_block();
         self.assign(&f.target, item, span);
-        self.loops.push(LoopCtx { break_to: after, continue_to: header, finally_depth: self.finally.len() });
+        self.loops.push(LoopCtx {
+            break_to: after,
+            continue_to: header,
+            finally_depth: self.finally.len(),
+        });
         self.stmts(&f.body);
         self.loops.pop();
         self.terminate(Terminator::Jump(header), span);
@@ -604,7 +893,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             (ast::Expr::Name(n), _) => {
                 if let Some(l) = self.lookup_local(n.id.as_str()) {
                     if self.locals[l.0 as usize].ty == Type::Any {
-                        self.locals[l.0 as usize].ty = element.first().cloned().unwrap_or(Type::Any);
+                        self.locals[l.0 as usize].ty =
+                            element.first().cloned().unwrap_or(Type::Any);
                     }
                 }
             }
@@ -629,8 +919,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             if let ast::Expr::Name(n) = &*c.func {
                 let args = &c.arguments.args;
                 match (n.id.as_str(), &args[..]) {
-                    ("enumerate", [x, ..]) => return vec![Type::Builtin("int".into()), self.element_type(x).first().cloned().unwrap_or(Type::Any)],
-                    ("zip", xs) => return xs.iter().map(|x| self.element_type(x).first().cloned().unwrap_or(Type::Any)).collect(),
+                    ("enumerate", [x, ..]) => {
+                        return vec![
+                            Type::Builtin("int".into()),
+                            self.element_type(x).first().cloned().unwrap_or(Type::Any),
+                        ]
+                    }
+                    ("zip", xs) => {
+                        return xs
+                            .iter()
+                            .map(|x| self.element_type(x).first().cloned().unwrap_or(Type::Any))
+                            .collect()
+                    }
                     ("reversed" | "sorted" | "list", [x]) => return self.element_type(x),
                     _ => {}
                 }
@@ -656,10 +956,27 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     fn jump_out(&mut self, is_break: bool, stmt: &ast::Stmt) {
         let span = self.span(stmt);
         let Some(ctx) = self.loops.last() else {
-            self.error(stmt, "E0322", if is_break { "`break` outside a loop" } else { "`continue` outside a loop" }, "not inside a loop", None);
+            self.error(
+                stmt,
+                "E0322",
+                if is_break {
+                    "`break` outside a loop"
+                } else {
+                    "`continue` outside a loop"
+                },
+                "not inside a loop",
+                None,
+            );
             return;
         };
-        let (target, depth) = (if is_break { ctx.break_to } else { ctx.continue_to }, ctx.finally_depth);
+        let (target, depth) = (
+            if is_break {
+                ctx.break_to
+            } else {
+                ctx.continue_to
+            },
+            ctx.finally_depth,
+        );
         self.run_finally_blocks(depth, span);
         self.terminate(Terminator::Jump(target), span);
         self.dead_block();
@@ -684,13 +1001,25 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             None => match self.active_exceptions.last() {
                 Some(l) => Expr::Local(*l),
                 None => {
-                    self.error(r, "E0323", "bare `raise` outside an `except` block", "no active exception to re-raise", None);
+                    self.error(
+                        r,
+                        "E0323",
+                        "bare `raise` outside an `except` block",
+                        "no active exception to re-raise",
+                        None,
+                    );
                     return;
                 }
             },
             Some(e) => match &**e {
-                ast::Expr::Name(n) if self.info.is_exception(n.id.as_str()) && self.lookup_local(n.id.as_str()).is_none() => {
-                    Expr::NewException { class: n.id.as_str().to_string(), args: vec![] }
+                ast::Expr::Name(n)
+                    if self.info.is_exception(n.id.as_str())
+                        && self.lookup_local(n.id.as_str()).is_none() =>
+                {
+                    Expr::NewException {
+                        class: n.id.as_str().to_string(),
+                        args: vec![],
+                    }
                 }
                 other => self.expr(other),
             },
@@ -713,8 +1042,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let mut out = Vec::new();
         for item in items {
             match item {
-                ast::Expr::Name(n) if self.info.is_exception(n.id.as_str()) => out.push(n.id.as_str().to_string()),
-                other => self.error(other, "E0324", "unknown exception class", "not a builtin or user exception class", Some("define it at module level, e.g. `class OutOfStock(ValueError): pass`")),
+                ast::Expr::Name(n) if self.info.is_exception(n.id.as_str()) => {
+                    out.push(n.id.as_str().to_string())
+                }
+                other => self.error(
+                    other,
+                    "E0324",
+                    "unknown exception class",
+                    "not a builtin or user exception class",
+                    Some("define it at module level, e.g. `class OutOfStock(ValueError): pass`"),
+                ),
             }
         }
         out
@@ -722,7 +1059,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn try_stmt(&mut self, t: &'a ast::StmtTry, span: Span) {
         if t.is_star {
-            self.error(t, "E0325", "`except*` is not supported", "exception groups", None);
+            self.error(
+                t,
+                "E0325",
+                "`except*` is not supported",
+                "exception groups",
+                None,
+            );
             return;
         }
         let outer = self.handler;
@@ -733,19 +1076,32 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             let exc = self.temp("finexc");
             self.handler = outer;
             let block = self.new_block();
-            Some(Handler { block, exception: exc })
+            Some(Handler {
+                block,
+                exception: exc,
+            })
         } else {
             None
         };
         let region_handler = fin_exc.or(outer);
         if has_finally {
-            self.finally.push(FinallyCtx { body: &t.finalbody, outer_handler: outer });
+            self.finally.push(FinallyCtx {
+                body: &t.finalbody,
+                outer_handler: outer,
+            });
         }
         // Dispatch block: receives exceptions of the try body.
         let exc = self.temp("exc");
         self.handler = region_handler;
         let dispatch = self.new_block();
-        let body_handler = if t.handlers.is_empty() { region_handler } else { Some(Handler { block: dispatch, exception: exc }) };
+        let body_handler = if t.handlers.is_empty() {
+            region_handler
+        } else {
+            Some(Handler {
+                block: dispatch,
+                exception: exc,
+            })
+        };
         // Body.
         self.with_handler(body_handler, span);
         self.stmts(&t.body);
@@ -763,11 +1119,24 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let matched = self.new_block();
                 let next = self.new_block();
                 let cond = Expr::IsInstance(Box::new(Expr::Local(exc)), types);
-                self.terminate(Terminator::Branch { cond, then: matched, otherwise: next }, hspan);
+                self.terminate(
+                    Terminator::Branch {
+                        cond,
+                        then: matched,
+                        otherwise: next,
+                    },
+                    hspan,
+                );
                 self.start(matched);
                 let bound = h.name.as_ref().and_then(|n| self.lookup_local(n.as_str()));
                 if let Some(b) = bound {
-                    self.emit(StmtKind::Assign { target: b, value: Expr::Local(exc) }, hspan);
+                    self.emit(
+                        StmtKind::Assign {
+                            target: b,
+                            value: Expr::Local(exc),
+                        },
+                        hspan,
+                    );
                 }
                 self.active_exceptions.push(exc);
                 self.stmts(&h.body);
@@ -809,7 +1178,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Expr::Const(_) | Expr::Local(_) | Expr::SelfRef => e,
             other => {
                 let t = self.temp("t");
-                self.emit(StmtKind::Assign { target: t, value: other }, self.stmt_span);
+                self.emit(
+                    StmtKind::Assign {
+                        target: t,
+                        value: other,
+                    },
+                    self.stmt_span,
+                );
                 Expr::Local(t)
             }
         }
@@ -829,20 +1204,34 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let mut out = Vec::with_capacity(exprs.len());
         for (i, e) in exprs.iter().enumerate() {
             let v = self.expr(e);
-            out.push(if last_remote.is_some_and(|l| i < l) { self.pin(v) } else { v });
+            out.push(if last_remote.is_some_and(|l| i < l) {
+                self.pin(v)
+            } else {
+                v
+            });
         }
         out
     }
 
     fn type_of(&self, e: &ast::Expr) -> Type {
         match e {
-            ast::Expr::Name(n) if n.id.as_str() == "self" && self.lookup_local("self").is_none() => Type::Ref(self.entity.name.clone()),
-            ast::Expr::Name(n) => self.lookup_local(n.id.as_str()).map(|l| self.locals[l.0 as usize].ty.clone()).unwrap_or(Type::Any),
+            ast::Expr::Name(n)
+                if n.id.as_str() == "self" && self.lookup_local("self").is_none() =>
+            {
+                Type::Ref(self.entity.name.clone())
+            }
+            ast::Expr::Name(n) => self
+                .lookup_local(n.id.as_str())
+                .map(|l| self.locals[l.0 as usize].ty.clone())
+                .unwrap_or(Type::Any),
             ast::Expr::Attribute(a) => match self.type_of(&a.value) {
                 Type::Ref(t) => self
                     .info
                     .entity(&t)
-                    .and_then(|ent| ent.field(a.attr.as_str()).map(|f| ent.fields[f as usize].ty.clone()))
+                    .and_then(|ent| {
+                        ent.field(a.attr.as_str())
+                            .map(|f| ent.fields[f as usize].ty.clone())
+                    })
                     .unwrap_or(Type::Any),
                 _ => Type::Any,
             },
@@ -852,21 +1241,41 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 Type::Dict(_, v) => *v,
                 _ => Type::Any,
             },
-            ast::Expr::List(l) => Type::List(Box::new(l.elts.first().map(|x| self.type_of(x)).unwrap_or(Type::Any))),
+            ast::Expr::List(l) => Type::List(Box::new(
+                l.elts.first().map(|x| self.type_of(x)).unwrap_or(Type::Any),
+            )),
             ast::Expr::Call(c) => match self.classify_call(c) {
-                CallKind::Remote { entity: Some(t), method, .. } => self
+                CallKind::Remote {
+                    entity: Some(t),
+                    method,
+                    ..
+                } => self
                     .info
                     .entity(&t)
                     .and_then(|ent| ent.method(&method).map(|m| m.returns.clone()))
                     .unwrap_or(Type::Any),
-                CallKind::Builtin(name) if matches!(name.as_str(), "list" | "sorted" | "reversed") => {
-                    c.arguments.args.first().map(|x| Type::List(Box::new(self.element_type(x).first().cloned().unwrap_or(Type::Any)))).unwrap_or(Type::Any)
+                CallKind::Builtin(name)
+                    if matches!(name.as_str(), "list" | "sorted" | "reversed") =>
+                {
+                    c.arguments
+                        .args
+                        .first()
+                        .map(|x| {
+                            Type::List(Box::new(
+                                self.element_type(x).first().cloned().unwrap_or(Type::Any),
+                            ))
+                        })
+                        .unwrap_or(Type::Any)
                 }
-                CallKind::ValueMethod { receiver, method } if method == "get" || method == "pop" => match self.type_of(receiver) {
-                    Type::Dict(_, v) => *v,
-                    Type::List(t) => *t,
-                    _ => Type::Any,
-                },
+                CallKind::ValueMethod { receiver, method }
+                    if method == "get" || method == "pop" =>
+                {
+                    match self.type_of(receiver) {
+                        Type::Dict(_, v) => *v,
+                        Type::List(t) => *t,
+                        _ => Type::Any,
+                    }
+                }
                 _ => Type::Any,
             },
             _ => Type::Any,
@@ -878,7 +1287,12 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ast::Expr::Name(n) => {
                 let name = n.id.as_str();
                 if self.lookup_local(name).is_some() {
-                    return CallKind::Invalid { code: "E0330", message: format!("`{name}` is not callable"), label: "calling a local variable".into(), hint: None };
+                    return CallKind::Invalid {
+                        code: "E0330",
+                        message: format!("`{name}` is not callable"),
+                        label: "calling a local variable".into(),
+                        hint: None,
+                    };
                 }
                 if ir::BUILTIN_FUNCTIONS.contains(&name) {
                     CallKind::Builtin(name.to_string())
@@ -887,16 +1301,27 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 } else if self.info.entity(name).is_some() {
                     CallKind::Invalid {
                         code: "E0331",
-                        message: format!("entities cannot be created inside methods (`{name}(...)`)"),
+                        message: format!(
+                            "entities cannot be created inside methods (`{name}(...)`)"
+                        ),
                         label: "entity constructor".into(),
-                        hint: Some("create entities with a client `create` invocation and pass references"),
+                        hint: Some(
+                            "create entities with a client `create` invocation and pass references",
+                        ),
                     }
                 } else {
                     let hint = match name {
-                        "print" | "open" | "eval" | "exec" | "input" | "getattr" | "setattr" | "hasattr" | "id" | "hash" | "type" | "iter" | "next" | "map" | "filter" => Some("this builtin is not available in entity methods"),
+                        "print" | "open" | "eval" | "exec" | "input" | "getattr" | "setattr"
+                        | "hasattr" | "id" | "hash" | "type" | "iter" | "next" | "map"
+                        | "filter" => Some("this builtin is not available in entity methods"),
                         _ => None,
                     };
-                    CallKind::Invalid { code: "E0332", message: format!("unknown function `{name}`"), label: "not a supported builtin".into(), hint }
+                    CallKind::Invalid {
+                        code: "E0332",
+                        message: format!("unknown function `{name}`"),
+                        label: "not a supported builtin".into(),
+                        hint,
+                    }
                 }
             }
             ast::Expr::Attribute(a) => {
@@ -905,20 +1330,45 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 match self.type_of(receiver) {
                     Type::Ref(t) => {
                         let Some(target) = self.info.entity(&t) else {
-                            return CallKind::Invalid { code: "E0333", message: format!("unknown entity type `{t}`"), label: "unknown type".into(), hint: None };
+                            return CallKind::Invalid {
+                                code: "E0333",
+                                message: format!("unknown entity type `{t}`"),
+                                label: "unknown type".into(),
+                                hint: None,
+                            };
                         };
-                        let is_self = matches!(receiver, ast::Expr::Name(n) if n.id.as_str() == "self");
-                        if target.method(&method).is_some() && (is_self || !method.starts_with('_') || t == self.entity.name) {
-                            CallKind::Remote { receiver, entity: Some(t), method }
+                        let is_self =
+                            matches!(receiver, ast::Expr::Name(n) if n.id.as_str() == "self");
+                        if target.method(&method).is_some()
+                            && (is_self || !method.starts_with('_') || t == self.entity.name)
+                        {
+                            CallKind::Remote {
+                                receiver,
+                                entity: Some(t),
+                                method,
+                            }
                         } else if target.method(&method).is_some() {
-                            CallKind::Invalid { code: "E0334", message: format!("`{t}.{method}` is private"), label: "private method of another entity".into(), hint: Some("methods starting with `_` can only be called on `self`") }
+                            CallKind::Invalid {
+                                code: "E0334",
+                                message: format!("`{t}.{method}` is private"),
+                                label: "private method of another entity".into(),
+                                hint: Some(
+                                    "methods starting with `_` can only be called on `self`",
+                                ),
+                            }
                         } else {
-                            CallKind::Invalid { code: "E0335", message: format!("`{t}` has no method `{method}`"), label: "unknown method".into(), hint: None }
+                            CallKind::Invalid {
+                                code: "E0335",
+                                message: format!("`{t}` has no method `{method}`"),
+                                label: "unknown method".into(),
+                                hint: None,
+                            }
                         }
                     }
                     Type::Any => {
                         let builtin = ir::BUILTIN_METHODS.contains(&method.as_str());
-                        let remote = self.info.any_entity_has_method(&method) && !method.starts_with('_');
+                        let remote =
+                            self.info.any_entity_has_method(&method) && !method.starts_with('_');
                         match (builtin, remote) {
                             (true, true) => CallKind::Invalid {
                                 code: "E0336",
@@ -935,21 +1385,34 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         if ir::BUILTIN_METHODS.contains(&method.as_str()) {
                             CallKind::ValueMethod { receiver, method }
                         } else {
-                            CallKind::Invalid { code: "E0335", message: format!("unknown method `{method}`"), label: "not a supported method of a builtin value".into(), hint: None }
+                            CallKind::Invalid {
+                                code: "E0335",
+                                message: format!("unknown method `{method}`"),
+                                label: "not a supported method of a builtin value".into(),
+                                hint: None,
+                            }
                         }
                     }
                 }
             }
             other => {
                 let _ = other;
-                CallKind::Invalid { code: "E0330", message: "unsupported call".into(), label: "only functions, methods and exception classes can be called".into(), hint: None }
+                CallKind::Invalid {
+                    code: "E0330",
+                    message: "unsupported call".into(),
+                    label: "only functions, methods and exception classes can be called".into(),
+                    hint: None,
+                }
             }
         }
     }
 
     /// Whether `attr` (a non-call attribute load) reads another entity's field.
     fn is_remote_field(&self, attr: &ast::ExprAttribute) -> bool {
-        if self.field_of_self(&ast::Expr::Attribute(attr.clone())).is_some() {
+        if self
+            .field_of_self(&ast::Expr::Attribute(attr.clone()))
+            .is_some()
+        {
             return false;
         }
         match self.type_of(&attr.value) {
@@ -1017,10 +1480,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ast::Expr::ListComp(c) => self.walk_comp(Some(&c.elt), None, &c.generators, found),
             ast::Expr::SetComp(c) => self.walk_comp(Some(&c.elt), None, &c.generators, found),
             ast::Expr::Generator(c) => self.walk_comp(Some(&c.elt), None, &c.generators, found),
-            ast::Expr::DictComp(c) => self.walk_comp(c.key.as_deref(), Some(&c.value), &c.generators, found),
+            ast::Expr::DictComp(c) => {
+                self.walk_comp(c.key.as_deref(), Some(&c.value), &c.generators, found)
+            }
             ast::Expr::Compare(c) => {
                 self.walk_remote(&c.left, found);
-                c.comparators.iter().for_each(|x| self.walk_remote(x, found));
+                c.comparators
+                    .iter()
+                    .for_each(|x| self.walk_remote(x, found));
             }
             ast::Expr::FString(f) => {
                 for part in f.value.as_slice() {
@@ -1054,7 +1521,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
-    fn walk_comp(&self, elt: Option<&ast::Expr>, value: Option<&ast::Expr>, gens: &[ast::Comprehension], found: &mut bool) {
+    fn walk_comp(
+        &self,
+        elt: Option<&ast::Expr>,
+        value: Option<&ast::Expr>,
+        gens: &[ast::Comprehension],
+        found: &mut bool,
+    ) {
         for g in gens {
             self.walk_remote(&g.iter, found);
             g.ifs.iter().for_each(|x| self.walk_remote(x, found));
@@ -1067,7 +1540,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
-    fn invalid(&mut self, node: &impl Ranged, code: &'static str, message: &str, label: &str, hint: Option<&str>) -> Expr {
+    fn invalid(
+        &mut self,
+        node: &impl Ranged,
+        code: &'static str,
+        message: &str,
+        label: &str,
+        hint: Option<&str>,
+    ) -> Expr {
         self.error(node, code, message.to_string(), label.to_string(), hint);
         Expr::Const(Const::None)
     }
@@ -1270,10 +1750,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let mut parts = Vec::new();
         for el in elements.iter() {
             match el {
-                ast::InterpolatedStringElement::Literal(l) => parts.push(FStringPart::Literal(l.value.to_string())),
+                ast::InterpolatedStringElement::Literal(l) => {
+                    parts.push(FStringPart::Literal(l.value.to_string()))
+                }
                 ast::InterpolatedStringElement::Interpolation(i) => {
                     if i.debug_text.is_some() {
-                        self.error(i, "E0350", "self-documenting f-string fields (`{x=}`) are not supported", "`=` specifier", Some("write `x={x!r}`"));
+                        self.error(
+                            i,
+                            "E0350",
+                            "self-documenting f-string fields (`{x=}`) are not supported",
+                            "`=` specifier",
+                            Some("write `x={x!r}`"),
+                        );
                         continue;
                     }
                     let value = self.expr(&i.expression);
@@ -1288,7 +1776,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         Some(spec) => self.fstring(&spec.elements),
                         None => Vec::new(),
                     };
-                    parts.push(FStringPart::Field { value, conversion, spec });
+                    parts.push(FStringPart::Field {
+                        value,
+                        conversion,
+                        spec,
+                    });
                 }
             }
         }
@@ -1306,21 +1798,43 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if let Some(c) = self.info.constants.get(name) {
             return Expr::Const(c.clone());
         }
-        let hint = if ir::BUILTIN_FUNCTIONS.contains(&name) || self.info.entity(name).is_some() || self.info.is_exception(name) {
+        let hint = if ir::BUILTIN_FUNCTIONS.contains(&name)
+            || self.info.entity(name).is_some()
+            || self.info.is_exception(name)
+        {
             Some("functions, entity classes and exception classes can only be called or used in `isinstance`/`except`")
         } else {
             None
         };
-        self.invalid(n, "E0351", &format!("unknown name `{name}`"), "not a local variable, parameter or module constant", hint)
+        self.invalid(
+            n,
+            "E0351",
+            &format!("unknown name `{name}`"),
+            "not a local variable, parameter or module constant",
+            hint,
+        )
     }
 
     fn attribute(&mut self, a: &'a ast::ExprAttribute) -> Expr {
-        if self.field_of_self(&ast::Expr::Attribute(a.clone())).is_some() {
+        if self
+            .field_of_self(&ast::Expr::Attribute(a.clone()))
+            .is_some()
+        {
             return match self.entity.field(a.attr.as_str()) {
                 Some(f) => Expr::Field(f),
                 None => {
-                    let hint = if self.entity.method(a.attr.as_str()).is_some() { Some("methods cannot be used as values; call it") } else { Some("fields are what `__init__` assigns to `self`") };
-                    self.invalid(&a.attr, "E0352", &format!("`{}` has no field `{}`", self.entity.name, a.attr.as_str()), "unknown field", hint)
+                    let hint = if self.entity.method(a.attr.as_str()).is_some() {
+                        Some("methods cannot be used as values; call it")
+                    } else {
+                        Some("fields are what `__init__` assigns to `self`")
+                    };
+                    self.invalid(
+                        &a.attr,
+                        "E0352",
+                        &format!("`{}` has no field `{}`", self.entity.name, a.attr.as_str()),
+                        "unknown field",
+                        hint,
+                    )
                 }
             };
         }
@@ -1330,39 +1844,87 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Type::Ref(t) => {
                 match self.info.entity(t) {
                     Some(ent) if ent.field(&field).is_some() => {}
-                    _ => return self.invalid(&a.attr, "E0352", &format!("`{t}` has no field `{field}`"), "unknown field", None),
+                    _ => {
+                        return self.invalid(
+                            &a.attr,
+                            "E0352",
+                            &format!("`{t}` has no field `{field}`"),
+                            "unknown field",
+                            None,
+                        )
+                    }
                 }
                 Some(t.clone())
             }
             Type::Any if self.info.any_entity_has_field(&field) => None,
-            _ => return self.invalid(&a.attr, "E0353", &format!("unsupported attribute `.{field}`"), "no entity has this field and builtin values have no attributes here", None),
+            _ => {
+                return self.invalid(
+                    &a.attr,
+                    "E0353",
+                    &format!("unsupported attribute `.{field}`"),
+                    "no entity has this field and builtin values have no attributes here",
+                    None,
+                )
+            }
         };
         let target = self.expr(&a.value);
         self.remote(target, entity, RemoteOp::GetField { field }, a.range())
     }
 
-    fn remote(&mut self, target: Expr, entity: Option<String>, op: RemoteOp, node: TextRange) -> Expr {
+    fn remote(
+        &mut self,
+        target: Expr,
+        entity: Option<String>,
+        op: RemoteOp,
+        node: TextRange,
+    ) -> Expr {
         let span = self.rep.map.span(node);
         if matches!(self.sig.name.as_str(), "__init__" | "__key__") {
             let message = format!("`{}` cannot call other entities", self.sig.name);
-            self.error(&node, "E0354", message, "remote call here", Some("initialise state from the parameters; call other entities from a method"));
+            self.error(
+                &node,
+                "E0354",
+                message,
+                "remote call here",
+                Some("initialise state from the parameters; call other entities from a method"),
+            );
             return Expr::Const(Const::None);
         }
         let result = self.temp("ret");
         let resume = self.new_block();
-        self.terminate(Terminator::Call { target, entity, op, result, resume, live: Vec::new() }, span);
+        self.terminate(
+            Terminator::Call {
+                target,
+                entity,
+                op,
+                result,
+                resume,
+                live: Vec::new(),
+            },
+            span,
+        );
         self.start(resume);
         Expr::Local(result)
     }
 
-    fn call_args(&mut self, call: &'a ast::ExprCall, receiver: Option<&'a ast::Expr>) -> Option<(Option<Expr>, Vec<Expr>, Vec<(String, Expr)>)> {
+    fn call_args(
+        &mut self,
+        call: &'a ast::ExprCall,
+        receiver: Option<&'a ast::Expr>,
+    ) -> Option<(Option<Expr>, Vec<Expr>, Vec<(String, Expr)>)> {
         let mut exprs: Vec<&'a ast::Expr> = Vec::new();
         if let Some(r) = receiver {
             exprs.push(r);
         }
         for a in call.arguments.args.iter() {
             if let ast::Expr::Starred(s) = a {
-                self.error(s, "E0348", "star-args are not supported", "`*` argument", Some("pass the list itself"));
+                self.error(
+                    s,
+                    "E0348",
+                    "star-args are not supported",
+                    "`*` argument",
+                    Some("pass the list itself"),
+                );
                 return None;
             }
             exprs.push(a);
@@ -1372,7 +1934,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             match &k.arg {
                 Some(name) => names.push(name.as_str().to_string()),
                 None => {
-                    self.error(k, "E0348", "star-args are not supported", "`**` argument", Some("pass the dict itself"));
+                    self.error(
+                        k,
+                        "E0348",
+                        "star-args are not supported",
+                        "`**` argument",
+                        Some("pass the dict itself"),
+                    );
                     return None;
                 }
             }
@@ -1386,53 +1954,138 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     fn check_arity(&mut self, call: &ast::ExprCall, entity: &str, method: &str) {
-        let Some(sig) = self.info.entity(entity).and_then(|e| e.method(method)) else { return };
+        let Some(sig) = self.info.entity(entity).and_then(|e| e.method(method)) else {
+            return;
+        };
         let nargs = call.arguments.args.len();
         let params = &sig.params;
         let qual = format!("{entity}.{method}()");
         if nargs > params.len() {
-            self.error(call, "E0355", format!("{qual} takes {} positional argument{} but {} were given", params.len() + 1, if params.is_empty() { "" } else { "s" }, nargs + 1), "wrong number of arguments", None);
+            self.error(
+                call,
+                "E0355",
+                format!(
+                    "{qual} takes {} positional argument{} but {} were given",
+                    params.len() + 1,
+                    if params.is_empty() { "" } else { "s" },
+                    nargs + 1
+                ),
+                "wrong number of arguments",
+                None,
+            );
             return;
         }
         let mut bound: HashSet<&str> = params[..nargs].iter().map(|p| p.name.as_str()).collect();
         for k in call.arguments.keywords.iter() {
             let Some(name) = &k.arg else { continue };
             if !params.iter().any(|p| p.name == name.as_str()) {
-                self.error(k, "E0355", format!("{qual} got an unexpected keyword argument '{}'", name.as_str()), "unknown parameter", None);
+                self.error(
+                    k,
+                    "E0355",
+                    format!(
+                        "{qual} got an unexpected keyword argument '{}'",
+                        name.as_str()
+                    ),
+                    "unknown parameter",
+                    None,
+                );
             } else if !bound.insert(name.as_str()) {
-                self.error(k, "E0355", format!("{qual} got multiple values for argument '{}'", name.as_str()), "duplicate argument", None);
+                self.error(
+                    k,
+                    "E0355",
+                    format!(
+                        "{qual} got multiple values for argument '{}'",
+                        name.as_str()
+                    ),
+                    "duplicate argument",
+                    None,
+                );
             }
         }
-        let missing: Vec<&str> = params.iter().filter(|p| p.default.is_none() && !bound.contains(p.name.as_str())).map(|p| p.name.as_str()).collect();
+        let missing: Vec<&str> = params
+            .iter()
+            .filter(|p| p.default.is_none() && !bound.contains(p.name.as_str()))
+            .map(|p| p.name.as_str())
+            .collect();
         if !missing.is_empty() {
-            self.error(call, "E0355", format!("{qual} missing {} required argument{}: {}", missing.len(), if missing.len() == 1 { "" } else { "s" }, missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ")), "wrong number of arguments", None);
+            self.error(
+                call,
+                "E0355",
+                format!(
+                    "{qual} missing {} required argument{}: {}",
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing
+                        .iter()
+                        .map(|m| format!("'{m}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "wrong number of arguments",
+                None,
+            );
         }
     }
 
     fn call(&mut self, call: &'a ast::ExprCall) -> Expr {
         let span = self.span(call);
         match self.classify_call(call) {
-            CallKind::Invalid { code, message, label, hint } => {
+            CallKind::Invalid {
+                code,
+                message,
+                label,
+                hint,
+            } => {
                 self.error(&*call.func, code, message, label, hint);
                 Expr::Const(Const::None)
             }
-            CallKind::Remote { receiver, entity, method } => {
+            CallKind::Remote {
+                receiver,
+                entity,
+                method,
+            } => {
                 if let Some(t) = &entity {
                     self.check_arity(call, t, &method);
                 }
-                let Some((target, args, kwargs)) = self.call_args(call, Some(receiver)) else { return Expr::Const(Const::None) };
+                let Some((target, args, kwargs)) = self.call_args(call, Some(receiver)) else {
+                    return Expr::Const(Const::None);
+                };
                 let target = target.unwrap_or(Expr::SelfRef);
-                self.remote(target, entity, RemoteOp::Invoke { method, args, kwargs }, call.range())
+                self.remote(
+                    target,
+                    entity,
+                    RemoteOp::Invoke {
+                        method,
+                        args,
+                        kwargs,
+                    },
+                    call.range(),
+                )
             }
             CallKind::ValueMethod { receiver, method } => {
-                let Some((recv, args, kwargs)) = self.call_args(call, Some(receiver)) else { return Expr::Const(Const::None) };
-                Expr::Method { receiver: Box::new(recv.unwrap_or(Expr::Const(Const::None))), method, args, kwargs }
+                let Some((recv, args, kwargs)) = self.call_args(call, Some(receiver)) else {
+                    return Expr::Const(Const::None);
+                };
+                Expr::Method {
+                    receiver: Box::new(recv.unwrap_or(Expr::Const(Const::None))),
+                    method,
+                    args,
+                    kwargs,
+                }
             }
             CallKind::Exception(class) => {
                 if !call.arguments.keywords.is_empty() {
-                    return self.invalid(call, "E0356", "exception classes take positional arguments only", "keyword argument", None);
+                    return self.invalid(
+                        call,
+                        "E0356",
+                        "exception classes take positional arguments only",
+                        "keyword argument",
+                        None,
+                    );
                 }
-                let Some((_, args, _)) = self.call_args(call, None) else { return Expr::Const(Const::None) };
+                let Some((_, args, _)) = self.call_args(call, None) else {
+                    return Expr::Const(Const::None);
+                };
                 Expr::NewException { class, args }
             }
             CallKind::Builtin(func) => self.builtin(call, func, span),
@@ -1443,7 +2096,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if func == "isinstance" {
             let args = &call.arguments.args;
             if args.len() != 2 || !call.arguments.keywords.is_empty() {
-                return self.invalid(call, "E0357", "isinstance() takes 2 arguments", "wrong arguments", None);
+                return self.invalid(
+                    call,
+                    "E0357",
+                    "isinstance() takes 2 arguments",
+                    "wrong arguments",
+                    None,
+                );
             }
             let names: Vec<&ast::Expr> = match &args[1] {
                 ast::Expr::Tuple(t) => t.elts.iter().collect(),
@@ -1452,9 +2111,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             let mut types = Vec::new();
             for n in names {
                 match n {
-                    ast::Expr::Name(n) if ir::BUILTIN_TYPES.contains(&n.id.as_str()) || self.info.is_exception(n.id.as_str()) || self.info.entity(n.id.as_str()).is_some() => types.push(n.id.as_str().to_string()),
+                    ast::Expr::Name(n)
+                        if ir::BUILTIN_TYPES.contains(&n.id.as_str())
+                            || self.info.is_exception(n.id.as_str())
+                            || self.info.entity(n.id.as_str()).is_some() =>
+                    {
+                        types.push(n.id.as_str().to_string())
+                    }
                     ast::Expr::NoneLiteral(_) => types.push("NoneType".into()),
-                    other => return self.invalid(other, "E0357", "isinstance() needs a builtin type, an exception class or an entity class", "unknown type", None),
+                    other => return self.invalid(
+                        other,
+                        "E0357",
+                        "isinstance() needs a builtin type, an exception class or an entity class",
+                        "unknown type",
+                        None,
+                    ),
                 }
             }
             let value = self.expr(&args[0]);
@@ -1468,9 +2139,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     if func == "any" || func == "all" {
                         return self.any_all_loop(&func, g, span);
                     }
-                    self.comprehension(gen_expr, ComprehensionKind::List, &g.elt, None, &g.generators)
+                    self.comprehension(
+                        gen_expr,
+                        ComprehensionKind::List,
+                        &g.elt,
+                        None,
+                        &g.generators,
+                    )
                 } else {
-                    self.comprehension(gen_expr, ComprehensionKind::Generator, &g.elt, None, &g.generators)
+                    self.comprehension(
+                        gen_expr,
+                        ComprehensionKind::Generator,
+                        &g.elt,
+                        None,
+                        &g.generators,
+                    )
                 };
                 let mut kwargs = Vec::new();
                 for k in call.arguments.keywords.iter() {
@@ -1479,26 +2162,51 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         kwargs.push((name.as_str().to_string(), v));
                     }
                 }
-                return Expr::Builtin { func, args: vec![lowered], kwargs };
+                return Expr::Builtin {
+                    func,
+                    args: vec![lowered],
+                    kwargs,
+                };
             }
         }
-        let Some((_, args, kwargs)) = self.call_args(call, None) else { return Expr::Const(Const::None) };
+        let Some((_, args, kwargs)) = self.call_args(call, None) else {
+            return Expr::Const(Const::None);
+        };
         Expr::Builtin { func, args, kwargs }
     }
 
     fn any_all_loop(&mut self, func: &str, g: &'a ast::ExprGenerator, span: Span) -> Expr {
         let is_any = func == "any";
         let result = self.temp(func);
-        self.emit(StmtKind::Assign { target: result, value: Expr::Const(Const::Bool(!is_any)) }, span);
+        self.emit(
+            StmtKind::Assign {
+                target: result,
+                value: Expr::Const(Const::Bool(!is_any)),
+            },
+            span,
+        );
         let done = self.new_block();
         self.comp_loops(&g.generators, 0, span, &mut |this: &mut Self| {
             let v = this.expr(&g.elt);
             let hit = this.new_block();
             let miss = this.new_block();
             let (then, otherwise) = if is_any { (hit, miss) } else { (miss, hit) };
-            this.terminate(Terminator::Branch { cond: v, then, otherwise }, span);
+            this.terminate(
+                Terminator::Branch {
+                    cond: v,
+                    then,
+                    otherwise,
+                },
+                span,
+            );
             this.start(hit);
-            this.emit(StmtKind::Assign { target: result, value: Expr::Const(Const::Bool(is_any)) }, span);
+            this.emit(
+                StmtKind::Assign {
+                    target: result,
+                    value: Expr::Const(Const::Bool(is_any)),
+                },
+                span,
+            );
             this.terminate(Terminator::Jump(done), span);
             this.start(miss);
         });
@@ -1508,7 +2216,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     /// Lowers nested comprehension loops, calling `body` innermost. Targets go into `comp_scope`.
-    fn comp_loops(&mut self, gens: &'a [ast::Comprehension], i: usize, span: Span, body: &mut dyn FnMut(&mut Self)) {
+    fn comp_loops(
+        &mut self,
+        gens: &'a [ast::Comprehension],
+        i: usize,
+        span: Span,
+        body: &mut dyn FnMut(&mut Self),
+    ) {
         let Some(g) = gens.get(i) else {
             body(self);
             return;
@@ -1521,7 +2235,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         for cond in &g.ifs {
             let c = self.expr(cond);
             let pass = self.new_block();
-            self.terminate(Terminator::Branch { cond: c, then: pass, otherwise: header }, span);
+            self.terminate(
+                Terminator::Branch {
+                    cond: c,
+                    then: pass,
+                    otherwise: header,
+                },
+                span,
+            );
             self.start(pass);
         }
         self.comp_loops(gens, i + 1, span, body);
@@ -1535,7 +2256,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Target::Local(l) => self.emit(StmtKind::Assign { target: *l, value }, span),
             Target::Tuple(ts) => {
                 let temps: Vec<Local> = ts.iter().map(|_| self.temp("unpack")).collect();
-                self.emit(StmtKind::Unpack { targets: temps.clone(), value }, span);
+                self.emit(
+                    StmtKind::Unpack {
+                        targets: temps.clone(),
+                        value,
+                    },
+                    span,
+                );
                 for (t, sub) in temps.iter().zip(ts) {
                     self.bind_target(sub, Expr::Local(*t), span);
                 }
@@ -1548,21 +2275,46 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         match e {
             ast::Expr::Name(n) => {
                 let local = Local(self.locals.len() as u32);
-                self.locals.push(LocalDecl { name: format!("{}$comp", n.id.as_str()), ty: Type::Any });
+                self.locals.push(LocalDecl {
+                    name: format!("{}$comp", n.id.as_str()),
+                    ty: Type::Any,
+                });
                 self.comp_scope.push((n.id.as_str().to_string(), local));
                 Target::Local(local)
             }
-            ast::Expr::Tuple(ast::ExprTuple { elts, .. }) | ast::Expr::List(ast::ExprList { elts, .. }) => Target::Tuple(elts.iter().map(|x| self.comp_target(x)).collect()),
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+            | ast::Expr::List(ast::ExprList { elts, .. }) => {
+                Target::Tuple(elts.iter().map(|x| self.comp_target(x)).collect())
+            }
             other => {
-                self.error(other, "E0358", "unsupported comprehension target", "use names or tuples of names", None);
+                self.error(
+                    other,
+                    "E0358",
+                    "unsupported comprehension target",
+                    "use names or tuples of names",
+                    None,
+                );
                 Target::Local(self.temp("bad"))
             }
         }
     }
 
-    fn comprehension(&mut self, whole: &'a ast::Expr, kind: ComprehensionKind, elt: &'a ast::Expr, value: Option<&'a ast::Expr>, gens: &'a [ast::Comprehension]) -> Expr {
+    fn comprehension(
+        &mut self,
+        whole: &'a ast::Expr,
+        kind: ComprehensionKind,
+        elt: &'a ast::Expr,
+        value: Option<&'a ast::Expr>,
+        gens: &'a [ast::Comprehension],
+    ) -> Expr {
         if gens.iter().any(|g| g.is_async) {
-            return self.invalid(whole, "E0321", "async comprehensions are not supported", "async", None);
+            return self.invalid(
+                whole,
+                "E0321",
+                "async comprehensions are not supported",
+                "async",
+                None,
+            );
         }
         if !self.has_remote(whole) {
             let scope_len = self.comp_scope.len();
@@ -1576,7 +2328,12 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             let elt = self.expr(elt);
             let value = value.map(|v| Box::new(self.expr(v)));
             self.comp_scope.truncate(scope_len);
-            return Expr::Comprehension { kind, elt: Box::new(elt), value, generators };
+            return Expr::Comprehension {
+                kind,
+                elt: Box::new(elt),
+                value,
+                generators,
+            };
         }
         // With remote calls: an explicit loop building the container.
         let span = self.span(whole);
@@ -1586,18 +2343,46 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ComprehensionKind::Set => Expr::Set(vec![]),
             _ => Expr::List(vec![]),
         };
-        self.emit(StmtKind::Assign { target: result, value: init }, span);
+        self.emit(
+            StmtKind::Assign {
+                target: result,
+                value: init,
+            },
+            span,
+        );
         self.comp_loops(gens, 0, span, &mut |this: &mut Self| match value {
             Some(v) => {
                 let parts = this.lower_seq(&[elt, v]);
                 let mut it = parts.into_iter();
-                let (k, v) = (it.next().unwrap_or(Expr::Const(Const::None)), it.next().unwrap_or(Expr::Const(Const::None)));
-                this.emit(StmtKind::SetItem { object: Expr::Local(result), index: k, value: v }, span);
+                let (k, v) = (
+                    it.next().unwrap_or(Expr::Const(Const::None)),
+                    it.next().unwrap_or(Expr::Const(Const::None)),
+                );
+                this.emit(
+                    StmtKind::SetItem {
+                        object: Expr::Local(result),
+                        index: k,
+                        value: v,
+                    },
+                    span,
+                );
             }
             None => {
                 let x = this.expr(elt);
-                let method = if kind == ComprehensionKind::Set { "add" } else { "append" };
-                this.emit(StmtKind::Expr(Expr::Method { receiver: Box::new(Expr::Local(result)), method: method.into(), args: vec![x], kwargs: vec![] }), span);
+                let method = if kind == ComprehensionKind::Set {
+                    "add"
+                } else {
+                    "append"
+                };
+                this.emit(
+                    StmtKind::Expr(Expr::Method {
+                        receiver: Box::new(Expr::Local(result)),
+                        method: method.into(),
+                        args: vec![x],
+                        kwargs: vec![],
+                    }),
+                    span,
+                );
             }
         });
         Expr::Local(result)

@@ -10,13 +10,25 @@ pub fn parse(source: &str, reporter: &mut Reporter<'_>) -> Option<Vec<Stmt>> {
         Ok(parsed) => {
             let unsupported = parsed.unsupported_syntax_errors();
             if let Some(e) = unsupported.first() {
-                reporter.error(&e.range, "E0001", format!("syntax error: {e}"), "invalid syntax", None);
+                reporter.error(
+                    &e.range,
+                    "E0001",
+                    format!("syntax error: {e}"),
+                    "invalid syntax",
+                    None,
+                );
                 return None;
             }
             Some(parsed.into_suite().into_iter().collect())
         }
         Err(e) => {
-            reporter.error(&e.location, "E0001", format!("syntax error: {}", e.error), "invalid syntax", None);
+            reporter.error(
+                &e.location,
+                "E0001",
+                format!("syntax error: {}", e.error),
+                "invalid syntax",
+                None,
+            );
             None
         }
     }

@@ -6,7 +6,9 @@ use ir::{BlockId, Method, Terminator};
 fn successors(t: &Terminator) -> Vec<BlockId> {
     match t {
         Terminator::Jump(b) => vec![*b],
-        Terminator::Branch { then, otherwise, .. } => vec![*then, *otherwise],
+        Terminator::Branch {
+            then, otherwise, ..
+        } => vec![*then, *otherwise],
         Terminator::Call { resume, .. } => vec![*resume],
         _ => Vec::new(),
     }
@@ -15,7 +17,9 @@ fn successors(t: &Terminator) -> Vec<BlockId> {
 fn retarget(t: &mut Terminator, map: impl Fn(BlockId) -> BlockId) {
     match t {
         Terminator::Jump(b) => *b = map(*b),
-        Terminator::Branch { then, otherwise, .. } => {
+        Terminator::Branch {
+            then, otherwise, ..
+        } => {
             *then = map(*then);
             *otherwise = map(*otherwise);
         }
@@ -34,7 +38,9 @@ pub fn simplify(method: &mut Method) {
             for _ in 0..n {
                 let b = &method.blocks[current];
                 match (&b.terminator, b.stmts.is_empty()) {
-                    (Terminator::Jump(t), true) if t.0 as usize != current => current = t.0 as usize,
+                    (Terminator::Jump(t), true) if t.0 as usize != current => {
+                        current = t.0 as usize
+                    }
                     _ => break,
                 }
             }
@@ -55,7 +61,11 @@ pub fn simplify(method: &mut Method) {
         }
         reachable[b] = true;
         let block = &method.blocks[b];
-        stack.extend(successors(&block.terminator).into_iter().map(|s| s.0 as usize));
+        stack.extend(
+            successors(&block.terminator)
+                .into_iter()
+                .map(|s| s.0 as usize),
+        );
         if let Some(h) = block.handler {
             stack.push(h.block.0 as usize);
         }

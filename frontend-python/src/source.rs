@@ -13,7 +13,10 @@ pub struct SourceMap<'a> {
 impl<'a> SourceMap<'a> {
     /// Indexes a source text.
     pub fn new(text: &'a str) -> Self {
-        SourceMap { text, index: LineIndex::from_source_text(text) }
+        SourceMap {
+            text,
+            index: LineIndex::from_source_text(text),
+        }
     }
 
     /// The span of a byte range.

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 fn fixtures(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(kind);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("fixture directory")
         .map(|e| e.expect("entry").path())
@@ -26,12 +28,19 @@ fn settings() -> insta::Settings {
 #[test]
 fn valid_programs_lower_to_expected_ir() {
     for path in fixtures("ok") {
-        let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_string();
         let source = std::fs::read_to_string(&path).expect("read fixture");
         let file = format!("{name}.py");
         let program = match frontend_python::compile(&source, &file) {
             Ok(p) => p,
-            Err(d) => panic!("{name} failed to compile:\n{}", frontend_python::render_all(&d, &file, &source, false)),
+            Err(d) => panic!(
+                "{name} failed to compile:\n{}",
+                frontend_python::render_all(&d, &file, &source, false)
+            ),
         };
         let json = program.to_json();
         let back = ir::Program::from_json(json.as_bytes()).expect("IR round-trips through JSON");
@@ -43,14 +52,23 @@ fn valid_programs_lower_to_expected_ir() {
 #[test]
 fn rejected_programs_render_expected_diagnostics() {
     for path in fixtures("err") {
-        let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_string();
         let source = std::fs::read_to_string(&path).expect("read fixture");
         let file = format!("{name}.py");
         let diags = match frontend_python::compile(&source, &file) {
             Ok(_) => panic!("{name} compiled but must be rejected"),
             Err(d) => d,
         };
-        settings().bind(|| insta::assert_snapshot!(format!("err__{name}"), frontend_python::render_all(&diags, &file, &source, false)));
+        settings().bind(|| {
+            insta::assert_snapshot!(
+                format!("err__{name}"),
+                frontend_python::render_all(&diags, &file, &source, false)
+            )
+        });
     }
 }
 

@@ -17,11 +17,19 @@ fn expr() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(3, 16, 3, |inner| {
         prop_oneof![
-            (inner.clone(), prop_oneof![Just("+"), Just("-"), Just("*"), Just("//"), Just("%")], inner.clone()).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} if {a} > {b} else {b})")),
+            (
+                inner.clone(),
+                prop_oneof![Just("+"), Just("-"), Just("*"), Just("//"), Just("%")],
+                inner.clone()
+            )
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!("({a} if {a} > {b} else {b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} and {b})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("max({a}, {b})")),
-            inner.clone().prop_map(|a| format!("sum([{a} for _ in range(2)])")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum([{a} for _ in range(2)])")),
             inner.clone().prop_map(|a| format!("self.peer.bump({a})")),
         ]
     })
@@ -36,7 +44,9 @@ fn stmts(depth: u32) -> BoxedStrategy<Vec<String>> {
         Just("pass".to_string()),
     ];
     if depth == 0 {
-        return prop::collection::vec(simple.prop_map(|s| vec![s]), 1..4).prop_map(|v| v.concat()).boxed();
+        return prop::collection::vec(simple.prop_map(|s| vec![s]), 1..4)
+            .prop_map(|v| v.concat())
+            .boxed();
     }
     let nested = prop_oneof![
         simple.clone().prop_map(|s| vec![s]),
@@ -70,7 +80,9 @@ fn stmts(depth: u32) -> BoxedStrategy<Vec<String>> {
             out
         }),
     ];
-    prop::collection::vec(nested, 1..4).prop_map(|v| v.concat()).boxed()
+    prop::collection::vec(nested, 1..4)
+        .prop_map(|v| v.concat())
+        .boxed()
 }
 
 proptest! {

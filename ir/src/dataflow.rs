@@ -50,18 +50,26 @@ impl Program {
         let operators: Vec<NodeIndex> = self
             .entities
             .iter()
-            .map(|e| graph.add_node(DataflowNode::Operator { entity: e.name.clone() }))
+            .map(|e| {
+                graph.add_node(DataflowNode::Operator {
+                    entity: e.name.clone(),
+                })
+            })
             .collect();
         let egress = graph.add_node(DataflowNode::Egress);
         for &op in &operators {
             graph.add_edge(ingress, op, DataflowEdge::Invoke);
             graph.add_edge(op, egress, DataflowEdge::Result);
         }
-        let mut calls = std::collections::BTreeMap::<(usize, usize), std::collections::BTreeSet<String>>::new();
+        let mut calls =
+            std::collections::BTreeMap::<(usize, usize), std::collections::BTreeSet<String>>::new();
         for (from, entity) in self.entities.iter().enumerate() {
             for method in &entity.methods {
                 for block in &method.blocks {
-                    let Terminator::Call { entity: target, op, .. } = &block.terminator else {
+                    let Terminator::Call {
+                        entity: target, op, ..
+                    } = &block.terminator
+                    else {
                         continue;
                     };
                     let label = match op {
@@ -84,7 +92,13 @@ impl Program {
             }
         }
         for ((from, to), methods) in calls {
-            graph.add_edge(operators[from], operators[to], DataflowEdge::Call { methods: methods.into_iter().collect() });
+            graph.add_edge(
+                operators[from],
+                operators[to],
+                DataflowEdge::Call {
+                    methods: methods.into_iter().collect(),
+                },
+            );
             graph.add_edge(operators[to], operators[from], DataflowEdge::Reply);
         }
         graph
@@ -100,7 +114,11 @@ impl Program {
                 DataflowNode::Operator { entity } => (entity.clone(), "box3d"),
                 DataflowNode::Egress => ("egress".to_string(), "cds"),
             };
-            let _ = writeln!(out, "  n{} [label=\"{label}\", shape={shape}];", index.index());
+            let _ = writeln!(
+                out,
+                "  n{} [label=\"{label}\", shape={shape}];",
+                index.index()
+            );
         }
         for edge in graph.edge_indices() {
             let (a, b) = graph.edge_endpoints(edge).expect("edge exists");
@@ -110,7 +128,12 @@ impl Program {
                 DataflowEdge::Reply => ("reply".to_string(), "dashed"),
                 DataflowEdge::Result => ("result".to_string(), "solid"),
             };
-            let _ = writeln!(out, "  n{} -> n{} [label=\"{label}\", style={style}];", a.index(), b.index());
+            let _ = writeln!(
+                out,
+                "  n{} -> n{} [label=\"{label}\", style={style}];",
+                a.index(),
+                b.index()
+            );
         }
         out.push_str("}\n");
         out

@@ -149,7 +149,11 @@ impl ExprPrinter<'_> {
         for part in parts {
             match part {
                 FStringPart::Literal(s) => out.push_str(&s.replace('{', "{{").replace('}', "}}")),
-                FStringPart::Field { value, conversion, spec } => {
+                FStringPart::Field {
+                    value,
+                    conversion,
+                    spec,
+                } => {
                     out.push('{');
                     self.expr(out, value);
                     if let Some(c) = conversion {
@@ -176,7 +180,10 @@ impl ExprPrinter<'_> {
             }
             Expr::SelfRef => out.push_str("self"),
             Expr::Field(i) => {
-                let name = self.fields.get(*i as usize).map_or("?", |f| f.name.as_str());
+                let name = self
+                    .fields
+                    .get(*i as usize)
+                    .map_or("?", |f| f.name.as_str());
                 let _ = write!(out, "self.{name}");
             }
             Expr::List(xs) => {
@@ -282,7 +289,12 @@ impl ExprPrinter<'_> {
                 out.push_str(func);
                 self.call_args(out, args, kwargs);
             }
-            Expr::Method { receiver, method, args, kwargs } => {
+            Expr::Method {
+                receiver,
+                method,
+                args,
+                kwargs,
+            } => {
                 self.expr(out, receiver);
                 out.push('.');
                 out.push_str(method);
@@ -297,7 +309,12 @@ impl ExprPrinter<'_> {
                 let _ = write!(out, "new {class}");
                 self.call_args(out, args, &[]);
             }
-            Expr::Comprehension { kind, elt, value, generators } => {
+            Expr::Comprehension {
+                kind,
+                elt,
+                value,
+                generators,
+            } => {
                 let (open, close) = match kind {
                     ComprehensionKind::List => ("[", "]"),
                     ComprehensionKind::Set | ComprehensionKind::Dict => ("{", "}"),
@@ -364,7 +381,11 @@ fn method_text(out: &mut String, fields: &[crate::Field], method: &Method) {
                     out.push_str(" = ");
                     printer.expr(out, value);
                 }
-                StmtKind::SetItem { object, index, value } => {
+                StmtKind::SetItem {
+                    object,
+                    index,
+                    value,
+                } => {
                     printer.expr(out, object);
                     out.push('[');
                     printer.expr(out, index);
@@ -399,7 +420,11 @@ fn method_text(out: &mut String, fields: &[crate::Field], method: &Method) {
             Terminator::Jump(b) => {
                 let _ = write!(out, "jump b{}", b.0);
             }
-            Terminator::Branch { cond, then, otherwise } => {
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
                 out.push_str("branch ");
                 printer.expr(out, cond);
                 let _ = write!(out, ", b{}, b{}", then.0, otherwise.0);
@@ -408,12 +433,28 @@ fn method_text(out: &mut String, fields: &[crate::Field], method: &Method) {
                 out.push_str("raise ");
                 printer.expr(out, e);
             }
-            Terminator::Call { target, entity, op, result, resume, live } => {
-                let _ = write!(out, "call %{} = {}(", result.0, entity.as_deref().unwrap_or("?"));
+            Terminator::Call {
+                target,
+                entity,
+                op,
+                result,
+                resume,
+                live,
+            } => {
+                let _ = write!(
+                    out,
+                    "call %{} = {}(",
+                    result.0,
+                    entity.as_deref().unwrap_or("?")
+                );
                 printer.expr(out, target);
                 out.push_str(").");
                 match op {
-                    RemoteOp::Invoke { method, args, kwargs } => {
+                    RemoteOp::Invoke {
+                        method,
+                        args,
+                        kwargs,
+                    } => {
                         out.push_str(method);
                         printer.call_args(out, args, kwargs);
                     }
@@ -435,7 +476,11 @@ impl Program {
     /// statements and terminators, source lines as comments).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "; entiflow IR {} — {} ({})", self.ir_version, self.name, self.source_file);
+        let _ = writeln!(
+            out,
+            "; entiflow IR {} — {} ({})",
+            self.ir_version, self.name, self.source_file
+        );
         for exc in &self.exceptions {
             let _ = writeln!(out, "exception {}({})", exc.name, exc.base);
         }

@@ -1,6 +1,9 @@
 //! Structural checks every program must pass before an engine runs it.
 
-use crate::{Block, BlockId, Expr, FStringPart, Local, Method, Program, RemoteOp, StmtKind, Target, Terminator};
+use crate::{
+    Block, BlockId, Expr, FStringPart, Local, Method, Program, RemoteOp, StmtKind, Target,
+    Terminator,
+};
 
 /// An invariant of the IR that a program violates.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,10 +39,16 @@ impl Program {
             }
             for method in &entity.methods {
                 if method.blocks.is_empty() {
-                    return Err(err(&format!("{}.{}", entity.name, method.name), "no blocks"));
+                    return Err(err(
+                        &format!("{}.{}", entity.name, method.name),
+                        "no blocks",
+                    ));
                 }
                 if method.params.len() > method.locals.len() {
-                    return Err(err(&format!("{}.{}", entity.name, method.name), "fewer locals than parameters"));
+                    return Err(err(
+                        &format!("{}.{}", entity.name, method.name),
+                        "fewer locals than parameters",
+                    ));
                 }
                 for (b, block) in method.blocks.iter().enumerate() {
                     let mut checker = Checker {
@@ -57,7 +66,10 @@ impl Program {
 }
 
 fn err(location: &str, message: &str) -> ValidationError {
-    ValidationError { location: location.to_string(), message: message.to_string() }
+    ValidationError {
+        location: location.to_string(),
+        message: message.to_string(),
+    }
 }
 
 impl Checker<'_> {
@@ -80,7 +92,11 @@ impl Checker<'_> {
                     self.field(*field)?;
                     self.expr(value)?;
                 }
-                StmtKind::SetItem { object, index, value } => {
+                StmtKind::SetItem {
+                    object,
+                    index,
+                    value,
+                } => {
                     self.expr(object)?;
                     self.expr(index)?;
                     self.expr(value)?;
@@ -102,12 +118,23 @@ impl Checker<'_> {
         match &block.terminator {
             Terminator::Return(e) | Terminator::Raise(e) => self.expr(e),
             Terminator::Jump(b) => self.block_id(*b),
-            Terminator::Branch { cond, then, otherwise } => {
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
                 self.expr(cond)?;
                 self.block_id(*then)?;
                 self.block_id(*otherwise)
             }
-            Terminator::Call { target, entity, op, result, resume, live } => {
+            Terminator::Call {
+                target,
+                entity,
+                op,
+                result,
+                resume,
+                live,
+            } => {
                 self.expr(target)?;
                 self.local(*result)?;
                 self.block_id(*resume)?;
@@ -213,13 +240,23 @@ impl Checker<'_> {
                 args.iter().try_for_each(|x| self.expr(x))?;
                 kwargs.iter().try_for_each(|(_, x)| self.expr(x))
             }
-            Expr::Method { receiver, args, kwargs, .. } => {
+            Expr::Method {
+                receiver,
+                args,
+                kwargs,
+                ..
+            } => {
                 self.expr(receiver)?;
                 args.iter().try_for_each(|x| self.expr(x))?;
                 kwargs.iter().try_for_each(|(_, x)| self.expr(x))
             }
             Expr::NewException { args, .. } => args.iter().try_for_each(|x| self.expr(x)),
-            Expr::Comprehension { elt, value, generators, .. } => {
+            Expr::Comprehension {
+                elt,
+                value,
+                generators,
+                ..
+            } => {
                 for g in generators {
                     self.target(&g.target)?;
                     self.expr(&g.iter)?;

@@ -53,13 +53,20 @@ struct Target {
 }
 
 fn parse_url(url: &str) -> Result<Target> {
-    let rest = url.strip_prefix("http://").context("only http:// URLs are supported")?;
+    let rest = url
+        .strip_prefix("http://")
+        .context("only http:// URLs are supported")?;
     let authority = rest.trim_end_matches('/').to_string();
-    Ok(Target { host: authority.clone(), authority })
+    Ok(Target {
+        host: authority.clone(),
+        authority,
+    })
 }
 
 async fn connect(target: &Target) -> Result<SendRequest<Full<Bytes>>> {
-    let stream = tokio::net::TcpStream::connect(&target.host).await.with_context(|| format!("connect {}", target.host))?;
+    let stream = tokio::net::TcpStream::connect(&target.host)
+        .await
+        .with_context(|| format!("connect {}", target.host))?;
     stream.set_nodelay(true)?;
     let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(async move {
@@ -68,7 +75,12 @@ async fn connect(target: &Target) -> Result<SendRequest<Full<Bytes>>> {
     Ok(sender)
 }
 
-async fn post(sender: &mut SendRequest<Full<Bytes>>, target: &Target, path: &str, body: String) -> Result<Bytes> {
+async fn post(
+    sender: &mut SendRequest<Full<Bytes>>,
+    target: &Target,
+    path: &str,
+    body: String,
+) -> Result<Bytes> {
     sender.ready().await?;
     let req = hyper::Request::post(path)
         .header("host", &target.authority)
@@ -98,7 +110,9 @@ fn transfer(rng: &mut Rng, accounts: u64, id: u64) -> String {
     let from = rng.below(accounts);
     let to = (from + 1 + rng.below(accounts - 1)) % accounts;
     let amount = 1 + rng.below(5);
-    format!(r#"{{"id":"lg{id}","entity":"Account","key":"a{from}","method":"transfer","args":[{amount},{{"$entity":"Account","key":"a{to}"}}]}}"#)
+    format!(
+        r#"{{"id":"lg{id}","entity":"Account","key":"a{from}","method":"transfer","args":[{amount},{{"$entity":"Account","key":"a{to}"}}]}}"#
+    )
 }
 
 struct Stats {
@@ -117,10 +131,23 @@ async fn main() -> Result<()> {
     // Setup: create the accounts (ignoring EntityExists from an earlier run).
     let mut setup = connect(&target).await?;
     for chunk in (0..args.accounts).collect::<Vec<_>>().chunks(1000) {
-        let batch: Vec<String> = chunk.iter().map(|a| format!(r#"{{"id":"setup-a{a}","create":"Account","args":["a{a}",1000000]}}"#)).collect();
-        post(&mut setup, &target, "/v1/batch", format!("[{}]", batch.join(","))).await?;
+        let batch: Vec<String> = chunk
+            .iter()
+            .map(|a| format!(r#"{{"id":"setup-a{a}","create":"Account","args":["a{a}",1000000]}}"#))
+            .collect();
+        post(
+            &mut setup,
+            &target,
+            "/v1/batch",
+            format!("[{}]", batch.join(",")),
+        )
+        .await?;
     }
-    let stats = Arc::new(Stats { histogram: Mutex::new(Histogram::new_with_bounds(1, 60_000_000, 3)?), done: AtomicU64::new(0), errors: AtomicU64::new(0) });
+    let stats = Arc::new(Stats {
+        histogram: Mutex::new(Histogram::new_with_bounds(1, 60_000_000, 3)?),
+        done: AtomicU64::new(0),
+        errors: AtomicU64::new(0),
+    });
     let started = Instant::now();
     let measure_from = started + Duration::from_secs_f64(args.warmup);
     let end = measure_from + Duration::from_secs_f64(args.duration);
@@ -128,12 +155,19 @@ async fn main() -> Result<()> {
     let run_tag = started.elapsed().as_nanos() as u64 ^ std::process::id() as u64;
     let mut tasks = Vec::new();
     for c in 0..args.connections {
-        let (target, stats, args, next_id) = (target.clone(), stats.clone(), args.clone(), next_id.clone());
+        let (target, stats, args, next_id) =
+            (target.clone(), stats.clone(), args.clone(), next_id.clone());
         tasks.push(tokio::spawn(async move {
             let mut sender = connect(&target).await?;
-            let mut rng = Rng(0x9E3779B97F4A7C15 ^ (c as u64 + 1).wrapping_mul(0xBF58476D1CE4E5B9) ^ run_tag);
-            let interval = args.rate.map(|r| Duration::from_secs_f64(args.connections as f64 / r));
-            let mut scheduled = Instant::now() + interval.map(|i| i.mul_f64(c as f64 / args.connections as f64)).unwrap_or_default();
+            let mut rng =
+                Rng(0x9E3779B97F4A7C15 ^ (c as u64 + 1).wrapping_mul(0xBF58476D1CE4E5B9) ^ run_tag);
+            let interval = args
+                .rate
+                .map(|r| Duration::from_secs_f64(args.connections as f64 / r));
+            let mut scheduled = Instant::now()
+                + interval
+                    .map(|i| i.mul_f64(c as f64 / args.connections as f64))
+                    .unwrap_or_default();
             loop {
                 let send_at = scheduled;
                 match interval {

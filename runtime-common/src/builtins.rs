@@ -17,7 +17,10 @@ fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), Value
         } else {
             format!("at most {max} arguments")
         };
-        return raise("TypeError", format!("{name}() takes {expected} ({} given)", args.len()));
+        return raise(
+            "TypeError",
+            format!("{name}() takes {expected} ({} given)", args.len()),
+        );
     }
     Ok(())
 }
@@ -29,7 +32,10 @@ fn kwarg<'a>(kwargs: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
 fn no_kwargs(name: &str, kwargs: &[(String, Value)], allowed: &[&str]) -> Result<(), Value> {
     for (k, _) in kwargs {
         if !allowed.contains(&k.as_str()) {
-            return raise("TypeError", format!("{name}() got an unexpected keyword argument '{k}'"));
+            return raise(
+                "TypeError",
+                format!("{name}() got an unexpected keyword argument '{k}'"),
+            );
         }
     }
     Ok(())
@@ -44,7 +50,9 @@ enum IntParse {
 /// Underscores are allowed only between two digits (`digit` tells which bytes are digits).
 fn underscores_ok(text: &str, digit: fn(&u8) -> bool) -> bool {
     let b = text.as_bytes();
-    b.iter().enumerate().all(|(i, c)| *c != b'_' || (i > 0 && i + 1 < b.len() && digit(&b[i - 1]) && digit(&b[i + 1])))
+    b.iter().enumerate().all(|(i, c)| {
+        *c != b'_' || (i > 0 && i + 1 < b.len() && digit(&b[i - 1]) && digit(&b[i + 1]))
+    })
 }
 
 /// `int(text, base)` as CPython parses it: surrounding whitespace, a sign, a `0x`/`0o`/`0b`
@@ -67,21 +75,30 @@ fn parse_int(text: &str, base: u32) -> Result<i64, IntParse> {
         2 if prefixed("0b") => (2, &body[2..], true),
         0 => {
             // Base 0 with no prefix is decimal, and forbids leading zeros (except for zero).
-            if body.len() > 1 && body.starts_with('0') && body.chars().any(|c| c != '0' && c != '_') {
+            if body.len() > 1 && body.starts_with('0') && body.chars().any(|c| c != '0' && c != '_')
+            {
                 return Err(IntParse::Invalid);
             }
             (10, body, false)
         }
         b => (b, body, false),
     };
-    let digits = if had_prefix { digits.strip_prefix('_').unwrap_or(digits) } else { digits };
-    if digits.is_empty() || !underscores_ok(digits, u8::is_ascii_alphanumeric) || !digits.chars().all(|c| c == '_' || c.is_digit(base)) {
+    let digits = if had_prefix {
+        digits.strip_prefix('_').unwrap_or(digits)
+    } else {
+        digits
+    };
+    if digits.is_empty()
+        || !underscores_ok(digits, u8::is_ascii_alphanumeric)
+        || !digits.chars().all(|c| c == '_' || c.is_digit(base))
+    {
         return Err(IntParse::Invalid);
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
     let magnitude = u64::from_str_radix(&clean, base).map_err(|_| IntParse::Overflow)?;
     if neg {
-        0i64.checked_sub_unsigned(magnitude).ok_or(IntParse::Overflow)
+        0i64.checked_sub_unsigned(magnitude)
+            .ok_or(IntParse::Overflow)
     } else {
         i64::try_from(magnitude).map_err(|_| IntParse::Overflow)
     }
@@ -97,11 +114,29 @@ fn to_float(v: &Value) -> OpResult {
                 "inf" | "+inf" | "infinity" => f64::INFINITY,
                 "-inf" | "-infinity" => f64::NEG_INFINITY,
                 "nan" | "+nan" | "-nan" => f64::NAN,
-                _ if !underscores_ok(&t, u8::is_ascii_digit) => return raise("ValueError", format!("could not convert string to float: {}", repr(v))),
-                _ => t.replace('_', "").parse::<f64>().or_else(|_| raise("ValueError", format!("could not convert string to float: {}", repr(v))))?,
+                _ if !underscores_ok(&t, u8::is_ascii_digit) => {
+                    return raise(
+                        "ValueError",
+                        format!("could not convert string to float: {}", repr(v)),
+                    )
+                }
+                _ => t.replace('_', "").parse::<f64>().or_else(|_| {
+                    raise(
+                        "ValueError",
+                        format!("could not convert string to float: {}", repr(v)),
+                    )
+                })?,
             }
         }
-        other => return raise("TypeError", format!("float() argument must be a string or a real number, not '{}'", other.type_name())),
+        other => {
+            return raise(
+                "TypeError",
+                format!(
+                    "float() argument must be a string or a real number, not '{}'",
+                    other.type_name()
+                ),
+            )
+        }
     }))
 }
 
@@ -116,7 +151,11 @@ fn round_float(x: f64, ndigits: i64) -> f64 {
         return format!("{x:.*}", ndigits as usize).parse().unwrap_or(x);
     }
     let k = ndigits.unsigned_abs();
-    let int_digits = if x.abs() < 1.0 { 0 } else { format!("{:.0}", x.abs().trunc()).len() as u64 };
+    let int_digits = if x.abs() < 1.0 {
+        0
+    } else {
+        format!("{:.0}", x.abs().trunc()).len() as u64
+    };
     let zero = 0.0f64.copysign(x);
     if int_digits < k {
         return zero;
@@ -124,7 +163,11 @@ fn round_float(x: f64, ndigits: i64) -> f64 {
     if int_digits == k {
         // Either 0 or 10**k: a tie goes to the even 0.
         let half = 5.0 * 10f64.powi(k as i32 - 1);
-        return if x.abs() > half { 10f64.powi(k as i32).copysign(x) } else { zero };
+        return if x.abs() > half {
+            10f64.powi(k as i32).copysign(x)
+        } else {
+            zero
+        };
     }
     let significant = (int_digits - k) as usize;
     format!("{x:.*e}", significant - 1).parse().unwrap_or(x)
@@ -139,10 +182,20 @@ fn round_half_even(x: f64) -> f64 {
     }
 }
 
-fn min_max(name: &str, args: &[Value], kwargs: &[(String, Value)], want: std::cmp::Ordering) -> OpResult {
+fn min_max(
+    name: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+    want: std::cmp::Ordering,
+) -> OpResult {
     no_kwargs(name, kwargs, &["default"])?;
     let items = match args {
-        [] => return raise("TypeError", format!("{name} expected at least 1 argument, got 0")),
+        [] => {
+            return raise(
+                "TypeError",
+                format!("{name} expected at least 1 argument, got 0"),
+            )
+        }
         [one] => iterate(one)?,
         many => many.to_vec(),
     };
@@ -151,7 +204,16 @@ fn min_max(name: &str, args: &[Value], kwargs: &[(String, Value)], want: std::cm
         best = Some(match best {
             None => item,
             Some(b) => {
-                if py_cmp(&item, &b, if want == std::cmp::Ordering::Less { "<" } else { ">" })? == Some(want) {
+                if py_cmp(
+                    &item,
+                    &b,
+                    if want == std::cmp::Ordering::Less {
+                        "<"
+                    } else {
+                        ">"
+                    },
+                )? == Some(want)
+                {
                     item
                 } else {
                     b
@@ -182,29 +244,58 @@ type Kwargs<'a> = Cow<'a, [(String, Value)]>;
 
 /// `key=None` is the same as no key (other keys are functions, which are not values here).
 fn drop_none_key(kwargs: &mut Kwargs) {
-    if kwargs.iter().any(|(k, v)| k == "key" && matches!(v, Value::None)) {
-        kwargs.to_mut().retain(|(k, v)| k != "key" || !matches!(v, Value::None));
+    if kwargs
+        .iter()
+        .any(|(k, v)| k == "key" && matches!(v, Value::None))
+    {
+        kwargs
+            .to_mut()
+            .retain(|(k, v)| k != "key" || !matches!(v, Value::None));
     }
 }
 
-fn invalid_keyword<T>(func: &str, kwargs: &[(String, Value)], allowed: &[&str]) -> Result<Option<T>, Value> {
+fn invalid_keyword<T>(
+    func: &str,
+    kwargs: &[(String, Value)],
+    allowed: &[&str],
+) -> Result<Option<T>, Value> {
     match kwargs.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
-        Some((k, _)) => raise("TypeError", format!("'{k}' is an invalid keyword argument for {func}()")),
+        Some((k, _)) => raise(
+            "TypeError",
+            format!("'{k}' is an invalid keyword argument for {func}()"),
+        ),
         None => Ok(None),
     }
 }
 
 /// Moves the keyword forms of positional parameters (`round(number=...)`) into place.
-fn keywords_to_positions(func: &str, args: &mut Args, kwargs: &mut Kwargs, names: &[&str]) -> Result<(), Value> {
+fn keywords_to_positions(
+    func: &str,
+    args: &mut Args,
+    kwargs: &mut Kwargs,
+    names: &[&str],
+) -> Result<(), Value> {
     if kwargs.is_empty() {
         return Ok(());
     }
     let (args, kwargs) = (args.to_mut(), kwargs.to_mut());
-    let mut slots: Vec<Option<Value>> = names.iter().enumerate().map(|(i, _)| args.get(i).cloned()).collect();
+    let mut slots: Vec<Option<Value>> = names
+        .iter()
+        .enumerate()
+        .map(|(i, _)| args.get(i).cloned())
+        .collect();
     let mut rest = Vec::new();
     for (k, v) in kwargs.drain(..) {
         match names.iter().position(|n| *n == k) {
-            Some(i) if i < args.len() => return raise("TypeError", format!("argument for {func}() given by name ('{k}') and position ({})", i + 1)),
+            Some(i) if i < args.len() => {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "argument for {func}() given by name ('{k}') and position ({})",
+                        i + 1
+                    ),
+                )
+            }
             Some(i) => slots[i] = Some(v),
             None => rest.push((k, v)),
         }
@@ -225,7 +316,11 @@ fn keywords_to_positions(func: &str, args: &mut Args, kwargs: &mut Kwargs, names
 /// Checks a builtin call's arguments the way CPython does (each builtin has its own calling
 /// convention and error texts) and returns them with keyword forms of positional parameters
 /// moved into place.
-fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Value)]) -> Result<(Args<'a>, Kwargs<'a>), Value> {
+fn builtin_arguments<'a>(
+    func: &str,
+    args: &'a [Value],
+    kwargs: &'a [(String, Value)],
+) -> Result<(Args<'a>, Kwargs<'a>), Value> {
     let mut args = Cow::Borrowed(args);
     let mut kwargs = Cow::Borrowed(kwargs);
     let n = args.len();
@@ -240,7 +335,10 @@ fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Va
         "len" | "abs" | "repr" | "any" | "all" => {
             no_keywords(&kwargs)?;
             if n != 1 {
-                return raise("TypeError", format!("{func}() takes exactly one argument ({n} given)"));
+                return raise(
+                    "TypeError",
+                    format!("{func}() takes exactly one argument ({n} given)"),
+                );
             }
         }
         "bool" | "float" | "list" | "tuple" | "set" | "dict" => {
@@ -248,7 +346,10 @@ fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Va
                 no_keywords(&kwargs)?;
             }
             if n > 1 {
-                return raise("TypeError", format!("{func} expected at most 1 argument, got {n}"));
+                return raise(
+                    "TypeError",
+                    format!("{func} expected at most 1 argument, got {n}"),
+                );
             }
         }
         "sorted" | "reversed" | "divmod" => {
@@ -260,7 +361,13 @@ fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Va
             }
             let want = if func == "divmod" { 2 } else { 1 };
             if n != want {
-                return raise("TypeError", format!("{func} expected {want} argument{}, got {n}", if want == 1 { "" } else { "s" }));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "{func} expected {want} argument{}, got {n}",
+                        if want == 1 { "" } else { "s" }
+                    ),
+                );
             }
         }
         "range" => {
@@ -269,26 +376,46 @@ fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Va
                 return raise("TypeError", "range expected at least 1 argument, got 0");
             }
             if n > 3 {
-                return raise("TypeError", format!("range expected at most 3 arguments, got {n}"));
+                return raise(
+                    "TypeError",
+                    format!("range expected at most 3 arguments, got {n}"),
+                );
             }
         }
         "min" | "max" => {
             invalid_keyword::<()>(func, &kwargs, &["key", "default"])?;
             drop_none_key(&mut kwargs);
             if n == 0 {
-                return raise("TypeError", format!("{func} expected at least 1 argument, got 0"));
+                return raise(
+                    "TypeError",
+                    format!("{func} expected at least 1 argument, got 0"),
+                );
             }
             if n > 1 && kwarg(&kwargs, "default").is_some() {
-                return raise("TypeError", format!("Cannot specify a default for {func}() with multiple positional arguments"));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "Cannot specify a default for {func}() with multiple positional arguments"
+                    ),
+                );
             }
         }
         "sum" => {
             invalid_keyword::<()>(func, &kwargs, &["start"])?;
             if n == 0 {
-                return raise("TypeError", "sum() takes at least 1 positional argument (0 given)");
+                return raise(
+                    "TypeError",
+                    "sum() takes at least 1 positional argument (0 given)",
+                );
             }
             if n + kwargs.len() > 2 {
-                return raise("TypeError", format!("sum() takes at most 2 arguments ({} given)", n + kwargs.len()));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "sum() takes at most 2 arguments ({} given)",
+                        n + kwargs.len()
+                    ),
+                );
             }
             keywords_to_positions(func, &mut args, &mut kwargs, &["iterable", "start"])?;
         }
@@ -298,7 +425,13 @@ fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Va
         "int" => {
             invalid_keyword::<()>(func, &kwargs, &["base"])?;
             if n + kwargs.len() > 2 {
-                return raise("TypeError", format!("int() takes at most 2 arguments ({} given)", n + kwargs.len()));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "int() takes at most 2 arguments ({} given)",
+                        n + kwargs.len()
+                    ),
+                );
             }
             if n == 0 && !kwargs.is_empty() {
                 return raise("TypeError", "int() missing string argument");
@@ -306,37 +439,75 @@ fn builtin_arguments<'a>(func: &str, args: &'a [Value], kwargs: &'a [(String, Va
             keywords_to_positions(func, &mut args, &mut kwargs, &["x", "base"])?;
         }
         "round" | "enumerate" => {
-            let names: &[&str] = if func == "round" { &["number", "ndigits"] } else { &["iterable", "start"] };
+            let names: &[&str] = if func == "round" {
+                &["number", "ndigits"]
+            } else {
+                &["iterable", "start"]
+            };
             if n + kwargs.len() > 2 {
-                return raise("TypeError", format!("{func}() takes at most 2 arguments ({} given)", n + kwargs.len()));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "{func}() takes at most 2 arguments ({} given)",
+                        n + kwargs.len()
+                    ),
+                );
             }
             // enumerate() checks keyword names first, round() the missing number first.
             if func == "enumerate" {
                 invalid_keyword::<()>(func, &kwargs, names)?;
             }
             if n == 0 && kwarg(&kwargs, names[0]).is_none() {
-                return raise("TypeError", if func == "round" { "round() missing required argument 'number' (pos 1)" } else { "enumerate() missing required argument 'iterable'" });
+                return raise(
+                    "TypeError",
+                    if func == "round" {
+                        "round() missing required argument 'number' (pos 1)"
+                    } else {
+                        "enumerate() missing required argument 'iterable'"
+                    },
+                );
             }
             invalid_keyword::<()>(func, &kwargs, names)?;
             keywords_to_positions(func, &mut args, &mut kwargs, names)?;
         }
         "str" => {
             if n + kwargs.len() > 3 {
-                return raise("TypeError", format!("str() takes at most 3 arguments ({} given)", n + kwargs.len()));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "str() takes at most 3 arguments ({} given)",
+                        n + kwargs.len()
+                    ),
+                );
             }
             invalid_keyword::<()>(func, &kwargs, &["object", "encoding", "errors"])?;
-            let decoding = n > 1 || kwarg(&kwargs, "encoding").is_some() || kwarg(&kwargs, "errors").is_some();
-            keywords_to_positions(func, &mut args, &mut kwargs, &["object", "encoding", "errors"])?;
+            let decoding =
+                n > 1 || kwarg(&kwargs, "encoding").is_some() || kwarg(&kwargs, "errors").is_some();
+            keywords_to_positions(
+                func,
+                &mut args,
+                &mut kwargs,
+                &["object", "encoding", "errors"],
+            )?;
             if decoding {
                 for (i, name) in [(1, "encoding"), (2, "errors")] {
                     if let Some(v) = args.get(i).filter(|v| !matches!(v, Value::Str(_))) {
-                        return raise("TypeError", format!("str() argument '{name}' must be str, not {}", v.type_name()));
+                        return raise(
+                            "TypeError",
+                            format!("str() argument '{name}' must be str, not {}", v.type_name()),
+                        );
                     }
                 }
                 return match args.first() {
                     None => Ok((Cow::Borrowed(&[]), Cow::Borrowed(&[]))),
                     Some(Value::Str(_)) => raise("TypeError", "decoding str is not supported"),
-                    Some(v) => raise("TypeError", format!("decoding to str: need a bytes-like object, {} found", v.type_name())),
+                    Some(v) => raise(
+                        "TypeError",
+                        format!(
+                            "decoding to str: need a bytes-like object, {} found",
+                            v.type_name()
+                        ),
+                    ),
                 };
             }
         }
@@ -356,15 +527,27 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             match &args[0] {
                 Value::Float(f) => Ok(Value::Float(f.abs())),
                 v => match v.as_int() {
-                    Some(i) => i.checked_abs().map(Value::Int).ok_or_else(|| Value::exception("OverflowError", "integer overflow (entiflow integers are 64-bit)")),
-                    None => raise("TypeError", format!("bad operand type for abs(): '{}'", v.type_name())),
+                    Some(i) => i.checked_abs().map(Value::Int).ok_or_else(|| {
+                        Value::exception(
+                            "OverflowError",
+                            "integer overflow (entiflow integers are 64-bit)",
+                        )
+                    }),
+                    None => raise(
+                        "TypeError",
+                        format!("bad operand type for abs(): '{}'", v.type_name()),
+                    ),
                 },
             }
         }
         "all" | "any" => {
             arity(func, args, 1, 1)?;
             let want = func == "any";
-            Ok(Value::Bool(if want { iterate(&args[0])?.iter().any(Value::truthy) } else { iterate(&args[0])?.iter().all(Value::truthy) }))
+            Ok(Value::Bool(if want {
+                iterate(&args[0])?.iter().any(Value::truthy)
+            } else {
+                iterate(&args[0])?.iter().all(Value::truthy)
+            }))
         }
         "bool" => {
             arity("bool", args, 0, 1)?;
@@ -384,7 +567,15 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             let base = match args.get(1).or(kwarg(kwargs, "base")) {
                 None => None,
                 Some(b) => {
-                    let b = b.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", b.type_name())))?;
+                    let b = b.as_int().ok_or_else(|| {
+                        Value::exception(
+                            "TypeError",
+                            format!(
+                                "'{}' object cannot be interpreted as an integer",
+                                b.type_name()
+                            ),
+                        )
+                    })?;
                     if b != 0 && !(2..=36).contains(&b) {
                         return raise("ValueError", "int() base must be >= 2 and <= 36, or 0");
                     }
@@ -461,23 +652,46 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             Ok(Value::dict(m))
         }
         "range" => {
-            let ints: Vec<i64> = args.iter().map(|a| a.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", a.type_name())))).collect::<Result<_, _>>()?;
+            let ints: Vec<i64> = args
+                .iter()
+                .map(|a| {
+                    a.as_int().ok_or_else(|| {
+                        Value::exception(
+                            "TypeError",
+                            format!(
+                                "'{}' object cannot be interpreted as an integer",
+                                a.type_name()
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?;
             match ints.as_slice() {
                 [stop] => Ok(Value::Range(0, *stop, 1)),
                 [start, stop] => Ok(Value::Range(*start, *stop, 1)),
                 [_, _, 0] => raise("ValueError", "range() arg 3 must not be zero"),
                 [start, stop, step] => Ok(Value::Range(*start, *stop, *step)),
                 [] => raise("TypeError", "range expected at least 1 argument, got 0"),
-                _ => raise("TypeError", format!("range expected at most 3 arguments, got {}", ints.len())),
+                _ => raise(
+                    "TypeError",
+                    format!("range expected at most 3 arguments, got {}", ints.len()),
+                ),
             }
         }
         "min" => min_max("min", args, kwargs, std::cmp::Ordering::Less),
         "max" => min_max("max", args, kwargs, std::cmp::Ordering::Greater),
         "sum" => {
             arity("sum", args, 1, 2)?;
-            let mut acc = args.get(1).or(kwarg(kwargs, "start")).cloned().unwrap_or(Value::Int(0));
+            let mut acc = args
+                .get(1)
+                .or(kwarg(kwargs, "start"))
+                .cloned()
+                .unwrap_or(Value::Int(0));
             if matches!(acc, Value::Str(_)) {
-                return raise("TypeError", "sum() can't sum strings [use ''.join(seq) instead]");
+                return raise(
+                    "TypeError",
+                    "sum() can't sum strings [use ''.join(seq) instead]",
+                );
             }
             for x in iterate(&args[0])? {
                 acc = ops::binary(ir::BinOp::Add, &acc, &x)?;
@@ -488,13 +702,19 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             arity("sorted", args, 1, 1)?;
             no_kwargs("sorted", kwargs, &["reverse"])?;
             let mut items = iterate(&args[0])?;
-            ops::py_sort(&mut items, kwarg(kwargs, "reverse").is_some_and(Value::truthy))?;
+            ops::py_sort(
+                &mut items,
+                kwarg(kwargs, "reverse").is_some_and(Value::truthy),
+            )?;
             Ok(Value::list(items))
         }
         "reversed" => {
             arity("reversed", args, 1, 1)?;
             if matches!(&args[0], Value::Set(_)) {
-                return raise("TypeError", format!("'{}' object is not reversible", args[0].type_name()));
+                return raise(
+                    "TypeError",
+                    format!("'{}' object is not reversible", args[0].type_name()),
+                );
             }
             let mut items = iterate(&args[0])?;
             items.reverse();
@@ -506,25 +726,49 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                 Some(v) => int_arg(v)?,
                 None => 0,
             };
-            Ok(Value::list(iterate(&args[0])?.into_iter().enumerate().map(|(i, x)| Value::tuple(vec![Value::Int(start + i as i64), x])).collect()))
+            Ok(Value::list(
+                iterate(&args[0])?
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, x)| Value::tuple(vec![Value::Int(start + i as i64), x]))
+                    .collect(),
+            ))
         }
         "zip" => {
             let lists: Vec<Vec<Value>> = args.iter().map(iterate).collect::<Result<_, _>>()?;
             let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-            if kwarg(kwargs, "strict").is_some_and(Value::truthy) && lists.iter().any(|l| l.len() != n) {
+            if kwarg(kwargs, "strict").is_some_and(Value::truthy)
+                && lists.iter().any(|l| l.len() != n)
+            {
                 // CPython reports the first argument found exhausted (or, when the first one
                 // is, the first one left over), against all the arguments before it.
-                let before = |i: usize| if i == 1 { "argument 1".to_string() } else { format!("arguments 1-{i}") };
+                let before = |i: usize| {
+                    if i == 1 {
+                        "argument 1".to_string()
+                    } else {
+                        format!("arguments 1-{i}")
+                    }
+                };
                 return match lists.iter().position(|l| l.len() == n) {
                     Some(0) => {
                         let i = lists.iter().position(|l| l.len() > n).unwrap_or(1);
-                        raise("ValueError", format!("zip() argument {} is longer than {}", i + 1, before(i)))
+                        raise(
+                            "ValueError",
+                            format!("zip() argument {} is longer than {}", i + 1, before(i)),
+                        )
                     }
-                    Some(i) => raise("ValueError", format!("zip() argument {} is shorter than {}", i + 1, before(i))),
+                    Some(i) => raise(
+                        "ValueError",
+                        format!("zip() argument {} is shorter than {}", i + 1, before(i)),
+                    ),
                     None => Ok(Value::None),
                 };
             }
-            Ok(Value::list((0..n).map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect())).collect()))
+            Ok(Value::list(
+                (0..n)
+                    .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+                    .collect(),
+            ))
         }
         "divmod" => {
             arity("divmod", args, 2, 2)?;
@@ -532,12 +776,20 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                 Value::Float(f) => Some(*f),
                 other => other.as_int().map(|i| i as f64),
             };
-            let any_float = matches!(&args[0], Value::Float(_)) || matches!(&args[1], Value::Float(_));
+            let any_float =
+                matches!(&args[0], Value::Float(_)) || matches!(&args[1], Value::Float(_));
             if any_float && number(&args[0]).is_some() && number(&args[1]) == Some(0.0) {
                 return raise("ZeroDivisionError", "float divmod()");
             }
             if number(&args[0]).is_none() || number(&args[1]).is_none() {
-                return raise("TypeError", format!("unsupported operand type(s) for divmod(): '{}' and '{}'", args[0].type_name(), args[1].type_name()));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "unsupported operand type(s) for divmod(): '{}' and '{}'",
+                        args[0].type_name(),
+                        args[1].type_name()
+                    ),
+                );
             }
             let q = ops::binary(ir::BinOp::FloorDiv, &args[0], &args[1])?;
             let r = ops::binary(ir::BinOp::Mod, &args[0], &args[1])?;
@@ -546,20 +798,48 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "round" => {
             arity("round", args, 1, 2)?;
             if !matches!(&args[0], Value::Int(_) | Value::Bool(_) | Value::Float(_)) {
-                return raise("TypeError", format!("type {} doesn't define __round__ method", args[0].type_name()));
+                return raise(
+                    "TypeError",
+                    format!(
+                        "type {} doesn't define __round__ method",
+                        args[0].type_name()
+                    ),
+                );
             }
             let digits = match args.get(1).or(kwarg(kwargs, "ndigits")) {
                 None | Some(Value::None) => None,
-                Some(d) => Some(d.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", d.type_name())))?),
+                Some(d) => Some(d.as_int().ok_or_else(|| {
+                    Value::exception(
+                        "TypeError",
+                        format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            d.type_name()
+                        ),
+                    )
+                })?),
             };
             match (&args[0], digits) {
                 (Value::Float(f), None) => {
                     if !f.is_finite() {
-                        return raise(if f.is_nan() { "ValueError" } else { "OverflowError" }, if f.is_nan() { "cannot convert float NaN to integer" } else { "cannot convert float infinity to integer" });
+                        return raise(
+                            if f.is_nan() {
+                                "ValueError"
+                            } else {
+                                "OverflowError"
+                            },
+                            if f.is_nan() {
+                                "cannot convert float NaN to integer"
+                            } else {
+                                "cannot convert float infinity to integer"
+                            },
+                        );
                     }
                     let r = round_half_even(*f);
                     if r.abs() >= 9.223372036854776e18 {
-                        return raise("OverflowError", "integer overflow (entiflow integers are 64-bit)");
+                        return raise(
+                            "OverflowError",
+                            "integer overflow (entiflow integers are 64-bit)",
+                        );
                     }
                     Ok(Value::Int(r as i64))
                 }
@@ -573,10 +853,17 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     let x = v.as_int().unwrap_or(0);
                     let q = ops::int_floordiv(x, p)?;
                     let r = x - q * p;
-                    let q = if 2 * r > p || (2 * r == p && q % 2 != 0) { q + 1 } else { q };
+                    let q = if 2 * r > p || (2 * r == p && q % 2 != 0) {
+                        q + 1
+                    } else {
+                        q
+                    };
                     Ok(Value::Int(q * p))
                 }
-                (v, _) => raise("TypeError", format!("type {} doesn't define __round__ method", v.type_name())),
+                (v, _) => raise(
+                    "TypeError",
+                    format!("type {} doesn't define __round__ method", v.type_name()),
+                ),
             }
         }
         other => raise("NameError", format!("name '{other}' is not defined")),
@@ -603,7 +890,9 @@ enum Arity {
 fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'static str]>) {
     use Arity::*;
     match (type_name, method) {
-        ("str", "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum") => (NoArgs, None),
+        ("str", "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum") => {
+            (NoArgs, None)
+        }
         ("str", "strip" | "lstrip" | "rstrip") => (Positional(0, 1), None),
         ("str", "split") => (Legacy(0, 2), Some(&["sep", "maxsplit"])),
         ("str", "join" | "zfill") => (One, None),
@@ -628,32 +917,84 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn check_method_args(type_name: &str, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<(), Value> {
+fn check_method_args(
+    type_name: &str,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> Result<(), Value> {
     let (arity, keywords) = method_arity(type_name, method);
     check_keywords(type_name, method, kwargs, keywords)?;
     let n = args.len();
     match arity {
-        Arity::NoArgs if n != 0 => return raise("TypeError", format!("{type_name}.{method}() takes no arguments ({n} given)")),
-        Arity::One if n != 1 => return raise("TypeError", format!("{type_name}.{method}() takes exactly one argument ({n} given)")),
-        Arity::Positional(min, max) if n < min || n > max => {
-            let (bound, which) = if n < min { (min, "at least ") } else { (max, "at most ") };
-            let which = if min == max { "" } else { which };
-            return raise("TypeError", format!("{method} expected {which}{}, got {n}", plural(bound, "argument")));
+        Arity::NoArgs if n != 0 => {
+            return raise(
+                "TypeError",
+                format!("{type_name}.{method}() takes no arguments ({n} given)"),
+            )
         }
-        Arity::Legacy(min, _) if n < min => return raise("TypeError", format!("{method}() takes at least {} ({n} given)", plural(min, "argument"))),
-        Arity::Legacy(_, max) if n > max => return raise("TypeError", format!("{method}() takes at most {} ({n} given)", plural(max, "argument"))),
+        Arity::One if n != 1 => {
+            return raise(
+                "TypeError",
+                format!("{type_name}.{method}() takes exactly one argument ({n} given)"),
+            )
+        }
+        Arity::Positional(min, max) if n < min || n > max => {
+            let (bound, which) = if n < min {
+                (min, "at least ")
+            } else {
+                (max, "at most ")
+            };
+            let which = if min == max { "" } else { which };
+            return raise(
+                "TypeError",
+                format!(
+                    "{method} expected {which}{}, got {n}",
+                    plural(bound, "argument")
+                ),
+            );
+        }
+        Arity::Legacy(min, _) if n < min => {
+            return raise(
+                "TypeError",
+                format!(
+                    "{method}() takes at least {} ({n} given)",
+                    plural(min, "argument")
+                ),
+            )
+        }
+        Arity::Legacy(_, max) if n > max => {
+            return raise(
+                "TypeError",
+                format!(
+                    "{method}() takes at most {} ({n} given)",
+                    plural(max, "argument")
+                ),
+            )
+        }
         _ => {}
     }
     Ok(())
 }
 
-fn check_keywords(type_name: &str, method: &str, kwargs: &[(String, Value)], keywords: Option<&[&str]>) -> Result<(), Value> {
+fn check_keywords(
+    type_name: &str,
+    method: &str,
+    kwargs: &[(String, Value)],
+    keywords: Option<&[&str]>,
+) -> Result<(), Value> {
     match keywords {
-        None if !kwargs.is_empty() => raise("TypeError", format!("{type_name}.{method}() takes no keyword arguments")),
+        None if !kwargs.is_empty() => raise(
+            "TypeError",
+            format!("{type_name}.{method}() takes no keyword arguments"),
+        ),
         Some(allowed) if !allowed.is_empty() => {
             for (k, _) in kwargs {
                 if !allowed.contains(&k.as_str()) {
-                    return raise("TypeError", format!("'{k}' is an invalid keyword argument for {method}()"));
+                    return raise(
+                        "TypeError",
+                        format!("'{k}' is an invalid keyword argument for {method}()"),
+                    );
                 }
             }
             Ok(())
@@ -665,13 +1006,24 @@ fn check_keywords(type_name: &str, method: &str, kwargs: &[(String, Value)], key
 fn str_arg<'a>(v: &'a Value, what: &str) -> Result<&'a str, Value> {
     match v {
         Value::Str(s) => Ok(s),
-        other => raise("TypeError", format!("{what} must be str, not {}", other.type_name())),
+        other => raise(
+            "TypeError",
+            format!("{what} must be str, not {}", other.type_name()),
+        ),
     }
 }
 
 /// An integer argument (`'str' object cannot be interpreted as an integer` otherwise).
 fn int_arg(v: &Value) -> Result<i64, Value> {
-    v.as_int().ok_or_else(|| Value::exception("TypeError", format!("'{}' object cannot be interpreted as an integer", v.type_name())))
+    v.as_int().ok_or_else(|| {
+        Value::exception(
+            "TypeError",
+            format!(
+                "'{}' object cannot be interpreted as an integer",
+                v.type_name()
+            ),
+        )
+    })
 }
 
 /// Python's `str.isspace` for one character (also the ASCII separators `\x1c`..`\x1f`).
@@ -687,7 +1039,12 @@ fn search_bounds(args: &[Value], len: usize) -> Result<(usize, usize), Value> {
         match v {
             None | Some(Value::None) => Ok(default),
             Some(v) => {
-                let i = v.as_int().ok_or_else(|| Value::exception("TypeError", "slice indices must be integers or None or have an __index__ method"))?;
+                let i = v.as_int().ok_or_else(|| {
+                    Value::exception(
+                        "TypeError",
+                        "slice indices must be integers or None or have an __index__ method",
+                    )
+                })?;
                 Ok(if i < 0 { (i + len).max(0) } else { i })
             }
         }
@@ -727,13 +1084,20 @@ fn titlecase(c: char) -> String {
     let mut upper = c.to_uppercase();
     match upper.next() {
         // A multi-letter uppercase (ß → SS, ﬁ → FI) titlecases as its first letter capital.
-        Some(first) => std::iter::once(first).chain(upper.flat_map(char::to_lowercase)).collect(),
+        Some(first) => std::iter::once(first)
+            .chain(upper.flat_map(char::to_lowercase))
+            .collect(),
         None => c.to_string(),
     }
 }
 
 /// Calls a method of a builtin value (`receiver.method(*args, **kwargs)`).
-pub fn call_method(receiver: &Value, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+pub fn call_method(
+    receiver: &Value,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> OpResult {
     let known = match receiver {
         Value::Str(_) => STR_METHODS.contains(&method),
         Value::List(_) => LIST_METHODS.contains(&method),
@@ -743,7 +1107,13 @@ pub fn call_method(receiver: &Value, method: &str, args: &[Value], kwargs: &[(St
         _ => false,
     };
     if !known {
-        return raise("AttributeError", format!("'{}' object has no attribute '{method}'", receiver.type_name()));
+        return raise(
+            "AttributeError",
+            format!(
+                "'{}' object has no attribute '{method}'",
+                receiver.type_name()
+            ),
+        );
     }
     check_method_args(receiver.type_name(), method, args, kwargs)?;
     match receiver {
@@ -756,11 +1126,54 @@ pub fn call_method(receiver: &Value, method: &str, args: &[Value], kwargs: &[(St
     }
 }
 
-const STR_METHODS: &[&str] =
-    &["upper", "lower", "strip", "lstrip", "rstrip", "split", "join", "replace", "startswith", "endswith", "find", "index", "count", "format", "title", "capitalize", "isdigit", "isalpha", "isalnum", "zfill"];
-const LIST_METHODS: &[&str] = &["append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "clear", "copy"];
-const DICT_METHODS: &[&str] = &["get", "keys", "values", "items", "pop", "setdefault", "update", "clear", "copy"];
-const SET_METHODS: &[&str] = &["add", "discard", "remove", "union", "intersection", "difference", "clear", "copy", "pop"];
+const STR_METHODS: &[&str] = &[
+    "upper",
+    "lower",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "split",
+    "join",
+    "replace",
+    "startswith",
+    "endswith",
+    "find",
+    "index",
+    "count",
+    "format",
+    "title",
+    "capitalize",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "zfill",
+];
+const LIST_METHODS: &[&str] = &[
+    "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "clear",
+    "copy",
+];
+const DICT_METHODS: &[&str] = &[
+    "get",
+    "keys",
+    "values",
+    "items",
+    "pop",
+    "setdefault",
+    "update",
+    "clear",
+    "copy",
+];
+const SET_METHODS: &[&str] = &[
+    "add",
+    "discard",
+    "remove",
+    "union",
+    "intersection",
+    "difference",
+    "clear",
+    "copy",
+    "pop",
+];
 
 fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     Ok(match method {
@@ -783,7 +1196,10 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             })
         }
         "split" => {
-            let sep = args.first().or(kwarg(kwargs, "sep")).filter(|v| !matches!(v, Value::None));
+            let sep = args
+                .first()
+                .or(kwarg(kwargs, "sep"))
+                .filter(|v| !matches!(v, Value::None));
             let maxsplit = match args.get(1).or(kwarg(kwargs, "maxsplit")) {
                 Some(v) => int_arg(v)?,
                 None => -1,
@@ -810,10 +1226,17 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                     if maxsplit < 0 {
                         s.split(&**sep).map(Value::str).collect()
                     } else {
-                        s.splitn(maxsplit.saturating_add(1) as usize, &**sep).map(Value::str).collect()
+                        s.splitn(maxsplit.saturating_add(1) as usize, &**sep)
+                            .map(Value::str)
+                            .collect()
                     }
                 }
-                Some(other) => return raise("TypeError", format!("must be str or None, not {}", other.type_name())),
+                Some(other) => {
+                    return raise(
+                        "TypeError",
+                        format!("must be str or None, not {}", other.type_name()),
+                    )
+                }
             };
             Value::list(parts)
         }
@@ -826,13 +1249,24 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 }
                 match item {
                     Value::Str(x) => out.push_str(x),
-                    other => return raise("TypeError", format!("sequence item {i}: expected str instance, {} found", other.type_name())),
+                    other => {
+                        return raise(
+                            "TypeError",
+                            format!(
+                                "sequence item {i}: expected str instance, {} found",
+                                other.type_name()
+                            ),
+                        )
+                    }
                 }
             }
             Value::str(&out)
         }
         "replace" => {
-            let (from, to) = (str_arg(&args[0], "replace() argument 1")?, str_arg(&args[1], "replace() argument 2")?);
+            let (from, to) = (
+                str_arg(&args[0], "replace() argument 1")?,
+                str_arg(&args[1], "replace() argument 2")?,
+            );
             match args.get(2).map(int_arg).transpose()? {
                 Some(n) if n >= 0 => Value::str(&s.replacen(from, to, n as usize)),
                 _ => Value::str(&s.replace(from, to)),
@@ -842,7 +1276,15 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             let options: Vec<Value> = match &args[0] {
                 Value::Tuple(t) => t.to_vec(),
                 Value::Str(_) => vec![args[0].clone()],
-                other => return raise("TypeError", format!("{method} first arg must be str or a tuple of str, not {}", other.type_name())),
+                other => {
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "{method} first arg must be str or a tuple of str, not {}",
+                            other.type_name()
+                        ),
+                    )
+                }
             };
             let chars: Vec<char> = s.chars().collect();
             let (start, end) = search_bounds(&args[1..], chars.len())?;
@@ -850,20 +1292,37 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             for o in &options {
                 let o: Vec<char> = match o {
                     Value::Str(o) => o.chars().collect(),
-                    other => return raise("TypeError", format!("tuple for {method} must only contain str, not {}", other.type_name())),
+                    other => {
+                        return raise(
+                            "TypeError",
+                            format!(
+                                "tuple for {method} must only contain str, not {}",
+                                other.type_name()
+                            ),
+                        )
+                    }
                 };
                 if start > chars.len() || end < start || end - start < o.len() {
                     continue;
                 }
                 let window = &chars[start..end];
-                hit |= if method == "startswith" { window.starts_with(&o) } else { window.ends_with(&o) };
+                hit |= if method == "startswith" {
+                    window.starts_with(&o)
+                } else {
+                    window.ends_with(&o)
+                };
             }
             Value::Bool(hit)
         }
         "find" | "index" | "count" => {
             let sub: Vec<char> = match &args[0] {
                 Value::Str(sub) => sub.chars().collect(),
-                other => return raise("TypeError", format!("must be str, not {}", other.type_name())),
+                other => {
+                    return raise(
+                        "TypeError",
+                        format!("must be str, not {}", other.type_name()),
+                    )
+                }
             };
             let chars: Vec<char> = s.chars().collect();
             let (start, end) = search_bounds(&args[1..], chars.len())?;
@@ -885,7 +1344,12 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 }
                 return Ok(Value::Int(n));
             }
-            let found = if start > chars.len() || end < start { None } else { (start..=end.saturating_sub(sub.len()).max(start)).find(|&i| i + sub.len() <= end && chars[i..i + sub.len()] == sub[..]) };
+            let found = if start > chars.len() || end < start {
+                None
+            } else {
+                (start..=end.saturating_sub(sub.len()).max(start))
+                    .find(|&i| i + sub.len() <= end && chars[i..i + sub.len()] == sub[..])
+            };
             match found {
                 Some(i) => Value::Int(i as i64),
                 None if method == "find" => Value::Int(-1),
@@ -922,15 +1386,29 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             if n >= width {
                 Value::Str(s.clone())
             } else {
-                let (sign, rest) = if s.starts_with(['-', '+']) { s.split_at(1) } else { ("", &s[..]) };
+                let (sign, rest) = if s.starts_with(['-', '+']) {
+                    s.split_at(1)
+                } else {
+                    ("", &s[..])
+                };
                 Value::str(&format!("{sign}{}{rest}", "0".repeat(width - n)))
             }
         }
-        _ => return raise("AttributeError", format!("'str' object has no attribute '{method}'")),
+        _ => {
+            return raise(
+                "AttributeError",
+                format!("'str' object has no attribute '{method}'"),
+            )
+        }
     })
 }
 
-fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+fn list_method(
+    l: &Rc<RefCell<Vec<Value>>>,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> OpResult {
     Ok(match method {
         "append" => {
             l.borrow_mut().push(args[0].clone());
@@ -981,7 +1459,10 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs
             // Sorted outside the list (comparisons cannot touch it here), then stored back,
             // partially sorted on an error as in CPython.
             let mut items = l.borrow().clone();
-            let result = ops::py_sort(&mut items, kwarg(kwargs, "reverse").is_some_and(Value::truthy));
+            let result = ops::py_sort(
+                &mut items,
+                kwarg(kwargs, "reverse").is_some_and(Value::truthy),
+            );
             *l.borrow_mut() = items;
             result?;
             Value::None
@@ -995,18 +1476,28 @@ fn list_method(l: &Rc<RefCell<Vec<Value>>>, method: &str, args: &[Value], kwargs
             Value::None
         }
         "copy" => Value::list(l.borrow().clone()),
-        _ => return raise("AttributeError", format!("'list' object has no attribute '{method}'")),
+        _ => {
+            return raise(
+                "AttributeError",
+                format!("'list' object has no attribute '{method}'"),
+            )
+        }
     })
 }
 
 /// `seq.index(x[, start[, stop]])` and `seq.count(x)` of a list or tuple.
 fn seq_index_count(v: &[Value], type_name: &str, method: &str, args: &[Value]) -> OpResult {
     if method == "count" {
-        return Ok(Value::Int(v.iter().filter(|x| py_eq(x, &args[0])).count() as i64));
+        return Ok(Value::Int(
+            v.iter().filter(|x| py_eq(x, &args[0])).count() as i64
+        ));
     }
     // Unlike str.find, these do not accept None bounds.
     if args[1..].iter().any(|b| b.as_int().is_none()) {
-        return raise("TypeError", "slice indices must be integers or have an __index__ method");
+        return raise(
+            "TypeError",
+            "slice indices must be integers or have an __index__ method",
+        );
     }
     let (start, end) = search_bounds(&args[1..], v.len())?;
     match (start..end.max(start)).find(|&i| i < v.len() && py_eq(&v[i], &args[0])) {
@@ -1017,19 +1508,37 @@ fn seq_index_count(v: &[Value], type_name: &str, method: &str, args: &[Value]) -
 }
 
 fn key_error(key: &Value) -> Value {
-    Value::Exception(Rc::new(crate::value::Exception { class: "KeyError".into(), args: vec![key.clone()] }))
+    Value::Exception(Rc::new(crate::value::Exception {
+        class: "KeyError".into(),
+        args: vec![key.clone()],
+    }))
 }
 
 /// The (key, value) pairs of `dict(x)` / `d.update(x)`: a dict's items, or an iterable of pairs.
 fn update_pairs(other: &Value) -> Result<Vec<(Value, Value)>, Value> {
     if let Value::Dict(o) = other {
-        return Ok(o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        return Ok(o
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect());
     }
     let mut out = Vec::new();
     for (i, pair) in iterate(other)?.into_iter().enumerate() {
-        let kv = iterate(&pair).map_err(|_| Value::exception("TypeError", format!("cannot convert dictionary update sequence element #{i} to a sequence")))?;
+        let kv = iterate(&pair).map_err(|_| {
+            Value::exception(
+                "TypeError",
+                format!("cannot convert dictionary update sequence element #{i} to a sequence"),
+            )
+        })?;
         if kv.len() != 2 {
-            return raise("ValueError", format!("dictionary update sequence element #{i} has length {}; 2 is required", kv.len()));
+            return raise(
+                "ValueError",
+                format!(
+                    "dictionary update sequence element #{i} has length {}; 2 is required",
+                    kv.len()
+                ),
+            );
         }
         check_hashable(&kv[0])?;
         out.push((kv[0].clone(), kv[1].clone()));
@@ -1037,21 +1546,38 @@ fn update_pairs(other: &Value) -> Result<Vec<(Value, Value)>, Value> {
     Ok(out)
 }
 
-fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+fn dict_method(
+    d: &Rc<RefCell<DictMap>>,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> OpResult {
     Ok(match method {
         "get" => {
             check_hashable(&args[0])?;
-            d.borrow().get(&args[0]).cloned().unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
+            d.borrow()
+                .get(&args[0])
+                .cloned()
+                .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
         }
         "keys" => Value::list(d.borrow().keys().cloned().collect()),
         "values" => Value::list(d.borrow().values().cloned().collect()),
-        "items" => Value::list(d.borrow().iter().map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()])).collect()),
+        "items" => Value::list(
+            d.borrow()
+                .iter()
+                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+                .collect(),
+        ),
         "pop" => {
             // CPython answers for an empty dict before hashing the key.
             if !d.borrow().is_empty() {
                 check_hashable(&args[0])?;
             }
-            let removed = if d.borrow().is_empty() { None } else { d.borrow_mut().shift_remove(&args[0]) };
+            let removed = if d.borrow().is_empty() {
+                None
+            } else {
+                d.borrow_mut().shift_remove(&args[0])
+            };
             match removed {
                 Some(v) => v,
                 None => match args.get(1) {
@@ -1063,7 +1589,9 @@ fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value], kwargs: &
         "setdefault" => {
             check_hashable(&args[0])?;
             let mut m = d.borrow_mut();
-            m.entry(args[0].clone()).or_insert_with(|| args.get(1).cloned().unwrap_or(Value::None)).clone()
+            m.entry(args[0].clone())
+                .or_insert_with(|| args.get(1).cloned().unwrap_or(Value::None))
+                .clone()
         }
         "update" => {
             let mut pairs = match args.first() {
@@ -1082,7 +1610,12 @@ fn dict_method(d: &Rc<RefCell<DictMap>>, method: &str, args: &[Value], kwargs: &
             Value::None
         }
         "copy" => Value::dict(d.borrow().clone()),
-        _ => return raise("AttributeError", format!("'dict' object has no attribute '{method}'")),
+        _ => {
+            return raise(
+                "AttributeError",
+                format!("'dict' object has no attribute '{method}'"),
+            )
+        }
     })
 }
 
@@ -1131,11 +1664,23 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "intersection" => {
             let os = others(args)?;
-            new_set(s.borrow().iter().filter(|x| os.iter().all(|o| o.contains(*x))).cloned().collect())
+            new_set(
+                s.borrow()
+                    .iter()
+                    .filter(|x| os.iter().all(|o| o.contains(*x)))
+                    .cloned()
+                    .collect(),
+            )
         }
         "difference" => {
             let os = others(args)?;
-            new_set(s.borrow().iter().filter(|x| !os.iter().any(|o| o.contains(*x))).cloned().collect())
+            new_set(
+                s.borrow()
+                    .iter()
+                    .filter(|x| !os.iter().any(|o| o.contains(*x)))
+                    .cloned()
+                    .collect(),
+            )
         }
         "clear" => {
             s.borrow_mut().clear();
@@ -1149,6 +1694,11 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
                 None => return Err(key_error(&Value::str("pop from an empty set"))),
             }
         }
-        _ => return raise("AttributeError", format!("'set' object has no attribute '{method}'")),
+        _ => {
+            return raise(
+                "AttributeError",
+                format!("'set' object has no attribute '{method}'"),
+            )
+        }
     })
 }

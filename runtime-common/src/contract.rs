@@ -58,11 +58,21 @@ impl Invocation {
         let mut m = Map::new();
         m.insert("id".into(), self.id.clone());
         let (args, kwargs) = match &self.request {
-            Request::Create { entity, args, kwargs } => {
+            Request::Create {
+                entity,
+                args,
+                kwargs,
+            } => {
                 m.insert("create".into(), json!(entity));
                 (args, kwargs)
             }
-            Request::Call { entity, key, method, args, kwargs } => {
+            Request::Call {
+                entity,
+                key,
+                method,
+                args,
+                kwargs,
+            } => {
                 m.insert("entity".into(), json!(entity));
                 m.insert("key".into(), key.clone());
                 m.insert("method".into(), json!(method));
@@ -71,7 +81,10 @@ impl Invocation {
         };
         m.insert("args".into(), Json::Array(args.clone()));
         if !kwargs.is_empty() {
-            m.insert("kwargs".into(), Json::Object(kwargs.iter().cloned().collect()));
+            m.insert(
+                "kwargs".into(),
+                Json::Object(kwargs.iter().cloned().collect()),
+            );
         }
         Json::Object(m)
     }
@@ -89,7 +102,10 @@ pub struct ErrorReport {
 impl ErrorReport {
     /// A new report.
     pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        ErrorReport { kind: kind.to_string(), message: message.into() }
+        ErrorReport {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -117,7 +133,10 @@ impl InvocationResult {
                 m.insert("result".into(), v.clone());
             }
             Err(e) => {
-                m.insert("error".into(), json!({"type": e.kind, "message": e.message}));
+                m.insert(
+                    "error".into(),
+                    json!({"type": e.kind, "message": e.message}),
+                );
             }
         }
         Json::Object(m)
@@ -153,7 +172,10 @@ impl InvocationResult {
         let seq = obj.get("seq").and_then(Json::as_u64);
         let outcome = match (obj.get("result"), obj.get("error")) {
             (Some(v), None) => Ok(v.clone()),
-            (None, Some(e)) => Err(ErrorReport::new(e.get("type")?.as_str()?, e.get("message")?.as_str()?)),
+            (None, Some(e)) => Err(ErrorReport::new(
+                e.get("type")?.as_str()?,
+                e.get("message")?.as_str()?,
+            )),
             _ => return None,
         };
         Some(InvocationResult { id, seq, outcome })
@@ -183,7 +205,8 @@ fn args_of(obj: &Map<String, Json>) -> Result<JsonArgs, String> {
 /// Parses one invocation from JSON text and checks it against the program (entity types and
 /// public methods exist). Errors carry the id when it could be read.
 pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Invalid> {
-    let json: Json = serde_json::from_str(text).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))?;
+    let json: Json =
+        serde_json::from_str(text).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))?;
     invocation_from_json(json, program)
 }
 
@@ -193,12 +216,25 @@ pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation,
         return Err((Json::Null, "an invocation must be a JSON object".into()));
     };
     let id = match obj.get("id") {
-        Some(id @ (Json::String(_) | Json::Number(_))) if id.is_string() || id.is_i64() || id.is_u64() => id.clone(),
-        Some(_) => return Err((Json::Null, "field 'id' must be a string or an integer".into())),
+        Some(id @ (Json::String(_) | Json::Number(_)))
+            if id.is_string() || id.is_i64() || id.is_u64() =>
+        {
+            id.clone()
+        }
+        Some(_) => {
+            return Err((
+                Json::Null,
+                "field 'id' must be a string or an integer".into(),
+            ))
+        }
         None => return Err((Json::Null, "missing field 'id'".into())),
     };
     let fail = |msg: String| Err((id.clone(), msg));
-    let allowed: &[&str] = if obj.contains_key("create") { &["id", "create", "args", "kwargs"] } else { &["id", "entity", "key", "method", "args", "kwargs"] };
+    let allowed: &[&str] = if obj.contains_key("create") {
+        &["id", "create", "args", "kwargs"]
+    } else {
+        &["id", "entity", "key", "method", "args", "kwargs"]
+    };
     if let Some(extra) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
         return fail(format!("unknown field '{extra}'"));
     }
@@ -213,16 +249,29 @@ pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation,
         if program.entity(entity).is_none() {
             return fail(format!("unknown entity type '{entity}'"));
         }
-        return Ok(Invocation { id, request: Request::Create { entity: entity.to_string(), args, kwargs } });
+        return Ok(Invocation {
+            id,
+            request: Request::Create {
+                entity: entity.to_string(),
+                args,
+                kwargs,
+            },
+        });
     }
     let Some(entity) = obj.get("entity").and_then(Json::as_str) else {
-        return fail("an invocation needs \"create\", or \"entity\", \"key\" and \"method\"".into());
+        return fail(
+            "an invocation needs \"create\", or \"entity\", \"key\" and \"method\"".into(),
+        );
     };
     let Some(ent) = program.entity(entity) else {
         return fail(format!("unknown entity type '{entity}'"));
     };
     let key = match obj.get("key") {
-        Some(k @ (Json::String(_) | Json::Number(_))) if k.as_f64().is_none_or(|_| k.is_i64() || k.is_string()) => k.clone(),
+        Some(k @ (Json::String(_) | Json::Number(_)))
+            if k.as_f64().is_none_or(|_| k.is_i64() || k.is_string()) =>
+        {
+            k.clone()
+        }
         Some(_) => return fail("\"key\" must be a string or an integer".into()),
         None => return fail("missing \"key\"".into()),
     };
@@ -231,9 +280,22 @@ pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation,
     };
     match ent.method(method) {
         Some(m) if m.is_public() => {}
-        _ => return fail(format!("entity type '{entity}' has no public method '{method}'")),
+        _ => {
+            return fail(format!(
+                "entity type '{entity}' has no public method '{method}'"
+            ))
+        }
     }
-    Ok(Invocation { id, request: Request::Call { entity: entity.to_string(), key, method: method.to_string(), args, kwargs } })
+    Ok(Invocation {
+        id,
+        request: Request::Call {
+            entity: entity.to_string(),
+            key,
+            method: method.to_string(),
+            args,
+            kwargs,
+        },
+    })
 }
 
 /// Converts a JSON argument into a value; `{"$entity": T, "key": K}` becomes a reference.
@@ -247,7 +309,12 @@ pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
             None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
         Json::String(s) => Value::str(s),
-        Json::Array(items) => Value::list(items.iter().map(|x| json_to_value(x, program)).collect::<Result<_, _>>()?),
+        Json::Array(items) => Value::list(
+            items
+                .iter()
+                .map(|x| json_to_value(x, program))
+                .collect::<Result<_, _>>()?,
+        ),
         Json::Object(obj) => {
             if let Some(entity) = obj.get("$entity") {
                 if let Some(extra) = obj.keys().find(|k| *k != "$entity" && *k != "key") {
@@ -259,9 +326,16 @@ pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
                 let key = match obj.get("key") {
                     Some(Json::String(s)) => Value::str(s),
                     Some(k) if k.is_i64() => Value::Int(k.as_i64().unwrap_or(0)),
-                    _ => return Err(format!("an entity reference needs a string or integer \"key\": {json}")),
+                    _ => {
+                        return Err(format!(
+                            "an entity reference needs a string or integer \"key\": {json}"
+                        ))
+                    }
                 };
-                return Ok(Value::Ref(Rc::new(EntityRef { entity: Rc::from(entity), key })));
+                return Ok(Value::Ref(Rc::new(EntityRef {
+                    entity: Rc::from(entity),
+                    key,
+                })));
             }
             let mut m = DictMap::default();
             for (k, v) in obj {
@@ -288,8 +362,18 @@ fn dict_key(k: &Value) -> Result<String, Value> {
         Value::Bool(true) => "true".into(),
         Value::Bool(false) => "false".into(),
         Value::None => "null".into(),
-        Value::Float(f) => float_repr(*f).replace("inf", "Infinity").replace("nan", "NaN"),
-        other => return ops::raise("TypeError", format!("keys must be str, int, float, bool or None, not {}", other.type_name())),
+        Value::Float(f) => float_repr(*f)
+            .replace("inf", "Infinity")
+            .replace("nan", "NaN"),
+        other => {
+            return ops::raise(
+                "TypeError",
+                format!(
+                    "keys must be str, int, float, bool or None, not {}",
+                    other.type_name()
+                ),
+            )
+        }
     })
 }
 
@@ -311,18 +395,34 @@ fn encode(v: &Value) -> Result<Json, Value> {
         Value::Int(i) => json!(i),
         Value::Float(f) => match serde_json::Number::from_f64(*f) {
             Some(n) => Json::Number(n),
-            None => return ops::raise("TypeError", format!("cannot encode the non-finite float {}", float_repr(*f))),
+            None => {
+                return ops::raise(
+                    "TypeError",
+                    format!("cannot encode the non-finite float {}", float_repr(*f)),
+                )
+            }
         },
         Value::Str(s) => Json::String(s.to_string()),
-        Value::List(l) => Json::Array(l.borrow().iter().map(value_to_json).collect::<Result<_, _>>()?),
+        Value::List(l) => Json::Array(
+            l.borrow()
+                .iter()
+                .map(value_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Tuple(t) => Json::Array(t.iter().map(value_to_json).collect::<Result<_, _>>()?),
-        Value::Range(..) => Json::Array(ops::iterate(v)?.iter().map(value_to_json).collect::<Result<_, _>>()?),
+        Value::Range(..) => Json::Array(
+            ops::iterate(v)?
+                .iter()
+                .map(value_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Set(s) => {
             let mut items: Vec<Value> = s.borrow().iter().cloned().collect();
             if ops::sort_values(&mut items).is_ok() {
                 Json::Array(items.iter().map(value_to_json).collect::<Result<_, _>>()?)
             } else {
-                let mut encoded: Vec<Json> = items.iter().map(value_to_json).collect::<Result<_, _>>()?;
+                let mut encoded: Vec<Json> =
+                    items.iter().map(value_to_json).collect::<Result<_, _>>()?;
                 encoded.sort_by_cached_key(|j| (json_rank(j), canonical_json(j)));
                 Json::Array(encoded)
             }
@@ -335,7 +435,12 @@ fn encode(v: &Value) -> Result<Json, Value> {
             Json::Object(m)
         }
         Value::Ref(r) => ref_json(r),
-        Value::Exception(e) => return ops::raise("TypeError", format!("Object of type {} is not JSON serializable", e.class)),
+        Value::Exception(e) => {
+            return ops::raise(
+                "TypeError",
+                format!("Object of type {} is not JSON serializable", e.class),
+            )
+        }
     })
 }
 
@@ -353,11 +458,21 @@ fn json_rank(j: &Json) -> u8 {
 /// Compact JSON with object keys sorted: the tie-breaking order of unorderable set members.
 fn canonical_json(j: &Json) -> String {
     match j {
-        Json::Array(items) => format!("[{}]", items.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
+        Json::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(canonical_json)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         Json::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys.iter().map(|k| format!("{}:{}", Json::String((*k).clone()), canonical_json(&m[*k]))).collect();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", Json::String((*k).clone()), canonical_json(&m[*k])))
+                .collect();
             format!("{{{}}}", parts.join(","))
         }
         other => other.to_string(),
@@ -368,7 +483,13 @@ fn canonical_json(j: &Json) -> String {
 pub fn exception_report(exc: &Value) -> ErrorReport {
     match exc {
         Value::Exception(e) => ErrorReport::new(&e.class, e.message()),
-        other => ErrorReport::new("TypeError", format!("exceptions must derive from BaseException, not {}", to_str(other))),
+        other => ErrorReport::new(
+            "TypeError",
+            format!(
+                "exceptions must derive from BaseException, not {}",
+                to_str(other)
+            ),
+        ),
     }
 }
 
@@ -385,16 +506,26 @@ pub fn value_to_tagged(v: &Value) -> Json {
         Value::List(l) => Json::Array(l.borrow().iter().map(value_to_tagged).collect()),
         Value::Tuple(t) => json!({"$t": t.iter().map(value_to_tagged).collect::<Vec<_>>()}),
         Value::Set(s) => json!({"$s": s.borrow().iter().map(value_to_tagged).collect::<Vec<_>>()}),
-        Value::Dict(d) => json!({"$d": d.borrow().iter().map(|(k, v)| json!([value_to_tagged(k), value_to_tagged(v)])).collect::<Vec<_>>()}),
+        Value::Dict(d) => {
+            json!({"$d": d.borrow().iter().map(|(k, v)| json!([value_to_tagged(k), value_to_tagged(v)])).collect::<Vec<_>>()})
+        }
         Value::Range(a, b, c) => json!({"$r": [a, b, c]}),
         Value::Ref(r) => json!({"$ref": [&*r.entity, value_to_tagged(&r.key)]}),
-        Value::Exception(e) => json!({"$e": [&*e.class, e.args.iter().map(value_to_tagged).collect::<Vec<_>>()]}),
+        Value::Exception(e) => {
+            json!({"$e": [&*e.class, e.args.iter().map(value_to_tagged).collect::<Vec<_>>()]})
+        }
     }
 }
 
 /// Reads a value written by [`value_to_tagged`].
 pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
-    let list = |x: &Json| -> Result<Vec<Value>, String> { x.as_array().ok_or("expected an array")?.iter().map(value_from_tagged).collect() };
+    let list = |x: &Json| -> Result<Vec<Value>, String> {
+        x.as_array()
+            .ok_or("expected an array")?
+            .iter()
+            .map(value_from_tagged)
+            .collect()
+    };
     Ok(match j {
         Json::Null => Value::None,
         Json::Bool(b) => Value::Bool(*b),
@@ -414,7 +545,9 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                     })
                 }
                 "$t" => Value::tuple(list(body)?),
-                "$s" => Value::Set(Rc::new(std::cell::RefCell::new(list(body)?.into_iter().collect()))),
+                "$s" => Value::Set(Rc::new(std::cell::RefCell::new(
+                    list(body)?.into_iter().collect(),
+                ))),
                 "$d" => {
                     let mut m = DictMap::default();
                     for pair in body.as_array().ok_or("bad dict")? {
@@ -423,13 +556,21 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                             return Err("bad dict entry".into());
                         }
                         let mut it = kv.into_iter();
-                        let (k, v) = (it.next().unwrap_or(Value::None), it.next().unwrap_or(Value::None));
+                        let (k, v) = (
+                            it.next().unwrap_or(Value::None),
+                            it.next().unwrap_or(Value::None),
+                        );
                         m.insert(k, v);
                     }
                     Value::dict(m)
                 }
                 "$r" => {
-                    let r: Vec<i64> = body.as_array().ok_or("bad range")?.iter().filter_map(Json::as_i64).collect();
+                    let r: Vec<i64> = body
+                        .as_array()
+                        .ok_or("bad range")?
+                        .iter()
+                        .filter_map(Json::as_i64)
+                        .collect();
                     if r.len() != 3 {
                         return Err("bad range".into());
                     }
@@ -439,13 +580,22 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                     let parts = body.as_array().ok_or("bad ref")?;
                     let entity = parts.first().and_then(Json::as_str).ok_or("bad ref")?;
                     let key = value_from_tagged(parts.get(1).ok_or("bad ref")?)?;
-                    Value::Ref(Rc::new(EntityRef { entity: Rc::from(entity), key }))
+                    Value::Ref(Rc::new(EntityRef {
+                        entity: Rc::from(entity),
+                        key,
+                    }))
                 }
                 "$e" => {
                     let parts = body.as_array().ok_or("bad exception")?;
-                    let class = parts.first().and_then(Json::as_str).ok_or("bad exception")?;
+                    let class = parts
+                        .first()
+                        .and_then(Json::as_str)
+                        .ok_or("bad exception")?;
                     let args = list(parts.get(1).ok_or("bad exception")?)?;
-                    Value::Exception(Rc::new(crate::value::Exception { class: Rc::from(class), args }))
+                    Value::Exception(Rc::new(crate::value::Exception {
+                        class: Rc::from(class),
+                        args,
+                    }))
                 }
                 other => return Err(format!("unknown tag {other}")),
             }

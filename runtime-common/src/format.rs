@@ -8,7 +8,12 @@ use crate::value::Value;
 /// shortest can round an exact tie up: 999648102547562.25 gives ...562.3, CPython ...562.2).
 fn shortest_sci(f: f64) -> String {
     let sci = format!("{f:e}");
-    let digits = sci.split_once('e').map_or(&sci[..], |(m, _)| m).chars().filter(char::is_ascii_digit).count();
+    let digits = sci
+        .split_once('e')
+        .map_or(&sci[..], |(m, _)| m)
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
     // A tie needs the two candidates within half a binary ulp of each other: 16 or more digits.
     if digits < 15 {
         return sci;
@@ -30,7 +35,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = shortest_sci(f);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -45,18 +54,34 @@ pub fn float_repr(f: f64) -> String {
         } else if point as usize >= digits.len() {
             format!("{}{}.0", digits, "0".repeat(point as usize - digits.len()))
         } else {
-            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+            format!(
+                "{}.{}",
+                &digits[..point as usize],
+                &digits[point as usize..]
+            )
         };
         format!("{sign}{body}")
     } else {
-        let m = if digits.len() > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits.clone() };
-        format!("{sign}{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
+        format!(
+            "{sign}{m}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        )
     }
 }
 
 /// Python's `repr` of a string (single quotes unless the text has them and no double quotes).
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -69,7 +94,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -78,7 +105,10 @@ pub fn str_repr(s: &str) -> String {
 }
 
 fn join_repr<'a>(items: impl Iterator<Item = &'a Value>, active: &mut Vec<usize>) -> String {
-    items.map(|v| repr_in(v, active)).collect::<Vec<_>>().join(", ")
+    items
+        .map(|v| repr_in(v, active))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Python's `repr(v)`.
@@ -114,7 +144,14 @@ fn repr_inner(v: &Value, active: &mut Vec<usize>) -> String {
         Value::List(l) => format!("[{}]", join_repr(l.borrow().iter(), active)),
         Value::Tuple(t) if t.len() == 1 => format!("({},)", repr(&t[0], active)),
         Value::Tuple(t) => format!("({})", join_repr(t.iter(), active)),
-        Value::Dict(d) => format!("{{{}}}", d.borrow().iter().map(|(k, v)| format!("{}: {}", repr(k, active), repr(v, active))).collect::<Vec<_>>().join(", ")),
+        Value::Dict(d) => format!(
+            "{{{}}}",
+            d.borrow()
+                .iter()
+                .map(|(k, v)| format!("{}: {}", repr(k, active), repr(v, active)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Value::Set(s) if s.borrow().is_empty() => "set()".into(),
         Value::Set(s) => format!("{{{}}}", join_repr(s.borrow().iter(), active)),
         Value::Range(a, b, 1) => format!("range({a}, {b})"),
@@ -170,7 +207,13 @@ fn code_text(c: char) -> String {
 }
 
 fn unknown_code<T>(kind: char, type_name: &str) -> Result<T, Value> {
-    raise("ValueError", format!("Unknown format code '{}' for object of type '{type_name}'", code_text(kind)))
+    raise(
+        "ValueError",
+        format!(
+            "Unknown format code '{}' for object of type '{type_name}'",
+            code_text(kind)
+        ),
+    )
 }
 
 /// Parses a spec as CPython does for `type_name`, whose default presentation type is
@@ -179,7 +222,17 @@ fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Result
     let chars: Vec<char> = spec.chars().collect();
     let n = chars.len();
     let mut i = 0;
-    let mut s = Spec { fill: ' ', align: None, sign: None, no_neg_zero: false, alternate: false, width: 0, grouping: None, precision: None, kind: None };
+    let mut s = Spec {
+        fill: ' ',
+        align: None,
+        sign: None,
+        no_neg_zero: false,
+        alternate: false,
+        width: 0,
+        grouping: None,
+        precision: None,
+        kind: None,
+    };
     let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
     let mut fill_given = false;
     if n >= 2 && is_align(chars[1]) {
@@ -216,7 +269,13 @@ fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Result
         while *i < n && chars[*i].is_ascii_digit() {
             *i += 1;
         }
-        (start != *i).then(|| chars[start..*i].iter().collect::<String>().parse().unwrap_or(usize::MAX))
+        (start != *i).then(|| {
+            chars[start..*i]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(usize::MAX)
+        })
     };
     s.width = digits(&mut i).unwrap_or(0);
     if i < n && chars[i] == ',' {
@@ -241,7 +300,10 @@ fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Result
         }
     }
     if n - i > 1 {
-        return raise("ValueError", format!("Invalid format specifier '{spec}' for object of type '{type_name}'"));
+        return raise(
+            "ValueError",
+            format!("Invalid format specifier '{spec}' for object of type '{type_name}'"),
+        );
     }
     if i < n {
         s.kind = Some(chars[i]);
@@ -250,7 +312,12 @@ fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Result
         match s.kind.or(default_kind) {
             None | Some('d' | 'e' | 'f' | 'g' | 'E' | 'G' | '%' | 'F') => {}
             Some('b' | 'o' | 'x' | 'X') if sep == '_' => {}
-            Some(k) => return raise("ValueError", format!("Cannot specify '{sep}' with '{}'.", code_text(k))),
+            Some(k) => {
+                return raise(
+                    "ValueError",
+                    format!("Cannot specify '{sep}' with '{}'.", code_text(k)),
+                )
+            }
         }
     }
     Ok(s)
@@ -290,7 +357,14 @@ fn group_digits(digits: &str, min_width: i64, grouping: Option<(char, usize)>) -
 
 /// Lays out a number: `[padding][sign][prefix][padding][grouped digits][rest][padding]`, where
 /// `rest` is what follows the leading digits (decimal point, fraction, exponent, `%`).
-fn layout_number(negative: bool, prefix: &str, digits: &str, rest: &str, s: &Spec, interval: usize) -> String {
+fn layout_number(
+    negative: bool,
+    prefix: &str,
+    digits: &str,
+    rest: &str,
+    s: &Spec,
+    interval: usize,
+) -> String {
     let sign = match (negative, s.sign) {
         (true, _) => "-",
         (false, Some('+')) => "+",
@@ -299,14 +373,22 @@ fn layout_number(negative: bool, prefix: &str, digits: &str, rest: &str, s: &Spe
     };
     let align = s.align.unwrap_or('>');
     let fixed = sign.len() + prefix.chars().count() + rest.chars().count();
-    let min_width = if s.fill == '0' && align == '=' { s.width as i64 - fixed as i64 } else { 0 };
+    let min_width = if s.fill == '0' && align == '=' {
+        s.width as i64 - fixed as i64
+    } else {
+        0
+    };
     let grouped = group_digits(digits, min_width, s.grouping.map(|g| (g, interval)));
     let used = fixed + grouped.chars().count();
     let pad = s.width.saturating_sub(used);
     let fill = |k: usize| s.fill.to_string().repeat(k);
     match align {
         '<' => format!("{sign}{prefix}{grouped}{rest}{}", fill(pad)),
-        '^' => format!("{}{sign}{prefix}{grouped}{rest}{}", fill(pad / 2), fill(pad - pad / 2)),
+        '^' => format!(
+            "{}{sign}{prefix}{grouped}{rest}{}",
+            fill(pad / 2),
+            fill(pad - pad / 2)
+        ),
         '=' => format!("{sign}{prefix}{}{grouped}{rest}", fill(pad)),
         _ => format!("{}{sign}{prefix}{grouped}{rest}", fill(pad)),
     }
@@ -327,7 +409,10 @@ fn pad_text(text: &str, s: &Spec) -> String {
 /// Splits a mantissa/exponent rendering of Rust (`1.25e-7`) into its digits and exponent.
 fn sci_parts(text: &str) -> (String, i32) {
     let (m, e) = text.split_once('e').unwrap_or((text, "0"));
-    (m.chars().filter(char::is_ascii_digit).collect(), e.parse().unwrap_or(0))
+    (
+        m.chars().filter(char::is_ascii_digit).collect(),
+        e.parse().unwrap_or(0),
+    )
 }
 
 fn exponent_text(e: i32) -> String {
@@ -336,10 +421,20 @@ fn exponent_text(e: i32) -> String {
 
 /// Places the decimal point in significant `digits` whose decimal point is `decpt` digits from
 /// the left, in fixed or exponent notation, as CPython's `format_float_short` does.
-fn place_point(digits: &str, decpt: i32, use_exp: bool, alternate: bool, add_dot_0: bool) -> String {
+fn place_point(
+    digits: &str,
+    decpt: i32,
+    use_exp: bool,
+    alternate: bool,
+    add_dot_0: bool,
+) -> String {
     if use_exp {
         let (first, tail) = digits.split_at(1);
-        let point = if !tail.is_empty() || alternate { "." } else { "" };
+        let point = if !tail.is_empty() || alternate {
+            "."
+        } else {
+            ""
+        };
         return format!("{first}{point}{tail}{}", exponent_text(decpt - 1));
     }
     let n = digits.len() as i32;
@@ -356,7 +451,11 @@ fn place_point(digits: &str, decpt: i32, use_exp: bool, alternate: bool, add_dot
         };
         format!("{digits}{zeros}{tail}")
     } else {
-        format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..])
+        format!(
+            "{}.{}",
+            &digits[..decpt as usize],
+            &digits[decpt as usize..]
+        )
     }
 }
 
@@ -387,7 +486,13 @@ fn float_body(a: f64, kind: char, precision: usize, alternate: bool, add_dot_0: 
             }
             let decpt = exp + 1;
             let limit = if add_dot_0 { p as i32 - 1 } else { p as i32 };
-            place_point(&digits, decpt, decpt <= -4 || decpt > limit, alternate, add_dot_0)
+            place_point(
+                &digits,
+                decpt,
+                decpt <= -4 || decpt > limit,
+                alternate,
+                add_dot_0,
+            )
         }
         _ => {
             let (digits, exp) = sci_parts(&shortest_sci(a));
@@ -399,7 +504,12 @@ fn float_body(a: f64, kind: char, precision: usize, alternate: bool, add_dot_0: 
 
 /// Formats a float for the format mini-language and `%`-formatting: the sign (or `None`) and
 /// the body. `kind` is the presentation type (`None` for the default).
-fn float_text(x: f64, kind: Option<char>, precision: Option<usize>, alternate: bool) -> (bool, String) {
+fn float_text(
+    x: f64,
+    kind: Option<char>,
+    precision: Option<usize>,
+    alternate: bool,
+) -> (bool, String) {
     let upper = matches!(kind, Some('E' | 'F' | 'G'));
     let (mut x, mut suffix) = (x, "");
     let (base, add_dot_0) = match kind {
@@ -439,13 +549,22 @@ fn format_str(text: &str, s: &Spec) -> Result<String, Value> {
         None => {}
     }
     if s.no_neg_zero {
-        return raise("ValueError", "Negative zero coercion (z) not allowed in string format specifier");
+        return raise(
+            "ValueError",
+            "Negative zero coercion (z) not allowed in string format specifier",
+        );
     }
     if s.alternate {
-        return raise("ValueError", "Alternate form (#) not allowed in string format specifier");
+        return raise(
+            "ValueError",
+            "Alternate form (#) not allowed in string format specifier",
+        );
     }
     if s.align == Some('=') {
-        return raise("ValueError", "'=' alignment not allowed in string format specifier");
+        return raise(
+            "ValueError",
+            "'=' alignment not allowed in string format specifier",
+        );
     }
     let text: String = match s.precision {
         Some(p) => text.chars().take(p).collect(),
@@ -462,19 +581,34 @@ fn format_int(i: i64, type_name: &str, s: &Spec) -> Result<String, Value> {
         k => return unknown_code(k, type_name),
     }
     if s.precision.is_some() {
-        return raise("ValueError", "Precision not allowed in integer format specifier");
+        return raise(
+            "ValueError",
+            "Precision not allowed in integer format specifier",
+        );
     }
     if s.no_neg_zero {
-        return raise("ValueError", "Negative zero coercion (z) not allowed in integer format specifier");
+        return raise(
+            "ValueError",
+            "Negative zero coercion (z) not allowed in integer format specifier",
+        );
     }
     if kind == 'c' {
         if s.sign.is_some() {
-            return raise("ValueError", "Sign not allowed with integer format specifier 'c'");
+            return raise(
+                "ValueError",
+                "Sign not allowed with integer format specifier 'c'",
+            );
         }
         if s.alternate {
-            return raise("ValueError", "Alternate form (#) not allowed with integer format specifier 'c'");
+            return raise(
+                "ValueError",
+                "Alternate form (#) not allowed with integer format specifier 'c'",
+            );
         }
-        let c = u32::try_from(i).ok().filter(|c| *c <= 0x10ffff).ok_or_else(|| Value::exception("OverflowError", "%c arg not in range(0x110000)"))?;
+        let c = u32::try_from(i)
+            .ok()
+            .filter(|c| *c <= 0x10ffff)
+            .ok_or_else(|| Value::exception("OverflowError", "%c arg not in range(0x110000)"))?;
         let c = char::from_u32(c).unwrap_or('\u{fffd}');
         return Ok(layout_number(false, "", &c.to_string(), "", s, 3));
     }
@@ -486,7 +620,14 @@ fn format_int(i: i64, type_name: &str, s: &Spec) -> Result<String, Value> {
         'b' => (format!("{m:b}"), "0b", 4),
         _ => (m.to_string(), "", 3),
     };
-    Ok(layout_number(i < 0, if s.alternate { prefix } else { "" }, &digits, "", s, interval))
+    Ok(layout_number(
+        i < 0,
+        if s.alternate { prefix } else { "" },
+        &digits,
+        "",
+        s,
+        interval,
+    ))
 }
 
 fn format_float(x: f64, s: &Spec) -> String {
@@ -494,7 +635,9 @@ fn format_float(x: f64, s: &Spec) -> String {
     if s.no_neg_zero && x.is_finite() && !body.chars().any(|c| c.is_ascii_digit() && c != '0') {
         negative = false;
     }
-    let split = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    let split = body
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(body.len());
     let (digits, rest) = body.split_at(split);
     layout_number(negative, "", digits, rest, s, 3)
 }
@@ -513,11 +656,19 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String, Value> {
         Value::Float(f) => {
             let s = parse_spec(spec, "float", None)?;
             match s.kind {
-                None | Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n' | '%') => Ok(format_float(*f, &s)),
+                None | Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n' | '%') => {
+                    Ok(format_float(*f, &s))
+                }
                 Some(k) => unknown_code(k, "float"),
             }
         }
-        other => raise("TypeError", format!("unsupported format string passed to {}.__format__", other.type_name())),
+        other => raise(
+            "TypeError",
+            format!(
+                "unsupported format string passed to {}.__format__",
+                other.type_name()
+            ),
+        ),
     }
 }
 
@@ -597,7 +748,8 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
             keyed = Some(crate::ops::subscript(map, &Value::str(&key))?);
             a.used_key = true;
         }
-        let (mut left, mut plus, mut space, mut alt, mut zero) = (false, false, false, false, false);
+        let (mut left, mut plus, mut space, mut alt, mut zero) =
+            (false, false, false, false, false);
         while let Some(&f) = chars.get(i) {
             match f {
                 '-' => left = true,
@@ -621,7 +773,13 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
             while *i < chars.len() && chars[*i].is_ascii_digit() {
                 *i += 1;
             }
-            Ok((start != *i).then(|| chars[start..*i].iter().collect::<String>().parse().unwrap_or(i64::MAX)))
+            Ok((start != *i).then(|| {
+                chars[start..*i]
+                    .iter()
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(i64::MAX)
+            }))
         };
         let mut width = number(&mut i, &mut a)?.unwrap_or(0);
         if width < 0 {
@@ -690,20 +848,50 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
                 let n = match (&arg, kind) {
                     (Value::Float(f), 'd' | 'i' | 'u') => {
                         if !f.is_finite() {
-                            return raise(if f.is_nan() { "ValueError" } else { "OverflowError" }, if f.is_nan() { "cannot convert float NaN to integer" } else { "cannot convert float infinity to integer" });
+                            return raise(
+                                if f.is_nan() {
+                                    "ValueError"
+                                } else {
+                                    "OverflowError"
+                                },
+                                if f.is_nan() {
+                                    "cannot convert float NaN to integer"
+                                } else {
+                                    "cannot convert float infinity to integer"
+                                },
+                            );
                         }
                         if f.abs() >= 9.223372036854776e18 {
-                            return raise("OverflowError", "integer overflow (entiflow integers are 64-bit)");
+                            return raise(
+                                "OverflowError",
+                                "integer overflow (entiflow integers are 64-bit)",
+                            );
                         }
                         f.trunc() as i64
                     }
                     (other, 'd' | 'i' | 'u') => match other.as_int() {
                         Some(n) => n,
-                        None => return raise("TypeError", format!("%{kind} format: a real number is required, not {}", other.type_name())),
+                        None => {
+                            return raise(
+                                "TypeError",
+                                format!(
+                                    "%{kind} format: a real number is required, not {}",
+                                    other.type_name()
+                                ),
+                            )
+                        }
                     },
                     (other, _) => match other.as_int() {
                         Some(n) => n,
-                        None => return raise("TypeError", format!("%{kind} format: an integer is required, not {}", other.type_name())),
+                        None => {
+                            return raise(
+                                "TypeError",
+                                format!(
+                                    "%{kind} format: an integer is required, not {}",
+                                    other.type_name()
+                                ),
+                            )
+                        }
                     },
                 };
                 let m = n.unsigned_abs();
@@ -717,17 +905,30 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
                     Some(p) if p > digits.len() => "0".repeat(p - digits.len()) + &digits,
                     _ => digits,
                 };
-                (digits, Some((sign_of(n < 0), if alt { prefix } else { "" })))
+                (
+                    digits,
+                    Some((sign_of(n < 0), if alt { prefix } else { "" })),
+                )
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let Some(x) = real_number(&arg) else {
-                    return raise("TypeError", format!("must be real number, not {}", arg.type_name()));
+                    return raise(
+                        "TypeError",
+                        format!("must be real number, not {}", arg.type_name()),
+                    );
                 };
                 let (negative, body) = float_text(x, Some(kind), Some(precision.unwrap_or(6)), alt);
                 (body, Some((sign_of(negative), "")))
             }
             other => {
-                return raise("ValueError", format!("unsupported format character '{other}' (0x{:x}) at index {}", other as u32, i - 1));
+                return raise(
+                    "ValueError",
+                    format!(
+                        "unsupported format character '{other}' (0x{:x}) at index {}",
+                        other as u32,
+                        i - 1
+                    ),
+                );
             }
         };
         let len = text.chars().count() + numeric.map_or(0, |(s, p)| s.len() + p.len());
@@ -742,7 +943,10 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
         }
     }
     if a.mapping.is_none() && a.next < a.items.len() {
-        return raise("TypeError", "not all arguments converted during string formatting");
+        return raise(
+            "TypeError",
+            "not all arguments converted during string formatting",
+        );
     }
     Ok(Value::str(&out))
 }
@@ -770,13 +974,24 @@ fn field_text(chars: &mut std::iter::Peekable<std::str::Chars>) -> Result<String
 
 /// `template.format(*args, **kwargs)` for `{}`, `{0}`, `{name}` fields (with `[index]` lookups),
 /// an optional conversion `!r`/`!s`/`!a` and a format spec that may contain nested fields.
-pub fn str_format(template: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<String, Value> {
+pub fn str_format(
+    template: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> Result<String, Value> {
     let mut auto: Option<usize> = None;
     let mut manual = false;
     render_template(template, args, kwargs, &mut auto, &mut manual, 2)
 }
 
-fn render_template(template: &str, args: &[Value], kwargs: &[(String, Value)], auto: &mut Option<usize>, manual: &mut bool, depth: u32) -> Result<String, Value> {
+fn render_template(
+    template: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+    auto: &mut Option<usize>,
+    manual: &mut bool,
+    depth: u32,
+) -> Result<String, Value> {
     let mut out = String::new();
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
@@ -806,9 +1021,24 @@ fn render_template(template: &str, args: &[Value], kwargs: &[(String, Value)], a
                         let mut cs = c.chars();
                         match (cs.next(), cs.next()) {
                             (Some(k @ ('r' | 's' | 'a')), None) => (n, Some(k)),
-                            (Some(k), None) => return raise("ValueError", format!("Unknown conversion specifier {k}")),
-                            (None, _) => return raise("ValueError", "end of string while looking for conversion specifier"),
-                            (Some(_), Some(_)) => return raise("ValueError", "expected ':' after conversion specifier"),
+                            (Some(k), None) => {
+                                return raise(
+                                    "ValueError",
+                                    format!("Unknown conversion specifier {k}"),
+                                )
+                            }
+                            (None, _) => {
+                                return raise(
+                                    "ValueError",
+                                    "end of string while looking for conversion specifier",
+                                )
+                            }
+                            (Some(_), Some(_)) => {
+                                return raise(
+                                    "ValueError",
+                                    "expected ':' after conversion specifier",
+                                )
+                            }
                         }
                     }
                     None => (name_conv, None),
@@ -821,19 +1051,36 @@ fn render_template(template: &str, args: &[Value], kwargs: &[(String, Value)], a
                     }
                     let i = auto.map_or(0, |i| i + 1);
                     *auto = Some(i);
-                    args.get(i).cloned().ok_or_else(|| Value::exception("IndexError", format!("Replacement index {i} out of range for positional args tuple")))?
+                    args.get(i).cloned().ok_or_else(|| {
+                        Value::exception(
+                            "IndexError",
+                            format!("Replacement index {i} out of range for positional args tuple"),
+                        )
+                    })?
                 } else if let Ok(i) = first.parse::<usize>() {
                     if auto.is_some() {
                         return raise("ValueError", "cannot switch from automatic field numbering to manual field specification");
                     }
                     *manual = true;
-                    args.get(i).cloned().ok_or_else(|| Value::exception("IndexError", format!("Replacement index {i} out of range for positional args tuple")))?
+                    args.get(i).cloned().ok_or_else(|| {
+                        Value::exception(
+                            "IndexError",
+                            format!("Replacement index {i} out of range for positional args tuple"),
+                        )
+                    })?
                 } else {
-                    kwargs.iter().find(|(k, _)| k == first).map(|(_, v)| v.clone()).ok_or_else(|| key_error(Value::str(first)))?
+                    kwargs
+                        .iter()
+                        .find(|(k, _)| k == first)
+                        .map(|(_, v)| v.clone())
+                        .ok_or_else(|| key_error(Value::str(first)))?
                 };
                 while !lookups.is_empty() {
                     let Some(rest) = lookups.strip_prefix('[') else {
-                        return raise("ValueError", "attribute lookups are not supported in format fields");
+                        return raise(
+                            "ValueError",
+                            "attribute lookups are not supported in format fields",
+                        );
                     };
                     let Some(close) = rest.find(']') else {
                         return raise("ValueError", "Missing ']' in format string");
@@ -852,7 +1099,11 @@ fn render_template(template: &str, args: &[Value], kwargs: &[(String, Value)], a
                     Some(_) => Value::str(&to_str(&value)),
                     None => value,
                 };
-                let spec = if spec.contains('{') { render_template(spec, args, kwargs, auto, manual, depth - 1)? } else { spec.to_string() };
+                let spec = if spec.contains('{') {
+                    render_template(spec, args, kwargs, auto, manual, depth - 1)?
+                } else {
+                    spec.to_string()
+                };
                 out.push_str(&format_value(&value, &spec)?);
             }
             '}' => return raise("ValueError", "Single '}' encountered in format string"),
@@ -863,5 +1114,8 @@ fn render_template(template: &str, args: &[Value], kwargs: &[(String, Value)], a
 }
 
 fn key_error(key: Value) -> Value {
-    Value::Exception(std::rc::Rc::new(crate::value::Exception { class: "KeyError".into(), args: vec![key] }))
+    Value::Exception(std::rc::Rc::new(crate::value::Exception {
+        class: "KeyError".into(),
+        args: vec![key],
+    }))
 }

@@ -60,7 +60,8 @@ pub enum Step {
 }
 
 /// What a comprehension does with each combination of its generators' values.
-type EmitFn<'a, 'p> = dyn FnMut(&Interpreter<'p>, &mut Frame, &mut [Value]) -> Result<(), Value> + 'a;
+type EmitFn<'a, 'p> =
+    dyn FnMut(&Interpreter<'p>, &mut Frame, &mut [Value]) -> Result<(), Value> + 'a;
 
 /// Runs methods of one program.
 pub struct Interpreter<'p> {
@@ -69,7 +70,10 @@ pub struct Interpreter<'p> {
 }
 
 fn unbound(name: &str) -> Value {
-    Value::exception("UnboundLocalError", format!("cannot access local variable '{name}' where it is not associated with a value"))
+    Value::exception(
+        "UnboundLocalError",
+        format!("cannot access local variable '{name}' where it is not associated with a value"),
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -89,7 +93,10 @@ fn name_list(names: &[&str]) -> String {
 impl<'p> Interpreter<'p> {
     /// Prepares an interpreter for `program` (which must have passed validation).
     pub fn new(program: &'p Program) -> Self {
-        let mut bases: HashMap<String, String> = ir::BUILTIN_EXCEPTIONS.iter().map(|(n, b)| (n.to_string(), b.to_string())).collect();
+        let mut bases: HashMap<String, String> = ir::BUILTIN_EXCEPTIONS
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_string()))
+            .collect();
         for e in &program.exceptions {
             bases.insert(e.name.clone(), e.base.clone());
         }
@@ -118,19 +125,44 @@ impl<'p> Interpreter<'p> {
 
     /// Creates a frame for `entity.method(*args, **kwargs)` on `self_ref`, binding arguments as
     /// CPython does (TypeError with CPython's message on a mismatch).
-    pub fn frame(&self, entity: usize, method: &str, self_ref: Rc<EntityRef>, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Frame, Value> {
+    pub fn frame(
+        &self,
+        entity: usize,
+        method: &str,
+        self_ref: Rc<EntityRef>,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Frame, Value> {
         let ent = &self.program.entities[entity];
         let Some(index) = ent.method_index(method) else {
-            return raise("AttributeError", format!("'{}' object has no attribute '{method}'", ent.name));
+            return raise(
+                "AttributeError",
+                format!("'{}' object has no attribute '{method}'", ent.name),
+            );
         };
         let m = &ent.methods[index];
         let qual = || format!("{}.{}()", ent.name, m.name);
         let params = &m.params;
         if args.len() > params.len() {
             let required = params.iter().filter(|p| p.default.is_none()).count();
-            let takes = if required == params.len() { plural(params.len() + 1, "positional argument") } else { format!("from {} to {} positional arguments", required + 1, params.len() + 1) };
+            let takes = if required == params.len() {
+                plural(params.len() + 1, "positional argument")
+            } else {
+                format!(
+                    "from {} to {} positional arguments",
+                    required + 1,
+                    params.len() + 1
+                )
+            };
             let given = args.len() + 1;
-            return raise("TypeError", format!("{} takes {takes} but {given} {} given", qual(), if given == 1 { "was" } else { "were" }));
+            return raise(
+                "TypeError",
+                format!(
+                    "{} takes {takes} but {given} {} given",
+                    qual(),
+                    if given == 1 { "was" } else { "were" }
+                ),
+            );
         }
         let mut locals: Vec<Option<Value>> = vec![None; m.locals.len()];
         let nargs = args.len();
@@ -140,10 +172,18 @@ impl<'p> Interpreter<'p> {
         for (name, value) in kwargs {
             match params.iter().position(|p| p.name == name) {
                 Some(i) if i < nargs || locals[i].is_some() => {
-                    return raise("TypeError", format!("{} got multiple values for argument '{name}'", qual()));
+                    return raise(
+                        "TypeError",
+                        format!("{} got multiple values for argument '{name}'", qual()),
+                    );
                 }
                 Some(i) => locals[i] = Some(value),
-                None => return raise("TypeError", format!("{} got an unexpected keyword argument '{name}'", qual())),
+                None => {
+                    return raise(
+                        "TypeError",
+                        format!("{} got an unexpected keyword argument '{name}'", qual()),
+                    )
+                }
             }
         }
         let mut missing = Vec::new();
@@ -156,9 +196,24 @@ impl<'p> Interpreter<'p> {
             }
         }
         if !missing.is_empty() {
-            return raise("TypeError", format!("{} missing {} required positional argument{}: {}", qual(), missing.len(), if missing.len() == 1 { "" } else { "s" }, name_list(&missing)));
+            return raise(
+                "TypeError",
+                format!(
+                    "{} missing {} required positional argument{}: {}",
+                    qual(),
+                    missing.len(),
+                    if missing.len() == 1 { "" } else { "s" },
+                    name_list(&missing)
+                ),
+            );
         }
-        Ok(Frame { entity, self_ref, method: index, block: 0, locals })
+        Ok(Frame {
+            entity,
+            self_ref,
+            method: index,
+            block: 0,
+            locals,
+        })
     }
 
     /// Continues a suspended frame with the reply of its pending call. Returns the exception to
@@ -166,7 +221,10 @@ impl<'p> Interpreter<'p> {
     pub fn resume(&self, frame: &mut Frame, reply: Result<Value, Value>) -> Option<Value> {
         let block = &self.program.entities[frame.entity].methods[frame.method].blocks[frame.block];
         let Terminator::Call { result, resume, .. } = &block.terminator else {
-            return Some(Value::exception("RuntimeError", "resumed a frame that is not at a call"));
+            return Some(Value::exception(
+                "RuntimeError",
+                "resumed a frame that is not at a call",
+            ));
         };
         match reply {
             Ok(v) => {
@@ -206,16 +264,29 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    fn run_block(&self, frame: &mut Frame, state: &mut [Value], block: &ir::Block) -> Result<Flow, Value> {
+    fn run_block(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        block: &ir::Block,
+    ) -> Result<Flow, Value> {
         for stmt in &block.stmts {
             self.stmt(frame, state, &stmt.kind)?;
         }
         match &block.terminator {
             Terminator::Return(e) => Ok(Flow::Return(self.eval(frame, state, e)?)),
             Terminator::Jump(b) => Ok(Flow::Goto(b.0 as usize)),
-            Terminator::Branch { cond, then, otherwise } => {
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
                 let c = self.eval(frame, state, cond)?;
-                Ok(Flow::Goto(if c.truthy() { then.0 as usize } else { otherwise.0 as usize }))
+                Ok(Flow::Goto(if c.truthy() {
+                    then.0 as usize
+                } else {
+                    otherwise.0 as usize
+                }))
             }
             Terminator::Raise(e) => match self.eval(frame, state, e)? {
                 exc @ Value::Exception(_) => Err(exc),
@@ -230,11 +301,18 @@ impl<'p> Interpreter<'p> {
                             RemoteOp::GetField { field } => field.clone(),
                             _ => String::new(),
                         };
-                        return raise("AttributeError", format!("'{}' object has no attribute '{what}'", other.type_name()));
+                        return raise(
+                            "AttributeError",
+                            format!("'{}' object has no attribute '{what}'", other.type_name()),
+                        );
                     }
                 };
                 let op = match op {
-                    RemoteOp::Invoke { method, args, kwargs } => {
+                    RemoteOp::Invoke {
+                        method,
+                        args,
+                        kwargs,
+                    } => {
                         let mut a = Vec::with_capacity(args.len());
                         for x in args {
                             a.push(self.eval(frame, state, x)?);
@@ -243,7 +321,11 @@ impl<'p> Interpreter<'p> {
                         for (n, x) in kwargs {
                             k.push((n.clone(), self.eval(frame, state, x)?));
                         }
-                        CallOp::Invoke { method: method.clone(), args: a, kwargs: k }
+                        CallOp::Invoke {
+                            method: method.clone(),
+                            args: a,
+                            kwargs: k,
+                        }
                     }
                     RemoteOp::GetField { field } => CallOp::GetField(field.clone()),
                     _ => return raise("RuntimeError", "unsupported remote operation"),
@@ -264,7 +346,11 @@ impl<'p> Interpreter<'p> {
                 let v = self.eval(frame, state, value)?;
                 state[*field as usize] = v;
             }
-            StmtKind::SetItem { object, index, value } => {
+            StmtKind::SetItem {
+                object,
+                index,
+                value,
+            } => {
                 let o = self.eval(frame, state, object)?;
                 let i = self.eval(frame, state, index)?;
                 let v = self.eval(frame, state, value)?;
@@ -283,12 +369,27 @@ impl<'p> Interpreter<'p> {
             }
             StmtKind::Unpack { targets, value } => {
                 let v = self.eval(frame, state, value)?;
-                let items = ops::iterate(&v).map_err(|_| Value::exception("TypeError", format!("cannot unpack non-iterable {} object", v.type_name())))?;
+                let items = ops::iterate(&v).map_err(|_| {
+                    Value::exception(
+                        "TypeError",
+                        format!("cannot unpack non-iterable {} object", v.type_name()),
+                    )
+                })?;
                 if items.len() < targets.len() {
-                    return raise("ValueError", format!("not enough values to unpack (expected {}, got {})", targets.len(), items.len()));
+                    return raise(
+                        "ValueError",
+                        format!(
+                            "not enough values to unpack (expected {}, got {})",
+                            targets.len(),
+                            items.len()
+                        ),
+                    );
                 }
                 if items.len() > targets.len() {
-                    return raise("ValueError", format!("too many values to unpack (expected {})", targets.len()));
+                    return raise(
+                        "ValueError",
+                        format!("too many values to unpack (expected {})", targets.len()),
+                    );
                 }
                 for (t, x) in targets.iter().zip(items) {
                     frame.locals[t.0 as usize] = Some(x);
@@ -303,7 +404,9 @@ impl<'p> Interpreter<'p> {
     }
 
     fn local_name(&self, frame: &Frame, index: u32) -> String {
-        self.program.entities[frame.entity].methods[frame.method].locals[index as usize].name.clone()
+        self.program.entities[frame.entity].methods[frame.method].locals[index as usize]
+            .name
+            .clone()
     }
 
     fn isinstance(&self, v: &Value, types: &[String]) -> bool {
@@ -326,20 +429,42 @@ impl<'p> Interpreter<'p> {
         })
     }
 
-    fn eval_all(&self, frame: &mut Frame, state: &mut [Value], exprs: &[Expr]) -> Result<Vec<Value>, Value> {
+    fn eval_all(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        exprs: &[Expr],
+    ) -> Result<Vec<Value>, Value> {
         exprs.iter().map(|e| self.eval(frame, state, e)).collect()
     }
 
-    fn eval_kwargs(&self, frame: &mut Frame, state: &mut [Value], kwargs: &[(String, Expr)]) -> Result<Vec<(String, Value)>, Value> {
-        kwargs.iter().map(|(k, e)| Ok((k.clone(), self.eval(frame, state, e)?))).collect()
+    fn eval_kwargs(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        kwargs: &[(String, Expr)],
+    ) -> Result<Vec<(String, Value)>, Value> {
+        kwargs
+            .iter()
+            .map(|(k, e)| Ok((k.clone(), self.eval(frame, state, e)?)))
+            .collect()
     }
 
-    fn fstring(&self, frame: &mut Frame, state: &mut [Value], parts: &[FStringPart]) -> Result<String, Value> {
+    fn fstring(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        parts: &[FStringPart],
+    ) -> Result<String, Value> {
         let mut out = String::new();
         for part in parts {
             match part {
                 FStringPart::Literal(s) => out.push_str(s),
-                FStringPart::Field { value, conversion, spec } => {
+                FStringPart::Field {
+                    value,
+                    conversion,
+                    spec,
+                } => {
                     let v = self.eval(frame, state, value)?;
                     let v = match conversion {
                         Some('r') => Value::str(&repr(&v)),
@@ -362,12 +487,27 @@ impl<'p> Interpreter<'p> {
                 Ok(())
             }
             Target::Tuple(ts) => {
-                let items = ops::iterate(&value).map_err(|_| Value::exception("TypeError", format!("cannot unpack non-iterable {} object", value.type_name())))?;
+                let items = ops::iterate(&value).map_err(|_| {
+                    Value::exception(
+                        "TypeError",
+                        format!("cannot unpack non-iterable {} object", value.type_name()),
+                    )
+                })?;
                 if items.len() != ts.len() {
                     return if items.len() < ts.len() {
-                        raise("ValueError", format!("not enough values to unpack (expected {}, got {})", ts.len(), items.len()))
+                        raise(
+                            "ValueError",
+                            format!(
+                                "not enough values to unpack (expected {}, got {})",
+                                ts.len(),
+                                items.len()
+                            ),
+                        )
                     } else {
-                        raise("ValueError", format!("too many values to unpack (expected {})", ts.len()))
+                        raise(
+                            "ValueError",
+                            format!("too many values to unpack (expected {})", ts.len()),
+                        )
                     };
                 }
                 for (t, x) in ts.iter().zip(items) {
@@ -378,7 +518,14 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    fn comprehension(&self, frame: &mut Frame, state: &mut [Value], generators: &[ir::Generator], depth: usize, emit: &mut EmitFn<'_, 'p>) -> Result<(), Value> {
+    fn comprehension(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        generators: &[ir::Generator],
+        depth: usize,
+        emit: &mut EmitFn<'_, 'p>,
+    ) -> Result<(), Value> {
         let Some(g) = generators.get(depth) else {
             return emit(self, frame, state);
         };
@@ -436,20 +583,46 @@ impl<'p> Interpreter<'p> {
                     ir::UnaryOp::Neg => match &v {
                         Value::Float(f) => Value::Float(-f),
                         other => match other.as_int() {
-                            Some(i) => Value::Int(i.checked_neg().ok_or_else(|| Value::exception("OverflowError", "integer overflow (entiflow integers are 64-bit)"))?),
-                            None => return raise("TypeError", format!("bad operand type for unary -: '{}'", other.type_name())),
+                            Some(i) => Value::Int(i.checked_neg().ok_or_else(|| {
+                                Value::exception(
+                                    "OverflowError",
+                                    "integer overflow (entiflow integers are 64-bit)",
+                                )
+                            })?),
+                            None => {
+                                return raise(
+                                    "TypeError",
+                                    format!(
+                                        "bad operand type for unary -: '{}'",
+                                        other.type_name()
+                                    ),
+                                )
+                            }
                         },
                     },
                     ir::UnaryOp::Pos => match &v {
                         Value::Float(_) => v,
                         other => match other.as_int() {
                             Some(i) => Value::Int(i),
-                            None => return raise("TypeError", format!("bad operand type for unary +: '{}'", other.type_name())),
+                            None => {
+                                return raise(
+                                    "TypeError",
+                                    format!(
+                                        "bad operand type for unary +: '{}'",
+                                        other.type_name()
+                                    ),
+                                )
+                            }
                         },
                     },
                     ir::UnaryOp::Invert => match v.as_int() {
                         Some(i) => Value::Int(!i),
-                        None => return raise("TypeError", format!("bad operand type for unary ~: '{}'", v.type_name())),
+                        None => {
+                            return raise(
+                                "TypeError",
+                                format!("bad operand type for unary ~: '{}'", v.type_name()),
+                            )
+                        }
                     },
                 }
             }
@@ -515,7 +688,12 @@ impl<'p> Interpreter<'p> {
                 let k = self.eval_kwargs(frame, state, kwargs)?;
                 call_builtin(func, &a, &k)?
             }
-            Expr::Method { receiver, method, args, kwargs } => {
+            Expr::Method {
+                receiver,
+                method,
+                args,
+                kwargs,
+            } => {
                 let r = self.eval(frame, state, receiver)?;
                 let a = self.eval_all(frame, state, args)?;
                 let k = self.eval_kwargs(frame, state, kwargs)?;
@@ -527,9 +705,17 @@ impl<'p> Interpreter<'p> {
             }
             Expr::NewException { class, args } => {
                 let args = self.eval_all(frame, state, args)?;
-                Value::Exception(Rc::new(Exception { class: Rc::from(class.as_str()), args }))
+                Value::Exception(Rc::new(Exception {
+                    class: Rc::from(class.as_str()),
+                    args,
+                }))
             }
-            Expr::Comprehension { kind, elt, value, generators } => {
+            Expr::Comprehension {
+                kind,
+                elt,
+                value,
+                generators,
+            } => {
                 let mut items: Vec<(Value, Option<Value>)> = Vec::new();
                 self.comprehension(frame, state, generators, 0, &mut |this, frame, state| {
                     let k = this.eval(frame, state, elt)?;
@@ -586,7 +772,9 @@ pub fn const_value(c: &ir::Const) -> Value {
 
 fn slice_parts(index: &Value) -> Option<(Value, Value, Value)> {
     match index {
-        Value::Tuple(t) if t.len() == 4 && matches!(&t[0], Value::Str(s) if &**s == "$slice") => Some((t[1].clone(), t[2].clone(), t[3].clone())),
+        Value::Tuple(t) if t.len() == 4 && matches!(&t[0], Value::Str(s) if &**s == "$slice") => {
+            Some((t[1].clone(), t[2].clone(), t[3].clone()))
+        }
         _ => None,
     }
 }
@@ -620,7 +808,15 @@ fn set_item(object: &Value, index: Value, value: Value) -> Result<(), Value> {
                 return Ok(());
             }
             let mut v = l.borrow_mut();
-            let i = index.as_int().ok_or_else(|| Value::exception("TypeError", format!("list indices must be integers or slices, not {}", index.type_name())))?;
+            let i = index.as_int().ok_or_else(|| {
+                Value::exception(
+                    "TypeError",
+                    format!(
+                        "list indices must be integers or slices, not {}",
+                        index.type_name()
+                    ),
+                )
+            })?;
             match ops::norm_index(i, v.len()) {
                 Some(i) => {
                     v[i] = value;
@@ -634,7 +830,13 @@ fn set_item(object: &Value, index: Value, value: Value) -> Result<(), Value> {
             d.borrow_mut().insert(index, value);
             Ok(())
         }
-        other => raise("TypeError", format!("'{}' object does not support item assignment", other.type_name())),
+        other => raise(
+            "TypeError",
+            format!(
+                "'{}' object does not support item assignment",
+                other.type_name()
+            ),
+        ),
     }
 }
 
@@ -650,7 +852,15 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
                 }
                 return Ok(());
             }
-            let i = index.as_int().ok_or_else(|| Value::exception("TypeError", format!("list indices must be integers or slices, not {}", index.type_name())))?;
+            let i = index.as_int().ok_or_else(|| {
+                Value::exception(
+                    "TypeError",
+                    format!(
+                        "list indices must be integers or slices, not {}",
+                        index.type_name()
+                    ),
+                )
+            })?;
             match ops::norm_index(i, v.len()) {
                 Some(i) => {
                     v.remove(i);
@@ -663,9 +873,18 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
             ops::check_hashable(index)?;
             match d.borrow_mut().shift_remove(index) {
                 Some(_) => Ok(()),
-                None => Err(Value::Exception(Rc::new(Exception { class: Rc::from("KeyError"), args: vec![index.clone()] }))),
+                None => Err(Value::Exception(Rc::new(Exception {
+                    class: Rc::from("KeyError"),
+                    args: vec![index.clone()],
+                }))),
             }
         }
-        other => raise("TypeError", format!("'{}' object doesn't support item deletion", other.type_name())),
+        other => raise(
+            "TypeError",
+            format!(
+                "'{}' object doesn't support item deletion",
+                other.type_name()
+            ),
+        ),
     }
 }

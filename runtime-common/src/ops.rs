@@ -17,7 +17,10 @@ pub fn raise<T>(class: &str, message: impl Into<String>) -> Result<T, Value> {
 }
 
 fn overflow<T>() -> Result<T, Value> {
-    raise("OverflowError", "integer overflow (entiflow integers are 64-bit)")
+    raise(
+        "OverflowError",
+        "integer overflow (entiflow integers are 64-bit)",
+    )
 }
 
 /// The number of elements of a `range` value.
@@ -58,7 +61,10 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
         }
         (Range(..), Range(..)) => {
             let (la, lb) = (range_len(a), range_len(b));
-            la == lb && (la == 0 || (index_range(a, 0) == index_range(b, 0) && (la == 1 || step_of(a) == step_of(b))))
+            la == lb
+                && (la == 0
+                    || (index_range(a, 0) == index_range(b, 0)
+                        && (la == 1 || step_of(a) == step_of(b))))
         }
         (Ref(x), Ref(y)) => x.entity == y.entity && x.key_text() == y.key_text(),
         (Exception(x), Exception(y)) => Rc::ptr_eq(x, y),
@@ -81,7 +87,14 @@ fn index_range(v: &Value, i: i64) -> i64 {
 }
 
 fn order_error<T>(op: &str, a: &Value, b: &Value) -> Result<T, Value> {
-    raise("TypeError", format!("'{op}' not supported between instances of '{}' and '{}'", a.type_name(), b.type_name()))
+    raise(
+        "TypeError",
+        format!(
+            "'{op}' not supported between instances of '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        ),
+    )
 }
 
 /// Python ordering for `<`, `<=`, `>`, `>=` (`None` when unordered, e.g. NaN).
@@ -90,7 +103,9 @@ pub fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<Option<Ordering>, Value>
     Ok(match (a, b) {
         (Bool(_) | Int(_), Bool(_) | Int(_)) => a.as_int().partial_cmp(&b.as_int()),
         (Float(x), Float(y)) => x.partial_cmp(y),
-        (Float(x), Bool(_) | Int(_)) => cmp_int_float(b.as_int().unwrap_or(0), *x).map(Ordering::reverse),
+        (Float(x), Bool(_) | Int(_)) => {
+            cmp_int_float(b.as_int().unwrap_or(0), *x).map(Ordering::reverse)
+        }
         (Bool(_) | Int(_), Float(y)) => cmp_int_float(a.as_int().unwrap_or(0), *y),
         (Str(x), Str(y)) => Some(x.cmp(y)),
         (List(x), List(y)) => seq_cmp(&x.borrow(), &y.borrow(), op)?,
@@ -169,7 +184,15 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
     Ok(match container {
         Value::Str(s) => match x {
             Value::Str(sub) => s.contains(&**sub),
-            other => return raise("TypeError", format!("'in <string>' requires string as left operand, not {}", other.type_name())),
+            other => {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        other.type_name()
+                    ),
+                )
+            }
         },
         Value::List(l) => l.borrow().iter().any(|v| py_eq(v, x)),
         Value::Tuple(t) => t.iter().any(|v| py_eq(v, x)),
@@ -187,16 +210,25 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
         }
         Value::Range(..) => match x.as_int() {
             Some(i) => {
-                let Value::Range(start, stop, step) = *container else { unreachable!() };
+                let Value::Range(start, stop, step) = *container else {
+                    unreachable!()
+                };
                 if step > 0 {
                     i >= start && i < stop && (i - start) % step == 0
                 } else {
                     i <= start && i > stop && (start - i) % (-step) == 0
                 }
             }
-            None => (0..range_len(container)).any(|k| py_eq(&Value::Int(index_range(container, k)), x)),
+            None => {
+                (0..range_len(container)).any(|k| py_eq(&Value::Int(index_range(container, k)), x))
+            }
         },
-        other => return raise("TypeError", format!("argument of type '{}' is not iterable", other.type_name())),
+        other => {
+            return raise(
+                "TypeError",
+                format!("argument of type '{}' is not iterable", other.type_name()),
+            )
+        }
     })
 }
 
@@ -217,7 +249,10 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Value> {
         CmpOp::Lt => py_cmp(a, b, "<")? == Some(Ordering::Less),
         CmpOp::LtE => matches!(py_cmp(a, b, "<=")?, Some(Ordering::Less | Ordering::Equal)),
         CmpOp::Gt => py_cmp(a, b, ">")? == Some(Ordering::Greater),
-        CmpOp::GtE => matches!(py_cmp(a, b, ">=")?, Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::GtE => matches!(
+            py_cmp(a, b, ">=")?,
+            Some(Ordering::Greater | Ordering::Equal)
+        ),
         CmpOp::Is => is(a, b),
         CmpOp::IsNot => !is(a, b),
         CmpOp::In => contains(b, a)?,
@@ -243,7 +278,15 @@ fn is(a: &Value, b: &Value) -> bool {
 }
 
 fn binop_error<T>(op: BinOp, a: &Value, b: &Value) -> Result<T, Value> {
-    raise("TypeError", format!("unsupported operand type(s) for {}: '{}' and '{}'", ir_symbol(op), a.type_name(), b.type_name()))
+    raise(
+        "TypeError",
+        format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            ir_symbol(op),
+            a.type_name(),
+            b.type_name()
+        ),
+    )
 }
 
 fn ir_symbol(op: BinOp) -> &'static str {
@@ -289,8 +332,17 @@ pub fn int_floordiv(a: i64, b: i64) -> Result<i64, Value> {
     if b == 0 {
         return raise("ZeroDivisionError", "integer division or modulo by zero");
     }
-    let q = a.checked_div(b).ok_or_else(|| Value::exception("OverflowError", "integer overflow (entiflow integers are 64-bit)"))?;
-    Ok(if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q })
+    let q = a.checked_div(b).ok_or_else(|| {
+        Value::exception(
+            "OverflowError",
+            "integer overflow (entiflow integers are 64-bit)",
+        )
+    })?;
+    Ok(if (a % b != 0) && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    })
 }
 
 /// Python modulo of ints (the sign follows the divisor).
@@ -299,7 +351,11 @@ pub fn int_mod(a: i64, b: i64) -> Result<i64, Value> {
         return raise("ZeroDivisionError", "integer modulo by zero");
     }
     let r = a.checked_rem(b).unwrap_or(0);
-    Ok(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
+    Ok(if r != 0 && ((r < 0) != (b < 0)) {
+        r + b
+    } else {
+        r
+    })
 }
 
 fn float_mod(a: f64, b: f64) -> Result<f64, Value> {
@@ -380,7 +436,10 @@ fn float_pow(x: f64, y: f64) -> OpResult {
     }
     if x == 0.0 {
         if y < 0.0 {
-            return raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+            return raise(
+                "ZeroDivisionError",
+                "0.0 cannot be raised to a negative power",
+            );
         }
         return Ok(Value::Float(if is_odd_integer(y) { x } else { 0.0 }));
     }
@@ -398,7 +457,10 @@ fn float_pow(x: f64, y: f64) -> OpResult {
     let r = base.powf(y);
     if r.is_infinite() {
         // CPython raises OverflowError(errno.ERANGE, strerror) here.
-        return Err(Value::Exception(Rc::new(crate::value::Exception { class: Rc::from("OverflowError"), args: vec![Value::Int(34), Value::str("Numerical result out of range")] })));
+        return Err(Value::Exception(Rc::new(crate::value::Exception {
+            class: Rc::from("OverflowError"),
+            args: vec![Value::Int(34), Value::str("Numerical result out of range")],
+        })));
     }
     Ok(Value::Float(if negate { -r } else { r }))
 }
@@ -436,8 +498,12 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             v.extend(y.iter().cloned());
             Ok(Value::tuple(v))
         }
-        (BinOp::Mul, List(x), n) | (BinOp::Mul, n, List(x)) if n.as_int().is_some() => Ok(Value::list(repeat(&x.borrow(), n.as_int().unwrap_or(0))?)),
-        (BinOp::Mul, Tuple(x), n) | (BinOp::Mul, n, Tuple(x)) if n.as_int().is_some() => Ok(Value::tuple(repeat(x, n.as_int().unwrap_or(0))?)),
+        (BinOp::Mul, List(x), n) | (BinOp::Mul, n, List(x)) if n.as_int().is_some() => {
+            Ok(Value::list(repeat(&x.borrow(), n.as_int().unwrap_or(0))?))
+        }
+        (BinOp::Mul, Tuple(x), n) | (BinOp::Mul, n, Tuple(x)) if n.as_int().is_some() => {
+            Ok(Value::tuple(repeat(x, n.as_int().unwrap_or(0))?))
+        }
         (BinOp::BitOr, Dict(x), Dict(y)) => {
             let mut m = x.borrow().clone();
             for (k, v) in y.borrow().iter() {
@@ -451,7 +517,12 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
                 BinOp::BitOr => x.iter().chain(y.iter()).cloned().collect(),
                 BinOp::BitAnd => x.iter().filter(|k| y.contains(*k)).cloned().collect(),
                 BinOp::Sub => x.iter().filter(|k| !y.contains(*k)).cloned().collect(),
-                _ => x.iter().filter(|k| !y.contains(*k)).chain(y.iter().filter(|k| !x.contains(*k))).cloned().collect(),
+                _ => x
+                    .iter()
+                    .filter(|k| !y.contains(*k))
+                    .chain(y.iter().filter(|k| !x.contains(*k)))
+                    .cloned()
+                    .collect(),
             };
             Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
         }
@@ -459,10 +530,23 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
         // A sequence on the left concatenates (and complains about the right operand).
         (BinOp::Add, Str(_) | List(_) | Tuple(_), other) => {
             let t = a.type_name();
-            raise("TypeError", format!("can only concatenate {t} (not \"{}\") to {t}", other.type_name()))
+            raise(
+                "TypeError",
+                format!(
+                    "can only concatenate {t} (not \"{}\") to {t}",
+                    other.type_name()
+                ),
+            )
         }
         // A sequence on either side repeats by an int.
-        (BinOp::Mul, Str(_) | List(_) | Tuple(_), other) | (BinOp::Mul, other, Str(_) | List(_) | Tuple(_)) => raise("TypeError", format!("can't multiply sequence by non-int of type '{}'", other.type_name())),
+        (BinOp::Mul, Str(_) | List(_) | Tuple(_), other)
+        | (BinOp::Mul, other, Str(_) | List(_) | Tuple(_)) => raise(
+            "TypeError",
+            format!(
+                "can't multiply sequence by non-int of type '{}'",
+                other.type_name()
+            ),
+        ),
         _ => binop_error(op, a, b),
     }
 }
@@ -483,15 +567,21 @@ fn int_binary(op: BinOp, x: i64, y: i64, a: &Value, b: &Value) -> OpResult {
         BinOp::Pow => {
             if y < 0 {
                 if x == 0 {
-                    return raise("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+                    return raise(
+                        "ZeroDivisionError",
+                        "0.0 cannot be raised to a negative power",
+                    );
                 }
                 return float_pow(x as f64, y as f64);
             }
-            u32::try_from(y).ok().and_then(|e| x.checked_pow(e)).or(match x {
-                0 | 1 => Some(x),
-                -1 => Some(if y % 2 == 0 { 1 } else { -1 }),
-                _ => None,
-            })
+            u32::try_from(y)
+                .ok()
+                .and_then(|e| x.checked_pow(e))
+                .or(match x {
+                    0 | 1 => Some(x),
+                    -1 => Some(if y % 2 == 0 { 1 } else { -1 }),
+                    _ => None,
+                })
         }
         BinOp::LShift => {
             if y < 0 {
@@ -570,11 +660,21 @@ pub fn norm_index(i: i64, len: usize) -> Option<usize> {
 }
 
 /// The indices a slice selects from a sequence of length `len`.
-pub fn slice_indices(lower: &Value, upper: &Value, step: &Value, len: usize) -> Result<Vec<usize>, Value> {
+pub fn slice_indices(
+    lower: &Value,
+    upper: &Value,
+    step: &Value,
+    len: usize,
+) -> Result<Vec<usize>, Value> {
     let get = |v: &Value| -> Result<Option<i64>, Value> {
         match v {
             Value::None => Ok(None),
-            other => other.as_int().map(Some).ok_or_else(|| Value::exception("TypeError", "slice indices must be integers or None or have an __index__ method")),
+            other => other.as_int().map(Some).ok_or_else(|| {
+                Value::exception(
+                    "TypeError",
+                    "slice indices must be integers or None or have an __index__ method",
+                )
+            }),
         }
     };
     let step = get(step)?.unwrap_or(1);
@@ -626,35 +726,61 @@ pub fn subscript(container: &Value, index: &Value) -> OpResult {
         Value::List(l) => {
             let l = l.borrow();
             let i = seq_index(index, "list")?;
-            norm_index(i, l.len()).map(|i| l[i].clone()).ok_or_else(|| Value::exception("IndexError", "list index out of range"))
+            norm_index(i, l.len())
+                .map(|i| l[i].clone())
+                .ok_or_else(|| Value::exception("IndexError", "list index out of range"))
         }
         Value::Tuple(t) => {
             let i = seq_index(index, "tuple")?;
-            norm_index(i, t.len()).map(|i| t[i].clone()).ok_or_else(|| Value::exception("IndexError", "tuple index out of range"))
+            norm_index(i, t.len())
+                .map(|i| t[i].clone())
+                .ok_or_else(|| Value::exception("IndexError", "tuple index out of range"))
         }
         Value::Str(s) => {
             let i = seq_index(index, "string")?;
             if s.is_ascii() {
-                return norm_index(i, s.len()).map(|i| Value::str(&s[i..i + 1])).ok_or_else(|| Value::exception("IndexError", "string index out of range"));
+                return norm_index(i, s.len())
+                    .map(|i| Value::str(&s[i..i + 1]))
+                    .ok_or_else(|| Value::exception("IndexError", "string index out of range"));
             }
             let chars: Vec<char> = s.chars().collect();
-            norm_index(i, chars.len()).map(|i| Value::str(&chars[i].to_string())).ok_or_else(|| Value::exception("IndexError", "string index out of range"))
+            norm_index(i, chars.len())
+                .map(|i| Value::str(&chars[i].to_string()))
+                .ok_or_else(|| Value::exception("IndexError", "string index out of range"))
         }
         Value::Range(..) => {
             let i = seq_index(index, "range object")?;
             let len = range_len(container);
-            norm_index(i, len as usize).map(|i| Value::Int(index_range(container, i as i64))).ok_or_else(|| Value::exception("IndexError", "range object index out of range"))
+            norm_index(i, len as usize)
+                .map(|i| Value::Int(index_range(container, i as i64)))
+                .ok_or_else(|| Value::exception("IndexError", "range object index out of range"))
         }
         Value::Dict(d) => {
             check_hashable(index)?;
-            d.borrow().get(index).cloned().ok_or_else(|| Value::Exception(Rc::new(crate::value::Exception { class: Rc::from("KeyError"), args: vec![index.clone()] })))
+            d.borrow().get(index).cloned().ok_or_else(|| {
+                Value::Exception(Rc::new(crate::value::Exception {
+                    class: Rc::from("KeyError"),
+                    args: vec![index.clone()],
+                }))
+            })
         }
-        other => raise("TypeError", format!("'{}' object is not subscriptable", other.type_name())),
+        other => raise(
+            "TypeError",
+            format!("'{}' object is not subscriptable", other.type_name()),
+        ),
     }
 }
 
 fn seq_index(index: &Value, what: &str) -> Result<i64, Value> {
-    index.as_int().ok_or_else(|| Value::exception("TypeError", format!("{what} indices must be integers or slices, not {}", index.type_name())))
+    index.as_int().ok_or_else(|| {
+        Value::exception(
+            "TypeError",
+            format!(
+                "{what} indices must be integers or slices, not {}",
+                index.type_name()
+            ),
+        )
+    })
 }
 
 /// Python `container[lower:upper:step]`.
@@ -667,19 +793,30 @@ pub fn slice(container: &Value, lower: &Value, upper: &Value, step: &Value) -> O
         }
         Value::Tuple(t) => {
             let idx = slice_indices(lower, upper, step, t.len())?;
-            Ok(Value::tuple(idx.into_iter().map(|i| t[i].clone()).collect()))
+            Ok(Value::tuple(
+                idx.into_iter().map(|i| t[i].clone()).collect(),
+            ))
         }
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
             let idx = slice_indices(lower, upper, step, chars.len())?;
-            Ok(Value::str(&idx.into_iter().map(|i| chars[i]).collect::<String>()))
+            Ok(Value::str(
+                &idx.into_iter().map(|i| chars[i]).collect::<String>(),
+            ))
         }
         Value::Range(..) => {
             let len = range_len(container) as usize;
             let idx = slice_indices(lower, upper, step, len)?;
-            Ok(Value::list(idx.into_iter().map(|i| Value::Int(index_range(container, i as i64))).collect()))
+            Ok(Value::list(
+                idx.into_iter()
+                    .map(|i| Value::Int(index_range(container, i as i64)))
+                    .collect(),
+            ))
         }
-        other => raise("TypeError", format!("'{}' object is not subscriptable", other.type_name())),
+        other => raise(
+            "TypeError",
+            format!("'{}' object is not subscriptable", other.type_name()),
+        ),
     }
 }
 
@@ -701,7 +838,12 @@ pub fn len(v: &Value) -> Result<usize, Value> {
         Value::Dict(d) => d.borrow().len(),
         Value::Set(s) => s.borrow().len(),
         Value::Range(..) => range_len(v) as usize,
-        other => return raise("TypeError", format!("object of type '{}' has no len()", other.type_name())),
+        other => {
+            return raise(
+                "TypeError",
+                format!("object of type '{}' has no len()", other.type_name()),
+            )
+        }
     })
 }
 
@@ -713,8 +855,15 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
         Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
         Value::Dict(d) => d.borrow().keys().cloned().collect(),
         Value::Set(s) => s.borrow().iter().cloned().collect(),
-        Value::Range(..) => (0..range_len(v)).map(|i| Value::Int(index_range(v, i))).collect(),
-        other => return raise("TypeError", format!("'{}' object is not iterable", other.type_name())),
+        Value::Range(..) => (0..range_len(v))
+            .map(|i| Value::Int(index_range(v, i)))
+            .collect(),
+        other => {
+            return raise(
+                "TypeError",
+                format!("'{}' object is not iterable", other.type_name()),
+            )
+        }
     })
 }
 
@@ -727,8 +876,15 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
 pub fn iterable(v: &Value) -> OpResult {
     match v {
         Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(..) => Ok(v.clone()),
-        Value::Dict(_) | Value::Set(_) => Ok(Value::tuple(vec![Value::str(LIVE_ITER), v.clone(), Value::list(iterate(v)?)])),
-        other => raise("TypeError", format!("'{}' object is not iterable", other.type_name())),
+        Value::Dict(_) | Value::Set(_) => Ok(Value::tuple(vec![
+            Value::str(LIVE_ITER),
+            v.clone(),
+            Value::list(iterate(v)?),
+        ])),
+        other => raise(
+            "TypeError",
+            format!("'{}' object is not iterable", other.type_name()),
+        ),
     }
 }
 
@@ -741,11 +897,17 @@ fn live_iter(v: &Value) -> Option<Result<Value, Value>> {
     if t.len() != 3 || !matches!(&t[0], Value::Str(s) if &**s == LIVE_ITER) {
         return None;
     }
-    let Value::List(snapshot) = &t[2] else { return None };
+    let Value::List(snapshot) = &t[2] else {
+        return None;
+    };
     let expected = snapshot.borrow().len();
     Some(match &t[1] {
-        Value::Dict(d) if d.borrow().len() != expected => raise("RuntimeError", "dictionary changed size during iteration"),
-        Value::Set(s) if s.borrow().len() != expected => raise("RuntimeError", "Set changed size during iteration"),
+        Value::Dict(d) if d.borrow().len() != expected => {
+            raise("RuntimeError", "dictionary changed size during iteration")
+        }
+        Value::Set(s) if s.borrow().len() != expected => {
+            raise("RuntimeError", "Set changed size during iteration")
+        }
         _ => Ok(t[2].clone()),
     })
 }
@@ -899,7 +1061,9 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
             }
             None => binary(op, a, b),
         },
-        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s)) if matches!(b, Value::Set(_)) => {
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s))
+            if matches!(b, Value::Set(_)) =>
+        {
             let result = binary(op, a, b)?;
             if let Value::Set(r) = result {
                 let items = r.borrow().clone();
@@ -909,7 +1073,11 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
         }
         (BinOp::BitOr, Value::Dict(d)) => {
             let pairs: Vec<(Value, Value)> = match b {
-                Value::Dict(o) => o.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                Value::Dict(o) => o
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 _ => return binary(op, a, b),
             };
             let mut m = d.borrow_mut();

@@ -133,7 +133,9 @@ pub struct Description {
 impl Description {
     /// Whether this backend reads IR written at version `found`.
     pub fn reads_ir(&self, found: &str) -> bool {
-        self.ir_versions.iter().any(|reader| ir_readable(reader, found))
+        self.ir_versions
+            .iter()
+            .any(|reader| ir_readable(reader, found))
     }
 }
 
@@ -142,9 +144,15 @@ impl Description {
 pub fn ir_readable(reader: &str, found: &str) -> bool {
     let parse = |s: &str| -> Option<(u64, u64, u64)> {
         let mut it = s.trim().split('.').map(|p| p.parse::<u64>().ok());
-        Some((it.next()??, it.next().unwrap_or(Some(0))?, it.next().unwrap_or(Some(0))?))
+        Some((
+            it.next()??,
+            it.next().unwrap_or(Some(0))?,
+            it.next().unwrap_or(Some(0))?,
+        ))
     };
-    let (Some(r), Some(f)) = (parse(reader), parse(found)) else { return false };
+    let (Some(r), Some(f)) = (parse(reader), parse(found)) else {
+        return false;
+    };
     r.0 == f.0 && (r.0 != 0 || r.1 == f.1) && f <= r
 }
 
@@ -165,7 +173,12 @@ impl Capabilities {
     /// The names of the capabilities that are set.
     pub fn names(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        for (set, name) in [(self.serializable_transactions, "serializable_transactions"), (self.exactly_once, "exactly_once"), (self.durability, "durability"), (self.distributed, "distributed")] {
+        for (set, name) in [
+            (self.serializable_transactions, "serializable_transactions"),
+            (self.exactly_once, "exactly_once"),
+            (self.durability, "durability"),
+            (self.distributed, "distributed"),
+        ] {
             if set {
                 out.push(name);
             }
@@ -186,7 +199,10 @@ pub struct PluginError {
 impl PluginError {
     /// A new error.
     pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        PluginError { kind: kind.to_string(), message: message.into() }
+        PluginError {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
     }
 
     /// The error as JSON: `{"type": ..., "message": ...}`.
@@ -205,13 +221,19 @@ impl std::error::Error for PluginError {}
 
 impl From<PluginError> for FfiError {
     fn from(e: PluginError) -> Self {
-        FfiError { kind: e.kind.into(), message: e.message.into() }
+        FfiError {
+            kind: e.kind.into(),
+            message: e.message.into(),
+        }
     }
 }
 
 impl From<FfiError> for PluginError {
     fn from(e: FfiError) -> Self {
-        PluginError { kind: e.kind.into(), message: e.message.into() }
+        PluginError {
+            kind: e.kind.into(),
+            message: e.message.into(),
+        }
     }
 }
 
@@ -250,7 +272,10 @@ pub trait Backend: Send + Sync + 'static {
 pub trait Instance {
     /// Runs a batch in order; one result per entry. Invalid entries (already rejected by the
     /// contract parser) must be answered with an `InvalidRequest` error carrying their message.
-    fn invoke(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, PluginError>;
+    fn invoke(
+        &mut self,
+        batch: Vec<Result<Invocation, Invalid>>,
+    ) -> Result<Vec<InvocationResult>, PluginError>;
 
     /// The committed state in the contract's dump form.
     fn dump_state(&mut self) -> Result<Json, PluginError>;
@@ -272,10 +297,16 @@ fn panic_message(payload: Box<dyn Any + Send>) -> String {
 }
 
 /// Runs `f`, turning a panic into an error of type `Panic`.
-pub fn catch_panics<T>(what: &str, f: impl FnOnce() -> Result<T, PluginError>) -> Result<T, PluginError> {
+pub fn catch_panics<T>(
+    what: &str,
+    f: impl FnOnce() -> Result<T, PluginError>,
+) -> Result<T, PluginError> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) => Err(PluginError::new("Panic", format!("the backend panicked in {what}: {}", panic_message(payload)))),
+        Err(payload) => Err(PluginError::new(
+            "Panic",
+            format!("the backend panicked in {what}: {}", panic_message(payload)),
+        )),
     }
 }
 
@@ -296,11 +327,17 @@ pub trait BackendHolder: 'static {
 /// Builds the root module for a backend; [`export_backend!`](crate::export_backend) calls it.
 #[doc(hidden)]
 pub fn root_module<H: BackendHolder>() -> BackendModRef {
-    BackendMod { describe: describe_ffi::<H>, compile: compile_ffi::<H>, start: start_ffi::<H> }.leak_into_prefix()
+    BackendMod {
+        describe: describe_ffi::<H>,
+        compile: compile_ffi::<H>,
+        start: start_ffi::<H>,
+    }
+    .leak_into_prefix()
 }
 
 fn parse_ir(ir_json: RStr<'_>) -> Result<Program, PluginError> {
-    Program::from_json(ir_json.as_str().as_bytes()).map_err(|e| PluginError::new("InvalidIr", e.to_string()))
+    Program::from_json(ir_json.as_str().as_bytes())
+        .map_err(|e| PluginError::new("InvalidIr", e.to_string()))
 }
 
 fn parse_options(text: RStr<'_>) -> Result<Json, PluginError> {
@@ -308,23 +345,36 @@ fn parse_options(text: RStr<'_>) -> Result<Json, PluginError> {
     if text.trim().is_empty() {
         return Ok(Json::Object(Default::default()));
     }
-    serde_json::from_str(text).map_err(|e| PluginError::new("InvalidConfig", format!("configuration is not JSON: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| PluginError::new("InvalidConfig", format!("configuration is not JSON: {e}")))
 }
 
 extern "C" fn describe_ffi<H: BackendHolder>() -> FfiResult<RString> {
-    guard("describe()", || serde_json::to_string(&H::backend().describe()).map(RString::from).map_err(|e| PluginError::new("Protocol", e.to_string())))
+    guard("describe()", || {
+        serde_json::to_string(&H::backend().describe())
+            .map(RString::from)
+            .map_err(|e| PluginError::new("Protocol", e.to_string()))
+    })
 }
 
-extern "C" fn compile_ffi<H: BackendHolder>(ir_json: RStr<'_>, options_json: RStr<'_>) -> FfiResult<RString> {
+extern "C" fn compile_ffi<H: BackendHolder>(
+    ir_json: RStr<'_>,
+    options_json: RStr<'_>,
+) -> FfiResult<RString> {
     guard("compile()", || {
         let program = parse_ir(ir_json)?;
         let options = parse_options(options_json)?;
         let artifacts = H::backend().compile(&program, &options)?;
-        serde_json::to_string(&artifacts).map(RString::from).map_err(|e| PluginError::new("Protocol", e.to_string()))
+        serde_json::to_string(&artifacts)
+            .map(RString::from)
+            .map_err(|e| PluginError::new("Protocol", e.to_string()))
     })
 }
 
-extern "C" fn start_ffi<H: BackendHolder>(ir_json: RStr<'_>, config_json: RStr<'_>) -> FfiResult<InstanceBox> {
+extern "C" fn start_ffi<H: BackendHolder>(
+    ir_json: RStr<'_>,
+    config_json: RStr<'_>,
+) -> FfiResult<InstanceBox> {
     guard("start()", || {
         let program = parse_ir(ir_json)?;
         let config = parse_options(config_json)?;
@@ -356,11 +406,21 @@ fn stopped() -> PluginError {
 }
 
 /// Runs one call on the instance; a panic poisons it (its state may be half-updated).
-fn on_instance<T>(instance: &mut Option<Box<dyn Instance>>, poisoned: &mut Option<String>, what: &str, f: impl FnOnce(&mut dyn Instance) -> Result<T, PluginError>) -> Result<T, PluginError> {
+fn on_instance<T>(
+    instance: &mut Option<Box<dyn Instance>>,
+    poisoned: &mut Option<String>,
+    what: &str,
+    f: impl FnOnce(&mut dyn Instance) -> Result<T, PluginError>,
+) -> Result<T, PluginError> {
     if let Some(message) = poisoned {
-        return Err(PluginError::new("Stopped", format!("the backend instance stopped after a panic: {message}")));
+        return Err(PluginError::new(
+            "Stopped",
+            format!("the backend instance stopped after a panic: {message}"),
+        ));
     }
-    let Some(inst) = instance.as_mut() else { return Err(stopped()) };
+    let Some(inst) = instance.as_mut() else {
+        return Err(stopped());
+    };
     let result = catch_panics(what, || f(inst.as_mut()));
     if let Err(e) = &result {
         if e.kind == "Panic" {
@@ -374,25 +434,44 @@ fn on_instance<T>(instance: &mut Option<Box<dyn Instance>>, poisoned: &mut Optio
     result
 }
 
-fn invoke_jsonl(instance: &mut dyn Instance, program: &Program, batch: &str) -> Result<String, PluginError> {
+fn invoke_jsonl(
+    instance: &mut dyn Instance,
+    program: &Program,
+    batch: &str,
+) -> Result<String, PluginError> {
     // Lines keep their newline, as `entiflow exec` hands them to the parser (error messages
     // about malformed JSON then read the same).
-    let parsed: Vec<Result<Invocation, Invalid>> = batch.split_inclusive('\n').filter(|l| !l.trim().is_empty()).map(|l| parse_invocation(l, program)).collect();
+    let parsed: Vec<Result<Invocation, Invalid>> = batch
+        .split_inclusive('\n')
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| parse_invocation(l, program))
+        .collect();
     let expected = parsed.len();
     let results = instance.invoke(parsed)?;
     if results.len() != expected {
-        return Err(PluginError::new("Protocol", format!("the backend returned {} results for {expected} invocations", results.len())));
+        return Err(PluginError::new(
+            "Protocol",
+            format!(
+                "the backend returned {} results for {expected} invocations",
+                results.len()
+            ),
+        ));
     }
     let mut out = Vec::with_capacity(expected * 48);
     for r in &results {
-        r.write_json(&mut out).map_err(|e| PluginError::new("Protocol", e.to_string()))?;
+        r.write_json(&mut out)
+            .map_err(|e| PluginError::new("Protocol", e.to_string()))?;
         out.push(b'\n');
     }
     String::from_utf8(out).map_err(|e| PluginError::new("Protocol", e.to_string()))
 }
 
 impl Worker {
-    fn spawn(backend: &'static dyn Backend, program: Program, config: Json) -> Result<Worker, PluginError> {
+    fn spawn(
+        backend: &'static dyn Backend,
+        program: Program,
+        config: Json,
+    ) -> Result<Worker, PluginError> {
         let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), PluginError>>();
         let thread = std::thread::Builder::new()
@@ -412,14 +491,29 @@ impl Worker {
                 for job in jobs_rx {
                     match job {
                         Job::Invoke(batch, reply) => {
-                            let _ = reply.send(on_instance(&mut instance, &mut poisoned, "invoke()", |i| invoke_jsonl(i, &program, &batch)));
+                            let _ = reply.send(on_instance(
+                                &mut instance,
+                                &mut poisoned,
+                                "invoke()",
+                                |i| invoke_jsonl(i, &program, &batch),
+                            ));
                         }
                         Job::Dump(reply) => {
-                            let result = on_instance(&mut instance, &mut poisoned, "dump_state()", |i| i.dump_state()).and_then(|j| serde_json::to_string(&j).map_err(|e| PluginError::new("Protocol", e.to_string())));
+                            let result =
+                                on_instance(&mut instance, &mut poisoned, "dump_state()", |i| {
+                                    i.dump_state()
+                                })
+                                .and_then(|j| {
+                                    serde_json::to_string(&j)
+                                        .map_err(|e| PluginError::new("Protocol", e.to_string()))
+                                });
                             let _ = reply.send(result);
                         }
                         Job::Shutdown(reply) => {
-                            let result = on_instance(&mut instance, &mut poisoned, "shutdown()", |i| i.shutdown());
+                            let result =
+                                on_instance(&mut instance, &mut poisoned, "shutdown()", |i| {
+                                    i.shutdown()
+                                });
                             let dropped = instance
                                 .take()
                                 .map(|i| {
@@ -438,23 +532,35 @@ impl Worker {
                     let _ = catch_unwind(AssertUnwindSafe(move || drop(i)));
                 }
             })
-            .map_err(|e| PluginError::new("Backend", format!("cannot start the instance thread: {e}")))?;
+            .map_err(|e| {
+                PluginError::new("Backend", format!("cannot start the instance thread: {e}"))
+            })?;
         match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Worker { jobs: Some(jobs_tx), thread: Some(thread) }),
+            Ok(Ok(())) => Ok(Worker {
+                jobs: Some(jobs_tx),
+                thread: Some(thread),
+            }),
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(e)
             }
             Err(_) => {
                 let _ = thread.join();
-                Err(PluginError::new("Panic", "the instance thread died while starting"))
+                Err(PluginError::new(
+                    "Panic",
+                    "the instance thread died while starting",
+                ))
             }
         }
     }
 
     fn call<T>(&mut self, job: impl FnOnce(Reply<T>) -> Job) -> Result<T, PluginError> {
         let (tx, rx) = mpsc::channel();
-        self.jobs.as_ref().ok_or_else(stopped)?.send(job(tx)).map_err(|_| stopped())?;
+        self.jobs
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(job(tx))
+            .map_err(|_| stopped())?;
         rx.recv().map_err(|_| stopped())?
     }
 }
@@ -462,7 +568,9 @@ impl Worker {
 impl BackendInstance for Worker {
     fn invoke(&mut self, batch_jsonl: RStr<'_>) -> FfiResult<RString> {
         let batch = batch_jsonl.as_str().to_string();
-        guard("invoke()", || self.call(|r| Job::Invoke(batch, r)).map(RString::from))
+        guard("invoke()", || {
+            self.call(|r| Job::Invoke(batch, r)).map(RString::from)
+        })
     }
 
     fn dump_state(&mut self) -> FfiResult<RString> {
@@ -506,8 +614,12 @@ macro_rules! export_backend {
 
         impl $crate::plugin::BackendHolder for EntiflowBackendHolder {
             fn backend() -> &'static dyn $crate::plugin::Backend {
-                static BACKEND: ::std::sync::OnceLock<::std::boxed::Box<dyn $crate::plugin::Backend>> = ::std::sync::OnceLock::new();
-                BACKEND.get_or_init(|| ::std::boxed::Box::new($backend)).as_ref()
+                static BACKEND: ::std::sync::OnceLock<
+                    ::std::boxed::Box<dyn $crate::plugin::Backend>,
+                > = ::std::sync::OnceLock::new();
+                BACKEND
+                    .get_or_init(|| ::std::boxed::Box::new($backend))
+                    .as_ref()
             }
         }
 
@@ -564,7 +676,10 @@ impl LoadError {
     /// The plugin file.
     pub fn path(&self) -> &Path {
         match self {
-            LoadError::NotAPlugin { path, .. } | LoadError::AbiVersion { path, .. } | LoadError::Incompatible { path, .. } | LoadError::Describe { path, .. } => path,
+            LoadError::NotAPlugin { path, .. }
+            | LoadError::AbiVersion { path, .. }
+            | LoadError::Incompatible { path, .. }
+            | LoadError::Describe { path, .. } => path,
         }
     }
 
@@ -582,12 +697,29 @@ impl LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::NotAPlugin { path, reason } => write!(f, "{}: not an entiflow backend plugin: {reason}", path.display()),
-            LoadError::AbiVersion { path, plugin, expected, found } => {
+            LoadError::NotAPlugin { path, reason } => write!(
+                f,
+                "{}: not an entiflow backend plugin: {reason}",
+                path.display()
+            ),
+            LoadError::AbiVersion {
+                path,
+                plugin,
+                expected,
+                found,
+            } => {
                 write!(f, "{}: plugin '{plugin}': backend plugin ABI version mismatch: expected {expected}, found {found} (rebuild the plugin against this version of runtime-common)", path.display())
             }
-            LoadError::Incompatible { path, reason } => write!(f, "{}: incompatible entiflow backend plugin: {reason}", path.display()),
-            LoadError::Describe { path, error } => write!(f, "{}: the plugin's describe() failed: {error}", path.display()),
+            LoadError::Incompatible { path, reason } => write!(
+                f,
+                "{}: incompatible entiflow backend plugin: {reason}",
+                path.display()
+            ),
+            LoadError::Describe { path, error } => write!(
+                f,
+                "{}: the plugin's describe() failed: {error}",
+                path.display()
+            ),
         }
     }
 }
@@ -596,13 +728,24 @@ impl std::error::Error for LoadError {}
 
 /// The plugin's name as its file tells it: `libfoo_bar.so` → `foo_bar`.
 pub fn plugin_file_stem(path: &Path) -> String {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    stem.strip_prefix(std::env::consts::DLL_PREFIX).filter(|_| !std::env::consts::DLL_PREFIX.is_empty()).map(str::to_string).unwrap_or(stem)
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    stem.strip_prefix(std::env::consts::DLL_PREFIX)
+        .filter(|_| !std::env::consts::DLL_PREFIX.is_empty())
+        .map(str::to_string)
+        .unwrap_or(stem)
 }
 
 fn first_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let mut out = lines.iter().take(n).map(|l| l.trim()).collect::<Vec<_>>().join(" / ");
+    let mut out = lines
+        .iter()
+        .take(n)
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" / ");
     if lines.len() > n {
         out.push_str(" / ...");
     }
@@ -612,19 +755,53 @@ fn first_lines(text: &str, n: usize) -> String {
 fn library_error(path: &Path, err: LibraryError) -> LoadError {
     let path_buf = path.to_path_buf();
     match err {
-        LibraryError::OpenError { err, .. } => LoadError::NotAPlugin { path: path_buf, reason: format!("cannot open it as a dynamic library: {err}") },
-        LibraryError::GetSymbolError { .. } => LoadError::NotAPlugin { path: path_buf, reason: "it exports no abi_stable root module".into() },
-        LibraryError::IncompatibleVersionNumber { expected_version, actual_version, .. } => {
-            LoadError::AbiVersion { path: path_buf, plugin: plugin_file_stem(path), expected: expected_version.to_string(), found: actual_version.to_string() }
-        }
-        LibraryError::InvalidAbiHeader(header) => LoadError::Incompatible { path: path_buf, reason: format!("built with an incompatible abi_stable (header {header:?})") },
-        LibraryError::InvalidCAbi { .. } => LoadError::Incompatible { path: path_buf, reason: "built by a compiler with a different C ABI".into() },
-        LibraryError::ParseVersionError(e) => LoadError::Incompatible { path: path_buf, reason: format!("unreadable ABI version: {e}") },
-        LibraryError::RootModule { err, .. } => LoadError::Incompatible { path: path_buf, reason: format!("its root module failed to initialize: {err}") },
-        LibraryError::AbiInstability(e) => LoadError::Incompatible { path: path_buf, reason: format!("its ABI layout differs from this entiflow's: {}", first_lines(&e.to_string(), 6)) },
+        LibraryError::OpenError { err, .. } => LoadError::NotAPlugin {
+            path: path_buf,
+            reason: format!("cannot open it as a dynamic library: {err}"),
+        },
+        LibraryError::GetSymbolError { .. } => LoadError::NotAPlugin {
+            path: path_buf,
+            reason: "it exports no abi_stable root module".into(),
+        },
+        LibraryError::IncompatibleVersionNumber {
+            expected_version,
+            actual_version,
+            ..
+        } => LoadError::AbiVersion {
+            path: path_buf,
+            plugin: plugin_file_stem(path),
+            expected: expected_version.to_string(),
+            found: actual_version.to_string(),
+        },
+        LibraryError::InvalidAbiHeader(header) => LoadError::Incompatible {
+            path: path_buf,
+            reason: format!("built with an incompatible abi_stable (header {header:?})"),
+        },
+        LibraryError::InvalidCAbi { .. } => LoadError::Incompatible {
+            path: path_buf,
+            reason: "built by a compiler with a different C ABI".into(),
+        },
+        LibraryError::ParseVersionError(e) => LoadError::Incompatible {
+            path: path_buf,
+            reason: format!("unreadable ABI version: {e}"),
+        },
+        LibraryError::RootModule { err, .. } => LoadError::Incompatible {
+            path: path_buf,
+            reason: format!("its root module failed to initialize: {err}"),
+        },
+        LibraryError::AbiInstability(e) => LoadError::Incompatible {
+            path: path_buf,
+            reason: format!(
+                "its ABI layout differs from this entiflow's: {}",
+                first_lines(&e.to_string(), 6)
+            ),
+        },
         LibraryError::Many(mut errors) => match errors.pop() {
             Some(e) => library_error(path, e),
-            None => LoadError::Incompatible { path: path_buf, reason: "unknown load error".into() },
+            None => LoadError::Incompatible {
+                path: path_buf,
+                reason: "unknown load error".into(),
+            },
         },
     }
 }
@@ -644,7 +821,11 @@ pub struct LoadedBackend {
 
 impl fmt::Debug for LoadedBackend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoadedBackend").field("path", &self.path).field("description", &self.description).field("abi_version", &self.abi_version).finish()
+        f.debug_struct("LoadedBackend")
+            .field("path", &self.path)
+            .field("description", &self.description)
+            .field("abi_version", &self.abi_version)
+            .finish()
     }
 }
 
@@ -655,27 +836,54 @@ impl LoadedBackend {
         let header = lib_header_from_path(path).map_err(|e| library_error(path, e))?;
         let consts = header.root_mod_consts();
         if consts.name().as_str() != BackendModRef::NAME {
-            return Err(LoadError::NotAPlugin { path: path.to_path_buf(), reason: format!("an abi_stable library, but its root module is '{}'", consts.name()) });
+            return Err(LoadError::NotAPlugin {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "an abi_stable library, but its root module is '{}'",
+                    consts.name()
+                ),
+            });
         }
         let abi_version = header.version_strings().version.to_string();
-        let module = catch_unwind(AssertUnwindSafe(|| header.init_root_module::<BackendModRef>()))
-            .map_err(|p| LoadError::Incompatible { path: path.to_path_buf(), reason: format!("loading panicked: {}", panic_message(p)) })?
-            .map_err(|e| library_error(path, e))?;
+        let module = catch_unwind(AssertUnwindSafe(|| {
+            header.init_root_module::<BackendModRef>()
+        }))
+        .map_err(|p| LoadError::Incompatible {
+            path: path.to_path_buf(),
+            reason: format!("loading panicked: {}", panic_message(p)),
+        })?
+        .map_err(|e| library_error(path, e))?;
         Self::from_module(module, path, &abi_version)
     }
 
     /// Wraps a root module obtained otherwise (for instance one built in process).
-    pub fn from_module(module: BackendModRef, path: &Path, abi_version: &str) -> Result<LoadedBackend, LoadError> {
+    pub fn from_module(
+        module: BackendModRef,
+        path: &Path,
+        abi_version: &str,
+    ) -> Result<LoadedBackend, LoadError> {
         let describe = || -> Result<Description, PluginError> {
             let text = from_ffi((module.describe())())?;
-            let description: Description = serde_json::from_str(text.as_str()).map_err(|e| PluginError::new("Protocol", format!("invalid description: {e}")))?;
+            let description: Description = serde_json::from_str(text.as_str())
+                .map_err(|e| PluginError::new("Protocol", format!("invalid description: {e}")))?;
             if description.name.trim().is_empty() {
-                return Err(PluginError::new("Protocol", "invalid description: empty name"));
+                return Err(PluginError::new(
+                    "Protocol",
+                    "invalid description: empty name",
+                ));
             }
             Ok(description)
         };
-        let description = describe().map_err(|error| LoadError::Describe { path: path.to_path_buf(), error })?;
-        Ok(LoadedBackend { path: path.to_path_buf(), module, description, abi_version: abi_version.to_string() })
+        let description = describe().map_err(|error| LoadError::Describe {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        Ok(LoadedBackend {
+            path: path.to_path_buf(),
+            module,
+            description,
+            abi_version: abi_version.to_string(),
+        })
     }
 
     /// The plugin file.
@@ -697,7 +905,15 @@ impl LoadedBackend {
         if self.description.reads_ir(&program.ir_version) {
             Ok(())
         } else {
-            Err(PluginError::new("Unsupported", format!("backend '{}' reads IR {}, not IR {}", self.description.name, self.description.ir_versions.join(", "), program.ir_version)))
+            Err(PluginError::new(
+                "Unsupported",
+                format!(
+                    "backend '{}' reads IR {}, not IR {}",
+                    self.description.name,
+                    self.description.ir_versions.join(", "),
+                    program.ir_version
+                ),
+            ))
         }
     }
 
@@ -706,13 +922,27 @@ impl LoadedBackend {
         self.check_ir(program)?;
         let ir = program.to_json();
         let options = options.to_string();
-        let text = from_ffi((self.module.compile())(RStr::from_str(&ir), RStr::from_str(&options)))?;
-        let artifacts: Artifacts = serde_json::from_str(text.as_str()).map_err(|e| PluginError::new("Protocol", format!("compile() returned no JSON object of file contents: {e}")))?;
+        let text = from_ffi((self.module.compile())(
+            RStr::from_str(&ir),
+            RStr::from_str(&options),
+        ))?;
+        let artifacts: Artifacts = serde_json::from_str(text.as_str()).map_err(|e| {
+            PluginError::new(
+                "Protocol",
+                format!("compile() returned no JSON object of file contents: {e}"),
+            )
+        })?;
         for name in artifacts.keys() {
             let p = Path::new(name);
-            let plain = !name.is_empty() && p.is_relative() && p.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            let plain = !name.is_empty()
+                && p.is_relative()
+                && p.components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
             if !plain {
-                return Err(PluginError::new("Protocol", format!("compile() returned an artifact with an unsafe name: {name:?}")));
+                return Err(PluginError::new(
+                    "Protocol",
+                    format!("compile() returned an artifact with an unsafe name: {name:?}"),
+                ));
             }
         }
         Ok(artifacts)
@@ -723,8 +953,14 @@ impl LoadedBackend {
         self.check_ir(program)?;
         let ir = program.to_json();
         let config = config.to_string();
-        let instance = from_ffi((self.module.start())(RStr::from_str(&ir), RStr::from_str(&config)))?;
-        Ok(RunningBackend { instance: Some(instance), name: self.description.name.clone() })
+        let instance = from_ffi((self.module.start())(
+            RStr::from_str(&ir),
+            RStr::from_str(&config),
+        ))?;
+        Ok(RunningBackend {
+            instance: Some(instance),
+            name: self.description.name.clone(),
+        })
     }
 }
 
@@ -751,7 +987,10 @@ impl RunningBackend {
     }
 
     /// Runs invocation lines (JSON text each) and returns one parsed result per non-blank line.
-    pub fn invoke_lines<S: AsRef<str>>(&mut self, lines: &[S]) -> Result<Vec<InvocationResult>, PluginError> {
+    pub fn invoke_lines<S: AsRef<str>>(
+        &mut self,
+        lines: &[S],
+    ) -> Result<Vec<InvocationResult>, PluginError> {
         let mut batch = String::new();
         let mut expected = 0;
         for line in lines {
@@ -760,7 +999,10 @@ impl RunningBackend {
                 continue;
             }
             if line.contains('\n') {
-                return Err(PluginError::new("Protocol", "an invocation line contains a newline"));
+                return Err(PluginError::new(
+                    "Protocol",
+                    "an invocation line contains a newline",
+                ));
             }
             batch.push_str(line);
             batch.push('\n');
@@ -769,12 +1011,35 @@ impl RunningBackend {
         let text = self.invoke_jsonl(&batch)?;
         let mut results = Vec::with_capacity(expected);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let json: Json = serde_json::from_str(line).map_err(|e| PluginError::new("Protocol", format!("backend '{}' returned a result that is not JSON: {e}", self.name)))?;
-            let result = InvocationResult::from_json(&json).ok_or_else(|| PluginError::new("Protocol", format!("backend '{}' returned a malformed result: {line}", self.name)))?;
+            let json: Json = serde_json::from_str(line).map_err(|e| {
+                PluginError::new(
+                    "Protocol",
+                    format!(
+                        "backend '{}' returned a result that is not JSON: {e}",
+                        self.name
+                    ),
+                )
+            })?;
+            let result = InvocationResult::from_json(&json).ok_or_else(|| {
+                PluginError::new(
+                    "Protocol",
+                    format!(
+                        "backend '{}' returned a malformed result: {line}",
+                        self.name
+                    ),
+                )
+            })?;
             results.push(result);
         }
         if results.len() != expected {
-            return Err(PluginError::new("Protocol", format!("backend '{}' returned {} results for {expected} invocations", self.name, results.len())));
+            return Err(PluginError::new(
+                "Protocol",
+                format!(
+                    "backend '{}' returned {} results for {expected} invocations",
+                    self.name,
+                    results.len()
+                ),
+            ));
         }
         Ok(results)
     }
@@ -789,7 +1054,12 @@ impl RunningBackend {
     pub fn dump_state(&mut self) -> Result<Json, PluginError> {
         let name = self.name.clone();
         let text = from_ffi(self.instance()?.dump_state())?;
-        serde_json::from_str(text.as_str()).map_err(|e| PluginError::new("Protocol", format!("backend '{name}' returned a state dump that is not JSON: {e}")))
+        serde_json::from_str(text.as_str()).map_err(|e| {
+            PluginError::new(
+                "Protocol",
+                format!("backend '{name}' returned a state dump that is not JSON: {e}"),
+            )
+        })
     }
 
     /// Stops the instance and reports how the shutdown went.
@@ -812,10 +1082,19 @@ mod tests {
 
     impl Backend for Toy {
         fn describe(&self) -> Description {
-            Description { name: "toy".into(), version: "1.0.0".into(), ir_versions: vec![ir::IR_VERSION.into()], capabilities: Capabilities::default() }
+            Description {
+                name: "toy".into(),
+                version: "1.0.0".into(),
+                ir_versions: vec![ir::IR_VERSION.into()],
+                capabilities: Capabilities::default(),
+            }
         }
 
-        fn start(&self, _program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
+        fn start(
+            &self,
+            _program: Program,
+            config: &Json,
+        ) -> Result<Box<dyn Instance>, PluginError> {
             if config.get("fail").is_some() {
                 return Err(PluginError::new("InvalidConfig", "asked to fail"));
             }
@@ -827,7 +1106,10 @@ mod tests {
     }
 
     impl Instance for ToyInstance {
-        fn invoke(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, PluginError> {
+        fn invoke(
+            &mut self,
+            batch: Vec<Result<Invocation, Invalid>>,
+        ) -> Result<Vec<InvocationResult>, PluginError> {
             self.calls += 1;
             if self.calls > 1 {
                 panic!("second batch");
@@ -835,8 +1117,16 @@ mod tests {
             Ok(batch
                 .into_iter()
                 .map(|inv| match inv {
-                    Ok(inv) => InvocationResult { id: inv.id, seq: None, outcome: Ok(Json::Null) },
-                    Err((id, message)) => InvocationResult { id, seq: None, outcome: Err(crate::ErrorReport::new("InvalidRequest", message)) },
+                    Ok(inv) => InvocationResult {
+                        id: inv.id,
+                        seq: None,
+                        outcome: Ok(Json::Null),
+                    },
+                    Err((id, message)) => InvocationResult {
+                        id,
+                        seq: None,
+                        outcome: Err(crate::ErrorReport::new("InvalidRequest", message)),
+                    },
                 })
                 .collect())
         }
@@ -860,20 +1150,31 @@ mod tests {
 
     #[test]
     fn in_process_round_trip_and_panics_become_errors() {
-        let loaded = LoadedBackend::from_module(root_module::<ToyHolder>(), Path::new("toy"), ABI_VERSION).unwrap();
+        let loaded =
+            LoadedBackend::from_module(root_module::<ToyHolder>(), Path::new("toy"), ABI_VERSION)
+                .unwrap();
         assert_eq!(loaded.description().name, "toy");
         let artifacts = loaded.compile(&program(), &Json::Null).unwrap();
         assert!(artifacts.contains_key("toy.ir.json"));
-        let err = loaded.start(&program(), &serde_json::json!({"fail": true})).err().unwrap();
+        let err = loaded
+            .start(&program(), &serde_json::json!({"fail": true}))
+            .err()
+            .unwrap();
         assert_eq!(err.kind, "InvalidConfig");
-        let err = loaded.start(&program(), &serde_json::json!({"panic": true})).err().unwrap();
+        let err = loaded
+            .start(&program(), &serde_json::json!({"panic": true}))
+            .err()
+            .unwrap();
         assert_eq!(err.kind, "Panic");
         assert!(err.message.contains("start asked to panic"), "{err}");
         let mut running = loaded.start(&program(), &serde_json::json!({})).unwrap();
         let results = running.invoke_lines(&["not json", ""]).unwrap();
         assert_eq!(results.len(), 1);
         assert!(matches!(&results[0].outcome, Err(e) if e.kind == "InvalidRequest"));
-        assert_eq!(running.dump_state().unwrap(), serde_json::json!({"calls": 1}));
+        assert_eq!(
+            running.dump_state().unwrap(),
+            serde_json::json!({"calls": 1})
+        );
         let err = running.invoke_lines(&["{}"]).unwrap_err();
         assert_eq!(err.kind, "Panic");
         assert!(err.message.contains("second batch"));

@@ -111,7 +111,10 @@ impl Value {
 
     /// A new exception of `class` with one message argument.
     pub fn exception(class: &str, message: impl Into<String>) -> Value {
-        Value::Exception(Rc::new(Exception { class: Rc::from(class), args: vec![Value::str(&message.into())] }))
+        Value::Exception(Rc::new(Exception {
+            class: Rc::from(class),
+            args: vec![Value::str(&message.into())],
+        }))
     }
 
     /// Python's type name (`type(x).__name__`).
@@ -163,9 +166,11 @@ impl Value {
     /// stay shared in the copy and cycles are preserved.
     pub fn deep_copy(&self) -> Value {
         match self {
-            Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) | Value::Exception(_) => {
-                self.deep_copy_memo(&mut rustc_hash::FxHashMap::default())
-            }
+            Value::List(_)
+            | Value::Tuple(_)
+            | Value::Dict(_)
+            | Value::Set(_)
+            | Value::Exception(_) => self.deep_copy_memo(&mut rustc_hash::FxHashMap::default()),
             other => other.clone(),
         }
     }
@@ -197,17 +202,26 @@ impl Value {
             Value::Dict(d) => {
                 let copy = Rc::new(RefCell::new(DictMap::default()));
                 memo.insert(self.container_id().unwrap_or(0), Value::Dict(copy.clone()));
-                let items: DictMap = d.borrow().iter().map(|(k, v)| (k.deep_copy_memo(memo), v.deep_copy_memo(memo))).collect();
+                let items: DictMap = d
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.deep_copy_memo(memo), v.deep_copy_memo(memo)))
+                    .collect();
                 *copy.borrow_mut() = items;
                 Value::Dict(copy)
             }
             Value::Set(s) => {
-                let copy = Value::Set(Rc::new(RefCell::new(s.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect())));
+                let copy = Value::Set(Rc::new(RefCell::new(
+                    s.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                )));
                 memo.insert(self.container_id().unwrap_or(0), copy.clone());
                 copy
             }
             Value::Tuple(t) => Value::tuple(t.iter().map(|v| v.deep_copy_memo(memo)).collect()),
-            Value::Exception(e) => Value::Exception(Rc::new(Exception { class: e.class.clone(), args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect() })),
+            Value::Exception(e) => Value::Exception(Rc::new(Exception {
+                class: e.class.clone(),
+                args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
+            })),
             other => other.clone(),
         }
     }

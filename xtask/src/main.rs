@@ -14,12 +14,18 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 fn run(cmd: &mut Command) -> Result<()> {
     eprintln!("xtask: running {cmd:?}");
-    let status = cmd.current_dir(root()).status().with_context(|| format!("cannot start {cmd:?}"))?;
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
     if !status.success() {
         bail!("{cmd:?} failed with {status}");
     }
@@ -37,7 +43,9 @@ fn test() -> Result<()> {
     run(cargo().args(["test", "--workspace"]))?;
     let venv_python = root().join(".venv/bin/python");
     let entiflow_bin = root().join("target/debug/entiflow");
-    run(Command::new(&venv_python).args(["-m", "pytest", "-q", "python/tests", "examples"]).env("ENTIFLOW_BIN", &entiflow_bin))?;
+    run(Command::new(&venv_python)
+        .args(["-m", "pytest", "-q", "python/tests", "examples"])
+        .env("ENTIFLOW_BIN", &entiflow_bin))?;
     Ok(())
 }
 
@@ -60,24 +68,36 @@ fn compile(args: &[String]) -> Result<()> {
     run(cargo().args(["build", "--quiet", "-p", "entiflow"]))?;
     let bin = root().join("target/debug/entiflow");
     let mut cmd = Command::new(bin);
-    cmd.args(["compile", &app, "--backend"]).arg(&plugin).args(["-o", &output, "--emit", "ir", "--emit", "ir-text", "--emit", "dot"]);
+    cmd.args(["compile", &app, "--backend"]).arg(&plugin).args([
+        "-o", &output, "--emit", "ir", "--emit", "ir-text", "--emit", "dot",
+    ]);
     run(&mut cmd)
 }
 
 /// The file name cargo gives the dynamic library of crate `name` on this platform.
 fn library_file(name: &str) -> String {
-    format!("{}{}{}", std::env::consts::DLL_PREFIX, name.replace('-', "_"), std::env::consts::DLL_SUFFIX)
+    format!(
+        "{}{}{}",
+        std::env::consts::DLL_PREFIX,
+        name.replace('-', "_"),
+        std::env::consts::DLL_SUFFIX
+    )
 }
 
 /// The `[package]` name of a manifest.
 fn package_name(manifest: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let text = std::fs::read_to_string(manifest)
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
     let mut in_package = false;
     for line in text.lines().map(str::trim) {
         if line.starts_with('[') {
             in_package = line == "[package]";
         } else if in_package {
-            if let Some(value) = line.strip_prefix("name").map(str::trim_start).and_then(|l| l.strip_prefix('=')) {
+            if let Some(value) = line
+                .strip_prefix("name")
+                .map(str::trim_start)
+                .and_then(|l| l.strip_prefix('='))
+            {
                 return Ok(value.trim().trim_matches('"').to_string());
             }
         }
@@ -96,9 +116,18 @@ fn build_plugin(backend: &str) -> Result<PathBuf> {
         // A plugin crate with a workspace of its own: its own target directory.
         let manifest = given.join("Cargo.toml");
         let package = package_name(&manifest)?;
-        let dir_name = given.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| package.clone());
+        let dir_name = given
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| package.clone());
         let target = root().join("target").join(dir_name);
-        run(cargo().arg("build").arg("--quiet").arg("--manifest-path").arg(&manifest).arg("--target-dir").arg(&target))?;
+        run(cargo()
+            .arg("build")
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target))?;
         return Ok(target.join("debug").join(library_file(&package)));
     }
     let package = match backend {
@@ -108,14 +137,24 @@ fn build_plugin(backend: &str) -> Result<PathBuf> {
     run(cargo().args(["build", "--quiet", "-p", package])).with_context(|| format!("backend '{backend}' is neither `native`, a workspace package, a plugin crate directory nor a plugin file"))?;
     let file = root().join("target/debug").join(library_file(package));
     if !file.is_file() {
-        bail!("package {package} built no plugin ({} is missing): is it a cdylib?", file.display());
+        bail!(
+            "package {package} built no plugin ({} is missing): is it a cdylib?",
+            file.display()
+        );
     }
     Ok(file)
 }
 
 fn bench() -> Result<()> {
     run(cargo().args(["bench", "--workspace"]))?;
-    run(cargo().args(["build", "--release", "-p", "entiflow", "-p", "entiflow-loadgen"]))?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "entiflow",
+        "-p",
+        "entiflow-loadgen",
+    ]))?;
     run(Command::new("python3").arg("scripts/bench_e2e.py"))
 }
 
@@ -126,7 +165,9 @@ fn main() -> Result<()> {
         Some("compile") => compile(&args[1..]),
         Some("bench") => bench(),
         _ => {
-            eprintln!("usage: cargo xtask <test | compile [--backend NAME] APP.py [-o DIR] | bench>");
+            eprintln!(
+                "usage: cargo xtask <test | compile [--backend NAME] APP.py [-o DIR] | bench>"
+            );
             std::process::exit(2);
         }
     }

@@ -28,15 +28,25 @@ fn transfers(seed: u64) -> Vec<(u64, u64, i64)> {
     (0..BATCH)
         .map(|_| {
             let from = rng.below(ACCOUNTS);
-            (from, (from + 1 + rng.below(ACCOUNTS - 1)) % ACCOUNTS, 1 + rng.below(60) as i64)
+            (
+                from,
+                (from + 1 + rng.below(ACCOUNTS - 1)) % ACCOUNTS,
+                1 + rng.below(60) as i64,
+            )
         })
         .collect()
 }
 
 fn bench(c: &mut Criterion) {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/apps/transfer.py")).expect("app");
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/apps/transfer.py"
+    ))
+    .expect("app");
     let program = Rc::new(frontend_python::compile(&source, "transfer.py").expect("compiles"));
-    let setup: Vec<String> = (0..ACCOUNTS).map(|a| format!(r#"{{"id":"c{a}","create":"Account","args":["a{a}",100]}}"#)).collect();
+    let setup: Vec<String> = (0..ACCOUNTS)
+        .map(|a| format!(r#"{{"id":"c{a}","create":"Account","args":["a{a}",100]}}"#))
+        .collect();
     let work = transfers(42);
     let lines: Vec<String> = work
         .iter()
@@ -49,16 +59,32 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let mut engine = Engine::new(program.clone(), EngineConfig::default());
-                engine.execute(setup.iter().map(|l| parse_invocation(l, &program)).collect());
+                engine.execute(
+                    setup
+                        .iter()
+                        .map(|l| parse_invocation(l, &program))
+                        .collect(),
+                );
                 engine
             },
-            |mut engine| engine.execute(lines.iter().map(|l| parse_invocation(l, &program)).collect()),
+            |mut engine| {
+                engine.execute(
+                    lines
+                        .iter()
+                        .map(|l| parse_invocation(l, &program))
+                        .collect(),
+                )
+            },
             BatchSize::LargeInput,
         )
     });
     group.bench_function("baseline: hand-written Rust over a HashMap", |b| {
         b.iter_batched(
-            || (0..ACCOUNTS).map(|a| (format!("a{a}"), 100i64)).collect::<HashMap<String, i64>>(),
+            || {
+                (0..ACCOUNTS)
+                    .map(|a| (format!("a{a}"), 100i64))
+                    .collect::<HashMap<String, i64>>()
+            },
             |mut balances| {
                 let mut ok = 0;
                 for (f, t, amt) in &work {

@@ -36,7 +36,11 @@ pub struct DurabilityConfig {
 impl DurabilityConfig {
     /// Defaults for `dir`: snapshots every 100 000 epochs or 64 MiB of log.
     pub fn new(dir: PathBuf) -> Self {
-        DurabilityConfig { dir, snapshot_every: 100_000, snapshot_log_bytes: 64 << 20 }
+        DurabilityConfig {
+            dir,
+            snapshot_every: 100_000,
+            snapshot_log_bytes: 64 << 20,
+        }
     }
 }
 
@@ -74,20 +78,30 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 
 impl DurableEngine {
     /// Opens (or creates) a data directory with the serial engine and recovers its state.
-    pub fn open(program: Rc<Program>, engine_config: EngineConfig, config: DurabilityConfig) -> io::Result<Self> {
+    pub fn open(
+        program: Rc<Program>,
+        engine_config: EngineConfig,
+        config: DurabilityConfig,
+    ) -> io::Result<Self> {
         let engine = Box::new(Engine::new(program.clone(), engine_config));
         Self::open_with(engine, &program, config)
     }
 
     /// Opens (or creates) a data directory for any executor and recovers the state it holds.
-    pub fn open_with(mut engine: Box<dyn Executor>, program: &Program, config: DurabilityConfig) -> io::Result<Self> {
+    pub fn open_with(
+        mut engine: Box<dyn Executor>,
+        program: &Program,
+        config: DurabilityConfig,
+    ) -> io::Result<Self> {
         fs::create_dir_all(&config.dir)?;
         let mut epoch = 0;
         let snapshot_path = config.dir.join("snapshot.json");
         if snapshot_path.exists() {
             let text = fs::read_to_string(&snapshot_path)?;
-            let json: Json = serde_json::from_str(&text).map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
-            epoch = restore_snapshot(engine.as_mut(), program, &json).map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
+            let json: Json = serde_json::from_str(&text)
+                .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
+            epoch = restore_snapshot(engine.as_mut(), program, &json)
+                .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
         }
         let log_path = config.dir.join("wal.jsonl");
         let mut good_len = 0u64;
@@ -95,18 +109,33 @@ impl DurableEngine {
             let reader = BufReader::new(File::open(&log_path)?);
             for line in reader.split(b'\n') {
                 let line = line?;
-                let Ok(record) = serde_json::from_slice::<Json>(&line) else { break };
-                let (Some(n), Some(batch)) = (record.get("epoch").and_then(Json::as_u64), record.get("batch").and_then(Json::as_array)) else { break };
+                let Ok(record) = serde_json::from_slice::<Json>(&line) else {
+                    break;
+                };
+                let (Some(n), Some(batch)) = (
+                    record.get("epoch").and_then(Json::as_u64),
+                    record.get("batch").and_then(Json::as_array),
+                ) else {
+                    break;
+                };
                 good_len += line.len() as u64 + 1;
                 if n <= epoch {
                     continue;
                 }
-                let batch: Vec<Result<Invocation, Invalid>> = batch.iter().map(|j| invocation_from_json(j.clone(), program)).collect();
+                let batch: Vec<Result<Invocation, Invalid>> = batch
+                    .iter()
+                    .map(|j| invocation_from_json(j.clone(), program))
+                    .collect();
                 engine.execute(batch);
                 epoch = n;
             }
         }
-        let log = OpenOptions::new().create(true).append(false).write(true).truncate(false).open(&log_path)?;
+        let log = OpenOptions::new()
+            .create(true)
+            .append(false)
+            .write(true)
+            .truncate(false)
+            .open(&log_path)?;
         log.set_len(good_len)?;
         log.sync_all()?;
         let mut log = log;
@@ -114,7 +143,15 @@ impl DurableEngine {
         log.seek(io::SeekFrom::End(0))?;
         sync_dir(&config.dir)?;
         let names = program.entities.iter().map(|e| e.name.clone()).collect();
-        Ok(DurableEngine { engine, config, log, epoch, since_snapshot: 0, log_bytes: good_len, names })
+        Ok(DurableEngine {
+            engine,
+            config,
+            log,
+            epoch,
+            since_snapshot: 0,
+            log_bytes: good_len,
+            names,
+        })
     }
 
     /// The engine (for reads).
@@ -123,7 +160,10 @@ impl DurableEngine {
     }
 
     /// Logs the batch durably, then runs it. Results may be released when this returns.
-    pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> io::Result<Vec<InvocationResult>> {
+    pub fn execute(
+        &mut self,
+        batch: Vec<Result<Invocation, Invalid>>,
+    ) -> io::Result<Vec<InvocationResult>> {
         let results = self.execute_unsynced(batch)?;
         self.log.sync_data()?;
         Ok(results)
@@ -131,24 +171,36 @@ impl DurableEngine {
 
     /// A handle to make the log durable from another thread.
     pub fn syncer(&self) -> io::Result<LogSyncer> {
-        Ok(LogSyncer { file: self.log.try_clone()? })
+        Ok(LogSyncer {
+            file: self.log.try_clone()?,
+        })
     }
 
     /// Writes the batch to the log without waiting for stable storage, then runs it. The
     /// results must not be released (nor reads of the state they produced) before a
     /// [`LogSyncer::sync`] that started after this call has returned.
-    pub fn execute_unsynced(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> io::Result<Vec<InvocationResult>> {
-        let valid: Vec<Json> = batch.iter().filter_map(|b| b.as_ref().ok()).map(Invocation::to_json).collect();
+    pub fn execute_unsynced(
+        &mut self,
+        batch: Vec<Result<Invocation, Invalid>>,
+    ) -> io::Result<Vec<InvocationResult>> {
+        let valid: Vec<Json> = batch
+            .iter()
+            .filter_map(|b| b.as_ref().ok())
+            .map(Invocation::to_json)
+            .collect();
         if !valid.is_empty() {
             self.epoch += 1;
-            let mut line = serde_json::to_vec(&json!({"epoch": self.epoch, "batch": valid})).map_err(io::Error::other)?;
+            let mut line = serde_json::to_vec(&json!({"epoch": self.epoch, "batch": valid}))
+                .map_err(io::Error::other)?;
             line.push(b'\n');
             self.log.write_all(&line)?;
             self.log_bytes += line.len() as u64;
             self.since_snapshot += 1;
         }
         let results = self.engine.execute(batch);
-        if self.since_snapshot >= self.config.snapshot_every || self.log_bytes >= self.config.snapshot_log_bytes {
+        if self.since_snapshot >= self.config.snapshot_every
+            || self.log_bytes >= self.config.snapshot_log_bytes
+        {
             // A failed snapshot loses nothing: the log keeps growing and replay stays exact.
             if let Err(e) = self.snapshot() {
                 eprintln!("warning: snapshot skipped: {e}");
@@ -195,34 +247,74 @@ fn snapshot_json(exported: Exported, names: &[String], epoch: u64) -> Json {
     json!({"epoch": epoch, "seq": exported.seq, "entities": entities, "dedup": dedup})
 }
 
-fn restore_snapshot(engine: &mut dyn Executor, program: &Program, json: &Json) -> Result<u64, String> {
-    let epoch = json.get("epoch").and_then(Json::as_u64).ok_or("missing epoch")?;
-    let seq = json.get("seq").and_then(Json::as_u64).ok_or("missing seq")?;
+fn restore_snapshot(
+    engine: &mut dyn Executor,
+    program: &Program,
+    json: &Json,
+) -> Result<u64, String> {
+    let epoch = json
+        .get("epoch")
+        .and_then(Json::as_u64)
+        .ok_or("missing epoch")?;
+    let seq = json
+        .get("seq")
+        .and_then(Json::as_u64)
+        .ok_or("missing seq")?;
     let mut records = Vec::new();
-    let entities = json.get("entities").and_then(Json::as_object).ok_or("missing entities")?;
+    let entities = json
+        .get("entities")
+        .and_then(Json::as_object)
+        .ok_or("missing entities")?;
     for (name, list) in entities {
-        let index = program.entity_index(name).ok_or_else(|| format!("snapshot has unknown entity type {name}"))?;
+        let index = program
+            .entity_index(name)
+            .ok_or_else(|| format!("snapshot has unknown entity type {name}"))?;
         for r in list.as_array().ok_or("bad records")? {
             let parts = r.as_array().ok_or("bad record")?;
-            let key = parts.first().and_then(Json::as_str).ok_or("bad record key")?;
+            let key = parts
+                .first()
+                .and_then(Json::as_str)
+                .ok_or("bad record key")?;
             let key_value = parts.get(1).ok_or("bad record")?.clone();
             value_from_tagged(&key_value)?;
-            let fields: Vec<Json> = parts.get(2).and_then(Json::as_array).ok_or("bad record fields")?.clone();
+            let fields: Vec<Json> = parts
+                .get(2)
+                .and_then(Json::as_array)
+                .ok_or("bad record fields")?
+                .clone();
             for f in &fields {
                 value_from_tagged(f)?;
             }
             if fields.len() != program.entities[index].fields.len() {
-                return Err(format!("snapshot record {name} {key} has {} fields, the program declares {}", fields.len(), program.entities[index].fields.len()));
+                return Err(format!(
+                    "snapshot record {name} {key} has {} fields, the program declares {}",
+                    fields.len(),
+                    program.entities[index].fields.len()
+                ));
             }
             records.push((index, key.to_string(), key_value, fields));
         }
     }
     let mut dedup = Vec::new();
-    for entry in json.get("dedup").and_then(Json::as_array).ok_or("missing dedup")? {
-        let k = entry.get(0).and_then(Json::as_str).ok_or("bad dedup entry")?;
-        let r = entry.get(1).and_then(Json::as_str).ok_or("bad dedup result")?;
+    for entry in json
+        .get("dedup")
+        .and_then(Json::as_array)
+        .ok_or("missing dedup")?
+    {
+        let k = entry
+            .get(0)
+            .and_then(Json::as_str)
+            .ok_or("bad dedup entry")?;
+        let r = entry
+            .get(1)
+            .and_then(Json::as_str)
+            .ok_or("bad dedup result")?;
         dedup.push((k.into(), r.into()));
     }
-    engine.import(Exported { seq, dedup, records });
+    engine.import(Exported {
+        seq,
+        dedup,
+        records,
+    });
     Ok(epoch)
 }

@@ -11,10 +11,16 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 use ir::Program;
-use runtime_common::contract::{exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged, Invalid};
+use runtime_common::contract::{
+    exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged,
+    Invalid,
+};
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
-use runtime_common::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value};
+use runtime_common::{
+    CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request,
+    Step, Value,
+};
 use serde_json::Value as Json;
 
 /// The deepest call chain a transaction may build before RecursionError.
@@ -29,7 +35,9 @@ pub struct EngineConfig {
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        EngineConfig { dedup_window: 1_000_000 }
+        EngineConfig {
+            dedup_window: 1_000_000,
+        }
     }
 }
 
@@ -88,7 +96,14 @@ impl Txn {
         match store[entity].get(key) {
             Some(r) => {
                 let fields = r.fields.iter().map(Value::deep_copy).collect();
-                self.touched.push((entity, key.to_string(), Working { self_ref: r.self_ref.clone(), fields }));
+                self.touched.push((
+                    entity,
+                    key.to_string(),
+                    Working {
+                        self_ref: r.self_ref.clone(),
+                        fields,
+                    },
+                ));
                 true
             }
             None => false,
@@ -96,7 +111,9 @@ impl Txn {
     }
 
     fn find(&self, entity: usize, key: &str) -> Option<usize> {
-        self.touched.iter().position(|(e, k, _)| *e == entity && k == key)
+        self.touched
+            .iter()
+            .position(|(e, k, _)| *e == entity && k == key)
     }
 
     fn get(&self, entity: usize, key: &str) -> Option<&Working> {
@@ -109,7 +126,10 @@ impl Txn {
 
     fn commit(self, store: &mut Store) {
         for (entity, key, w) in self.touched {
-            let record = Record { self_ref: w.self_ref, fields: w.fields };
+            let record = Record {
+                self_ref: w.self_ref,
+                fields: w.fields,
+            };
             match store[entity].get_mut(&key) {
                 Some(r) => *r = record,
                 None => {
@@ -164,7 +184,10 @@ pub struct Engine {
 }
 
 fn not_found(entity: &str, key: &Value) -> ErrorReport {
-    ErrorReport::new("EntityNotFound", format!("{entity} {} does not exist", repr(key)))
+    ErrorReport::new(
+        "EntityNotFound",
+        format!("{entity} {} does not exist", repr(key)),
+    )
 }
 
 fn json_key(key: &Json) -> Value {
@@ -177,8 +200,19 @@ fn json_key(key: &Json) -> Value {
 impl Engine {
     /// An empty engine for a validated program.
     pub fn new(program: Rc<Program>, config: EngineConfig) -> Self {
-        let store = program.entities.iter().map(|_| IndexMap::default()).collect();
-        Engine { program, store, seq: 0, dedup: Dedup::default(), config, stats: Stats::default() }
+        let store = program
+            .entities
+            .iter()
+            .map(|_| IndexMap::default())
+            .collect();
+        Engine {
+            program,
+            store,
+            seq: 0,
+            dedup: Dedup::default(),
+            config,
+            stats: Stats::default(),
+        }
     }
 
     /// The program this engine runs.
@@ -200,20 +234,36 @@ impl Engine {
     pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult> {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
-        batch.into_iter().map(|inv| self.execute_one(&interp, inv)).collect()
+        batch
+            .into_iter()
+            .map(|inv| self.execute_one(&interp, inv))
+            .collect()
     }
 
-    fn execute_one(&mut self, interp: &Interpreter<'_>, inv: Result<Invocation, Invalid>) -> InvocationResult {
+    fn execute_one(
+        &mut self,
+        interp: &Interpreter<'_>,
+        inv: Result<Invocation, Invalid>,
+    ) -> InvocationResult {
         let inv = match inv {
             Ok(inv) => inv,
             Err((id, message)) => {
                 self.stats.invalid += 1;
-                return InvocationResult { id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", message)) };
+                return InvocationResult {
+                    id,
+                    seq: None,
+                    outcome: Err(ErrorReport::new("InvalidRequest", message)),
+                };
             }
         };
         let dedup_key = (!inv.id.is_null()).then(|| inv.id.to_string());
         if let Some(k) = &dedup_key {
-            if let Some(previous) = self.dedup.get(k.as_str()).and_then(|text| serde_json::from_str(text).ok()).and_then(|j| InvocationResult::from_json(&j)) {
+            if let Some(previous) = self
+                .dedup
+                .get(k.as_str())
+                .and_then(|text| serde_json::from_str(text).ok())
+                .and_then(|j| InvocationResult::from_json(&j))
+            {
                 self.stats.deduplicated += 1;
                 return previous;
             }
@@ -221,11 +271,20 @@ impl Engine {
         let outcome = match self.prepare_args(&inv.request) {
             Err(message) => {
                 self.stats.invalid += 1;
-                return InvocationResult { id: inv.id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", message)) };
+                return InvocationResult {
+                    id: inv.id,
+                    seq: None,
+                    outcome: Err(ErrorReport::new("InvalidRequest", message)),
+                };
             }
             Ok((args, kwargs)) => match &inv.request {
                 Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
-                Request::Call { entity, key, method, .. } => self.call(interp, entity, key, method, args, kwargs),
+                Request::Call {
+                    entity,
+                    key,
+                    method,
+                    ..
+                } => self.call(interp, entity, key, method, args, kwargs),
             },
         };
         match &outcome {
@@ -233,11 +292,16 @@ impl Engine {
             Err(_) => self.stats.aborted += 1,
         }
         self.seq += 1;
-        let result = InvocationResult { id: inv.id, seq: Some(self.seq), outcome };
+        let result = InvocationResult {
+            id: inv.id,
+            seq: Some(self.seq),
+            outcome,
+        };
         if let Some(k) = dedup_key {
             let mut text = Vec::new();
             if result.write_json(&mut text).is_ok() {
-                self.dedup.insert(k.into_boxed_str(), String::from_utf8_lossy(&text).into());
+                self.dedup
+                    .insert(k.into_boxed_str(), String::from_utf8_lossy(&text).into());
             }
             while self.dedup.len() > self.config.dedup_window {
                 self.dedup.shift_remove_index(0);
@@ -247,50 +311,110 @@ impl Engine {
     }
 
     #[allow(clippy::type_complexity)]
-    fn prepare_args(&self, request: &Request) -> Result<(Vec<Value>, Vec<(String, Value)>), String> {
+    fn prepare_args(
+        &self,
+        request: &Request,
+    ) -> Result<(Vec<Value>, Vec<(String, Value)>), String> {
         let (args, kwargs) = match request {
-            Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => (args, kwargs),
+            Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => {
+                (args, kwargs)
+            }
         };
-        let a = args.iter().map(|j| json_to_value(j, &self.program)).collect::<Result<_, _>>()?;
-        let k = kwargs.iter().map(|(n, j)| Ok((n.clone(), json_to_value(j, &self.program)?))).collect::<Result<_, String>>()?;
+        let a = args
+            .iter()
+            .map(|j| json_to_value(j, &self.program))
+            .collect::<Result<_, _>>()?;
+        let k = kwargs
+            .iter()
+            .map(|(n, j)| Ok((n.clone(), json_to_value(j, &self.program)?)))
+            .collect::<Result<_, String>>()?;
         Ok((a, k))
     }
 
-    fn create(&mut self, interp: &Interpreter<'_>, entity: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Json, ErrorReport> {
+    fn create(
+        &mut self,
+        interp: &Interpreter<'_>,
+        entity: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Json, ErrorReport> {
         let Some(index) = self.program.entity_index(entity) else {
-            return Err(ErrorReport::new("InvalidRequest", format!("unknown entity type '{entity}'")));
+            return Err(ErrorReport::new(
+                "InvalidRequest",
+                format!("unknown entity type '{entity}'"),
+            ));
         };
         let ent = &self.program.entities[index];
-        let placeholder = Rc::new(EntityRef { entity: Rc::from(entity), key: Value::None });
+        let placeholder = Rc::new(EntityRef {
+            entity: Rc::from(entity),
+            key: Value::None,
+        });
         let mut fields = vec![Value::None; ent.fields.len()];
-        let mut frame = interp.frame(index, "__init__", placeholder.clone(), args, kwargs).map_err(|e| exception_report(&e))?;
+        let mut frame = interp
+            .frame(index, "__init__", placeholder.clone(), args, kwargs)
+            .map_err(|e| exception_report(&e))?;
         match interp.run(&mut frame, &mut fields) {
             Step::Return(_) => {}
             Step::Raise(e) => return Err(exception_report(&e)),
-            Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__init__ cannot call other entities")),
+            Step::Call { .. } => {
+                return Err(ErrorReport::new(
+                    "RuntimeError",
+                    "__init__ cannot call other entities",
+                ))
+            }
         }
-        let mut key_frame = interp.frame(index, "__key__", placeholder, vec![], vec![]).map_err(|e| exception_report(&e))?;
+        let mut key_frame = interp
+            .frame(index, "__key__", placeholder, vec![], vec![])
+            .map_err(|e| exception_report(&e))?;
         let key = match interp.run(&mut key_frame, &mut fields) {
             Step::Return(k) => k,
             Step::Raise(e) => return Err(exception_report(&e)),
-            Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__key__ cannot call other entities")),
+            Step::Call { .. } => {
+                return Err(ErrorReport::new(
+                    "RuntimeError",
+                    "__key__ cannot call other entities",
+                ))
+            }
         };
         if !matches!(key, Value::Str(_) | Value::Int(_)) {
-            return Err(ErrorReport::new("TypeError", format!("{entity}.__key__() must return a str or an int, not {}", key.type_name())));
+            return Err(ErrorReport::new(
+                "TypeError",
+                format!(
+                    "{entity}.__key__() must return a str or an int, not {}",
+                    key.type_name()
+                ),
+            ));
         }
         let text = key_text(&key);
         if self.store[index].contains_key(&text) {
-            return Err(ErrorReport::new("EntityExists", format!("{entity} {} already exists", repr(&key))));
+            return Err(ErrorReport::new(
+                "EntityExists",
+                format!("{entity} {} already exists", repr(&key)),
+            ));
         }
-        let self_ref = Rc::new(EntityRef { entity: Rc::from(entity), key });
+        let self_ref = Rc::new(EntityRef {
+            entity: Rc::from(entity),
+            key,
+        });
         let reply = ref_json(&self_ref);
         self.store[index].insert(text, Record { self_ref, fields });
         Ok(reply)
     }
 
-    fn call(&mut self, interp: &Interpreter<'_>, entity: &str, key: &Json, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Json, ErrorReport> {
+    fn call(
+        &mut self,
+        interp: &Interpreter<'_>,
+        entity: &str,
+        key: &Json,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Json, ErrorReport> {
         let Some(index) = self.program.entity_index(entity) else {
-            return Err(ErrorReport::new("InvalidRequest", format!("unknown entity type '{entity}'")));
+            return Err(ErrorReport::new(
+                "InvalidRequest",
+                format!("unknown entity type '{entity}'"),
+            ));
         };
         let key_value = json_key(key);
         let text = key_text(&key_value);
@@ -311,17 +435,34 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn run_txn(&mut self, interp: &Interpreter<'_>, txn: &mut Txn, entity: usize, key: String, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Value, Abort> {
+    fn run_txn(
+        &mut self,
+        interp: &Interpreter<'_>,
+        txn: &mut Txn,
+        entity: usize,
+        key: String,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Value, Abort> {
         let Some(self_ref) = txn.get(entity, &key).map(|w| w.self_ref.clone()) else {
-            return Err(Abort::Exception(Value::exception("RuntimeError", "entity not in transaction")));
+            return Err(Abort::Exception(Value::exception(
+                "RuntimeError",
+                "entity not in transaction",
+            )));
         };
-        let root = interp.frame(entity, method, self_ref, args, kwargs).map_err(Abort::Exception)?;
+        let root = interp
+            .frame(entity, method, self_ref, args, kwargs)
+            .map_err(Abort::Exception)?;
         let mut stack: Vec<(Frame, String)> = vec![(root, key)];
         let mut pending: Option<Result<Value, Value>> = None;
         loop {
             let depth = stack.len();
             let Some((frame, key)) = stack.last_mut() else {
-                return Err(Abort::Exception(Value::exception("RuntimeError", "empty call stack")));
+                return Err(Abort::Exception(Value::exception(
+                    "RuntimeError",
+                    "empty call stack",
+                )));
             };
             if let Some(reply) = pending.take() {
                 if let Some(exc) = interp.resume(frame, reply) {
@@ -335,12 +476,17 @@ impl Engine {
             }
             let caller = (frame.entity, key.clone());
             let Some(working) = txn.get_mut(caller.0, &caller.1) else {
-                return Err(Abort::Exception(Value::exception("RuntimeError", "frame entity not in transaction")));
+                return Err(Abort::Exception(Value::exception(
+                    "RuntimeError",
+                    "frame entity not in transaction",
+                )));
             };
             match interp.run(frame, &mut working.fields) {
                 Step::Return(v) => {
                     stack.pop();
-                    let Some((parent, parent_key)) = stack.last() else { return Ok(v) };
+                    let Some((parent, parent_key)) = stack.last() else {
+                        return Ok(v);
+                    };
                     let crosses = parent.entity != caller.0 || *parent_key != caller.1;
                     pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
                 }
@@ -354,7 +500,10 @@ impl Engine {
                 Step::Call { target, op } => {
                     self.stats.remote_calls += 1;
                     let Some(target_entity) = self.program.entity_index(&target.entity) else {
-                        return Err(Abort::Fatal(ErrorReport::new("InvalidRequest", format!("unknown entity type '{}'", target.entity))));
+                        return Err(Abort::Fatal(ErrorReport::new(
+                            "InvalidRequest",
+                            format!("unknown entity type '{}'", target.entity),
+                        )));
                     };
                     let target_key = target.key_text();
                     if !txn.touch(&self.store, target_entity, &target_key) {
@@ -362,28 +511,66 @@ impl Engine {
                     }
                     let same = target_entity == caller.0 && target_key == caller.1;
                     let Some(working) = txn.get(target_entity, &target_key) else {
-                        return Err(Abort::Exception(Value::exception("RuntimeError", "entity not in transaction")));
+                        return Err(Abort::Exception(Value::exception(
+                            "RuntimeError",
+                            "entity not in transaction",
+                        )));
                     };
                     let ent = &self.program.entities[target_entity];
                     match op {
                         CallOp::GetField(field) => {
                             pending = Some(match ent.field_index(&field) {
-                                Some(i) => Ok(if same { working.fields[i].clone() } else { working.fields[i].deep_copy() }),
-                                None => Err(Value::exception("AttributeError", format!("'{}' object has no attribute '{field}'", ent.name))),
+                                Some(i) => Ok(if same {
+                                    working.fields[i].clone()
+                                } else {
+                                    working.fields[i].deep_copy()
+                                }),
+                                None => Err(Value::exception(
+                                    "AttributeError",
+                                    format!("'{}' object has no attribute '{field}'", ent.name),
+                                )),
                             });
                         }
-                        CallOp::Invoke { method, args, kwargs } => {
-                            let visible = ent.method(&method).is_some_and(|m| m.is_public() || target_entity == caller.0);
+                        CallOp::Invoke {
+                            method,
+                            args,
+                            kwargs,
+                        } => {
+                            let visible = ent
+                                .method(&method)
+                                .is_some_and(|m| m.is_public() || target_entity == caller.0);
                             if !visible {
-                                pending = Some(Err(Value::exception("AttributeError", format!("'{}' object has no attribute '{method}'", ent.name))));
+                                pending = Some(Err(Value::exception(
+                                    "AttributeError",
+                                    format!("'{}' object has no attribute '{method}'", ent.name),
+                                )));
                                 continue;
                             }
                             if depth >= MAX_CALL_DEPTH {
-                                pending = Some(Err(Value::exception("RecursionError", "maximum recursion depth exceeded")));
+                                pending = Some(Err(Value::exception(
+                                    "RecursionError",
+                                    "maximum recursion depth exceeded",
+                                )));
                                 continue;
                             }
-                            let (args, kwargs) = if same { (args, kwargs) } else { (args.iter().map(Value::deep_copy).collect(), kwargs.into_iter().map(|(k, v)| (k, v.deep_copy())).collect()) };
-                            match interp.frame(target_entity, &method, working.self_ref.clone(), args, kwargs) {
+                            let (args, kwargs) = if same {
+                                (args, kwargs)
+                            } else {
+                                (
+                                    args.iter().map(Value::deep_copy).collect(),
+                                    kwargs
+                                        .into_iter()
+                                        .map(|(k, v)| (k, v.deep_copy()))
+                                        .collect(),
+                                )
+                            };
+                            match interp.frame(
+                                target_entity,
+                                &method,
+                                working.self_ref.clone(),
+                                args,
+                                kwargs,
+                            ) {
                                 Ok(f) => stack.push((f, target_key)),
                                 Err(e) => pending = Some(Err(e)),
                             }
@@ -410,7 +597,11 @@ impl Engine {
 
     fn record_json(&self, entity: usize, record: &Record) -> Json {
         let mut fields = serde_json::Map::new();
-        for (f, v) in self.program.entities[entity].fields.iter().zip(&record.fields) {
+        for (f, v) in self.program.entities[entity]
+            .fields
+            .iter()
+            .zip(&record.fields)
+        {
             fields.insert(f.name.clone(), value_to_json(v).unwrap_or(Json::Null));
         }
         Json::Object(fields)
@@ -422,7 +613,6 @@ impl Engine {
         let record = self.store[index].get(key)?;
         Some(self.record_json(index, record))
     }
-
 }
 
 impl Executor for Engine {
@@ -447,20 +637,47 @@ impl Executor for Engine {
         for (entity, map) in self.store.iter().enumerate() {
             for (key, r) in map {
                 if r.fields.iter().any(Value::is_cyclic) {
-                    return Err(format!("{} {key} holds a self-containing value, which snapshots cannot encode", self.program.entities[entity].name));
+                    return Err(format!(
+                        "{} {key} holds a self-containing value, which snapshots cannot encode",
+                        self.program.entities[entity].name
+                    ));
                 }
-                records.push((entity, key.clone(), value_to_tagged(&r.self_ref.key), r.fields.iter().map(value_to_tagged).collect()));
+                records.push((
+                    entity,
+                    key.clone(),
+                    value_to_tagged(&r.self_ref.key),
+                    r.fields.iter().map(value_to_tagged).collect(),
+                ));
             }
         }
-        Ok(Exported { seq: self.seq, dedup: self.dedup.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), records })
+        Ok(Exported {
+            seq: self.seq,
+            dedup: self
+                .dedup
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            records,
+        })
     }
 
     fn import(&mut self, exported: Exported) {
-        let mut store: Store = self.program.entities.iter().map(|_| IndexMap::default()).collect();
+        let mut store: Store = self
+            .program
+            .entities
+            .iter()
+            .map(|_| IndexMap::default())
+            .collect();
         for (entity, key, key_value, fields) in exported.records {
             let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-            let fields = fields.iter().map(|f| value_from_tagged(f).unwrap_or(Value::None)).collect();
-            let self_ref = Rc::new(EntityRef { entity: Rc::from(self.program.entities[entity].name.as_str()), key: key_value });
+            let fields = fields
+                .iter()
+                .map(|f| value_from_tagged(f).unwrap_or(Value::None))
+                .collect();
+            let self_ref = Rc::new(EntityRef {
+                entity: Rc::from(self.program.entities[entity].name.as_str()),
+                key: key_value,
+            });
             store[entity].insert(key, Record { self_ref, fields });
         }
         self.store = store;

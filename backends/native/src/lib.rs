@@ -9,5 +9,7 @@ mod parallel;
 pub mod plugin;
 
 pub use durable::{DurabilityConfig, DurableEngine, LogSyncer};
-pub use engine::{Dedup, Engine, EngineConfig, Executor, Exported, Record, Stats, Store, MAX_CALL_DEPTH};
+pub use engine::{
+    Dedup, Engine, EngineConfig, Executor, Exported, Record, Stats, Store, MAX_CALL_DEPTH,
+};
 pub use parallel::{partition_of, ParallelEngine};

@@ -30,10 +30,16 @@ use std::thread::JoinHandle;
 
 use indexmap::IndexMap;
 use ir::Program;
-use runtime_common::contract::{exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged, Invalid};
+use runtime_common::contract::{
+    exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged,
+    Invalid,
+};
 use runtime_common::format::repr;
 use runtime_common::value::{key_text, FastHash};
-use runtime_common::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value};
+use runtime_common::{
+    CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request,
+    Step, Value,
+};
 use serde_json::Value as Json;
 
 use crate::engine::{Dedup, EngineConfig, Executor, Exported, Record, Stats, MAX_CALL_DEPTH};
@@ -52,8 +58,20 @@ enum ReturnTo {
 /// What a transaction's root asks of its partition.
 #[derive(Clone, Debug)]
 enum Start {
-    Call { entity: usize, key: String, method: String, args: Vec<Json>, kwargs: Vec<(String, Json)>, missing: String },
-    Create { entity: usize, key: String, key_value: Json, fields: Vec<Json> },
+    Call {
+        entity: usize,
+        key: String,
+        method: String,
+        args: Vec<Json>,
+        kwargs: Vec<(String, Json)>,
+        missing: String,
+    },
+    Create {
+        entity: usize,
+        key: String,
+        key_value: Json,
+        fields: Vec<Json>,
+    },
     /// Failed before touching any state (e.g. `__init__` raised).
     Failed(ErrorReport),
 }
@@ -61,7 +79,11 @@ enum Start {
 /// A remote operation in flight between partitions.
 #[derive(Clone, Debug)]
 enum RemoteOp {
-    Invoke { method: String, args: Vec<Json>, kwargs: Vec<(String, Json)> },
+    Invoke {
+        method: String,
+        args: Vec<Json>,
+        kwargs: Vec<(String, Json)>,
+    },
     GetField(String),
 }
 
@@ -76,10 +98,27 @@ enum Reply {
 
 enum ToWorker {
     Round(Vec<(Tid, Start)>),
-    Call { tid: Tid, entity: usize, key: String, op: RemoteOp, missing: String, is_self_entity: bool, depth: usize, return_to: ReturnTo },
-    Reply { tid: Tid, segment: u64, reply: Reply },
-    Validate { failed: BTreeSet<Tid> },
-    Decide { aborted: BTreeSet<Tid> },
+    Call {
+        tid: Tid,
+        entity: usize,
+        key: String,
+        op: RemoteOp,
+        missing: String,
+        is_self_entity: bool,
+        depth: usize,
+        return_to: ReturnTo,
+    },
+    Reply {
+        tid: Tid,
+        segment: u64,
+        reply: Reply,
+    },
+    Validate {
+        failed: BTreeSet<Tid>,
+    },
+    Decide {
+        aborted: BTreeSet<Tid>,
+    },
     DumpState(Sender<Result<Vec<(usize, String, Json, Vec<Json>)>, String>>),
     Get(usize, String, Sender<Option<Vec<Json>>>),
     Load(Vec<(usize, String, Json, Vec<Json>)>),
@@ -87,8 +126,14 @@ enum ToWorker {
 }
 
 enum ToCoordinator {
-    Done { tid: Tid, outcome: Result<Json, ErrorReport> },
-    Written { writes: Vec<(usize, String, Tid)>, touched: Vec<(usize, String, Tid)> },
+    Done {
+        tid: Tid,
+        outcome: Result<Json, ErrorReport>,
+    },
+    Written {
+        writes: Vec<(usize, String, Tid)>,
+        touched: Vec<(usize, String, Tid)>,
+    },
     Committed,
 }
 
@@ -138,7 +183,15 @@ impl Worker {
         }
         let record = self.store[entity].get(key)?;
         let fields: Vec<Value> = record.fields.iter().map(Value::deep_copy).collect();
-        ws.push((entity, key.to_string(), Working { self_ref: record.self_ref.clone(), original: Some(record.fields.clone()), fields }));
+        ws.push((
+            entity,
+            key.to_string(),
+            Working {
+                self_ref: record.self_ref.clone(),
+                original: Some(record.fields.clone()),
+                fields,
+            },
+        ));
         let last = ws.len() - 1;
         Some(&mut ws[last].2)
     }
@@ -153,15 +206,48 @@ impl Worker {
                         self.start(&interp, tid, start);
                     }
                 }
-                ToWorker::Call { tid, entity, key, op, missing, is_self_entity, depth, return_to } => self.call(&interp, tid, entity, key, op, missing, is_self_entity, depth, return_to),
-                ToWorker::Reply { tid, segment, reply } => {
+                ToWorker::Call {
+                    tid,
+                    entity,
+                    key,
+                    op,
+                    missing,
+                    is_self_entity,
+                    depth,
+                    return_to,
+                } => self.call(
+                    &interp,
+                    tid,
+                    entity,
+                    key,
+                    op,
+                    missing,
+                    is_self_entity,
+                    depth,
+                    return_to,
+                ),
+                ToWorker::Reply {
+                    tid,
+                    segment,
+                    reply,
+                } => {
                     if self.dead.contains(&tid) {
                         continue;
                     }
-                    let Some(seg) = self.segments.get_mut(&segment) else { continue };
+                    let Some(seg) = self.segments.get_mut(&segment) else {
+                        continue;
+                    };
                     match reply {
-                        Reply::Value(v) => seg.pending = Some(value_from_tagged(&v).map_err(|e| Value::exception("RuntimeError", e))),
-                        Reply::Exception(e) => seg.pending = Some(Err(value_from_tagged(&e).unwrap_or_else(|m| Value::exception("RuntimeError", m)))),
+                        Reply::Value(v) => {
+                            seg.pending = Some(
+                                value_from_tagged(&v)
+                                    .map_err(|e| Value::exception("RuntimeError", e)),
+                            )
+                        }
+                        Reply::Exception(e) => {
+                            seg.pending = Some(Err(value_from_tagged(&e)
+                                .unwrap_or_else(|m| Value::exception("RuntimeError", m))))
+                        }
                         Reply::Fatal(report) => {
                             let seg = self.segments.remove(&segment).expect("segment exists");
                             self.finish_fatal(seg.tid, seg.return_to, report);
@@ -181,23 +267,44 @@ impl Worker {
                             touched.push((*entity, key.clone(), *tid));
                             let changed = match &w.original {
                                 None => true,
-                                Some(orig) => orig.len() != w.fields.len() || orig.iter().zip(&w.fields).any(|(a, b)| !deep_equal(a, b)),
+                                Some(orig) => {
+                                    orig.len() != w.fields.len()
+                                        || orig
+                                            .iter()
+                                            .zip(&w.fields)
+                                            .any(|(a, b)| !deep_equal(a, b))
+                                }
                             };
                             if changed {
                                 writes.push((*entity, key.clone(), *tid));
                             }
                         }
                     }
-                    let _ = self.coordinator.send(ToCoordinator::Written { writes, touched });
+                    let _ = self
+                        .coordinator
+                        .send(ToCoordinator::Written { writes, touched });
                 }
                 ToWorker::Decide { aborted } => {
-                    let mut committed: Vec<(Tid, Vec<(usize, String, Working)>)> = self.workspaces.drain().filter(|(tid, _)| !aborted.contains(tid)).collect();
+                    let mut committed: Vec<(Tid, Vec<(usize, String, Working)>)> = self
+                        .workspaces
+                        .drain()
+                        .filter(|(tid, _)| !aborted.contains(tid))
+                        .collect();
                     committed.sort_by_key(|(tid, _)| *tid);
                     for (_, ws) in committed {
                         for (entity, key, w) in ws {
-                            let unchanged = w.original.as_ref().is_some_and(|o| o.len() == w.fields.len() && o.iter().zip(&w.fields).all(|(a, b)| deep_equal(a, b)));
+                            let unchanged = w.original.as_ref().is_some_and(|o| {
+                                o.len() == w.fields.len()
+                                    && o.iter().zip(&w.fields).all(|(a, b)| deep_equal(a, b))
+                            });
                             if !unchanged {
-                                self.store[entity].insert(key, Record { self_ref: w.self_ref, fields: w.fields });
+                                self.store[entity].insert(
+                                    key,
+                                    Record {
+                                        self_ref: w.self_ref,
+                                        fields: w.fields,
+                                    },
+                                );
                             }
                         }
                     }
@@ -214,7 +321,12 @@ impl Worker {
                                 error = Some(format!("{} {key} holds a self-containing value, which snapshots cannot encode", program.entities[entity].name));
                                 continue;
                             }
-                            out.push((entity, key.clone(), value_to_tagged(&r.self_ref.key), tagged_fields(&r.fields)));
+                            out.push((
+                                entity,
+                                key.clone(),
+                                value_to_tagged(&r.self_ref.key),
+                                tagged_fields(&r.fields),
+                            ));
                         }
                     }
                     let _ = reply.send(match error {
@@ -223,13 +335,24 @@ impl Worker {
                     });
                 }
                 ToWorker::Get(entity, key, reply) => {
-                    let _ = reply.send(self.store[entity].get(&key).map(|r| r.fields.iter().map(|v| value_to_json(v).unwrap_or(Json::Null)).collect()));
+                    let _ = reply.send(self.store[entity].get(&key).map(|r| {
+                        r.fields
+                            .iter()
+                            .map(|v| value_to_json(v).unwrap_or(Json::Null))
+                            .collect()
+                    }));
                 }
                 ToWorker::Load(records) => {
                     for (entity, key, key_value, fields) in records {
                         let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-                        let fields = fields.iter().map(|f| value_from_tagged(f).unwrap_or(Value::None)).collect();
-                        let self_ref = Rc::new(EntityRef { entity: Rc::from(program.entities[entity].name.as_str()), key: key_value });
+                        let fields = fields
+                            .iter()
+                            .map(|f| value_from_tagged(f).unwrap_or(Value::None))
+                            .collect();
+                        let self_ref = Rc::new(EntityRef {
+                            entity: Rc::from(program.entities[entity].name.as_str()),
+                            key: key_value,
+                        });
                         self.store[entity].insert(key, Record { self_ref, fields });
                     }
                 }
@@ -241,36 +364,87 @@ impl Worker {
     fn start(&mut self, interp: &Interpreter<'_>, tid: Tid, start: Start) {
         match start {
             Start::Failed(report) => {
-                let _ = self.coordinator.send(ToCoordinator::Done { tid, outcome: Err(report) });
+                let _ = self.coordinator.send(ToCoordinator::Done {
+                    tid,
+                    outcome: Err(report),
+                });
             }
-            Start::Create { entity, key, key_value, fields } => {
+            Start::Create {
+                entity,
+                key,
+                key_value,
+                fields,
+            } => {
                 if self.store[entity].contains_key(&key) {
                     let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-                    let report = ErrorReport::new("EntityExists", format!("{} {} already exists", self.program.entities[entity].name, repr(&key_value)));
-                    let _ = self.coordinator.send(ToCoordinator::Done { tid, outcome: Err(report) });
+                    let report = ErrorReport::new(
+                        "EntityExists",
+                        format!(
+                            "{} {} already exists",
+                            self.program.entities[entity].name,
+                            repr(&key_value)
+                        ),
+                    );
+                    let _ = self.coordinator.send(ToCoordinator::Done {
+                        tid,
+                        outcome: Err(report),
+                    });
                     return;
                 }
                 let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-                let self_ref = Rc::new(EntityRef { entity: Rc::from(self.program.entities[entity].name.as_str()), key: key_value });
-                let fields = fields.iter().map(|f| value_from_tagged(f).unwrap_or(Value::None)).collect();
+                let self_ref = Rc::new(EntityRef {
+                    entity: Rc::from(self.program.entities[entity].name.as_str()),
+                    key: key_value,
+                });
+                let fields = fields
+                    .iter()
+                    .map(|f| value_from_tagged(f).unwrap_or(Value::None))
+                    .collect();
                 let reply = ref_json(&self_ref);
-                self.workspaces.entry(tid).or_default().push((entity, key, Working { self_ref, fields, original: None }));
-                let _ = self.coordinator.send(ToCoordinator::Done { tid, outcome: Ok(reply) });
+                self.workspaces.entry(tid).or_default().push((
+                    entity,
+                    key,
+                    Working {
+                        self_ref,
+                        fields,
+                        original: None,
+                    },
+                ));
+                let _ = self.coordinator.send(ToCoordinator::Done {
+                    tid,
+                    outcome: Ok(reply),
+                });
             }
-            Start::Call { entity, key, method, args, kwargs, missing } => {
+            Start::Call {
+                entity,
+                key,
+                method,
+                args,
+                kwargs,
+                missing,
+            } => {
                 let Some(w) = self.working(tid, entity, &key) else {
-                    let _ = self.coordinator.send(ToCoordinator::Done { tid, outcome: Err(ErrorReport::new("EntityNotFound", missing)) });
+                    let _ = self.coordinator.send(ToCoordinator::Done {
+                        tid,
+                        outcome: Err(ErrorReport::new("EntityNotFound", missing)),
+                    });
                     return;
                 };
                 let self_ref = w.self_ref.clone();
                 let program = self.program.clone();
                 let convert = |j: &Json| json_to_value(j, &program);
                 let args: Result<Vec<Value>, String> = args.iter().map(convert).collect();
-                let kwargs: Result<Vec<(String, Value)>, String> = kwargs.iter().map(|(k, j)| Ok((k.clone(), convert(j)?))).collect();
+                let kwargs: Result<Vec<(String, Value)>, String> = kwargs
+                    .iter()
+                    .map(|(k, j)| Ok((k.clone(), convert(j)?)))
+                    .collect();
                 let (args, kwargs) = match (args, kwargs) {
                     (Ok(a), Ok(k)) => (a, k),
                     (Err(e), _) | (_, Err(e)) => {
-                        let _ = self.coordinator.send(ToCoordinator::Done { tid, outcome: Err(ErrorReport::new("InvalidRequest", e)) });
+                        let _ = self.coordinator.send(ToCoordinator::Done {
+                            tid,
+                            outcome: Err(ErrorReport::new("InvalidRequest", e)),
+                        });
                         return;
                     }
                 };
@@ -280,54 +454,117 @@ impl Worker {
                         self.drive(interp, id);
                     }
                     Err(e) => {
-                        let _ = self.coordinator.send(ToCoordinator::Done { tid, outcome: Err(exception_report(&e)) });
+                        let _ = self.coordinator.send(ToCoordinator::Done {
+                            tid,
+                            outcome: Err(exception_report(&e)),
+                        });
                     }
                 }
             }
         }
     }
 
-    fn new_segment(&mut self, tid: Tid, stack: Vec<(Frame, String)>, return_to: ReturnTo, depth: usize) -> u64 {
+    fn new_segment(
+        &mut self,
+        tid: Tid,
+        stack: Vec<(Frame, String)>,
+        return_to: ReturnTo,
+        depth: usize,
+    ) -> u64 {
         let id = self.next_segment;
         self.next_segment += 1;
-        self.segments.insert(id, Segment { tid, stack, return_to, depth, pending: None });
+        self.segments.insert(
+            id,
+            Segment {
+                tid,
+                stack,
+                return_to,
+                depth,
+                pending: None,
+            },
+        );
         id
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn call(&mut self, interp: &Interpreter<'_>, tid: Tid, entity: usize, key: String, op: RemoteOp, missing: String, is_self_entity: bool, depth: usize, return_to: ReturnTo) {
+    fn call(
+        &mut self,
+        interp: &Interpreter<'_>,
+        tid: Tid,
+        entity: usize,
+        key: String,
+        op: RemoteOp,
+        missing: String,
+        is_self_entity: bool,
+        depth: usize,
+        return_to: ReturnTo,
+    ) {
         let program = self.program.clone();
         let ent = &program.entities[entity];
         let reply_to = |this: &Worker, reply: Reply| {
             if let ReturnTo::Segment { partition, segment } = return_to {
-                let _ = this.peers[partition].send(ToWorker::Reply { tid, segment, reply });
+                let _ = this.peers[partition].send(ToWorker::Reply {
+                    tid,
+                    segment,
+                    reply,
+                });
             }
         };
         let Some(w) = self.working(tid, entity, &key) else {
-            reply_to(self, Reply::Fatal(ErrorReport::new("EntityNotFound", missing)));
+            reply_to(
+                self,
+                Reply::Fatal(ErrorReport::new("EntityNotFound", missing)),
+            );
             return;
         };
         match op {
             RemoteOp::GetField(field) => {
                 let reply = match ent.field_index(&field) {
                     Some(i) => Reply::Value(value_to_tagged(&w.fields[i])),
-                    None => Reply::Exception(value_to_tagged(&Value::exception("AttributeError", format!("'{}' object has no attribute '{field}'", ent.name)))),
+                    None => Reply::Exception(value_to_tagged(&Value::exception(
+                        "AttributeError",
+                        format!("'{}' object has no attribute '{field}'", ent.name),
+                    ))),
                 };
                 reply_to(self, reply);
             }
-            RemoteOp::Invoke { method, args, kwargs } => {
-                let visible = ent.method(&method).is_some_and(|m| m.is_public() || is_self_entity);
+            RemoteOp::Invoke {
+                method,
+                args,
+                kwargs,
+            } => {
+                let visible = ent
+                    .method(&method)
+                    .is_some_and(|m| m.is_public() || is_self_entity);
                 if !visible {
-                    reply_to(self, Reply::Exception(value_to_tagged(&Value::exception("AttributeError", format!("'{}' object has no attribute '{method}'", ent.name)))));
+                    reply_to(
+                        self,
+                        Reply::Exception(value_to_tagged(&Value::exception(
+                            "AttributeError",
+                            format!("'{}' object has no attribute '{method}'", ent.name),
+                        ))),
+                    );
                     return;
                 }
                 if depth >= MAX_CALL_DEPTH {
-                    reply_to(self, Reply::Exception(value_to_tagged(&Value::exception("RecursionError", "maximum recursion depth exceeded"))));
+                    reply_to(
+                        self,
+                        Reply::Exception(value_to_tagged(&Value::exception(
+                            "RecursionError",
+                            "maximum recursion depth exceeded",
+                        ))),
+                    );
                     return;
                 }
                 let self_ref = w.self_ref.clone();
-                let args: Vec<Value> = args.iter().map(|a| value_from_tagged(a).unwrap_or(Value::None)).collect();
-                let kwargs: Vec<(String, Value)> = kwargs.iter().map(|(k, a)| (k.clone(), value_from_tagged(a).unwrap_or(Value::None))).collect();
+                let args: Vec<Value> = args
+                    .iter()
+                    .map(|a| value_from_tagged(a).unwrap_or(Value::None))
+                    .collect();
+                let kwargs: Vec<(String, Value)> = kwargs
+                    .iter()
+                    .map(|(k, a)| (k.clone(), value_from_tagged(a).unwrap_or(Value::None)))
+                    .collect();
                 match interp.frame(entity, &method, self_ref, args, kwargs) {
                     Ok(frame) => {
                         let id = self.new_segment(tid, vec![(frame, key)], return_to, depth);
@@ -343,10 +580,17 @@ impl Worker {
         self.dead.insert(tid);
         match return_to {
             ReturnTo::Root => {
-                let _ = self.coordinator.send(ToCoordinator::Done { tid, outcome: Err(report) });
+                let _ = self.coordinator.send(ToCoordinator::Done {
+                    tid,
+                    outcome: Err(report),
+                });
             }
             ReturnTo::Segment { partition, segment } => {
-                let _ = self.peers[partition].send(ToWorker::Reply { tid, segment, reply: Reply::Fatal(report) });
+                let _ = self.peers[partition].send(ToWorker::Reply {
+                    tid,
+                    segment,
+                    reply: Reply::Fatal(report),
+                });
             }
         }
     }
@@ -355,10 +599,14 @@ impl Worker {
     fn drive(&mut self, interp: &Interpreter<'_>, id: u64) {
         let program = self.program.clone();
         loop {
-            let Some(seg) = self.segments.get_mut(&id) else { return };
+            let Some(seg) = self.segments.get_mut(&id) else {
+                return;
+            };
             let tid = seg.tid;
             let depth = seg.depth + seg.stack.len();
-            let Some((frame, key)) = seg.stack.last_mut() else { return };
+            let Some((frame, key)) = seg.stack.last_mut() else {
+                return;
+            };
             if let Some(reply) = seg.pending.take() {
                 if let Some(exc) = interp.resume(frame, reply) {
                     seg.stack.pop();
@@ -406,7 +654,14 @@ impl Worker {
                     let Some(target_entity) = program.entity_index(&target.entity) else {
                         let seg = self.segments.remove(&id).expect("segment");
                         let (tid, rt) = (seg.tid, seg.return_to);
-                        self.finish_fatal(tid, rt, ErrorReport::new("InvalidRequest", format!("unknown entity type '{}'", target.entity)));
+                        self.finish_fatal(
+                            tid,
+                            rt,
+                            ErrorReport::new(
+                                "InvalidRequest",
+                                format!("unknown entity type '{}'", target.entity),
+                            ),
+                        );
                         return;
                     };
                     let target_key = target.key_text();
@@ -414,10 +669,17 @@ impl Worker {
                     let same = target_entity == caller.0 && target_key == caller.1;
                     if owner != self.me {
                         let op = match op {
-                            CallOp::Invoke { method, args, kwargs } => RemoteOp::Invoke {
+                            CallOp::Invoke {
+                                method,
+                                args,
+                                kwargs,
+                            } => RemoteOp::Invoke {
                                 method,
                                 args: args.iter().map(value_to_tagged).collect(),
-                                kwargs: kwargs.iter().map(|(k, v)| (k.clone(), value_to_tagged(v))).collect(),
+                                kwargs: kwargs
+                                    .iter()
+                                    .map(|(k, v)| (k.clone(), value_to_tagged(v)))
+                                    .collect(),
                             },
                             CallOp::GetField(f) => RemoteOp::GetField(f),
                         };
@@ -426,10 +688,17 @@ impl Worker {
                             entity: target_entity,
                             key: target_key,
                             op,
-                            missing: format!("{} {} does not exist", target.entity, repr(&target.key)),
+                            missing: format!(
+                                "{} {} does not exist",
+                                target.entity,
+                                repr(&target.key)
+                            ),
                             is_self_entity: target_entity == caller.0,
                             depth,
-                            return_to: ReturnTo::Segment { partition: self.me, segment: id },
+                            return_to: ReturnTo::Segment {
+                                partition: self.me,
+                                segment: id,
+                            },
                         });
                         return;
                     }
@@ -437,23 +706,59 @@ impl Worker {
                     let Some(w) = self.working(tid, target_entity, &target_key) else {
                         let seg = self.segments.remove(&id).expect("segment");
                         let (tid, rt) = (seg.tid, seg.return_to);
-                        self.finish_fatal(tid, rt, ErrorReport::new("EntityNotFound", format!("{} {} does not exist", target.entity, repr(&target.key))));
+                        self.finish_fatal(
+                            tid,
+                            rt,
+                            ErrorReport::new(
+                                "EntityNotFound",
+                                format!("{} {} does not exist", target.entity, repr(&target.key)),
+                            ),
+                        );
                         return;
                     };
                     let self_ref = w.self_ref.clone();
                     let reply = match op {
                         CallOp::GetField(field) => Some(match ent.field_index(&field) {
-                            Some(i) => Ok(if same { w.fields[i].clone() } else { w.fields[i].deep_copy() }),
-                            None => Err(Value::exception("AttributeError", format!("'{}' object has no attribute '{field}'", ent.name))),
-                        }),
-                        CallOp::Invoke { method, args, kwargs } => {
-                            let visible = ent.method(&method).is_some_and(|m| m.is_public() || target_entity == caller.0);
-                            if !visible {
-                                Some(Err(Value::exception("AttributeError", format!("'{}' object has no attribute '{method}'", ent.name))))
-                            } else if depth >= MAX_CALL_DEPTH {
-                                Some(Err(Value::exception("RecursionError", "maximum recursion depth exceeded")))
+                            Some(i) => Ok(if same {
+                                w.fields[i].clone()
                             } else {
-                                let (args, kwargs) = if same { (args, kwargs) } else { (args.iter().map(Value::deep_copy).collect(), kwargs.into_iter().map(|(k, v)| (k, v.deep_copy())).collect()) };
+                                w.fields[i].deep_copy()
+                            }),
+                            None => Err(Value::exception(
+                                "AttributeError",
+                                format!("'{}' object has no attribute '{field}'", ent.name),
+                            )),
+                        }),
+                        CallOp::Invoke {
+                            method,
+                            args,
+                            kwargs,
+                        } => {
+                            let visible = ent
+                                .method(&method)
+                                .is_some_and(|m| m.is_public() || target_entity == caller.0);
+                            if !visible {
+                                Some(Err(Value::exception(
+                                    "AttributeError",
+                                    format!("'{}' object has no attribute '{method}'", ent.name),
+                                )))
+                            } else if depth >= MAX_CALL_DEPTH {
+                                Some(Err(Value::exception(
+                                    "RecursionError",
+                                    "maximum recursion depth exceeded",
+                                )))
+                            } else {
+                                let (args, kwargs) = if same {
+                                    (args, kwargs)
+                                } else {
+                                    (
+                                        args.iter().map(Value::deep_copy).collect(),
+                                        kwargs
+                                            .into_iter()
+                                            .map(|(k, v)| (k, v.deep_copy()))
+                                            .collect(),
+                                    )
+                                };
                                 match interp.frame(target_entity, &method, self_ref, args, kwargs) {
                                     Ok(f) => {
                                         if let Some(seg) = self.segments.get_mut(&id) {
@@ -481,14 +786,21 @@ impl Worker {
                     Ok(v) => value_to_json(&v).map_err(|e| exception_report(&e)),
                     Err(e) => Err(exception_report(&e)),
                 };
-                let _ = self.coordinator.send(ToCoordinator::Done { tid: seg.tid, outcome });
+                let _ = self.coordinator.send(ToCoordinator::Done {
+                    tid: seg.tid,
+                    outcome,
+                });
             }
             ReturnTo::Segment { partition, segment } => {
                 let reply = match outcome {
                     Ok(v) => Reply::Value(value_to_tagged(&v)),
                     Err(e) => Reply::Exception(value_to_tagged(&e)),
                 };
-                let _ = self.peers[partition].send(ToWorker::Reply { tid: seg.tid, segment, reply });
+                let _ = self.peers[partition].send(ToWorker::Reply {
+                    tid: seg.tid,
+                    segment,
+                    reply,
+                });
             }
         }
     }
@@ -506,10 +818,15 @@ fn deep_equal(a: &Value, b: &Value) -> bool {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
         }
-        (Tuple(x), Tuple(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q)),
+        (Tuple(x), Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
+        }
         (Dict(x), Dict(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|((k1, v1), (k2, v2))| deep_equal(k1, k2) && deep_equal(v1, v2))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((k1, v1), (k2, v2))| deep_equal(k1, k2) && deep_equal(v1, v2))
         }
         (Set(x), Set(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
@@ -543,35 +860,75 @@ impl ParallelEngine {
     pub fn new(program: Arc<Program>, config: EngineConfig, partitions: usize) -> Self {
         let partitions = partitions.max(2);
         let (to_coord, inbox) = channel();
-        let channels: Vec<(Sender<ToWorker>, Receiver<ToWorker>)> = (0..partitions).map(|_| channel()).collect();
+        let channels: Vec<(Sender<ToWorker>, Receiver<ToWorker>)> =
+            (0..partitions).map(|_| channel()).collect();
         let senders: Vec<Sender<ToWorker>> = channels.iter().map(|(s, _)| s.clone()).collect();
         let mut handles = Vec::new();
         for (me, (_, rx)) in channels.into_iter().enumerate() {
-            let (program, peers, coordinator) = (program.clone(), senders.clone(), to_coord.clone());
+            let (program, peers, coordinator) =
+                (program.clone(), senders.clone(), to_coord.clone());
             handles.push(
                 std::thread::Builder::new()
                     .name(format!("entiflow-partition-{me}"))
                     .spawn(move || {
-                        let store = program.entities.iter().map(|_| IndexMap::default()).collect();
-                        let worker = Worker { me, program, peers, coordinator, store, workspaces: HashMap::new(), segments: HashMap::new(), next_segment: 0, dead: BTreeSet::new() };
+                        let store = program
+                            .entities
+                            .iter()
+                            .map(|_| IndexMap::default())
+                            .collect();
+                        let worker = Worker {
+                            me,
+                            program,
+                            peers,
+                            coordinator,
+                            store,
+                            workspaces: HashMap::new(),
+                            segments: HashMap::new(),
+                            next_segment: 0,
+                            dead: BTreeSet::new(),
+                        };
                         worker.run(rx)
                     })
                     .expect("spawn partition worker"),
             );
         }
-        ParallelEngine { program, workers: senders, handles, inbox, seq: 0, dedup: Dedup::default(), config, stats: Stats::default() }
+        ParallelEngine {
+            program,
+            workers: senders,
+            handles,
+            inbox,
+            seq: 0,
+            dedup: Dedup::default(),
+            config,
+            stats: Stats::default(),
+        }
     }
 
-    fn prepare(&mut self, interp: &Interpreter<'_>, inv: Result<Invocation, Invalid>, seen: &mut HashMap<String, usize>, index: usize) -> Prepared {
+    fn prepare(
+        &mut self,
+        interp: &Interpreter<'_>,
+        inv: Result<Invocation, Invalid>,
+        seen: &mut HashMap<String, usize>,
+        index: usize,
+    ) -> Prepared {
         let inv = match inv {
             Ok(inv) => inv,
             Err((id, message)) => {
                 self.stats.invalid += 1;
-                return Prepared::Done(InvocationResult { id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", message)) });
+                return Prepared::Done(InvocationResult {
+                    id,
+                    seq: None,
+                    outcome: Err(ErrorReport::new("InvalidRequest", message)),
+                });
             }
         };
         let key = inv.id.to_string();
-        if let Some(previous) = self.dedup.get(key.as_str()).and_then(|t| serde_json::from_str(t).ok()).and_then(|j| InvocationResult::from_json(&j)) {
+        if let Some(previous) = self
+            .dedup
+            .get(key.as_str())
+            .and_then(|t| serde_json::from_str(t).ok())
+            .and_then(|j| InvocationResult::from_json(&j))
+        {
             self.stats.deduplicated += 1;
             return Prepared::Done(previous);
         }
@@ -587,10 +944,20 @@ impl ParallelEngine {
             Ok(())
         };
         let (start, partition) = match inv.request {
-            Request::Call { entity, key: k, method, args, kwargs } => {
+            Request::Call {
+                entity,
+                key: k,
+                method,
+                args,
+                kwargs,
+            } => {
                 if let Err(e) = args_ok(&args, &kwargs) {
                     self.stats.invalid += 1;
-                    return Prepared::Done(InvocationResult { id: inv.id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", e)) });
+                    return Prepared::Done(InvocationResult {
+                        id: inv.id,
+                        seq: None,
+                        outcome: Err(ErrorReport::new("InvalidRequest", e)),
+                    });
                 }
                 let index = program.entity_index(&entity).unwrap_or(0);
                 let key_value = match &k {
@@ -600,23 +967,55 @@ impl ParallelEngine {
                 let text = key_text(&key_value);
                 let p = partition_of(index, &text, self.workers.len());
                 let missing = format!("{entity} {} does not exist", repr(&key_value));
-                (Start::Call { entity: index, key: text, method, args, kwargs, missing }, p)
+                (
+                    Start::Call {
+                        entity: index,
+                        key: text,
+                        method,
+                        args,
+                        kwargs,
+                        missing,
+                    },
+                    p,
+                )
             }
-            Request::Create { entity, args, kwargs } => {
+            Request::Create {
+                entity,
+                args,
+                kwargs,
+            } => {
                 let index = program.entity_index(&entity).unwrap_or(0);
                 let convert = |j: &Json| json_to_value(j, &program);
-                let (a, k) = match (args.iter().map(convert).collect::<Result<Vec<_>, _>>(), kwargs.iter().map(|(n, j)| Ok((n.clone(), convert(j)?))).collect::<Result<Vec<_>, String>>()) {
+                let (a, k) = match (
+                    args.iter().map(convert).collect::<Result<Vec<_>, _>>(),
+                    kwargs
+                        .iter()
+                        .map(|(n, j)| Ok((n.clone(), convert(j)?)))
+                        .collect::<Result<Vec<_>, String>>(),
+                ) {
                     (Ok(a), Ok(k)) => (a, k),
                     (Err(e), _) | (_, Err(e)) => {
                         self.stats.invalid += 1;
-                        return Prepared::Done(InvocationResult { id: inv.id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", e)) });
+                        return Prepared::Done(InvocationResult {
+                            id: inv.id,
+                            seq: None,
+                            outcome: Err(ErrorReport::new("InvalidRequest", e)),
+                        });
                     }
                 };
                 match run_init(interp, index, &entity, a, k) {
                     Ok((key_value, fields)) => {
                         let text = key_text(&key_value);
                         let p = partition_of(index, &text, self.workers.len());
-                        (Start::Create { entity: index, key: text, key_value: value_to_tagged(&key_value), fields: tagged_fields(&fields) }, p)
+                        (
+                            Start::Create {
+                                entity: index,
+                                key: text,
+                                key_value: value_to_tagged(&key_value),
+                                fields: tagged_fields(&fields),
+                            },
+                            p,
+                        )
                     }
                     // Fails before touching state: it serializes at the start of the round.
                     Err(report) => (Start::Failed(report), 0),
@@ -632,7 +1031,11 @@ impl ParallelEngine {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
         let mut seen = HashMap::new();
-        let prepared: Vec<Prepared> = batch.into_iter().enumerate().map(|(i, inv)| self.prepare(&interp, inv, &mut seen, i)).collect();
+        let prepared: Vec<Prepared> = batch
+            .into_iter()
+            .enumerate()
+            .map(|(i, inv)| self.prepare(&interp, inv, &mut seen, i))
+            .collect();
         let mut results: Vec<Option<InvocationResult>> = vec![None; prepared.len()];
         let mut pending: BTreeMap<Tid, (Json, Start, usize)> = BTreeMap::new();
         for (i, p) in prepared.iter().enumerate() {
@@ -663,14 +1066,25 @@ impl ParallelEngine {
                     Err(_) => return Vec::new(),
                 }
             }
-            let failed: BTreeSet<Tid> = outcomes.iter().filter(|(_, o)| o.is_err()).map(|(t, _)| *t).collect();
+            let failed: BTreeSet<Tid> = outcomes
+                .iter()
+                .filter(|(_, o)| o.is_err())
+                .map(|(t, _)| *t)
+                .collect();
             for w in &self.workers {
-                let _ = w.send(ToWorker::Validate { failed: failed.clone() });
+                let _ = w.send(ToWorker::Validate {
+                    failed: failed.clone(),
+                });
             }
             let mut writes: HashMap<(usize, String), Tid> = HashMap::new();
             let mut touched: Vec<(usize, String, Tid)> = Vec::new();
             for _ in 0..self.workers.len() {
-                if let Ok(ToCoordinator::Written { writes: w, touched: t, .. }) = self.inbox.recv() {
+                if let Ok(ToCoordinator::Written {
+                    writes: w,
+                    touched: t,
+                    ..
+                }) = self.inbox.recv()
+                {
                     for (e, k, tid) in w {
                         let slot = writes.entry((e, k)).or_insert(tid);
                         *slot = (*slot).min(tid);
@@ -687,25 +1101,47 @@ impl ParallelEngine {
             let mut discard = aborted.clone();
             discard.extend(failed.iter().copied());
             for w in &self.workers {
-                let _ = w.send(ToWorker::Decide { aborted: discard.clone() });
+                let _ = w.send(ToWorker::Decide {
+                    aborted: discard.clone(),
+                });
             }
             for _ in 0..self.workers.len() {
                 let _ = self.inbox.recv();
             }
             // Serial order of this round: failed ones, then committed ones, each in TID order.
-            let order: Vec<Tid> = failed.iter().copied().chain(outcomes.keys().copied().filter(|t| !failed.contains(t) && !aborted.contains(t))).collect();
+            let order: Vec<Tid> = failed
+                .iter()
+                .copied()
+                .chain(
+                    outcomes
+                        .keys()
+                        .copied()
+                        .filter(|t| !failed.contains(t) && !aborted.contains(t)),
+                )
+                .collect();
             for tid in order {
-                let Some((id, _, _)) = pending.remove(&tid) else { continue };
-                let outcome = outcomes.remove(&tid).unwrap_or_else(|| Err(ErrorReport::new("RuntimeError", "lost transaction")));
+                let Some((id, _, _)) = pending.remove(&tid) else {
+                    continue;
+                };
+                let outcome = outcomes
+                    .remove(&tid)
+                    .unwrap_or_else(|| Err(ErrorReport::new("RuntimeError", "lost transaction")));
                 match &outcome {
                     Ok(_) => self.stats.committed += 1,
                     Err(_) => self.stats.aborted += 1,
                 }
                 self.seq += 1;
-                let result = InvocationResult { id, seq: Some(self.seq), outcome };
+                let result = InvocationResult {
+                    id,
+                    seq: Some(self.seq),
+                    outcome,
+                };
                 let mut text = Vec::new();
                 if result.write_json(&mut text).is_ok() {
-                    self.dedup.insert(result.id.to_string().into_boxed_str(), String::from_utf8_lossy(&text).into());
+                    self.dedup.insert(
+                        result.id.to_string().into_boxed_str(),
+                        String::from_utf8_lossy(&text).into(),
+                    );
                     while self.dedup.len() > self.config.dedup_window {
                         self.dedup.shift_remove_index(0);
                     }
@@ -719,7 +1155,16 @@ impl ParallelEngine {
                 results[i] = results[*first].clone();
             }
         }
-        results.into_iter().map(|r| r.unwrap_or_else(|| InvocationResult { id: Json::Null, seq: None, outcome: Err(ErrorReport::new("RuntimeError", "no result")) })).collect()
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| InvocationResult {
+                    id: Json::Null,
+                    seq: None,
+                    outcome: Err(ErrorReport::new("RuntimeError", "no result")),
+                })
+            })
+            .collect()
     }
 
     fn records(&self) -> Result<Vec<(usize, String, Json, Vec<Json>)>, String> {
@@ -727,7 +1172,10 @@ impl ParallelEngine {
         for w in &self.workers {
             let (tx, rx) = channel();
             let _ = w.send(ToWorker::DumpState(tx));
-            all.extend(rx.recv().map_err(|_| "partition worker stopped".to_string())??);
+            all.extend(
+                rx.recv()
+                    .map_err(|_| "partition worker stopped".to_string())??,
+            );
         }
         Ok(all)
     }
@@ -749,7 +1197,10 @@ impl Executor for ParallelEngine {
             let ent = &self.program.entities[entity];
             let mut m = serde_json::Map::new();
             for (f, v) in ent.fields.iter().zip(fields) {
-                let value = value_from_tagged(&v).ok().and_then(|v| value_to_json(&v).ok()).unwrap_or(Json::Null);
+                let value = value_from_tagged(&v)
+                    .ok()
+                    .and_then(|v| value_to_json(&v).ok())
+                    .unwrap_or(Json::Null);
                 m.insert(f.name.clone(), value);
             }
             if let Some(Json::Object(records)) = out.get_mut(&ent.name) {
@@ -762,9 +1213,16 @@ impl Executor for ParallelEngine {
     fn entity_state(&self, entity: &str, key: &str) -> Option<Json> {
         let index = self.program.entity_index(entity)?;
         let (tx, rx) = channel();
-        let _ = self.workers[partition_of(index, key, self.workers.len())].send(ToWorker::Get(index, key.to_string(), tx));
+        let _ = self.workers[partition_of(index, key, self.workers.len())].send(ToWorker::Get(
+            index,
+            key.to_string(),
+            tx,
+        ));
         let fields = rx.recv().ok()??;
-        let names = self.program.entities[index].fields.iter().map(|f| f.name.clone());
+        let names = self.program.entities[index]
+            .fields
+            .iter()
+            .map(|f| f.name.clone());
         Some(Json::Object(names.zip(fields).collect()))
     }
 
@@ -773,11 +1231,20 @@ impl Executor for ParallelEngine {
     }
 
     fn export(&self) -> Result<Exported, String> {
-        Ok(Exported { seq: self.seq, dedup: self.dedup.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), records: self.records()? })
+        Ok(Exported {
+            seq: self.seq,
+            dedup: self
+                .dedup
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            records: self.records()?,
+        })
     }
 
     fn import(&mut self, exported: Exported) {
-        let mut per_partition: Vec<Vec<(usize, String, Json, Vec<Json>)>> = vec![Vec::new(); self.workers.len()];
+        let mut per_partition: Vec<Vec<(usize, String, Json, Vec<Json>)>> =
+            vec![Vec::new(); self.workers.len()];
         for record in exported.records {
             per_partition[partition_of(record.0, &record.1, self.workers.len())].push(record);
         }
@@ -801,24 +1268,53 @@ impl Drop for ParallelEngine {
 }
 
 /// Runs `__init__` and `__key__` for a create; neither may call other entities.
-fn run_init(interp: &Interpreter<'_>, index: usize, entity: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<(Value, Vec<Value>), ErrorReport> {
+fn run_init(
+    interp: &Interpreter<'_>,
+    index: usize,
+    entity: &str,
+    args: Vec<Value>,
+    kwargs: Vec<(String, Value)>,
+) -> Result<(Value, Vec<Value>), ErrorReport> {
     let ent = &interp.program().entities[index];
-    let placeholder = Rc::new(EntityRef { entity: Rc::from(entity), key: Value::None });
+    let placeholder = Rc::new(EntityRef {
+        entity: Rc::from(entity),
+        key: Value::None,
+    });
     let mut fields = vec![Value::None; ent.fields.len()];
-    let mut frame = interp.frame(index, "__init__", placeholder.clone(), args, kwargs).map_err(|e| exception_report(&e))?;
+    let mut frame = interp
+        .frame(index, "__init__", placeholder.clone(), args, kwargs)
+        .map_err(|e| exception_report(&e))?;
     match interp.run(&mut frame, &mut fields) {
         Step::Return(_) => {}
         Step::Raise(e) => return Err(exception_report(&e)),
-        Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__init__ cannot call other entities")),
+        Step::Call { .. } => {
+            return Err(ErrorReport::new(
+                "RuntimeError",
+                "__init__ cannot call other entities",
+            ))
+        }
     }
-    let mut key_frame = interp.frame(index, "__key__", placeholder, vec![], vec![]).map_err(|e| exception_report(&e))?;
+    let mut key_frame = interp
+        .frame(index, "__key__", placeholder, vec![], vec![])
+        .map_err(|e| exception_report(&e))?;
     let key = match interp.run(&mut key_frame, &mut fields) {
         Step::Return(k) => k,
         Step::Raise(e) => return Err(exception_report(&e)),
-        Step::Call { .. } => return Err(ErrorReport::new("RuntimeError", "__key__ cannot call other entities")),
+        Step::Call { .. } => {
+            return Err(ErrorReport::new(
+                "RuntimeError",
+                "__key__ cannot call other entities",
+            ))
+        }
     };
     if !matches!(key, Value::Str(_) | Value::Int(_)) {
-        return Err(ErrorReport::new("TypeError", format!("{entity}.__key__() must return a str or an int, not {}", key.type_name())));
+        return Err(ErrorReport::new(
+            "TypeError",
+            format!(
+                "{entity}.__key__() must return a str or an int, not {}",
+                key.type_name()
+            ),
+        ));
     }
     Ok((key, fields))
 }

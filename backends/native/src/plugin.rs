@@ -27,14 +27,24 @@ pub fn description() -> Description {
         name: "native".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         ir_versions: vec![ir::IR_VERSION.into()],
-        capabilities: Capabilities { serializable_transactions: true, exactly_once: true, durability: true, distributed: false },
+        capabilities: Capabilities {
+            serializable_transactions: true,
+            exactly_once: true,
+            durability: true,
+            distributed: false,
+        },
     }
 }
 
 fn config_u64(config: &Json, name: &str) -> Result<Option<u64>, PluginError> {
     match config.get(name) {
         None | Some(Json::Null) => Ok(None),
-        Some(v) => v.as_u64().map(Some).ok_or_else(|| PluginError::new("InvalidConfig", format!("'{name}' must be a non-negative integer"))),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+            PluginError::new(
+                "InvalidConfig",
+                format!("'{name}' must be a non-negative integer"),
+            )
+        }),
     }
 }
 
@@ -54,17 +64,24 @@ impl Backend for NativeBackend {
 
     fn start(&self, program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
         if !config.is_object() {
-            return Err(PluginError::new("InvalidConfig", "the configuration must be a JSON object"));
+            return Err(PluginError::new(
+                "InvalidConfig",
+                "the configuration must be a JSON object",
+            ));
         }
         let workers = config_u64(config, "workers")?.unwrap_or(1);
         if workers != 1 {
-            return Err(PluginError::new("InvalidConfig", "the native engine executes each epoch on one thread in this version; use 1 worker"));
+            return Err(PluginError::new(
+                "InvalidConfig",
+                "the native engine executes each epoch on one thread in this version; use 1 worker",
+            ));
         }
         let mut engine_config = EngineConfig::default();
         if let Some(window) = config_u64(config, "dedup_window")? {
             engine_config.dedup_window = window as usize;
         }
-        let executor: Box<dyn Executor> = Box::new(Engine::new(Rc::new(program.clone()), engine_config));
+        let executor: Box<dyn Executor> =
+            Box::new(Engine::new(Rc::new(program.clone()), engine_config));
         let engine = match config.get("data_dir") {
             None | Some(Json::Null) => Running::Memory(executor),
             Some(Json::String(dir)) => {
@@ -75,20 +92,36 @@ impl Backend for NativeBackend {
                 if let Some(n) = config_u64(config, "snapshot_log_bytes")? {
                     durability.snapshot_log_bytes = n;
                 }
-                let engine = DurableEngine::open_with(executor, &program, durability).map_err(|e| PluginError::new("Durability", format!("cannot open data directory {dir}: {e}")))?;
+                let engine =
+                    DurableEngine::open_with(executor, &program, durability).map_err(|e| {
+                        PluginError::new(
+                            "Durability",
+                            format!("cannot open data directory {dir}: {e}"),
+                        )
+                    })?;
                 Running::Durable(engine)
             }
-            Some(_) => return Err(PluginError::new("InvalidConfig", "'data_dir' must be a string")),
+            Some(_) => {
+                return Err(PluginError::new(
+                    "InvalidConfig",
+                    "'data_dir' must be a string",
+                ))
+            }
         };
         Ok(Box::new(NativeInstance { engine }))
     }
 }
 
 impl Instance for NativeInstance {
-    fn invoke(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, PluginError> {
+    fn invoke(
+        &mut self,
+        batch: Vec<Result<Invocation, Invalid>>,
+    ) -> Result<Vec<InvocationResult>, PluginError> {
         match &mut self.engine {
             Running::Memory(e) => Ok(e.execute(batch)),
-            Running::Durable(d) => d.execute(batch).map_err(|e| PluginError::new("Durability", format!("cannot write the log: {e}"))),
+            Running::Durable(d) => d
+                .execute(batch)
+                .map_err(|e| PluginError::new("Durability", format!("cannot write the log: {e}"))),
         }
     }
 
@@ -102,7 +135,9 @@ impl Instance for NativeInstance {
     fn shutdown(&mut self) -> Result<(), PluginError> {
         match &mut self.engine {
             Running::Memory(_) => Ok(()),
-            Running::Durable(d) => d.snapshot().map_err(|e| PluginError::new("Durability", format!("final snapshot failed: {e}"))),
+            Running::Durable(d) => d
+                .snapshot()
+                .map_err(|e| PluginError::new("Durability", format!("final snapshot failed: {e}"))),
         }
     }
 }

@@ -12,12 +12,15 @@ use runtime_common::contract::parse_invocation;
 use runtime_common::InvocationResult;
 
 fn program(path: &str) -> ir::Program {
-    let source = std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).expect("app");
+    let source = std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR")))
+        .expect("app");
     frontend_python::compile(&source, path).expect("compiles")
 }
 
 fn transfers(accounts: usize, ops: &[(usize, usize, u8)]) -> Vec<String> {
-    let mut lines: Vec<String> = (0..accounts).map(|a| format!(r#"{{"id":"c{a}","create":"Account","args":["a{a}",100]}}"#)).collect();
+    let mut lines: Vec<String> = (0..accounts)
+        .map(|a| format!(r#"{{"id":"c{a}","create":"Account","args":["a{a}",100]}}"#))
+        .collect();
     for (i, (from, to, amount)) in ops.iter().enumerate() {
         let (from, to) = (from % accounts, to % accounts);
         lines.push(format!(r#"{{"id":"t{i}","entity":"Account","key":"a{from}","method":"transfer","args":[{amount},{{"$entity":"Account","key":"a{to}"}}]}}"#));
@@ -27,40 +30,87 @@ fn transfers(accounts: usize, ops: &[(usize, usize, u8)]) -> Vec<String> {
 
 /// Runs `lines` in epochs on the parallel engine, then replays them serially in `seq` order and
 /// compares every result and the final state.
-fn check_against_serial_replay(app: &str, lines: &[String], partitions: usize, epoch: usize) -> (Vec<InvocationResult>, serde_json::Value) {
+fn check_against_serial_replay(
+    app: &str,
+    lines: &[String],
+    partitions: usize,
+    epoch: usize,
+) -> (Vec<InvocationResult>, serde_json::Value) {
     let program = program(app);
-    let mut parallel = ParallelEngine::new(Arc::new(program.clone()), EngineConfig::default(), partitions);
+    let mut parallel = ParallelEngine::new(
+        Arc::new(program.clone()),
+        EngineConfig::default(),
+        partitions,
+    );
     let mut results = Vec::new();
     for chunk in lines.chunks(epoch) {
-        results.extend(parallel.execute(chunk.iter().map(|l| parse_invocation(l, &program)).collect()));
+        results.extend(
+            parallel.execute(
+                chunk
+                    .iter()
+                    .map(|l| parse_invocation(l, &program))
+                    .collect(),
+            ),
+        );
     }
     let state = parallel.dump_state();
-    let mut order: Vec<(u64, &String)> = results.iter().zip(lines).filter_map(|(r, l)| r.seq.map(|s| (s, l))).collect();
+    let mut order: Vec<(u64, &String)> = results
+        .iter()
+        .zip(lines)
+        .filter_map(|(r, l)| r.seq.map(|s| (s, l)))
+        .collect();
     order.sort();
     let seqs: Vec<u64> = order.iter().map(|(s, _)| *s).collect();
-    assert_eq!(seqs, (1..=order.len() as u64).collect::<Vec<_>>(), "seq is a permutation without gaps");
+    assert_eq!(
+        seqs,
+        (1..=order.len() as u64).collect::<Vec<_>>(),
+        "seq is a permutation without gaps"
+    );
     let rc = Rc::new(program.clone());
     let mut serial = Engine::new(rc.clone(), EngineConfig::default());
-    let replayed = serial.execute(order.iter().map(|(_, l)| parse_invocation(l, &program)).collect());
+    let replayed = serial.execute(
+        order
+            .iter()
+            .map(|(_, l)| parse_invocation(l, &program))
+            .collect(),
+    );
     for (r, (_, _)) in replayed.iter().zip(&order) {
         let live = results.iter().find(|x| x.id == r.id).expect("same id");
-        assert_eq!(live.outcome, r.outcome, "result of {} differs from the serial replay", r.id);
+        assert_eq!(
+            live.outcome, r.outcome,
+            "result of {} differs from the serial replay",
+            r.id
+        );
     }
-    assert_eq!(state, serial.dump_state(), "final state differs from the serial replay");
+    assert_eq!(
+        state,
+        serial.dump_state(),
+        "final state differs from the serial replay"
+    );
     (results, state)
 }
 
 #[test]
 fn hot_key_contention_matches_serial_replay() {
-    let ops: Vec<(usize, usize, u8)> = (0..600).map(|i| (0, 1 + i % 7, (1 + i % 9) as u8)).collect();
-    let (_, state) = check_against_serial_replay("tests/apps/transfer.py", &transfers(8, &ops), 2, 200);
-    let total: i64 = state["Account"].as_object().unwrap().values().map(|a| a["balance"].as_i64().unwrap()).sum();
+    let ops: Vec<(usize, usize, u8)> = (0..600)
+        .map(|i| (0, 1 + i % 7, (1 + i % 9) as u8))
+        .collect();
+    let (_, state) =
+        check_against_serial_replay("tests/apps/transfer.py", &transfers(8, &ops), 2, 200);
+    let total: i64 = state["Account"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|a| a["balance"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, 800);
 }
 
 #[test]
 fn results_do_not_depend_on_the_partition_count() {
-    let ops: Vec<(usize, usize, u8)> = (0..500).map(|i| (i * 7 % 13, i * 11 % 13, (i % 50) as u8 + 1)).collect();
+    let ops: Vec<(usize, usize, u8)> = (0..500)
+        .map(|i| (i * 7 % 13, i * 11 % 13, (i % 50) as u8 + 1))
+        .collect();
     let lines = transfers(13, &ops);
     let (a, _) = check_against_serial_replay("tests/apps/transfer.py", &lines, 2, 128);
     let (b, _) = check_against_serial_replay("tests/apps/transfer.py", &lines, 3, 128);
@@ -70,12 +120,15 @@ fn results_do_not_depend_on_the_partition_count() {
 #[test]
 fn examples_match_serial_replay_in_parallel() {
     for app in ["examples/bank", "examples/hotel", "examples/shop"] {
-        let lines: Vec<String> = std::fs::read_to_string(format!("{}/../../{app}/invocations.jsonl", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(String::from)
-            .collect();
+        let lines: Vec<String> = std::fs::read_to_string(format!(
+            "{}/../../{app}/invocations.jsonl",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(String::from)
+        .collect();
         check_against_serial_replay(&format!("{app}/app.py"), &lines, 2, 16);
     }
 }
@@ -95,28 +148,68 @@ proptest! {
 fn durable_parallel_engine_recovers_exactly() {
     use entiflow_native::{DurabilityConfig, DurableEngine};
     let program = program("tests/apps/transfer.py");
-    let dir = std::env::temp_dir().join(format!("entiflow-parallel-durable-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("entiflow-parallel-durable-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let ops: Vec<(usize, usize, u8)> = (0..400).map(|i| (i % 5, (i * 3 + 1) % 5, (i % 40) as u8 + 1)).collect();
+    let ops: Vec<(usize, usize, u8)> = (0..400)
+        .map(|i| (i % 5, (i * 3 + 1) % 5, (i % 40) as u8 + 1))
+        .collect();
     let lines = transfers(5, &ops);
-    let config = DurabilityConfig { dir: dir.clone(), snapshot_every: 3, snapshot_log_bytes: 1 << 30 };
+    let config = DurabilityConfig {
+        dir: dir.clone(),
+        snapshot_every: 3,
+        snapshot_log_bytes: 1 << 30,
+    };
     let open = || {
-        let engine = Box::new(ParallelEngine::new(Arc::new(program.clone()), EngineConfig::default(), 2));
+        let engine = Box::new(ParallelEngine::new(
+            Arc::new(program.clone()),
+            EngineConfig::default(),
+            2,
+        ));
         DurableEngine::open_with(engine, &program, config.clone()).expect("open")
     };
     let mut first = open();
     let mut results = Vec::new();
     for chunk in lines[..300].chunks(37) {
-        results.extend(first.execute(chunk.iter().map(|l| parse_invocation(l, &program)).collect()).unwrap());
+        results.extend(
+            first
+                .execute(
+                    chunk
+                        .iter()
+                        .map(|l| parse_invocation(l, &program))
+                        .collect(),
+                )
+                .unwrap(),
+        );
     }
     let state = first.engine().dump_state();
     drop(first);
     let mut second = open();
-    assert_eq!(second.engine().dump_state(), state, "recovered state equals the state before the restart");
+    assert_eq!(
+        second.engine().dump_state(),
+        state,
+        "recovered state equals the state before the restart"
+    );
     // Resending everything returns the recorded results and runs only the new invocations.
-    let again = second.execute(lines.iter().map(|l| parse_invocation(l, &program)).collect()).unwrap();
-    assert_eq!(&again[..300], &results[..], "acknowledged results are unchanged");
-    let total: i64 = second.engine().dump_state()["Account"].as_object().unwrap().values().map(|a| a["balance"].as_i64().unwrap()).sum();
+    let again = second
+        .execute(
+            lines
+                .iter()
+                .map(|l| parse_invocation(l, &program))
+                .collect(),
+        )
+        .unwrap();
+    assert_eq!(
+        &again[..300],
+        &results[..],
+        "acknowledged results are unchanged"
+    );
+    let total: i64 = second.engine().dump_state()["Account"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|a| a["balance"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, 500);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
 }
 
 /// The `entiflow` binary under test.
@@ -23,7 +26,10 @@ pub struct Rng(u64);
 impl Rng {
     /// Seeds the generator.
     pub fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1)
+        Rng(seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+            | 1)
     }
 
     /// The next number below `n`.
@@ -39,9 +45,15 @@ impl Rng {
 /// (some overdrawing, some to a hot account), ids `t0`, `t1`, ...
 pub fn transfer_workload(accounts: u64, count: u64, seed: u64) -> Vec<String> {
     let mut rng = Rng::new(seed);
-    let mut lines: Vec<String> = (0..accounts).map(|a| format!(r#"{{"id":"c{a}","create":"Account","args":["a{a}",100]}}"#)).collect();
+    let mut lines: Vec<String> = (0..accounts)
+        .map(|a| format!(r#"{{"id":"c{a}","create":"Account","args":["a{a}",100]}}"#))
+        .collect();
     for t in 0..count {
-        let from = if rng.below(4) == 0 { 0 } else { rng.below(accounts) };
+        let from = if rng.below(4) == 0 {
+            0
+        } else {
+            rng.below(accounts)
+        };
         let mut to = rng.below(accounts);
         if to == from {
             to = (to + 1) % accounts;
@@ -80,7 +92,12 @@ impl Server {
             if reader.read_line(&mut line).expect("read stderr") == 0 || Instant::now() > deadline {
                 panic!("server did not start: {line}");
             }
-            if let Some(rest) = line.trim().split("on ").last().filter(|r| r.starts_with("http://")) {
+            if let Some(rest) = line
+                .trim()
+                .split("on ")
+                .last()
+                .filter(|r| r.starts_with("http://"))
+            {
                 break rest.to_string();
             }
         };

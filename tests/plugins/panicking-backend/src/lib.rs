@@ -29,8 +29,14 @@ impl Backend for PanickingBackend {
 }
 
 impl Instance for PanickingInstance {
-    fn invoke(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, PluginError> {
-        panic!("deliberate panic in invoke (a batch of {} invocations)", batch.len());
+    fn invoke(
+        &mut self,
+        batch: Vec<Result<Invocation, Invalid>>,
+    ) -> Result<Vec<InvocationResult>, PluginError> {
+        panic!(
+            "deliberate panic in invoke (a batch of {} invocations)",
+            batch.len()
+        );
     }
 
     fn dump_state(&mut self) -> Result<Json, PluginError> {
