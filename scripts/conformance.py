@@ -2,10 +2,12 @@
 """Runs conformance cases through `entiflow exec` and through the CPython reference
 (`python -m entiflow.testing`), and compares every result and the final state.
 
-A case is a directory with `app.py` and `invocations.jsonl`. Results must agree exactly, except
-that `InvalidRequest` errors compare by type only (their messages are free-form).
+A case is a directory with `app.py` and `invocations.jsonl`. The reference replays the invocations
+serially in the order of the `seq` entiflow reported (the contract: results and final state equal a
+serial execution in ascending `seq` order). Results must agree exactly, except that
+`InvalidRequest` errors compare by type only (their messages are free-form).
 
-Usage: conformance.py [--bin PATH] [--backend NAME] CASE_DIR...
+Usage: conformance.py [--bin PATH] [--backend NAME] [--workers N] CASE_DIR...
 Exit status 0 when every case agrees.
 """
 from __future__ import annotations
@@ -28,17 +30,24 @@ def normalize(result: dict) -> dict:
     return result
 
 
-def run_case(case: Path, binary: str, backend: str) -> list[str]:
+def run_case(case: Path, binary: str, backend: str, workers: int) -> list[str]:
     app, inv = case / "app.py", case / "invocations.jsonl"
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         rust_state, py_state = Path(tmp) / "rust.json", Path(tmp) / "py.json"
-        rust = subprocess.run(
-            [binary, "exec", str(app), "--input", str(inv), "--dump-state", str(rust_state), "--backend", backend],
-            capture_output=True, text=True, timeout=600,
-        )
+        cmd = [binary, "exec", str(app), "--input", str(inv), "--dump-state", str(rust_state), "--backend", backend]
+        if workers != 1:
+            cmd += ["--workers", str(workers)]
+        rust = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if rust.returncode != 0:
             return [f"entiflow exec failed ({rust.returncode}): {rust.stderr.strip()}"]
+        lines = [l for l in inv.read_text().splitlines() if l.strip()]
+        got_raw = [json.loads(l) for l in rust.stdout.splitlines() if l.strip()]
+        order = sorted(range(min(len(lines), len(got_raw))), key=lambda i: got_raw[i].get("seq", 0))
+        lines = [lines[i] for i in order]
+        got_raw = [got_raw[i] for i in order]
+        inv = Path(tmp) / "serial.jsonl"
+        inv.write_text("\n".join(lines) + "\n")
         env = dict(os.environ, PYTHONPATH=str(ROOT / "python" / "src"))
         py = subprocess.run(
             [sys.executable, "-m", "entiflow.testing", str(app), "--input", str(inv), "--dump-state", str(py_state)],
@@ -46,11 +55,10 @@ def run_case(case: Path, binary: str, backend: str) -> list[str]:
         )
         if py.returncode != 0:
             return [f"reference failed ({py.returncode}): {py.stderr.strip()}"]
-        got = [normalize(json.loads(l)) for l in rust.stdout.splitlines() if l.strip()]
+        got = [normalize(r) for r in got_raw]
         want = [normalize(json.loads(l)) for l in py.stdout.splitlines() if l.strip()]
         if len(got) != len(want):
             problems.append(f"{len(got)} results from entiflow, {len(want)} from the reference")
-        lines = [l for l in inv.read_text().splitlines() if l.strip()]
         for i, (g, w) in enumerate(zip(got, want)):
             if g != w:
                 problems.append(f"line {i + 1}: {lines[i] if i < len(lines) else ''}\n    entiflow:  {json.dumps(g)}\n    reference: {json.dumps(w)}")
@@ -64,11 +72,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", default=str(ROOT / "target" / "debug" / "entiflow"))
     parser.add_argument("--backend", default="native")
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("cases", nargs="+", type=Path)
     args = parser.parse_args()
     failed = 0
     for case in args.cases:
-        problems = run_case(case, args.bin, args.backend)
+        problems = run_case(case, args.bin, args.backend, args.workers)
         if problems:
             failed += 1
             print(f"FAIL {case}")

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
 
-use entiflow_native::{Engine, EngineConfig};
+use entiflow_native::EngineConfig;
 use ir::Program;
 use runtime_common::contract::parse_invocation;
 use serde_json::{json, Value as Json};
@@ -174,11 +174,13 @@ fn through_backend(
     backend: &Selected,
     program: Program,
     lines: &[String],
+    workers: usize,
 ) -> Result<(Vec<Json>, Json), String> {
     match backend {
         Selected::Native => {
             let program = Rc::new(program);
-            let mut engine = Engine::new(program.clone(), EngineConfig::default());
+            let mut engine =
+                crate::exec::native_executor(&program, EngineConfig::default(), workers);
             let mut results = Vec::with_capacity(lines.len());
             for chunk in lines.chunks(BATCH) {
                 let batch = chunk
@@ -242,7 +244,11 @@ fn sorted(j: &Json) -> String {
 }
 
 /// Runs one case; the differences found (none when it agrees).
-fn run_case(backend: &Selected, case: &Path) -> Vec<String> {
+///
+/// The reference replays the invocations serially in the order of the `seq` the backend
+/// reported (invalid ones, which take no `seq`, first), which is what the contract promises: the
+/// results and final state equal a serial execution in ascending `seq` order.
+fn run_case(backend: &Selected, case: &Path, workers: usize) -> Vec<String> {
     let app = case.join("app.py");
     let input = case.join("invocations.jsonl");
     let program = match load_program(&app) {
@@ -258,11 +264,24 @@ fn run_case(backend: &Selected, case: &Path) -> Vec<String> {
         .filter(|l| !l.trim().is_empty())
         .map(str::to_string)
         .collect();
-    let (got, got_state) = match through_backend(backend, program, &lines) {
+    let (got, got_state) = match through_backend(backend, program, &lines, workers) {
         Ok(r) => r,
         Err(e) => return vec![e],
     };
-    let (want, want_state) = match reference(&app, &input) {
+    // Serial order: by reported seq (stable, so lines without one keep their relative order).
+    let mut order: Vec<usize> = (0..lines.len().min(got.len())).collect();
+    order.sort_by_key(|&i| got[i].get("seq").and_then(Json::as_u64).unwrap_or(0));
+    let lines: Vec<String> = order.iter().map(|&i| lines[i].clone()).collect();
+    let got: Vec<Json> = order.iter().map(|&i| got[i].clone()).collect();
+    let scratch = match Scratch::new() {
+        Ok(s) => s,
+        Err(e) => return vec![e],
+    };
+    let serial_input = scratch.0.join("serial.jsonl");
+    if let Err(e) = std::fs::write(&serial_input, lines.join("\n")) {
+        return vec![format!("cannot write {}: {e}", serial_input.display())];
+    }
+    let (want, want_state) = match reference(&app, &serial_input) {
         Ok(r) => r,
         Err(e) => return vec![e],
     };
@@ -295,7 +314,11 @@ fn run_case(backend: &Selected, case: &Path) -> Vec<String> {
 }
 
 /// `entiflow conformance`: `Ok(true)` when every case agrees.
-pub fn conformance(backend_name: &str, cases: Vec<PathBuf>) -> Result<bool, String> {
+pub fn conformance(
+    backend_name: &str,
+    cases: Vec<PathBuf>,
+    workers: usize,
+) -> Result<bool, String> {
     let backend = select(backend_name)?;
     let description = backend.description();
     let cases = if cases.is_empty() {
@@ -329,7 +352,7 @@ pub fn conformance(backend_name: &str, cases: Vec<PathBuf>) -> Result<bool, Stri
     }
     let mut failed = 0;
     for case in &cases {
-        let problems = run_case(&backend, case);
+        let problems = run_case(&backend, case, workers);
         if problems.is_empty() {
             println!("ok   {}", case.display());
         } else {

@@ -4,8 +4,13 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig};
+use std::sync::Arc;
+
+use entiflow_native::{
+    DurabilityConfig, DurableEngine, Engine, EngineConfig, Executor, ParallelEngine,
+};
 use indicatif::{ProgressBar, ProgressStyle};
+use ir::Program;
 use runtime_common::contract::{parse_invocation, Invalid};
 use runtime_common::plugin::LoadedBackend;
 use runtime_common::{Invocation, InvocationResult};
@@ -26,6 +31,23 @@ fn open_input(input: &str) -> Result<(Box<dyn BufRead + Send>, u64), String> {
 }
 
 /// Runs every invocation of `input` and prints one result per line, in input order.
+/// The native engine for `workers` threads: serial for 1, partitioned (parallel epochs) above.
+pub fn native_executor(
+    program: &Rc<Program>,
+    config: EngineConfig,
+    workers: usize,
+) -> Box<dyn Executor> {
+    if workers <= 1 {
+        Box::new(Engine::new(program.clone(), config))
+    } else {
+        Box::new(ParallelEngine::new(
+            Arc::new((**program).clone()),
+            config,
+            workers,
+        ))
+    }
+}
+
 pub fn exec(
     app: &Path,
     input: &str,
@@ -34,12 +56,6 @@ pub fn exec(
     data_dir: Option<PathBuf>,
     epoch_size: usize,
 ) -> Result<(), String> {
-    if workers != 1 {
-        return Err(
-            "the native engine executes each epoch on one thread in this version; use --workers 1"
-                .into(),
-        );
-    }
     let program = Rc::new(load_program(app)?);
     let (mut reader, size) = open_input(input)?;
     let progress = ProgressBar::new(size);
@@ -55,18 +71,18 @@ pub fn exec(
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout());
     let program_for_parsing = std::sync::Arc::new((*program).clone());
     let epoch_size = epoch_size.max(1);
-    let mut durable = match data_dir {
-        Some(dir) => Some(
-            DurableEngine::open(
-                program.clone(),
-                EngineConfig::default(),
-                DurabilityConfig::new(dir),
+    let executor = native_executor(&program, EngineConfig::default(), workers);
+    let mut durable = None;
+    let mut engine = None;
+    match data_dir {
+        Some(dir) => {
+            durable = Some(
+                DurableEngine::open_with(executor, &program, DurabilityConfig::new(dir))
+                    .map_err(|e| format!("cannot open data directory: {e}"))?,
             )
-            .map_err(|e| format!("cannot open data directory: {e}"))?,
-        ),
-        None => None,
-    };
-    let mut engine = Engine::new(program.clone(), EngineConfig::default());
+        }
+        None => engine = Some(executor),
+    }
     // Three stages on their own threads: read and parse epochs, execute them, write results.
     let (parsed_tx, parsed_rx) =
         std::sync::mpsc::sync_channel::<(Vec<Result<Invocation, Invalid>>, usize)>(4);
@@ -116,7 +132,10 @@ pub fn exec(
             Some(d) => d
                 .execute(batch)
                 .map_err(|e| format!("cannot write the log: {e}"))?,
-            None => engine.execute(batch),
+            None => match &mut engine {
+                Some(e) => e.execute(batch),
+                None => Vec::new(),
+            },
         };
         if results_tx.send((results, bytes)).is_err() {
             break;
@@ -132,7 +151,7 @@ pub fn exec(
     if let Some(path) = dump_state {
         let state = match &durable {
             Some(d) => d.engine().dump_state(),
-            None => engine.dump_state(),
+            None => engine.as_ref().map(|e| e.dump_state()).unwrap_or_default(),
         };
         let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
         std::fs::write(path, text + "\n")

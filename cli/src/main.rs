@@ -79,7 +79,8 @@ enum Command {
         /// Write the final state dump here.
         #[arg(long)]
         dump_state: Option<PathBuf>,
-        /// Worker threads (the native engine executes each epoch on one thread; see README).
+        /// Engine worker threads: 1 runs each epoch serially in input order; more partition the
+        /// state by key and run each epoch's transactions in parallel (deterministic, serializable).
         #[arg(long, default_value_t = 1)]
         workers: usize,
         /// Make the run durable in this directory (recovers what it holds first).
@@ -115,6 +116,10 @@ enum Command {
         /// Threads serving HTTP (the engine and the log syncer have their own).
         #[arg(long, default_value_t = 1)]
         http_threads: usize,
+        /// Engine worker threads: 1 runs each epoch serially in input order; more partition the
+        /// state by key and run each epoch's transactions in parallel (deterministic, serializable).
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
         /// Backend: `native` (built in), `native-plugin` (the native engine's plugin build), the
         /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
@@ -140,6 +145,9 @@ enum Command {
         /// The backend, as for `exec`.
         #[arg(long, default_value = "native")]
         backend: String,
+        /// Engine worker threads for the built-in native backend, as for `exec`.
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
         /// Case directories.
         cases: Vec<PathBuf>,
     },
@@ -193,6 +201,7 @@ fn main() -> ExitCode {
             snapshot_log_mib,
             dedup_window,
             http_threads,
+            workers,
             backend,
         } => backends::select(&backend).and_then(|selected| match selected {
             Selected::Native => {
@@ -201,10 +210,18 @@ fn main() -> ExitCode {
                     snapshot_every,
                     snapshot_log_bytes: snapshot_log_mib << 20,
                 });
-                serve::run(&app, &listen, durability, dedup_window, http_threads, None)
+                serve::run(
+                    &app,
+                    &listen,
+                    durability,
+                    dedup_window,
+                    http_threads,
+                    workers,
+                    None,
+                )
             }
             Selected::Plugin(plugin) => {
-                let mut config = exec::plugin_config(&plugin, 1, data_dir.as_deref())?;
+                let mut config = exec::plugin_config(&plugin, workers, data_dir.as_deref())?;
                 if let Some(c) = config.as_object_mut() {
                     c.insert("dedup_window".into(), dedup_window.into());
                     if data_dir.is_some() {
@@ -218,18 +235,21 @@ fn main() -> ExitCode {
                     None,
                     dedup_window,
                     http_threads,
+                    1,
                     Some((plugin, config)),
                 )
             }
         }),
         Command::Backends { json } => backends::list(json),
-        Command::Conformance { backend, cases } => {
-            match conformance::conformance(&backend, cases) {
-                Ok(true) => Ok(()),
-                Ok(false) => return ExitCode::from(1),
-                Err(e) => Err(e),
-            }
-        }
+        Command::Conformance {
+            backend,
+            workers,
+            cases,
+        } => match conformance::conformance(&backend, cases, workers) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

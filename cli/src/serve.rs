@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json as AxumJson, Router};
-use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig, LogSyncer};
+use entiflow_native::{DurabilityConfig, DurableEngine, EngineConfig, Executor, LogSyncer};
 use ir::Program;
 use runtime_common::contract::{invocation_from_json, Invalid};
 use runtime_common::plugin::{LoadedBackend, RunningBackend};
@@ -145,15 +145,15 @@ struct Shared {
     metrics: Arc<Metrics>,
 }
 
+/// Clients waiting for an epoch's results: how many results each expects, and where to send them.
+type Waiting = Vec<(
+    usize,
+    oneshot::Sender<Result<Vec<InvocationResult>, String>>,
+)>;
+
 /// Replies waiting for their epoch to become durable.
 enum Release {
-    Batch(
-        Vec<(
-            usize,
-            oneshot::Sender<Result<Vec<InvocationResult>, String>>,
-        )>,
-        Vec<InvocationResult>,
-    ),
+    Batch(Waiting, Vec<InvocationResult>),
     Read(oneshot::Sender<Option<Json>>, Option<Json>),
 }
 
@@ -191,6 +191,7 @@ fn engine_thread(
     program: Program,
     durability: Option<DurabilityConfig>,
     dedup_window: usize,
+    workers: usize,
     jobs: mpsc::Receiver<Job>,
     metrics: Arc<Metrics>,
     ready: std::sync::mpsc::Sender<Result<(), String>>,
@@ -202,7 +203,12 @@ fn engine_thread(
     let mut releases = None;
     let mut syncer_handle = None;
     match durability {
-        Some(d) => match DurableEngine::open(program, config, d).and_then(|e| Ok((e.syncer()?, e)))
+        Some(d) => match DurableEngine::open_with(
+            crate::exec::native_executor(&program, config, workers),
+            &program,
+            d,
+        )
+        .and_then(|e| Ok((e.syncer()?, e)))
         {
             Ok((syncer, engine)) => {
                 let (tx, rx) = mpsc::channel();
@@ -215,7 +221,7 @@ fn engine_thread(
                 return;
             }
         },
-        None => memory = Some(Engine::new(program, config)),
+        None => memory = Some(crate::exec::native_executor(&program, config, workers)),
     }
     let _ = ready.send(Ok(()));
     while let Ok(first) = jobs.recv() {
@@ -245,9 +251,11 @@ fn engine_thread(
             }
         }
         let engine_stats =
-            |memory: &Option<Engine>, durable: &Option<DurableEngine>| match (memory, durable) {
-                (Some(e), _) => e.stats().clone(),
-                (_, Some(d)) => d.engine().stats().clone(),
+            |memory: &Option<Box<dyn Executor>>, durable: &Option<DurableEngine>| match (
+                memory, durable,
+            ) {
+                (Some(e), _) => e.stats(),
+                (_, Some(d)) => d.engine().stats(),
                 _ => Default::default(),
             };
         if !epoch.is_empty() {
@@ -292,8 +300,8 @@ fn engine_thread(
             }
         }
         for (entity, key, reply) in reads {
-            let engine = match (&memory, &durable) {
-                (Some(e), _) => e,
+            let engine: &dyn Executor = match (&memory, &durable) {
+                (Some(e), _) => e.as_ref(),
                 (_, Some(d)) => d.engine(),
                 _ => return,
             };
@@ -582,6 +590,7 @@ pub fn run(
     durability: Option<DurabilityConfig>,
     dedup_window: usize,
     http_threads: usize,
+    workers: usize,
     plugin: Option<(LoadedBackend, Json)>,
 ) -> Result<(), String> {
     let program = load_program(app)?;
@@ -600,6 +609,7 @@ pub fn run(
                 program,
                 durability,
                 dedup_window,
+                workers,
                 jobs_rx,
                 engine_metrics,
                 ready_tx,

@@ -89,10 +89,15 @@ fn transfer_workload_conserves_money_and_matches_cpython() {
 }
 
 fn conformance(cases: &[std::path::PathBuf]) {
+    conformance_with(cases, 1);
+}
+
+fn conformance_with(cases: &[std::path::PathBuf], workers: usize) {
     let out = Command::new("python3")
         .arg(root().join("scripts/conformance.py"))
         .arg("--bin")
         .arg(bin())
+        .args(["--workers", &workers.to_string()])
         .args(cases)
         .output()
         .expect("python3 runs the conformance script");
@@ -104,8 +109,7 @@ fn conformance(cases: &[std::path::PathBuf]) {
     );
 }
 
-#[test]
-fn examples_and_conformance_cases_match_cpython() {
+fn all_cases() -> Vec<std::path::PathBuf> {
     let mut cases = Vec::new();
     for dir in ["examples", "tests/conformance"] {
         let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
@@ -119,6 +123,67 @@ fn examples_and_conformance_cases_match_cpython() {
         }
     }
     cases.sort();
+    cases
+}
+
+#[test]
+fn parallel_epochs_match_cpython_in_seq_order() {
+    let cases = all_cases();
+    assert!(cases.len() >= 3);
+    conformance_with(&cases, 2);
+}
+
+#[test]
+fn parallel_runs_are_deterministic_and_conserve_money() {
+    let dir = tempdir("parallel-determinism");
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, transfer_workload(20, 4000, 5).join("\n")).unwrap();
+    let runs: Vec<(Vec<u8>, Vec<u8>)> = (0..2)
+        .map(|i| {
+            let state = dir.join(format!("state{i}.json"));
+            let out = exec(
+                "tests/apps/transfer.py",
+                &input,
+                &[
+                    "--workers",
+                    "2",
+                    "--epoch-size",
+                    "500",
+                    "--dump-state",
+                    state.to_str().unwrap(),
+                ],
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (out.stdout, std::fs::read(state).unwrap())
+        })
+        .collect();
+    assert_eq!(runs[0], runs[1], "same input and configuration, same bytes");
+    let dump: serde_json::Value = serde_json::from_slice(&runs[0].1).unwrap();
+    let total: i64 = dump["Account"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|a| a["balance"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 2000);
+    let three = exec(
+        "tests/apps/transfer.py",
+        &input,
+        &["--workers", "3", "--epoch-size", "500"],
+    );
+    assert_eq!(
+        three.stdout, runs[0].0,
+        "results do not depend on the number of partitions"
+    );
+}
+
+#[test]
+fn examples_and_conformance_cases_match_cpython() {
+    let cases = all_cases();
     assert!(cases.len() >= 3, "examples are present");
     conformance(&cases);
 }

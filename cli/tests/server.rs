@@ -121,13 +121,24 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
 
 #[test]
 fn kill_9_loses_no_acknowledged_transaction_and_applies_none_twice() {
-    let dir = std::env::temp_dir().join(format!("entiflow-crash-{}", std::process::id()));
+    crash_drill(&[], "serial");
+}
+
+#[test]
+fn kill_9_drill_with_parallel_epochs() {
+    crash_drill(&["--workers", "2"], "parallel");
+}
+
+fn crash_drill(extra: &[&str], name: &str) {
+    let dir = std::env::temp_dir().join(format!("entiflow-crash-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let app = root().join("tests/apps/transfer.py");
     let data = dir.join("data");
     let data_arg = data.to_str().unwrap().to_string();
     let invocations = transfer_workload(10, 3000, 3);
-    let server = Server::start(&app, &["--data-dir", &data_arg, "--snapshot-every", "50"]);
+    let mut args = vec!["--data-dir", data_arg.as_str(), "--snapshot-every", "50"];
+    args.extend_from_slice(extra);
+    let server = Server::start(&app, &args);
     let url = server.url.clone();
     let acked: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
     let clients: Vec<_> = (0..4)
@@ -172,7 +183,9 @@ fn kill_9_loses_no_acknowledged_transaction_and_applies_none_twice() {
         acked.len()
     );
 
-    let server = Server::start(&app, &["--data-dir", &data_arg]);
+    let mut args = vec!["--data-dir", data_arg.as_str()];
+    args.extend_from_slice(extra);
+    let server = Server::start(&app, &args);
     let a = agent();
     let body = format!("[{}]", invocations.join(","));
     let (code, results) = post(&a, &format!("{}/v1/batch", server.url), &body).unwrap();

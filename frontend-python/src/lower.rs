@@ -18,6 +18,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::analyze::{EntityInfo, MethodSig, ModuleInfo, Reporter};
 
+/// A call's lowered receiver, positional and keyword arguments.
+type LoweredArgs = (Option<Expr>, Vec<Expr>, Vec<(String, Expr)>);
+
 /// How a call expression is classified.
 enum CallKind<'a> {
     /// A remote method call on `receiver`, to a known entity type or to one resolved at run time.
@@ -1911,7 +1914,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         &mut self,
         call: &'a ast::ExprCall,
         receiver: Option<&'a ast::Expr>,
-    ) -> Option<(Option<Expr>, Vec<Expr>, Vec<(String, Expr)>)> {
+    ) -> Option<LoweredArgs> {
         let mut exprs: Vec<&'a ast::Expr> = Vec::new();
         if let Some(r) = receiver {
             exprs.push(r);

@@ -7,19 +7,21 @@
 //!    round-start state. Each partition gives a transaction a private copy of every entity it
 //!    touches there. A call to an entity on another partition is a message carrying the call;
 //!    the caller's frames stay parked where they are, and the reply resumes them. No locks.
-//! 2. **Validation.** A transaction that raised (or hit a missing entity) wrote nothing and read
-//!    only round-start state, so it serializes at the start of the round: it *fails*. For the
-//!    others, each partition computes which keys they wrote (copy differs from the original) and
-//!    reserves every written key for the smallest TID writing it. A transaction that touched a
-//!    key reserved by a smaller TID (read-after-write or write-after-write) *aborts*.
-//! 3. **Commit.** The remaining transactions commit their copies; no two of them wrote the same
-//!    key and none read a key a smaller one wrote, so together they equal a serial execution in
-//!    TID order after the failed ones. Aborted transactions form the next round, with their TIDs.
+//! 2. **Validation.** Each partition computes which keys every transaction wrote (its copy
+//!    differs from the original; a transaction that raised or hit a missing entity writes
+//!    nothing) and reserves every written key for the smallest TID writing it. A transaction
+//!    that touched a key reserved by a smaller TID (read-after-write, which includes
+//!    write-after-write since writing implies touching; reading that a key is absent counts)
+//!    *aborts* and runs again in the next round with its TID.
+//! 3. **Commit.** Every other transaction is accepted: it read only keys no smaller accepted
+//!    transaction wrote, so it saw exactly what a serial execution in TID order would have shown
+//!    it, and its result (a value, or the exception that failed it) is final. Successful ones
+//!    commit their copies; no two of them wrote the same key.
 //!
-//! The serial order, and so `seq`, is: failed transactions of round 1 (TID order), committed ones
-//! of round 1 (TID order), failed ones of round 2, ... Every decision depends only on the epoch's
-//! input and the state, never on timing or on the number of partitions, so the output is the same
-//! on every run and for every `--workers` value greater than one.
+//! The serial order, and so `seq`, is: the accepted transactions of round 1 in TID order, then
+//! those of round 2, ... Without conflicts that is the input order. Every decision depends only on
+//! the epoch's input and the state, never on timing or on the number of partitions, so the output
+//! is the same on every run and for every `--workers` value greater than one.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -45,6 +47,12 @@ use serde_json::Value as Json;
 use crate::engine::{Dedup, EngineConfig, Executor, Exported, Record, Stats, MAX_CALL_DEPTH};
 
 type Tid = u64;
+
+/// One exported entity: type index, canonical key, key value and fields (tagged JSON).
+type ExportedRecord = (usize, String, Json, Vec<Json>);
+
+/// The entities one transaction touched on a partition, with its private copies.
+type Workspace = Vec<(usize, String, Working)>;
 
 /// Where a call segment returns to.
 #[derive(Clone, Copy, Debug)]
@@ -119,9 +127,9 @@ enum ToWorker {
     Decide {
         aborted: BTreeSet<Tid>,
     },
-    DumpState(Sender<Result<Vec<(usize, String, Json, Vec<Json>)>, String>>),
+    DumpState(Sender<Result<Vec<ExportedRecord>, String>>),
     Get(usize, String, Sender<Option<Vec<Json>>>),
-    Load(Vec<(usize, String, Json, Vec<Json>)>),
+    Load(Vec<ExportedRecord>),
     Stop,
 }
 
@@ -165,10 +173,11 @@ struct Worker {
     peers: Vec<Sender<ToWorker>>,
     coordinator: Sender<ToCoordinator>,
     store: Vec<IndexMap<String, Record, FastHash>>,
-    workspaces: HashMap<Tid, Vec<(usize, String, Working)>>,
+    workspaces: HashMap<Tid, Workspace>,
     segments: HashMap<u64, Segment>,
     next_segment: u64,
     dead: BTreeSet<Tid>,
+    absent_reads: HashMap<Tid, Vec<(usize, String)>>,
 }
 
 fn tagged_fields(fields: &[Value]) -> Vec<Json> {
@@ -181,7 +190,14 @@ impl Worker {
         if let Some(i) = ws.iter().position(|(e, k, _)| *e == entity && k == key) {
             return Some(&mut ws[i].2);
         }
-        let record = self.store[entity].get(key)?;
+        let Some(record) = self.store[entity].get(key) else {
+            // Reading that a key is absent is a read too: a smaller TID creating it conflicts.
+            self.absent_reads
+                .entry(tid)
+                .or_default()
+                .push((entity, key.to_string()));
+            return None;
+        };
         let fields: Vec<Value> = record.fields.iter().map(Value::deep_copy).collect();
         ws.push((
             entity,
@@ -259,12 +275,16 @@ impl Worker {
                 ToWorker::Validate { failed } => {
                     let mut writes = Vec::new();
                     let mut touched = Vec::new();
+                    for (tid, reads) in self.absent_reads.drain() {
+                        touched.extend(reads.into_iter().map(|(e, k)| (e, k, tid)));
+                    }
                     for (tid, ws) in &self.workspaces {
-                        if failed.contains(tid) {
-                            continue;
-                        }
                         for (entity, key, w) in ws {
                             touched.push((*entity, key.clone(), *tid));
+                            if failed.contains(tid) {
+                                // A failed transaction read what it touched but writes nothing.
+                                continue;
+                            }
                             let changed = match &w.original {
                                 None => true,
                                 Some(orig) => {
@@ -285,7 +305,7 @@ impl Worker {
                         .send(ToCoordinator::Written { writes, touched });
                 }
                 ToWorker::Decide { aborted } => {
-                    let mut committed: Vec<(Tid, Vec<(usize, String, Working)>)> = self
+                    let mut committed: Vec<(Tid, Workspace)> = self
                         .workspaces
                         .drain()
                         .filter(|(tid, _)| !aborted.contains(tid))
@@ -376,6 +396,10 @@ impl Worker {
                 fields,
             } => {
                 if self.store[entity].contains_key(&key) {
+                    self.absent_reads
+                        .entry(tid)
+                        .or_default()
+                        .push((entity, key.clone()));
                     let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
                     let report = ErrorReport::new(
                         "EntityExists",
@@ -886,6 +910,7 @@ impl ParallelEngine {
                             segments: HashMap::new(),
                             next_segment: 0,
                             dead: BTreeSet::new(),
+                            absent_reads: HashMap::new(),
                         };
                         worker.run(rx)
                     })
@@ -1047,13 +1072,33 @@ impl ParallelEngine {
                 Prepared::Duplicate(_) => {}
             }
         }
+        // Keys each transaction touched when it last ran: later rounds schedule around them.
+        let mut footprints: HashMap<Tid, Vec<(usize, String)>> = HashMap::new();
         while !pending.is_empty() {
             let mut outcomes: BTreeMap<Tid, Result<Json, ErrorReport>> = BTreeMap::new();
             let mut per_partition: Vec<Vec<(Tid, Start)>> = vec![Vec::new(); self.workers.len()];
+            // Round 1 runs everything. Later rounds run, in TID order, only the transactions
+            // whose last footprint is disjoint from every smaller pending transaction's (and
+            // always the smallest), so a hot key does not re-execute its whole queue each round.
+            let mut blocked: std::collections::HashSet<(usize, String)> =
+                std::collections::HashSet::new();
+            let mut expected = 0;
             for (tid, (_, start, partition)) in &pending {
-                per_partition[*partition].push((*tid, start.clone()));
+                let footprint = footprints.get(tid);
+                let free = footprint.is_none_or(|f| f.iter().all(|k| !blocked.contains(k)));
+                if let Some(f) = footprint {
+                    blocked.extend(f.iter().cloned());
+                }
+                if free || expected == 0 {
+                    per_partition[*partition].push((*tid, start.clone()));
+                    expected += 1;
+                }
             }
-            let expected = pending.len();
+            for txns in &per_partition {
+                for (tid, _) in txns {
+                    footprints.remove(tid);
+                }
+            }
             for (p, txns) in per_partition.into_iter().enumerate() {
                 let _ = self.workers[p].send(ToWorker::Round(txns));
             }
@@ -1089,6 +1134,9 @@ impl ParallelEngine {
                         let slot = writes.entry((e, k)).or_insert(tid);
                         *slot = (*slot).min(tid);
                     }
+                    for (e, k, tid) in &t {
+                        footprints.entry(*tid).or_default().push((*e, k.clone()));
+                    }
                     touched.extend(t);
                 }
             }
@@ -1108,16 +1156,12 @@ impl ParallelEngine {
             for _ in 0..self.workers.len() {
                 let _ = self.inbox.recv();
             }
-            // Serial order of this round: failed ones, then committed ones, each in TID order.
-            let order: Vec<Tid> = failed
-                .iter()
+            // Serial order of this round: every accepted transaction (committed or failed) in
+            // TID order; the aborted ones run again in the next round.
+            let order: Vec<Tid> = outcomes
+                .keys()
                 .copied()
-                .chain(
-                    outcomes
-                        .keys()
-                        .copied()
-                        .filter(|t| !failed.contains(t) && !aborted.contains(t)),
-                )
+                .filter(|t| !aborted.contains(t))
                 .collect();
             for tid in order {
                 let Some((id, _, _)) = pending.remove(&tid) else {
@@ -1167,7 +1211,7 @@ impl ParallelEngine {
             .collect()
     }
 
-    fn records(&self) -> Result<Vec<(usize, String, Json, Vec<Json>)>, String> {
+    fn records(&self) -> Result<Vec<ExportedRecord>, String> {
         let mut all = Vec::new();
         for w in &self.workers {
             let (tx, rx) = channel();
@@ -1243,8 +1287,7 @@ impl Executor for ParallelEngine {
     }
 
     fn import(&mut self, exported: Exported) {
-        let mut per_partition: Vec<Vec<(usize, String, Json, Vec<Json>)>> =
-            vec![Vec::new(); self.workers.len()];
+        let mut per_partition: Vec<Vec<ExportedRecord>> = vec![Vec::new(); self.workers.len()];
         for record in exported.records {
             per_partition[partition_of(record.0, &record.1, self.workers.len())].push(record);
         }
