@@ -79,3 +79,14 @@ fn dataflow_graph_has_call_edges_between_entities() {
     let program = frontend_python::compile(&source, "references.py").expect("compiles");
     settings().bind(|| insta::assert_snapshot!("dot__references", program.dataflow_dot()));
 }
+
+#[test]
+fn infinite_float_literals_round_trip_through_ir_json() {
+    // Found by the fuzzer: `1e999` is a valid Python literal (inf), which JSON cannot hold as a
+    // number.
+    let source = "from entiflow import entity\n\n@entity\nclass A:\n    def __init__(self, k: str):\n        self.k = k\n        self.big = 1e999\n        self.small = -1e999\n    def __key__(self):\n        return self.k\n";
+    let program = frontend_python::compile(source, "inf.py").expect("compiles");
+    let back = ir::Program::from_json(program.to_json().as_bytes()).expect("round trip");
+    assert_eq!(back, program);
+    assert!(program.to_json().contains("\"inf\""));
+}

@@ -278,12 +278,48 @@ pub enum Const {
     Bool(bool),
     /// A 64-bit integer.
     Int(i64),
-    /// A float.
-    Float(f64),
+    /// A float (non-finite values serialize as the strings `"inf"`, `"-inf"`, `"nan"`).
+    Float(#[serde(with = "float_json")] f64),
     /// A string.
     Str(String),
     /// A tuple of constants.
     Tuple(Vec<Const>),
+}
+
+/// JSON has no infinities or NaN (`1e999` is a valid Python literal): those travel as strings.
+mod float_json {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Number(f64),
+        Text(String),
+    }
+
+    pub fn serialize<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if value.is_finite() {
+            Repr::Number(*value).serialize(s)
+        } else if value.is_nan() {
+            Repr::Text("nan".into()).serialize(s)
+        } else if *value > 0.0 {
+            Repr::Text("inf".into()).serialize(s)
+        } else {
+            Repr::Text("-inf".into()).serialize(s)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        match Repr::deserialize(d)? {
+            Repr::Number(n) => Ok(n),
+            Repr::Text(t) => match t.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                "nan" => Ok(f64::NAN),
+                other => Err(serde::de::Error::custom(format!("not a float: {other}"))),
+            },
+        }
+    }
 }
 
 /// Unary operators.
