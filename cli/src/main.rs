@@ -110,8 +110,8 @@ enum Command {
         /// ... or when the log reaches this many MiB.
         #[arg(long, default_value_t = 64)]
         snapshot_log_mib: u64,
-        /// How many invocation ids to remember for deduplication.
-        #[arg(long, default_value_t = 1_000_000)]
+        /// How many invocation ids to remember for deduplication (kept in snapshots).
+        #[arg(long, default_value_t = 250_000)]
         dedup_window: usize,
         /// Threads serving HTTP (the engine and the log syncer have their own).
         #[arg(long, default_value_t = 1)]

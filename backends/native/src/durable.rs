@@ -1,19 +1,25 @@
-//! Durability for the native engine: an input log with group commit, periodic snapshots, and
-//! recovery by snapshot + deterministic replay.
+//! Durability for the native engines: an input log with group commit, snapshots written in the
+//! background, and recovery by snapshot + deterministic replay.
 //!
 //! Layout of the data directory:
-//! - `wal.jsonl`: one line per epoch, `{"epoch": N, "batch": [invocation, ...]}`, fsynced before
-//!   any result of the epoch is released. The epoch's composition is logged, so replay runs the
-//!   very same batches in the very same order.
-//! - `snapshot.json`: committed state, `seq`, the dedup table and the last epoch it includes;
-//!   written to a temporary file, fsynced and renamed, after which the log is truncated.
+//! - `wal-<first epoch>.jsonl`: log segments, one line per epoch,
+//!   `{"epoch": N, "batch": [invocation, ...]}`, fsynced before any result of the epoch is
+//!   released. The epoch's composition is logged, so replay runs the very same batches in the very
+//!   same order.
+//! - `snapshot.json`: committed state, `seq`, the dedup table and the last epoch it includes.
 //!
-//! A torn last log line (a crash during a write) was never acknowledged and is dropped.
+//! Taking a snapshot never stalls the engine for long: the engine thread only copies the state
+//! out (cheap: references to shared text) and starts a new log segment; a background thread
+//! writes the snapshot to a temporary file, fsyncs and renames it, and only then deletes the
+//! segments it covers. Recovery loads the snapshot and replays every later epoch of the remaining
+//! segments. A torn last line (a crash during a write) was never acknowledged and is dropped.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 use ir::Program;
 use runtime_common::contract::{invocation_from_json, value_from_tagged, Invalid};
@@ -47,25 +53,32 @@ impl DurabilityConfig {
 /// A handle that makes everything written to the log so far durable; it may run on another
 /// thread than the engine, so fsyncs overlap with execution (pipelined group commit).
 pub struct LogSyncer {
-    file: File,
+    file: Arc<Mutex<File>>,
 }
 
 impl LogSyncer {
     /// Waits until every log record written before this call is on stable storage.
     pub fn sync(&self) -> io::Result<()> {
-        self.file.sync_data()
+        let file = self
+            .file
+            .lock()
+            .map_err(|_| io::Error::other("log lock poisoned"))?
+            .try_clone()?;
+        file.sync_data()
     }
 }
 
-/// An [`Engine`] whose every acknowledged epoch survives a crash.
+/// An engine whose every acknowledged epoch survives a crash.
 pub struct DurableEngine {
     engine: Box<dyn Executor>,
     config: DurabilityConfig,
     log: File,
+    shared_log: Arc<Mutex<File>>,
     epoch: u64,
     since_snapshot: u64,
     log_bytes: u64,
     names: Vec<String>,
+    snapshotter: Option<JoinHandle<io::Result<()>>>,
 }
 
 fn invalid_data(msg: impl Into<String>) -> io::Error {
@@ -74,6 +87,24 @@ fn invalid_data(msg: impl Into<String>) -> io::Error {
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
+}
+
+fn segment_path(dir: &Path, first_epoch: u64) -> PathBuf {
+    dir.join(format!("wal-{first_epoch:020}.jsonl"))
+}
+
+/// The log segments in epoch order.
+fn segments(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("wal-") && n.ends_with(".jsonl"))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
 }
 
 impl DurableEngine {
@@ -103,19 +134,22 @@ impl DurableEngine {
             epoch = restore_snapshot(engine.as_mut(), program, &json)
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
         }
-        let log_path = config.dir.join("wal.jsonl");
-        let mut good_len = 0u64;
-        if log_path.exists() {
-            let reader = BufReader::new(File::open(&log_path)?);
+        let all = segments(&config.dir)?;
+        for (i, path) in all.iter().enumerate() {
+            let reader = BufReader::new(File::open(path)?);
+            let mut good_len = 0u64;
+            let mut torn = false;
             for line in reader.split(b'\n') {
                 let line = line?;
                 let Ok(record) = serde_json::from_slice::<Json>(&line) else {
+                    torn = true;
                     break;
                 };
                 let (Some(n), Some(batch)) = (
                     record.get("epoch").and_then(Json::as_u64),
                     record.get("batch").and_then(Json::as_array),
                 ) else {
+                    torn = true;
                     break;
                 };
                 good_len += line.len() as u64 + 1;
@@ -129,28 +163,32 @@ impl DurableEngine {
                 engine.execute(batch);
                 epoch = n;
             }
+            if torn {
+                if i + 1 != all.len() {
+                    return Err(invalid_data(format!(
+                        "{} is damaged before its end",
+                        path.display()
+                    )));
+                }
+                let f = OpenOptions::new().write(true).open(path)?;
+                f.set_len(good_len)?;
+                f.sync_all()?;
+            }
         }
-        let log = OpenOptions::new()
-            .create(true)
-            .append(false)
-            .write(true)
-            .truncate(false)
-            .open(&log_path)?;
-        log.set_len(good_len)?;
-        log.sync_all()?;
-        let mut log = log;
-        use std::io::Seek;
-        log.seek(io::SeekFrom::End(0))?;
+        let log = File::create(segment_path(&config.dir, epoch + 1))?;
         sync_dir(&config.dir)?;
+        let shared_log = Arc::new(Mutex::new(log.try_clone()?));
         let names = program.entities.iter().map(|e| e.name.clone()).collect();
         Ok(DurableEngine {
             engine,
             config,
             log,
+            shared_log,
             epoch,
             since_snapshot: 0,
-            log_bytes: good_len,
+            log_bytes: 0,
             names,
+            snapshotter: None,
         })
     }
 
@@ -172,7 +210,7 @@ impl DurableEngine {
     /// A handle to make the log durable from another thread.
     pub fn syncer(&self) -> io::Result<LogSyncer> {
         Ok(LogSyncer {
-            file: self.log.try_clone()?,
+            file: self.shared_log.clone(),
         })
     }
 
@@ -202,35 +240,84 @@ impl DurableEngine {
             || self.log_bytes >= self.config.snapshot_log_bytes
         {
             // A failed snapshot loses nothing: the log keeps growing and replay stays exact.
-            if let Err(e) = self.snapshot() {
+            if let Err(e) = self.start_snapshot() {
                 eprintln!("warning: snapshot skipped: {e}");
-                self.since_snapshot = 0;
-                self.log_bytes = 0;
             }
+            self.since_snapshot = 0;
+            self.log_bytes = 0;
         }
         Ok(results)
     }
 
-    /// Writes a snapshot and truncates the log.
-    pub fn snapshot(&mut self) -> io::Result<()> {
-        let exported = self.engine.export().map_err(invalid_data)?;
-        let json = snapshot_json(exported, &self.names, self.epoch);
-        let tmp = self.config.dir.join("snapshot.json.tmp");
-        {
-            let mut f = File::create(&tmp)?;
-            f.write_all(&serde_json::to_vec(&json).map_err(io::Error::other)?)?;
-            f.sync_all()?;
+    /// Copies the state out, starts a new log segment and writes the snapshot in the background;
+    /// the segments it covers are deleted once it is durable.
+    fn start_snapshot(&mut self) -> io::Result<()> {
+        if let Some(previous) = self.snapshotter.take() {
+            previous
+                .join()
+                .map_err(|_| io::Error::other("snapshot writer panicked"))??;
         }
-        fs::rename(&tmp, self.config.dir.join("snapshot.json"))?;
+        let exported = self.engine.export().map_err(invalid_data)?;
+        let names = self.names.clone();
+        // The old segment's tail must be durable before the syncer moves to the new one.
+        self.log.sync_data()?;
+        let new_log = File::create(segment_path(&self.config.dir, self.epoch + 1))?;
         sync_dir(&self.config.dir)?;
-        self.log.set_len(0)?;
-        use std::io::Seek;
-        self.log.seek(io::SeekFrom::Start(0))?;
-        self.log.sync_all()?;
-        self.since_snapshot = 0;
-        self.log_bytes = 0;
+        *self
+            .shared_log
+            .lock()
+            .map_err(|_| io::Error::other("log lock poisoned"))? = new_log.try_clone()?;
+        self.log = new_log;
+        let dir = self.config.dir.clone();
+        let covered = self.epoch;
+        self.snapshotter = Some(std::thread::spawn(move || {
+            let json = snapshot_json(exported, &names, covered);
+            write_snapshot(&dir, &json)?;
+            for segment in segments(&dir)? {
+                let first = segment
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .and_then(|s| s.strip_prefix("wal-"))
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(u64::MAX);
+                if first <= covered {
+                    fs::remove_file(segment)?;
+                }
+            }
+            sync_dir(&dir)
+        }));
         Ok(())
     }
+
+    /// Writes a snapshot now and waits for it (at shutdown).
+    pub fn snapshot(&mut self) -> io::Result<()> {
+        self.start_snapshot()?;
+        match self.snapshotter.take() {
+            Some(handle) => handle
+                .join()
+                .map_err(|_| io::Error::other("snapshot writer panicked"))?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for DurableEngine {
+    fn drop(&mut self) {
+        if let Some(handle) = self.snapshotter.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn write_snapshot(dir: &Path, json: &Json) -> io::Result<()> {
+    let tmp = dir.join("snapshot.json.tmp");
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(&serde_json::to_vec(json).map_err(io::Error::other)?)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, dir.join("snapshot.json"))?;
+    sync_dir(dir)
 }
 
 fn snapshot_json(exported: Exported, names: &[String], epoch: u64) -> Json {
@@ -243,7 +330,11 @@ fn snapshot_json(exported: Exported, names: &[String], epoch: u64) -> Json {
             records.push(json!([key, key_value, fields]));
         }
     }
-    let dedup: Vec<Json> = exported.dedup.iter().map(|(k, r)| json!([k, r])).collect();
+    let dedup: Vec<Json> = exported
+        .dedup
+        .iter()
+        .map(|(k, r)| json!([&**k, &**r]))
+        .collect();
     json!({"epoch": epoch, "seq": exported.seq, "entities": entities, "dedup": dedup})
 }
 
@@ -309,7 +400,7 @@ fn restore_snapshot(
             .get(1)
             .and_then(Json::as_str)
             .ok_or("bad dedup result")?;
-        dedup.push((k.into(), r.into()));
+        dedup.push((Arc::from(k), Arc::from(r)));
     }
     engine.import(Exported {
         seq,

@@ -147,7 +147,7 @@ pub struct Exported {
     /// The last `seq` given out.
     pub seq: u64,
     /// The dedup table, oldest first.
-    pub dedup: Vec<(Box<str>, Box<str>)>,
+    pub dedup: Vec<(std::sync::Arc<str>, std::sync::Arc<str>)>,
     /// Every entity: type index, canonical key, key value and fields (tagged JSON).
     pub records: Vec<(usize, String, Json, Vec<Json>)>,
 }
@@ -171,7 +171,8 @@ pub trait Executor {
 }
 
 /// Recorded results by invocation id (both as compact JSON text), oldest first.
-pub type Dedup = IndexMap<Box<str>, Box<str>, runtime_common::value::FastHash>;
+pub type Dedup =
+    IndexMap<std::sync::Arc<str>, std::sync::Arc<str>, runtime_common::value::FastHash>;
 
 /// The native engine's state machine: committed state, the serial counter and the dedup table.
 pub struct Engine {
@@ -301,7 +302,7 @@ impl Engine {
             let mut text = Vec::new();
             if result.write_json(&mut text).is_ok() {
                 self.dedup
-                    .insert(k.into_boxed_str(), String::from_utf8_lossy(&text).into());
+                    .insert(k.into(), String::from_utf8_lossy(&text).into());
             }
             while self.dedup.len() > self.config.dedup_window {
                 self.dedup.shift_remove_index(0);

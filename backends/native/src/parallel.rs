@@ -1183,7 +1183,7 @@ impl ParallelEngine {
                 let mut text = Vec::new();
                 if result.write_json(&mut text).is_ok() {
                     self.dedup.insert(
-                        result.id.to_string().into_boxed_str(),
+                        result.id.to_string().into(),
                         String::from_utf8_lossy(&text).into(),
                     );
                     while self.dedup.len() > self.config.dedup_window {
