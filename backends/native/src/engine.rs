@@ -36,7 +36,7 @@ pub struct EngineConfig {
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
-            dedup_window: 1_000_000,
+            dedup_window: 250_000,
         }
     }
 }
