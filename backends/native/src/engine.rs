@@ -8,6 +8,7 @@
 //! input order and every run of the same input is identical.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use ir::Program;
@@ -170,9 +171,57 @@ pub trait Executor {
     fn import(&mut self, exported: Exported);
 }
 
-/// Recorded results by invocation id (both as compact JSON text), oldest first.
-pub type Dedup =
-    IndexMap<std::sync::Arc<str>, std::sync::Arc<str>, runtime_common::value::FastHash>;
+/// Recorded results by invocation id (both as compact JSON text), oldest first, bounded by a
+/// window: the oldest ids are forgotten first.
+#[derive(Debug, Default)]
+pub struct Dedup {
+    map: std::collections::HashMap<Arc<str>, Arc<str>, runtime_common::value::FastHash>,
+    order: std::collections::VecDeque<Arc<str>>,
+}
+
+impl Dedup {
+    /// The recorded result for an id, if still within the window.
+    pub fn get(&self, id: &str) -> Option<&Arc<str>> {
+        self.map.get(id)
+    }
+
+    /// Records a result, forgetting the oldest ones beyond `window` (O(1) each).
+    pub fn record(&mut self, id: Arc<str>, result: Arc<str>, window: usize) {
+        if self.map.insert(id.clone(), result).is_none() {
+            self.order.push_back(id);
+        }
+        while self.order.len() > window {
+            if let Some(old) = self.order.pop_front() {
+                self.map.remove(&old);
+            }
+        }
+    }
+
+    /// How many ids are remembered.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether no id is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The entries, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<str>)> {
+        self.order.iter().filter_map(|k| self.map.get_key_value(k))
+    }
+}
+
+impl FromIterator<(Arc<str>, Arc<str>)> for Dedup {
+    fn from_iter<I: IntoIterator<Item = (Arc<str>, Arc<str>)>>(iter: I) -> Self {
+        let mut d = Dedup::default();
+        for (k, v) in iter {
+            d.record(k, v, usize::MAX);
+        }
+        d
+    }
+}
 
 /// The native engine's state machine: committed state, the serial counter and the dedup table.
 pub struct Engine {
@@ -301,11 +350,11 @@ impl Engine {
         if let Some(k) = dedup_key {
             let mut text = Vec::new();
             if result.write_json(&mut text).is_ok() {
-                self.dedup
-                    .insert(k.into(), String::from_utf8_lossy(&text).into());
-            }
-            while self.dedup.len() > self.config.dedup_window {
-                self.dedup.shift_remove_index(0);
+                self.dedup.record(
+                    k.into(),
+                    String::from_utf8_lossy(&text).into(),
+                    self.config.dedup_window,
+                );
             }
         }
         result

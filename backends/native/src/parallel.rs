@@ -1182,13 +1182,11 @@ impl ParallelEngine {
                 };
                 let mut text = Vec::new();
                 if result.write_json(&mut text).is_ok() {
-                    self.dedup.insert(
+                    self.dedup.record(
                         result.id.to_string().into(),
                         String::from_utf8_lossy(&text).into(),
+                        self.config.dedup_window,
                     );
-                    while self.dedup.len() > self.config.dedup_window {
-                        self.dedup.shift_remove_index(0);
-                    }
                 }
                 results[tid as usize] = Some(result);
             }
