@@ -51,6 +51,7 @@ struct Metrics {
     aborted: AtomicU64,
     invalid: AtomicU64,
     deduplicated: AtomicU64,
+    reexecuted: AtomicU64,
     epochs: AtomicU64,
     epoch_invocations: AtomicU64,
     latency_buckets: [AtomicU64; 15],
@@ -95,6 +96,12 @@ impl Metrics {
             "entiflow_requests_invalid_total",
             "Invalid requests rejected.",
             &self.invalid,
+        );
+        counter(
+            &mut out,
+            "entiflow_transactions_reexecuted_total",
+            "Transactions re-executed after a conflict (parallel epochs).",
+            &self.reexecuted,
         );
         counter(
             &mut out,
@@ -281,6 +288,9 @@ fn engine_thread(
             metrics
                 .deduplicated
                 .fetch_add(after.deduplicated - before.deduplicated, Ordering::Relaxed);
+            metrics
+                .reexecuted
+                .fetch_add(after.reexecuted - before.reexecuted, Ordering::Relaxed);
             metrics.epochs.fetch_add(1, Ordering::Relaxed);
             metrics.epoch_invocations.fetch_add(size, Ordering::Relaxed);
             match results {

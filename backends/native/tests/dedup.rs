@@ -7,14 +7,25 @@ use runtime_common::contract::parse_invocation;
 
 #[test]
 fn ids_within_the_window_are_answered_from_the_table_and_older_ones_run_again() {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/apps/transfer.py")).unwrap();
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/apps/transfer.py"
+    ))
+    .unwrap();
     let program = Rc::new(frontend_python::compile(&source, "transfer.py").unwrap());
     let mut engine = Engine::new(program.clone(), EngineConfig { dedup_window: 3 });
     let create = r#"{"id":"c","create":"Account","args":["a",100]}"#;
-    let deposit = |i: u32| format!(r#"{{"id":"d{i}","entity":"Account","key":"a","method":"deposit","args":[1]}}"#);
+    let deposit = |i: u32| {
+        format!(r#"{{"id":"d{i}","entity":"Account","key":"a","method":"deposit","args":[1]}}"#)
+    };
     let mut lines = vec![create.to_string()];
     lines.extend((0..10).map(deposit));
-    let first = engine.execute(lines.iter().map(|l| parse_invocation(l, &program)).collect());
+    let first = engine.execute(
+        lines
+            .iter()
+            .map(|l| parse_invocation(l, &program))
+            .collect(),
+    );
     assert_eq!(first.last().unwrap().seq, Some(11));
     // d9 is within the window: same result, nothing runs.
     let again = engine.execute(vec![parse_invocation(&deposit(9), &program)]);
