@@ -394,47 +394,7 @@ impl Engine {
                 format!("unknown entity type '{entity}'"),
             ));
         };
-        let ent = &self.program.entities[index];
-        let placeholder = Rc::new(EntityRef {
-            entity: Rc::from(entity),
-            key: Value::None,
-        });
-        let mut fields = vec![Value::None; ent.fields.len()];
-        let mut frame = interp
-            .frame(index, "__init__", placeholder.clone(), args, kwargs)
-            .map_err(|e| exception_report(&e))?;
-        match interp.run(&mut frame, &mut fields) {
-            Step::Return(_) => {}
-            Step::Raise(e) => return Err(exception_report(&e)),
-            Step::Call { .. } => {
-                return Err(ErrorReport::new(
-                    "RuntimeError",
-                    "__init__ cannot call other entities",
-                ))
-            }
-        }
-        let mut key_frame = interp
-            .frame(index, "__key__", placeholder, vec![], vec![])
-            .map_err(|e| exception_report(&e))?;
-        let key = match interp.run(&mut key_frame, &mut fields) {
-            Step::Return(k) => k,
-            Step::Raise(e) => return Err(exception_report(&e)),
-            Step::Call { .. } => {
-                return Err(ErrorReport::new(
-                    "RuntimeError",
-                    "__key__ cannot call other entities",
-                ))
-            }
-        };
-        if !matches!(key, Value::Str(_) | Value::Int(_)) {
-            return Err(ErrorReport::new(
-                "TypeError",
-                format!(
-                    "{entity}.__key__() must return a str or an int, not {}",
-                    key.type_name()
-                ),
-            ));
-        }
+        let (key, fields) = run_init(interp, index, entity, args, kwargs)?;
         let text = key_text(&key);
         if self.store[index].contains_key(&text) {
             return Err(ErrorReport::new(
@@ -734,4 +694,48 @@ impl Executor for Engine {
         self.seq = exported.seq;
         self.dedup = exported.dedup.into_iter().collect();
     }
+}
+
+/// Runs `__init__` and then `__key__` of a new entity (neither may call other entities); the key
+/// must be a str or an int. Returns the key and the initial fields.
+pub(crate) fn run_init(
+    interp: &Interpreter<'_>,
+    index: usize,
+    entity: &str,
+    args: Vec<Value>,
+    kwargs: Vec<(String, Value)>,
+) -> Result<(Value, Vec<Value>), ErrorReport> {
+    let ent = &interp.program().entities[index];
+    let placeholder = Rc::new(EntityRef {
+        entity: Rc::from(entity),
+        key: Value::None,
+    });
+    let mut fields = vec![Value::None; ent.fields.len()];
+    let mut results = Vec::with_capacity(2);
+    for (method, args, kwargs) in [("__init__", args, kwargs), ("__key__", vec![], vec![])] {
+        let mut frame = interp
+            .frame(index, method, placeholder.clone(), args, kwargs)
+            .map_err(|e| exception_report(&e))?;
+        match interp.run(&mut frame, &mut fields) {
+            Step::Return(v) => results.push(v),
+            Step::Raise(e) => return Err(exception_report(&e)),
+            Step::Call { .. } => {
+                return Err(ErrorReport::new(
+                    "RuntimeError",
+                    format!("{method} cannot call other entities"),
+                ))
+            }
+        }
+    }
+    let key = results.pop().unwrap_or(Value::None);
+    if !matches!(key, Value::Str(_) | Value::Int(_)) {
+        return Err(ErrorReport::new(
+            "TypeError",
+            format!(
+                "{entity}.__key__() must return a str or an int, not {}",
+                key.type_name()
+            ),
+        ));
+    }
+    Ok((key, fields))
 }

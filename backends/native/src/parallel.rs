@@ -44,7 +44,9 @@ use runtime_common::{
 };
 use serde_json::Value as Json;
 
-use crate::engine::{Dedup, EngineConfig, Executor, Exported, Record, Stats, MAX_CALL_DEPTH};
+use crate::engine::{
+    run_init, Dedup, EngineConfig, Executor, Exported, Record, Stats, MAX_CALL_DEPTH,
+};
 
 type Tid = u64;
 
@@ -1306,56 +1308,4 @@ impl Drop for ParallelEngine {
             let _ = h.join();
         }
     }
-}
-
-/// Runs `__init__` and `__key__` for a create; neither may call other entities.
-fn run_init(
-    interp: &Interpreter<'_>,
-    index: usize,
-    entity: &str,
-    args: Vec<Value>,
-    kwargs: Vec<(String, Value)>,
-) -> Result<(Value, Vec<Value>), ErrorReport> {
-    let ent = &interp.program().entities[index];
-    let placeholder = Rc::new(EntityRef {
-        entity: Rc::from(entity),
-        key: Value::None,
-    });
-    let mut fields = vec![Value::None; ent.fields.len()];
-    let mut frame = interp
-        .frame(index, "__init__", placeholder.clone(), args, kwargs)
-        .map_err(|e| exception_report(&e))?;
-    match interp.run(&mut frame, &mut fields) {
-        Step::Return(_) => {}
-        Step::Raise(e) => return Err(exception_report(&e)),
-        Step::Call { .. } => {
-            return Err(ErrorReport::new(
-                "RuntimeError",
-                "__init__ cannot call other entities",
-            ))
-        }
-    }
-    let mut key_frame = interp
-        .frame(index, "__key__", placeholder, vec![], vec![])
-        .map_err(|e| exception_report(&e))?;
-    let key = match interp.run(&mut key_frame, &mut fields) {
-        Step::Return(k) => k,
-        Step::Raise(e) => return Err(exception_report(&e)),
-        Step::Call { .. } => {
-            return Err(ErrorReport::new(
-                "RuntimeError",
-                "__key__ cannot call other entities",
-            ))
-        }
-    };
-    if !matches!(key, Value::Str(_) | Value::Int(_)) {
-        return Err(ErrorReport::new(
-            "TypeError",
-            format!(
-                "{entity}.__key__() must return a str or an int, not {}",
-                key.type_name()
-            ),
-        ));
-    }
-    Ok((key, fields))
 }
