@@ -76,6 +76,7 @@ enum Abort {
     Fatal(ErrorReport),
 }
 
+/// An entity's private copy inside a transaction.
 struct Working {
     self_ref: Rc<EntityRef>,
     fields: Vec<Value>,
@@ -526,65 +527,18 @@ impl Engine {
                             "entity not in transaction",
                         )));
                     };
-                    let ent = &self.program.entities[target_entity];
-                    match op {
-                        CallOp::GetField(field) => {
-                            pending = Some(match ent.field_index(&field) {
-                                Some(i) => Ok(if same {
-                                    working.fields[i].clone()
-                                } else {
-                                    working.fields[i].deep_copy()
-                                }),
-                                None => Err(Value::exception(
-                                    "AttributeError",
-                                    format!("'{}' object has no attribute '{field}'", ent.name),
-                                )),
-                            });
-                        }
-                        CallOp::Invoke {
-                            method,
-                            args,
-                            kwargs,
-                        } => {
-                            let visible = ent
-                                .method(&method)
-                                .is_some_and(|m| m.is_public() || target_entity == caller.0);
-                            if !visible {
-                                pending = Some(Err(Value::exception(
-                                    "AttributeError",
-                                    format!("'{}' object has no attribute '{method}'", ent.name),
-                                )));
-                                continue;
-                            }
-                            if depth >= MAX_CALL_DEPTH {
-                                pending = Some(Err(Value::exception(
-                                    "RecursionError",
-                                    "maximum recursion depth exceeded",
-                                )));
-                                continue;
-                            }
-                            let (args, kwargs) = if same {
-                                (args, kwargs)
-                            } else {
-                                (
-                                    args.iter().map(Value::deep_copy).collect(),
-                                    kwargs
-                                        .into_iter()
-                                        .map(|(k, v)| (k, v.deep_copy()))
-                                        .collect(),
-                                )
-                            };
-                            match interp.frame(
-                                target_entity,
-                                &method,
-                                working.self_ref.clone(),
-                                args,
-                                kwargs,
-                            ) {
-                                Ok(f) => stack.push((f, target_key)),
-                                Err(e) => pending = Some(Err(e)),
-                            }
-                        }
+                    let same_type = target_entity == caller.0;
+                    match local_call(
+                        interp,
+                        target_entity,
+                        same_type,
+                        same,
+                        (&working.self_ref, &working.fields),
+                        op,
+                        depth,
+                    ) {
+                        LocalCall::Frame(f) => stack.push((f, target_key)),
+                        LocalCall::Reply(r) => pending = Some(r),
                     }
                 }
             }
@@ -738,4 +692,74 @@ pub(crate) fn run_init(
         ));
     }
     Ok((key, fields))
+}
+
+/// What a call to an entity whose state is at hand resolves to.
+pub(crate) enum LocalCall {
+    /// Run this frame next (a method invocation).
+    Frame(Frame),
+    /// The reply is already known (a field read, or an exception).
+    Reply(Result<Value, Value>),
+}
+
+/// Resolves a call on `target` (its working state at hand): a field read answers at once; a
+/// method invocation becomes a new frame after the checks CPython would make (the method exists
+/// and is visible from the caller's type, the call depth). Values crossing into another entity
+/// are copied (`same` is a call of an entity on itself).
+pub(crate) fn local_call(
+    interp: &Interpreter<'_>,
+    target_entity: usize,
+    same_type: bool,
+    same: bool,
+    (self_ref, fields): (&Rc<EntityRef>, &[Value]),
+    op: CallOp,
+    depth: usize,
+) -> LocalCall {
+    let ent = &interp.program().entities[target_entity];
+    let missing = |name: &str| {
+        Value::exception(
+            "AttributeError",
+            format!("'{}' object has no attribute '{name}'", ent.name),
+        )
+    };
+    match op {
+        CallOp::GetField(field) => LocalCall::Reply(match ent.field_index(&field) {
+            Some(i) if same => Ok(fields[i].clone()),
+            Some(i) => Ok(fields[i].deep_copy()),
+            None => Err(missing(&field)),
+        }),
+        CallOp::Invoke {
+            method,
+            args,
+            kwargs,
+        } => {
+            let visible = ent
+                .method(&method)
+                .is_some_and(|m| m.is_public() || same_type);
+            if !visible {
+                return LocalCall::Reply(Err(missing(&method)));
+            }
+            if depth >= MAX_CALL_DEPTH {
+                return LocalCall::Reply(Err(Value::exception(
+                    "RecursionError",
+                    "maximum recursion depth exceeded",
+                )));
+            }
+            let (args, kwargs) = if same {
+                (args, kwargs)
+            } else {
+                (
+                    args.iter().map(Value::deep_copy).collect(),
+                    kwargs
+                        .into_iter()
+                        .map(|(k, v)| (k, v.deep_copy()))
+                        .collect(),
+                )
+            };
+            match interp.frame(target_entity, &method, self_ref.clone(), args, kwargs) {
+                Ok(f) => LocalCall::Frame(f),
+                Err(e) => LocalCall::Reply(Err(e)),
+            }
+        }
+    }
 }

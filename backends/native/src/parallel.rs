@@ -45,7 +45,8 @@ use runtime_common::{
 use serde_json::Value as Json;
 
 use crate::engine::{
-    run_init, Dedup, EngineConfig, Executor, Exported, Record, Stats, MAX_CALL_DEPTH,
+    local_call, run_init, Dedup, EngineConfig, Executor, Exported, LocalCall, Record, Stats,
+    MAX_CALL_DEPTH,
 };
 
 type Tid = u64;
@@ -728,7 +729,6 @@ impl Worker {
                         });
                         return;
                     }
-                    let ent = &program.entities[target_entity];
                     let Some(w) = self.working(tid, target_entity, &target_key) else {
                         let seg = self.segments.remove(&id).expect("segment");
                         let (tid, rt) = (seg.tid, seg.return_to);
@@ -742,63 +742,20 @@ impl Worker {
                         );
                         return;
                     };
-                    let self_ref = w.self_ref.clone();
-                    let reply = match op {
-                        CallOp::GetField(field) => Some(match ent.field_index(&field) {
-                            Some(i) => Ok(if same {
-                                w.fields[i].clone()
-                            } else {
-                                w.fields[i].deep_copy()
-                            }),
-                            None => Err(Value::exception(
-                                "AttributeError",
-                                format!("'{}' object has no attribute '{field}'", ent.name),
-                            )),
-                        }),
-                        CallOp::Invoke {
-                            method,
-                            args,
-                            kwargs,
-                        } => {
-                            let visible = ent
-                                .method(&method)
-                                .is_some_and(|m| m.is_public() || target_entity == caller.0);
-                            if !visible {
-                                Some(Err(Value::exception(
-                                    "AttributeError",
-                                    format!("'{}' object has no attribute '{method}'", ent.name),
-                                )))
-                            } else if depth >= MAX_CALL_DEPTH {
-                                Some(Err(Value::exception(
-                                    "RecursionError",
-                                    "maximum recursion depth exceeded",
-                                )))
-                            } else {
-                                let (args, kwargs) = if same {
-                                    (args, kwargs)
-                                } else {
-                                    (
-                                        args.iter().map(Value::deep_copy).collect(),
-                                        kwargs
-                                            .into_iter()
-                                            .map(|(k, v)| (k, v.deep_copy()))
-                                            .collect(),
-                                    )
-                                };
-                                match interp.frame(target_entity, &method, self_ref, args, kwargs) {
-                                    Ok(f) => {
-                                        if let Some(seg) = self.segments.get_mut(&id) {
-                                            seg.stack.push((f, target_key));
-                                        }
-                                        None
-                                    }
-                                    Err(e) => Some(Err(e)),
-                                }
-                            }
+                    let resolved = local_call(
+                        interp,
+                        target_entity,
+                        target_entity == caller.0,
+                        same,
+                        (&w.self_ref, &w.fields),
+                        op,
+                        depth,
+                    );
+                    if let Some(seg) = self.segments.get_mut(&id) {
+                        match resolved {
+                            LocalCall::Frame(f) => seg.stack.push((f, target_key)),
+                            LocalCall::Reply(r) => seg.pending = Some(r),
                         }
-                    };
-                    if let (Some(r), Some(seg)) = (reply, self.segments.get_mut(&id)) {
-                        seg.pending = Some(r);
                     }
                 }
             }
