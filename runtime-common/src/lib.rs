@@ -2,7 +2,8 @@
 //! [`Interpreter`] (frames suspend at remote calls and resume with the reply), and the JSON
 //! contract of invocations, results and state dumps.
 //!
-//! This crate knows no engine: no threads, no I/O, no transport.
+//! Apart from [`plugin`] (the plugin ABI, which hosts each plugin instance on a thread of its
+//! own), this crate knows no engine: no threads, no I/O, no transport.
 
 pub mod builtins;
 pub mod contract;

@@ -3,8 +3,8 @@
 //!
 //! Start configuration (all optional): `dedup_window` (ids remembered for deduplication),
 //! `data_dir` (make the instance durable there: recovers what it holds, then logs every batch
-//! before answering), `snapshot_every` (epochs) and `snapshot_log_bytes`, `workers` (1: like `entiflow exec`, the
-//! plugin runs each epoch on one thread in this version).
+//! before answering), `snapshot_every` (epochs) and `snapshot_log_bytes`, `workers` (as for
+//! `entiflow exec`: 1 runs each epoch serially, more partition the state over that many threads).
 
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -15,7 +15,7 @@ use runtime_common::plugin::{Backend, Capabilities, Description, Instance, Plugi
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::Value as Json;
 
-use crate::{DurabilityConfig, DurableEngine, Engine, EngineConfig, Executor};
+use crate::{DurabilityConfig, DurableEngine, Engine, EngineConfig, Executor, ParallelEngine};
 
 /// The native engine's plugin face.
 #[derive(Debug, Default, Clone, Copy)]
@@ -69,19 +69,20 @@ impl Backend for NativeBackend {
                 "the configuration must be a JSON object",
             ));
         }
-        let workers = config_u64(config, "workers")?.unwrap_or(1);
-        if workers != 1 {
-            return Err(PluginError::new(
-                "InvalidConfig",
-                "the native engine executes each epoch on one thread in this version; use 1 worker",
-            ));
-        }
+        let workers = config_u64(config, "workers")?.unwrap_or(1).max(1) as usize;
         let mut engine_config = EngineConfig::default();
         if let Some(window) = config_u64(config, "dedup_window")? {
             engine_config.dedup_window = window as usize;
         }
-        let executor: Box<dyn Executor> =
-            Box::new(Engine::new(Rc::new(program.clone()), engine_config));
+        let executor: Box<dyn Executor> = if workers == 1 {
+            Box::new(Engine::new(Rc::new(program.clone()), engine_config))
+        } else {
+            Box::new(ParallelEngine::new(
+                std::sync::Arc::new(program.clone()),
+                engine_config,
+                workers,
+            ))
+        };
         let engine = match config.get("data_dir") {
             None | Some(Json::Null) => Running::Memory(executor),
             Some(Json::String(dir)) => {
