@@ -335,7 +335,7 @@ fn lower_priority() {
 /// Writes the snapshot in small flushed chunks with pauses, so the log's fsyncs never queue
 /// behind one large flush (that would show up as tail latency of every acknowledged request).
 fn write_snapshot(dir: &Path, json: &Json) -> io::Result<()> {
-    const CHUNK: usize = 512 << 10;
+    const CHUNK: usize = 128 << 10;
     let tmp = dir.join("snapshot.json.tmp");
     {
         let bytes = serde_json::to_vec(json).map_err(io::Error::other)?;
@@ -343,7 +343,7 @@ fn write_snapshot(dir: &Path, json: &Json) -> io::Result<()> {
         for chunk in bytes.chunks(CHUNK) {
             f.write_all(chunk)?;
             f.sync_data()?;
-            std::thread::sleep(std::time::Duration::from_millis(2));
+            std::thread::sleep(std::time::Duration::from_millis(4));
         }
         f.sync_all()?;
     }

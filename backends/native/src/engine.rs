@@ -177,7 +177,7 @@ pub trait Executor {
 #[derive(Debug, Default)]
 pub struct Dedup {
     map: std::collections::HashMap<Arc<str>, Arc<str>, runtime_common::value::FastHash>,
-    order: std::collections::VecDeque<Arc<str>>,
+    order: std::collections::VecDeque<(Arc<str>, Arc<str>)>,
 }
 
 impl Dedup {
@@ -188,11 +188,11 @@ impl Dedup {
 
     /// Records a result, forgetting the oldest ones beyond `window` (O(1) each).
     pub fn record(&mut self, id: Arc<str>, result: Arc<str>, window: usize) {
-        if self.map.insert(id.clone(), result).is_none() {
-            self.order.push_back(id);
+        if self.map.insert(id.clone(), result.clone()).is_none() {
+            self.order.push_back((id, result));
         }
         while self.order.len() > window {
-            if let Some(old) = self.order.pop_front() {
+            if let Some((old, _)) = self.order.pop_front() {
                 self.map.remove(&old);
             }
         }
@@ -210,7 +210,7 @@ impl Dedup {
 
     /// The entries, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<str>)> {
-        self.order.iter().filter_map(|k| self.map.get_key_value(k))
+        self.order.iter().map(|(k, v)| (k, v))
     }
 }
 
