@@ -497,44 +497,76 @@ pub fn exception_report(exc: &Value) -> ErrorReport {
 /// tuples, sets, non-string dict keys and exceptions apart. Scalars and strings encode as
 /// themselves; everything else as a one-key object tagged with `$`.
 pub fn value_to_tagged(v: &Value) -> Json {
+    tag(v, &mut rustc_hash::FxHashMap::default())
+}
+
+/// Lists and dicts met a second time (shared inside the value, or cyclic) are written as
+/// `{"$same": n}`, `n` counting the lists and dicts in the order they are first written.
+fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
+    if let (Value::List(_) | Value::Dict(_), Some(id)) = (v, v.container_id()) {
+        if let Some(n) = seen.get(&id) {
+            return json!({"$same": n});
+        }
+        let n = seen.len();
+        seen.insert(id, n);
+    }
     match v {
         Value::None => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => json!(i),
         Value::Float(f) => json!({"$f": float_repr(*f)}),
         Value::Str(s) => Json::String(s.to_string()),
-        Value::List(l) => Json::Array(l.borrow().iter().map(value_to_tagged).collect()),
-        Value::Tuple(t) => json!({"$t": t.iter().map(value_to_tagged).collect::<Vec<_>>()}),
-        Value::Set(s) => json!({"$s": s.borrow().iter().map(value_to_tagged).collect::<Vec<_>>()}),
+        Value::List(l) => Json::Array(l.borrow().iter().map(|x| tag(x, seen)).collect()),
+        Value::Tuple(t) => json!({"$t": t.iter().map(|x| tag(x, seen)).collect::<Vec<_>>()}),
+        Value::Set(s) => json!({"$s": s.borrow().iter().map(|x| tag(x, seen)).collect::<Vec<_>>()}),
         Value::Dict(d) => {
-            json!({"$d": d.borrow().iter().map(|(k, v)| json!([value_to_tagged(k), value_to_tagged(v)])).collect::<Vec<_>>()})
+            let pairs: Vec<Json> = d
+                .borrow()
+                .iter()
+                .map(|(k, v)| json!([tag(k, seen), tag(v, seen)]))
+                .collect();
+            json!({ "$d": pairs })
         }
         Value::Range(a, b, c) => json!({"$r": [a, b, c]}),
-        Value::Ref(r) => json!({"$ref": [&*r.entity, value_to_tagged(&r.key)]}),
+        Value::Ref(r) => json!({"$ref": [&*r.entity, tag(&r.key, seen)]}),
         Value::Exception(e) => {
-            json!({"$e": [&*e.class, e.args.iter().map(value_to_tagged).collect::<Vec<_>>()]})
+            json!({"$e": [&*e.class, e.args.iter().map(|x| tag(x, seen)).collect::<Vec<_>>()]})
         }
     }
 }
 
 /// Reads a value written by [`value_to_tagged`].
 pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
-    let list = |x: &Json| -> Result<Vec<Value>, String> {
+    untag(j, &mut Vec::new())
+}
+
+fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
+    fn list(x: &Json, seen: &mut Vec<Value>) -> Result<Vec<Value>, String> {
         x.as_array()
             .ok_or("expected an array")?
             .iter()
-            .map(value_from_tagged)
+            .map(|y| untag(y, seen))
             .collect()
-    };
+    }
     Ok(match j {
         Json::Null => Value::None,
         Json::Bool(b) => Value::Bool(*b),
         Json::Number(n) => Value::Int(n.as_i64().ok_or("integer out of range")?),
         Json::String(s) => Value::str(s),
-        Json::Array(_) => Value::list(list(j)?),
+        Json::Array(_) => {
+            let cell = Rc::new(std::cell::RefCell::new(Vec::new()));
+            seen.push(Value::List(cell.clone()));
+            let items = list(j, seen)?;
+            *cell.borrow_mut() = items;
+            Value::List(cell)
+        }
         Json::Object(o) => {
             let (tag, body) = o.iter().next().ok_or("empty tagged object")?;
             match tag.as_str() {
+                "$same" => {
+                    let n = body.as_u64().ok_or("bad $same")? as usize;
+                    seen.get(n).cloned().ok_or("dangling $same")?
+                }
                 "$f" => {
                     let s = body.as_str().ok_or("bad float")?;
                     Value::Float(match s {
@@ -544,14 +576,16 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                         other => other.parse().map_err(|_| "bad float")?,
                     })
                 }
-                "$t" => Value::tuple(list(body)?),
+                "$t" => Value::tuple(list(body, seen)?),
                 "$s" => Value::Set(Rc::new(std::cell::RefCell::new(
-                    list(body)?.into_iter().collect(),
+                    list(body, seen)?.into_iter().collect(),
                 ))),
                 "$d" => {
+                    let cell = Rc::new(std::cell::RefCell::new(DictMap::default()));
+                    seen.push(Value::Dict(cell.clone()));
                     let mut m = DictMap::default();
                     for pair in body.as_array().ok_or("bad dict")? {
-                        let kv = list(pair)?;
+                        let kv = list(pair, seen)?;
                         if kv.len() != 2 {
                             return Err("bad dict entry".into());
                         }
@@ -562,7 +596,8 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                         );
                         m.insert(k, v);
                     }
-                    Value::dict(m)
+                    *cell.borrow_mut() = m;
+                    Value::Dict(cell)
                 }
                 "$r" => {
                     let r: Vec<i64> = body
@@ -579,7 +614,7 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                 "$ref" => {
                     let parts = body.as_array().ok_or("bad ref")?;
                     let entity = parts.first().and_then(Json::as_str).ok_or("bad ref")?;
-                    let key = value_from_tagged(parts.get(1).ok_or("bad ref")?)?;
+                    let key = untag(parts.get(1).ok_or("bad ref")?, seen)?;
                     Value::Ref(Rc::new(EntityRef {
                         entity: Rc::from(entity),
                         key,
@@ -591,7 +626,7 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
                         .first()
                         .and_then(Json::as_str)
                         .ok_or("bad exception")?;
-                    let args = list(parts.get(1).ok_or("bad exception")?)?;
+                    let args = list(parts.get(1).ok_or("bad exception")?, seen)?;
                     Value::Exception(Rc::new(crate::value::Exception {
                         class: Rc::from(class),
                         args,

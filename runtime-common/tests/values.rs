@@ -884,3 +884,27 @@ fn int_true_division_is_correctly_rounded() {
         pair("ZeroDivisionError", "division by zero")
     );
 }
+
+#[test]
+fn tagged_json_keeps_shared_and_cyclic_containers() {
+    use runtime_common::contract::{value_from_tagged, value_to_tagged};
+    use runtime_common::format::repr;
+    use runtime_common::Value;
+    let inner = Value::list(vec![Value::Int(0)]);
+    let outer = Value::list(vec![inner.clone(), inner]);
+    let back = value_from_tagged(&value_to_tagged(&outer)).unwrap();
+    let Value::List(items) = &back else {
+        panic!("a list")
+    };
+    let items = items.borrow();
+    match (&items[0], &items[1]) {
+        (Value::List(a), Value::List(b)) => assert!(std::rc::Rc::ptr_eq(a, b), "sharing survives"),
+        _ => panic!("lists"),
+    }
+    let cyclic = Value::list(vec![Value::Int(1)]);
+    if let Value::List(l) = &cyclic {
+        l.borrow_mut().push(cyclic.clone());
+    }
+    let again = value_from_tagged(&value_to_tagged(&cyclic)).unwrap();
+    assert_eq!(repr(&again), "[1, [...]]");
+}

@@ -600,12 +600,6 @@ impl Executor for Engine {
         let mut records = Vec::new();
         for (entity, map) in self.store.iter().enumerate() {
             for (key, r) in map {
-                if r.fields.iter().any(Value::is_cyclic) {
-                    return Err(format!(
-                        "{} {key} holds a self-containing value, which snapshots cannot encode",
-                        self.program.entities[entity].name
-                    ));
-                }
                 records.push((
                     entity,
                     key.clone(),

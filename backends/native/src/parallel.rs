@@ -133,6 +133,8 @@ enum ToWorker {
     DumpState(Sender<Result<Vec<ExportedRecord>, String>>),
     Get(usize, String, Sender<Option<Vec<Json>>>),
     Load(Vec<ExportedRecord>),
+    /// Several messages sent at once.
+    Batch(Vec<ToWorker>),
     Stop,
 }
 
@@ -146,6 +148,8 @@ enum ToCoordinator {
         touched: Vec<(usize, String, Tid)>,
     },
     Committed,
+    /// Several messages sent at once.
+    Batch(Vec<ToCoordinator>),
 }
 
 /// Which partition owns an entity.
@@ -181,6 +185,8 @@ struct Worker {
     next_segment: u64,
     dead: BTreeSet<Tid>,
     absent_reads: HashMap<Tid, Vec<(usize, String)>>,
+    outbox: Vec<Vec<ToWorker>>,
+    coordinator_outbox: Vec<ToCoordinator>,
 }
 
 fn tagged_fields(fields: &[Value]) -> Vec<Json> {
@@ -218,176 +224,215 @@ impl Worker {
     fn run(mut self, inbox: Receiver<ToWorker>) {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
+        // Handle everything queued, then send what it produced in one message per destination:
+        // fewer thread wake-ups than one message per call or reply.
         while let Ok(msg) = inbox.recv() {
-            match msg {
-                ToWorker::Round(txns) => {
-                    for (tid, start) in txns {
-                        self.start(&interp, tid, start);
-                    }
+            let mut go_on = self.handle(&interp, msg);
+            while go_on {
+                match inbox.try_recv() {
+                    Ok(more) => go_on = self.handle(&interp, more),
+                    Err(_) => break,
                 }
-                ToWorker::Call {
-                    tid,
-                    entity,
-                    key,
-                    op,
-                    missing,
-                    is_self_entity,
-                    depth,
-                    return_to,
-                } => self.call(
-                    &interp,
-                    tid,
-                    entity,
-                    key,
-                    op,
-                    missing,
-                    is_self_entity,
-                    depth,
-                    return_to,
-                ),
-                ToWorker::Reply {
-                    tid,
-                    segment,
-                    reply,
-                } => {
-                    if self.dead.contains(&tid) {
-                        continue;
-                    }
-                    let Some(seg) = self.segments.get_mut(&segment) else {
-                        continue;
-                    };
-                    match reply {
-                        Reply::Value(v) => {
-                            seg.pending = Some(
-                                value_from_tagged(&v)
-                                    .map_err(|e| Value::exception("RuntimeError", e)),
-                            )
-                        }
-                        Reply::Exception(e) => {
-                            seg.pending = Some(Err(value_from_tagged(&e)
-                                .unwrap_or_else(|m| Value::exception("RuntimeError", m))))
-                        }
-                        Reply::Fatal(report) => {
-                            let seg = self.segments.remove(&segment).expect("segment exists");
-                            self.finish_fatal(seg.tid, seg.return_to, report);
-                            continue;
-                        }
-                    }
-                    self.drive(&interp, segment);
-                }
-                ToWorker::Validate { failed } => {
-                    let mut writes = Vec::new();
-                    let mut touched = Vec::new();
-                    for (tid, reads) in self.absent_reads.drain() {
-                        touched.extend(reads.into_iter().map(|(e, k)| (e, k, tid)));
-                    }
-                    for (tid, ws) in &self.workspaces {
-                        for (entity, key, w) in ws {
-                            touched.push((*entity, key.clone(), *tid));
-                            if failed.contains(tid) {
-                                // A failed transaction read what it touched but writes nothing.
-                                continue;
-                            }
-                            let changed = match &w.original {
-                                None => true,
-                                Some(orig) => {
-                                    orig.len() != w.fields.len()
-                                        || orig
-                                            .iter()
-                                            .zip(&w.fields)
-                                            .any(|(a, b)| !deep_equal(a, b))
-                                }
-                            };
-                            if changed {
-                                writes.push((*entity, key.clone(), *tid));
-                            }
-                        }
-                    }
-                    let _ = self
-                        .coordinator
-                        .send(ToCoordinator::Written { writes, touched });
-                }
-                ToWorker::Decide { aborted } => {
-                    let mut committed: Vec<(Tid, Workspace)> = self
-                        .workspaces
-                        .drain()
-                        .filter(|(tid, _)| !aborted.contains(tid))
-                        .collect();
-                    committed.sort_by_key(|(tid, _)| *tid);
-                    for (_, ws) in committed {
-                        for (entity, key, w) in ws {
-                            let unchanged = w.original.as_ref().is_some_and(|o| {
-                                o.len() == w.fields.len()
-                                    && o.iter().zip(&w.fields).all(|(a, b)| deep_equal(a, b))
-                            });
-                            if !unchanged {
-                                self.store[entity].insert(
-                                    key,
-                                    Record {
-                                        self_ref: w.self_ref,
-                                        fields: w.fields,
-                                    },
-                                );
-                            }
-                        }
-                    }
-                    self.segments.clear();
-                    self.dead.clear();
-                    let _ = self.coordinator.send(ToCoordinator::Committed);
-                }
-                ToWorker::DumpState(reply) => {
-                    let mut out = Vec::new();
-                    let mut error = None;
-                    for (entity, records) in self.store.iter().enumerate() {
-                        for (key, r) in records {
-                            if r.fields.iter().any(Value::is_cyclic) {
-                                error = Some(format!("{} {key} holds a self-containing value, which snapshots cannot encode", program.entities[entity].name));
-                                continue;
-                            }
-                            out.push((
-                                entity,
-                                key.clone(),
-                                value_to_tagged(&r.self_ref.key),
-                                tagged_fields(&r.fields),
-                            ));
-                        }
-                    }
-                    let _ = reply.send(match error {
-                        Some(e) => Err(e),
-                        None => Ok(out),
-                    });
-                }
-                ToWorker::Get(entity, key, reply) => {
-                    let _ = reply.send(self.store[entity].get(&key).map(|r| {
-                        r.fields
-                            .iter()
-                            .map(|v| value_to_json(v).unwrap_or(Json::Null))
-                            .collect()
-                    }));
-                }
-                ToWorker::Load(records) => {
-                    for (entity, key, key_value, fields) in records {
-                        let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-                        let fields = fields
-                            .iter()
-                            .map(|f| value_from_tagged(f).unwrap_or(Value::None))
-                            .collect();
-                        let self_ref = Rc::new(EntityRef {
-                            entity: Rc::from(program.entities[entity].name.as_str()),
-                            key: key_value,
-                        });
-                        self.store[entity].insert(key, Record { self_ref, fields });
-                    }
-                }
-                ToWorker::Stop => return,
+            }
+            self.flush();
+            if !go_on {
+                return;
             }
         }
+    }
+
+    fn send_to_peer(&mut self, partition: usize, msg: ToWorker) {
+        self.outbox[partition].push(msg);
+    }
+
+    fn send_to_coordinator(&mut self, msg: ToCoordinator) {
+        self.coordinator_outbox.push(msg);
+    }
+
+    fn flush(&mut self) {
+        for (p, out) in self.outbox.iter_mut().enumerate() {
+            match out.len() {
+                0 => {}
+                1 => {
+                    let _ = self.peers[p].send(out.pop().expect("one message"));
+                }
+                _ => {
+                    let _ = self.peers[p].send(ToWorker::Batch(std::mem::take(out)));
+                }
+            }
+        }
+        if !self.coordinator_outbox.is_empty() {
+            let _ = self.coordinator.send(ToCoordinator::Batch(std::mem::take(
+                &mut self.coordinator_outbox,
+            )));
+        }
+    }
+
+    /// Handles one message; `false` when the worker must stop.
+    fn handle(&mut self, interp: &Interpreter<'_>, msg: ToWorker) -> bool {
+        let program = self.program.clone();
+        match msg {
+            ToWorker::Round(txns) => {
+                for (tid, start) in txns {
+                    self.start(interp, tid, start);
+                }
+            }
+            ToWorker::Call {
+                tid,
+                entity,
+                key,
+                op,
+                missing,
+                is_self_entity,
+                depth,
+                return_to,
+            } => self.call(
+                interp,
+                tid,
+                entity,
+                key,
+                op,
+                missing,
+                is_self_entity,
+                depth,
+                return_to,
+            ),
+            ToWorker::Reply {
+                tid,
+                segment,
+                reply,
+            } => {
+                if self.dead.contains(&tid) {
+                    return true;
+                }
+                let Some(seg) = self.segments.get_mut(&segment) else {
+                    return true;
+                };
+                match reply {
+                    Reply::Value(v) => {
+                        seg.pending = Some(
+                            value_from_tagged(&v).map_err(|e| Value::exception("RuntimeError", e)),
+                        )
+                    }
+                    Reply::Exception(e) => {
+                        seg.pending = Some(Err(value_from_tagged(&e)
+                            .unwrap_or_else(|m| Value::exception("RuntimeError", m))))
+                    }
+                    Reply::Fatal(report) => {
+                        let seg = self.segments.remove(&segment).expect("segment exists");
+                        self.finish_fatal(seg.tid, seg.return_to, report);
+                        return true;
+                    }
+                }
+                self.drive(interp, segment);
+            }
+            ToWorker::Validate { failed } => {
+                let mut writes = Vec::new();
+                let mut touched = Vec::new();
+                for (tid, reads) in self.absent_reads.drain() {
+                    touched.extend(reads.into_iter().map(|(e, k)| (e, k, tid)));
+                }
+                for (tid, ws) in &self.workspaces {
+                    for (entity, key, w) in ws {
+                        touched.push((*entity, key.clone(), *tid));
+                        if failed.contains(tid) {
+                            // A failed transaction read what it touched but writes nothing.
+                            continue;
+                        }
+                        let changed = match &w.original {
+                            None => true,
+                            Some(orig) => {
+                                orig.len() != w.fields.len()
+                                    || orig.iter().zip(&w.fields).any(|(a, b)| !deep_equal(a, b))
+                            }
+                        };
+                        if changed {
+                            writes.push((*entity, key.clone(), *tid));
+                        }
+                    }
+                }
+                self.send_to_coordinator(ToCoordinator::Written { writes, touched });
+            }
+            ToWorker::Decide { aborted } => {
+                let mut committed: Vec<(Tid, Workspace)> = self
+                    .workspaces
+                    .drain()
+                    .filter(|(tid, _)| !aborted.contains(tid))
+                    .collect();
+                committed.sort_by_key(|(tid, _)| *tid);
+                for (_, ws) in committed {
+                    for (entity, key, w) in ws {
+                        let unchanged = w.original.as_ref().is_some_and(|o| {
+                            o.len() == w.fields.len()
+                                && o.iter().zip(&w.fields).all(|(a, b)| deep_equal(a, b))
+                        });
+                        if !unchanged {
+                            self.store[entity].insert(
+                                key,
+                                Record {
+                                    self_ref: w.self_ref,
+                                    fields: w.fields,
+                                },
+                            );
+                        }
+                    }
+                }
+                self.segments.clear();
+                self.dead.clear();
+                self.send_to_coordinator(ToCoordinator::Committed);
+            }
+            ToWorker::DumpState(reply) => {
+                let mut out = Vec::new();
+                for (entity, records) in self.store.iter().enumerate() {
+                    for (key, r) in records {
+                        out.push((
+                            entity,
+                            key.clone(),
+                            value_to_tagged(&r.self_ref.key),
+                            tagged_fields(&r.fields),
+                        ));
+                    }
+                }
+                let _ = reply.send(Ok(out));
+            }
+            ToWorker::Get(entity, key, reply) => {
+                let _ = reply.send(self.store[entity].get(&key).map(|r| {
+                    r.fields
+                        .iter()
+                        .map(|v| value_to_json(v).unwrap_or(Json::Null))
+                        .collect()
+                }));
+            }
+            ToWorker::Load(records) => {
+                for (entity, key, key_value, fields) in records {
+                    let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
+                    let fields = fields
+                        .iter()
+                        .map(|f| value_from_tagged(f).unwrap_or(Value::None))
+                        .collect();
+                    let self_ref = Rc::new(EntityRef {
+                        entity: Rc::from(program.entities[entity].name.as_str()),
+                        key: key_value,
+                    });
+                    self.store[entity].insert(key, Record { self_ref, fields });
+                }
+            }
+            ToWorker::Batch(messages) => {
+                for m in messages {
+                    if !self.handle(interp, m) {
+                        return false;
+                    }
+                }
+            }
+            ToWorker::Stop => return false,
+        }
+        true
     }
 
     fn start(&mut self, interp: &Interpreter<'_>, tid: Tid, start: Start) {
         match start {
             Start::Failed(report) => {
-                let _ = self.coordinator.send(ToCoordinator::Done {
+                self.send_to_coordinator(ToCoordinator::Done {
                     tid,
                     outcome: Err(report),
                 });
@@ -412,7 +457,7 @@ impl Worker {
                             repr(&key_value)
                         ),
                     );
-                    let _ = self.coordinator.send(ToCoordinator::Done {
+                    self.send_to_coordinator(ToCoordinator::Done {
                         tid,
                         outcome: Err(report),
                     });
@@ -437,7 +482,7 @@ impl Worker {
                         original: None,
                     },
                 ));
-                let _ = self.coordinator.send(ToCoordinator::Done {
+                self.send_to_coordinator(ToCoordinator::Done {
                     tid,
                     outcome: Ok(reply),
                 });
@@ -451,7 +496,7 @@ impl Worker {
                 missing,
             } => {
                 let Some(w) = self.working(tid, entity, &key) else {
-                    let _ = self.coordinator.send(ToCoordinator::Done {
+                    self.send_to_coordinator(ToCoordinator::Done {
                         tid,
                         outcome: Err(ErrorReport::new("EntityNotFound", missing)),
                     });
@@ -468,7 +513,7 @@ impl Worker {
                 let (args, kwargs) = match (args, kwargs) {
                     (Ok(a), Ok(k)) => (a, k),
                     (Err(e), _) | (_, Err(e)) => {
-                        let _ = self.coordinator.send(ToCoordinator::Done {
+                        self.send_to_coordinator(ToCoordinator::Done {
                             tid,
                             outcome: Err(ErrorReport::new("InvalidRequest", e)),
                         });
@@ -481,7 +526,7 @@ impl Worker {
                         self.drive(interp, id);
                     }
                     Err(e) => {
-                        let _ = self.coordinator.send(ToCoordinator::Done {
+                        self.send_to_coordinator(ToCoordinator::Done {
                             tid,
                             outcome: Err(exception_report(&e)),
                         });
@@ -528,13 +573,16 @@ impl Worker {
     ) {
         let program = self.program.clone();
         let ent = &program.entities[entity];
-        let reply_to = |this: &Worker, reply: Reply| {
+        let reply_to = |this: &mut Worker, reply: Reply| {
             if let ReturnTo::Segment { partition, segment } = return_to {
-                let _ = this.peers[partition].send(ToWorker::Reply {
-                    tid,
-                    segment,
-                    reply,
-                });
+                this.send_to_peer(
+                    partition,
+                    ToWorker::Reply {
+                        tid,
+                        segment,
+                        reply,
+                    },
+                );
             }
         };
         let Some(w) = self.working(tid, entity, &key) else {
@@ -607,17 +655,20 @@ impl Worker {
         self.dead.insert(tid);
         match return_to {
             ReturnTo::Root => {
-                let _ = self.coordinator.send(ToCoordinator::Done {
+                self.send_to_coordinator(ToCoordinator::Done {
                     tid,
                     outcome: Err(report),
                 });
             }
             ReturnTo::Segment { partition, segment } => {
-                let _ = self.peers[partition].send(ToWorker::Reply {
-                    tid,
-                    segment,
-                    reply: Reply::Fatal(report),
-                });
+                self.send_to_peer(
+                    partition,
+                    ToWorker::Reply {
+                        tid,
+                        segment,
+                        reply: Reply::Fatal(report),
+                    },
+                );
             }
         }
     }
@@ -710,23 +761,26 @@ impl Worker {
                             },
                             CallOp::GetField(f) => RemoteOp::GetField(f),
                         };
-                        let _ = self.peers[owner].send(ToWorker::Call {
-                            tid,
-                            entity: target_entity,
-                            key: target_key,
-                            op,
-                            missing: format!(
-                                "{} {} does not exist",
-                                target.entity,
-                                repr(&target.key)
-                            ),
-                            is_self_entity: target_entity == caller.0,
-                            depth,
-                            return_to: ReturnTo::Segment {
-                                partition: self.me,
-                                segment: id,
+                        self.send_to_peer(
+                            owner,
+                            ToWorker::Call {
+                                tid,
+                                entity: target_entity,
+                                key: target_key,
+                                op,
+                                missing: format!(
+                                    "{} {} does not exist",
+                                    target.entity,
+                                    repr(&target.key)
+                                ),
+                                is_self_entity: target_entity == caller.0,
+                                depth,
+                                return_to: ReturnTo::Segment {
+                                    partition: self.me,
+                                    segment: id,
+                                },
                             },
-                        });
+                        );
                         return;
                     }
                     let Some(w) = self.working(tid, target_entity, &target_key) else {
@@ -769,7 +823,7 @@ impl Worker {
                     Ok(v) => value_to_json(&v).map_err(|e| exception_report(&e)),
                     Err(e) => Err(exception_report(&e)),
                 };
-                let _ = self.coordinator.send(ToCoordinator::Done {
+                self.send_to_coordinator(ToCoordinator::Done {
                     tid: seg.tid,
                     outcome,
                 });
@@ -779,11 +833,14 @@ impl Worker {
                     Ok(v) => Reply::Value(value_to_tagged(&v)),
                     Err(e) => Reply::Exception(value_to_tagged(&e)),
                 };
-                let _ = self.peers[partition].send(ToWorker::Reply {
-                    tid: seg.tid,
-                    segment,
-                    reply,
-                });
+                self.send_to_peer(
+                    partition,
+                    ToWorker::Reply {
+                        tid: seg.tid,
+                        segment,
+                        reply,
+                    },
+                );
             }
         }
     }
@@ -826,6 +883,7 @@ pub struct ParallelEngine {
     workers: Vec<Sender<ToWorker>>,
     handles: Vec<JoinHandle<()>>,
     inbox: Receiver<ToCoordinator>,
+    unread: std::collections::VecDeque<ToCoordinator>,
     seq: u64,
     dedup: Dedup,
     config: EngineConfig,
@@ -870,6 +928,8 @@ impl ParallelEngine {
                             next_segment: 0,
                             dead: BTreeSet::new(),
                             absent_reads: HashMap::new(),
+                            outbox: (0..partitions).map(|_| Vec::new()).collect(),
+                            coordinator_outbox: Vec::new(),
                         };
                         worker.run(rx)
                     })
@@ -881,10 +941,25 @@ impl ParallelEngine {
             workers: senders,
             handles,
             inbox,
+            unread: std::collections::VecDeque::new(),
             seq: 0,
             dedup: Dedup::default(),
             config,
             stats: Stats::default(),
+        }
+    }
+
+    /// The next message from the workers, unpacking batches.
+    fn next_message(&mut self) -> Result<ToCoordinator, std::sync::mpsc::RecvError> {
+        loop {
+            let msg = match self.unread.pop_front() {
+                Some(m) => m,
+                None => self.inbox.recv()?,
+            };
+            match msg {
+                ToCoordinator::Batch(messages) => self.unread.extend(messages),
+                other => return Ok(other),
+            }
         }
     }
 
@@ -1062,7 +1137,7 @@ impl ParallelEngine {
                 let _ = self.workers[p].send(ToWorker::Round(txns));
             }
             while outcomes.len() < expected {
-                match self.inbox.recv() {
+                match self.next_message() {
                     Ok(ToCoordinator::Done { tid, outcome }) => {
                         outcomes.insert(tid, outcome);
                     }
@@ -1087,7 +1162,7 @@ impl ParallelEngine {
                     writes: w,
                     touched: t,
                     ..
-                }) = self.inbox.recv()
+                }) = self.next_message()
                 {
                     for (e, k, tid) in w {
                         let slot = writes.entry((e, k)).or_insert(tid);
@@ -1113,7 +1188,7 @@ impl ParallelEngine {
                 });
             }
             for _ in 0..self.workers.len() {
-                let _ = self.inbox.recv();
+                let _ = self.next_message();
             }
             // Serial order of this round: every accepted transaction (committed or failed) in
             // TID order; the aborted ones run again in the next round.
