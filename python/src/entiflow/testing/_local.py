@@ -175,6 +175,11 @@ class LocalApp:
         self._class_names: dict[type, str] = {cls: name for name, cls in self._classes.items()}
         self._store: dict[str, dict[str, object]] = {name: {} for name in self._classes}
         self._refs_by_object: dict[int, Ref] = {}
+        # One reference object per entity (and key spelling), so `a is b` holds for two
+        # references to the same entity, as it does for plain objects; each entity type gets a
+        # Ref subclass named after it, so error messages name the type as plain Python would.
+        self._interned: dict[tuple[str, str, str], Ref] = {}
+        self._ref_classes: dict[str, type[Ref]] = {}
         self._seq = 0
         self._tx: _Transaction | None = None
 
@@ -267,7 +272,20 @@ class LocalApp:
         """
         if entity_type not in self._classes:
             raise errors.InvalidRequest(f"unknown entity type {entity_type!r}")
-        return Ref(entity_type, key, self)
+        return self._intern_ref(entity_type, key)
+
+    def _intern_ref(self, entity_type: str, key: Key) -> Ref:
+        """The reference object for ``(entity_type, key)`` bound to this app."""
+        slot = (entity_type, type(key).__name__, normalize_key(key))
+        ref = self._interned.get(slot)
+        if ref is None:
+            cls = self._ref_classes.get(entity_type)
+            if cls is None:
+                cls = type(entity_type, (Ref,), {"__slots__": ()})
+                self._ref_classes[entity_type] = cls
+            ref = cls(entity_type, key, self)
+            self._interned[slot] = ref
+        return ref
 
     def state(self, entity_type: str, key: Key) -> dict[str, Any]:
         """Return the JSON form of one entity's fields.
@@ -383,7 +401,7 @@ class LocalApp:
             raise _Invalid(request_id, "field 'method' must be a string")
         if not _is_public_method(cls, method):
             raise _Invalid(request_id, f"{entity_type} has no public method {method!r}")
-        target = Ref(entity_type, key, self)
+        target = self._intern_ref(entity_type, key)
         return request_id, lambda: self._encode(self._call(target, method, args, kwargs))
 
     def _json_ref(self, entity_type: Any, key: Any) -> Ref:
@@ -393,7 +411,7 @@ class LocalApp:
             raise ValueError(f"unknown entity type {entity_type!r} in an entity reference")
         if not _valid_key(key):
             raise ValueError("the key of an entity reference must be a string or an integer")
-        return Ref(entity_type, key, self)
+        return self._intern_ref(entity_type, key)
 
     def _transaction(self, body: Callable[[], _T]) -> _Outcome:
         """Run ``body`` as one transaction with a fresh sequence number."""
@@ -482,7 +500,7 @@ class LocalApp:
         entities = self._store[entity_type]
         if norm in entities:
             raise errors.EntityExists(f"{entity_type} {key!r} already exists")
-        ref = Ref(entity_type, key, self)
+        ref = self._intern_ref(entity_type, key)
         entities[norm] = obj
         self._refs_by_object[id(obj)] = ref
         tx.created.append((entity_type, norm))
@@ -498,7 +516,7 @@ class LocalApp:
         name = self._class_names.get(type(value))
         if name is None:
             return None
-        return Ref(name, value.__key__(), self)  # type: ignore[attr-defined]
+        return self._intern_ref(name, value.__key__())  # type: ignore[attr-defined]
 
     def _encode(self, value: Any) -> Any:
         return encode_value(value, self._entity_ref)
@@ -515,7 +533,7 @@ class LocalApp:
 
     def _bind_or_ref(self, value: object) -> object:
         if isinstance(value, Ref):
-            return value if value._ef_backend is self else Ref(ref_type(value), ref_key(value), self)
+            return value if value._ef_backend is self else self._intern_ref(ref_type(value), ref_key(value))
         return self._entity_ref(value)
 
     def _keep_entity(self, value: object) -> object:
