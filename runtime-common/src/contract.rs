@@ -435,10 +435,10 @@ fn encode(v: &Value) -> Result<Json, Value> {
             Json::Object(m)
         }
         Value::Ref(r) => ref_json(r),
-        Value::Exception(e) => {
+        Value::Exception(_) | Value::Internal(_) => {
             return ops::raise(
                 "TypeError",
-                format!("Object of type {} is not JSON serializable", e.class),
+                format!("Object of type {} is not JSON serializable", v.type_name()),
             )
         }
     })
@@ -532,6 +532,14 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
         Value::Exception(e) => {
             json!({"$e": [&*e.class, e.args.iter().map(|x| tag(x, seen)).collect::<Vec<_>>()]})
         }
+        Value::Internal(i) => match &**i {
+            crate::value::Internal::Slice(a, b, c) => {
+                json!({"$slice": [tag(a, seen), tag(b, seen), tag(c, seen)]})
+            }
+            crate::value::Internal::LiveIter { container, members } => {
+                json!({"$iter": [tag(container, seen), tag(members, seen)]})
+            }
+        },
     }
 }
 
@@ -631,6 +639,20 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                         class: Rc::from(class),
                         args,
                     }))
+                }
+                "$slice" | "$iter" => {
+                    let parts = list(body, seen)?;
+                    let mut it = parts.into_iter();
+                    let mut next = || it.next().ok_or("bad internal value");
+                    let internal = if tag == "$slice" {
+                        crate::value::Internal::Slice(next()?, next()?, next()?)
+                    } else {
+                        crate::value::Internal::LiveIter {
+                            container: next()?,
+                            members: next()?,
+                        }
+                    };
+                    Value::Internal(Rc::new(internal))
                 }
                 other => return Err(format!("unknown tag {other}")),
             }

@@ -158,6 +158,19 @@ fn repr_inner(v: &Value, active: &mut Vec<usize>) -> String {
         Value::Range(a, b, c) => format!("range({a}, {b}, {c})"),
         Value::Ref(r) => format!("Ref({}, {})", str_repr(&r.entity), repr(&r.key, active)),
         Value::Exception(e) => format!("{}({})", e.class, join_repr(e.args.iter(), active)),
+        Value::Internal(i) => match &**i {
+            crate::value::Internal::Slice(a, b, c) => {
+                format!(
+                    "slice({}, {}, {})",
+                    repr(a, active),
+                    repr(b, active),
+                    repr(c, active)
+                )
+            }
+            crate::value::Internal::LiveIter { container, .. } => {
+                format!("<{}_iterator object>", container.type_name())
+            }
+        },
     }
 }
 

@@ -681,7 +681,7 @@ impl<'p> Interpreter<'p> {
                     }
                 };
                 let (a, b, c) = (part(a)?, part(b)?, part(c)?);
-                Value::tuple(vec![Value::str("$slice"), a, b, c])
+                Value::Internal(Rc::new(crate::value::Internal::Slice(a, b, c)))
             }
             Expr::Builtin { func, args, kwargs } => {
                 let a = self.eval_all(frame, state, args)?;
@@ -772,9 +772,10 @@ pub fn const_value(c: &ir::Const) -> Value {
 
 fn slice_parts(index: &Value) -> Option<(Value, Value, Value)> {
     match index {
-        Value::Tuple(t) if t.len() == 4 && matches!(&t[0], Value::Str(s) if &**s == "$slice") => {
-            Some((t[1].clone(), t[2].clone(), t[3].clone()))
-        }
+        Value::Internal(i) => match &**i {
+            crate::value::Internal::Slice(a, b, c) => Some((a.clone(), b.clone(), c.clone())),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -712,14 +712,14 @@ pub fn slice_indices(
     Ok(out)
 }
 
-/// Python `container[index]` (index may be a slice given as a 3-tuple marker).
+/// Python `container[index]` (the index may be a slice).
 pub fn subscript(container: &Value, index: &Value) -> OpResult {
     if let Some(members) = live_iter(container) {
         return subscript(&members?, index);
     }
-    if let Value::Tuple(t) = index {
-        if t.len() == 4 && matches!(&t[0], Value::Str(s) if &**s == "$slice") {
-            return slice(container, &t[1], &t[2], &t[3]);
+    if let Value::Internal(i) = index {
+        if let crate::value::Internal::Slice(a, b, c) = &**i {
+            return slice(container, a, b, c);
         }
     }
     match container {
@@ -870,17 +870,18 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
 /// What a `for` loop indexes: lists and tuples as they are (a list stays live, as in CPython),
 /// strings and ranges as they are, dicts and sets as a snapshot list of their members.
 ///
-/// A dict or set is wrapped with its snapshot in a marker tuple (like slices) so that `len` and
-/// indexing can check, at every step, that the container kept its size: CPython's iterators raise
-/// `RuntimeError` when a dict or set changes size during iteration.
+/// A dict or set is wrapped with its snapshot ([`crate::value::Internal::LiveIter`]) so that `len`
+/// and indexing can check, at every step, that the container kept its size: CPython's iterators
+/// raise `RuntimeError` when a dict or set changes size during iteration.
 pub fn iterable(v: &Value) -> OpResult {
     match v {
         Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(..) => Ok(v.clone()),
-        Value::Dict(_) | Value::Set(_) => Ok(Value::tuple(vec![
-            Value::str(LIVE_ITER),
-            v.clone(),
-            Value::list(iterate(v)?),
-        ])),
+        Value::Dict(_) | Value::Set(_) => {
+            Ok(Value::Internal(Rc::new(crate::value::Internal::LiveIter {
+                container: v.clone(),
+                members: Value::list(iterate(v)?),
+            })))
+        }
         other => raise(
             "TypeError",
             format!("'{}' object is not iterable", other.type_name()),
@@ -888,27 +889,25 @@ pub fn iterable(v: &Value) -> OpResult {
     }
 }
 
-const LIVE_ITER: &str = "$live-iter";
-
 /// The members snapshot of a `for` loop over a dict or set, after checking that the container
 /// still has as many members (`None` when `v` is not such a loop iterable).
 fn live_iter(v: &Value) -> Option<Result<Value, Value>> {
-    let Value::Tuple(t) = v else { return None };
-    if t.len() != 3 || !matches!(&t[0], Value::Str(s) if &**s == LIVE_ITER) {
+    let Value::Internal(i) = v else { return None };
+    let crate::value::Internal::LiveIter { container, members } = &**i else {
         return None;
-    }
-    let Value::List(snapshot) = &t[2] else {
+    };
+    let Value::List(snapshot) = members else {
         return None;
     };
     let expected = snapshot.borrow().len();
-    Some(match &t[1] {
+    Some(match container {
         Value::Dict(d) if d.borrow().len() != expected => {
             raise("RuntimeError", "dictionary changed size during iteration")
         }
         Value::Set(s) if s.borrow().len() != expected => {
             raise("RuntimeError", "Set changed size during iteration")
         }
-        _ => Ok(t[2].clone()),
+        _ => Ok(members.clone()),
     })
 }
 

@@ -41,6 +41,24 @@ pub enum Value {
     Ref(Rc<EntityRef>),
     /// An exception object.
     Exception(Rc<Exception>),
+    /// Interpreter-internal values that user code can see but never build: a slice used as an
+    /// index, and the iteration state of a `for` loop over a dict or set.
+    Internal(Rc<Internal>),
+}
+
+/// Values the interpreter makes for itself (see [`Value::Internal`]).
+#[derive(Debug, Clone)]
+pub enum Internal {
+    /// `lower:upper:step` in a subscript.
+    Slice(Value, Value, Value),
+    /// A `for` loop over a dict or set: the container and the snapshot of its members, so every
+    /// step can check that the size did not change (CPython raises `RuntimeError` then).
+    LiveIter {
+        /// The dict or set iterated over.
+        container: Value,
+        /// Its members when the loop started (a list).
+        members: Value,
+    },
 }
 
 /// A reference to an entity: its type and its key (as `__key__` returned it).
@@ -132,6 +150,10 @@ impl Value {
             Value::Range(..) => "range",
             Value::Ref(r) => &r.entity,
             Value::Exception(e) => &e.class,
+            Value::Internal(i) => match **i {
+                Internal::Slice(..) => "slice",
+                Internal::LiveIter { .. } => "iterator",
+            },
         }
     }
 
@@ -148,7 +170,7 @@ impl Value {
             Value::Dict(d) => !d.borrow().is_empty(),
             Value::Set(s) => !s.borrow().is_empty(),
             Value::Range(..) => crate::ops::range_len(self) > 0,
-            Value::Ref(_) | Value::Exception(_) => true,
+            Value::Ref(_) | Value::Exception(_) | Value::Internal(_) => true,
         }
     }
 
@@ -293,6 +315,7 @@ impl Hash for Value {
                 r.key_text().hash(state);
             }
             Value::Exception(e) => Rc::as_ptr(e).hash(state),
+            Value::Internal(i) => Rc::as_ptr(i).hash(state),
             Value::List(_) | Value::Dict(_) | Value::Set(_) => 9u8.hash(state),
         }
     }

@@ -908,3 +908,26 @@ fn tagged_json_keeps_shared_and_cyclic_containers() {
     let again = value_from_tagged(&value_to_tagged(&cyclic)).unwrap();
     assert_eq!(repr(&again), "[1, [...]]");
 }
+
+#[test]
+fn a_user_tuple_is_never_mistaken_for_a_slice() {
+    use runtime_common::ops::subscript;
+    use runtime_common::Value;
+    let xs = Value::list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
+    let forged = Value::tuple(vec![
+        Value::str("$slice"),
+        Value::Int(0),
+        Value::Int(2),
+        Value::None,
+    ]);
+    match subscript(&xs, &forged) {
+        Err(Value::Exception(e)) => {
+            assert_eq!(&*e.class, "TypeError");
+            assert_eq!(
+                e.message(),
+                "list indices must be integers or slices, not tuple"
+            );
+        }
+        other => panic!("expected TypeError, got {other:?}"),
+    }
+}
