@@ -500,6 +500,19 @@ pub fn value_to_tagged(v: &Value) -> Json {
     tag(v, &mut rustc_hash::FxHashMap::default())
 }
 
+/// Several values in tagged JSON, keeping containers shared between them (an entity's fields,
+/// a call's arguments).
+pub fn values_to_tagged(values: &[Value]) -> Vec<Json> {
+    let mut seen = rustc_hash::FxHashMap::default();
+    values.iter().map(|v| tag(v, &mut seen)).collect()
+}
+
+/// Reads values written by [`values_to_tagged`].
+pub fn values_from_tagged(json: &[Json]) -> Result<Vec<Value>, String> {
+    let mut seen = Vec::new();
+    json.iter().map(|j| untag(j, &mut seen)).collect()
+}
+
 /// Lists and dicts met a second time (shared inside the value, or cyclic) are written as
 /// `{"$same": n}`, `n` counting the lists and dicts in the order they are first written.
 fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {

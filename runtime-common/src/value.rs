@@ -197,6 +197,13 @@ impl Value {
         }
     }
 
+    /// Deep copies of several values made together: containers shared between them stay shared
+    /// between the copies, as one `copy.deepcopy` of them all would do.
+    pub fn deep_copy_all(values: &[Value]) -> Vec<Value> {
+        let mut memo = rustc_hash::FxHashMap::default();
+        values.iter().map(|v| v.deep_copy_memo(&mut memo)).collect()
+    }
+
     /// The identity of a mutable container (`None` for other values).
     pub fn container_id(&self) -> Option<usize> {
         match self {

@@ -22,7 +22,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use ir::Program;
-use runtime_common::contract::{invocation_from_json, value_from_tagged, Invalid};
+use runtime_common::contract::{
+    invocation_from_json, value_from_tagged, values_from_tagged, Invalid,
+};
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::{json, Value as Json};
 
@@ -404,9 +406,7 @@ fn restore_snapshot(
                 .and_then(Json::as_array)
                 .ok_or("bad record fields")?
                 .clone();
-            for f in &fields {
-                value_from_tagged(f)?;
-            }
+            values_from_tagged(&fields)?;
             if fields.len() != program.entities[index].fields.len() {
                 return Err(format!(
                     "snapshot record {name} {key} has {} fields, the program declares {}",

@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::contract::{
     exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged,
-    Invalid,
+    values_from_tagged, values_to_tagged, Invalid,
 };
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
@@ -97,7 +97,7 @@ impl Txn {
         }
         match store[entity].get(key) {
             Some(r) => {
-                let fields = r.fields.iter().map(Value::deep_copy).collect();
+                let fields = Value::deep_copy_all(&r.fields);
                 self.touched.push((
                     entity,
                     key.to_string(),
@@ -604,7 +604,7 @@ impl Executor for Engine {
                     entity,
                     key.clone(),
                     value_to_tagged(&r.self_ref.key),
-                    r.fields.iter().map(value_to_tagged).collect(),
+                    values_to_tagged(&r.fields),
                 ));
             }
         }
@@ -628,10 +628,8 @@ impl Executor for Engine {
             .collect();
         for (entity, key, key_value, fields) in exported.records {
             let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-            let fields = fields
-                .iter()
-                .map(|f| value_from_tagged(f).unwrap_or(Value::None))
-                .collect();
+            let fields = values_from_tagged(&fields)
+                .unwrap_or_else(|_| vec![Value::None; self.program.entities[entity].fields.len()]);
             let self_ref = Rc::new(EntityRef {
                 entity: Rc::from(self.program.entities[entity].name.as_str()),
                 key: key_value,
@@ -742,11 +740,14 @@ pub(crate) fn local_call(
             let (args, kwargs) = if same {
                 (args, kwargs)
             } else {
+                // Positional arguments are copied together, keyword arguments together (what
+                // the CPython reference does): containers shared within a group stay shared.
+                let (names, values): (Vec<String>, Vec<Value>) = kwargs.into_iter().unzip();
                 (
-                    args.iter().map(Value::deep_copy).collect(),
-                    kwargs
+                    Value::deep_copy_all(&args),
+                    names
                         .into_iter()
-                        .map(|(k, v)| (k, v.deep_copy()))
+                        .zip(Value::deep_copy_all(&values))
                         .collect(),
                 )
             };

@@ -34,7 +34,7 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::contract::{
     exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged,
-    Invalid,
+    values_from_tagged, values_to_tagged, Invalid,
 };
 use runtime_common::format::repr;
 use runtime_common::value::{key_text, FastHash};
@@ -190,7 +190,7 @@ struct Worker {
 }
 
 fn tagged_fields(fields: &[Value]) -> Vec<Json> {
-    fields.iter().map(value_to_tagged).collect()
+    values_to_tagged(fields)
 }
 
 impl Worker {
@@ -207,7 +207,7 @@ impl Worker {
                 .push((entity, key.to_string()));
             return None;
         };
-        let fields: Vec<Value> = record.fields.iter().map(Value::deep_copy).collect();
+        let fields: Vec<Value> = Value::deep_copy_all(&record.fields);
         ws.push((
             entity,
             key.to_string(),
@@ -406,10 +406,7 @@ impl Worker {
             ToWorker::Load(records) => {
                 for (entity, key, key_value, fields) in records {
                     let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-                    let fields = fields
-                        .iter()
-                        .map(|f| value_from_tagged(f).unwrap_or(Value::None))
-                        .collect();
+                    let fields = values_from_tagged(&fields).unwrap_or_default();
                     let self_ref = Rc::new(EntityRef {
                         entity: Rc::from(program.entities[entity].name.as_str()),
                         key: key_value,
@@ -468,10 +465,7 @@ impl Worker {
                     entity: Rc::from(self.program.entities[entity].name.as_str()),
                     key: key_value,
                 });
-                let fields = fields
-                    .iter()
-                    .map(|f| value_from_tagged(f).unwrap_or(Value::None))
-                    .collect();
+                let fields = values_from_tagged(&fields).unwrap_or_default();
                 let reply = ref_json(&self_ref);
                 self.workspaces.entry(tid).or_default().push((
                     entity,
@@ -632,13 +626,12 @@ impl Worker {
                     return;
                 }
                 let self_ref = w.self_ref.clone();
-                let args: Vec<Value> = args
-                    .iter()
-                    .map(|a| value_from_tagged(a).unwrap_or(Value::None))
-                    .collect();
-                let kwargs: Vec<(String, Value)> = kwargs
-                    .iter()
-                    .map(|(k, a)| (k.clone(), value_from_tagged(a).unwrap_or(Value::None)))
+                // Positional and keyword arguments each arrive as one tagged group.
+                let args = values_from_tagged(&args).unwrap_or_default();
+                let (names, values): (Vec<String>, Vec<Json>) = kwargs.into_iter().unzip();
+                let kwargs: Vec<(String, Value)> = names
+                    .into_iter()
+                    .zip(values_from_tagged(&values).unwrap_or_default())
                     .collect();
                 match interp.frame(entity, &method, self_ref, args, kwargs) {
                     Ok(frame) => {
@@ -751,14 +744,20 @@ impl Worker {
                                 method,
                                 args,
                                 kwargs,
-                            } => RemoteOp::Invoke {
-                                method,
-                                args: args.iter().map(value_to_tagged).collect(),
-                                kwargs: kwargs
-                                    .iter()
-                                    .map(|(k, v)| (k.clone(), value_to_tagged(v)))
-                                    .collect(),
-                            },
+                            } => {
+                                // Positional and keyword arguments each travel as one tagged
+                                // group, so what a group shares stays shared.
+                                let (names, values): (Vec<String>, Vec<Value>) =
+                                    kwargs.into_iter().unzip();
+                                RemoteOp::Invoke {
+                                    method,
+                                    args: values_to_tagged(&args),
+                                    kwargs: names
+                                        .into_iter()
+                                        .zip(values_to_tagged(&values))
+                                        .collect(),
+                                }
+                            }
                             CallOp::GetField(f) => RemoteOp::GetField(f),
                         };
                         self.send_to_peer(
@@ -1272,12 +1271,9 @@ impl Executor for ParallelEngine {
         for (entity, key, _, fields) in self.records().unwrap_or_default() {
             let ent = &self.program.entities[entity];
             let mut m = serde_json::Map::new();
-            for (f, v) in ent.fields.iter().zip(fields) {
-                let value = value_from_tagged(&v)
-                    .ok()
-                    .and_then(|v| value_to_json(&v).ok())
-                    .unwrap_or(Json::Null);
-                m.insert(f.name.clone(), value);
+            let values = values_from_tagged(&fields).unwrap_or_default();
+            for (f, v) in ent.fields.iter().zip(values) {
+                m.insert(f.name.clone(), value_to_json(&v).unwrap_or(Json::Null));
             }
             if let Some(Json::Object(records)) = out.get_mut(&ent.name) {
                 records.insert(key, Json::Object(m));

@@ -18,7 +18,10 @@ use ir::Program;
 use runtime_common::contract::{exception_report, json_to_value, ref_json, value_to_json, Invalid};
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
-use runtime_common::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value};
+use runtime_common::{
+    CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request,
+    Step, Value,
+};
 use serde_json::{Map, Value as Json};
 
 /// How deep a call chain may grow before `RecursionError` (CPython's limit, as in the native engine).
@@ -65,9 +68,11 @@ impl Workspace {
             return true;
         }
         let table = &tables[entity];
-        let Some(&row) = table.by_key.get(key) else { return false };
+        let Some(&row) = table.by_key.get(key) else {
+            return false;
+        };
         let row = &table.rows[row];
-        let copy = row.fields.iter().map(Value::deep_copy).collect();
+        let copy = Value::deep_copy_all(&row.fields);
         self.copies.insert(slot, (row.this.clone(), copy));
         true
     }
@@ -77,7 +82,9 @@ impl Workspace {
     }
 
     fn fields_mut(&mut self, entity: usize, key: &str) -> Option<&mut Vec<Value>> {
-        self.copies.get_mut(&(entity, key.to_string())).map(|(_, fields)| fields)
+        self.copies
+            .get_mut(&(entity, key.to_string()))
+            .map(|(_, fields)| fields)
     }
 
     /// Publishes every copy as the committed state.
@@ -99,84 +106,159 @@ pub struct SerialEngine {
 }
 
 fn missing(entity: &str, key: &Value) -> ErrorReport {
-    ErrorReport::new("EntityNotFound", format!("{entity} {} does not exist", repr(key)))
+    ErrorReport::new(
+        "EntityNotFound",
+        format!("{entity} {} does not exist", repr(key)),
+    )
 }
 
 fn no_attribute(entity: &str, name: &str) -> Value {
-    Value::exception("AttributeError", format!("'{entity}' object has no attribute '{name}'"))
+    Value::exception(
+        "AttributeError",
+        format!("'{entity}' object has no attribute '{name}'"),
+    )
 }
 
 impl SerialEngine {
     /// An engine with no entities yet.
     pub fn new(program: Program) -> Self {
         let tables = program.entities.iter().map(|_| Table::default()).collect();
-        SerialEngine { program, tables, seq: 0 }
+        SerialEngine {
+            program,
+            tables,
+            seq: 0,
+        }
     }
 
     /// Runs one invocation (or answers an invalid one).
     pub fn run(&mut self, invocation: Result<Invocation, Invalid>) -> InvocationResult {
-        let invalid = |id: Json, message: String| InvocationResult { id, seq: None, outcome: Err(ErrorReport::new("InvalidRequest", message)) };
+        let invalid = |id: Json, message: String| InvocationResult {
+            id,
+            seq: None,
+            outcome: Err(ErrorReport::new("InvalidRequest", message)),
+        };
         let inv = match invocation {
             Ok(inv) => inv,
             Err((id, message)) => return invalid(id, message),
         };
         let (args, kwargs) = match &inv.request {
-            Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => (args, kwargs),
+            Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => {
+                (args, kwargs)
+            }
         };
         let decoded = args
             .iter()
             .map(|a| json_to_value(a, &self.program))
             .collect::<Result<Vec<_>, _>>()
-            .and_then(|args| Ok((args, kwargs.iter().map(|(k, v)| Ok((k.clone(), json_to_value(v, &self.program)?))).collect::<Result<Vec<_>, String>>()?)));
+            .and_then(|args| {
+                Ok((
+                    args,
+                    kwargs
+                        .iter()
+                        .map(|(k, v)| Ok((k.clone(), json_to_value(v, &self.program)?)))
+                        .collect::<Result<Vec<_>, String>>()?,
+                ))
+            });
         let (args, kwargs) = match decoded {
             Ok(d) => d,
             Err(message) => return invalid(inv.id, message),
         };
         let outcome = match &inv.request {
             Request::Create { entity, .. } => self.create(entity, args, kwargs),
-            Request::Call { entity, key, method, .. } => self.call(entity, key, method, args, kwargs),
+            Request::Call {
+                entity,
+                key,
+                method,
+                ..
+            } => self.call(entity, key, method, args, kwargs),
         };
         self.seq += 1;
-        InvocationResult { id: inv.id, seq: Some(self.seq), outcome }
+        InvocationResult {
+            id: inv.id,
+            seq: Some(self.seq),
+            outcome,
+        }
     }
 
-    fn create(&mut self, entity: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Json, ErrorReport> {
+    fn create(
+        &mut self,
+        entity: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Json, ErrorReport> {
         let program = &self.program;
         let Some(index) = program.entity_index(entity) else {
-            return Err(ErrorReport::new("InvalidRequest", format!("unknown entity type '{entity}'")));
+            return Err(ErrorReport::new(
+                "InvalidRequest",
+                format!("unknown entity type '{entity}'"),
+            ));
         };
         let interp = Interpreter::new(program);
         // Until `__key__` has answered, the entity's own reference has no key.
-        let unkeyed = Rc::new(EntityRef { entity: Rc::from(entity), key: Value::None });
+        let unkeyed = Rc::new(EntityRef {
+            entity: Rc::from(entity),
+            key: Value::None,
+        });
         let mut fields = vec![Value::None; program.entities[index].fields.len()];
-        let local_run = |method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>, fields: &mut Vec<Value>| -> Result<Value, ErrorReport> {
-            let mut frame = interp.frame(index, method, unkeyed.clone(), args, kwargs).map_err(|e| exception_report(&e))?;
+        let local_run = |method: &str,
+                         args: Vec<Value>,
+                         kwargs: Vec<(String, Value)>,
+                         fields: &mut Vec<Value>|
+         -> Result<Value, ErrorReport> {
+            let mut frame = interp
+                .frame(index, method, unkeyed.clone(), args, kwargs)
+                .map_err(|e| exception_report(&e))?;
             match interp.run(&mut frame, fields) {
                 Step::Return(v) => Ok(v),
                 Step::Raise(e) => Err(exception_report(&e)),
-                Step::Call { .. } => Err(ErrorReport::new("RuntimeError", format!("{method} cannot call other entities"))),
+                Step::Call { .. } => Err(ErrorReport::new(
+                    "RuntimeError",
+                    format!("{method} cannot call other entities"),
+                )),
             }
         };
         local_run("__init__", args, kwargs, &mut fields)?;
         let key = local_run("__key__", vec![], vec![], &mut fields)?;
         if !matches!(key, Value::Str(_) | Value::Int(_)) {
-            return Err(ErrorReport::new("TypeError", format!("{entity}.__key__() must return a str or an int, not {}", key.type_name())));
+            return Err(ErrorReport::new(
+                "TypeError",
+                format!(
+                    "{entity}.__key__() must return a str or an int, not {}",
+                    key.type_name()
+                ),
+            ));
         }
         let text = key_text(&key);
         let table = &mut self.tables[index];
         if table.by_key.contains_key(&text) {
-            return Err(ErrorReport::new("EntityExists", format!("{entity} {} already exists", repr(&key))));
+            return Err(ErrorReport::new(
+                "EntityExists",
+                format!("{entity} {} already exists", repr(&key)),
+            ));
         }
-        let this = Rc::new(EntityRef { entity: Rc::from(entity), key });
+        let this = Rc::new(EntityRef {
+            entity: Rc::from(entity),
+            key,
+        });
         let reply = ref_json(&this);
         table.by_key.insert(text, table.rows.len());
         table.rows.push(Row { this, fields });
         Ok(reply)
     }
 
-    fn call(&mut self, entity: &str, key: &Json, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Json, ErrorReport> {
+    fn call(
+        &mut self,
+        entity: &str,
+        key: &Json,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Json, ErrorReport> {
         let Some(index) = self.program.entity_index(entity) else {
-            return Err(ErrorReport::new("InvalidRequest", format!("unknown entity type '{entity}'")));
+            return Err(ErrorReport::new(
+                "InvalidRequest",
+                format!("unknown entity type '{entity}'"),
+            ));
         };
         let key = match key {
             Json::String(s) => Value::str(s),
@@ -200,17 +282,37 @@ impl SerialEngine {
     }
 
     /// Runs the call tree of one invocation on the workspace; the root method's return value.
-    fn transaction(&self, work: &mut Workspace, entity: usize, key: String, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Result<Value, Abort> {
+    fn transaction(
+        &self,
+        work: &mut Workspace,
+        entity: usize,
+        key: String,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Result<Value, Abort> {
         let program = &self.program;
         let interp = Interpreter::new(program);
-        let this = work.get(entity, &key).map(|(r, _)| r.clone()).ok_or_else(|| Abort::Report(ErrorReport::new("RuntimeError", "entity left the transaction")))?;
-        let root = interp.frame(entity, method, this, args, kwargs).map_err(Abort::Raised)?;
+        let this = work
+            .get(entity, &key)
+            .map(|(r, _)| r.clone())
+            .ok_or_else(|| {
+                Abort::Report(ErrorReport::new(
+                    "RuntimeError",
+                    "entity left the transaction",
+                ))
+            })?;
+        let root = interp
+            .frame(entity, method, this, args, kwargs)
+            .map_err(Abort::Raised)?;
         let mut stack = vec![Activation { frame: root, key }];
         // The reply the top frame is waiting for (set after a callee finished).
         let mut reply: Option<Result<Value, Value>> = None;
         loop {
             let depth = stack.len();
-            let top = stack.last_mut().ok_or_else(|| Abort::Report(ErrorReport::new("RuntimeError", "empty call stack")))?;
+            let top = stack.last_mut().ok_or_else(|| {
+                Abort::Report(ErrorReport::new("RuntimeError", "empty call stack"))
+            })?;
             if let Some(r) = reply.take() {
                 if let Some(unhandled) = interp.resume(&mut top.frame, r) {
                     stack.pop();
@@ -222,13 +324,24 @@ impl SerialEngine {
                 }
             }
             let (me, my_key) = (top.frame.entity, top.key.clone());
-            let fields = work.fields_mut(me, &my_key).ok_or_else(|| Abort::Report(ErrorReport::new("RuntimeError", "entity left the transaction")))?;
+            let fields = work.fields_mut(me, &my_key).ok_or_else(|| {
+                Abort::Report(ErrorReport::new(
+                    "RuntimeError",
+                    "entity left the transaction",
+                ))
+            })?;
             match interp.run(&mut top.frame, fields) {
                 Step::Return(value) => {
                     stack.pop();
-                    let Some(caller) = stack.last() else { return Ok(value) };
+                    let Some(caller) = stack.last() else {
+                        return Ok(value);
+                    };
                     let same_entity = caller.frame.entity == me && caller.key == my_key;
-                    reply = Some(Ok(if same_entity { value } else { value.deep_copy() }));
+                    reply = Some(Ok(if same_entity {
+                        value
+                    } else {
+                        value.deep_copy()
+                    }));
                 }
                 Step::Raise(exc) => {
                     stack.pop();
@@ -239,7 +352,10 @@ impl SerialEngine {
                 }
                 Step::Call { target, op } => {
                     let Some(callee) = program.entity_index(&target.entity) else {
-                        return Err(Abort::Report(ErrorReport::new("InvalidRequest", format!("unknown entity type '{}'", target.entity))));
+                        return Err(Abort::Report(ErrorReport::new(
+                            "InvalidRequest",
+                            format!("unknown entity type '{}'", target.entity),
+                        )));
                     };
                     let callee_key = target.key_text();
                     if !work.enter(&self.tables, callee, &callee_key) {
@@ -248,7 +364,10 @@ impl SerialEngine {
                     let same_entity = callee == me && callee_key == my_key;
                     let ent = &program.entities[callee];
                     let Some((callee_ref, callee_fields)) = work.get(callee, &callee_key) else {
-                        return Err(Abort::Report(ErrorReport::new("RuntimeError", "entity left the transaction")));
+                        return Err(Abort::Report(ErrorReport::new(
+                            "RuntimeError",
+                            "entity left the transaction",
+                        )));
                     };
                     match op {
                         CallOp::GetField(name) => {
@@ -258,17 +377,48 @@ impl SerialEngine {
                                 None => Err(no_attribute(&ent.name, &name)),
                             });
                         }
-                        CallOp::Invoke { method, args, kwargs } => {
+                        CallOp::Invoke {
+                            method,
+                            args,
+                            kwargs,
+                        } => {
                             // Private methods are callable only from entities of the same type.
-                            let callable = ent.method(&method).is_some_and(|m| m.is_public() || callee == me);
+                            let callable = ent
+                                .method(&method)
+                                .is_some_and(|m| m.is_public() || callee == me);
                             if !callable {
                                 reply = Some(Err(no_attribute(&ent.name, &method)));
                             } else if depth >= MAX_DEPTH {
-                                reply = Some(Err(Value::exception("RecursionError", "maximum recursion depth exceeded")));
+                                reply = Some(Err(Value::exception(
+                                    "RecursionError",
+                                    "maximum recursion depth exceeded",
+                                )));
                             } else {
-                                let (args, kwargs) = if same_entity { (args, kwargs) } else { (args.iter().map(Value::deep_copy).collect(), kwargs.into_iter().map(|(k, v)| (k, v.deep_copy())).collect()) };
-                                match interp.frame(callee, &method, callee_ref.clone(), args, kwargs) {
-                                    Ok(frame) => stack.push(Activation { frame, key: callee_key }),
+                                let (args, kwargs) = if same_entity {
+                                    (args, kwargs)
+                                } else {
+                                    // Positional and keyword arguments are each copied as one group.
+                                    let (names, values): (Vec<String>, Vec<Value>) =
+                                        kwargs.into_iter().unzip();
+                                    (
+                                        Value::deep_copy_all(&args),
+                                        names
+                                            .into_iter()
+                                            .zip(Value::deep_copy_all(&values))
+                                            .collect(),
+                                    )
+                                };
+                                match interp.frame(
+                                    callee,
+                                    &method,
+                                    callee_ref.clone(),
+                                    args,
+                                    kwargs,
+                                ) {
+                                    Ok(frame) => stack.push(Activation {
+                                        frame,
+                                        key: callee_key,
+                                    }),
                                     Err(exc) => reply = Some(Err(exc)),
                                 }
                             }
@@ -285,7 +435,12 @@ impl SerialEngine {
         for (entity, table) in self.program.entities.iter().zip(&self.tables) {
             let mut records = Map::new();
             for row in &table.rows {
-                let fields: Map<String, Json> = entity.fields.iter().zip(&row.fields).map(|(f, v)| (f.name.clone(), value_to_json(v).unwrap_or(Json::Null))).collect();
+                let fields: Map<String, Json> = entity
+                    .fields
+                    .iter()
+                    .zip(&row.fields)
+                    .map(|(f, v)| (f.name.clone(), value_to_json(v).unwrap_or(Json::Null)))
+                    .collect();
                 records.insert(key_text(&row.this.key), Json::Object(fields));
             }
             out.insert(entity.name.clone(), Json::Object(records));

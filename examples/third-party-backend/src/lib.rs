@@ -26,19 +26,36 @@ impl Backend for SerialBackend {
             version: env!("CARGO_PKG_VERSION").into(),
             // The IR this crate was compiled against; the host refuses programs it cannot read.
             ir_versions: vec![ir::IR_VERSION.into()],
-            capabilities: Capabilities { serializable_transactions: true, exactly_once: false, durability: false, distributed: false },
+            capabilities: Capabilities {
+                serializable_transactions: true,
+                exactly_once: false,
+                durability: false,
+                distributed: false,
+            },
         }
     }
 
     fn start(&self, program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
         // Refuse what this engine cannot honour; ignore keys it does not know.
         if config.get("data_dir").is_some_and(|d| !d.is_null()) {
-            return Err(PluginError::new("Unsupported", "the serial backend keeps state in memory only (no data_dir)"));
+            return Err(PluginError::new(
+                "Unsupported",
+                "the serial backend keeps state in memory only (no data_dir)",
+            ));
         }
-        if config.get("workers").and_then(Json::as_u64).is_some_and(|w| w != 1) {
-            return Err(PluginError::new("Unsupported", "the serial backend runs on one thread"));
+        if config
+            .get("workers")
+            .and_then(Json::as_u64)
+            .is_some_and(|w| w != 1)
+        {
+            return Err(PluginError::new(
+                "Unsupported",
+                "the serial backend runs on one thread",
+            ));
         }
-        Ok(Box::new(SerialInstance { engine: SerialEngine::new(program) }))
+        Ok(Box::new(SerialInstance {
+            engine: SerialEngine::new(program),
+        }))
     }
 }
 
@@ -48,7 +65,10 @@ struct SerialInstance {
 }
 
 impl Instance for SerialInstance {
-    fn invoke(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Result<Vec<InvocationResult>, PluginError> {
+    fn invoke(
+        &mut self,
+        batch: Vec<Result<Invocation, Invalid>>,
+    ) -> Result<Vec<InvocationResult>, PluginError> {
         Ok(batch.into_iter().map(|inv| self.engine.run(inv)).collect())
     }
 
