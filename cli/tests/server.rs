@@ -268,3 +268,47 @@ fn crash_drill(extra: &[&str], name: &str) {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sigterm_stops_gracefully_and_keeps_everything_acknowledged() {
+    let dir = std::env::temp_dir().join(format!("entiflow-sigterm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = dir.join("data");
+    let data_arg = data.to_str().unwrap().to_string();
+    let app = root().join("examples/shop/app.py");
+    let mut server = Server::start(&app, &["--data-dir", &data_arg]);
+    let a = agent();
+    let (code, _) = post(
+        &a,
+        &format!("{}/v1/invoke", server.url),
+        r#"{"id": 1, "create": "Item", "args": ["apple", 5]}"#,
+    )
+    .unwrap();
+    assert_eq!(code, 200);
+    let (_, r) = post(
+        &a,
+        &format!("{}/v1/invoke", server.url),
+        r#"{"id": 2, "entity": "Item", "key": "apple", "method": "update_stock", "args": [7]}"#,
+    )
+    .unwrap();
+    assert_eq!(r["result"], true);
+    // SAFETY: sending a signal to our own child process.
+    let rc = unsafe { libc::kill(server.child.id() as i32, libc::SIGTERM) };
+    assert_eq!(rc, 0);
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+    assert!(
+        data.join("snapshot.json").exists(),
+        "a final snapshot is written"
+    );
+    let server = Server::start(&app, &["--data-dir", &data_arg]);
+    let item: Value = agent()
+        .get(&format!("{}/v1/entities/Item/apple", server.url))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(item["stock"], 7);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
