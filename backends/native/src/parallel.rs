@@ -1167,16 +1167,22 @@ impl ParallelEngine {
                         let slot = writes.entry((e, k)).or_insert(tid);
                         *slot = (*slot).min(tid);
                     }
-                    for (e, k, tid) in &t {
-                        footprints.entry(*tid).or_default().push((*e, k.clone()));
-                    }
                     touched.extend(t);
                 }
             }
             let mut aborted = BTreeSet::new();
+            for (e, k, tid) in &touched {
+                if writes
+                    .get(&(*e, k.clone()))
+                    .is_some_and(|first| first < tid)
+                {
+                    aborted.insert(*tid);
+                }
+            }
+            // Footprints matter only for the transactions that run again.
             for (e, k, tid) in touched {
-                if writes.get(&(e, k)).is_some_and(|first| *first < tid) {
-                    aborted.insert(tid);
+                if aborted.contains(&tid) {
+                    footprints.entry(tid).or_default().push((e, k));
                 }
             }
             let mut discard = aborted.clone();
