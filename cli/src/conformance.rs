@@ -24,24 +24,24 @@ fn is_case(dir: &Path) -> bool {
     dir.join("app.py").is_file() && dir.join("invocations.jsonl").is_file()
 }
 
-/// The nearest directory, from the working directory up and then from the executable up, that
-/// holds `examples/` or `tests/conformance/`.
-fn project_root() -> Option<PathBuf> {
-    let mut starts = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        starts.push(cwd);
-    }
-    if let Some(exe_dir) = std::env::current_exe()
+/// The first directory, from the working directory up and then from the executable up, for
+/// which `found` says yes.
+fn search_up(found: impl Fn(&Path) -> Option<PathBuf>) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok();
+    let exe_dir = std::env::current_exe()
         .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        starts.push(exe_dir);
-    }
-    starts.into_iter().find_map(|start| {
-        start
-            .ancestors()
-            .find(|d| d.join("examples").is_dir() || d.join("tests/conformance").is_dir())
-            .map(Path::to_path_buf)
+        .and_then(|e| e.parent().map(Path::to_path_buf));
+    [cwd, exe_dir]
+        .into_iter()
+        .flatten()
+        .find_map(|start| start.ancestors().find_map(&found))
+}
+
+/// The nearest directory holding `examples/` or `tests/conformance/`.
+fn project_root() -> Option<PathBuf> {
+    search_up(|d| {
+        (d.join("examples").is_dir() || d.join("tests/conformance").is_dir())
+            .then(|| d.to_path_buf())
     })
 }
 
@@ -74,21 +74,9 @@ pub fn default_cases() -> Result<Vec<PathBuf>, String> {
 
 /// The directory holding the reference's pure-Python package (`python/src`), if one is near.
 fn python_src() -> Option<PathBuf> {
-    let mut starts = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        starts.push(cwd);
-    }
-    if let Some(exe_dir) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        starts.push(exe_dir);
-    }
-    starts.into_iter().find_map(|start| {
-        start
-            .ancestors()
-            .map(|d| d.join("python/src"))
-            .find(|p| p.join("entiflow/testing").exists())
+    search_up(|d| {
+        let src = d.join("python/src");
+        src.join("entiflow/testing").exists().then_some(src)
     })
 }
 

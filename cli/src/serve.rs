@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json as AxumJson, Router};
-use entiflow_native::{DurabilityConfig, DurableEngine, EngineConfig, Executor, LogSyncer};
+use entiflow_native::{DurabilityConfig, DurableEngine, EngineConfig, Executor, LogSyncer, Stats};
 use ir::Program;
 use runtime_common::contract::{invocation_from_json, Invalid};
 use runtime_common::plugin::{LoadedBackend, RunningBackend};
@@ -69,6 +69,20 @@ impl Metrics {
         self.latency_buckets[bucket].fetch_add(1, Ordering::Relaxed);
         self.latency_sum_us.fetch_add(us, Ordering::Relaxed);
         self.latency_count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Adds what the engine counted during one epoch of `size` invocations.
+    fn record(&self, before: &Stats, after: &Stats, size: u64) {
+        let add = |counter: &AtomicU64, a: u64, b: u64| {
+            counter.fetch_add(b.saturating_sub(a), Ordering::Relaxed);
+        };
+        add(&self.committed, before.committed, after.committed);
+        add(&self.aborted, before.aborted, after.aborted);
+        add(&self.invalid, before.invalid, after.invalid);
+        add(&self.deduplicated, before.deduplicated, after.deduplicated);
+        add(&self.reexecuted, before.reexecuted, after.reexecuted);
+        self.epochs.fetch_add(1, Ordering::Relaxed);
+        self.epoch_invocations.fetch_add(size, Ordering::Relaxed);
     }
 
     fn render(&self) -> String {
@@ -194,6 +208,31 @@ fn syncer_thread(syncer: LogSyncer, queue: mpsc::Receiver<Release>) {
     }
 }
 
+/// The native engine as `run` holds it: in memory, or durable with a syncer releasing replies.
+enum Native {
+    Memory(Box<dyn Executor>),
+    Durable(DurableEngine, mpsc::Sender<Release>),
+}
+
+impl Native {
+    fn engine(&self) -> &dyn Executor {
+        match self {
+            Native::Memory(e) => e.as_ref(),
+            Native::Durable(d, _) => d.engine(),
+        }
+    }
+
+    /// Hands results (or a read) to the clients: at once in memory, after the fsync otherwise.
+    fn release(&self, item: Release) {
+        match self {
+            Native::Memory(_) => release(item),
+            Native::Durable(_, syncer) => {
+                let _ = syncer.send(item);
+            }
+        }
+    }
+}
+
 fn engine_thread(
     program: Program,
     durability: Option<DurabilityConfig>,
@@ -204,102 +243,43 @@ fn engine_thread(
     ready: std::sync::mpsc::Sender<Result<(), String>>,
 ) {
     let program = Rc::new(program);
-    let config = EngineConfig { dedup_window };
-    let mut memory = None;
-    let mut durable = None;
-    let mut releases = None;
+    let executor = crate::exec::native_executor(&program, EngineConfig { dedup_window }, workers);
     let mut syncer_handle = None;
-    match durability {
-        Some(d) => match DurableEngine::open_with(
-            crate::exec::native_executor(&program, config, workers),
-            &program,
-            d,
-        )
-        .and_then(|e| Ok((e.syncer()?, e)))
+    let mut native = match durability {
+        None => Native::Memory(executor),
+        Some(d) => match DurableEngine::open_with(executor, &program, d)
+            .and_then(|e| Ok((e.syncer()?, e)))
         {
             Ok((syncer, engine)) => {
                 let (tx, rx) = mpsc::channel();
-                releases = Some(tx);
                 syncer_handle = Some(std::thread::spawn(move || syncer_thread(syncer, rx)));
-                durable = Some(engine);
+                Native::Durable(engine, tx)
             }
             Err(e) => {
                 let _ = ready.send(Err(format!("cannot open data directory: {e}")));
                 return;
             }
         },
-        None => memory = Some(crate::exec::native_executor(&program, config, workers)),
-    }
+    };
     let _ = ready.send(Ok(()));
     while let Ok(first) = jobs.recv() {
-        let mut queue = vec![first];
-        let mut count = 0;
-        while count < MAX_EPOCH {
-            match jobs.try_recv() {
-                Ok(job) => {
-                    if let Job::Batch(b, _) = &job {
-                        count += b.len();
-                    }
-                    queue.push(job);
-                }
-                Err(_) => break,
-            }
-        }
-        let mut epoch = Vec::new();
-        let mut waiting = Vec::new();
-        let mut reads = Vec::new();
-        for job in queue {
-            match job {
-                Job::Batch(batch, reply) => {
-                    waiting.push((batch.len(), reply));
-                    epoch.extend(batch);
-                }
-                Job::Get(entity, key, reply) => reads.push((entity, key, reply)),
-            }
-        }
-        let engine_stats =
-            |memory: &Option<Box<dyn Executor>>, durable: &Option<DurableEngine>| match (
-                memory, durable,
-            ) {
-                (Some(e), _) => e.stats(),
-                (_, Some(d)) => d.engine().stats(),
-                _ => Default::default(),
-            };
+        let Drained {
+            epoch,
+            waiting,
+            reads,
+        } = drain(first, &jobs);
         if !epoch.is_empty() {
-            let before = engine_stats(&memory, &durable);
+            let before = native.engine().stats();
             let size = epoch.len() as u64;
-            let results = match (&mut memory, &mut durable) {
-                (Some(e), _) => Ok(e.execute(epoch)),
-                (_, Some(d)) => d
+            let results = match &mut native {
+                Native::Memory(e) => Ok(e.execute(epoch)),
+                Native::Durable(d, _) => d
                     .execute_unsynced(epoch)
                     .map_err(|e| format!("durability failure: {e}")),
-                _ => Err("no engine".to_string()),
             };
-            let after = engine_stats(&memory, &durable);
-            metrics
-                .committed
-                .fetch_add(after.committed - before.committed, Ordering::Relaxed);
-            metrics
-                .aborted
-                .fetch_add(after.aborted - before.aborted, Ordering::Relaxed);
-            metrics
-                .invalid
-                .fetch_add(after.invalid - before.invalid, Ordering::Relaxed);
-            metrics
-                .deduplicated
-                .fetch_add(after.deduplicated - before.deduplicated, Ordering::Relaxed);
-            metrics
-                .reexecuted
-                .fetch_add(after.reexecuted - before.reexecuted, Ordering::Relaxed);
-            metrics.epochs.fetch_add(1, Ordering::Relaxed);
-            metrics.epoch_invocations.fetch_add(size, Ordering::Relaxed);
+            metrics.record(&before, &native.engine().stats(), size);
             match results {
-                Ok(results) => match &releases {
-                    Some(tx) => {
-                        let _ = tx.send(Release::Batch(waiting, results));
-                    }
-                    None => release(Release::Batch(waiting, results)),
-                },
+                Ok(results) => native.release(Release::Batch(waiting, results)),
                 Err(e) => {
                     eprintln!("error: {e}; stopping");
                     for (_, reply) in waiting {
@@ -310,47 +290,51 @@ fn engine_thread(
             }
         }
         for (entity, key, reply) in reads {
-            let engine: &dyn Executor = match (&memory, &durable) {
-                (Some(e), _) => e.as_ref(),
-                (_, Some(d)) => d.engine(),
-                _ => return,
-            };
-            let value = engine.entity_state(&entity, &key);
-            match &releases {
-                Some(tx) => {
-                    let _ = tx.send(Release::Read(reply, value));
-                }
-                None => release(Release::Read(reply, value)),
-            }
+            let value = native.engine().entity_state(&entity, &key);
+            native.release(Release::Read(reply, value));
         }
     }
-    drop(releases);
-    if let Some(h) = syncer_handle {
-        let _ = h.join();
-    }
-    if let Some(d) = &mut durable {
+    if let Native::Durable(mut d, syncer) = native {
+        drop(syncer);
+        if let Some(h) = syncer_handle {
+            let _ = h.join();
+        }
         if let Err(e) = d.snapshot() {
             eprintln!("error: final snapshot failed: {e}");
         }
     }
 }
 
+/// One epoch's worth of jobs: the invocations, who waits for which results, and the reads.
+struct Drained {
+    epoch: Vec<Result<Invocation, Invalid>>,
+    waiting: Waiting,
+    reads: Vec<(String, String, oneshot::Sender<Option<Json>>)>,
+}
+
 /// Takes what has queued up (at most about [`MAX_EPOCH`] invocations) after `first`.
-fn drain(first: Job, jobs: &mpsc::Receiver<Job>) -> Vec<Job> {
-    let mut queue = vec![first];
-    let mut count = 0;
-    while count < MAX_EPOCH {
-        match jobs.try_recv() {
-            Ok(job) => {
-                if let Job::Batch(b, _) = &job {
-                    count += b.len();
-                }
-                queue.push(job);
+fn drain(first: Job, jobs: &mpsc::Receiver<Job>) -> Drained {
+    let mut drained = Drained {
+        epoch: Vec::new(),
+        waiting: Vec::new(),
+        reads: Vec::new(),
+    };
+    let mut next = Some(first);
+    while let Some(job) = next {
+        match job {
+            Job::Batch(batch, reply) => {
+                drained.waiting.push((batch.len(), reply));
+                drained.epoch.extend(batch);
             }
-            Err(_) => break,
+            Job::Get(entity, key, reply) => drained.reads.push((entity, key, reply)),
         }
+        next = if drained.epoch.len() < MAX_EPOCH {
+            jobs.try_recv().ok()
+        } else {
+            None
+        };
     }
-    queue
+    drained
 }
 
 /// Runs one epoch on a plugin instance: invalid entries are answered here, the rest cross as
@@ -412,18 +396,11 @@ fn plugin_engine_thread(
     };
     let _ = ready.send(Ok(()));
     while let Ok(first) = jobs.recv() {
-        let mut epoch = Vec::new();
-        let mut waiting = Vec::new();
-        let mut reads = Vec::new();
-        for job in drain(first, &jobs) {
-            match job {
-                Job::Batch(batch, reply) => {
-                    waiting.push((batch.len(), reply));
-                    epoch.extend(batch);
-                }
-                Job::Get(entity, key, reply) => reads.push((entity, key, reply)),
-            }
-        }
+        let Drained {
+            epoch,
+            waiting,
+            reads,
+        } = drain(first, &jobs);
         if !epoch.is_empty() {
             let size = epoch.len() as u64;
             match plugin_epoch(&mut instance, epoch) {

@@ -1369,7 +1369,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         }
                     }
                     Type::Any => {
-                        let builtin = ir::BUILTIN_METHODS.contains(&method.as_str());
+                        let builtin = ir::is_builtin_method(&method);
                         let remote =
                             self.info.any_entity_has_method(&method) && !method.starts_with('_');
                         match (builtin, remote) {
@@ -1385,7 +1385,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         }
                     }
                     _ => {
-                        if ir::BUILTIN_METHODS.contains(&method.as_str()) {
+                        if ir::is_builtin_method(&method) {
                             CallKind::ValueMethod { receiver, method }
                         } else {
                             CallKind::Invalid {

@@ -51,9 +51,8 @@ pub const BUILTIN_FUNCTIONS: &[&str] = &[
     "zip",
 ];
 
-/// Methods of builtin values (`str`, `list`, `dict`, `set`) a method may call.
-pub const BUILTIN_METHODS: &[&str] = &[
-    // str
+/// Methods of `str` a method may call.
+pub const STR_METHODS: &[&str] = &[
     "upper",
     "lower",
     "strip",
@@ -65,6 +64,8 @@ pub const BUILTIN_METHODS: &[&str] = &[
     "startswith",
     "endswith",
     "find",
+    "index",
+    "count",
     "format",
     "title",
     "capitalize",
@@ -72,32 +73,55 @@ pub const BUILTIN_METHODS: &[&str] = &[
     "isalpha",
     "isalnum",
     "zfill",
-    // list
-    "append",
-    "extend",
-    "insert",
-    "pop",
-    "remove",
-    "index",
-    "count",
-    "sort",
-    "reverse",
-    "clear",
+];
+
+/// Methods of `list` a method may call.
+pub const LIST_METHODS: &[&str] = &[
+    "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "clear",
     "copy",
-    // dict
+];
+
+/// Methods of `dict` a method may call.
+pub const DICT_METHODS: &[&str] = &[
     "get",
     "keys",
     "values",
     "items",
+    "pop",
     "setdefault",
     "update",
-    // set
+    "clear",
+    "copy",
+];
+
+/// Methods of `set` a method may call.
+pub const SET_METHODS: &[&str] = &[
     "add",
     "discard",
+    "remove",
     "union",
     "intersection",
     "difference",
+    "clear",
+    "copy",
+    "pop",
 ];
+
+/// Methods of `tuple` a method may call.
+pub const TUPLE_METHODS: &[&str] = &["index", "count"];
+
+/// Whether `name` is a method of some builtin value (`str`, `list`, `dict`, `set`, `tuple`).
+pub fn is_builtin_method(name: &str) -> bool {
+    [
+        STR_METHODS,
+        LIST_METHODS,
+        DICT_METHODS,
+        SET_METHODS,
+        TUPLE_METHODS,
+    ]
+    .iter()
+    .any(|methods| methods.contains(&name))
+}
 
 /// Python type names usable in `isinstance` and annotations.
 pub const BUILTIN_TYPES: &[&str] = &[

@@ -1099,11 +1099,11 @@ pub fn call_method(
     kwargs: &[(String, Value)],
 ) -> OpResult {
     let known = match receiver {
-        Value::Str(_) => STR_METHODS.contains(&method),
-        Value::List(_) => LIST_METHODS.contains(&method),
-        Value::Dict(_) => DICT_METHODS.contains(&method),
-        Value::Set(_) => SET_METHODS.contains(&method),
-        Value::Tuple(_) => matches!(method, "index" | "count"),
+        Value::Str(_) => ir::STR_METHODS.contains(&method),
+        Value::List(_) => ir::LIST_METHODS.contains(&method),
+        Value::Dict(_) => ir::DICT_METHODS.contains(&method),
+        Value::Set(_) => ir::SET_METHODS.contains(&method),
+        Value::Tuple(_) => ir::TUPLE_METHODS.contains(&method),
         _ => false,
     };
     if !known {
@@ -1125,55 +1125,6 @@ pub fn call_method(
         _ => unreachable!("checked above"),
     }
 }
-
-const STR_METHODS: &[&str] = &[
-    "upper",
-    "lower",
-    "strip",
-    "lstrip",
-    "rstrip",
-    "split",
-    "join",
-    "replace",
-    "startswith",
-    "endswith",
-    "find",
-    "index",
-    "count",
-    "format",
-    "title",
-    "capitalize",
-    "isdigit",
-    "isalpha",
-    "isalnum",
-    "zfill",
-];
-const LIST_METHODS: &[&str] = &[
-    "append", "extend", "insert", "pop", "remove", "index", "count", "sort", "reverse", "clear",
-    "copy",
-];
-const DICT_METHODS: &[&str] = &[
-    "get",
-    "keys",
-    "values",
-    "items",
-    "pop",
-    "setdefault",
-    "update",
-    "clear",
-    "copy",
-];
-const SET_METHODS: &[&str] = &[
-    "add",
-    "discard",
-    "remove",
-    "union",
-    "intersection",
-    "difference",
-    "clear",
-    "copy",
-    "pop",
-];
 
 fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     Ok(match method {

@@ -142,6 +142,39 @@ impl Txn {
     }
 }
 
+/// One exported entity: type index, canonical key, key value and fields (tagged JSON).
+pub type ExportedRecord = (usize, String, Json, Vec<Json>);
+
+/// Every record of a store in exportable form (what snapshots hold).
+pub(crate) fn export_records(store: &Store) -> Vec<ExportedRecord> {
+    let mut records = Vec::new();
+    for (entity, map) in store.iter().enumerate() {
+        for (key, r) in map {
+            records.push((
+                entity,
+                key.clone(),
+                value_to_tagged(&r.self_ref.key),
+                values_to_tagged(&r.fields),
+            ));
+        }
+    }
+    records
+}
+
+/// Puts exported records back into a store.
+pub(crate) fn import_records(program: &Program, store: &mut Store, records: Vec<ExportedRecord>) {
+    for (entity, key, key_value, fields) in records {
+        let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
+        let fields = values_from_tagged(&fields)
+            .unwrap_or_else(|_| vec![Value::None; program.entities[entity].fields.len()]);
+        let self_ref = Rc::new(EntityRef {
+            entity: Rc::from(program.entities[entity].name.as_str()),
+            key: key_value,
+        });
+        store[entity].insert(key, Record { self_ref, fields });
+    }
+}
+
 /// Committed state in a form that can cross threads and be written to disk: what snapshots
 /// hold and what [`Executor::import`] takes back.
 #[derive(Debug, Clone, Default)]
@@ -151,7 +184,7 @@ pub struct Exported {
     /// The dedup table, oldest first.
     pub dedup: Vec<(std::sync::Arc<str>, std::sync::Arc<str>)>,
     /// Every entity: type index, canonical key, key value and fields (tagged JSON).
-    pub records: Vec<(usize, String, Json, Vec<Json>)>,
+    pub records: Vec<ExportedRecord>,
 }
 
 /// What durability and the front doors need of an engine; the serial [`Engine`] and the
@@ -597,17 +630,7 @@ impl Executor for Engine {
     }
 
     fn export(&self) -> Result<Exported, String> {
-        let mut records = Vec::new();
-        for (entity, map) in self.store.iter().enumerate() {
-            for (key, r) in map {
-                records.push((
-                    entity,
-                    key.clone(),
-                    value_to_tagged(&r.self_ref.key),
-                    values_to_tagged(&r.fields),
-                ));
-            }
-        }
+        let records = export_records(&self.store);
         Ok(Exported {
             seq: self.seq,
             dedup: self
@@ -626,16 +649,7 @@ impl Executor for Engine {
             .iter()
             .map(|_| IndexMap::default())
             .collect();
-        for (entity, key, key_value, fields) in exported.records {
-            let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-            let fields = values_from_tagged(&fields)
-                .unwrap_or_else(|_| vec![Value::None; self.program.entities[entity].fields.len()]);
-            let self_ref = Rc::new(EntityRef {
-                entity: Rc::from(self.program.entities[entity].name.as_str()),
-                key: key_value,
-            });
-            store[entity].insert(key, Record { self_ref, fields });
-        }
+        import_records(&self.program, &mut store, exported.records);
         self.store = store;
         self.seq = exported.seq;
         self.dedup = exported.dedup.into_iter().collect();

@@ -10,6 +10,7 @@ pub mod plugin;
 
 pub use durable::{DurabilityConfig, DurableEngine, LogSyncer};
 pub use engine::{
-    Dedup, Engine, EngineConfig, Executor, Exported, Record, Stats, Store, MAX_CALL_DEPTH,
+    Dedup, Engine, EngineConfig, Executor, Exported, ExportedRecord, Record, Stats, Store,
+    MAX_CALL_DEPTH,
 };
 pub use parallel::{partition_of, ParallelEngine};

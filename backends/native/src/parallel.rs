@@ -45,14 +45,11 @@ use runtime_common::{
 use serde_json::Value as Json;
 
 use crate::engine::{
-    local_call, run_init, Dedup, EngineConfig, Executor, Exported, LocalCall, Record, Stats,
-    MAX_CALL_DEPTH,
+    export_records, import_records, local_call, run_init, Dedup, EngineConfig, Executor, Exported,
+    ExportedRecord, LocalCall, Record, Stats, MAX_CALL_DEPTH,
 };
 
 type Tid = u64;
-
-/// One exported entity: type index, canonical key, key value and fields (tagged JSON).
-type ExportedRecord = (usize, String, Json, Vec<Json>);
 
 /// The entities one transaction touched on a partition, with its private copies.
 type Workspace = Vec<(usize, String, Working)>;
@@ -187,10 +184,6 @@ struct Worker {
     absent_reads: HashMap<Tid, Vec<(usize, String)>>,
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
-}
-
-fn tagged_fields(fields: &[Value]) -> Vec<Json> {
-    values_to_tagged(fields)
 }
 
 impl Worker {
@@ -382,18 +375,7 @@ impl Worker {
                 self.send_to_coordinator(ToCoordinator::Committed);
             }
             ToWorker::DumpState(reply) => {
-                let mut out = Vec::new();
-                for (entity, records) in self.store.iter().enumerate() {
-                    for (key, r) in records {
-                        out.push((
-                            entity,
-                            key.clone(),
-                            value_to_tagged(&r.self_ref.key),
-                            tagged_fields(&r.fields),
-                        ));
-                    }
-                }
-                let _ = reply.send(Ok(out));
+                let _ = reply.send(Ok(export_records(&self.store)));
             }
             ToWorker::Get(entity, key, reply) => {
                 let _ = reply.send(self.store[entity].get(&key).map(|r| {
@@ -403,17 +385,7 @@ impl Worker {
                         .collect()
                 }));
             }
-            ToWorker::Load(records) => {
-                for (entity, key, key_value, fields) in records {
-                    let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-                    let fields = values_from_tagged(&fields).unwrap_or_default();
-                    let self_ref = Rc::new(EntityRef {
-                        entity: Rc::from(program.entities[entity].name.as_str()),
-                        key: key_value,
-                    });
-                    self.store[entity].insert(key, Record { self_ref, fields });
-                }
-            }
+            ToWorker::Load(records) => import_records(&program, &mut self.store, records),
             ToWorker::Batch(messages) => {
                 for m in messages {
                     if !self.handle(interp, m) {
@@ -1070,7 +1042,7 @@ impl ParallelEngine {
                                 entity: index,
                                 key: text,
                                 key_value: value_to_tagged(&key_value),
-                                fields: tagged_fields(&fields),
+                                fields: values_to_tagged(&fields),
                             },
                             p,
                         )
