@@ -6,7 +6,9 @@
 //! own), this crate knows no engine: no threads, no I/O, no transport.
 
 pub mod builtins;
+pub mod calls;
 pub mod contract;
+pub mod dedup;
 pub mod format;
 pub mod interp;
 pub mod ops;

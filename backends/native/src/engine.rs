@@ -8,24 +8,21 @@
 //! input order and every run of the same input is identical.
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use indexmap::IndexMap;
 use ir::Program;
+use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
     exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged,
     values_from_tagged, values_to_tagged, Invalid,
 };
+use runtime_common::dedup::Dedup;
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
 use runtime_common::{
-    CallOp, EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request,
-    Step, Value,
+    EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value,
 };
 use serde_json::Value as Json;
-
-/// The deepest call chain a transaction may build before RecursionError.
-pub const MAX_CALL_DEPTH: usize = 1000;
 
 /// Engine settings.
 #[derive(Debug, Clone)]
@@ -205,58 +202,6 @@ pub trait Executor {
     fn import(&mut self, exported: Exported);
 }
 
-/// Recorded results by invocation id (both as compact JSON text), oldest first, bounded by a
-/// window: the oldest ids are forgotten first.
-#[derive(Debug, Default)]
-pub struct Dedup {
-    map: std::collections::HashMap<Arc<str>, Arc<str>, runtime_common::value::FastHash>,
-    order: std::collections::VecDeque<(Arc<str>, Arc<str>)>,
-}
-
-impl Dedup {
-    /// The recorded result for an id, if still within the window.
-    pub fn get(&self, id: &str) -> Option<&Arc<str>> {
-        self.map.get(id)
-    }
-
-    /// Records a result, forgetting the oldest ones beyond `window` (O(1) each).
-    pub fn record(&mut self, id: Arc<str>, result: Arc<str>, window: usize) {
-        if self.map.insert(id.clone(), result.clone()).is_none() {
-            self.order.push_back((id, result));
-        }
-        while self.order.len() > window {
-            if let Some((old, _)) = self.order.pop_front() {
-                self.map.remove(&old);
-            }
-        }
-    }
-
-    /// How many ids are remembered.
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    /// Whether no id is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
-
-    /// The entries, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<str>)> {
-        self.order.iter().map(|(k, v)| (k, v))
-    }
-}
-
-impl FromIterator<(Arc<str>, Arc<str>)> for Dedup {
-    fn from_iter<I: IntoIterator<Item = (Arc<str>, Arc<str>)>>(iter: I) -> Self {
-        let mut d = Dedup::default();
-        for (k, v) in iter {
-            d.record(k, v, usize::MAX);
-        }
-        d
-    }
-}
-
 /// The native engine's state machine: committed state, the serial counter and the dedup table.
 pub struct Engine {
     program: Rc<Program>,
@@ -265,20 +210,6 @@ pub struct Engine {
     dedup: Dedup,
     config: EngineConfig,
     stats: Stats,
-}
-
-fn not_found(entity: &str, key: &Value) -> ErrorReport {
-    ErrorReport::new(
-        "EntityNotFound",
-        format!("{entity} {} does not exist", repr(key)),
-    )
-}
-
-fn json_key(key: &Json) -> Value {
-    match key {
-        Json::String(s) => Value::str(s),
-        other => Value::Int(other.as_i64().unwrap_or(0)),
-    }
 }
 
 impl Engine {
@@ -653,122 +584,5 @@ impl Executor for Engine {
         self.store = store;
         self.seq = exported.seq;
         self.dedup = exported.dedup.into_iter().collect();
-    }
-}
-
-/// Runs `__init__` and then `__key__` of a new entity (neither may call other entities); the key
-/// must be a str or an int. Returns the key and the initial fields.
-pub(crate) fn run_init(
-    interp: &Interpreter<'_>,
-    index: usize,
-    entity: &str,
-    args: Vec<Value>,
-    kwargs: Vec<(String, Value)>,
-) -> Result<(Value, Vec<Value>), ErrorReport> {
-    let ent = &interp.program().entities[index];
-    let placeholder = Rc::new(EntityRef {
-        entity: Rc::from(entity),
-        key: Value::None,
-    });
-    let mut fields = vec![Value::None; ent.fields.len()];
-    let mut results = Vec::with_capacity(2);
-    for (method, args, kwargs) in [("__init__", args, kwargs), ("__key__", vec![], vec![])] {
-        let mut frame = interp
-            .frame(index, method, placeholder.clone(), args, kwargs)
-            .map_err(|e| exception_report(&e))?;
-        match interp.run(&mut frame, &mut fields) {
-            Step::Return(v) => results.push(v),
-            Step::Raise(e) => return Err(exception_report(&e)),
-            Step::Call { .. } => {
-                return Err(ErrorReport::new(
-                    "RuntimeError",
-                    format!("{method} cannot call other entities"),
-                ))
-            }
-        }
-    }
-    let key = results.pop().unwrap_or(Value::None);
-    if !matches!(key, Value::Str(_) | Value::Int(_)) {
-        return Err(ErrorReport::new(
-            "TypeError",
-            format!(
-                "{entity}.__key__() must return a str or an int, not {}",
-                key.type_name()
-            ),
-        ));
-    }
-    Ok((key, fields))
-}
-
-/// What a call to an entity whose state is at hand resolves to.
-pub(crate) enum LocalCall {
-    /// Run this frame next (a method invocation).
-    Frame(Frame),
-    /// The reply is already known (a field read, or an exception).
-    Reply(Result<Value, Value>),
-}
-
-/// Resolves a call on `target` (its working state at hand): a field read answers at once; a
-/// method invocation becomes a new frame after the checks CPython would make (the method exists
-/// and is visible from the caller's type, the call depth). Values crossing into another entity
-/// are copied (`same` is a call of an entity on itself).
-pub(crate) fn local_call(
-    interp: &Interpreter<'_>,
-    target_entity: usize,
-    same_type: bool,
-    same: bool,
-    (self_ref, fields): (&Rc<EntityRef>, &[Value]),
-    op: CallOp,
-    depth: usize,
-) -> LocalCall {
-    let ent = &interp.program().entities[target_entity];
-    let missing = |name: &str| {
-        Value::exception(
-            "AttributeError",
-            format!("'{}' object has no attribute '{name}'", ent.name),
-        )
-    };
-    match op {
-        CallOp::GetField(field) => LocalCall::Reply(match ent.field_index(&field) {
-            Some(i) if same => Ok(fields[i].clone()),
-            Some(i) => Ok(fields[i].deep_copy()),
-            None => Err(missing(&field)),
-        }),
-        CallOp::Invoke {
-            method,
-            args,
-            kwargs,
-        } => {
-            let visible = ent
-                .method(&method)
-                .is_some_and(|m| m.is_public() || same_type);
-            if !visible {
-                return LocalCall::Reply(Err(missing(&method)));
-            }
-            if depth >= MAX_CALL_DEPTH {
-                return LocalCall::Reply(Err(Value::exception(
-                    "RecursionError",
-                    "maximum recursion depth exceeded",
-                )));
-            }
-            let (args, kwargs) = if same {
-                (args, kwargs)
-            } else {
-                // Positional arguments are copied together, keyword arguments together (what
-                // the CPython reference does): containers shared within a group stay shared.
-                let (names, values): (Vec<String>, Vec<Value>) = kwargs.into_iter().unzip();
-                (
-                    Value::deep_copy_all(&args),
-                    names
-                        .into_iter()
-                        .zip(Value::deep_copy_all(&values))
-                        .collect(),
-                )
-            };
-            match interp.frame(target_entity, &method, self_ref.clone(), args, kwargs) {
-                Ok(f) => LocalCall::Frame(f),
-                Err(e) => LocalCall::Reply(Err(e)),
-            }
-        }
     }
 }

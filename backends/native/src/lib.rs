@@ -9,8 +9,7 @@ mod parallel;
 pub mod plugin;
 
 pub use durable::{DurabilityConfig, DurableEngine, LogSyncer};
-pub use engine::{
-    Dedup, Engine, EngineConfig, Executor, Exported, ExportedRecord, Record, Stats, Store,
-    MAX_CALL_DEPTH,
-};
+pub use engine::{Engine, EngineConfig, Executor, Exported, ExportedRecord, Record, Stats, Store};
 pub use parallel::{partition_of, ParallelEngine};
+pub use runtime_common::calls::MAX_CALL_DEPTH;
+pub use runtime_common::dedup::Dedup;

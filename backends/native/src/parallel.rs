@@ -44,9 +44,11 @@ use runtime_common::{
 };
 use serde_json::Value as Json;
 
+use runtime_common::calls::{local_call, run_init, LocalCall, MAX_CALL_DEPTH};
+use runtime_common::dedup::Dedup;
+
 use crate::engine::{
-    export_records, import_records, local_call, run_init, Dedup, EngineConfig, Executor, Exported,
-    ExportedRecord, LocalCall, Record, Stats, MAX_CALL_DEPTH,
+    export_records, import_records, EngineConfig, Executor, Exported, ExportedRecord, Record, Stats,
 };
 
 type Tid = u64;

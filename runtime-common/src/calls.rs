@@ -1,0 +1,147 @@
+//! What every engine does around the interpreter when a transaction reaches an entity: create
+//! it (`__init__` then `__key__`), resolve a call on it (field read or new frame, with CPython's
+//! checks), and name a missing one. Engines differ only in where state lives and how calls travel.
+
+use std::rc::Rc;
+
+use serde_json::Value as Json;
+
+use crate::contract::exception_report;
+use crate::format::repr;
+use crate::{CallOp, EntityRef, ErrorReport, Frame, Interpreter, Step, Value};
+
+/// The deepest call chain a transaction may build before RecursionError.
+pub const MAX_CALL_DEPTH: usize = 1000;
+
+/// The error of a call on an entity that does not exist (it aborts the whole transaction).
+pub fn not_found(entity: &str, key: &Value) -> ErrorReport {
+    ErrorReport::new(
+        "EntityNotFound",
+        format!("{entity} {} does not exist", repr(key)),
+    )
+}
+
+/// The key of an invocation as a value (a string or an integer).
+pub fn json_key(key: &Json) -> Value {
+    match key {
+        Json::String(s) => Value::str(s),
+        other => Value::Int(other.as_i64().unwrap_or(0)),
+    }
+}
+
+/// Runs `__init__` and then `__key__` of a new entity (neither may call other entities); the key
+/// must be a str or an int. Returns the key and the initial fields.
+pub fn run_init(
+    interp: &Interpreter<'_>,
+    index: usize,
+    entity: &str,
+    args: Vec<Value>,
+    kwargs: Vec<(String, Value)>,
+) -> Result<(Value, Vec<Value>), ErrorReport> {
+    let ent = &interp.program().entities[index];
+    let placeholder = Rc::new(EntityRef {
+        entity: Rc::from(entity),
+        key: Value::None,
+    });
+    let mut fields = vec![Value::None; ent.fields.len()];
+    let mut results = Vec::with_capacity(2);
+    for (method, args, kwargs) in [("__init__", args, kwargs), ("__key__", vec![], vec![])] {
+        let mut frame = interp
+            .frame(index, method, placeholder.clone(), args, kwargs)
+            .map_err(|e| exception_report(&e))?;
+        match interp.run(&mut frame, &mut fields) {
+            Step::Return(v) => results.push(v),
+            Step::Raise(e) => return Err(exception_report(&e)),
+            Step::Call { .. } => {
+                return Err(ErrorReport::new(
+                    "RuntimeError",
+                    format!("{method} cannot call other entities"),
+                ))
+            }
+        }
+    }
+    let key = results.pop().unwrap_or(Value::None);
+    if !matches!(key, Value::Str(_) | Value::Int(_)) {
+        return Err(ErrorReport::new(
+            "TypeError",
+            format!(
+                "{entity}.__key__() must return a str or an int, not {}",
+                key.type_name()
+            ),
+        ));
+    }
+    Ok((key, fields))
+}
+
+/// What a call to an entity whose state is at hand resolves to.
+pub enum LocalCall {
+    /// Run this frame next (a method invocation).
+    Frame(Frame),
+    /// The reply is already known (a field read, or an exception).
+    Reply(Result<Value, Value>),
+}
+
+/// Resolves a call on `target` (its working state at hand): a field read answers at once; a
+/// method invocation becomes a new frame after the checks CPython would make (the method exists
+/// and is visible from the caller's type, the call depth). Values crossing into another entity
+/// are copied (`same` is a call of an entity on itself).
+pub fn local_call(
+    interp: &Interpreter<'_>,
+    target_entity: usize,
+    same_type: bool,
+    same: bool,
+    (self_ref, fields): (&Rc<EntityRef>, &[Value]),
+    op: CallOp,
+    depth: usize,
+) -> LocalCall {
+    let ent = &interp.program().entities[target_entity];
+    let missing = |name: &str| {
+        Value::exception(
+            "AttributeError",
+            format!("'{}' object has no attribute '{name}'", ent.name),
+        )
+    };
+    match op {
+        CallOp::GetField(field) => LocalCall::Reply(match ent.field_index(&field) {
+            Some(i) if same => Ok(fields[i].clone()),
+            Some(i) => Ok(fields[i].deep_copy()),
+            None => Err(missing(&field)),
+        }),
+        CallOp::Invoke {
+            method,
+            args,
+            kwargs,
+        } => {
+            let visible = ent
+                .method(&method)
+                .is_some_and(|m| m.is_public() || same_type);
+            if !visible {
+                return LocalCall::Reply(Err(missing(&method)));
+            }
+            if depth >= MAX_CALL_DEPTH {
+                return LocalCall::Reply(Err(Value::exception(
+                    "RecursionError",
+                    "maximum recursion depth exceeded",
+                )));
+            }
+            let (args, kwargs) = if same {
+                (args, kwargs)
+            } else {
+                // Positional arguments are copied together, keyword arguments together (what
+                // the CPython reference does): containers shared within a group stay shared.
+                let (names, values): (Vec<String>, Vec<Value>) = kwargs.into_iter().unzip();
+                (
+                    Value::deep_copy_all(&args),
+                    names
+                        .into_iter()
+                        .zip(Value::deep_copy_all(&values))
+                        .collect(),
+                )
+            };
+            match interp.frame(target_entity, &method, self_ref.clone(), args, kwargs) {
+                Ok(f) => LocalCall::Frame(f),
+                Err(e) => LocalCall::Reply(Err(e)),
+            }
+        }
+    }
+}
