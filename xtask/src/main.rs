@@ -7,6 +7,9 @@
 //!   workspace package that builds a plugin, a directory holding a plugin crate of its own
 //!   workspace (built into `target/<directory name>`), or a plugin file.
 //! - `bench`: the criterion benchmarks and the end-to-end load figures.
+//! - `services up kafka | down [kafka] | status`: local services for tests, run by
+//!   `scripts/services.sh`. `up kafka` installs and starts a Kafka-compatible broker (tansu) and
+//!   prints its bootstrap address, `127.0.0.1:PORT`, as the last line of stdout.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -158,15 +161,21 @@ fn bench() -> Result<()> {
     run(Command::new("python3").arg("scripts/bench_e2e.py"))
 }
 
+fn services(args: &[String]) -> Result<()> {
+    run(Command::new("bash").arg("scripts/services.sh").args(args))
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("test") => test(),
         Some("compile") => compile(&args[1..]),
         Some("bench") => bench(),
+        Some("services") => services(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | compile [--backend NAME] APP.py [-o DIR] | bench>"
+                "usage: cargo xtask <test | compile [--backend NAME] APP.py [-o DIR] | bench \
+                 | services <up kafka | down [kafka] | status>>"
             );
             std::process::exit(2);
         }
