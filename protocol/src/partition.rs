@@ -1,0 +1,1163 @@
+//! One partition's deterministic state machine: committed entities, the lock table, the
+//! transactions it coordinates (as root) and the parts of transactions it runs (as participant).
+//!
+//! A transaction's call stack is split into segments, one per stretch of consecutive frames on
+//! one partition; only the top segment runs. A call to an entity of this partition pushes a frame
+//! (after taking the entity's lock); a call to another partition sends [`Message::Call`] and the
+//! segment waits for [`Message::Reply`]. Everything a partition does follows from the envelopes
+//! it is given, in order: no clocks, no randomness, no iteration over unordered maps, so replaying
+//! its input rebuilds it exactly.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use ir::Program;
+use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
+use runtime_common::contract::{
+    exception_report, invocation_from_json, ref_json, value_from_tagged, value_to_json,
+    value_to_tagged,
+};
+use runtime_common::dedup::Dedup;
+use runtime_common::format::repr;
+use runtime_common::value::{key_text, FastHash};
+use runtime_common::{
+    CallOp, EntityRef, ErrorReport, Frame, Interpreter, InvocationResult, Request, Step, Value,
+};
+use rustc_hash::FxHashMap;
+use serde_json::Value as Json;
+
+use crate::message::{Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome};
+use crate::route::{convert_args, partition_of};
+
+/// Partition settings.
+#[derive(Debug, Clone)]
+pub struct PartitionConfig {
+    /// How many invocation ids each partition remembers for deduplication.
+    pub dedup_window: usize,
+}
+
+impl Default for PartitionConfig {
+    fn default() -> Self {
+        PartitionConfig {
+            dedup_window: 250_000,
+        }
+    }
+}
+
+/// Counters a partition keeps.
+#[derive(Debug, Clone, Default)]
+pub struct PartitionStats {
+    /// Transactions this partition coordinated that committed.
+    pub committed: u64,
+    /// Transactions this partition coordinated that failed (an exception escaped).
+    pub aborted: u64,
+    /// Attempts this partition coordinated that were wounded and restarted.
+    pub restarted: u64,
+    /// Invocations answered from the deduplication table.
+    pub deduplicated: u64,
+    /// Envelopes dropped because their channel position was already processed.
+    pub duplicates_dropped: u64,
+    /// Envelopes processed.
+    pub processed: u64,
+}
+
+/// What processing an envelope produced.
+#[derive(Debug)]
+pub enum Output {
+    /// A message for another partition.
+    Send {
+        /// The receiving partition.
+        to: u32,
+        /// The message with its channel position.
+        envelope: Envelope,
+    },
+    /// A client's result.
+    Result {
+        /// Where it goes.
+        reply: ReplyTo,
+        /// The result.
+        result: InvocationResult,
+    },
+    /// This partition's part of a state dump.
+    Dump {
+        /// Where it goes.
+        reply: ReplyTo,
+        /// This partition.
+        partition: u32,
+        /// `{"Entity": {"key": {fields}}}` for the entities of this partition.
+        state: Json,
+    },
+}
+
+/// One committed entity.
+struct Record {
+    self_ref: Rc<EntityRef>,
+    fields: Vec<Value>,
+}
+
+type Store = Vec<IndexMap<String, Record, FastHash>>;
+
+/// An entity's private copy inside an attempt; `None` while the entity does not exist.
+type Working = Option<Record>;
+
+/// An entity lock: the attempt holding it and the ones waiting, oldest first.
+struct Lock {
+    holder: Attempt,
+    holder_root: u32,
+    waiters: Vec<Attempt>,
+}
+
+/// A stretch of the call stack on this partition.
+struct Segment {
+    /// Frames with the entity (type, key) each runs on.
+    frames: Vec<(Frame, usize, String)>,
+    /// Where the segment's result goes: the calling partition, or `None` for the root segment.
+    caller: Option<u32>,
+    /// Frames below this segment on the transaction's stack.
+    base_depth: u32,
+    /// Partitions locked by calls this segment made (and their subtrees).
+    participants: BTreeSet<u32>,
+}
+
+/// A call waiting for a lock on this partition.
+struct Waiting {
+    entity: usize,
+    key: String,
+    /// The key as the caller gave it (for error messages).
+    key_value: Value,
+    request: Pending,
+}
+
+enum Pending {
+    /// From a frame of the top segment.
+    Local {
+        op: CallOp,
+        depth: u32,
+        caller_entity: usize,
+        caller_key: String,
+    },
+    /// From another partition: starts a segment.
+    Remote {
+        op: CallOp,
+        caller: u32,
+        caller_type: String,
+        depth: u32,
+    },
+    /// The invoked method of a transaction rooted here.
+    Root {
+        method: String,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    },
+    /// A create rooted here.
+    Create { fields: Vec<Value> },
+}
+
+/// An attempt's state on this partition.
+struct Local {
+    root: u32,
+    locked: Vec<(usize, String, Working)>,
+    segments: Vec<Segment>,
+    waiting: Option<Waiting>,
+}
+
+impl Local {
+    fn new(root: u32) -> Self {
+        Local {
+            root,
+            locked: Vec::new(),
+            segments: Vec::new(),
+            waiting: None,
+        }
+    }
+
+    fn working_mut(&mut self, entity: usize, key: &str) -> Option<&mut Working> {
+        self.locked
+            .iter_mut()
+            .find(|(e, k, _)| *e == entity && k == key)
+            .map(|(_, _, w)| w)
+    }
+}
+
+enum RootRequest {
+    Call {
+        entity: usize,
+        key: Json,
+        method: String,
+        args: Vec<Json>,
+        kwargs: Vec<(String, Json)>,
+    },
+    Create {
+        entity: usize,
+        args: Vec<Json>,
+        kwargs: Vec<(String, Json)>,
+    },
+}
+
+enum RootState {
+    Running,
+    /// Finished, holding its locks, waiting for its `seq`.
+    Finishing {
+        outcome: Result<Json, ErrorReport>,
+        participants: BTreeSet<u32>,
+    },
+}
+
+/// A transaction this partition coordinates.
+struct Root {
+    id: Json,
+    attempt: u32,
+    request: RootRequest,
+    replies: Vec<ReplyTo>,
+    /// Remote partitions that announced state for the current attempt.
+    joined: BTreeSet<u32>,
+    state: RootState,
+}
+
+/// How the bottom frame of a segment ended.
+enum SegmentEnd {
+    Value(Result<Value, Value>),
+    Fatal(ErrorReport),
+}
+
+/// One partition of a running application.
+pub struct Partition {
+    id: u32,
+    count: u32,
+    program: Arc<Program>,
+    config: PartitionConfig,
+    clock: u64,
+    next_seq: u64,
+    store: Store,
+    locks: FxHashMap<(usize, String), Lock>,
+    locals: FxHashMap<Attempt, Local>,
+    roots: FxHashMap<TxnId, Root>,
+    running_ids: FxHashMap<String, TxnId>,
+    dedup: Dedup,
+    peer_next_in: FxHashMap<u32, u64>,
+    peer_next_out: Vec<u64>,
+    ingress_next: FxHashMap<u32, u64>,
+    pending_dumps: Vec<ReplyTo>,
+    /// Messages this partition sent to itself, handled before the envelope's processing ends.
+    inbox: VecDeque<Message>,
+    /// Attempts granted a lock they were waiting for.
+    ready: VecDeque<Attempt>,
+    out: Vec<Output>,
+    stats: PartitionStats,
+}
+
+impl Partition {
+    /// Partition `id` of `count`, empty.
+    pub fn new(program: Arc<Program>, id: u32, count: u32, config: PartitionConfig) -> Self {
+        let store = program
+            .entities
+            .iter()
+            .map(|_| IndexMap::default())
+            .collect();
+        Partition {
+            id,
+            count: count.max(1),
+            program,
+            config,
+            clock: 0,
+            next_seq: 1,
+            store,
+            locks: FxHashMap::default(),
+            locals: FxHashMap::default(),
+            roots: FxHashMap::default(),
+            running_ids: FxHashMap::default(),
+            dedup: Dedup::default(),
+            peer_next_in: FxHashMap::default(),
+            peer_next_out: vec![0; count.max(1) as usize],
+            ingress_next: FxHashMap::default(),
+            pending_dumps: Vec::new(),
+            inbox: VecDeque::new(),
+            ready: VecDeque::new(),
+            out: Vec::new(),
+            stats: PartitionStats::default(),
+        }
+    }
+
+    /// This partition's index.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// Counters since creation.
+    pub fn stats(&self) -> &PartitionStats {
+        &self.stats
+    }
+
+    /// Transactions holding locks or coordinated here that have not finished.
+    pub fn in_flight(&self) -> usize {
+        self.locals.len() + self.roots.len()
+    }
+
+    /// A one-line-per-item description of what is in flight here (locks, attempts, roots), for
+    /// diagnostics.
+    pub fn describe_in_flight(&self) -> String {
+        let mut lines = Vec::new();
+        let mut locks: Vec<_> = self.locks.iter().collect();
+        locks.sort_by(|a, b| a.0.cmp(b.0));
+        for ((entity, key), lock) in locks {
+            lines.push(format!(
+                "lock {}:{key} held by {:?} (root {}), waiting {:?}",
+                self.program.entities[*entity].name, lock.holder, lock.holder_root, lock.waiters
+            ));
+        }
+        let mut locals: Vec<_> = self.locals.iter().collect();
+        locals.sort_by_key(|(at, _)| **at);
+        for (at, local) in locals {
+            lines.push(format!(
+                "attempt {at:?}: root {}, {} segments, {} locked, waiting: {}",
+                local.root,
+                local.segments.len(),
+                local.locked.len(),
+                local
+                    .waiting
+                    .as_ref()
+                    .map_or(String::new(), |w| w.key.clone())
+            ));
+        }
+        let mut roots: Vec<_> = self.roots.iter().collect();
+        roots.sort_by_key(|(tid, _)| **tid);
+        for (tid, root) in roots {
+            let state = match root.state {
+                RootState::Running => "running",
+                RootState::Finishing { .. } => "finishing",
+            };
+            lines.push(format!(
+                "root {tid:?} id {}: attempt {}, {state}, joined {:?}",
+                root.id, root.attempt, root.joined
+            ));
+        }
+        lines.join("\n")
+    }
+
+    /// Processes one envelope (dropping it if its channel position was already processed) and
+    /// returns what it produced, in order.
+    pub fn handle(&mut self, interp: &Interpreter<'_>, envelope: Envelope) -> Vec<Output> {
+        let fresh = match envelope.channel {
+            Channel::Peer { from, n } => {
+                let next = self.peer_next_in.entry(from).or_insert(0);
+                let fresh = n >= *next;
+                if fresh {
+                    *next = n + 1;
+                }
+                fresh
+            }
+            Channel::Ingress { partition, offset } => {
+                let next = self.ingress_next.entry(partition).or_insert(0);
+                let fresh = offset >= *next;
+                if fresh {
+                    *next = offset + 1;
+                }
+                fresh
+            }
+        };
+        if !fresh {
+            self.stats.duplicates_dropped += 1;
+            return Vec::new();
+        }
+        self.stats.processed += 1;
+        self.inbox.push_back(envelope.body);
+        while let Some(message) = self.inbox.pop_front() {
+            self.message(interp, message);
+            while let Some(at) = self.ready.pop_front() {
+                self.granted(interp, at);
+            }
+        }
+        if !self.pending_dumps.is_empty() && self.locals.is_empty() {
+            let state = self.dump_state();
+            for reply in std::mem::take(&mut self.pending_dumps) {
+                self.out.push(Output::Dump {
+                    reply,
+                    partition: self.id,
+                    state: state.clone(),
+                });
+            }
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// The entities of this partition in the contract's dump form.
+    pub fn dump_state(&self) -> Json {
+        let mut out = serde_json::Map::new();
+        for (index, ent) in self.program.entities.iter().enumerate() {
+            let mut records = serde_json::Map::new();
+            for (key, record) in &self.store[index] {
+                let mut fields = serde_json::Map::new();
+                for (f, v) in ent.fields.iter().zip(&record.fields) {
+                    fields.insert(f.name.clone(), value_to_json(v).unwrap_or(Json::Null));
+                }
+                records.insert(key.clone(), Json::Object(fields));
+            }
+            out.insert(ent.name.clone(), Json::Object(records));
+        }
+        Json::Object(out)
+    }
+
+    fn send(&mut self, to: u32, body: Message) {
+        if to == self.id {
+            self.inbox.push_back(body);
+            return;
+        }
+        let slot = &mut self.peer_next_out[to as usize];
+        let n = *slot;
+        *slot += 1;
+        self.out.push(Output::Send {
+            to,
+            envelope: Envelope {
+                channel: Channel::Peer { from: self.id, n },
+                body,
+            },
+        });
+    }
+
+    fn observe(&mut self, at: &Attempt) {
+        self.clock = self.clock.max(at.tid.clock);
+    }
+
+    fn message(&mut self, interp: &Interpreter<'_>, message: Message) {
+        match message {
+            Message::Invoke { reply, invocation } => self.invoke(interp, reply, invocation),
+            Message::Dump { reply } => self.pending_dumps.push(reply),
+            Message::Call {
+                at,
+                root,
+                caller,
+                caller_type,
+                entity,
+                key,
+                op,
+                depth,
+            } => {
+                self.observe(&at);
+                self.remote_call(at, root, caller, caller_type, entity, key, op, depth)
+            }
+            Message::Reply {
+                at,
+                outcome,
+                participants,
+            } => {
+                let Some(local) = self.locals.get_mut(&at) else {
+                    return; // the attempt was aborted here
+                };
+                let Some(seg) = local.segments.last_mut() else {
+                    return;
+                };
+                seg.participants.extend(participants);
+                match outcome.to_reply() {
+                    Ok(reply) => self.drive(interp, at, Some(reply)),
+                    Err(fatal) => self.end_segment(at, SegmentEnd::Fatal(fatal)),
+                }
+            }
+            Message::Joined { at, partition } => match self.roots.get_mut(&at.tid) {
+                Some(root) if root.attempt == at.n => {
+                    root.joined.insert(partition);
+                }
+                _ => self.send(partition, Message::Finish { at, commit: false }),
+            },
+            Message::Wound { at } => self.wound(interp, at),
+            Message::SeqRequest { at, root } => {
+                let seq = self.next_seq;
+                self.next_seq += 1;
+                self.send(root, Message::SeqGrant { at, seq });
+            }
+            Message::SeqGrant { at, seq } => self.seq_granted(at, seq),
+            Message::Finish { at, commit } => self.finish_local(at, commit),
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Roots.
+
+    fn answer(&mut self, reply: ReplyTo, result: InvocationResult) {
+        self.out.push(Output::Result { reply, result });
+    }
+
+    fn invoke(&mut self, interp: &Interpreter<'_>, reply: ReplyTo, invocation: Json) {
+        let invocation = match invocation_from_json(invocation, &self.program) {
+            Ok(i) => i,
+            Err((id, message)) => {
+                return self.answer(
+                    reply,
+                    InvocationResult {
+                        id,
+                        seq: None,
+                        outcome: Err(ErrorReport::new("InvalidRequest", message)),
+                    },
+                )
+            }
+        };
+        let id_key = (!invocation.id.is_null()).then(|| invocation.id.to_string());
+        if let Some(k) = &id_key {
+            if let Some(previous) = self
+                .dedup
+                .get(k)
+                .and_then(|text| serde_json::from_str(text).ok())
+                .and_then(|j| InvocationResult::from_json(&j))
+            {
+                self.stats.deduplicated += 1;
+                return self.answer(reply, previous);
+            }
+            if let Some(tid) = self.running_ids.get(k) {
+                if let Some(root) = self.roots.get_mut(tid) {
+                    self.stats.deduplicated += 1;
+                    root.replies.push(reply);
+                    return;
+                }
+            }
+        }
+        let request = match invocation.request {
+            Request::Call {
+                entity,
+                key,
+                method,
+                args,
+                kwargs,
+            } => RootRequest::Call {
+                entity: self.program.entity_index(&entity).unwrap_or(0),
+                key,
+                method,
+                args,
+                kwargs,
+            },
+            Request::Create {
+                entity,
+                args,
+                kwargs,
+            } => RootRequest::Create {
+                entity: self.program.entity_index(&entity).unwrap_or(0),
+                args,
+                kwargs,
+            },
+        };
+        self.clock += 1;
+        let tid = TxnId {
+            clock: self.clock,
+            origin: self.id,
+        };
+        if let Some(k) = id_key {
+            self.running_ids.insert(k, tid);
+        }
+        self.roots.insert(
+            tid,
+            Root {
+                id: invocation.id,
+                attempt: 0,
+                request,
+                replies: vec![reply],
+                joined: BTreeSet::new(),
+                state: RootState::Running,
+            },
+        );
+        self.start_attempt(interp, tid);
+    }
+
+    fn start_attempt(&mut self, interp: &Interpreter<'_>, tid: TxnId) {
+        let Some(root) = self.roots.get(&tid) else {
+            return;
+        };
+        let at = Attempt {
+            tid,
+            n: root.attempt,
+        };
+        let program = self.program.clone();
+        let convert =
+            |args: &[Json], kwargs: &[(String, Json)]| convert_args(&program, args, kwargs);
+        enum Start {
+            Lock(usize, Value, Pending),
+            Failed(ErrorReport),
+            Rejected(String),
+        }
+        let start = match &root.request {
+            RootRequest::Call {
+                entity,
+                key,
+                method,
+                args,
+                kwargs,
+            } => match convert(args, kwargs) {
+                Ok((args, kwargs)) => Start::Lock(
+                    *entity,
+                    json_key(key),
+                    Pending::Root {
+                        method: method.clone(),
+                        args,
+                        kwargs,
+                    },
+                ),
+                Err(m) => Start::Rejected(m),
+            },
+            RootRequest::Create {
+                entity,
+                args,
+                kwargs,
+            } => match convert(args, kwargs) {
+                Ok((args, kwargs)) => {
+                    let name = program.entities[*entity].name.as_str();
+                    match run_init(interp, *entity, name, args, kwargs) {
+                        Ok((key, fields)) => Start::Lock(*entity, key, Pending::Create { fields }),
+                        Err(report) => Start::Failed(report),
+                    }
+                }
+                Err(m) => Start::Rejected(m),
+            },
+        };
+        match start {
+            Start::Rejected(m) => self.reject(tid, m),
+            Start::Failed(report) => {
+                self.locals.insert(at, Local::new(self.id));
+                self.root_finished(at, Err(report), BTreeSet::new());
+            }
+            Start::Lock(entity, key_value, request) => {
+                self.locals.insert(at, Local::new(self.id));
+                self.request_lock(at, entity, key_value, request);
+            }
+        }
+    }
+
+    /// Answers an invocation whose arguments cannot be decoded (no `seq`, nothing ran).
+    fn reject(&mut self, tid: TxnId, message: String) {
+        if let Some(root) = self.roots.remove(&tid) {
+            self.running_ids.remove(&root.id.to_string());
+            for reply in root.replies {
+                self.answer(
+                    reply,
+                    InvocationResult {
+                        id: root.id.clone(),
+                        seq: None,
+                        outcome: Err(ErrorReport::new("InvalidRequest", message.clone())),
+                    },
+                );
+            }
+        }
+    }
+
+    /// The root segment ended (or a create was decided): hold the locks, ask for a `seq`.
+    fn root_finished(
+        &mut self,
+        at: Attempt,
+        outcome: Result<Json, ErrorReport>,
+        mut participants: BTreeSet<u32>,
+    ) {
+        let Some(root) = self.roots.get_mut(&at.tid) else {
+            return;
+        };
+        if root.attempt != at.n {
+            return;
+        }
+        participants.extend(root.joined.iter().copied());
+        participants.insert(self.id);
+        root.state = RootState::Finishing {
+            outcome,
+            participants,
+        };
+        self.send(0, Message::SeqRequest { at, root: self.id });
+    }
+
+    fn seq_granted(&mut self, at: Attempt, seq: u64) {
+        let Some(root) = self.roots.remove(&at.tid) else {
+            return;
+        };
+        let RootState::Finishing {
+            outcome,
+            participants,
+        } = root.state
+        else {
+            self.roots.insert(at.tid, root);
+            return;
+        };
+        let commit = outcome.is_ok();
+        if commit {
+            self.stats.committed += 1;
+        } else {
+            self.stats.aborted += 1;
+        }
+        let result = InvocationResult {
+            id: root.id,
+            seq: Some(seq),
+            outcome,
+        };
+        if !result.id.is_null() {
+            let key = result.id.to_string();
+            self.running_ids.remove(&key);
+            let mut text = Vec::new();
+            if result.write_json(&mut text).is_ok() {
+                self.dedup.record(
+                    key.into(),
+                    String::from_utf8_lossy(&text).into(),
+                    self.config.dedup_window,
+                );
+            }
+        }
+        for reply in root.replies {
+            self.answer(reply, result.clone());
+        }
+        for p in participants {
+            self.send(p, Message::Finish { at, commit });
+        }
+    }
+
+    fn wound(&mut self, interp: &Interpreter<'_>, at: Attempt) {
+        let Some(root) = self.roots.get_mut(&at.tid) else {
+            return;
+        };
+        if root.attempt != at.n || !matches!(root.state, RootState::Running) {
+            return;
+        }
+        root.attempt += 1;
+        let joined = std::mem::take(&mut root.joined);
+        self.stats.restarted += 1;
+        self.finish_local(at, false);
+        for p in joined {
+            self.send(p, Message::Finish { at, commit: false });
+        }
+        self.start_attempt(interp, at.tid);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Participants.
+
+    /// Publishes or discards an attempt's writes here and releases its locks.
+    fn finish_local(&mut self, at: Attempt, commit: bool) {
+        let Some(local) = self.locals.remove(&at) else {
+            return;
+        };
+        if let Some(w) = local.waiting {
+            let lock_key = (w.entity, w.key);
+            if let Some(lock) = self.locks.get_mut(&lock_key) {
+                if lock.holder == at {
+                    // Granted but not yet resumed: pass the lock on.
+                    self.ready.retain(|x| *x != at);
+                    self.release(lock_key.0, lock_key.1);
+                } else {
+                    lock.waiters.retain(|x| *x != at);
+                }
+            }
+        }
+        for (entity, key, working) in local.locked {
+            if commit {
+                if let Some(record) = working {
+                    match self.store[entity].get_mut(&key) {
+                        Some(r) => *r = record,
+                        None => {
+                            self.store[entity].insert(key.clone(), record);
+                        }
+                    }
+                }
+            }
+            self.release(entity, key);
+        }
+    }
+
+    fn release(&mut self, entity: usize, key: String) {
+        let lock_key = (entity, key);
+        let Some(lock) = self.locks.get_mut(&lock_key) else {
+            return;
+        };
+        if lock.waiters.is_empty() {
+            self.locks.remove(&lock_key);
+            return;
+        }
+        let next = lock.waiters.remove(0);
+        lock.holder = next;
+        lock.holder_root = self.locals.get(&next).map_or(self.id, |l| l.root);
+        self.ready.push_back(next);
+    }
+
+    /// Takes the lock of (entity, key) for `at` and continues `request`, or queues it.
+    fn request_lock(&mut self, at: Attempt, entity: usize, key_value: Value, request: Pending) {
+        let key = key_text(&key_value);
+        let root = self.locals.get(&at).map_or(self.id, |l| l.root);
+        let lock_key = (entity, key.clone());
+        let granted = match self.locks.get_mut(&lock_key) {
+            None => {
+                self.locks.insert(
+                    lock_key,
+                    Lock {
+                        holder: at,
+                        holder_root: root,
+                        waiters: Vec::new(),
+                    },
+                );
+                true
+            }
+            Some(lock) if lock.holder == at => true,
+            Some(lock) => {
+                let pos = lock.waiters.partition_point(|w| *w < at);
+                lock.waiters.insert(pos, at);
+                let (holder, holder_root) = (lock.holder, lock.holder_root);
+                if at.tid < holder.tid {
+                    self.send(holder_root, Message::Wound { at: holder });
+                }
+                false
+            }
+        };
+        let Some(local) = self.locals.get_mut(&at) else {
+            return;
+        };
+        local.waiting = Some(Waiting {
+            entity,
+            key,
+            key_value,
+            request,
+        });
+        if granted {
+            self.ready.push_back(at);
+        }
+    }
+
+    /// `at` holds the lock it waited for: bring the entity in and continue the request.
+    fn granted(&mut self, interp: &Interpreter<'_>, at: Attempt) {
+        enum Next {
+            RootFinished(Result<Json, ErrorReport>),
+            Drive(Option<Result<Value, Value>>),
+            EndSegment(SegmentEnd),
+            Reply(u32, WireOutcome),
+        }
+        let program = self.program.clone();
+        let Some(local) = self.locals.get_mut(&at) else {
+            return;
+        };
+        let Some(Waiting {
+            entity,
+            key,
+            key_value,
+            request,
+        }) = local.waiting.take()
+        else {
+            return;
+        };
+        if local.working_mut(entity, &key).is_none() {
+            let working = self.store[entity].get(&key).map(|r| Record {
+                self_ref: r.self_ref.clone(),
+                fields: Value::deep_copy_all(&r.fields),
+            });
+            local.locked.push((entity, key.clone(), working));
+        }
+        let name = program.entities[entity].name.as_str();
+        let Some(working) = local
+            .locked
+            .iter_mut()
+            .find(|(e, k, _)| *e == entity && *k == key)
+            .map(|(_, _, w)| w)
+        else {
+            return;
+        };
+        let next = match request {
+            Pending::Create { fields } => Next::RootFinished(if working.is_some() {
+                Err(ErrorReport::new(
+                    "EntityExists",
+                    format!("{name} {} already exists", repr(&key_value)),
+                ))
+            } else {
+                let self_ref = Rc::new(EntityRef {
+                    entity: Rc::from(name),
+                    key: key_value,
+                });
+                let reply = ref_json(&self_ref);
+                *working = Some(Record { self_ref, fields });
+                Ok(reply)
+            }),
+            Pending::Root {
+                method,
+                args,
+                kwargs,
+            } => match working {
+                None => Next::RootFinished(Err(not_found(name, &key_value))),
+                Some(record) => {
+                    match interp.frame(entity, &method, record.self_ref.clone(), args, kwargs) {
+                        Ok(frame) => {
+                            local.segments.push(Segment {
+                                frames: vec![(frame, entity, key)],
+                                caller: None,
+                                base_depth: 0,
+                                participants: BTreeSet::new(),
+                            });
+                            Next::Drive(None)
+                        }
+                        Err(e) => Next::RootFinished(Err(exception_report(&e))),
+                    }
+                }
+            },
+            Pending::Local {
+                op,
+                depth,
+                caller_entity,
+                caller_key,
+            } => match working {
+                None => Next::EndSegment(SegmentEnd::Fatal(not_found(name, &key_value))),
+                Some(record) => {
+                    let same = caller_entity == entity && caller_key == key;
+                    match local_call(
+                        interp,
+                        entity,
+                        caller_entity == entity,
+                        same,
+                        (&record.self_ref, &record.fields),
+                        op,
+                        depth as usize,
+                    ) {
+                        LocalCall::Frame(f) => {
+                            if let Some(seg) = local.segments.last_mut() {
+                                seg.frames.push((f, entity, key));
+                            }
+                            Next::Drive(None)
+                        }
+                        LocalCall::Reply(r) => Next::Drive(Some(r)),
+                    }
+                }
+            },
+            Pending::Remote {
+                op,
+                caller,
+                caller_type,
+                depth,
+            } => match working {
+                None => {
+                    let report = not_found(name, &key_value);
+                    Next::Reply(
+                        caller,
+                        WireOutcome::Fatal {
+                            kind: report.kind,
+                            message: report.message,
+                        },
+                    )
+                }
+                Some(record) => {
+                    // The arguments were copied on the wire: no second copy.
+                    match local_call(
+                        interp,
+                        entity,
+                        name == caller_type,
+                        true,
+                        (&record.self_ref, &record.fields),
+                        op,
+                        depth as usize,
+                    ) {
+                        LocalCall::Frame(f) => {
+                            local.segments.push(Segment {
+                                frames: vec![(f, entity, key)],
+                                caller: Some(caller),
+                                base_depth: depth,
+                                participants: BTreeSet::new(),
+                            });
+                            Next::Drive(None)
+                        }
+                        LocalCall::Reply(r) => Next::Reply(caller, WireOutcome::from_reply(r)),
+                    }
+                }
+            },
+        };
+        match next {
+            Next::RootFinished(outcome) => self.root_finished(at, outcome, BTreeSet::new()),
+            Next::Drive(pending) => self.drive(interp, at, pending),
+            Next::EndSegment(end) => self.end_segment(at, end),
+            Next::Reply(caller, outcome) => self.reply_to(caller, at, outcome, BTreeSet::new()),
+        }
+    }
+
+    fn reply_to(
+        &mut self,
+        caller: u32,
+        at: Attempt,
+        outcome: WireOutcome,
+        mut participants: BTreeSet<u32>,
+    ) {
+        participants.insert(self.id);
+        self.send(
+            caller,
+            Message::Reply {
+                at,
+                outcome,
+                participants: participants.into_iter().collect(),
+            },
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn remote_call(
+        &mut self,
+        at: Attempt,
+        root: u32,
+        caller: u32,
+        caller_type: String,
+        entity: String,
+        key: Json,
+        op: WireOp,
+        depth: u32,
+    ) {
+        let fail = |kind: &str, message: String| WireOutcome::Fatal {
+            kind: kind.into(),
+            message,
+        };
+        let Some(index) = self.program.entity_index(&entity) else {
+            let outcome = fail("InvalidRequest", format!("unknown entity type '{entity}'"));
+            return self.reply_to(caller, at, outcome, BTreeSet::new());
+        };
+        let (key_value, op) = match (value_from_tagged(&key), op.to_op()) {
+            (Ok(k), Ok(op)) => (k, op),
+            (Err(e), _) | (_, Err(e)) => {
+                let outcome = fail("RuntimeError", format!("undecodable call: {e}"));
+                return self.reply_to(caller, at, outcome, BTreeSet::new());
+            }
+        };
+        if root == self.id && self.roots.get(&at.tid).is_none_or(|r| r.attempt != at.n) {
+            return; // a call of an attempt this partition already aborted
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.locals.entry(at) {
+            slot.insert(Local::new(root));
+            if root != self.id {
+                self.send(
+                    root,
+                    Message::Joined {
+                        at,
+                        partition: self.id,
+                    },
+                );
+            }
+        }
+        let request = Pending::Remote {
+            op,
+            caller,
+            caller_type,
+            depth,
+        };
+        self.request_lock(at, index, key_value, request);
+    }
+
+    /// Runs the attempt's top frame here until the segment ends, waits for a lock, or calls
+    /// another partition. `pending` is the reply the top frame was waiting for.
+    fn drive(
+        &mut self,
+        interp: &Interpreter<'_>,
+        at: Attempt,
+        mut pending: Option<Result<Value, Value>>,
+    ) {
+        loop {
+            let Some(local) = self.locals.get_mut(&at) else {
+                return;
+            };
+            let Some(seg) = local.segments.last_mut() else {
+                return;
+            };
+            let depth = seg.base_depth + seg.frames.len() as u32;
+            let Some((frame, entity, key)) = seg.frames.last_mut() else {
+                return;
+            };
+            if let Some(reply) = pending.take() {
+                if let Some(exc) = interp.resume(frame, reply) {
+                    seg.frames.pop();
+                    if seg.frames.is_empty() {
+                        return self.end_segment(at, SegmentEnd::Value(Err(exc)));
+                    }
+                    pending = Some(Err(exc));
+                    continue;
+                }
+            }
+            let (caller_entity, caller_key) = (*entity, key.clone());
+            let step = {
+                let Some(Some(record)) = local
+                    .locked
+                    .iter_mut()
+                    .find(|(e, k, _)| *e == caller_entity && *k == caller_key)
+                    .map(|(_, _, w)| w)
+                else {
+                    return self.end_segment(
+                        at,
+                        SegmentEnd::Fatal(ErrorReport::new(
+                            "RuntimeError",
+                            "frame entity not held by the transaction",
+                        )),
+                    );
+                };
+                interp.run(frame, &mut record.fields)
+            };
+            match step {
+                Step::Return(v) => {
+                    seg.frames.pop();
+                    let Some((_, pe, pk)) = seg.frames.last() else {
+                        return self.end_segment(at, SegmentEnd::Value(Ok(v)));
+                    };
+                    let crosses = *pe != caller_entity || *pk != caller_key;
+                    pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
+                }
+                Step::Raise(e) => {
+                    seg.frames.pop();
+                    if seg.frames.is_empty() {
+                        return self.end_segment(at, SegmentEnd::Value(Err(e)));
+                    }
+                    pending = Some(Err(e));
+                }
+                Step::Call { target, op } => {
+                    let Some(target_entity) = self.program.entity_index(&target.entity) else {
+                        let report = ErrorReport::new(
+                            "InvalidRequest",
+                            format!("unknown entity type '{}'", target.entity),
+                        );
+                        return self.end_segment(at, SegmentEnd::Fatal(report));
+                    };
+                    let to = partition_of(&target.entity, &target.key_text(), self.count);
+                    if to == self.id {
+                        let request = Pending::Local {
+                            op,
+                            depth,
+                            caller_entity,
+                            caller_key,
+                        };
+                        let key_value = target.key.clone();
+                        return self.request_lock(at, target_entity, key_value, request);
+                    }
+                    let root = local.root;
+                    let caller_type = self.program.entities[caller_entity].name.clone();
+                    let message = Message::Call {
+                        at,
+                        root,
+                        caller: self.id,
+                        caller_type,
+                        entity: target.entity.to_string(),
+                        key: value_to_tagged(&target.key),
+                        op: WireOp::from_op(&op),
+                        depth,
+                    };
+                    return self.send(to, message);
+                }
+            }
+        }
+    }
+
+    /// The attempt's top segment here ended: reply to its caller, or finish the transaction.
+    fn end_segment(&mut self, at: Attempt, end: SegmentEnd) {
+        let Some(local) = self.locals.get_mut(&at) else {
+            return;
+        };
+        let Some(seg) = local.segments.pop() else {
+            return;
+        };
+        match seg.caller {
+            Some(caller) => {
+                let outcome = match end {
+                    SegmentEnd::Value(r) => WireOutcome::from_reply(r),
+                    SegmentEnd::Fatal(report) => WireOutcome::Fatal {
+                        kind: report.kind,
+                        message: report.message,
+                    },
+                };
+                self.reply_to(caller, at, outcome, seg.participants);
+            }
+            None => {
+                let outcome = match end {
+                    // A result the contract cannot encode fails the transaction.
+                    SegmentEnd::Value(Ok(v)) => value_to_json(&v).map_err(|e| exception_report(&e)),
+                    SegmentEnd::Value(Err(e)) => Err(exception_report(&e)),
+                    SegmentEnd::Fatal(report) => Err(report),
+                };
+                self.root_finished(at, outcome, seg.participants);
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Which partition owns an entity, and where a client invocation goes.
+
+use ir::Program;
+use runtime_common::calls::{json_key, run_init};
+use runtime_common::contract::{invocation_from_json, json_to_value, Invalid};
+use runtime_common::value::key_text;
+use runtime_common::{ErrorReport, Interpreter, InvocationResult, Request, Value};
+use serde_json::Value as Json;
+
+use crate::message::{Message, ReplyTo};
+
+/// The partition (of `count`) that owns entity `entity` with canonical key `key`: FNV-1a of
+/// both, stable across processes, machines and versions.
+pub fn partition_of(entity: &str, key: &str, count: u32) -> u32 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in entity.bytes().chain([0xff]).chain(key.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % u64::from(count.max(1))) as u32
+}
+
+/// Decoded arguments: positional, then keyword.
+pub(crate) type Args = (Vec<Value>, Vec<(String, Value)>);
+
+/// Decodes an invocation's JSON arguments (the contract's form, references included).
+pub(crate) fn convert_args(
+    program: &Program,
+    args: &[Json],
+    kwargs: &[(String, Json)],
+) -> Result<Args, String> {
+    let a = args
+        .iter()
+        .map(|j| json_to_value(j, program))
+        .collect::<Result<_, _>>()?;
+    let k = kwargs
+        .iter()
+        .map(|(n, j)| Ok((n.clone(), json_to_value(j, program)?)))
+        .collect::<Result<_, String>>()?;
+    Ok((a, k))
+}
+
+/// Where a client invocation goes.
+#[derive(Debug)]
+pub enum Routed {
+    /// To the partition of the entity it addresses (for a create: of the key `__key__` gives).
+    Forward {
+        /// The partition.
+        to: u32,
+        /// The message to deliver there.
+        message: Message,
+    },
+    /// Nowhere: it is invalid, and this is its answer (no `seq`).
+    Answer(InvocationResult),
+}
+
+fn invalid((id, message): Invalid) -> Routed {
+    Routed::Answer(InvocationResult {
+        id,
+        seq: None,
+        outcome: Err(ErrorReport::new("InvalidRequest", message)),
+    })
+}
+
+/// Routes one ingress record (the invocation's contract JSON, as bytes) to its partition, or
+/// answers it at once when it is malformed. Deterministic: the same bytes always go the same way.
+pub fn route(interp: &Interpreter<'_>, bytes: &[u8], reply: ReplyTo, count: u32) -> Routed {
+    let program: &Program = interp.program();
+    let json: Json = match serde_json::from_slice(bytes) {
+        Ok(j) => j,
+        Err(e) => return invalid((Json::Null, format!("malformed JSON: {e}"))),
+    };
+    let invocation = match invocation_from_json(json.clone(), program) {
+        Ok(i) => i,
+        Err(e) => return invalid(e),
+    };
+    let (args, kwargs) = match &invocation.request {
+        Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => (args, kwargs),
+    };
+    let converted = convert_args(program, args, kwargs);
+    let (args, kwargs) = match converted {
+        Ok(c) => c,
+        Err(message) => return invalid((invocation.id, message)),
+    };
+    let to = match &invocation.request {
+        Request::Call { entity, key, .. } => partition_of(entity, &key_text(&json_key(key)), count),
+        Request::Create { entity, .. } => {
+            let index = program.entity_index(entity).unwrap_or(0);
+            match run_init(interp, index, entity, args, kwargs) {
+                Ok((key, _)) => partition_of(entity, &key_text(&key), count),
+                // It fails wherever it runs; its root is any fixed partition.
+                Err(_) => partition_of(entity, "", count),
+            }
+        }
+    };
+    Routed::Forward {
+        to,
+        message: Message::Invoke {
+            reply,
+            invocation: json,
+        },
+    }
+}
