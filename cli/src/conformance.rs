@@ -163,6 +163,7 @@ fn through_backend(
     program: Program,
     lines: &[String],
     workers: usize,
+    config: &Json,
 ) -> Result<(Vec<Json>, Json), String> {
     match backend {
         Selected::Native => {
@@ -181,7 +182,7 @@ fn through_backend(
         }
         Selected::Plugin(plugin) => {
             let failed = |e: runtime_common::plugin::PluginError| format!("backend error: {e}");
-            let mut running = plugin.start(&program, &json!({})).map_err(failed)?;
+            let mut running = plugin.start(&program, config).map_err(failed)?;
             let mut results = Vec::with_capacity(lines.len());
             for chunk in lines.chunks(BATCH) {
                 results.extend(
@@ -236,7 +237,7 @@ fn sorted(j: &Json) -> String {
 /// The reference replays the invocations serially in the order of the `seq` the backend
 /// reported (invalid ones, which take no `seq`, first), which is what the contract promises: the
 /// results and final state equal a serial execution in ascending `seq` order.
-fn run_case(backend: &Selected, case: &Path, workers: usize) -> Vec<String> {
+fn run_case(backend: &Selected, case: &Path, workers: usize, config: &Json) -> Vec<String> {
     let app = case.join("app.py");
     let input = case.join("invocations.jsonl");
     let program = match load_program(&app) {
@@ -252,7 +253,7 @@ fn run_case(backend: &Selected, case: &Path, workers: usize) -> Vec<String> {
         .filter(|l| !l.trim().is_empty())
         .map(str::to_string)
         .collect();
-    let (got, got_state) = match through_backend(backend, program, &lines, workers) {
+    let (got, got_state) = match through_backend(backend, program, &lines, workers, config) {
         Ok(r) => r,
         Err(e) => return vec![e],
     };
@@ -306,8 +307,19 @@ pub fn conformance(
     backend_name: &str,
     cases: Vec<PathBuf>,
     workers: usize,
+    args: &crate::BackendArgs,
 ) -> Result<bool, String> {
     let backend = select(backend_name)?;
+    // Every case starts from empty state, whatever the backend keeps between runs.
+    let mut config = args.config()?;
+    if matches!(backend, Selected::Native) && !config.is_empty() {
+        return Err("--brokers and --backend-opt configure backend plugins".into());
+    }
+    config.insert("fresh_state".into(), true.into());
+    if workers != 1 {
+        config.insert("workers".into(), workers.into());
+    }
+    let config = Json::Object(config);
     let description = backend.description();
     let cases = if cases.is_empty() {
         default_cases()?
@@ -340,7 +352,7 @@ pub fn conformance(
     }
     let mut failed = 0;
     for case in &cases {
-        let problems = run_case(&backend, case, workers);
+        let problems = run_case(&backend, case, workers, &config);
         if problems.is_empty() {
             println!("ok   {}", case.display());
         } else {

@@ -165,8 +165,9 @@ pub fn plugin_config(
     backend: &LoadedBackend,
     workers: usize,
     data_dir: Option<&Path>,
+    args: &crate::BackendArgs,
 ) -> Result<serde_json::Value, String> {
-    let mut config = serde_json::Map::new();
+    let mut config = args.config()?;
     if workers != 1 {
         config.insert("workers".into(), workers.into());
     }
@@ -188,12 +189,12 @@ pub fn exec_plugin(
     app: &Path,
     input: &str,
     dump_state: Option<&Path>,
-    workers: usize,
-    data_dir: Option<PathBuf>,
+    (workers, data_dir): (usize, Option<PathBuf>),
     epoch_size: usize,
+    args: &crate::BackendArgs,
 ) -> Result<(), String> {
     let program = load_program(app)?;
-    let config = plugin_config(backend, workers, data_dir.as_deref())?;
+    let config = plugin_config(backend, workers, data_dir.as_deref(), args)?;
     let name = backend.description().name.clone();
     let failed = |e: runtime_common::plugin::PluginError| {
         format!(

@@ -7,12 +7,13 @@ mod backends;
 mod compile;
 mod conformance;
 mod exec;
+mod kafka;
 mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::backends::Selected;
 
@@ -42,6 +43,18 @@ pub enum Emit {
     IrText,
     /// The dataflow graph in Graphviz DOT (`<app>.dot`).
     Dot,
+}
+
+/// Settings passed to a backend plugin's start configuration.
+#[derive(Args, Clone, Default)]
+pub struct BackendArgs {
+    /// The cluster of a distributed backend (`host:port[,host:port...]`), e.g. the Kafka brokers.
+    #[arg(long)]
+    brokers: Option<String>,
+    /// A start-configuration setting of the backend plugin (repeatable); VALUE is JSON when it
+    /// parses as JSON, else a string. See the backend's documentation for its settings.
+    #[arg(long = "backend-opt", value_name = "KEY=VALUE")]
+    backend_opts: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +106,8 @@ enum Command {
         /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
         backend: String,
+        #[command(flatten)]
+        backend_args: BackendArgs,
     },
     /// Serve the program over HTTP.
     Run {
@@ -124,6 +139,8 @@ enum Command {
         /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
         backend: String,
+        #[command(flatten)]
+        backend_args: BackendArgs,
     },
     /// List the built-in backend and the backend plugins found, and the plugin files rejected.
     ///
@@ -148,9 +165,46 @@ enum Command {
         /// Engine worker threads for the built-in native backend, as for `exec`.
         #[arg(long, default_value_t = 1)]
         workers: usize,
+        #[command(flatten)]
+        backend_args: BackendArgs,
         /// Case directories.
         cases: Vec<PathBuf>,
     },
+    /// Commands of the Kafka backend.
+    Kafka {
+        #[command(subcommand)]
+        command: kafka::KafkaCommand,
+    },
+}
+
+impl BackendArgs {
+    /// The settings as start-configuration entries.
+    pub fn config(&self) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+        let mut config = serde_json::Map::new();
+        if let Some(b) = &self.brokers {
+            config.insert("brokers".into(), b.clone().into());
+        }
+        for opt in &self.backend_opts {
+            let Some((key, value)) = opt.split_once('=') else {
+                return Err(format!("--backend-opt takes KEY=VALUE, not '{opt}'"));
+            };
+            let value = serde_json::from_str(value).unwrap_or_else(|_| value.into());
+            config.insert(key.to_string(), value);
+        }
+        Ok(config)
+    }
+
+    /// Fails when settings meant for a plugin are given to the built-in native backend.
+    fn native_only(&self) -> Result<(), String> {
+        if self.brokers.is_some() || !self.backend_opts.is_empty() {
+            return Err(
+                "--brokers and --backend-opt configure backend plugins; the built-in native \
+                 backend takes neither"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 fn main() -> ExitCode {
@@ -174,23 +228,26 @@ fn main() -> ExitCode {
             data_dir,
             epoch_size,
             backend,
+            backend_args,
         } => backends::select(&backend).and_then(|selected| match selected {
-            Selected::Native => exec::exec(
-                &app,
-                &input,
-                dump_state.as_deref(),
-                workers,
-                data_dir,
-                epoch_size,
-            ),
+            Selected::Native => backend_args.native_only().and_then(|()| {
+                exec::exec(
+                    &app,
+                    &input,
+                    dump_state.as_deref(),
+                    workers,
+                    data_dir,
+                    epoch_size,
+                )
+            }),
             Selected::Plugin(plugin) => exec::exec_plugin(
                 &plugin,
                 &app,
                 &input,
                 dump_state.as_deref(),
-                workers,
-                data_dir,
+                (workers, data_dir),
                 epoch_size,
+                &backend_args,
             ),
         }),
         Command::Run {
@@ -203,8 +260,10 @@ fn main() -> ExitCode {
             http_threads,
             workers,
             backend,
+            backend_args,
         } => backends::select(&backend).and_then(|selected| match selected {
             Selected::Native => {
+                backend_args.native_only()?;
                 let durability = data_dir.map(|dir| entiflow_native::DurabilityConfig {
                     dir,
                     snapshot_every,
@@ -221,7 +280,8 @@ fn main() -> ExitCode {
                 )
             }
             Selected::Plugin(plugin) => {
-                let mut config = exec::plugin_config(&plugin, workers, data_dir.as_deref())?;
+                let mut config =
+                    exec::plugin_config(&plugin, workers, data_dir.as_deref(), &backend_args)?;
                 if let Some(c) = config.as_object_mut() {
                     c.insert("dedup_window".into(), dedup_window.into());
                     if data_dir.is_some() {
@@ -241,11 +301,13 @@ fn main() -> ExitCode {
             }
         }),
         Command::Backends { json } => backends::list(json),
+        Command::Kafka { command } => kafka::run(command),
         Command::Conformance {
             backend,
             workers,
+            backend_args,
             cases,
-        } => match conformance::conformance(&backend, cases, workers) {
+        } => match conformance::conformance(&backend, cases, workers, &backend_args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),
             Err(e) => Err(e),

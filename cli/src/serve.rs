@@ -551,7 +551,8 @@ async fn metrics_page(State(shared): State<Arc<Shared>>) -> Response {
         .into_response()
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

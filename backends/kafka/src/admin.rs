@@ -1,0 +1,84 @@
+//! Creating the application's topics, and checking the ones that exist.
+
+use std::time::Duration;
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::error::RDKafkaErrorCode;
+use rdkafka::producer::{BaseProducer, Producer};
+
+use crate::config::KafkaConfig;
+
+/// Connection settings shared by every client of the backend.
+pub fn client_config(config: &KafkaConfig) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &config.brokers)
+        .set("socket.timeout.ms", "10000")
+        .set("log_level", "3");
+    if let Ok(contexts) = std::env::var("ENTIFLOW_KAFKA_DEBUG") {
+        // librdkafka's own tracing (e.g. "fetch,broker"), on standard error.
+        c.set("debug", contexts).set("log_level", "7");
+    }
+    for (name, value) in &config.librdkafka {
+        c.set(name, value);
+    }
+    c
+}
+
+/// Creates the topics that do not exist yet (ingress and internal with `partitions` parts,
+/// egress and dead letters with one) and checks the partition counts of those that do.
+pub fn ensure_topics(config: &KafkaConfig) -> Result<(), String> {
+    let admin: AdminClient<DefaultClientContext> = client_config(config)
+        .create()
+        .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
+    let t = &config.topics;
+    let wanted = [
+        (t.ingress.as_str(), config.partitions as i32),
+        (t.internal.as_str(), config.partitions as i32),
+        (t.egress.as_str(), 1),
+        (t.dead_letter.as_str(), 1),
+    ];
+    let new: Vec<NewTopic<'_>> = wanted
+        .iter()
+        .map(|(name, parts)| NewTopic::new(name, *parts, TopicReplication::Fixed(1)))
+        .collect();
+    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+    let results = futures_executor::block_on(admin.create_topics(new.iter(), &options))
+        .map_err(|e| format!("cannot create topics on {}: {e}", config.brokers))?;
+    for result in results {
+        if let Err((name, code)) = result {
+            if code != RDKafkaErrorCode::TopicAlreadyExists {
+                return Err(format!("cannot create topic {name}: {code}"));
+            }
+        }
+    }
+    // Check what exists (a topic created earlier with another partition count cannot be used).
+    let probe: BaseProducer = client_config(config)
+        .create()
+        .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
+    for (name, parts) in wanted {
+        let mut found = 0;
+        for _ in 0..50 {
+            let metadata = probe
+                .client()
+                .fetch_metadata(Some(name), Duration::from_secs(5))
+                .map_err(|e| format!("cannot read metadata of {name}: {e}"))?;
+            found = metadata
+                .topics()
+                .first()
+                .map_or(0, |topic| topic.partitions().len() as i32);
+            if found > 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if found != parts {
+            return Err(format!(
+                "topic {name} has {found} partitions, expected {parts} (it was created with \
+                 other settings: choose another 'app' name or delete the topic)"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! The backend's settings (the plugin's start configuration) and the names of its topics.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ir::Program;
+use runtime_common::plugin::PluginError;
+use serde_json::Value as Json;
+
+/// Settings of a running application on Kafka.
+#[derive(Debug, Clone)]
+pub struct KafkaConfig {
+    /// Bootstrap servers (`host:port[,host:port...]`).
+    pub brokers: String,
+    /// Topic names.
+    pub topics: Topics,
+    /// Partitions of the ingress and internal topics (entity state is split in as many parts).
+    pub partitions: u32,
+    /// Worker threads this process runs (0: a front door only).
+    pub workers: usize,
+    /// Whether this process is a front door (sends invocations, collects results).
+    pub front_door: bool,
+    /// How long a front door waits for all results of a batch.
+    pub timeout: Duration,
+    /// Invocation ids each partition remembers for deduplication.
+    pub dedup_window: usize,
+    /// The consumer group session timeout (a dead worker's partitions move after it).
+    pub session_timeout_ms: u32,
+    /// Messages processed per Kafka transaction at most.
+    pub max_batch: usize,
+    /// librdkafka settings for every client (`librdkafka.<name>` entries of the configuration).
+    pub librdkafka: Vec<(String, String)>,
+}
+
+/// The topics of one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topics {
+    /// Client invocations (any partition; records carry the reply address).
+    pub ingress: String,
+    /// Calls, replies and control messages between partitions, one partition per state part.
+    pub internal: String,
+    /// Results for clients (the default reply topic).
+    pub egress: String,
+    /// Ingress records that could not be answered (malformed, with no reply address).
+    pub dead_letter: String,
+}
+
+impl Topics {
+    /// The topics of application `app`.
+    pub fn for_app(app: &str) -> Topics {
+        Topics {
+            ingress: format!("{app}.ingress"),
+            internal: format!("{app}.internal"),
+            egress: format!("{app}.egress"),
+            dead_letter: format!("{app}.dead-letter"),
+        }
+    }
+}
+
+fn u64_of(config: &Json, name: &str) -> Result<Option<u64>, PluginError> {
+    match config.get(name) {
+        None | Some(Json::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+            PluginError::new(
+                "InvalidConfig",
+                format!("'{name}' must be a non-negative integer"),
+            )
+        }),
+    }
+}
+
+fn str_of<'a>(config: &'a Json, name: &str) -> Result<Option<&'a str>, PluginError> {
+    match config.get(name) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s)),
+        Some(_) => Err(PluginError::new(
+            "InvalidConfig",
+            format!("'{name}' must be a string"),
+        )),
+    }
+}
+
+fn valid_topic_prefix(app: &str) -> bool {
+    !app.is_empty()
+        && app.len() <= 200
+        && app
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+impl KafkaConfig {
+    /// Reads the start configuration:
+    /// - `brokers` (required): bootstrap servers;
+    /// - `app`: topic prefix (default `entiflow.<program name>`); `fresh_state: true` appends a
+    ///   unique suffix (a run that shares no state with earlier ones);
+    /// - `partitions` (default 4), `workers` (default 1), `role` (`"client"`, the default: a
+    ///   front door with embedded workers; `"worker"`: workers only);
+    /// - `timeout_ms` (default 120000), `dedup_window`, `session_timeout_ms` (default 6000),
+    ///   `max_batch` (default 1000);
+    /// - `librdkafka.<name>`: a librdkafka setting for every client of the backend.
+    pub fn from_json(program: &Program, config: &Json) -> Result<KafkaConfig, PluginError> {
+        if !config.is_object() {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                "the configuration must be a JSON object",
+            ));
+        }
+        let brokers = str_of(config, "brokers")?
+            .ok_or_else(|| {
+                PluginError::new(
+                    "InvalidConfig",
+                    "the Kafka backend needs the broker address: pass --brokers HOST:PORT",
+                )
+            })?
+            .to_string();
+        let default_app = format!(
+            "entiflow.{}",
+            program
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect::<String>()
+        );
+        let mut app = str_of(config, "app")?.map_or(default_app, str::to_string);
+        if config.get("fresh_state").and_then(Json::as_bool) == Some(true) {
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            app = format!("{app}.{}-{nanos}", std::process::id());
+        }
+        if !valid_topic_prefix(&app) {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                format!("'app' must be 1-200 characters of [A-Za-z0-9._-], not '{app}'"),
+            ));
+        }
+        let role = str_of(config, "role")?.unwrap_or("client");
+        let front_door = match role {
+            "client" => true,
+            "worker" => false,
+            other => {
+                return Err(PluginError::new(
+                    "InvalidConfig",
+                    format!("'role' must be \"client\" or \"worker\", not '{other}'"),
+                ))
+            }
+        };
+        let partitions = u64_of(config, "partitions")?.unwrap_or(4);
+        if !(1..=1024).contains(&partitions) {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                "'partitions' must be between 1 and 1024",
+            ));
+        }
+        let workers = u64_of(config, "workers")?.unwrap_or(1) as usize;
+        if !front_door && workers == 0 {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                "a worker process needs at least one worker thread",
+            ));
+        }
+        Ok(KafkaConfig {
+            brokers,
+            topics: Topics::for_app(&app),
+            partitions: partitions as u32,
+            workers,
+            front_door,
+            timeout: Duration::from_millis(u64_of(config, "timeout_ms")?.unwrap_or(120_000)),
+            dedup_window: u64_of(config, "dedup_window")?.unwrap_or(250_000) as usize,
+            session_timeout_ms: u64_of(config, "session_timeout_ms")?.unwrap_or(6000) as u32,
+            max_batch: u64_of(config, "max_batch")?.unwrap_or(1000).max(1) as usize,
+            librdkafka: config
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(k, v)| {
+                    let name = k.strip_prefix("librdkafka.")?;
+                    let value = match v {
+                        Json::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    Some((name.to_string(), value))
+                })
+                .collect(),
+        })
+    }
+
+    /// The consumer group of the application's workers.
+    pub fn group_id(&self) -> String {
+        format!(
+            "{}.workers",
+            self.topics.internal.trim_end_matches(".internal")
+        )
+    }
+}

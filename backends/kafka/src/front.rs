@@ -1,0 +1,223 @@
+//! The front door: sends invocations to the ingress topic, each keyed by a correlation id, and
+//! collects their results from the egress topic.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Header, Message as _, OwnedHeaders};
+use rdkafka::producer::{BaseProducer, BaseRecord};
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use runtime_common::contract::Invalid;
+use runtime_common::plugin::PluginError;
+use runtime_common::{ErrorReport, Invocation, InvocationResult};
+use serde_json::Value as Json;
+
+use crate::admin::client_config;
+use crate::config::KafkaConfig;
+use crate::worker::CONTROL_HEADER;
+
+fn kafka_error(what: &str, e: impl std::fmt::Display) -> PluginError {
+    PluginError::new("Kafka", format!("{what}: {e}"))
+}
+
+/// A client of the application: invocations in, results out.
+pub struct FrontDoor {
+    config: KafkaConfig,
+    producer: BaseProducer,
+    results: BaseConsumer,
+    client: String,
+    counter: u64,
+}
+
+impl FrontDoor {
+    /// Connects, and starts reading the egress topic at its end.
+    pub fn connect(config: &KafkaConfig) -> Result<FrontDoor, PluginError> {
+        let producer: BaseProducer = client_config(config)
+            .set("enable.idempotence", "true")
+            .set("linger.ms", "1")
+            .create()
+            .map_err(|e| kafka_error("cannot create the producer", e))?;
+        let results: BaseConsumer = client_config(config)
+            .set("group.id", format!("{}.front-doors", config.group_id()))
+            .set("enable.auto.commit", "false")
+            .set("isolation.level", "read_committed")
+            .set("fetch.wait.max.ms", "5")
+            .create()
+            .map_err(|e| kafka_error("cannot create the consumer", e))?;
+        let (_, high) = results
+            .fetch_watermarks(&config.topics.egress, 0, Duration::from_secs(10))
+            .map_err(|e| kafka_error("cannot read the egress topic's end", e))?;
+        let mut assignment = TopicPartitionList::new();
+        assignment
+            .add_partition_offset(&config.topics.egress, 0, Offset::Offset(high.max(0)))
+            .map_err(|e| kafka_error("cannot assign the egress topic", e))?;
+        results
+            .assign(&assignment)
+            .map_err(|e| kafka_error("cannot assign the egress topic", e))?;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Ok(FrontDoor {
+            config: config.clone(),
+            producer,
+            results,
+            client: format!("{}-{nanos}", std::process::id()),
+            counter: 0,
+        })
+    }
+
+    fn next_key(&mut self) -> String {
+        self.counter += 1;
+        format!("{}:{}", self.client, self.counter)
+    }
+
+    fn send(
+        &mut self,
+        key: &str,
+        payload: &[u8],
+        control: Option<&str>,
+    ) -> Result<(), PluginError> {
+        let partition = (self.counter % u64::from(self.config.partitions)) as i32;
+        let mut record = BaseRecord::<str, [u8]>::to(&self.config.topics.ingress)
+            .partition(partition)
+            .key(key)
+            .payload(payload);
+        if let Some(c) = control {
+            record = record.headers(OwnedHeaders::new().insert(Header {
+                key: CONTROL_HEADER,
+                value: Some(c),
+            }));
+        }
+        loop {
+            match self.producer.send(record) {
+                Ok(()) => return Ok(()),
+                Err((
+                    rdkafka::error::KafkaError::MessageProduction(
+                        rdkafka::types::RDKafkaErrorCode::QueueFull,
+                    ),
+                    r,
+                )) => {
+                    record = r;
+                    self.producer.poll(Duration::from_millis(5));
+                }
+                Err((e, _)) => return Err(kafka_error("cannot send an invocation", e)),
+            }
+        }
+    }
+
+    /// Waits until every key in `pending` has a record on the egress topic; `accept` takes each
+    /// record and says whether it completes its key.
+    fn collect(
+        &mut self,
+        pending: &mut HashMap<String, usize>,
+        mut accept: impl FnMut(usize, &[u8]) -> bool,
+    ) -> Result<(), PluginError> {
+        crate::worker::drain(&self.producer)
+            .map_err(|e| kafka_error("cannot send invocations", e))?;
+        let deadline = Instant::now() + self.config.timeout;
+        while !pending.is_empty() {
+            if Instant::now() > deadline {
+                return Err(PluginError::new(
+                    "Timeout",
+                    format!(
+                        "{} results missing after {:?}: are workers running for {}?",
+                        pending.len(),
+                        self.config.timeout,
+                        self.config.topics.internal
+                    ),
+                ));
+            }
+            let Some(message) = self.results.poll(Duration::from_millis(100)) else {
+                continue;
+            };
+            let message = message.map_err(|e| kafka_error("cannot read results", e))?;
+            let Some(key) = message.key().and_then(|k| std::str::from_utf8(k).ok()) else {
+                continue;
+            };
+            if let Some(&index) = pending.get(key) {
+                if accept(index, message.payload().unwrap_or_default()) {
+                    pending.remove(key);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends a batch and returns one result per entry, in order. Invalid entries are answered
+    /// here and never sent.
+    pub fn invoke(
+        &mut self,
+        batch: Vec<Result<Invocation, Invalid>>,
+    ) -> Result<Vec<InvocationResult>, PluginError> {
+        let mut results: Vec<Option<InvocationResult>> = Vec::with_capacity(batch.len());
+        let mut pending = HashMap::new();
+        for (index, item) in batch.into_iter().enumerate() {
+            match item {
+                Ok(invocation) => {
+                    let key = self.next_key();
+                    let payload = serde_json::to_vec(&invocation.to_json())
+                        .map_err(|e| kafka_error("cannot encode an invocation", e))?;
+                    self.send(&key, &payload, None)?;
+                    pending.insert(key, index);
+                    results.push(None);
+                }
+                Err((id, message)) => results.push(Some(InvocationResult {
+                    id,
+                    seq: None,
+                    outcome: Err(ErrorReport::new("InvalidRequest", message)),
+                })),
+            }
+        }
+        self.collect(&mut pending, |index, payload| {
+            let parsed = serde_json::from_slice::<Json>(payload)
+                .ok()
+                .and_then(|j| InvocationResult::from_json(&j));
+            match parsed {
+                Some(r) => {
+                    results[index] = Some(r);
+                    true
+                }
+                None => false,
+            }
+        })?;
+        Ok(results.into_iter().map(|r| r.expect("collected")).collect())
+    }
+
+    /// The state of every partition, merged into the contract's dump form.
+    pub fn dump_state(&mut self, entity_names: &[String]) -> Result<Json, PluginError> {
+        let key = self.next_key();
+        self.send(&key, b"{}", Some("dump"))?;
+        let mut merged: serde_json::Map<String, Json> = entity_names
+            .iter()
+            .map(|n| (n.clone(), Json::Object(Default::default())))
+            .collect();
+        let mut seen = vec![false; self.config.partitions as usize];
+        let mut pending = HashMap::from([(key, 0)]);
+        self.collect(&mut pending, |_, payload| {
+            let Ok(part) = serde_json::from_slice::<Json>(payload) else {
+                return false;
+            };
+            let (Some(p), Some(Json::Object(state))) = (
+                part["dump"]["partition"].as_u64(),
+                part["dump"].get("state").cloned(),
+            ) else {
+                return false;
+            };
+            if let Some(slot) = seen.get_mut(p as usize) {
+                if !*slot {
+                    *slot = true;
+                    for (entity, records) in state {
+                        if let (Some(Json::Object(into)), Json::Object(records)) =
+                            (merged.get_mut(&entity), records)
+                        {
+                            into.extend(records);
+                        }
+                    }
+                }
+            }
+            seen.iter().all(|s| *s)
+        })?;
+        Ok(Json::Object(merged))
+    }
+}
