@@ -16,27 +16,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{bin, root, Server};
-
-/// `cargo build` in the profile of the binary under test.
-fn cargo_build() -> Command {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.current_dir(root()).args(["build", "--quiet"]);
-    if bin().parent().is_some_and(|d| d.ends_with("release")) {
-        cmd.arg("--release");
-    }
-    cmd
-}
-
-fn check(what: &str, out: &Output) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use support::{bin, cargo_build, check, root, Server};
 
 fn library(dir: &Path, crate_name: &str) -> PathBuf {
     dir.join(format!(

@@ -1086,6 +1086,28 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
             drop(m);
             Ok(a.clone())
         }
-        _ => binary(op, a, b),
+        _ => binary(op, a, b).map_err(|e| inplace_error(op, e)),
+    }
+}
+
+/// CPython names the augmented operator (`+=`) when neither operand supports it.
+fn inplace_error(op: BinOp, e: Value) -> Value {
+    let Value::Exception(exc) = &e else {
+        return e;
+    };
+    let message = exc.message();
+    let plain = format!("unsupported operand type(s) for {}:", ir_symbol(op));
+    match message.strip_prefix(&plain) {
+        Some(rest) if &*exc.class == "TypeError" => {
+            let symbol = match op {
+                BinOp::Pow => "**",
+                _ => ir_symbol(op),
+            };
+            Value::exception(
+                "TypeError",
+                format!("unsupported operand type(s) for {symbol}=:{rest}"),
+            )
+        }
+        _ => e,
     }
 }

@@ -10,11 +10,16 @@ use rdkafka::producer::{BaseProducer, Producer};
 
 use crate::config::KafkaConfig;
 
+/// The largest record the backend produces.
+pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
+
 /// Connection settings shared by every client of the backend.
 pub fn client_config(config: &KafkaConfig) -> ClientConfig {
     let mut c = ClientConfig::new();
     c.set("bootstrap.servers", &config.brokers)
         .set("socket.timeout.ms", "10000")
+        // Results and calls can carry large values (the broker must accept them too).
+        .set("message.max.bytes", MAX_MESSAGE_BYTES.to_string())
         .set("log_level", "3");
     if let Ok(contexts) = std::env::var("ENTIFLOW_KAFKA_DEBUG") {
         // librdkafka's own tracing (e.g. "fetch,broker"), on standard error.

@@ -28,10 +28,10 @@ use rdkafka::message::{Headers, Message as _, OwnedMessage};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::types::RDKafkaRespErr;
-use runtime_common::{Interpreter, InvocationResult};
+use runtime_common::{ErrorReport, Interpreter, InvocationResult};
 use serde_json::{json, Value as Json};
 
-use crate::admin::client_config;
+use crate::admin::{client_config, MAX_MESSAGE_BYTES};
 use crate::config::KafkaConfig;
 
 /// The header naming the topic a client wants its result on (default: the egress topic).
@@ -449,6 +449,23 @@ impl Worker {
                 Output::Result { reply, result } => {
                     let mut bytes = Vec::new();
                     result.write_json(&mut bytes).map_err(|e| e.to_string())?;
+                    if bytes.len() > MAX_MESSAGE_BYTES - 1024 {
+                        // Deterministic, so every attempt answers the same.
+                        let too_large = InvocationResult {
+                            outcome: Err(ErrorReport::new(
+                                "ResultTooLarge",
+                                format!(
+                                    "the result takes {} bytes, more than a record may ({MAX_MESSAGE_BYTES})",
+                                    bytes.len()
+                                ),
+                            )),
+                            ..result
+                        };
+                        bytes.clear();
+                        too_large
+                            .write_json(&mut bytes)
+                            .map_err(|e| e.to_string())?;
+                    }
                     self.reply(&reply, &bytes)?;
                 }
                 Output::Dump {

@@ -1,0 +1,208 @@
+//! The Kafka backend in process against a real Kafka-protocol broker (started by
+//! `scripts/services.sh up kafka` unless `ENTIFLOW_KAFKA_BROKERS` names one): invocations through
+//! the plugin's front door, malformed ingress records, and a dump.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use entiflow_kafka::config::{KafkaConfig, Topics};
+use entiflow_kafka::KafkaBackend;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use runtime_common::contract::parse_invocation;
+use runtime_common::plugin::Backend;
+use serde_json::{json, Value as Json};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The broker's bootstrap address.
+fn brokers() -> &'static str {
+    static BROKERS: OnceLock<String> = OnceLock::new();
+    BROKERS.get_or_init(|| {
+        if let Ok(b) = std::env::var("ENTIFLOW_KAFKA_BROKERS") {
+            return b;
+        }
+        let out = Command::new("bash")
+            .arg(root().join("scripts/services.sh"))
+            .args(["up", "kafka"])
+            .output()
+            .expect("run scripts/services.sh");
+        assert!(
+            out.status.success(),
+            "cannot start the broker: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        stdout.lines().last().expect("address").trim().to_string()
+    })
+}
+
+fn program() -> ir::Program {
+    let path = root().join("tests/apps/transfer.py");
+    let source = std::fs::read_to_string(&path).expect("app");
+    frontend_python::compile(&source, "transfer.py").expect("compiles")
+}
+
+fn unique_app(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("test.{name}.{}-{nanos}", std::process::id())
+}
+
+fn start(app: &str) -> Box<dyn runtime_common::plugin::Instance> {
+    let config = json!({
+        "brokers": brokers(),
+        "app": app,
+        "partitions": 3,
+        "session_timeout_ms": 2000,
+        "timeout_ms": 60000,
+    });
+    KafkaBackend.start(program(), &config).expect("starts")
+}
+
+/// Reads every record of partition 0 of `topic` until `want` records were seen (or a timeout).
+fn read_topic(topic: &str, want: usize) -> Vec<(Option<String>, Json)> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", "reader")
+        .set("enable.auto.commit", "false")
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, 0, Offset::Beginning)
+        .expect("partition");
+    consumer.assign(&tpl).expect("assign");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut records = Vec::new();
+    while records.len() < want && Instant::now() < deadline {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
+            let key = m.key().map(|k| String::from_utf8_lossy(k).to_string());
+            let value = serde_json::from_slice(m.payload().unwrap_or_default()).expect("JSON");
+            records.push((key, value));
+        }
+    }
+    records
+}
+
+#[test]
+fn invocations_and_dump_through_the_front_door() {
+    let app = unique_app("front");
+    let mut instance = start(&app);
+    let program = program();
+    let lines = [
+        r#"{"id":"c1","create":"Account","args":["alice",100]}"#,
+        r#"{"id":"c2","create":"Account","args":["bob",5]}"#,
+        r#"{"id":"c3","create":"Account","args":["bob",7]}"#,
+        r#"{"id":"x","entity":"Account","key":"carol","method":"get","args":[]}"#,
+        r#"{"id":"y","entity":"Nope","key":"carol","method":"get","args":[]}"#,
+    ];
+    let results = instance
+        .invoke(
+            lines
+                .iter()
+                .map(|l| parse_invocation(l, &program))
+                .collect(),
+        )
+        .expect("results");
+    let kinds: Vec<String> = results
+        .iter()
+        .map(|r| match &r.outcome {
+            Ok(v) => v.to_string(),
+            Err(e) => e.kind.clone(),
+        })
+        .collect();
+    assert_eq!(kinds[0], r#"{"$entity":"Account","key":"alice"}"#);
+    let bob: Vec<&str> = kinds[1..3].iter().map(String::as_str).collect();
+    assert!(
+        bob.contains(&"EntityExists") && bob.iter().any(|k| k.contains("bob")),
+        "one create of bob wins: {bob:?}"
+    );
+    assert_eq!(kinds[3], "EntityNotFound");
+    assert_eq!(kinds[4], "InvalidRequest");
+    assert!(results[4].seq.is_none());
+    let transfer = r#"{"id":"t1","entity":"Account","key":"alice","method":"transfer","args":[30,{"$entity":"Account","key":"bob"}]}"#;
+    let again = instance
+        .invoke(vec![
+            parse_invocation(transfer, &program),
+            parse_invocation(transfer, &program),
+        ])
+        .expect("results");
+    assert_eq!(
+        again[0], again[1],
+        "a repeated id is answered from the dedup table"
+    );
+    let state = instance.dump_state().expect("dump");
+    assert_eq!(state["Account"]["alice"]["balance"], 70);
+    let bob_balance = state["Account"]["bob"]["balance"].as_i64().expect("bob");
+    assert!(bob_balance == 35 || bob_balance == 37, "{state}");
+    instance.shutdown().expect("shutdown");
+}
+
+#[test]
+fn malformed_ingress_records_get_answers_or_dead_letters_and_never_stop_a_worker() {
+    let app = unique_app("malformed");
+    let mut instance = start(&app);
+    let program = program();
+    let topics = Topics::for_app(&app);
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .create()
+        .expect("producer");
+    let bad: [(Option<&str>, &[u8]); 4] = [
+        (Some("k-garbage"), b"{not json"),
+        (Some("k-wrong"), br#"{"id": 1, "entity": "Account"}"#),
+        (None, b"\xff\xfe binary"),
+        (Some("k-bytes"), b"\xff\xfe binary"),
+    ];
+    for (key, payload) in bad {
+        let mut record = BaseRecord::<str, [u8]>::to(&topics.ingress)
+            .partition(1)
+            .payload(payload);
+        if let Some(k) = key {
+            record = record.key(k);
+        }
+        producer.send(record).map_err(|e| e.0).expect("send");
+    }
+    producer.flush(Duration::from_secs(10)).expect("flush");
+    // Valid work after the bad records still runs.
+    let results = instance
+        .invoke(vec![parse_invocation(
+            r#"{"id":"ok","create":"Account","args":["dora",1]}"#,
+            &program,
+        )])
+        .expect("the worker still runs");
+    assert!(results[0].outcome.is_ok(), "{:?}", results[0]);
+    let egress = read_topic(&topics.egress, 4);
+    for key in ["k-garbage", "k-wrong", "k-bytes"] {
+        let (_, answer) = egress
+            .iter()
+            .find(|(k, _)| k.as_deref() == Some(key))
+            .unwrap_or_else(|| panic!("an answer for {key} in {egress:?}"));
+        assert_eq!(answer["error"]["type"], "InvalidRequest", "{answer}");
+    }
+    let dead = read_topic(&topics.dead_letter, 1);
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert_eq!(dead[0].1["error"]["type"], "InvalidRequest");
+    instance.shutdown().expect("shutdown");
+}
+
+#[test]
+fn configuration_errors_are_reported() {
+    let program = program();
+    let missing = KafkaConfig::from_json(&program, &json!({})).expect_err("brokers required");
+    assert!(missing.to_string().contains("--brokers"), "{missing}");
+    let bad = KafkaConfig::from_json(&program, &json!({"brokers": "x", "app": "a b"}))
+        .expect_err("bad app name");
+    assert!(bad.to_string().contains("'app'"), "{bad}");
+    let parts = KafkaConfig::from_json(&program, &json!({"brokers": "x", "partitions": 0}))
+        .expect_err("bad partitions");
+    assert!(parts.to_string().contains("partitions"), "{parts}");
+}

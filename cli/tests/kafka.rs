@@ -1,0 +1,244 @@
+//! The Kafka backend on a real Kafka-protocol broker (started by `scripts/services.sh up kafka`
+//! unless `ENTIFLOW_KAFKA_BROKERS` names one): the conformance suite, and failure drills with
+//! worker processes (`entiflow kafka worker`) killed with SIGKILL in the middle of a load while a
+//! front door (`entiflow exec --backend kafka`) waits for every result. After each drill every
+//! invocation is answered once, the results and the final state equal the serial engine replaying
+//! the invocations in the reported `seq` order, and money is conserved.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use entiflow_native::{Engine, EngineConfig};
+use runtime_common::contract::parse_invocation;
+use runtime_common::InvocationResult;
+use serde_json::Value;
+use support::{bin, cargo_build, check, root, transfer_workload};
+
+/// The broker's address; the Kafka plugin is built first.
+fn brokers() -> &'static str {
+    static BROKERS: OnceLock<String> = OnceLock::new();
+    BROKERS.get_or_init(|| {
+        let out = cargo_build()
+            .args(["-p", "entiflow-kafka"])
+            .output()
+            .expect("cargo");
+        check("building the Kafka plugin", &out);
+        if let Ok(b) = std::env::var("ENTIFLOW_KAFKA_BROKERS") {
+            return b;
+        }
+        let out = Command::new("bash")
+            .arg(root().join("scripts/services.sh"))
+            .args(["up", "kafka"])
+            .output()
+            .expect("run scripts/services.sh");
+        check("starting the broker", &out);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        stdout.lines().last().expect("address").trim().to_string()
+    })
+}
+
+fn unique(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("drill.{name}.{}-{nanos}", std::process::id())
+}
+
+fn app() -> PathBuf {
+    root().join("tests/apps/transfer.py")
+}
+
+/// A running `entiflow kafka worker`, killed when dropped.
+struct Worker(Child);
+
+impl Worker {
+    fn start(topics: &str) -> Worker {
+        let child = Command::new(bin())
+            .args(["kafka", "worker"])
+            .arg(app())
+            .args([
+                "--brokers",
+                brokers(),
+                "--topics",
+                topics,
+                "--partitions",
+                "4",
+            ])
+            .args(["--backend-opt", "session_timeout_ms=2000"])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start a worker");
+        Worker(child)
+    }
+
+    fn kill9(mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A front door (`exec` with no workers of its own) sending `lines`.
+fn front_door(topics: &str, lines: &[String], dir: &Path, name: &str) -> Child {
+    let input = dir.join(format!("{name}.jsonl"));
+    std::fs::write(&input, lines.join("\n") + "\n").expect("input");
+    Command::new(bin())
+        .arg("exec")
+        .arg(app())
+        .arg("--input")
+        .arg(&input)
+        .arg("--dump-state")
+        .arg(dir.join(format!("{name}.state.json")))
+        .args(["--backend", "kafka", "--brokers", brokers()])
+        .args(["--backend-opt", &format!("app={topics}")])
+        .args([
+            "--backend-opt",
+            "workers=0",
+            "--backend-opt",
+            "partitions=4",
+        ])
+        .args(["--backend-opt", "timeout_ms=240000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the front door")
+}
+
+fn results(child: Child) -> Vec<InvocationResult> {
+    let out = child.wait_with_output().expect("front door");
+    check("the front door", &out);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            InvocationResult::from_json(&serde_json::from_str(l).expect("JSON")).expect("result")
+        })
+        .collect()
+}
+
+/// Every line answered once, in order; results and state equal the serial replay in `seq` order;
+/// money conserved.
+fn check_drill(lines: &[String], got: &[InvocationResult], state: &Value, accounts: i64) {
+    let program =
+        frontend_python::compile(&std::fs::read_to_string(app()).expect("app"), "transfer.py")
+            .expect("compiles");
+    assert_eq!(got.len(), lines.len(), "one result per invocation");
+    let mut order: Vec<(u64, usize)> = Vec::new();
+    for (i, (line, r)) in lines.iter().zip(got).enumerate() {
+        let id: Value = serde_json::from_str::<Value>(line).expect("line")["id"].clone();
+        assert_eq!(r.id, id, "results in input order");
+        order.push((r.seq.expect("every invocation runs"), i));
+    }
+    order.sort();
+    let seqs: Vec<u64> = order.iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        seqs,
+        (1..=lines.len() as u64).collect::<Vec<_>>(),
+        "each invocation applied exactly once: seq is a permutation of 1..=n"
+    );
+    let mut serial = Engine::new(Rc::new(program.clone()), EngineConfig::default());
+    let replayed = serial.execute(
+        order
+            .iter()
+            .map(|(_, i)| parse_invocation(&lines[*i], &program))
+            .collect(),
+    );
+    for (r, (seq, i)) in replayed.iter().zip(&order) {
+        assert_eq!(
+            got[*i].outcome, r.outcome,
+            "line {i} (seq {seq}): {}",
+            lines[*i]
+        );
+    }
+    assert_eq!(
+        *state,
+        serial.dump_state(),
+        "final state equals the serial replay"
+    );
+    let total: i64 = state["Account"]
+        .as_object()
+        .expect("accounts")
+        .values()
+        .map(|a| a["balance"].as_i64().expect("balance"))
+        .sum();
+    assert_eq!(total, 100 * accounts, "money is conserved");
+}
+
+fn state(dir: &Path, name: &str) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(dir.join(format!("{name}.state.json"))).expect("state"),
+    )
+    .expect("state JSON")
+}
+
+/// Runs a drill: creates the accounts, then sends transfers while `disrupt` kills and starts
+/// workers; checks the outcome.
+fn drill(name: &str, disrupt: impl FnOnce(&str, Vec<Worker>) -> Vec<Worker>, workers: usize) {
+    let topics = unique(name);
+    let dir = tempdir(name);
+    let accounts = 6;
+    let lines = transfer_workload(accounts, 400, 7);
+    let (creates, transfers) = lines.split_at(accounts as usize);
+    let started: Vec<Worker> = (0..workers).map(|_| Worker::start(&topics)).collect();
+    let created = results(front_door(&topics, creates, &dir, "creates"));
+    let load = front_door(&topics, transfers, &dir, "transfers");
+    let _alive = disrupt(&topics, started);
+    let mut got = created;
+    got.extend(results(load));
+    check_drill(&lines, &got, &state(&dir, "transfers"), accounts as i64);
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(unique(name));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn conformance_suite_on_kafka() {
+    let out = Command::new(bin())
+        .args(["conformance", "--backend", "kafka", "--brokers", brokers()])
+        .args(["--backend-opt", "session_timeout_ms=2000"])
+        .output()
+        .expect("conformance");
+    check("conformance on Kafka", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("cases agree"), "{stdout}");
+}
+
+#[test]
+fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
+    drill(
+        "restart",
+        |topics, mut workers| {
+            std::thread::sleep(Duration::from_secs(3));
+            workers.pop().expect("worker").kill9();
+            std::thread::sleep(Duration::from_millis(300));
+            vec![Worker::start(topics)]
+        },
+        1,
+    );
+}
+
+#[test]
+fn a_surviving_worker_takes_over_the_partitions_of_a_killed_one() {
+    drill(
+        "takeover",
+        |_, mut workers| {
+            std::thread::sleep(Duration::from_secs(4));
+            workers.pop().expect("worker").kill9();
+            workers
+        },
+        2,
+    );
+}
