@@ -10,6 +10,12 @@
 //! attempt that later commits (receivers drop the repeats by channel position) or records past the
 //! committed offset (replayed again, never twice applied). This holds on a broker that shows
 //! aborted records to read_committed consumers as well as on one that hides them.
+//!
+//! Every input partition has a transactional producer of its own, whose transactional id names
+//! the partition (Kafka Streams' first exactly-once design): whoever takes a partition over
+//! fences the previous owner at once and ends its open transaction, so a crashed worker never
+//! leaves a partition blocked behind an open transaction (a broker that never times
+//! transactions out would block it for good).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,9 +81,7 @@ pub fn spawn_worker(program: Arc<Program>, config: KafkaConfig, index: usize) ->
         .name(format!("kafka-worker-{index}"))
         .spawn(move || {
             while !flag.load(Ordering::SeqCst) {
-                match Worker::connect(&program, &config, index)
-                    .and_then(|mut w| w.run(&program, &flag))
-                {
+                match Worker::connect(&config).and_then(|mut w| w.run(&program, &flag)) {
                     Ok(()) => break,
                     Err(e) => {
                         eprintln!("entiflow kafka worker {index}: {e}; reconnecting");
@@ -111,8 +115,8 @@ pub fn drain(producer: &BaseProducer) -> Result<(), String> {
 
 /// What a rebalance did, seen by the worker loop after `poll` returns.
 enum Rebalanced {
-    /// Internal partitions now assigned, with the group's committed offset of each.
-    Assigned(Vec<(i32, i64)>),
+    /// Partitions now assigned (topic, partition), with the group's committed offset of each.
+    Assigned(Vec<(String, i32, i64)>),
     /// Everything was revoked.
     Revoked,
 }
@@ -152,14 +156,14 @@ impl ConsumerContext for WorkerContext {
                     .committed_offsets(tpl.clone(), KAFKA_TIMEOUT)
                     .unwrap_or_else(|_| tpl.clone());
                 let mut assignment = TopicPartitionList::new();
-                let mut internal = Vec::new();
+                let mut assigned = Vec::new();
                 for e in committed.elements() {
                     let offset = match e.offset() {
                         Offset::Offset(o) if o > 0 => o,
                         _ => 0,
                     };
+                    assigned.push((e.topic().to_string(), e.partition(), offset));
                     let start = if e.topic() == self.internal_topic {
-                        internal.push((e.partition(), offset));
                         Offset::Beginning
                     } else if offset > 0 {
                         Offset::Offset(offset)
@@ -171,7 +175,7 @@ impl ConsumerContext for WorkerContext {
                 if let Err(e) = consumer.assign(&assignment) {
                     eprintln!("entiflow kafka worker: cannot take the assignment: {e}");
                 }
-                events.push(Rebalanced::Assigned(internal));
+                events.push(Rebalanced::Assigned(assigned));
             }
             RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS => {
                 events.push(Rebalanced::Revoked);
@@ -193,27 +197,28 @@ struct Task {
     live_from: i64,
 }
 
-/// The Kafka transaction being filled.
+/// An input partition's transactional producer and the transaction it is filling.
+struct PartitionProducer {
+    producer: BaseProducer,
+    open: Option<OpenTxn>,
+}
+
+/// A Kafka transaction being filled.
 struct OpenTxn {
     started: Instant,
     records: usize,
-    /// Next offset to consume per (topic, partition).
-    offsets: BTreeMap<(String, i32), i64>,
+    /// The next offset to consume in the producer's input partition.
+    next_offset: i64,
 }
+
+/// An input partition: (topic, partition).
+type InputKey = (String, i32);
 
 struct Worker {
     config: KafkaConfig,
     consumer: BaseConsumer<WorkerContext>,
-    producer: BaseProducer,
+    producers: BTreeMap<InputKey, PartitionProducer>,
     tasks: BTreeMap<i32, Task>,
-    txn: Option<OpenTxn>,
-}
-
-fn unique_suffix() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!("{}-{nanos}", std::process::id())
 }
 
 fn header<'a>(message: &'a OwnedMessage, name: &str) -> Option<&'a [u8]> {
@@ -222,21 +227,7 @@ fn header<'a>(message: &'a OwnedMessage, name: &str) -> Option<&'a [u8]> {
 }
 
 impl Worker {
-    fn connect(program: &Program, config: &KafkaConfig, index: usize) -> Result<Worker, String> {
-        let _ = program;
-        let producer: BaseProducer = client_config(config)
-            .set(
-                "transactional.id",
-                format!("{}.worker-{index}-{}", config.group_id(), unique_suffix()),
-            )
-            .set("enable.idempotence", "true")
-            .set("linger.ms", "0")
-            .set("transaction.timeout.ms", "60000")
-            .create()
-            .map_err(|e| format!("cannot create the producer: {e}"))?;
-        producer
-            .init_transactions(KAFKA_TIMEOUT)
-            .map_err(|e| format!("cannot initialise transactions: {e}"))?;
+    fn connect(config: &KafkaConfig) -> Result<Worker, String> {
         let context = WorkerContext {
             internal_topic: config.topics.internal.clone(),
             events: Mutex::new(Vec::new()),
@@ -260,17 +251,17 @@ impl Worker {
         Ok(Worker {
             config: config.clone(),
             consumer,
-            producer,
+            producers: BTreeMap::new(),
             tasks: BTreeMap::new(),
-            txn: None,
         })
     }
 
     fn run(&mut self, program: &Arc<Program>, stop: &AtomicBool) -> Result<(), String> {
         let interp = Interpreter::new(program);
-        let mut last_message = Instant::now();
+        let mut idle_since = Instant::now();
         while !stop.load(Ordering::SeqCst) {
-            let wait = if self.txn.is_some() { 0 } else { 50 };
+            let open = self.producers.values().any(|p| p.open.is_some());
+            let wait = if open { 0 } else { 50 };
             let polled = self
                 .consumer
                 .poll(Duration::from_millis(wait))
@@ -278,45 +269,47 @@ impl Worker {
             self.rebalanced(program)?;
             match polled {
                 None => {
-                    self.commit()?;
-                    if last_message.elapsed() > Duration::from_millis(200) {
-                        self.refetch();
-                        last_message = Instant::now();
+                    self.commit_all()?;
+                    if idle_since.elapsed() > Duration::from_secs(1) {
+                        self.trace_in_flight();
+                        idle_since = Instant::now();
                     }
                 }
                 Some(Err(e)) => return Err(format!("consume failed: {e}")),
                 Some(Ok(message)) => {
-                    last_message = Instant::now();
+                    idle_since = Instant::now();
                     self.process(&interp, &message)?;
-                    let full = self.txn.as_ref().is_some_and(|t| {
-                        t.records >= self.config.max_batch
-                            || t.started.elapsed() > Duration::from_millis(100)
-                    });
+                    let key = (message.topic().to_string(), message.partition());
+                    let full = self
+                        .producers
+                        .get(&key)
+                        .and_then(|p| p.open.as_ref())
+                        .is_some_and(|t| {
+                            t.records >= self.config.max_batch
+                                || t.started.elapsed() > Duration::from_millis(100)
+                        });
                     if full {
-                        self.commit()?;
+                        self.commit(&key)?;
                     }
                 }
             }
         }
-        self.commit()?;
+        self.commit_all()?;
         self.consumer.unsubscribe();
         Ok(())
     }
 
-    /// Restarts fetching every assigned partition at its position.
-    fn refetch(&mut self) {
-        let Ok(positions) = self.consumer.position() else {
+    /// With tracing on: what each partition holds in flight (for a stalled application).
+    fn trace_in_flight(&self) {
+        if std::env::var_os("ENTIFLOW_KAFKA_TRACE").is_none() {
             return;
-        };
-        for e in positions.elements() {
-            if let Offset::Offset(o) = e.offset() {
-                self.trace(&format!("refetch {}/{}@{o}", e.topic(), e.partition()));
-                let _ = self.consumer.seek(
-                    e.topic(),
-                    e.partition(),
-                    Offset::Offset(o),
-                    Duration::from_secs(1),
-                );
+        }
+        for (p, task) in &self.tasks {
+            if task.partition.in_flight() > 0 {
+                self.trace(&format!(
+                    "partition {p} in flight:\n{}",
+                    task.partition.describe_in_flight()
+                ));
             }
         }
     }
@@ -336,14 +329,31 @@ impl Worker {
                 Rebalanced::Revoked => {
                     // Commit what was processed; if the group moved on, the abort is harmless:
                     // the next owner replays from the committed offsets.
-                    if self.commit().is_err() {
-                        let _ = self.producer.abort_transaction(KAFKA_TIMEOUT);
-                        self.txn = None;
+                    let keys: Vec<InputKey> = self.producers.keys().cloned().collect();
+                    for key in keys {
+                        if self.commit(&key).is_err() {
+                            if let Some(p) = self.producers.get_mut(&key) {
+                                let _ = p.producer.abort_transaction(KAFKA_TIMEOUT);
+                                p.open = None;
+                            }
+                        }
                     }
+                    self.producers.clear();
                     self.tasks.clear();
                 }
                 Rebalanced::Assigned(parts) => {
-                    for (p, committed) in parts {
+                    for (topic, p, committed) in parts {
+                        let producer = self.partition_producer(&topic, p)?;
+                        self.producers.insert(
+                            (topic.clone(), p),
+                            PartitionProducer {
+                                producer,
+                                open: None,
+                            },
+                        );
+                        if topic != self.config.topics.internal {
+                            continue;
+                        }
                         let partition = Partition::new(
                             program.clone(),
                             p as u32,
@@ -366,55 +376,88 @@ impl Worker {
         Ok(())
     }
 
-    fn begin(&mut self) -> Result<&mut OpenTxn, String> {
-        if self.txn.is_none() {
-            self.producer
-                .begin_transaction()
-                .map_err(|e| format!("cannot begin a transaction: {e}"))?;
-            self.txn = Some(OpenTxn {
-                started: Instant::now(),
-                records: 0,
-                offsets: BTreeMap::new(),
-            });
-        }
-        Ok(self.txn.as_mut().expect("just opened"))
+    /// The transactional producer of an input partition; creating it fences every earlier
+    /// owner of the partition and ends its open transaction.
+    fn partition_producer(&self, topic: &str, partition: i32) -> Result<BaseProducer, String> {
+        let producer: BaseProducer = client_config(&self.config)
+            .set("transactional.id", format!("{topic}-{partition}.producer"))
+            .set("enable.idempotence", "true")
+            .set("linger.ms", "0")
+            .set("transaction.timeout.ms", "10000")
+            .create()
+            .map_err(|e| format!("cannot create a producer: {e}"))?;
+        producer
+            .init_transactions(KAFKA_TIMEOUT)
+            .map_err(|e| format!("cannot initialise transactions for {topic}/{partition}: {e}"))?;
+        Ok(producer)
     }
 
-    fn commit(&mut self) -> Result<(), String> {
-        let Some(txn) = self.txn.take() else {
+    /// The open transaction of an input partition's producer (begun if needed).
+    fn begin(&mut self, key: &InputKey) -> Result<&mut PartitionProducer, String> {
+        let p = self
+            .producers
+            .get_mut(key)
+            .ok_or_else(|| format!("no producer for {}/{}", key.0, key.1))?;
+        if p.open.is_none() {
+            p.producer
+                .begin_transaction()
+                .map_err(|e| format!("cannot begin a transaction: {e}"))?;
+            p.open = Some(OpenTxn {
+                started: Instant::now(),
+                records: 0,
+                next_offset: 0,
+            });
+        }
+        Ok(p)
+    }
+
+    fn commit_all(&mut self) -> Result<(), String> {
+        let keys: Vec<InputKey> = self
+            .producers
+            .iter()
+            .filter(|(_, p)| p.open.is_some())
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in keys {
+            self.commit(&key)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, key: &InputKey) -> Result<(), String> {
+        let Some(p) = self.producers.get_mut(key) else {
             return Ok(());
         };
-        self.trace(&format!("commit {:?}", txn.offsets));
+        let Some(txn) = p.open.take() else {
+            return Ok(());
+        };
         let mut offsets = TopicPartitionList::new();
-        for ((topic, partition), next) in &txn.offsets {
-            offsets
-                .add_partition_offset(topic, *partition, Offset::Offset(*next))
-                .map_err(|e| e.to_string())?;
-        }
-        drain(&self.producer)?;
-        if offsets.count() > 0 {
-            let metadata = self
-                .consumer
-                .group_metadata()
-                .ok_or("the consumer has no group metadata")?;
-            self.trace("send offsets");
-            self.producer
-                .send_offsets_to_transaction(&offsets, &metadata, KAFKA_TIMEOUT)
-                .map_err(|e| format!("cannot add offsets to a transaction: {e}"))?;
-        }
-        self.trace("commit txn");
-        self.producer
+        offsets
+            .add_partition_offset(&key.0, key.1, Offset::Offset(txn.next_offset))
+            .map_err(|e| e.to_string())?;
+        drain(&p.producer)?;
+        let metadata = self
+            .consumer
+            .group_metadata()
+            .ok_or("the consumer has no group metadata")?;
+        p.producer
+            .send_offsets_to_transaction(&offsets, &metadata, KAFKA_TIMEOUT)
+            .map_err(|e| format!("cannot add offsets to a transaction: {e}"))?;
+        p.producer
             .commit_transaction(KAFKA_TIMEOUT)
             .map_err(|e| format!("cannot commit a transaction: {e}"))
     }
 
+    /// Produces a record in the open transaction of input partition `via`.
     fn produce(
         &mut self,
+        via: &InputKey,
         topic: &str,
         partition: Option<i32>,
         key: Option<&str>,
         payload: &[u8],
     ) -> Result<(), String> {
+        let producer = &self.begin(via)?.producer;
         let mut record = BaseRecord::<str, [u8]>::to(topic).payload(payload);
         if let Some(p) = partition {
             record = record.partition(p);
@@ -423,28 +466,28 @@ impl Worker {
             record = record.key(k);
         }
         loop {
-            match self.producer.send(record) {
+            match producer.send(record) {
                 Ok(()) => return Ok(()),
                 Err((
                     KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull),
                     r,
                 )) => {
                     record = r;
-                    self.producer.poll(Duration::from_millis(5));
+                    producer.poll(Duration::from_millis(5));
                 }
                 Err((e, _)) => return Err(format!("cannot produce to {topic}: {e}")),
             }
         }
     }
 
-    fn send_outputs(&mut self, outputs: Vec<Output>) -> Result<(), String> {
+    fn send_outputs(&mut self, via: &InputKey, outputs: Vec<Output>) -> Result<(), String> {
         let internal = self.config.topics.internal.clone();
         for output in outputs {
             match output {
                 Output::Send { to, envelope } => {
                     self.trace(&format!("  send to {to}: {:?}", envelope.channel));
                     let bytes = serde_json::to_vec(&envelope).map_err(|e| e.to_string())?;
-                    self.produce(&internal, Some(to as i32), None, &bytes)?;
+                    self.produce(via, &internal, Some(to as i32), None, &bytes)?;
                 }
                 Output::Result { reply, result } => {
                     let mut bytes = Vec::new();
@@ -466,7 +509,7 @@ impl Worker {
                             .write_json(&mut bytes)
                             .map_err(|e| e.to_string())?;
                     }
-                    self.reply(&reply, &bytes)?;
+                    self.reply(via, &reply, &bytes)?;
                 }
                 Output::Dump {
                     reply,
@@ -475,21 +518,21 @@ impl Worker {
                 } => {
                     let part = json!({"dump": {"partition": partition, "partitions": self.config.partitions, "state": state}});
                     let bytes = serde_json::to_vec(&part).map_err(|e| e.to_string())?;
-                    self.reply(&reply, &bytes)?;
+                    self.reply(via, &reply, &bytes)?;
                 }
             }
         }
         Ok(())
     }
 
-    fn reply(&mut self, reply: &Json, bytes: &[u8]) -> Result<(), String> {
+    fn reply(&mut self, via: &InputKey, reply: &Json, bytes: &[u8]) -> Result<(), String> {
         let topic = reply
             .get("topic")
             .and_then(Json::as_str)
             .unwrap_or(&self.config.topics.egress)
             .to_string();
         let key = reply.get("key").and_then(Json::as_str).map(str::to_string);
-        self.produce(&topic, None, key.as_deref(), bytes)
+        self.produce(via, &topic, None, key.as_deref(), bytes)
     }
 
     fn trace(&self, what: &str) {
@@ -504,6 +547,10 @@ impl Worker {
         let offset = message.offset();
         let payload = message.payload().unwrap_or_default();
         self.trace(&format!("{topic}/{partition}@{offset}"));
+        let via: &InputKey = &(topic.clone(), partition);
+        if !self.producers.contains_key(via) {
+            return Ok(()); // not ours (any more)
+        }
         if topic == self.config.topics.ingress {
             let reply_topic = header(message, REPLY_TOPIC_HEADER)
                 .and_then(|v| std::str::from_utf8(v).ok())
@@ -518,7 +565,6 @@ impl Worker {
                 partition: partition as u32,
                 offset: offset as u64,
             };
-            self.begin()?;
             if header(message, CONTROL_HEADER) == Some(b"dump".as_slice()) {
                 for to in 0..self.config.partitions {
                     let envelope = Envelope {
@@ -529,7 +575,7 @@ impl Worker {
                     };
                     let bytes = serde_json::to_vec(&envelope).map_err(|e| e.to_string())?;
                     let internal = self.config.topics.internal.clone();
-                    self.produce(&internal, Some(to as i32), None, &bytes)?;
+                    self.produce(via, &internal, Some(to as i32), None, &bytes)?;
                 }
             } else {
                 match route(interp, payload, reply, self.config.partitions) {
@@ -537,14 +583,15 @@ impl Worker {
                         let bytes = serde_json::to_vec(&Envelope { channel, body })
                             .map_err(|e| e.to_string())?;
                         let internal = self.config.topics.internal.clone();
-                        self.produce(&internal, Some(to as i32), None, &bytes)?;
+                        self.produce(via, &internal, Some(to as i32), None, &bytes)?;
                     }
                     Routed::Answer(result) => {
-                        self.answer_malformed(key.as_deref(), &reply_topic, payload, result)?
+                        let key = key.as_deref();
+                        self.answer_malformed(via, key, &reply_topic, payload, result)?
                     }
                 }
             }
-            self.mark(topic, partition, offset)?;
+            self.mark(via, offset)?;
         } else if topic == self.config.topics.internal {
             let Some(task) = self.tasks.get_mut(&partition) else {
                 return Ok(()); // not ours (any more)
@@ -562,9 +609,8 @@ impl Worker {
                 }
             };
             if live {
-                self.begin()?;
-                self.send_outputs(outputs)?;
-                self.mark(topic, partition, offset)?;
+                self.send_outputs(via, outputs)?;
+                self.mark(via, offset)?;
             }
         }
         Ok(())
@@ -574,6 +620,7 @@ impl Worker {
     /// address (its key), else a dead letter with the error and the record.
     fn answer_malformed(
         &mut self,
+        via: &InputKey,
         key: Option<&str>,
         reply_topic: &str,
         payload: &[u8],
@@ -582,7 +629,7 @@ impl Worker {
         let mut bytes = Vec::new();
         result.write_json(&mut bytes).map_err(|e| e.to_string())?;
         match key {
-            Some(k) => self.produce(reply_topic, None, Some(k), &bytes),
+            Some(k) => self.produce(via, reply_topic, None, Some(k), &bytes),
             None => {
                 let letter = json!({
                     "error": result.to_json().get("error").cloned().unwrap_or(Json::Null),
@@ -590,15 +637,17 @@ impl Worker {
                 });
                 let dead = self.config.topics.dead_letter.clone();
                 let bytes = serde_json::to_vec(&letter).map_err(|e| e.to_string())?;
-                self.produce(&dead, None, None, &bytes)
+                self.produce(via, &dead, None, None, &bytes)
             }
         }
     }
 
-    fn mark(&mut self, topic: String, partition: i32, offset: i64) -> Result<(), String> {
-        let txn = self.begin()?;
-        txn.records += 1;
-        txn.offsets.insert((topic, partition), offset + 1);
+    /// Records that the input record at `offset` was processed in the open transaction.
+    fn mark(&mut self, via: &InputKey, offset: i64) -> Result<(), String> {
+        if let Some(txn) = &mut self.begin(via)?.open {
+            txn.records += 1;
+            txn.next_offset = offset + 1;
+        }
         Ok(())
     }
 }
