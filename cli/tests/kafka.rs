@@ -230,12 +230,7 @@ fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
     );
 }
 
-/// Known failure on the tansu broker used here: after the SIGKILL, one internal partition stays
-/// blocked for read_committed consumers behind a transaction of the killed worker even after
-/// every transactional id was fenced again (read_uncommitted shows the records). Run it with
-/// `cargo test -p entiflow --test kafka -- --ignored` against a broker under investigation.
 #[test]
-#[ignore = "fails on tansu: a partition stays blocked behind the killed worker's transaction"]
 fn a_surviving_worker_takes_over_the_partitions_of_a_killed_one() {
     drill(
         "takeover",

@@ -6,7 +6,8 @@
 //!   loads the plugin and writes the IR and the engine's artifacts. NAME is `native`, a
 //!   workspace package that builds a plugin, a directory holding a plugin crate of its own
 //!   workspace (built into `target/<directory name>`), or a plugin file.
-//! - `bench`: the criterion benchmarks and the end-to-end load figures.
+//! - `bench`: the criterion benchmarks and the end-to-end load figures (native, and Kafka beside
+//!   native on a local broker).
 //! - `services up kafka | down [kafka] | status`: local services for tests, run by
 //!   `scripts/services.sh`. `up kafka` installs and starts a Kafka-compatible broker (tansu) and
 //!   prints its bootstrap address, `127.0.0.1:PORT`, as the last line of stdout.
@@ -157,8 +158,11 @@ fn bench() -> Result<()> {
         "entiflow",
         "-p",
         "entiflow-loadgen",
+        "-p",
+        "entiflow-kafka",
     ]))?;
-    run(Command::new("python3").arg("scripts/bench_e2e.py"))
+    run(Command::new("python3").arg("scripts/bench_e2e.py"))?;
+    run(Command::new("python3").arg("scripts/bench_kafka.py"))
 }
 
 fn services(args: &[String]) -> Result<()> {

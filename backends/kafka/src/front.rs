@@ -41,8 +41,8 @@ impl FrontDoor {
         let results: BaseConsumer = client_config(config)
             .set("group.id", format!("{}.front-doors", config.group_id()))
             .set("enable.auto.commit", "false")
-            .set("isolation.level", "read_committed")
-            .set("fetch.wait.max.ms", "5")
+            .set("isolation.level", "read_uncommitted")
+            .set("fetch.wait.max.ms", "2")
             .create()
             .map_err(|e| kafka_error("cannot create the consumer", e))?;
         let (_, high) = results

@@ -113,6 +113,26 @@ pub fn drain(producer: &BaseProducer) -> Result<(), String> {
     Ok(())
 }
 
+/// Commits a producer's transaction with the consumed offset of its input partition.
+fn commit_one(
+    key: &InputKey,
+    producer: &BaseProducer,
+    next_offset: i64,
+    metadata: &rdkafka::consumer::ConsumerGroupMetadata,
+) -> Result<(), String> {
+    let mut offsets = TopicPartitionList::new();
+    offsets
+        .add_partition_offset(&key.0, key.1, Offset::Offset(next_offset))
+        .map_err(|e| e.to_string())?;
+    drain(producer)?;
+    producer
+        .send_offsets_to_transaction(&offsets, metadata, KAFKA_TIMEOUT)
+        .map_err(|e| format!("cannot add offsets to a transaction: {e}"))?;
+    producer
+        .commit_transaction(KAFKA_TIMEOUT)
+        .map_err(|e| format!("cannot commit a transaction: {e}"))
+}
+
 /// What a rebalance did, seen by the worker loop after `poll` returns.
 enum Rebalanced {
     /// Partitions now assigned (topic, partition), with the group's committed offset of each.
@@ -237,11 +257,11 @@ impl Worker {
             .set("group.id", config.group_id())
             .set("enable.auto.commit", "false")
             .set("enable.auto.offset.store", "false")
-            .set("isolation.level", "read_committed")
+            .set("isolation.level", "read_uncommitted")
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", session.to_string())
             .set("heartbeat.interval.ms", (session / 3).max(100).to_string())
-            .set("fetch.wait.max.ms", "10")
+            .set("fetch.wait.max.ms", "2")
             .set("partition.assignment.strategy", "range")
             .create_with_context(context)
             .map_err(|e| format!("cannot create the consumer: {e}"))?;
@@ -411,15 +431,22 @@ impl Worker {
         Ok(p)
     }
 
+    /// Commits every open transaction.
     fn commit_all(&mut self) -> Result<(), String> {
-        let keys: Vec<InputKey> = self
+        let open: Vec<(&InputKey, &BaseProducer, i64)> = self
             .producers
-            .iter()
-            .filter(|(_, p)| p.open.is_some())
-            .map(|(k, _)| k.clone())
+            .iter_mut()
+            .filter_map(|(k, p)| p.open.take().map(|t| (k, &p.producer, t.next_offset)))
             .collect();
-        for key in keys {
-            self.commit(&key)?;
+        if open.is_empty() {
+            return Ok(());
+        }
+        let metadata = self
+            .consumer
+            .group_metadata()
+            .ok_or("the consumer has no group metadata")?;
+        for (key, producer, next) in open {
+            commit_one(key, producer, next, &metadata)?;
         }
         Ok(())
     }
@@ -431,21 +458,11 @@ impl Worker {
         let Some(txn) = p.open.take() else {
             return Ok(());
         };
-        let mut offsets = TopicPartitionList::new();
-        offsets
-            .add_partition_offset(&key.0, key.1, Offset::Offset(txn.next_offset))
-            .map_err(|e| e.to_string())?;
-        drain(&p.producer)?;
         let metadata = self
             .consumer
             .group_metadata()
             .ok_or("the consumer has no group metadata")?;
-        p.producer
-            .send_offsets_to_transaction(&offsets, &metadata, KAFKA_TIMEOUT)
-            .map_err(|e| format!("cannot add offsets to a transaction: {e}"))?;
-        p.producer
-            .commit_transaction(KAFKA_TIMEOUT)
-            .map_err(|e| format!("cannot commit a transaction: {e}"))
+        commit_one(key, &p.producer, txn.next_offset, &metadata)
     }
 
     /// Produces a record in the open transaction of input partition `via`.
