@@ -403,6 +403,9 @@ impl Worker {
             .set("transactional.id", format!("{topic}-{partition}.producer"))
             .set("enable.idempotence", "true")
             .set("linger.ms", "0")
+            // One record per batch: a broker that misreports the last offset of a
+            // multi-record batch (tansu's memory engine) would make consumers skip records.
+            .set("batch.num.messages", "1")
             .set("transaction.timeout.ms", "10000")
             .create()
             .map_err(|e| format!("cannot create a producer: {e}"))?;
