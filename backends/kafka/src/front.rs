@@ -36,7 +36,6 @@ impl FrontDoor {
         let producer: BaseProducer = client_config(config)
             .set("enable.idempotence", "true")
             .set("linger.ms", "1")
-            .set("batch.num.messages", "1")
             .create()
             .map_err(|e| kafka_error("cannot create the producer", e))?;
         let results: BaseConsumer = client_config(config)
