@@ -14,15 +14,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench_e2e import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "entiflow"
 LOADGEN = ROOT / "target" / "release" / "entiflow-loadgen"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def brokers() -> str:

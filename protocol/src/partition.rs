@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
-    exception_report, invocation_from_json, ref_json, value_from_tagged, value_to_json,
+    exception_report, invocation_from_json, json_args, ref_json, value_from_tagged, value_to_json,
     value_to_tagged,
 };
 use runtime_common::dedup::Dedup;
@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 use serde_json::Value as Json;
 
 use crate::message::{Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome};
-use crate::route::{convert_args, partition_of};
+use crate::route::partition_of;
 
 /// Partition settings.
 #[derive(Debug, Clone)]
@@ -566,8 +566,7 @@ impl Partition {
             n: root.attempt,
         };
         let program = self.program.clone();
-        let convert =
-            |args: &[Json], kwargs: &[(String, Json)]| convert_args(&program, args, kwargs);
+        let convert = |args: &[Json], kwargs: &[(String, Json)]| json_args(args, kwargs, &program);
         enum Start {
             Lock(usize, Value, Pending),
             Failed(ErrorReport),

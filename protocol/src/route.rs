@@ -2,9 +2,9 @@
 
 use ir::Program;
 use runtime_common::calls::{json_key, run_init};
-use runtime_common::contract::{invocation_from_json, json_to_value, Invalid};
+use runtime_common::contract::{invocation_from_json, request_args, Invalid};
 use runtime_common::value::key_text;
-use runtime_common::{ErrorReport, Interpreter, InvocationResult, Request, Value};
+use runtime_common::{ErrorReport, Interpreter, InvocationResult, Request};
 use serde_json::Value as Json;
 
 use crate::message::{Message, ReplyTo};
@@ -18,26 +18,6 @@ pub fn partition_of(entity: &str, key: &str, count: u32) -> u32 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     (hash % u64::from(count.max(1))) as u32
-}
-
-/// Decoded arguments: positional, then keyword.
-pub(crate) type Args = (Vec<Value>, Vec<(String, Value)>);
-
-/// Decodes an invocation's JSON arguments (the contract's form, references included).
-pub(crate) fn convert_args(
-    program: &Program,
-    args: &[Json],
-    kwargs: &[(String, Json)],
-) -> Result<Args, String> {
-    let a = args
-        .iter()
-        .map(|j| json_to_value(j, program))
-        .collect::<Result<_, _>>()?;
-    let k = kwargs
-        .iter()
-        .map(|(n, j)| Ok((n.clone(), json_to_value(j, program)?)))
-        .collect::<Result<_, String>>()?;
-    Ok((a, k))
 }
 
 /// Where a client invocation goes.
@@ -74,10 +54,7 @@ pub fn route(interp: &Interpreter<'_>, bytes: &[u8], reply: ReplyTo, count: u32)
         Ok(i) => i,
         Err(e) => return invalid(e),
     };
-    let (args, kwargs) = match &invocation.request {
-        Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => (args, kwargs),
-    };
-    let converted = convert_args(program, args, kwargs);
+    let converted = request_args(&invocation.request, program);
     let (args, kwargs) = match converted {
         Ok(c) => c,
         Err(message) => return invalid((invocation.id, message)),

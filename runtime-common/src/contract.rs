@@ -210,6 +210,35 @@ pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Inv
     invocation_from_json(json, program)
 }
 
+/// Decoded arguments: positional, then keyword.
+pub type Args = (Vec<Value>, Vec<(String, Value)>);
+
+/// Decodes an invocation's JSON arguments (the contract's form, references included).
+pub fn request_args(request: &Request, program: &Program) -> Result<Args, String> {
+    match request {
+        Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => {
+            json_args(args, kwargs, program)
+        }
+    }
+}
+
+/// Decodes JSON positional and keyword arguments.
+pub fn json_args(
+    args: &[Json],
+    kwargs: &[(String, Json)],
+    program: &Program,
+) -> Result<Args, String> {
+    let a = args
+        .iter()
+        .map(|j| json_to_value(j, program))
+        .collect::<Result<_, _>>()?;
+    let k = kwargs
+        .iter()
+        .map(|(n, j)| Ok((n.clone(), json_to_value(j, program)?)))
+        .collect::<Result<_, String>>()?;
+    Ok((a, k))
+}
+
 /// Checks an already parsed JSON invocation against the program.
 pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation, Invalid> {
     let Json::Object(obj) = json else {

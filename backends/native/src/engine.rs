@@ -13,7 +13,7 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
-    exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged,
+    exception_report, ref_json, request_args, value_from_tagged, value_to_json, value_to_tagged,
     values_from_tagged, values_to_tagged, Invalid,
 };
 use runtime_common::dedup::Dedup;
@@ -283,7 +283,7 @@ impl Engine {
                 return previous;
             }
         }
-        let outcome = match self.prepare_args(&inv.request) {
+        let outcome = match request_args(&inv.request, &self.program) {
             Err(message) => {
                 self.stats.invalid += 1;
                 return InvocationResult {
@@ -323,27 +323,6 @@ impl Engine {
             }
         }
         result
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn prepare_args(
-        &self,
-        request: &Request,
-    ) -> Result<(Vec<Value>, Vec<(String, Value)>), String> {
-        let (args, kwargs) = match request {
-            Request::Create { args, kwargs, .. } | Request::Call { args, kwargs, .. } => {
-                (args, kwargs)
-            }
-        };
-        let a = args
-            .iter()
-            .map(|j| json_to_value(j, &self.program))
-            .collect::<Result<_, _>>()?;
-        let k = kwargs
-            .iter()
-            .map(|(n, j)| Ok((n.clone(), json_to_value(j, &self.program)?)))
-            .collect::<Result<_, String>>()?;
-        Ok((a, k))
     }
 
     fn create(
