@@ -296,6 +296,20 @@ fn panic_message(payload: Box<dyn Any + Send>) -> String {
     }
 }
 
+/// An optional non-negative integer setting of a start configuration (`InvalidConfig` when it
+/// is something else).
+pub fn config_u64(config: &Json, name: &str) -> Result<Option<u64>, PluginError> {
+    match config.get(name) {
+        None | Some(Json::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+            PluginError::new(
+                "InvalidConfig",
+                format!("'{name}' must be a non-negative integer"),
+            )
+        }),
+    }
+}
+
 /// Runs `f`, turning a panic into an error of type `Panic`.
 pub fn catch_panics<T>(
     what: &str,

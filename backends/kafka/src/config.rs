@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ir::Program;
-use runtime_common::plugin::PluginError;
+use runtime_common::plugin::{config_u64, PluginError};
 use serde_json::Value as Json;
 
 /// Settings of a running application on Kafka.
@@ -53,18 +53,6 @@ impl Topics {
             egress: format!("{app}.egress"),
             dead_letter: format!("{app}.dead-letter"),
         }
-    }
-}
-
-fn u64_of(config: &Json, name: &str) -> Result<Option<u64>, PluginError> {
-    match config.get(name) {
-        None | Some(Json::Null) => Ok(None),
-        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
-            PluginError::new(
-                "InvalidConfig",
-                format!("'{name}' must be a non-negative integer"),
-            )
-        }),
     }
 }
 
@@ -144,14 +132,14 @@ impl KafkaConfig {
                 ))
             }
         };
-        let partitions = u64_of(config, "partitions")?.unwrap_or(4);
+        let partitions = config_u64(config, "partitions")?.unwrap_or(4);
         if !(1..=1024).contains(&partitions) {
             return Err(PluginError::new(
                 "InvalidConfig",
                 "'partitions' must be between 1 and 1024",
             ));
         }
-        let workers = u64_of(config, "workers")?.unwrap_or(1) as usize;
+        let workers = config_u64(config, "workers")?.unwrap_or(1) as usize;
         if !front_door && workers == 0 {
             return Err(PluginError::new(
                 "InvalidConfig",
@@ -164,10 +152,10 @@ impl KafkaConfig {
             partitions: partitions as u32,
             workers,
             front_door,
-            timeout: Duration::from_millis(u64_of(config, "timeout_ms")?.unwrap_or(120_000)),
-            dedup_window: u64_of(config, "dedup_window")?.unwrap_or(250_000) as usize,
-            session_timeout_ms: u64_of(config, "session_timeout_ms")?.unwrap_or(6000) as u32,
-            max_batch: u64_of(config, "max_batch")?.unwrap_or(1000).max(1) as usize,
+            timeout: Duration::from_millis(config_u64(config, "timeout_ms")?.unwrap_or(120_000)),
+            dedup_window: config_u64(config, "dedup_window")?.unwrap_or(250_000) as usize,
+            session_timeout_ms: config_u64(config, "session_timeout_ms")?.unwrap_or(6000) as u32,
+            max_batch: config_u64(config, "max_batch")?.unwrap_or(1000).max(1) as usize,
             librdkafka: config
                 .as_object()
                 .into_iter()

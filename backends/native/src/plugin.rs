@@ -11,7 +11,9 @@ use std::rc::Rc;
 
 use ir::Program;
 use runtime_common::contract::Invalid;
-use runtime_common::plugin::{Backend, Capabilities, Description, Instance, PluginError};
+use runtime_common::plugin::{
+    config_u64, Backend, Capabilities, Description, Instance, PluginError,
+};
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::Value as Json;
 
@@ -33,18 +35,6 @@ pub fn description() -> Description {
             durability: true,
             distributed: false,
         },
-    }
-}
-
-fn config_u64(config: &Json, name: &str) -> Result<Option<u64>, PluginError> {
-    match config.get(name) {
-        None | Some(Json::Null) => Ok(None),
-        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
-            PluginError::new(
-                "InvalidConfig",
-                format!("'{name}' must be a non-negative integer"),
-            )
-        }),
     }
 }
 
