@@ -1160,3 +1160,130 @@ impl Partition {
         }
     }
 }
+
+/// The version of the [`Partition::checkpoint`] format.
+const CHECKPOINT_VERSION: u64 = 1;
+
+impl Partition {
+    /// Whether nothing is in flight here: no locks, no attempts, no coordinated transactions,
+    /// no dump waiting. Only then can [`Partition::checkpoint`] capture the partition.
+    pub fn is_quiescent(&self) -> bool {
+        self.locals.is_empty()
+            && self.roots.is_empty()
+            && self.locks.is_empty()
+            && self.running_ids.is_empty()
+            && self.pending_dumps.is_empty()
+    }
+
+    /// The whole partition as JSON (committed entities with tagged values, the dedup table, the
+    /// Lamport clock, the next `seq`, channel positions), or `None` while something is in
+    /// flight. [`Partition::restore`] of it behaves exactly as this partition would.
+    pub fn checkpoint(&self) -> Option<Json> {
+        if !self.is_quiescent() {
+            return None;
+        }
+        let mut records = Vec::new();
+        for (entity, map) in self.store.iter().enumerate() {
+            for (key, r) in map {
+                records.push(serde_json::json!([
+                    entity,
+                    key,
+                    value_to_tagged(&r.self_ref.key),
+                    runtime_common::contract::values_to_tagged(&r.fields),
+                ]));
+            }
+        }
+        let sorted = |m: &FxHashMap<u32, u64>| {
+            let mut v: Vec<(u32, u64)> = m.iter().map(|(k, v)| (*k, *v)).collect();
+            v.sort_unstable();
+            v
+        };
+        let dedup: Vec<(&str, &str)> = self.dedup.iter().map(|(k, v)| (&**k, &**v)).collect();
+        Some(serde_json::json!({
+            "version": CHECKPOINT_VERSION,
+            "partition": self.id,
+            "partitions": self.count,
+            "clock": self.clock,
+            "next_seq": self.next_seq,
+            "records": records,
+            "dedup": dedup,
+            "peer_next_in": sorted(&self.peer_next_in),
+            "peer_next_out": self.peer_next_out,
+            "ingress_next": sorted(&self.ingress_next),
+        }))
+    }
+
+    /// Rebuilds partition `id` of `count` from a [`Partition::checkpoint`].
+    pub fn restore(
+        program: Arc<Program>,
+        id: u32,
+        count: u32,
+        config: PartitionConfig,
+        checkpoint: &Json,
+    ) -> Result<Partition, String> {
+        #[derive(serde::Deserialize)]
+        struct Saved {
+            version: u64,
+            partition: u32,
+            partitions: u32,
+            clock: u64,
+            next_seq: u64,
+            records: Vec<(usize, String, Json, Vec<Json>)>,
+            dedup: Vec<(String, String)>,
+            peer_next_in: Vec<(u32, u64)>,
+            peer_next_out: Vec<u64>,
+            ingress_next: Vec<(u32, u64)>,
+        }
+        let saved: Saved = serde_json::from_value(checkpoint.clone())
+            .map_err(|e| format!("malformed partition checkpoint: {e}"))?;
+        if saved.version != CHECKPOINT_VERSION {
+            return Err(format!(
+                "partition checkpoint version {} (this build reads {CHECKPOINT_VERSION})",
+                saved.version
+            ));
+        }
+        if saved.partition != id || saved.partitions != count.max(1) {
+            return Err(format!(
+                "the checkpoint is of partition {} of {}, not {id} of {count}",
+                saved.partition, saved.partitions
+            ));
+        }
+        if saved.peer_next_out.len() != count.max(1) as usize {
+            return Err("malformed partition checkpoint: peer_next_out".into());
+        }
+        let mut partition = Partition::new(program, id, count, config);
+        for (entity, key, key_value, fields) in saved.records {
+            let Some(ent) = partition.program.entities.get(entity) else {
+                return Err(format!(
+                    "the checkpoint names entity type {entity}, absent from the program"
+                ));
+            };
+            let key_value = value_from_tagged(&key_value)?;
+            let fields = runtime_common::contract::values_from_tagged(&fields)?;
+            if fields.len() != ent.fields.len() {
+                return Err(format!(
+                    "the checkpoint has {} fields for {}, the program {}",
+                    fields.len(),
+                    ent.name,
+                    ent.fields.len()
+                ));
+            }
+            let self_ref = Rc::new(EntityRef {
+                entity: Rc::from(ent.name.as_str()),
+                key: key_value,
+            });
+            partition.store[entity].insert(key, Record { self_ref, fields });
+        }
+        partition.clock = saved.clock;
+        partition.next_seq = saved.next_seq;
+        partition.dedup = saved
+            .dedup
+            .into_iter()
+            .map(|(k, v)| (Arc::from(k), Arc::from(v)))
+            .collect();
+        partition.peer_next_in = saved.peer_next_in.into_iter().collect();
+        partition.peer_next_out = saved.peer_next_out;
+        partition.ingress_next = saved.ingress_next.into_iter().collect();
+        Ok(partition)
+    }
+}

@@ -169,10 +169,12 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
             0,
             "partition {p} is idle at the end"
         );
-        // Recovery: a fresh partition fed the same log produces the same outputs and state.
+        // Recovery: a fresh partition fed the same log produces the same outputs and state, and
+        // so does one restored from a checkpoint (taken, as text, at every quiescent point).
         let mut rebuilt =
             Partition::new(program.clone(), p as u32, count, PartitionConfig::default());
         let mut replayed = Vec::new();
+        let mut checkpoints = 0;
         for envelope in consumed[p].clone() {
             replayed.extend(
                 rebuilt
@@ -180,7 +182,25 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
                     .iter()
                     .map(|o| format!("{o:?}")),
             );
+            if let Some(saved) = rebuilt.checkpoint() {
+                let text = saved.to_string();
+                let parsed: Json = serde_json::from_str(&text).expect("checkpoint is JSON");
+                rebuilt = Partition::restore(
+                    program.clone(),
+                    p as u32,
+                    count,
+                    PartitionConfig::default(),
+                    &parsed,
+                )
+                .expect("restore a checkpoint");
+                assert_eq!(rebuilt.checkpoint(), Some(saved), "checkpoint round trip");
+                checkpoints += 1;
+            }
         }
+        assert!(
+            consumed[p].is_empty() || checkpoints > 0,
+            "partition {p} is quiescent at the end, so it was checkpointed"
+        );
         assert_eq!(replayed, outputs[p], "replaying partition {p}'s log");
         assert_eq!(rebuilt.dump_state(), partitions[p].dump_state());
     }
