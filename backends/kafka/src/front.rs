@@ -15,7 +15,7 @@ use serde_json::Value as Json;
 
 use crate::admin::client_config;
 use crate::config::KafkaConfig;
-use crate::worker::CONTROL_HEADER;
+use crate::records::CONTROL_HEADER;
 
 fn kafka_error(what: &str, e: impl std::fmt::Display) -> PluginError {
     PluginError::new("Kafka", format!("{what}: {e}"))

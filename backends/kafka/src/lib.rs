@@ -13,6 +13,7 @@
 pub mod admin;
 pub mod config;
 pub mod front;
+pub mod records;
 pub mod worker;
 
 use std::sync::Arc;

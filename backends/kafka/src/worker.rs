@@ -23,9 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use entiflow_protocol::{
-    route, Channel, Envelope, Message, Output, Partition, PartitionConfig, Routed,
-};
+use entiflow_protocol::{Envelope, Output, Partition, PartitionConfig};
 use ir::Program;
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
@@ -34,16 +32,13 @@ use rdkafka::message::{Headers, Message as _, OwnedMessage};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::types::RDKafkaRespErr;
-use runtime_common::{ErrorReport, Interpreter, InvocationResult};
-use serde_json::{json, Value as Json};
+use runtime_common::Interpreter;
 
-use crate::admin::{client_config, MAX_MESSAGE_BYTES};
+use crate::admin::client_config;
 use crate::config::KafkaConfig;
-
-/// The header naming the topic a client wants its result on (default: the egress topic).
-pub const REPLY_TOPIC_HEADER: &str = "entiflow-reply-topic";
-/// The header marking a control record (`dump`: send the state of every partition).
-pub const CONTROL_HEADER: &str = "entiflow-control";
+use crate::records::{
+    ingress_records, output_records, IngressRecord, OutRecord, CONTROL_HEADER, REPLY_TOPIC_HEADER,
+};
 
 const KAFKA_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -500,59 +495,12 @@ impl Worker {
         }
     }
 
-    fn send_outputs(&mut self, via: &InputKey, outputs: Vec<Output>) -> Result<(), String> {
-        let internal = self.config.topics.internal.clone();
-        for output in outputs {
-            match output {
-                Output::Send { to, envelope } => {
-                    self.trace(&format!("  send to {to}: {:?}", envelope.channel));
-                    let bytes = serde_json::to_vec(&envelope).map_err(|e| e.to_string())?;
-                    self.produce(via, &internal, Some(to as i32), None, &bytes)?;
-                }
-                Output::Result { reply, result } => {
-                    let mut bytes = Vec::new();
-                    result.write_json(&mut bytes).map_err(|e| e.to_string())?;
-                    if bytes.len() > MAX_MESSAGE_BYTES - 1024 {
-                        // Deterministic, so every attempt answers the same.
-                        let too_large = InvocationResult {
-                            outcome: Err(ErrorReport::new(
-                                "ResultTooLarge",
-                                format!(
-                                    "the result takes {} bytes, more than a record may ({MAX_MESSAGE_BYTES})",
-                                    bytes.len()
-                                ),
-                            )),
-                            ..result
-                        };
-                        bytes.clear();
-                        too_large
-                            .write_json(&mut bytes)
-                            .map_err(|e| e.to_string())?;
-                    }
-                    self.reply(via, &reply, &bytes)?;
-                }
-                Output::Dump {
-                    reply,
-                    partition,
-                    state,
-                } => {
-                    let part = json!({"dump": {"partition": partition, "partitions": self.config.partitions, "state": state}});
-                    let bytes = serde_json::to_vec(&part).map_err(|e| e.to_string())?;
-                    self.reply(via, &reply, &bytes)?;
-                }
-            }
+    /// Produces records in the open transaction of input partition `via`.
+    fn produce_all(&mut self, via: &InputKey, records: Vec<OutRecord>) -> Result<(), String> {
+        for r in records {
+            self.produce(via, &r.topic, r.partition, r.key.as_deref(), &r.payload)?;
         }
         Ok(())
-    }
-
-    fn reply(&mut self, via: &InputKey, reply: &Json, bytes: &[u8]) -> Result<(), String> {
-        let topic = reply
-            .get("topic")
-            .and_then(Json::as_str)
-            .unwrap_or(&self.config.topics.egress)
-            .to_string();
-        let key = reply.get("key").and_then(Json::as_str).map(str::to_string);
-        self.produce(via, &topic, None, key.as_deref(), bytes)
     }
 
     fn trace(&self, what: &str) {
@@ -572,45 +520,17 @@ impl Worker {
             return Ok(()); // not ours (any more)
         }
         if topic == self.config.topics.ingress {
-            let reply_topic = header(message, REPLY_TOPIC_HEADER)
-                .and_then(|v| std::str::from_utf8(v).ok())
-                .unwrap_or(&self.config.topics.egress)
-                .to_string();
-            let key = message
-                .key()
-                .and_then(|k| std::str::from_utf8(k).ok())
-                .map(str::to_string);
-            let reply = json!({"topic": reply_topic, "key": key});
-            let channel = Channel::Ingress {
-                partition: partition as u32,
-                offset: offset as u64,
+            let record = IngressRecord {
+                partition,
+                offset,
+                key: message.key(),
+                reply_topic: header(message, REPLY_TOPIC_HEADER),
+                control: header(message, CONTROL_HEADER),
+                payload,
             };
-            if header(message, CONTROL_HEADER) == Some(b"dump".as_slice()) {
-                for to in 0..self.config.partitions {
-                    let envelope = Envelope {
-                        channel,
-                        body: Message::Dump {
-                            reply: reply.clone(),
-                        },
-                    };
-                    let bytes = serde_json::to_vec(&envelope).map_err(|e| e.to_string())?;
-                    let internal = self.config.topics.internal.clone();
-                    self.produce(via, &internal, Some(to as i32), None, &bytes)?;
-                }
-            } else {
-                match route(interp, payload, reply, self.config.partitions) {
-                    Routed::Forward { to, message: body } => {
-                        let bytes = serde_json::to_vec(&Envelope { channel, body })
-                            .map_err(|e| e.to_string())?;
-                        let internal = self.config.topics.internal.clone();
-                        self.produce(via, &internal, Some(to as i32), None, &bytes)?;
-                    }
-                    Routed::Answer(result) => {
-                        let key = key.as_deref();
-                        self.answer_malformed(via, key, &reply_topic, payload, result)?
-                    }
-                }
-            }
+            let records =
+                ingress_records(interp, &self.config.topics, self.config.partitions, record)?;
+            self.produce_all(via, records)?;
             self.mark(via, offset)?;
         } else if topic == self.config.topics.internal {
             let Some(task) = self.tasks.get_mut(&partition) else {
@@ -629,37 +549,17 @@ impl Worker {
                 }
             };
             if live {
-                self.send_outputs(via, outputs)?;
+                for output in &outputs {
+                    if let Output::Send { to, envelope } = output {
+                        self.trace(&format!("  send to {to}: {:?}", envelope.channel));
+                    }
+                }
+                let records = output_records(&self.config.topics, self.config.partitions, outputs)?;
+                self.produce_all(via, records)?;
                 self.mark(via, offset)?;
             }
         }
         Ok(())
-    }
-
-    /// An ingress record that is not a valid invocation: an error reply when it names a reply
-    /// address (its key), else a dead letter with the error and the record.
-    fn answer_malformed(
-        &mut self,
-        via: &InputKey,
-        key: Option<&str>,
-        reply_topic: &str,
-        payload: &[u8],
-        result: InvocationResult,
-    ) -> Result<(), String> {
-        let mut bytes = Vec::new();
-        result.write_json(&mut bytes).map_err(|e| e.to_string())?;
-        match key {
-            Some(k) => self.produce(via, reply_topic, None, Some(k), &bytes),
-            None => {
-                let letter = json!({
-                    "error": result.to_json().get("error").cloned().unwrap_or(Json::Null),
-                    "record": String::from_utf8_lossy(payload),
-                });
-                let dead = self.config.topics.dead_letter.clone();
-                let bytes = serde_json::to_vec(&letter).map_err(|e| e.to_string())?;
-                self.produce(via, &dead, None, None, &bytes)
-            }
-        }
     }
 
     /// Records that the input record at `offset` was processed in the open transaction.

@@ -1,0 +1,181 @@
+//! What a step produces, as Kafka records: the encoding shared by every engine that moves the
+//! protocol's envelopes through these topics (this crate's workers, the Flink job).
+
+use entiflow_protocol::{route, Channel, Envelope, Message, Output, Routed};
+use runtime_common::{ErrorReport, Interpreter, InvocationResult};
+use serde_json::{json, Value as Json};
+
+use crate::admin::MAX_MESSAGE_BYTES;
+use crate::config::Topics;
+
+/// The header naming the topic a client wants its result on (default: the egress topic).
+pub const REPLY_TOPIC_HEADER: &str = "entiflow-reply-topic";
+/// The header marking a control record (`dump`: send the state of every partition).
+pub const CONTROL_HEADER: &str = "entiflow-control";
+
+/// A record to produce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutRecord {
+    /// The topic.
+    pub topic: String,
+    /// The partition, when the record must go to a given one (internal messages).
+    pub partition: Option<i32>,
+    /// The record key (a client's correlation id on reply topics).
+    pub key: Option<String>,
+    /// The payload.
+    pub payload: Vec<u8>,
+}
+
+/// An ingress record, as consumed.
+#[derive(Debug, Clone, Copy)]
+pub struct IngressRecord<'a> {
+    /// Its ingress partition.
+    pub partition: i32,
+    /// Its offset there.
+    pub offset: i64,
+    /// Its key (the client's correlation id), if any.
+    pub key: Option<&'a [u8]>,
+    /// The value of its reply-topic header, if any.
+    pub reply_topic: Option<&'a [u8]>,
+    /// The value of its control header, if any.
+    pub control: Option<&'a [u8]>,
+    /// Its payload.
+    pub payload: &'a [u8],
+}
+
+fn json_bytes(value: &impl serde::Serialize) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(value).map_err(|e| e.to_string())
+}
+
+/// The records an ingress record turns into: the invocation forwarded to the internal partition
+/// of the entity it addresses (or a dump request to every partition), or, for a malformed one,
+/// an error reply to its key, or a dead letter when it has no key.
+pub fn ingress_records(
+    interp: &Interpreter<'_>,
+    topics: &Topics,
+    partitions: u32,
+    record: IngressRecord<'_>,
+) -> Result<Vec<OutRecord>, String> {
+    let reply_topic = record
+        .reply_topic
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .unwrap_or(&topics.egress)
+        .to_string();
+    let key = record
+        .key
+        .and_then(|k| std::str::from_utf8(k).ok())
+        .map(str::to_string);
+    let reply = json!({"topic": reply_topic, "key": key});
+    let channel = Channel::Ingress {
+        partition: record.partition as u32,
+        offset: record.offset as u64,
+    };
+    let internal = |to: u32, body: Message| -> Result<OutRecord, String> {
+        Ok(OutRecord {
+            topic: topics.internal.clone(),
+            partition: Some(to as i32),
+            key: None,
+            payload: json_bytes(&Envelope { channel, body })?,
+        })
+    };
+    if record.control == Some(b"dump".as_slice()) {
+        return (0..partitions)
+            .map(|to| {
+                internal(
+                    to,
+                    Message::Dump {
+                        reply: reply.clone(),
+                    },
+                )
+            })
+            .collect();
+    }
+    match route(interp, record.payload, reply, partitions) {
+        Routed::Forward { to, message } => Ok(vec![internal(to, message)?]),
+        Routed::Answer(result) => {
+            let mut bytes = Vec::new();
+            result.write_json(&mut bytes).map_err(|e| e.to_string())?;
+            Ok(vec![match key {
+                Some(k) => OutRecord {
+                    topic: reply_topic,
+                    partition: None,
+                    key: Some(k),
+                    payload: bytes,
+                },
+                None => OutRecord {
+                    topic: topics.dead_letter.clone(),
+                    partition: None,
+                    key: None,
+                    payload: json_bytes(&json!({
+                        "error": result.to_json().get("error").cloned().unwrap_or(Json::Null),
+                        "record": String::from_utf8_lossy(record.payload),
+                    }))?,
+                },
+            }])
+        }
+    }
+}
+
+/// The record of a reply to a client.
+fn reply_record(topics: &Topics, reply: &Json, payload: Vec<u8>) -> OutRecord {
+    OutRecord {
+        topic: reply
+            .get("topic")
+            .and_then(Json::as_str)
+            .unwrap_or(&topics.egress)
+            .to_string(),
+        partition: None,
+        key: reply.get("key").and_then(Json::as_str).map(str::to_string),
+        payload,
+    }
+}
+
+/// The records of a partition's outputs, in order. A result larger than a record may be is
+/// replaced by a `ResultTooLarge` error (deterministically, so every attempt answers the same).
+pub fn output_records(
+    topics: &Topics,
+    partitions: u32,
+    outputs: Vec<Output>,
+) -> Result<Vec<OutRecord>, String> {
+    let mut records = Vec::with_capacity(outputs.len());
+    for output in outputs {
+        records.push(match output {
+            Output::Send { to, envelope } => OutRecord {
+                topic: topics.internal.clone(),
+                partition: Some(to as i32),
+                key: None,
+                payload: json_bytes(&envelope)?,
+            },
+            Output::Result { reply, result } => {
+                let mut bytes = Vec::new();
+                result.write_json(&mut bytes).map_err(|e| e.to_string())?;
+                if bytes.len() > MAX_MESSAGE_BYTES - 1024 {
+                    let too_large = InvocationResult {
+                        outcome: Err(ErrorReport::new(
+                            "ResultTooLarge",
+                            format!(
+                                "the result takes {} bytes, more than a record may ({MAX_MESSAGE_BYTES})",
+                                bytes.len()
+                            ),
+                        )),
+                        ..result
+                    };
+                    bytes.clear();
+                    too_large
+                        .write_json(&mut bytes)
+                        .map_err(|e| e.to_string())?;
+                }
+                reply_record(topics, &reply, bytes)
+            }
+            Output::Dump {
+                reply,
+                partition,
+                state,
+            } => {
+                let part = json!({"dump": {"partition": partition, "partitions": partitions, "state": state}});
+                reply_record(topics, &reply, json_bytes(&part)?)
+            }
+        });
+    }
+    Ok(records)
+}
