@@ -69,7 +69,7 @@ pub fn compile(
     app: &Path,
     output: &Path,
     emit: &[Emit],
-    plugin: Option<&LoadedBackend>,
+    plugin: Option<(&LoadedBackend, serde_json::Map<String, serde_json::Value>)>,
 ) -> Result<(), String> {
     let program = load_program(app)?;
     let mut files: Vec<(String, String)> = Vec::new();
@@ -80,9 +80,16 @@ pub fn compile(
             Emit::Dot => (format!("{}.dot", program.name), program.dataflow_dot()),
         });
     }
-    if let Some(backend) = plugin {
+    std::fs::create_dir_all(output)
+        .map_err(|e| format!("cannot create {}: {e}", output.display()))?;
+    if let Some((backend, mut options)) = plugin {
+        // Where a backend writes artifacts that are not text (a job jar, say).
+        let dir = output
+            .canonicalize()
+            .unwrap_or_else(|_| output.to_path_buf());
+        options.insert("output_dir".into(), dir.display().to_string().into());
         let artifacts = backend
-            .compile(&program, &serde_json::json!({}))
+            .compile(&program, &serde_json::Value::Object(options))
             .map_err(|e| {
                 format!(
                     "backend '{}' ({}) failed to compile: {e}",

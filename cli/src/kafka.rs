@@ -50,6 +50,7 @@ pub fn run(command: KafkaCommand) -> Result<(), String> {
             };
             let program = load_program(&app)?;
             let args = crate::BackendArgs {
+                jobmanager: None,
                 brokers: Some(brokers),
                 backend_opts,
             };

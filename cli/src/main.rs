@@ -51,6 +51,10 @@ pub struct BackendArgs {
     /// The cluster of a distributed backend (`host:port[,host:port...]`), e.g. the Kafka brokers.
     #[arg(long)]
     brokers: Option<String>,
+    /// The JobManager's REST address of the Flink backend (`host:port`; default: the local
+    /// cluster, 127.0.0.1:18081).
+    #[arg(long)]
+    jobmanager: Option<String>,
     /// A start-configuration setting of the backend plugin (repeatable); VALUE is JSON when it
     /// parses as JSON, else a string. See the backend's documentation for its settings.
     #[arg(long = "backend-opt", value_name = "KEY=VALUE")]
@@ -81,6 +85,9 @@ enum Command {
         /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
         backend: String,
+        /// A build setting of the backend plugin (repeatable), e.g. `flink_home=DIR`.
+        #[arg(long = "backend-opt", value_name = "KEY=VALUE")]
+        backend_opts: Vec<String>,
     },
     /// Run a file of JSONL invocations through a backend; print results in input order.
     Exec {
@@ -184,6 +191,9 @@ impl BackendArgs {
         if let Some(b) = &self.brokers {
             config.insert("brokers".into(), b.clone().into());
         }
+        if let Some(j) = &self.jobmanager {
+            config.insert("jobmanager".into(), j.clone().into());
+        }
         for opt in &self.backend_opts {
             let Some((key, value)) = opt.split_once('=') else {
                 return Err(format!("--backend-opt takes KEY=VALUE, not '{opt}'"));
@@ -196,10 +206,10 @@ impl BackendArgs {
 
     /// Fails when settings meant for a plugin are given to the built-in native backend.
     fn native_only(&self) -> Result<(), String> {
-        if self.brokers.is_some() || !self.backend_opts.is_empty() {
+        if self.brokers.is_some() || self.jobmanager.is_some() || !self.backend_opts.is_empty() {
             return Err(
-                "--brokers and --backend-opt configure backend plugins; the built-in native \
-                 backend takes neither"
+                "--brokers, --jobmanager and --backend-opt configure backend plugins; the \
+                 built-in native backend takes none of them"
                     .into(),
             );
         }
@@ -216,10 +226,24 @@ fn main() -> ExitCode {
             output,
             emit,
             backend,
-        } => backends::select(&backend).and_then(|selected| match selected {
-            Selected::Native => compile::compile(&app, &output, &emit, None),
-            Selected::Plugin(plugin) => compile::compile(&app, &output, &emit, Some(&plugin)),
-        }),
+            backend_opts,
+        } => {
+            let options = BackendArgs {
+                brokers: None,
+                jobmanager: None,
+                backend_opts,
+            };
+            backends::select(&backend).and_then(|selected| match selected {
+                Selected::Native => {
+                    options.native_only()?;
+                    compile::compile(&app, &output, &emit, None)
+                }
+                Selected::Plugin(plugin) => {
+                    let options = options.config()?;
+                    compile::compile(&app, &output, &emit, Some((&plugin, options)))
+                }
+            })
+        }
         Command::Exec {
             app,
             input,

@@ -8,9 +8,14 @@
 //!   workspace (built into `target/<directory name>`), or a plugin file.
 //! - `bench`: the criterion benchmarks and the end-to-end load figures (native, and Kafka beside
 //!   native on a local broker).
-//! - `services up kafka | down [kafka] | status`: local services for tests, run by
-//!   `scripts/services.sh`. `up kafka` installs and starts a Kafka-compatible broker (tansu) and
-//!   prints its bootstrap address, `127.0.0.1:PORT`, as the last line of stdout.
+//! - `services up kafka|flink | down [kafka|flink] | status | flink-home | flink-connector`:
+//!   local services for tests, run by `scripts/services.sh`. `up kafka` installs and starts a
+//!   Kafka-compatible broker (tansu) and prints its bootstrap address, `127.0.0.1:PORT`, as the
+//!   last line of stdout; `up flink` installs and starts a local Apache Flink standalone cluster
+//!   and prints its REST address the same way. `down` without a service stops both.
+//!   `flink-home` prints the FLINK_HOME of the installed Flink and `flink-connector` the
+//!   directory holding the Kafka connector jars (`flink-connector-kafka.jar`,
+//!   `kafka-clients.jar`), installing them if needed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -179,7 +184,8 @@ fn main() -> Result<()> {
         _ => {
             eprintln!(
                 "usage: cargo xtask <test | compile [--backend NAME] APP.py [-o DIR] | bench \
-                 | services <up kafka | down [kafka] | status>>"
+                 | services <up kafka|flink | down [kafka|flink] | status | flink-home \
+                 | flink-connector>>"
             );
             std::process::exit(2);
         }
