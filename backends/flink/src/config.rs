@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use entiflow_kafka::config::KafkaConfig;
+use entiflow_kafka_topics::config::KafkaConfig;
 use ir::Program;
 use runtime_common::plugin::{config_u64, PluginError};
 use serde_json::Value as Json;

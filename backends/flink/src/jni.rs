@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use entiflow_kafka::config::Topics;
-use entiflow_kafka::records::{ingress_records, output_records, IngressRecord, OutRecord};
+use entiflow_kafka_topics::config::Topics;
+use entiflow_kafka_topics::records::{ingress_records, output_records, IngressRecord, OutRecord};
 use entiflow_protocol::{Envelope, Partition, PartitionConfig};
 use ir::Program;
 use jni::objects::{JByteArray, JClass, JString};

@@ -16,8 +16,8 @@ pub mod rest;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use entiflow_kafka::admin;
-use entiflow_kafka::front::FrontDoor;
+use entiflow_kafka_topics::admin;
+use entiflow_kafka_topics::front::FrontDoor;
 use ir::Program;
 use runtime_common::contract::Invalid;
 use runtime_common::plugin::{

@@ -10,11 +10,9 @@
 //!
 //! The crate builds as a plugin (`cdylib`) that the `entiflow` binary loads at run time.
 
-pub mod admin;
-pub mod config;
-pub mod front;
-pub mod records;
 pub mod worker;
+
+pub use entiflow_kafka_topics::{admin, config, front, records};
 
 use std::sync::Arc;
 

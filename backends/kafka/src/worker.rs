@@ -34,7 +34,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::types::RDKafkaRespErr;
 use runtime_common::Interpreter;
 
-use crate::admin::client_config;
+use crate::admin::{client_config, drain};
 use crate::config::KafkaConfig;
 use crate::records::{
     ingress_records, output_records, IngressRecord, OutRecord, CONTROL_HEADER, REPLY_TOPIC_HEADER,
@@ -90,22 +90,6 @@ pub fn spawn_worker(program: Arc<Program>, config: KafkaConfig, index: usize) ->
         stop,
         thread: Some(thread),
     }
-}
-
-/// Waits until every record produced so far is acknowledged, serving delivery reports as they
-/// come (a flush that sleeps between polls would add its sleep to every transaction).
-pub fn drain(producer: &BaseProducer) -> Result<(), String> {
-    let deadline = Instant::now() + KAFKA_TIMEOUT;
-    while producer.in_flight_count() > 0 {
-        if Instant::now() > deadline {
-            return Err(format!(
-                "{} records unacknowledged after {KAFKA_TIMEOUT:?}",
-                producer.in_flight_count()
-            ));
-        }
-        producer.poll(Duration::from_millis(1));
-    }
-    Ok(())
 }
 
 /// Commits a producer's transaction with the consumed offset of its input partition.

@@ -1,6 +1,6 @@
-//! Creating the application's topics, and checking the ones that exist.
+//! Creating the application's topics, checking the ones that exist, and client settings.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
@@ -84,6 +84,25 @@ pub fn ensure_topics(config: &KafkaConfig) -> Result<(), String> {
                  other settings: choose another 'app' name or delete the topic)"
             ));
         }
+    }
+    Ok(())
+}
+
+/// How long [`drain`] waits for acknowledgements.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Waits until every record produced so far is acknowledged, serving delivery reports as they
+/// come (a flush that sleeps between polls would add its sleep to every transaction).
+pub fn drain(producer: &BaseProducer) -> Result<(), String> {
+    let deadline = Instant::now() + DRAIN_TIMEOUT;
+    while producer.in_flight_count() > 0 {
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{} records unacknowledged after {DRAIN_TIMEOUT:?}",
+                producer.in_flight_count()
+            ));
+        }
+        producer.poll(Duration::from_millis(1));
     }
     Ok(())
 }

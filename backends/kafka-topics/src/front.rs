@@ -113,7 +113,7 @@ impl FrontDoor {
         pending: &mut HashMap<String, usize>,
         mut accept: impl FnMut(usize, &[u8]) -> bool,
     ) -> Result<(), PluginError> {
-        crate::worker::drain(&self.producer)
+        crate::admin::drain(&self.producer)
             .map_err(|e| kafka_error("cannot send invocations", e))?;
         let deadline = Instant::now() + self.config.timeout;
         while !pending.is_empty() {
