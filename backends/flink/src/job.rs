@@ -42,6 +42,13 @@ const SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The jar directory of the program's IR and the native library (read by `JobSettings.java` and
+/// `Native.java`).
+const RESOURCE_DIR: &str = "entiflow-job";
+
+/// The native library's name in the jar.
+const LIBRARY_NAME: &str = "libentiflow_flink.so";
+
 /// The connector jars the job bundles, looked for in the connector directory.
 const CONNECTOR_JARS: &[&str] = &["flink-connector-kafka.jar", "kafka-clients.jar"];
 
@@ -123,24 +130,44 @@ pub fn own_library() -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// Builds the job jar for `program` at `jar`, with `library` as the native library, working in
-/// `work` (left behind for inspection).
-pub fn build_jar(
-    toolchain: &Toolchain,
-    program: &Program,
-    library: &Path,
-    work: &Path,
-    jar: &Path,
-) -> Result<(), String> {
+/// The compiled job classes and the unpacked connector, built once per job source and
+/// toolchain under `cache` (a directory of its own per version): the part of a job jar that does
+/// not depend on the program.
+pub fn job_classes(toolchain: &Toolchain, cache: &Path) -> Result<PathBuf, String> {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (name, text) in SOURCES {
+        feed(name.as_bytes());
+        feed(text.as_bytes());
+    }
+    feed(toolchain.flink_home.to_string_lossy().as_bytes());
+    feed(toolchain.connector_dir.to_string_lossy().as_bytes());
+    let classes = cache.join(format!("classes-{hash:016x}"));
+    if classes
+        .join("entiflow")
+        .join("flink")
+        .join("EntiflowJob.class")
+        .is_file()
+    {
+        return Ok(classes);
+    }
     let io =
         |what: &str, p: &Path, e: std::io::Error| format!("cannot {what} {}: {e}", p.display());
+    // Built aside and renamed into place, so a concurrent or interrupted build never leaves a
+    // half-filled cache entry.
+    let work = cache.join(format!("building-{hash:016x}-{}", std::process::id()));
     if work.exists() {
-        std::fs::remove_dir_all(work).map_err(|e| io("clear", work, e))?;
+        std::fs::remove_dir_all(&work).map_err(|e| io("clear", &work, e))?;
     }
     let sources = work.join("src");
-    let classes = work.join("classes");
+    let built = work.join("classes");
     std::fs::create_dir_all(&sources).map_err(|e| io("create", &sources, e))?;
-    std::fs::create_dir_all(classes.join("entiflow")).map_err(|e| io("create", &classes, e))?;
+    std::fs::create_dir_all(&built).map_err(|e| io("create", &built, e))?;
     let mut files = Vec::new();
     for (name, text) in SOURCES {
         let path = sources.join(name);
@@ -156,7 +183,7 @@ pub fn build_jar(
     run(
         Command::new("javac")
             .args(["--release", "17", "-nowarn", "-d"])
-            .arg(&classes)
+            .arg(&built)
             .arg("-cp")
             .arg(&class_path)
             .args(&files),
@@ -167,12 +194,12 @@ pub fn build_jar(
             Command::new("jar")
                 .arg("xf")
                 .arg(toolchain.connector_dir.join(connector))
-                .current_dir(&classes),
+                .current_dir(&built),
             "jar xf",
         )?;
     }
     // The connectors' manifests and signatures do not describe the job jar.
-    let meta = classes.join("META-INF");
+    let meta = built.join("META-INF");
     for entry in std::fs::read_dir(&meta).map_err(|e| io("read", &meta, e))? {
         let path = entry.map_err(|e| io("read", &meta, e))?.path();
         let name = path
@@ -188,25 +215,60 @@ pub fn build_jar(
             std::fs::remove_file(&path).map_err(|e| io("remove", &path, e))?;
         }
     }
-    let lib = classes.join("entiflow").join("libentiflow_flink.so");
-    std::fs::copy(library, &lib).map_err(|e| io("copy", library, e))?;
-    let ir = classes.join("entiflow").join("program.json");
-    std::fs::write(&ir, program.to_json()).map_err(|e| io("write", &ir, e))?;
-    if let Some(parent) = jar.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+    match std::fs::rename(&built, &classes) {
+        Ok(()) => {}
+        // Another build got there first.
+        Err(_) if classes.is_dir() => {}
+        Err(e) => return Err(io("move into place", &classes, e)),
     }
-    run(
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(classes)
+}
+
+/// Builds the job jar for `program` at `jar`: the job classes (from `cache`, see
+/// [`job_classes`]), `library` as the native library and the program's IR. Uncompressed: most
+/// of it is compiled code, and the jar only travels to the cluster once.
+pub fn build_jar(
+    toolchain: &Toolchain,
+    cache: &Path,
+    program: &Program,
+    library: &Path,
+    jar: &Path,
+) -> Result<(), String> {
+    let io =
+        |what: &str, p: &Path, e: std::io::Error| format!("cannot {what} {}: {e}", p.display());
+    let classes = job_classes(toolchain, cache)?;
+    let staging = jar.with_extension("parts");
+    let parts = staging.join(RESOURCE_DIR);
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| io("clear", &staging, e))?;
+    }
+    std::fs::create_dir_all(&parts).map_err(|e| io("create", &parts, e))?;
+    let lib = parts.join(LIBRARY_NAME);
+    if std::fs::hard_link(library, &lib).is_err() {
+        std::fs::copy(library, &lib).map_err(|e| io("copy", library, e))?;
+    }
+    let ir = parts.join("program.json");
+    std::fs::write(&ir, program.to_json()).map_err(|e| io("write", &ir, e))?;
+    if jar.exists() {
+        std::fs::remove_file(jar).map_err(|e| io("replace", jar, e))?;
+    }
+    let made = run(
         Command::new("jar")
-            .arg("--create")
-            .arg("--file")
+            .args(["--create", "--no-compress", "--file"])
             .arg(jar)
             .arg("--main-class")
             .arg(ENTRY_CLASS)
             .arg("-C")
             .arg(&classes)
-            .arg("."),
+            .arg(".")
+            .arg("-C")
+            .arg(&staging)
+            .arg(RESOURCE_DIR),
         "jar --create",
-    )
+    );
+    let _ = std::fs::remove_dir_all(&staging);
+    made
 }
 
 /// A shell script that submits a built job to a JobManager through its REST API.

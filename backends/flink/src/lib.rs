@@ -49,6 +49,13 @@ pub fn description() -> Description {
     }
 }
 
+/// With `ENTIFLOW_FLINK_TRACE` set: how long each phase of starting and stopping a job took.
+fn trace(started: std::time::Instant, what: &str) {
+    if std::env::var_os("ENTIFLOW_FLINK_TRACE").is_some() {
+        eprintln!("[flink] {:>8.3} s  {what}", started.elapsed().as_secs_f64());
+    }
+}
+
 fn flink_error(e: impl std::fmt::Display) -> PluginError {
     PluginError::new("Flink", e.to_string())
 }
@@ -63,9 +70,8 @@ pub fn build_job(
     let toolchain = Toolchain::new(flink_home, connector_dir)
         .map_err(|e| PluginError::new("InvalidConfig", e))?;
     let library = own_library().map_err(flink_error)?;
-    let work = jar.with_extension("build");
-    build_jar(&toolchain, program, &library, &work, jar).map_err(flink_error)?;
-    std::fs::remove_dir_all(&work).map_err(flink_error)
+    let cache = std::env::temp_dir().join("entiflow-flink").join("cache");
+    build_jar(&toolchain, &cache, program, &library, jar).map_err(flink_error)
 }
 
 /// A submitted job: where it runs and its ids.
@@ -81,13 +87,16 @@ pub struct SubmittedJob {
 impl SubmittedJob {
     /// Cancels the job and deletes its jar.
     pub fn cancel(&self) -> Result<(), String> {
+        let started = std::time::Instant::now();
         self.jobmanager.cancel(&self.job_id)?;
+        trace(started, "job cancelled");
         self.jobmanager.delete_jar(&self.jar_id)
     }
 }
 
 /// Creates the topics, builds (or takes) the job jar and runs the job until its tasks run.
 pub fn submit(program: &Program, config: &FlinkConfig) -> Result<SubmittedJob, PluginError> {
+    let started = std::time::Instant::now();
     let jobmanager = JobManager::new(&config.jobmanager);
     jobmanager.overview().map_err(|e| {
         PluginError::new(
@@ -96,6 +105,7 @@ pub fn submit(program: &Program, config: &FlinkConfig) -> Result<SubmittedJob, P
         )
     })?;
     admin::ensure_topics(&config.kafka).map_err(|e| PluginError::new("Kafka", e))?;
+    trace(started, "topics ready");
     let jar = match &config.job_jar {
         Some(jar) => jar.clone(),
         None => {
@@ -112,7 +122,9 @@ pub fn submit(program: &Program, config: &FlinkConfig) -> Result<SubmittedJob, P
             jar
         }
     };
+    trace(started, "job jar built");
     let jar_id = jobmanager.upload(&jar).map_err(flink_error)?;
+    trace(started, "job jar uploaded");
     let job_id = jobmanager
         .run(
             &jar_id,
@@ -121,6 +133,7 @@ pub fn submit(program: &Program, config: &FlinkConfig) -> Result<SubmittedJob, P
             config.restore_from.as_deref(),
         )
         .map_err(flink_error)?;
+    trace(started, "job submitted");
     let submitted = SubmittedJob {
         jobmanager,
         jar_id,
@@ -133,6 +146,7 @@ pub fn submit(program: &Program, config: &FlinkConfig) -> Result<SubmittedJob, P
         let _ = submitted.cancel();
         return Err(flink_error(e));
     }
+    trace(started, "job running");
     Ok(submitted)
 }
 

@@ -34,9 +34,9 @@ public class JobSettings implements Serializable {
 
     /** The program bundled in the job jar. */
     static byte[] bundledProgram() throws IOException {
-        try (InputStream in = JobSettings.class.getResourceAsStream("/entiflow/program.json")) {
+        try (InputStream in = JobSettings.class.getResourceAsStream("/entiflow-job/program.json")) {
             if (in == null) {
-                throw new IOException("the job jar has no entiflow/program.json");
+                throw new IOException("the job jar has no entiflow-job/program.json");
             }
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             in.transferTo(buf);

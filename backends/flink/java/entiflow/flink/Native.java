@@ -20,9 +20,9 @@ final class Native {
         if (loaded) {
             return;
         }
-        try (InputStream in = Native.class.getResourceAsStream("/entiflow/libentiflow_flink.so")) {
+        try (InputStream in = Native.class.getResourceAsStream("/entiflow-job/libentiflow_flink.so")) {
             if (in == null) {
-                throw new IllegalStateException("the job jar has no entiflow/libentiflow_flink.so");
+                throw new IllegalStateException("the job jar has no entiflow-job/libentiflow_flink.so");
             }
             File copy = File.createTempFile("entiflow-flink-", ".so");
             copy.deleteOnExit();
