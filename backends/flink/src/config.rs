@@ -53,6 +53,9 @@ pub struct FlinkConfig {
     pub delivery: Delivery,
     /// Logged records after which a quiescent partition is checkpointed into keyed state.
     pub compact_after: u64,
+    /// Whether this instance submits the job (and cancels it at shutdown), or only is a front
+    /// door of a job run by someone else (`run.sh` of `entiflow compile --backend flink`).
+    pub submit: bool,
 }
 
 fn string(config: &Json, name: &str) -> Result<Option<String>, PluginError> {
@@ -79,7 +82,8 @@ impl FlinkConfig {
     /// - `flink_home` (default `FLINK_HOME`), `flink_connector` (default `ENTIFLOW_FLINK_CONNECTOR`):
     ///   what a job is compiled against; `job_jar`: a job built before;
     /// - `checkpoint_ms` (default 1000), `checkpoint_dir`, `restore_from`,
-    ///   `delivery` (`exactly-once`, the default, or `at-least-once`), `compact_after` (256).
+    ///   `delivery` (`exactly-once`, the default, or `at-least-once`), `compact_after` (256);
+    /// - `submit` (default true): false makes a front door of a job that runs already.
     pub fn from_json(program: &Program, config: &Json) -> Result<FlinkConfig, PluginError> {
         let mut kafka_side = config.clone();
         if let Some(o) = kafka_side.as_object_mut() {
@@ -132,6 +136,16 @@ impl FlinkConfig {
             restore_from: string(config, "restore_from")?,
             delivery,
             compact_after: config_u64(config, "compact_after")?.unwrap_or(256).max(1),
+            submit: match config.get("submit") {
+                None | Some(Json::Null) => true,
+                Some(Json::Bool(b)) => *b,
+                Some(_) => {
+                    return Err(PluginError::new(
+                        "InvalidConfig",
+                        "'submit' must be true or false",
+                    ))
+                }
+            },
         })
     }
 

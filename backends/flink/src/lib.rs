@@ -194,17 +194,24 @@ impl Backend for FlinkBackend {
 
     fn start(&self, program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
         let config = FlinkConfig::from_json(&program, config)?;
-        let job = submit(&program, &config)?;
+        let job = if config.submit {
+            Some(submit(&program, &config)?)
+        } else {
+            admin::ensure_topics(&config.kafka).map_err(|e| PluginError::new("Kafka", e))?;
+            None
+        };
         let front = match FrontDoor::connect(&config.kafka) {
             Ok(f) => f,
             Err(e) => {
-                let _ = job.cancel();
+                if let Some(job) = job {
+                    let _ = job.cancel();
+                }
                 return Err(e);
             }
         };
         Ok(Box::new(FlinkInstance {
             front,
-            job: Some(job),
+            job,
             entity_names: program.entities.iter().map(|e| e.name.clone()).collect(),
         }))
     }
