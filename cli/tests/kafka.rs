@@ -10,15 +10,12 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::rc::Rc;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use entiflow_native::{Engine, EngineConfig};
-use runtime_common::contract::parse_invocation;
 use runtime_common::InvocationResult;
 use serde_json::Value;
-use support::{bin, cargo_build, check, root, transfer_workload};
+use support::{bin, cargo_build, check, check_transfer_drill, root, transfer_workload};
 
 /// The broker's address; the Kafka plugin is built first.
 fn brokers() -> &'static str {
@@ -134,54 +131,6 @@ fn results(child: Child) -> Vec<InvocationResult> {
         .collect()
 }
 
-/// Every line answered once, in order; results and state equal the serial replay in `seq` order;
-/// money conserved.
-fn check_drill(lines: &[String], got: &[InvocationResult], state: &Value, accounts: i64) {
-    let program =
-        frontend_python::compile(&std::fs::read_to_string(app()).expect("app"), "transfer.py")
-            .expect("compiles");
-    assert_eq!(got.len(), lines.len(), "one result per invocation");
-    let mut order: Vec<(u64, usize)> = Vec::new();
-    for (i, (line, r)) in lines.iter().zip(got).enumerate() {
-        let id: Value = serde_json::from_str::<Value>(line).expect("line")["id"].clone();
-        assert_eq!(r.id, id, "results in input order");
-        order.push((r.seq.expect("every invocation runs"), i));
-    }
-    order.sort();
-    let seqs: Vec<u64> = order.iter().map(|(s, _)| *s).collect();
-    assert_eq!(
-        seqs,
-        (1..=lines.len() as u64).collect::<Vec<_>>(),
-        "each invocation applied exactly once: seq is a permutation of 1..=n"
-    );
-    let mut serial = Engine::new(Rc::new(program.clone()), EngineConfig::default());
-    let replayed = serial.execute(
-        order
-            .iter()
-            .map(|(_, i)| parse_invocation(&lines[*i], &program))
-            .collect(),
-    );
-    for (r, (seq, i)) in replayed.iter().zip(&order) {
-        assert_eq!(
-            got[*i].outcome, r.outcome,
-            "line {i} (seq {seq}): {}",
-            lines[*i]
-        );
-    }
-    assert_eq!(
-        *state,
-        serial.dump_state(),
-        "final state equals the serial replay"
-    );
-    let total: i64 = state["Account"]
-        .as_object()
-        .expect("accounts")
-        .values()
-        .map(|a| a["balance"].as_i64().expect("balance"))
-        .sum();
-    assert_eq!(total, 100 * accounts, "money is conserved");
-}
-
 fn state(dir: &Path, name: &str) -> Value {
     serde_json::from_str(
         &std::fs::read_to_string(dir.join(format!("{name}.state.json"))).expect("state"),
@@ -204,7 +153,13 @@ fn drill(name: &str, disrupt: impl FnOnce(&str, Vec<Worker>) -> Vec<Worker>, wor
     let _alive = disrupt(&topics, started);
     let mut got = created;
     got.extend(results(load));
-    check_drill(&lines, &got, &state(&dir, "transfers"), accounts as i64);
+    check_transfer_drill(
+        &app(),
+        &lines,
+        &got,
+        &state(&dir, "transfers"),
+        accounts as i64,
+    );
 }
 
 fn tempdir(name: &str) -> PathBuf {

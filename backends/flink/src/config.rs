@@ -118,7 +118,10 @@ impl FlinkConfig {
             .trim_end_matches(".internal")
             .to_string();
         let checkpoint_dir = string(config, "checkpoint_dir")?.unwrap_or_else(|| {
-            let dir = std::env::temp_dir().join("entiflow-flink").join(&app);
+            let dir = std::env::temp_dir()
+                .join("entiflow-flink")
+                .join(&app)
+                .join("checkpoints");
             format!("file://{}", dir.display())
         });
         Ok(FlinkConfig {

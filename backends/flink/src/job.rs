@@ -275,20 +275,29 @@ pub fn build_jar(
 pub fn run_script(default_partitions: u32) -> String {
     format!(
         r#"#!/usr/bin/env bash
-# Submits job.jar (beside this script) to a Flink cluster through its REST API.
-#   BROKERS=HOST:PORT [JOBMANAGER=127.0.0.1:18081] [APP=prefix] [PARTITIONS={default_partitions}] ./run.sh
-# The Kafka topics <APP>.ingress|internal|egress|dead-letter must exist, the internal one with
-# PARTITIONS partitions (`entiflow exec --backend flink` creates them). Prints the job id.
+# Submits job.jar (beside this script) to a Flink cluster through its REST API; prints the job id.
+#   BROKERS=HOST:PORT bash run.sh
+# Optional: JOBMANAGER (REST address, default 127.0.0.1:18081), APP (topic prefix, default in
+# app.txt), PARTITIONS (default {default_partitions}), CHECKPOINT_DIR (a URI reachable by every
+# TaskManager, default file:///tmp/entiflow-flink/APP/checkpoints), SAVEPOINT (a retained
+# checkpoint or savepoint to start from).
+# The topics APP.ingress|internal|egress|dead-letter must exist, the internal one with PARTITIONS
+# partitions (`entiflow exec --backend flink --backend-opt submit=false` creates them).
 set -euo pipefail
 here="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
 : "${{BROKERS:?set BROKERS to the Kafka bootstrap address}}"
 jm="${{JOBMANAGER:-127.0.0.1:18081}}"
 app="${{APP:-$(cat "$here/app.txt")}}"
 partitions="${{PARTITIONS:-{default_partitions}}}"
+checkpoints="${{CHECKPOINT_DIR:-file:///tmp/entiflow-flink/$app/checkpoints}}"
 upload="$(curl -sf -X POST -H 'Expect:' -F "jarfile=@$here/job.jar;type=application/x-java-archive" "http://$jm/jars/upload")"
 jar_id="$(printf '%s' "$upload" | python3 -c 'import json, os, sys; print(os.path.basename(json.load(sys.stdin)["filename"]))')"
-body="$(python3 -c 'import json, sys; print(json.dumps({{"entryClass": "{ENTRY_CLASS}", "programArgsList": sys.argv[1:]}}))' \
-    --brokers "$BROKERS" --app "$app" --partitions "$partitions")"
+body="$(SAVEPOINT="${{SAVEPOINT:-}}" python3 -c '
+import json, os, sys
+request = {{"entryClass": "{ENTRY_CLASS}", "programArgsList": sys.argv[1:]}}
+if os.environ["SAVEPOINT"]:
+    request["savepointPath"] = os.environ["SAVEPOINT"]
+print(json.dumps(request))' --brokers "$BROKERS" --app "$app" --partitions "$partitions" --checkpoint-dir "$checkpoints")"
 curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "http://$jm/jars/$jar_id/run" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["jobid"])'
 "#

@@ -106,8 +106,11 @@ pub fn submit(program: &Program, config: &FlinkConfig) -> Result<SubmittedJob, P
     })?;
     admin::ensure_topics(&config.kafka).map_err(|e| PluginError::new("Kafka", e))?;
     trace(started, "topics ready");
-    let jar = match &config.job_jar {
-        Some(jar) => jar.clone(),
+    let jar_id = match &config.job_jar {
+        Some(jar) => {
+            trace(started, "job jar given");
+            jobmanager.upload(jar).map_err(flink_error)?
+        }
         None => {
             let jar = std::env::temp_dir()
                 .join("entiflow-flink")
@@ -119,11 +122,13 @@ pub fn submit(program: &Program, config: &FlinkConfig) -> Result<SubmittedJob, P
                 config.connector_dir.clone(),
                 &jar,
             )?;
-            jar
+            trace(started, "job jar built");
+            let uploaded = jobmanager.upload(&jar).map_err(flink_error);
+            // The cluster keeps its copy.
+            let _ = std::fs::remove_file(&jar);
+            uploaded?
         }
     };
-    trace(started, "job jar built");
-    let jar_id = jobmanager.upload(&jar).map_err(flink_error)?;
     trace(started, "job jar uploaded");
     let job_id = jobmanager
         .run(

@@ -144,3 +144,62 @@ pub fn check(what: &str, out: &Output) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// After a failure drill on a transfer workload (`tests/apps/transfer.py`, every account
+/// created with 100): every line answered once, in order; results and state equal the serial replay in `seq` order;
+/// money conserved.
+pub fn check_transfer_drill(
+    app: &Path,
+    lines: &[String],
+    got: &[runtime_common::InvocationResult],
+    state: &serde_json::Value,
+    accounts: i64,
+) {
+    let program =
+        frontend_python::compile(&std::fs::read_to_string(app).expect("app"), "transfer.py")
+            .expect("compiles");
+    assert_eq!(got.len(), lines.len(), "one result per invocation");
+    let mut order: Vec<(u64, usize)> = Vec::new();
+    for (i, (line, r)) in lines.iter().zip(got).enumerate() {
+        let id: serde_json::Value =
+            serde_json::from_str::<serde_json::Value>(line).expect("line")["id"].clone();
+        assert_eq!(r.id, id, "results in input order");
+        order.push((r.seq.expect("every invocation runs"), i));
+    }
+    order.sort();
+    let seqs: Vec<u64> = order.iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        seqs,
+        (1..=lines.len() as u64).collect::<Vec<_>>(),
+        "each invocation applied exactly once: seq is a permutation of 1..=n"
+    );
+    let mut serial = entiflow_native::Engine::new(
+        std::rc::Rc::new(program.clone()),
+        entiflow_native::EngineConfig::default(),
+    );
+    let replayed = serial.execute(
+        order
+            .iter()
+            .map(|(_, i)| runtime_common::contract::parse_invocation(&lines[*i], &program))
+            .collect(),
+    );
+    for (r, (seq, i)) in replayed.iter().zip(&order) {
+        assert_eq!(
+            got[*i].outcome, r.outcome,
+            "line {i} (seq {seq}): {}",
+            lines[*i]
+        );
+    }
+    assert_eq!(
+        *state,
+        serial.dump_state(),
+        "final state equals the serial replay"
+    );
+    let total: i64 = state["Account"]
+        .as_object()
+        .expect("accounts")
+        .values()
+        .map(|a| a["balance"].as_i64().expect("balance"))
+        .sum();
+    assert_eq!(total, 100 * accounts, "money is conserved");
+}
