@@ -40,6 +40,10 @@ const SOURCES: &[(&str, &str)] = &[
         "PartitionFunction.java",
         include_str!("../java/entiflow/flink/PartitionFunction.java"),
     ),
+    (
+        "QuietCloseSink.java",
+        include_str!("../java/entiflow/flink/QuietCloseSink.java"),
+    ),
 ];
 
 /// The jar directory of the program's IR and the native library (read by `JobSettings.java` and
@@ -280,7 +284,7 @@ pub fn run_script(default_partitions: u32) -> String {
 # Optional: JOBMANAGER (REST address, default 127.0.0.1:18081), APP (topic prefix, default in
 # app.txt), PARTITIONS (default {default_partitions}), CHECKPOINT_DIR (a URI reachable by every
 # TaskManager, default file:///tmp/entiflow-flink/APP/checkpoints), SAVEPOINT (a retained
-# checkpoint or savepoint to start from).
+# checkpoint or savepoint to start from), DELIVERY (exactly-once, the default, or at-least-once).
 # The topics APP.ingress|internal|egress|dead-letter must exist, the internal one with PARTITIONS
 # partitions (`entiflow exec --backend flink --backend-opt submit=false` creates them).
 set -euo pipefail
@@ -290,6 +294,7 @@ jm="${{JOBMANAGER:-127.0.0.1:18081}}"
 app="${{APP:-$(cat "$here/app.txt")}}"
 partitions="${{PARTITIONS:-{default_partitions}}}"
 checkpoints="${{CHECKPOINT_DIR:-file:///tmp/entiflow-flink/$app/checkpoints}}"
+delivery="${{DELIVERY:-exactly-once}}"
 upload="$(curl -sf -X POST -H 'Expect:' -F "jarfile=@$here/job.jar;type=application/x-java-archive" "http://$jm/jars/upload")"
 jar_id="$(printf '%s' "$upload" | python3 -c 'import json, os, sys; print(os.path.basename(json.load(sys.stdin)["filename"]))')"
 body="$(SAVEPOINT="${{SAVEPOINT:-}}" python3 -c '
@@ -297,7 +302,7 @@ import json, os, sys
 request = {{"entryClass": "{ENTRY_CLASS}", "programArgsList": sys.argv[1:]}}
 if os.environ["SAVEPOINT"]:
     request["savepointPath"] = os.environ["SAVEPOINT"]
-print(json.dumps(request))' --brokers "$BROKERS" --app "$app" --partitions "$partitions" --checkpoint-dir "$checkpoints")"
+print(json.dumps(request))' --brokers "$BROKERS" --app "$app" --partitions "$partitions" --checkpoint-dir "$checkpoints" --delivery "$delivery")"
 curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "http://$jm/jars/$jar_id/run" |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["jobid"])'
 "#

@@ -36,6 +36,9 @@ impl FrontDoor {
         let producer: BaseProducer = client_config(config)
             .set("enable.idempotence", "true")
             .set("linger.ms", "1")
+            // One record per batch: a broker that misreports the last offset of a multi-record
+            // batch (tansu's memory engine) would make a consumer that starts inside one stall.
+            .set("batch.num.messages", "1")
             .create()
             .map_err(|e| kafka_error("cannot create the producer", e))?;
         let results: BaseConsumer = client_config(config)

@@ -92,6 +92,9 @@ public final class EntiflowJob {
         producer.setProperty("transaction.timeout.ms", "600000");
         producer.setProperty("max.request.size", Integer.toString(64 << 20));
         producer.setProperty("linger.ms", "0");
+        // One record per batch: a broker that misreports the last offset of a multi-record batch
+        // (tansu's memory engine) would make a consumer stall at a record inside one.
+        producer.setProperty("batch.size", "0");
         KafkaSink<OutRecord> sink = KafkaSink.<OutRecord>builder()
                 .setBootstrapServers(brokers)
                 .setKafkaProducerConfig(producer)
@@ -102,7 +105,7 @@ public final class EntiflowJob {
                                 : DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(app + ".flink")
                 .build();
-        routed.union(stepped).sinkTo(sink).name("out");
+        routed.union(stepped).sinkTo(new QuietCloseSink<>(sink)).name("out");
 
         env.execute("entiflow " + app);
     }
