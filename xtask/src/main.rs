@@ -165,9 +165,11 @@ fn bench() -> Result<()> {
         "entiflow-loadgen",
         "-p",
         "entiflow-kafka",
+        "-p",
+        "entiflow-flink",
     ]))?;
     run(Command::new("python3").arg("scripts/bench_e2e.py"))?;
-    run(Command::new("python3").arg("scripts/bench_kafka.py"))
+    run(Command::new("python3").arg("scripts/bench_distributed.py"))
 }
 
 fn services(args: &[String]) -> Result<()> {

@@ -174,3 +174,52 @@ impl FlinkConfig {
         .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn program() -> Program {
+        frontend_python::compile(
+            "from entiflow import entity\n\n@entity\nclass A:\n    def __init__(self, k: str):\n        self.k = k\n    def __key__(self):\n        return self.k\n",
+            "a.py",
+        )
+        .expect("compiles")
+    }
+
+    #[test]
+    fn defaults_and_job_arguments() {
+        let c = FlinkConfig::from_json(&program(), &json!({"brokers": "h:1", "app": "x"}))
+            .expect("valid");
+        assert_eq!(c.app(), "x");
+        assert_eq!(c.kafka.workers, 0, "the job is the worker");
+        assert_eq!(c.delivery, Delivery::ExactlyOnce);
+        assert!(c.submit);
+        let args = c.job_args();
+        let at = |name: &str| {
+            let i = args.iter().position(|a| a == name).expect(name);
+            args[i + 1].clone()
+        };
+        assert_eq!(at("--brokers"), "h:1");
+        assert_eq!(at("--app"), "x");
+        assert_eq!(at("--partitions"), "4");
+        assert_eq!(at("--delivery"), "exactly-once");
+        assert!(at("--checkpoint-dir").starts_with("file://"));
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let p = program();
+        for (config, needle) in [
+            (json!({"brokers": "h:1", "delivery": "twice"}), "'delivery'"),
+            (json!({"brokers": "h:1", "workers": 2}), "'workers'"),
+            (json!({"brokers": "h:1", "submit": "yes"}), "'submit'"),
+            (json!({"brokers": "h:1", "jobmanager": 5}), "'jobmanager'"),
+            (json!({}), "--brokers"),
+        ] {
+            let e = FlinkConfig::from_json(&p, &config).expect_err("invalid");
+            assert!(e.to_string().contains(needle), "{e} should name {needle}");
+        }
+    }
+}

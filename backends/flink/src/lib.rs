@@ -179,7 +179,7 @@ impl Backend for FlinkBackend {
         // The job's topics and sizes are fixed at run time (run.sh); only the build settings
         // matter here.
         let mut settings = serde_json::Map::new();
-        settings.insert("brokers".into(), "127.0.0.1:9092".into());
+        settings.insert("brokers".into(), "unused-at-compile-time:0".into());
         settings.extend(options.as_object().cloned().unwrap_or_default());
         settings.remove("output_dir");
         let config = FlinkConfig::from_json(program, &Json::Object(settings))?;

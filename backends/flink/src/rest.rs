@@ -180,13 +180,4 @@ impl JobManager {
             "job {job_id} did not stop within 60 s of its cancellation"
         ))
     }
-
-    /// The external path of the job's latest completed checkpoint, if any.
-    pub fn latest_checkpoint(&self, job_id: &str) -> Result<Option<String>, String> {
-        let checkpoints = self.get(&format!("/jobs/{job_id}/checkpoints"))?;
-        Ok(checkpoints
-            .pointer("/latest/completed/external_path")
-            .and_then(Json::as_str)
-            .map(str::to_string))
-    }
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Kafka backend figures beside the native backend, measured in the same run.
+"""Kafka and Flink backend figures beside the native backend, measured in the same run.
 
-`entiflow run tests/apps/transfer.py` serves HTTP on the native engine and on the Kafka backend
-(a local broker from scripts/services.sh, one embedded worker, 4 partitions); the Rust load
-generator drives transfers between 1000 accounts in a closed loop and reports throughput and
-p50/p99/p99.9 latency. Run `cargo build --release -p entiflow -p entiflow-loadgen -p entiflow-kafka`
-first (cargo xtask bench does).
+`entiflow run tests/apps/transfer.py` serves HTTP on the native engine, on the Kafka backend (a
+local broker from scripts/services.sh, one embedded worker, 4 partitions) and on the Flink backend
+(a job on the local Flink cluster from scripts/services.sh, same broker, 4 partitions); the Rust
+load generator drives transfers between 1000 accounts in a closed loop and reports throughput and
+p50/p99/p99.9 latency. Run `cargo build --release -p entiflow -p entiflow-loadgen -p entiflow-kafka
+-p entiflow-flink` first (cargo xtask bench does).
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -21,18 +23,20 @@ BIN = ROOT / "target" / "release" / "entiflow"
 LOADGEN = ROOT / "target" / "release" / "entiflow-loadgen"
 
 
-def brokers() -> str:
-    out = subprocess.run(["bash", str(ROOT / "scripts/services.sh"), "up", "kafka"], check=True,
+def services(*args: str) -> str:
+    """The last line scripts/services.sh prints (an address or a directory)."""
+    out = subprocess.run(["bash", str(ROOT / "scripts/services.sh"), *args], check=True,
                          capture_output=True, text=True)
     return out.stdout.strip().splitlines()[-1]
 
 
-def serve_and_load(label: str, extra: list[str], connections: list[int]) -> list[str]:
+def serve_and_load(label: str, extra: list[str], connections: list[int], env: dict | None = None) -> list[str]:
     port = free_port()
     server = subprocess.Popen([str(BIN), "run", str(ROOT / "tests/apps/transfer.py"), "--listen", f"127.0.0.1:{port}", *extra],
-                              stderr=subprocess.DEVNULL)
+                              stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     try:
-        for _ in range(400):
+        # A Flink job takes seconds to build and start before the server listens.
+        for _ in range(2400):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
@@ -51,12 +55,17 @@ def serve_and_load(label: str, extra: list[str], connections: list[int]) -> list
 
 
 def main() -> None:
-    address = brokers()
-    print(f"broker: {address}")
+    address = services("up", "kafka")
+    jobmanager = services("up", "flink")
+    flink_env = {"FLINK_HOME": services("flink-home"), "ENTIFLOW_FLINK_CONNECTOR": services("flink-connector")}
+    print(f"broker: {address}, Flink JobManager: {jobmanager}")
     results = serve_and_load("native", [], [1, 16, 64])
     results += serve_and_load("kafka", ["--backend", "kafka", "--brokers", address,
                                         "--backend-opt", "fresh_state=true", "--backend-opt", "session_timeout_ms=2000"],
                               [1, 16, 64])
+    results += serve_and_load("flink", ["--backend", "flink", "--brokers", address, "--jobmanager", jobmanager,
+                                        "--backend-opt", "fresh_state=true"],
+                              [1, 16, 64], flink_env)
     for line in results:
         print(line)
 
