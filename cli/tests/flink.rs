@@ -1,6 +1,6 @@
 //! The Flink backend on a local Flink cluster and a Kafka-protocol broker, both started by
-//! `scripts/services.sh` (unless `ENTIFLOW_KAFKA_BROKERS` / `ENTIFLOW_FLINK_JOBMANAGER` name
-//! running ones): the core conformance cases (every case with `--ignored`), and two failure
+//! `scripts/services.sh` (the broker restarted empty for each test), unless
+//! `ENTIFLOW_KAFKA_BROKERS` / `ENTIFLOW_FLINK_JOBMANAGER` name running ones: the core conformance cases (every case with `--ignored`), and two failure
 //! drills on a transfer workload: a TaskManager SIGKILLed in the middle of the load (the job
 //! restarts from its last checkpoint on a fresh TaskManager), and the job cancelled in the middle
 //! of the load and submitted again from its last retained checkpoint. After each drill every
@@ -16,11 +16,12 @@ use std::time::{Duration, Instant};
 
 use runtime_common::InvocationResult;
 use serde_json::Value;
-use support::{bin, cargo_build, check, check_transfer_drill, root, transfer_workload};
+use support::{
+    bin, cargo_build, check, check_transfer_drill, fresh_broker, root, transfer_workload,
+};
 
-/// Where the services run, and what a job is built against.
+/// Where the Flink cluster runs, and what a job is built against.
 struct Services {
-    brokers: String,
     jobmanager: String,
     flink_home: String,
     connector: String,
@@ -37,7 +38,8 @@ fn services_sh(args: &[&str]) -> String {
     stdout.lines().last().unwrap_or_default().trim().to_string()
 }
 
-/// The services; the Flink plugin is built first.
+/// The Flink cluster; the Flink plugin is built first. Each test takes a fresh broker
+/// ([`fresh_broker`]).
 fn services() -> &'static Services {
     static SERVICES: OnceLock<Services> = OnceLock::new();
     SERVICES.get_or_init(|| {
@@ -47,8 +49,6 @@ fn services() -> &'static Services {
             .expect("cargo");
         check("building the Flink plugin", &out);
         Services {
-            brokers: std::env::var("ENTIFLOW_KAFKA_BROKERS")
-                .unwrap_or_else(|_| services_sh(&["up", "kafka"])),
             jobmanager: std::env::var("ENTIFLOW_FLINK_JOBMANAGER")
                 .unwrap_or_else(|_| services_sh(&["up", "flink"])),
             flink_home: services_sh(&["flink-home"]),
@@ -92,9 +92,10 @@ fn app() -> PathBuf {
 
 fn conformance(cases: &[&str]) {
     let _turn = one_at_a_time();
+    let brokers = fresh_broker();
     let out = entiflow()
         .args(["conformance", "--backend", "flink", "--brokers"])
-        .arg(&services().brokers)
+        .arg(&brokers)
         .args(cases.iter().map(|c| root().join(c)))
         .output()
         .expect("conformance");
@@ -126,7 +127,7 @@ fn conformance_suite_on_flink() {
 }
 
 /// `entiflow exec --backend flink` sending `lines`; `extra` are more arguments.
-fn exec(lines: &[String], dir: &Path, extra: &[&str]) -> Child {
+fn exec(brokers: &str, lines: &[String], dir: &Path, extra: &[&str]) -> Child {
     let input = dir.join("input.jsonl");
     std::fs::write(&input, lines.join("\n") + "\n").expect("input");
     entiflow()
@@ -136,8 +137,7 @@ fn exec(lines: &[String], dir: &Path, extra: &[&str]) -> Child {
         .arg(&input)
         .arg("--dump-state")
         .arg(dir.join("state.json"))
-        .args(["--backend", "flink", "--brokers"])
-        .arg(&services().brokers)
+        .args(["--backend", "flink", "--brokers", brokers])
         .args(["--backend-opt", "timeout_ms=240000"])
         .args(["--backend-opt", "checkpoint_ms=500"])
         .args(extra)
@@ -211,10 +211,16 @@ const ACCOUNTS: u64 = 6;
 #[test]
 fn a_taskmanager_killed_mid_load_loses_and_repeats_nothing() {
     let _turn = one_at_a_time();
+    let brokers = fresh_broker();
     let app_name = unique("taskmanager");
     let dir = tempdir("taskmanager");
     let lines = transfer_workload(ACCOUNTS, 1500, 11);
-    let mut front = exec(&lines, &dir, &["--backend-opt", &format!("app={app_name}")]);
+    let mut front = exec(
+        &brokers,
+        &lines,
+        &dir,
+        &["--backend-opt", &format!("app={app_name}")],
+    );
     let job = running_job(&app_name);
     wait_checkpoints(&job, 1);
     services_sh(&["flink-taskmanager", "kill"]);
@@ -238,6 +244,7 @@ fn a_taskmanager_killed_mid_load_loses_and_repeats_nothing() {
 fn a_job_cancelled_mid_load_and_restored_from_its_checkpoint_loses_and_repeats_nothing() {
     let _turn = one_at_a_time();
     let s = services();
+    let brokers = fresh_broker();
     let app_name = unique("restore");
     let dir = tempdir("restore");
     let built = dir.join("job");
@@ -252,6 +259,7 @@ fn a_job_cancelled_mid_load_and_restored_from_its_checkpoint_loses_and_repeats_n
     let lines = transfer_workload(ACCOUNTS, 1500, 12);
     // The front door creates the topics and sends everything; no job runs yet.
     let mut front = exec(
+        &brokers,
         &lines,
         &dir,
         &[
@@ -266,7 +274,7 @@ fn a_job_cancelled_mid_load_and_restored_from_its_checkpoint_loses_and_repeats_n
     let submit = |savepoint: &str| {
         let out = Command::new("bash")
             .arg(built.join("run.sh"))
-            .env("BROKERS", &s.brokers)
+            .env("BROKERS", &brokers)
             .env("JOBMANAGER", &s.jobmanager)
             .env("APP", &app_name)
             .env("CHECKPOINT_DIR", &checkpoints)

@@ -1,5 +1,5 @@
-//! The Kafka backend on a real Kafka-protocol broker (started by `scripts/services.sh up kafka`
-//! unless `ENTIFLOW_KAFKA_BROKERS` names one): the conformance suite (core cases by default,
+//! The Kafka backend on a real Kafka-protocol broker (restarted empty for each test by
+//! `scripts/services.sh` unless `ENTIFLOW_KAFKA_BROKERS` names one): the conformance suite (core cases by default,
 //! every case with `--ignored`), and failure drills (with `--ignored`: flaky on tansu) with
 //! worker processes (`entiflow kafka worker`) killed with SIGKILL in the middle of a load while a
 //! front door (`entiflow exec --backend kafka`) waits for every result. After each drill every
@@ -15,29 +15,26 @@ use std::time::Duration;
 
 use runtime_common::InvocationResult;
 use serde_json::Value;
-use support::{bin, cargo_build, check, check_transfer_drill, root, transfer_workload};
+use support::{
+    bin, cargo_build, check, check_transfer_drill, fresh_broker, root, transfer_workload,
+};
 
-/// The broker's address; the Kafka plugin is built first.
-fn brokers() -> &'static str {
-    static BROKERS: OnceLock<String> = OnceLock::new();
-    BROKERS.get_or_init(|| {
+/// Builds the Kafka plugin (once).
+fn build_plugin() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
         let out = cargo_build()
             .args(["-p", "entiflow-kafka"])
             .output()
             .expect("cargo");
         check("building the Kafka plugin", &out);
-        if let Ok(b) = std::env::var("ENTIFLOW_KAFKA_BROKERS") {
-            return b;
-        }
-        let out = Command::new("bash")
-            .arg(root().join("scripts/services.sh"))
-            .args(["up", "kafka"])
-            .output()
-            .expect("run scripts/services.sh");
-        check("starting the broker", &out);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        stdout.lines().last().expect("address").trim().to_string()
-    })
+    });
+}
+
+/// A fresh broker for one test, the plugin built.
+fn brokers() -> String {
+    build_plugin();
+    fresh_broker()
 }
 
 /// One test of this file at a time: a drill's kill must land mid-load, which a broker shared with
@@ -62,13 +59,13 @@ fn app() -> PathBuf {
 struct Worker(Child);
 
 impl Worker {
-    fn start(topics: &str) -> Worker {
+    fn start(brokers: &str, topics: &str) -> Worker {
         let child = Command::new(bin())
             .args(["kafka", "worker"])
             .arg(app())
             .args([
                 "--brokers",
-                brokers(),
+                brokers,
                 "--topics",
                 topics,
                 "--partitions",
@@ -95,7 +92,7 @@ impl Drop for Worker {
 }
 
 /// A front door (`exec` with no workers of its own) sending `lines`.
-fn front_door(topics: &str, lines: &[String], dir: &Path, name: &str) -> Child {
+fn front_door(brokers: &str, topics: &str, lines: &[String], dir: &Path, name: &str) -> Child {
     let input = dir.join(format!("{name}.jsonl"));
     std::fs::write(&input, lines.join("\n") + "\n").expect("input");
     Command::new(bin())
@@ -105,7 +102,7 @@ fn front_door(topics: &str, lines: &[String], dir: &Path, name: &str) -> Child {
         .arg(&input)
         .arg("--dump-state")
         .arg(dir.join(format!("{name}.state.json")))
-        .args(["--backend", "kafka", "--brokers", brokers()])
+        .args(["--backend", "kafka", "--brokers", brokers])
         .args(["--backend-opt", &format!("app={topics}")])
         .args([
             "--backend-opt",
@@ -140,17 +137,20 @@ fn state(dir: &Path, name: &str) -> Value {
 
 /// Runs a drill: creates the accounts, then sends transfers while `disrupt` kills and starts
 /// workers; checks the outcome.
-fn drill(name: &str, disrupt: impl FnOnce(&str, Vec<Worker>) -> Vec<Worker>, workers: usize) {
+fn drill(name: &str, disrupt: impl FnOnce(&str, &str, Vec<Worker>) -> Vec<Worker>, workers: usize) {
     let _turn = one_at_a_time();
+    let brokers = brokers();
     let topics = unique(name);
     let dir = tempdir(name);
     let accounts = 6;
     let lines = transfer_workload(accounts, 400, 7);
     let (creates, transfers) = lines.split_at(accounts as usize);
-    let started: Vec<Worker> = (0..workers).map(|_| Worker::start(&topics)).collect();
-    let created = results(front_door(&topics, creates, &dir, "creates"));
-    let load = front_door(&topics, transfers, &dir, "transfers");
-    let _alive = disrupt(&topics, started);
+    let started: Vec<Worker> = (0..workers)
+        .map(|_| Worker::start(&brokers, &topics))
+        .collect();
+    let created = results(front_door(&brokers, &topics, creates, &dir, "creates"));
+    let load = front_door(&brokers, &topics, transfers, &dir, "transfers");
+    let _alive = disrupt(&brokers, &topics, started);
     let mut got = created;
     got.extend(results(load));
     check_transfer_drill(
@@ -170,8 +170,9 @@ fn tempdir(name: &str) -> PathBuf {
 
 fn conformance(cases: &[&str]) {
     let _turn = one_at_a_time();
+    let brokers = brokers();
     let out = Command::new(bin())
-        .args(["conformance", "--backend", "kafka", "--brokers", brokers()])
+        .args(["conformance", "--backend", "kafka", "--brokers", &brokers])
         .args(["--backend-opt", "session_timeout_ms=2000"])
         .args(cases.iter().map(|c| root().join(c)))
         .output()
@@ -210,11 +211,11 @@ fn conformance_suite_on_kafka() {
 fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
     drill(
         "restart",
-        |topics, mut workers| {
+        |brokers, topics, mut workers| {
             std::thread::sleep(Duration::from_secs(3));
             workers.pop().expect("worker").kill9();
             std::thread::sleep(Duration::from_millis(300));
-            vec![Worker::start(topics)]
+            vec![Worker::start(brokers, topics)]
         },
         1,
     );
@@ -228,7 +229,7 @@ fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
 fn a_surviving_worker_takes_over_the_partitions_of_a_killed_one() {
     drill(
         "takeover",
-        |_, mut workers| {
+        |_, _, mut workers| {
             std::thread::sleep(Duration::from_secs(4));
             workers.remove(0).kill9();
             workers

@@ -28,7 +28,14 @@ pub struct FrontDoor {
     results: BaseConsumer,
     client: String,
     counter: u64,
+    /// The egress offset after the last record read.
+    read_to: i64,
 }
+
+/// How long `collect` waits without progress before it reads the egress topic again from where
+/// the batch started: some brokers (tansu) occasionally let a consumer at the tail of the log
+/// step over a record, which a second read returns.
+const RESCAN_AFTER: Duration = Duration::from_secs(2);
 
 impl FrontDoor {
     /// Connects, and starts reading the egress topic at its end.
@@ -67,6 +74,7 @@ impl FrontDoor {
             results,
             client: format!("{}-{nanos}", std::process::id()),
             counter: 0,
+            read_to: high.max(0),
         })
     }
 
@@ -119,6 +127,8 @@ impl FrontDoor {
         crate::admin::drain(&self.producer)
             .map_err(|e| kafka_error("cannot send invocations", e))?;
         let deadline = Instant::now() + self.config.timeout;
+        let batch_start = self.read_to;
+        let mut progress = Instant::now();
         while !pending.is_empty() {
             if Instant::now() > deadline {
                 return Err(PluginError::new(
@@ -131,10 +141,22 @@ impl FrontDoor {
                     ),
                 ));
             }
+            if progress.elapsed() > RESCAN_AFTER {
+                progress = Instant::now();
+                self.results
+                    .seek(
+                        &self.config.topics.egress,
+                        0,
+                        Offset::Offset(batch_start),
+                        Duration::from_secs(10),
+                    )
+                    .map_err(|e| kafka_error("cannot reread the egress topic", e))?;
+            }
             let Some(message) = self.results.poll(Duration::from_millis(100)) else {
                 continue;
             };
             let message = message.map_err(|e| kafka_error("cannot read results", e))?;
+            self.read_to = self.read_to.max(message.offset() + 1);
             let Some(key) = message.key().and_then(|k| std::str::from_utf8(k).ok()) else {
                 continue;
             };
@@ -142,6 +164,7 @@ impl FrontDoor {
                 if accept(index, message.payload().unwrap_or_default()) {
                     pending.remove(key);
                 }
+                progress = Instant::now();
             }
         }
         Ok(())

@@ -22,24 +22,30 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The broker's bootstrap address.
+/// The broker's bootstrap address: `ENTIFLOW_KAFKA_BROKERS`, or the local tansu of
+/// `scripts/services.sh`, restarted empty once for this file (its memory engine slows down as
+/// the topics and transactions of earlier tests accumulate).
 fn brokers() -> &'static str {
     static BROKERS: OnceLock<String> = OnceLock::new();
     BROKERS.get_or_init(|| {
         if let Ok(b) = std::env::var("ENTIFLOW_KAFKA_BROKERS") {
             return b;
         }
-        let out = Command::new("bash")
-            .arg(root().join("scripts/services.sh"))
-            .args(["up", "kafka"])
-            .output()
-            .expect("run scripts/services.sh");
-        assert!(
-            out.status.success(),
-            "cannot start the broker: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let services = |action: &str| {
+            let out = Command::new("bash")
+                .arg(root().join("scripts/services.sh"))
+                .args([action, "kafka"])
+                .output()
+                .expect("run scripts/services.sh");
+            assert!(
+                out.status.success(),
+                "scripts/services.sh {action} kafka failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        services("down");
+        let stdout = services("up");
         stdout.lines().last().expect("address").trim().to_string()
     })
 }

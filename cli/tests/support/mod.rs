@@ -203,3 +203,28 @@ pub fn check_transfer_drill(
         .sum();
     assert_eq!(total, 100 * accounts, "money is conserved");
 }
+
+/// A Kafka-protocol broker for one test: `ENTIFLOW_KAFKA_BROKERS` if set, else the local tansu
+/// of `scripts/services.sh`, restarted empty (its memory engine slows down as topics and
+/// transactions of earlier tests accumulate). Tests that use it take turns.
+pub fn fresh_broker() -> String {
+    if let Ok(b) = std::env::var("ENTIFLOW_KAFKA_BROKERS") {
+        return b;
+    }
+    let services = |args: &[&str]| {
+        let out = Command::new("bash")
+            .arg(root().join("scripts/services.sh"))
+            .args(args)
+            .output()
+            .expect("run scripts/services.sh");
+        check(&format!("scripts/services.sh {}", args.join(" ")), &out);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    services(&["down", "kafka"]);
+    services(&["up", "kafka"])
+}
