@@ -61,6 +61,8 @@ pub struct PartitionStats {
     pub duplicates_dropped: u64,
     /// Envelopes processed.
     pub processed: u64,
+    /// Envelopes refused because an earlier message of their channel had not arrived.
+    pub gaps: u64,
 }
 
 /// What processing an envelope produced.
@@ -79,6 +81,18 @@ pub enum Output {
         reply: ReplyTo,
         /// The result.
         result: InvocationResult,
+    },
+    /// A message from another partition arrived ahead of an earlier one on the same channel:
+    /// the transport lost or skipped the earlier one. Nothing was processed; the transport must
+    /// deliver the channel's messages again from the one expected (re-read its input from the
+    /// record after the last one it gave this partition).
+    Gap {
+        /// The sending partition.
+        from: u32,
+        /// The channel position expected next.
+        expected: u64,
+        /// The position that arrived.
+        got: u64,
     },
     /// This partition's part of a state dump.
     Dump {
@@ -336,13 +350,23 @@ impl Partition {
         lines.join("\n")
     }
 
-    /// Processes one envelope (dropping it if its channel position was already processed) and
+    /// Processes one envelope (dropping it if its channel position was already processed,
+    /// refusing it with [`Output::Gap`] if an earlier message of its channel is missing) and
     /// returns what it produced, in order.
     pub fn handle(&mut self, interp: &Interpreter<'_>, envelope: Envelope) -> Vec<Output> {
         let fresh = match envelope.channel {
             Channel::Peer { from, n } => {
                 let next = self.peer_next_in.entry(from).or_insert(0);
-                let fresh = n >= *next;
+                if n > *next {
+                    // Messages of one channel travel in order; one is missing.
+                    self.stats.gaps += 1;
+                    return vec![Output::Gap {
+                        from,
+                        expected: *next,
+                        got: n,
+                    }];
+                }
+                let fresh = n == *next;
                 if fresh {
                     *next = n + 1;
                 }

@@ -138,6 +138,9 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
                         let line = reply.as_u64().expect("line index") as usize;
                         results[line].push(result);
                     }
+                    Output::Gap { .. } => {
+                        panic!("the simulated network keeps each channel in order: {out:?}")
+                    }
                     Output::Dump { state, .. } => {
                         dump_parts += 1;
                         merge(&mut dump, state);
@@ -334,4 +337,58 @@ fn conformance_cases_match_serial_replay() {
         }
         eprintln!("ok: {}", case.display());
     }
+}
+
+/// A message that arrives ahead of an earlier one of its channel is refused with `Gap` and
+/// changes nothing; once the earlier one arrives, both are processed in order.
+#[test]
+fn a_message_ahead_of_its_channel_is_refused_until_the_gap_is_filled() {
+    let program = Arc::new(program(&root().join("tests/apps/transfer.py")));
+    let interp = Interpreter::new(&program);
+    // Two transactions rooted at partition 1 ask partition 0 for their `seq`.
+    let request = |n: u64, clock: u64| Envelope {
+        channel: Channel::Peer { from: 1, n },
+        body: Message::SeqRequest {
+            at: entiflow_protocol::Attempt {
+                tid: entiflow_protocol::TxnId { clock, origin: 1 },
+                n: 0,
+            },
+            root: 1,
+        },
+    };
+    let mut p0 = Partition::new(program.clone(), 0, 2, PartitionConfig::default());
+    let refused = p0.handle(&interp, request(1, 2));
+    assert!(
+        matches!(
+            refused.as_slice(),
+            [Output::Gap {
+                from: 1,
+                expected: 0,
+                got: 1
+            }]
+        ),
+        "{refused:?}"
+    );
+    let seq = |out: Vec<Output>| match out.as_slice() {
+        [Output::Send {
+            to: 1,
+            envelope:
+                Envelope {
+                    body: Message::SeqGrant { seq, .. },
+                    ..
+                },
+        }] => *seq,
+        other => panic!("expected one grant, got {other:?}"),
+    };
+    assert_eq!(
+        seq(p0.handle(&interp, request(0, 1))),
+        1,
+        "nothing was given out before"
+    );
+    assert_eq!(seq(p0.handle(&interp, request(1, 2))), 2);
+    assert!(
+        p0.handle(&interp, request(1, 2)).is_empty(),
+        "a repeat is dropped"
+    );
+    assert_eq!(p0.stats().gaps, 1);
 }

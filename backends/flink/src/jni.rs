@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use entiflow_kafka_topics::config::Topics;
 use entiflow_kafka_topics::records::{ingress_records, output_records, IngressRecord, OutRecord};
-use entiflow_protocol::{Envelope, Partition, PartitionConfig};
+use entiflow_protocol::{Envelope, Output, Partition, PartitionConfig};
 use ir::Program;
 use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jboolean, jbyteArray, jint, jlong, JNI_FALSE, JNI_TRUE};
@@ -97,7 +97,8 @@ impl JobState {
     }
 
     /// Processes an internal record of partition `p`; its outputs as records. An undecodable
-    /// record is skipped (it has no effect, on every replay alike).
+    /// record is skipped (it has no effect, on every replay alike); a record that arrives ahead
+    /// of an earlier message of its channel is an error (the input must be read again).
     pub fn step(&mut self, p: u32, payload: &[u8]) -> Result<Vec<OutRecord>, String> {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
@@ -110,6 +111,18 @@ impl JobState {
             }
         };
         let outputs = self.partition(p)?.handle(&interp, envelope);
+        if let Some(Output::Gap {
+            from,
+            expected,
+            got,
+        }) = outputs.first()
+        {
+            // The source stepped over a record: failing the task makes Flink restart the job
+            // from its last checkpoint, which reads the partition again from there.
+            return Err(format!(
+                "state partition {p} got message {got} from partition {from} before {expected}: a record was skipped; restarting from the last checkpoint"
+            ));
+        }
         output_records(&self.topics, self.partitions, outputs)
     }
 

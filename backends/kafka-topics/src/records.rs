@@ -132,6 +132,7 @@ fn reply_record(topics: &Topics, reply: &Json, payload: Vec<u8>) -> OutRecord {
 
 /// The records of a partition's outputs, in order. A result larger than a record may be is
 /// replaced by a `ResultTooLarge` error (deterministically, so every attempt answers the same).
+/// An [`Output::Gap`] is the transport's to handle (re-read the input), not a record: an error.
 pub fn output_records(
     topics: &Topics,
     partitions: u32,
@@ -166,6 +167,15 @@ pub fn output_records(
                         .map_err(|e| e.to_string())?;
                 }
                 reply_record(topics, &reply, bytes)
+            }
+            Output::Gap {
+                from,
+                expected,
+                got,
+            } => {
+                return Err(format!(
+                    "message {got} from partition {from} arrived before {expected}: the transport must deliver the channel again"
+                ))
             }
             Output::Dump {
                 reply,

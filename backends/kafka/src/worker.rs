@@ -194,6 +194,8 @@ struct Task {
     partition: Partition,
     /// Input before this offset was processed and committed before: replay it silently.
     live_from: i64,
+    /// The offset after the last record given to the partition.
+    processed_to: i64,
 }
 
 /// An input partition's transactional producer and the transaction it is filling.
@@ -366,6 +368,7 @@ impl Worker {
                             Task {
                                 partition,
                                 live_from: committed,
+                                processed_to: 0,
                             },
                         );
                     }
@@ -521,6 +524,7 @@ impl Worker {
                 return Ok(()); // not ours (any more)
             };
             let live = offset >= task.live_from;
+            let resume_at = task.processed_to;
             let outputs = match serde_json::from_slice::<Envelope>(payload) {
                 Ok(envelope) => task.partition.handle(interp, envelope),
                 Err(e) => {
@@ -532,6 +536,23 @@ impl Worker {
                     Vec::new()
                 }
             };
+            if let Some(Output::Gap {
+                from,
+                expected,
+                got,
+            }) = outputs.first()
+            {
+                // The consumer stepped over a record (some brokers' fetch responses make it):
+                // read the partition again after the last record processed.
+                self.trace(&format!(
+                    "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {resume_at}"
+                ));
+                self.consumer
+                    .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
+                    .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
+                return Ok(());
+            }
+            task.processed_to = offset + 1;
             if live {
                 for output in &outputs {
                     if let Output::Send { to, envelope } = output {

@@ -40,7 +40,7 @@ import org.apache.kafka.common.header.Header;
  * <p>Arguments: {@code --brokers HOST:PORT --app PREFIX --partitions N} and optionally
  * {@code --checkpoint-ms MS} (default 1000), {@code --checkpoint-dir URI}, {@code
  * --delivery exactly-once|at-least-once}, {@code --dedup-window N}, {@code --compact-after N},
- * {@code --parallelism N}, {@code --buffer-timeout-ms MS} (default 1).
+ * {@code --buffer-timeout-ms MS} (default 1).
  */
 public final class EntiflowJob {
     static final String REPLY_TOPIC_HEADER = "entiflow-reply-topic";
@@ -67,7 +67,9 @@ public final class EntiflowJob {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, args.get("checkpoint-dir"));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(Integer.parseInt(args.getOrDefault("parallelism", "1")));
+        // One subtask per operator: a partition's messages to another must reach the log in the
+        // order they were sent, so they go through one sink writer.
+        env.setParallelism(1);
         // Every hop of a transaction crosses an exchange; the default 100 ms buffer timeout
         // would add up to that much to each.
         env.setBufferTimeout(Long.parseLong(args.getOrDefault("buffer-timeout-ms", "1")));
