@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 use runtime_common::InvocationResult;
 use serde_json::Value;
 use support::{
-    bin, cargo_build, check, check_transfer_drill, fresh_broker, root, transfer_workload,
+    bin, cargo_build, check, check_transfer_drill, fresh_broker, root, services_sh,
+    transfer_workload,
 };
 
 /// Where the Flink cluster runs, and what a job is built against.
@@ -25,17 +26,6 @@ struct Services {
     jobmanager: String,
     flink_home: String,
     connector: String,
-}
-
-fn services_sh(args: &[&str]) -> String {
-    let out = Command::new("bash")
-        .arg(root().join("scripts/services.sh"))
-        .args(args)
-        .output()
-        .expect("run scripts/services.sh");
-    check(&format!("scripts/services.sh {}", args.join(" ")), &out);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout.lines().last().unwrap_or_default().trim().to_string()
 }
 
 /// The Flink cluster; the Flink plugin is built first. Each test takes a fresh broker

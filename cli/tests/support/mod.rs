@@ -211,20 +211,22 @@ pub fn fresh_broker() -> String {
     if let Ok(b) = std::env::var("ENTIFLOW_KAFKA_BROKERS") {
         return b;
     }
-    let services = |args: &[&str]| {
-        let out = Command::new("bash")
-            .arg(root().join("scripts/services.sh"))
-            .args(args)
-            .output()
-            .expect("run scripts/services.sh");
-        check(&format!("scripts/services.sh {}", args.join(" ")), &out);
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
-    services(&["down", "kafka"]);
-    services(&["up", "kafka"])
+    services_sh(&["down", "kafka"]);
+    services_sh(&["up", "kafka"])
+}
+
+/// Runs `scripts/services.sh ARGS`; the last line it prints (an address or a directory).
+pub fn services_sh(args: &[&str]) -> String {
+    let out = Command::new("bash")
+        .arg(root().join("scripts/services.sh"))
+        .args(args)
+        .output()
+        .expect("run scripts/services.sh");
+    check(&format!("scripts/services.sh {}", args.join(" ")), &out);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
