@@ -10,13 +10,10 @@ p50/p99/p99.9 latency. Run `cargo build --release -p entiflow -p entiflow-loadge
 """
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import time
 from pathlib import Path
 
-from bench_e2e import free_port
+from bench_e2e import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "entiflow"
@@ -31,17 +28,9 @@ def services(*args: str) -> str:
 
 
 def serve_and_load(label: str, extra: list[str], connections: list[int], env: dict | None = None) -> list[str]:
-    port = free_port()
-    server = subprocess.Popen([str(BIN), "run", str(ROOT / "tests/apps/transfer.py"), "--listen", f"127.0.0.1:{port}", *extra],
-                              stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    # A Flink job takes seconds to build and start before the server listens.
+    server, port = serve(extra, env, wait_s=120)
     try:
-        # A Flink job takes seconds to build and start before the server listens.
-        for _ in range(2400):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         lines = []
         for c in connections:
             out = subprocess.run([str(LOADGEN), "--url", f"http://127.0.0.1:{port}", "--duration", "10", "--warmup", "3",

@@ -76,17 +76,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_runs(label: str, extra: list[str]) -> list[str]:
+def serve(extra: list[str], env: dict | None = None, wait_s: float = 5) -> tuple[subprocess.Popen, int]:
+    """Starts `entiflow run tests/apps/transfer.py` on a free port and waits up to `wait_s` for it to listen."""
     port = free_port()
     server = subprocess.Popen([str(BIN), "run", str(ROOT / "tests/apps/transfer.py"), "--listen", f"127.0.0.1:{port}", *extra],
-                              stderr=subprocess.DEVNULL)
+                              stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return server, port
+
+
+def http_runs(label: str, extra: list[str]) -> list[str]:
+    server, port = serve(extra)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         lines = []
         for args in (["--connections", "64"], ["--connections", "128", "--rate", "25000"]):
             out = subprocess.run([str(LOADGEN), "--url", f"http://127.0.0.1:{port}", "--duration", "10", "--warmup", "2",

@@ -18,7 +18,7 @@ use runtime_common::InvocationResult;
 use serde_json::Value;
 use support::{
     bin, cargo_build, check, check_transfer_drill, fresh_broker, root, services_sh,
-    transfer_workload,
+    transfer_workload, CORE_CASES,
 };
 
 /// Where the Flink cluster runs, and what a job is built against.
@@ -97,16 +97,7 @@ fn conformance(cases: &[&str]) {
 /// The examples and the cases about transactions, contention, remote calls and errors.
 #[test]
 fn conformance_core_cases_on_flink() {
-    conformance(&[
-        "examples/bank",
-        "examples/hotel",
-        "examples/shop",
-        "tests/conformance/transactions",
-        "tests/conformance/keys_hot",
-        "tests/conformance/remote_errors",
-        "tests/conformance/call_chains",
-        "tests/conformance/refs_in_collections",
-    ]);
+    conformance(CORE_CASES);
 }
 
 /// Every case (several minutes: a job per case).

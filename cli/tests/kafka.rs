@@ -18,6 +18,7 @@ use runtime_common::InvocationResult;
 use serde_json::Value;
 use support::{
     bin, cargo_build, check, check_transfer_drill, fresh_broker, root, transfer_workload,
+    CORE_CASES,
 };
 
 /// Builds the Kafka plugin (once).
@@ -189,16 +190,7 @@ fn conformance(cases: &[&str]) {
 #[test]
 #[ignore = "flaky on tansu: a case sometimes stalls"]
 fn conformance_core_cases_on_kafka() {
-    conformance(&[
-        "examples/bank",
-        "examples/hotel",
-        "examples/shop",
-        "tests/conformance/transactions",
-        "tests/conformance/keys_hot",
-        "tests/conformance/remote_errors",
-        "tests/conformance/call_chains",
-        "tests/conformance/refs_in_collections",
-    ]);
+    conformance(CORE_CASES);
 }
 
 /// Every case (a few minutes on the local broker).

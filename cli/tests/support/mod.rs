@@ -230,3 +230,16 @@ pub fn services_sh(args: &[&str]) -> String {
         .trim()
         .to_string()
 }
+
+/// The conformance cases a distributed backend runs in the default test run: the examples and
+/// the cases about transactions, contention, remote calls and errors.
+pub const CORE_CASES: &[&str] = &[
+    "examples/bank",
+    "examples/hotel",
+    "examples/shop",
+    "tests/conformance/transactions",
+    "tests/conformance/keys_hot",
+    "tests/conformance/remote_errors",
+    "tests/conformance/call_chains",
+    "tests/conformance/refs_in_collections",
+];
