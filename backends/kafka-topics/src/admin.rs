@@ -34,19 +34,44 @@ pub fn client_config(config: &KafkaConfig) -> ClientConfig {
 /// Creates the topics that do not exist yet (ingress and internal with `partitions` parts,
 /// egress and dead letters with one) and checks the partition counts of those that do.
 pub fn ensure_topics(config: &KafkaConfig) -> Result<(), String> {
+    let t = &config.topics;
+    let parts = config.partitions as i32;
+    create_topics(
+        config,
+        &[
+            (&t.ingress, parts, false),
+            (&t.internal, parts, false),
+            (&t.egress, 1, false),
+            (&t.dead_letter, 1, false),
+        ],
+    )
+}
+
+/// Creates the compacted snapshot topic (one part per state partition) if it does not exist
+/// yet, and checks its partition count.
+pub fn ensure_snapshot_topic(config: &KafkaConfig) -> Result<(), String> {
+    create_topics(
+        config,
+        &[(&config.topics.snapshots, config.partitions as i32, true)],
+    )
+}
+
+/// Creates the topics `(name, partitions, compacted)` that do not exist yet and checks the
+/// partition counts of those that do.
+fn create_topics(config: &KafkaConfig, wanted: &[(&str, i32, bool)]) -> Result<(), String> {
     let admin: AdminClient<DefaultClientContext> = client_config(config)
         .create()
         .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
-    let t = &config.topics;
-    let wanted = [
-        (t.ingress.as_str(), config.partitions as i32),
-        (t.internal.as_str(), config.partitions as i32),
-        (t.egress.as_str(), 1),
-        (t.dead_letter.as_str(), 1),
-    ];
     let new: Vec<NewTopic<'_>> = wanted
         .iter()
-        .map(|(name, parts)| NewTopic::new(name, *parts, TopicReplication::Fixed(1)))
+        .map(|(name, parts, compacted)| {
+            let topic = NewTopic::new(name, *parts, TopicReplication::Fixed(1));
+            if *compacted {
+                topic.set("cleanup.policy", "compact")
+            } else {
+                topic
+            }
+        })
         .collect();
     let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
     let results = futures_executor::block_on(admin.create_topics(new.iter(), &options))
@@ -62,7 +87,7 @@ pub fn ensure_topics(config: &KafkaConfig) -> Result<(), String> {
     let probe: BaseProducer = client_config(config)
         .create()
         .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
-    for (name, parts) in wanted {
+    for &(name, parts, _) in wanted {
         let mut found = 0;
         for _ in 0..50 {
             let metadata = probe

@@ -27,6 +27,9 @@ pub struct KafkaConfig {
     pub session_timeout_ms: u32,
     /// Messages processed per Kafka transaction at most.
     pub max_batch: usize,
+    /// A partition snapshot is written after this many records of a partition's input (at the
+    /// next moment nothing is in flight there); 0: never (restore replays the whole input).
+    pub snapshot_every: u64,
     /// librdkafka settings for every client (`librdkafka.<name>` entries of the configuration).
     pub librdkafka: Vec<(String, String)>,
 }
@@ -42,6 +45,8 @@ pub struct Topics {
     pub egress: String,
     /// Ingress records that could not be answered (malformed, with no reply address).
     pub dead_letter: String,
+    /// Snapshots of partition state (compacted; one topic partition per state partition).
+    pub snapshots: String,
 }
 
 impl Topics {
@@ -52,6 +57,7 @@ impl Topics {
             internal: format!("{app}.internal"),
             egress: format!("{app}.egress"),
             dead_letter: format!("{app}.dead-letter"),
+            snapshots: format!("{app}.snapshots"),
         }
     }
 }
@@ -83,7 +89,7 @@ impl KafkaConfig {
     /// - `partitions` (default 4), `workers` (default 1), `role` (`"client"`, the default: a
     ///   front door with embedded workers; `"worker"`: workers only);
     /// - `timeout_ms` (default 120000), `dedup_window`, `session_timeout_ms` (default 6000),
-    ///   `max_batch` (default 1000);
+    ///   `max_batch` (default 1000), `snapshot_every` (default 10000; 0: no snapshots);
     /// - `librdkafka.<name>`: a librdkafka setting for every client of the backend.
     pub fn from_json(program: &Program, config: &Json) -> Result<KafkaConfig, PluginError> {
         if !config.is_object() {
@@ -156,6 +162,7 @@ impl KafkaConfig {
             dedup_window: config_u64(config, "dedup_window")?.unwrap_or(250_000) as usize,
             session_timeout_ms: config_u64(config, "session_timeout_ms")?.unwrap_or(6000) as u32,
             max_batch: config_u64(config, "max_batch")?.unwrap_or(1000).max(1) as usize,
+            snapshot_every: config_u64(config, "snapshot_every")?.unwrap_or(10_000),
             librdkafka: config
                 .as_object()
                 .into_iter()

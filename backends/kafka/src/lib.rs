@@ -4,12 +4,14 @@
 //! Topics (prefix `app`, default `entiflow.<program name>`): `.ingress` (client invocations, any
 //! partition), `.internal` (everything addressed to one state partition: forwarded invocations,
 //! calls, replies, locks' traffic; one topic partition per state partition), `.egress` (results,
-//! keyed by the client's correlation id) and `.dead-letter`. The transaction protocol is
+//! keyed by the client's correlation id), `.dead-letter` and `.snapshots` (compacted: partition
+//! state checkpoints that shorten restores, see [`snapshot`]). The transaction protocol is
 //! [`entiflow_protocol`]'s; this crate moves its envelopes through Kafka and makes each step
 //! atomic with a Kafka transaction (see [`worker`]).
 //!
 //! The crate builds as a plugin (`cdylib`) that the `entiflow` binary loads at run time.
 
+pub mod snapshot;
 pub mod worker;
 
 pub use entiflow_kafka_topics::{admin, config, front, records};
@@ -58,7 +60,9 @@ impl Backend for KafkaBackend {
 
     fn start(&self, program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
         let config = KafkaConfig::from_json(&program, config)?;
-        admin::ensure_topics(&config).map_err(|e| PluginError::new("Kafka", e))?;
+        admin::ensure_topics(&config)
+            .and_then(|()| admin::ensure_snapshot_topic(&config))
+            .map_err(|e| PluginError::new("Kafka", e))?;
         let entity_names = program.entities.iter().map(|e| e.name.clone()).collect();
         let program = Arc::new(program);
         let front = if config.front_door {

@@ -3,9 +3,11 @@
 //! internal partition assigned to it. Each step is consume → run → produce → commit offsets, all
 //! inside one Kafka transaction.
 //!
-//! On assignment a partition's state is rebuilt by replaying its internal topic partition from
-//! the beginning up to the group's committed offset, with outputs suppressed (they were committed
-//! with those offsets); from there on it is live. Processing is a deterministic function of that
+//! On assignment a partition's state is rebuilt from its newest usable [`snapshot`] (or from
+//! nothing) by replaying its internal topic partition from there up to the group's committed
+//! offset, with outputs suppressed (they were committed with those offsets); from there on it is
+//! live. Every `snapshot_every` records, at the next record after which nothing is in flight, the
+//! partition's checkpoint goes to the snapshot topic in the same transaction as the step. Processing is a deterministic function of that
 //! ordered input, so an attempt that was cut short produced either the same messages as the
 //! attempt that later commits (receivers drop the repeats by channel position) or records past the
 //! committed offset (replayed again, never twice applied). This holds on a broker that shows
@@ -39,6 +41,7 @@ use crate::config::KafkaConfig;
 use crate::records::{
     ingress_records, output_records, IngressRecord, OutRecord, CONTROL_HEADER, REPLY_TOPIC_HEADER,
 };
+use crate::snapshot::{self, Snapshot};
 
 const KAFKA_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -76,7 +79,7 @@ pub fn spawn_worker(program: Arc<Program>, config: KafkaConfig, index: usize) ->
         .name(format!("kafka-worker-{index}"))
         .spawn(move || {
             while !flag.load(Ordering::SeqCst) {
-                match Worker::connect(&config).and_then(|mut w| w.run(&program, &flag)) {
+                match Worker::connect(&config, &program).and_then(|mut w| w.run(&program, &flag)) {
                     Ok(()) => break,
                     Err(e) => {
                         eprintln!("entiflow kafka worker {index}: {e}; reconnecting");
@@ -114,15 +117,50 @@ fn commit_one(
 
 /// What a rebalance did, seen by the worker loop after `poll` returns.
 enum Rebalanced {
-    /// Partitions now assigned (topic, partition), with the group's committed offset of each.
-    Assigned(Vec<(String, i32, i64)>),
+    /// Partitions now assigned.
+    Assigned(Vec<Assigned>),
     /// Everything was revoked.
     Revoked,
 }
 
+/// An input partition just assigned.
+struct Assigned {
+    topic: String,
+    partition: i32,
+    /// The group's committed offset.
+    committed: i64,
+    /// For an internal partition: the snapshot its state starts from (consumption starts at its
+    /// offset), which restores with the running program.
+    snapshot: Option<Snapshot>,
+}
+
 struct WorkerContext {
-    internal_topic: String,
+    config: KafkaConfig,
+    program: Arc<Program>,
     events: Mutex<Vec<Rebalanced>>,
+}
+
+impl WorkerContext {
+    /// The newest usable snapshot of internal partition `partition` at most at `committed`.
+    fn snapshot_for(&self, partition: i32, committed: i64) -> Option<Snapshot> {
+        if committed <= 0 {
+            return None;
+        }
+        let usable = |s: &Snapshot| {
+            snapshot::restore(&self.program, &self.config, partition, s)
+                .map_err(|e| {
+                    eprintln!("entiflow kafka worker: snapshot of partition {partition} at {} not used: {e}", s.offset)
+                })
+                .is_ok()
+        };
+        match snapshot::latest(&self.config, partition, committed, usable) {
+            Ok(found) => found,
+            Err(e) => {
+                eprintln!("entiflow kafka worker: no snapshot for partition {partition} ({e}); replaying its input from the beginning");
+                None
+            }
+        }
+    }
 }
 
 impl ClientContext for WorkerContext {
@@ -161,8 +199,15 @@ impl ConsumerContext for WorkerContext {
                         Offset::Offset(o) if o > 0 => o,
                         _ => 0,
                     };
-                    assigned.push((e.topic().to_string(), e.partition(), offset));
-                    let start = if e.topic() == self.internal_topic {
+                    let internal = e.topic() == self.config.topics.internal;
+                    let snapshot = if internal {
+                        self.snapshot_for(e.partition(), offset)
+                    } else {
+                        None
+                    };
+                    let start = if let Some(s) = &snapshot {
+                        Offset::Offset(s.offset)
+                    } else if internal {
                         Offset::Beginning
                     } else if offset > 0 {
                         Offset::Offset(offset)
@@ -170,6 +215,12 @@ impl ConsumerContext for WorkerContext {
                         Offset::Beginning
                     };
                     let _ = assignment.add_partition_offset(e.topic(), e.partition(), start);
+                    assigned.push(Assigned {
+                        topic: e.topic().to_string(),
+                        partition: e.partition(),
+                        committed: offset,
+                        snapshot,
+                    });
                 }
                 if let Err(e) = consumer.assign(&assignment) {
                     eprintln!("entiflow kafka worker: cannot take the assignment: {e}");
@@ -196,6 +247,8 @@ struct Task {
     live_from: i64,
     /// The offset after the last record given to the partition.
     processed_to: i64,
+    /// Records processed since the last snapshot (or the restore).
+    since_snapshot: u64,
 }
 
 /// An input partition's transactional producer and the transaction it is filling.
@@ -228,9 +281,10 @@ fn header<'a>(message: &'a OwnedMessage, name: &str) -> Option<&'a [u8]> {
 }
 
 impl Worker {
-    fn connect(config: &KafkaConfig) -> Result<Worker, String> {
+    fn connect(config: &KafkaConfig, program: &Arc<Program>) -> Result<Worker, String> {
         let context = WorkerContext {
-            internal_topic: config.topics.internal.clone(),
+            config: config.clone(),
+            program: program.clone(),
             events: Mutex::new(Vec::new()),
         };
         let session = config.session_timeout_ms.max(1000);
@@ -343,7 +397,13 @@ impl Worker {
                     self.tasks.clear();
                 }
                 Rebalanced::Assigned(parts) => {
-                    for (topic, p, committed) in parts {
+                    for Assigned {
+                        topic,
+                        partition: p,
+                        committed,
+                        snapshot,
+                    } in parts
+                    {
                         let producer = self.partition_producer(&topic, p)?;
                         self.producers.insert(
                             (topic.clone(), p),
@@ -355,20 +415,33 @@ impl Worker {
                         if topic != self.config.topics.internal {
                             continue;
                         }
-                        let partition = Partition::new(
-                            program.clone(),
-                            p as u32,
-                            self.config.partitions,
-                            PartitionConfig {
-                                dedup_window: self.config.dedup_window,
-                            },
-                        );
+                        let (partition, processed_to) = match snapshot {
+                            Some(s) => {
+                                self.trace(&format!(
+                                    "partition {p} restored from its snapshot at {} (committed {committed})",
+                                    s.offset
+                                ));
+                                (snapshot::restore(program, &self.config, p, &s)?, s.offset)
+                            }
+                            None => (
+                                Partition::new(
+                                    program.clone(),
+                                    p as u32,
+                                    self.config.partitions,
+                                    PartitionConfig {
+                                        dedup_window: self.config.dedup_window,
+                                    },
+                                ),
+                                0,
+                            ),
+                        };
                         self.tasks.insert(
                             p,
                             Task {
                                 partition,
                                 live_from: committed,
-                                processed_to: 0,
+                                processed_to,
+                                since_snapshot: 0,
                             },
                         );
                     }
@@ -553,6 +626,16 @@ impl Worker {
                 return Ok(());
             }
             task.processed_to = offset + 1;
+            task.since_snapshot += 1;
+            let every = self.config.snapshot_every;
+            let snapshot = if live && every > 0 && task.since_snapshot >= every {
+                task.partition.checkpoint().map(|checkpoint| {
+                    task.since_snapshot = 0;
+                    Snapshot::new(offset + 1, checkpoint)
+                })
+            } else {
+                None
+            };
             if live {
                 for output in &outputs {
                     if let Output::Send { to, envelope } = output {
@@ -561,6 +644,11 @@ impl Worker {
                 }
                 let records = output_records(&self.config.topics, self.config.partitions, outputs)?;
                 self.produce_all(via, records)?;
+                if let Some(s) = snapshot {
+                    let key = partition.to_string();
+                    let topic = self.config.topics.snapshots.clone();
+                    self.produce(via, &topic, Some(partition), Some(&key), &s.to_bytes())?;
+                }
                 self.mark(via, offset)?;
             }
         }

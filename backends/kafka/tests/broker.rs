@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use entiflow_kafka::config::{KafkaConfig, Topics};
+use entiflow_kafka::snapshot::Snapshot;
 use entiflow_kafka::KafkaBackend;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -211,4 +212,134 @@ fn configuration_errors_are_reported() {
     let parts = KafkaConfig::from_json(&program, &json!({"brokers": "x", "partitions": 0}))
         .expect_err("bad partitions");
     assert!(parts.to_string().contains("partitions"), "{parts}");
+}
+
+/// Invokes `lines` and returns the outcomes as JSON text (or the error kind).
+fn invoke_all(
+    instance: &mut Box<dyn runtime_common::plugin::Instance>,
+    lines: &[String],
+) -> Vec<String> {
+    let program = program();
+    let results = instance
+        .invoke(
+            lines
+                .iter()
+                .map(|l| parse_invocation(l, &program))
+                .collect(),
+        )
+        .expect("results");
+    results
+        .iter()
+        .map(|r| match &r.outcome {
+            Ok(v) => v.to_string(),
+            Err(e) => e.kind.clone(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_restarted_worker_restores_partitions_from_the_newest_snapshot_it_may_use() {
+    let app = unique_app("snapshots");
+    let settings = json!({
+        "brokers": brokers(),
+        "app": app,
+        "partitions": 3,
+        "session_timeout_ms": 2000,
+        "timeout_ms": 60000,
+        "snapshot_every": 3,
+    });
+    let program = program();
+    let mut instance = KafkaBackend
+        .start(program.clone(), &settings)
+        .expect("starts");
+    let names: Vec<String> = (0..12).map(|i| format!("acct{i}")).collect();
+    let creates: Vec<String> = names
+        .iter()
+        .map(|n| format!(r#"{{"id":"c-{n}","create":"Account","args":["{n}",100]}}"#))
+        .collect();
+    assert!(invoke_all(&mut instance, &creates)
+        .iter()
+        .all(|r| r.contains("$entity")));
+    for round in 0..3 {
+        let transfers: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"t{round}-{i}","entity":"Account","key":"{}","method":"transfer","args":[{},{{"$entity":"Account","key":"{}"}}]}}"#,
+                    names[i],
+                    round + 1,
+                    names[(i + 5) % 12]
+                )
+            })
+            .collect();
+        invoke_all(&mut instance, &transfers);
+    }
+    let before = instance.dump_state().expect("dump");
+    instance.shutdown().expect("shutdown");
+    drop(instance);
+
+    // Every partition wrote snapshots; tamper with the newest one of partition 1 (a balance
+    // +1000, same offset) and add one past the committed offset (+5000, must be ignored).
+    let config = KafkaConfig::from_json(&program, &settings).expect("config");
+    let mut newest = Vec::new();
+    for p in 0..3 {
+        let s = entiflow_kafka::snapshot::latest(&config, p, i64::MAX, |_| true)
+            .expect("lookup")
+            .unwrap_or_else(|| panic!("no snapshot of partition {p}"));
+        assert!(s.offset > 0);
+        newest.push(s);
+    }
+    let balance = program.entities[0]
+        .fields
+        .iter()
+        .position(|f| f.name == "balance")
+        .expect("balance field");
+    let tampered = |snapshot: &Snapshot, plus: i64, offset: i64| {
+        let mut s = snapshot.clone();
+        let record = &mut s.checkpoint["records"][0];
+        let key = record[1].as_str().expect("key").to_string();
+        let old = record[3][balance].as_i64().expect("balance");
+        record[3][balance] = json!(old + plus);
+        s.offset = offset;
+        (key, old, s)
+    };
+    let (key, old, plus_1000) = tampered(&newest[1], 1000, newest[1].offset);
+    let (_, _, too_new) = tampered(&newest[1], 5000, 1 << 40);
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .create()
+        .expect("producer");
+    for s in [&plus_1000, &too_new] {
+        producer
+            .send(
+                BaseRecord::<str, [u8]>::to(&config.topics.snapshots)
+                    .partition(1)
+                    .key("1")
+                    .payload(&s.to_bytes()),
+            )
+            .map_err(|e| e.0)
+            .expect("send");
+    }
+    producer.flush(Duration::from_secs(10)).expect("flush");
+
+    let mut instance = KafkaBackend
+        .start(program.clone(), &settings)
+        .expect("restarts");
+    let after = instance.dump_state().expect("dump");
+    assert_eq!(
+        after["Account"][&key]["balance"],
+        json!(old + 1000),
+        "partition 1 starts from the tampered snapshot"
+    );
+    let mut expected = before.clone();
+    expected["Account"][&key]["balance"] = json!(old + 1000);
+    assert_eq!(after, expected, "the other partitions' state is unchanged");
+    let more = invoke_all(
+        &mut instance,
+        &[format!(
+            r#"{{"id":"after","entity":"Account","key":"{}","method":"transfer","args":[1,{{"$entity":"Account","key":"{}"}}]}}"#,
+            names[0], names[1]
+        )],
+    );
+    assert!(more[0].parse::<i64>().is_ok(), "{more:?}");
+    instance.shutdown().expect("shutdown");
 }
