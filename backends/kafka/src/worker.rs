@@ -275,6 +275,13 @@ struct Worker {
     tasks: BTreeMap<i32, Task>,
 }
 
+/// With `ENTIFLOW_KAFKA_TRACE` set: one line of the worker's trace on standard error.
+fn trace(what: &str) {
+    if std::env::var_os("ENTIFLOW_KAFKA_TRACE").is_some() {
+        eprintln!("[worker] {what}");
+    }
+}
+
 fn header<'a>(message: &'a OwnedMessage, name: &str) -> Option<&'a [u8]> {
     let headers = message.headers()?;
     headers.iter().find(|h| h.key == name).and_then(|h| h.value)
@@ -361,7 +368,7 @@ impl Worker {
         }
         for (p, task) in &self.tasks {
             if task.partition.in_flight() > 0 {
-                self.trace(&format!(
+                trace(&format!(
                     "partition {p} in flight:\n{}",
                     task.partition.describe_in_flight()
                 ));
@@ -417,7 +424,7 @@ impl Worker {
                         }
                         let (partition, processed_to) = match snapshot {
                             Some(s) => {
-                                self.trace(&format!(
+                                trace(&format!(
                                     "partition {p} restored from its snapshot at {} (committed {committed})",
                                     s.offset
                                 ));
@@ -504,7 +511,14 @@ impl Worker {
             .group_metadata()
             .ok_or("the consumer has no group metadata")?;
         for (key, producer, next) in open {
+            let started = Instant::now();
             commit_one(key, producer, next, &metadata)?;
+            trace(&format!(
+                "  committed {}/{} at {next} in {:?}",
+                key.0,
+                key.1,
+                started.elapsed()
+            ));
         }
         Ok(())
     }
@@ -563,18 +577,12 @@ impl Worker {
         Ok(())
     }
 
-    fn trace(&self, what: &str) {
-        if std::env::var_os("ENTIFLOW_KAFKA_TRACE").is_some() {
-            eprintln!("[worker] {what}");
-        }
-    }
-
     fn process(&mut self, interp: &Interpreter<'_>, message: &OwnedMessage) -> Result<(), String> {
         let topic = message.topic().to_string();
         let partition = message.partition();
         let offset = message.offset();
         let payload = message.payload().unwrap_or_default();
-        self.trace(&format!("{topic}/{partition}@{offset}"));
+        trace(&format!("{topic}/{partition}@{offset}"));
         let via: &InputKey = &(topic.clone(), partition);
         if !self.producers.contains_key(via) {
             return Ok(()); // not ours (any more)
@@ -617,7 +625,7 @@ impl Worker {
             {
                 // The consumer stepped over a record (some brokers' fetch responses make it):
                 // read the partition again after the last record processed.
-                self.trace(&format!(
+                trace(&format!(
                     "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {resume_at}"
                 ));
                 self.consumer
@@ -639,12 +647,13 @@ impl Worker {
             if live {
                 for output in &outputs {
                     if let Output::Send { to, envelope } = output {
-                        self.trace(&format!("  send to {to}: {:?}", envelope.channel));
+                        trace(&format!("  send to {to}: {:?}", envelope.channel));
                     }
                 }
                 let records = output_records(&self.config.topics, self.config.partitions, outputs)?;
                 self.produce_all(via, records)?;
                 if let Some(s) = snapshot {
+                    trace(&format!("  snapshot at {}", s.offset));
                     let key = partition.to_string();
                     let topic = self.config.topics.snapshots.clone();
                     self.produce(via, &topic, Some(partition), Some(&key), &s.to_bytes())?;
