@@ -37,6 +37,22 @@ pub struct FrontDoor {
 /// step over a record, which a second read returns.
 const RESCAN_AFTER: Duration = Duration::from_secs(2);
 
+/// How long without any result before the invocations still unanswered are sent again (then
+/// twice as long each time). A record can be lost on the way (a consumer that steps over it);
+/// every invocation has an id, by which partitions recognise a repeat and never run it twice
+/// (it joins the running transaction, or gets the recorded result).
+const RESEND_AFTER: Duration = Duration::from_secs(5);
+
+/// An invocation (or dump request) waiting for its result.
+struct Pending {
+    /// Its place in the batch.
+    index: usize,
+    /// What was sent, to send again.
+    payload: Vec<u8>,
+    /// Its control header.
+    control: Option<&'static str>,
+}
+
 impl FrontDoor {
     /// Connects, and starts reading the egress topic at its end.
     pub fn connect(config: &KafkaConfig) -> Result<FrontDoor, PluginError> {
@@ -121,7 +137,7 @@ impl FrontDoor {
     /// record and says whether it completes its key.
     fn collect(
         &mut self,
-        pending: &mut HashMap<String, usize>,
+        pending: &mut HashMap<String, Pending>,
         mut accept: impl FnMut(usize, &[u8]) -> bool,
     ) -> Result<(), PluginError> {
         crate::admin::drain(&self.producer)
@@ -129,6 +145,8 @@ impl FrontDoor {
         let deadline = Instant::now() + self.config.timeout;
         let batch_start = self.read_to;
         let mut progress = Instant::now();
+        let mut rescanned = Instant::now();
+        let mut resend_after = RESEND_AFTER;
         while !pending.is_empty() {
             if Instant::now() > deadline {
                 return Err(PluginError::new(
@@ -141,8 +159,26 @@ impl FrontDoor {
                     ),
                 ));
             }
-            if progress.elapsed() > RESCAN_AFTER {
+            if progress.elapsed() > resend_after {
                 progress = Instant::now();
+                resend_after *= 2;
+                let again: Vec<(String, Vec<u8>, Option<&'static str>)> = pending
+                    .iter()
+                    .map(|(k, p)| (k.clone(), p.payload.clone(), p.control))
+                    .collect();
+                eprintln!(
+                    "entiflow kafka front door: no result for {:?}; sending the {} unanswered again",
+                    resend_after / 2,
+                    again.len()
+                );
+                for (key, payload, control) in again {
+                    self.send(&key, &payload, control)?;
+                }
+                crate::admin::drain(&self.producer)
+                    .map_err(|e| kafka_error("cannot send invocations", e))?;
+            }
+            if progress.elapsed().min(rescanned.elapsed()) > RESCAN_AFTER {
+                rescanned = Instant::now();
                 self.results
                     .seek(
                         &self.config.topics.egress,
@@ -160,7 +196,7 @@ impl FrontDoor {
             let Some(key) = message.key().and_then(|k| std::str::from_utf8(k).ok()) else {
                 continue;
             };
-            if let Some(&index) = pending.get(key) {
+            if let Some(index) = pending.get(key).map(|p| p.index) {
                 if accept(index, message.payload().unwrap_or_default()) {
                     pending.remove(key);
                 }
@@ -185,7 +221,14 @@ impl FrontDoor {
                     let payload = serde_json::to_vec(&invocation.to_json())
                         .map_err(|e| kafka_error("cannot encode an invocation", e))?;
                     self.send(&key, &payload, None)?;
-                    pending.insert(key, index);
+                    pending.insert(
+                        key,
+                        Pending {
+                            index,
+                            payload,
+                            control: None,
+                        },
+                    );
                     results.push(None);
                 }
                 Err((id, message)) => results.push(Some(InvocationResult {
@@ -219,7 +262,14 @@ impl FrontDoor {
             .map(|n| (n.clone(), Json::Object(Default::default())))
             .collect();
         let mut seen = vec![false; self.config.partitions as usize];
-        let mut pending = HashMap::from([(key, 0)]);
+        let mut pending = HashMap::from([(
+            key,
+            Pending {
+                index: 0,
+                payload: b"{}".to_vec(),
+                control: Some("dump"),
+            },
+        )]);
         self.collect(&mut pending, |_, payload| {
             let Ok(part) = serde_json::from_slice::<Json>(payload) else {
                 return false;
