@@ -18,4 +18,4 @@ mod route;
 
 pub use message::{Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome};
 pub use partition::{Output, Partition, PartitionConfig, PartitionStats};
-pub use route::{partition_of, route, Routed};
+pub use route::{owner, partition_of, route, Routed};

@@ -42,7 +42,11 @@ pub enum Channel {
         /// The message's number on this channel, from 0.
         n: u64,
     },
-    /// Forwarded from a client: the record at `offset` of ingress partition `partition`.
+    /// Forwarded from a client: the record at `offset` of ingress partition `partition`. Every
+    /// record of an ingress partition goes to the state partition of the same index (which passes
+    /// an invocation on to the partition owning its entity), so the offsets of this channel are
+    /// consecutive and a jump means a record was missed. Ingress records must therefore be
+    /// produced without transactions (a commit marker takes an offset).
     Ingress {
         /// The ingress partition.
         partition: u32,
@@ -173,6 +177,15 @@ pub enum Message {
         /// The invocation.
         invocation: Json,
     },
+    /// A client's request for the whole state dump: sent on as [`Message::Dump`] to every
+    /// partition.
+    DumpAll {
+        /// Where the parts go.
+        reply: ReplyTo,
+    },
+    /// An ingress record answered where it was read (malformed): it only takes its place in the
+    /// ingress channel.
+    Skip,
     /// A request for this partition's part of the state dump, answered when no transaction
     /// holds a lock here.
     Dump {

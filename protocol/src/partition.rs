@@ -8,7 +8,7 @@
 //! it is given, in order: no clocks, no randomness, no iteration over unordered maps, so replaying
 //! its input rebuilds it exactly.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 use serde_json::Value as Json;
 
 use crate::message::{Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome};
-use crate::route::partition_of;
+use crate::route::{self, partition_of};
 
 /// Partition settings.
 #[derive(Debug, Clone)]
@@ -93,6 +93,16 @@ pub enum Output {
         expected: u64,
         /// The position that arrived.
         got: u64,
+    },
+    /// A client's record arrived ahead of an earlier one of its ingress partition: it is held
+    /// (part of the state) until the earlier ones arrive, then processed in order. The transport
+    /// must read its input again from the record after the last one it gave this partition
+    /// (and re-route the ingress partition from `expected`, in case it was never forwarded).
+    IngressGap {
+        /// The ingress partition.
+        partition: u32,
+        /// The offset expected next.
+        expected: u64,
     },
     /// This partition's part of a state dump.
     Dump {
@@ -253,6 +263,8 @@ pub struct Partition {
     peer_next_in: FxHashMap<u32, u64>,
     peer_next_out: Vec<u64>,
     ingress_next: FxHashMap<u32, u64>,
+    /// Ingress messages that arrived ahead of their channel, by ingress partition and offset.
+    held: FxHashMap<u32, BTreeMap<u64, Message>>,
     pending_dumps: Vec<ReplyTo>,
     /// Messages this partition sent to itself, handled before the envelope's processing ends.
     inbox: VecDeque<Message>,
@@ -286,6 +298,7 @@ impl Partition {
             peer_next_in: FxHashMap::default(),
             peer_next_out: vec![0; count.max(1) as usize],
             ingress_next: FxHashMap::default(),
+            held: FxHashMap::default(),
             pending_dumps: Vec::new(),
             inbox: VecDeque::new(),
             ready: VecDeque::new(),
@@ -354,6 +367,9 @@ impl Partition {
     /// refusing it with [`Output::Gap`] if an earlier message of its channel is missing) and
     /// returns what it produced, in order.
     pub fn handle(&mut self, interp: &Interpreter<'_>, envelope: Envelope) -> Vec<Output> {
+        if let Channel::Ingress { partition, offset } = envelope.channel {
+            return self.handle_ingress(interp, partition, offset, envelope.body);
+        }
         let fresh = match envelope.channel {
             Channel::Peer { from, n } => {
                 let next = self.peer_next_in.entry(from).or_insert(0);
@@ -372,21 +388,62 @@ impl Partition {
                 }
                 fresh
             }
-            Channel::Ingress { partition, offset } => {
-                let next = self.ingress_next.entry(partition).or_insert(0);
-                let fresh = offset >= *next;
-                if fresh {
-                    *next = offset + 1;
-                }
-                fresh
-            }
+            Channel::Ingress { .. } => unreachable!("handled above"),
         };
         if !fresh {
             self.stats.duplicates_dropped += 1;
             return Vec::new();
         }
+        self.process(interp, envelope.body);
+        std::mem::take(&mut self.out)
+    }
+
+    /// An ingress record: processed in offset order, held when it is ahead of its channel,
+    /// dropped when it was seen before.
+    fn handle_ingress(
+        &mut self,
+        interp: &Interpreter<'_>,
+        partition: u32,
+        offset: u64,
+        body: Message,
+    ) -> Vec<Output> {
+        let next = *self.ingress_next.get(&partition).unwrap_or(&0);
+        let is_held = |p: &Partition| {
+            p.held
+                .get(&partition)
+                .is_some_and(|h| h.contains_key(&offset))
+        };
+        if offset < next || is_held(self) {
+            self.stats.duplicates_dropped += 1;
+            return Vec::new();
+        }
+        if offset > next {
+            self.held.entry(partition).or_default().insert(offset, body);
+            self.stats.gaps += 1;
+            return vec![Output::IngressGap {
+                partition,
+                expected: next,
+            }];
+        }
+        // Exactly as if each were handled on its own, in offset order.
+        let mut body = Some(body);
+        let mut at = offset;
+        while let Some(message) = body {
+            self.ingress_next.insert(partition, at + 1);
+            self.process(interp, message);
+            at += 1;
+            body = self.held.get_mut(&partition).and_then(|h| h.remove(&at));
+        }
+        if self.held.get(&partition).is_some_and(BTreeMap::is_empty) {
+            self.held.remove(&partition);
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// Processes one fresh message (and the messages it sends to this partition).
+    fn process(&mut self, interp: &Interpreter<'_>, body: Message) {
         self.stats.processed += 1;
-        self.inbox.push_back(envelope.body);
+        self.inbox.push_back(body);
         while let Some(message) = self.inbox.pop_front() {
             self.message(interp, message);
             while let Some(at) = self.ready.pop_front() {
@@ -403,7 +460,6 @@ impl Partition {
                 });
             }
         }
-        std::mem::take(&mut self.out)
     }
 
     /// The entities of this partition in the contract's dump form.
@@ -446,7 +502,23 @@ impl Partition {
 
     fn message(&mut self, interp: &Interpreter<'_>, message: Message) {
         match message {
-            Message::Invoke { reply, invocation } => self.invoke(interp, reply, invocation),
+            Message::Invoke { reply, invocation } => {
+                match route::owner(interp, &invocation, self.count) {
+                    Ok(to) if to != self.id => self.send(to, Message::Invoke { reply, invocation }),
+                    _ => self.invoke(interp, reply, invocation),
+                }
+            }
+            Message::DumpAll { reply } => {
+                for to in 0..self.count {
+                    self.send(
+                        to,
+                        Message::Dump {
+                            reply: reply.clone(),
+                        },
+                    );
+                }
+            }
+            Message::Skip => {}
             Message::Dump { reply } => self.pending_dumps.push(reply),
             Message::Call {
                 at,
@@ -1197,6 +1269,7 @@ impl Partition {
             && self.locks.is_empty()
             && self.running_ids.is_empty()
             && self.pending_dumps.is_empty()
+            && self.held.is_empty()
     }
 
     /// The whole partition as JSON (committed entities with tagged values, the dedup table, the

@@ -42,24 +42,14 @@ fn invalid((id, message): Invalid) -> Routed {
     })
 }
 
-/// Routes one ingress record (the invocation's contract JSON, as bytes) to its partition, or
-/// answers it at once when it is malformed. Deterministic: the same bytes always go the same way.
-pub fn route(interp: &Interpreter<'_>, bytes: &[u8], reply: ReplyTo, count: u32) -> Routed {
+/// The partition (of `count`) that runs a valid invocation (contract JSON): the one owning the
+/// entity it addresses (for a create: the key `__key__` gives); why it is invalid otherwise.
+pub fn owner(interp: &Interpreter<'_>, json: &Json, count: u32) -> Result<u32, Invalid> {
     let program: &Program = interp.program();
-    let json: Json = match serde_json::from_slice(bytes) {
-        Ok(j) => j,
-        Err(e) => return invalid((Json::Null, format!("malformed JSON: {e}"))),
-    };
-    let invocation = match invocation_from_json(json.clone(), program) {
-        Ok(i) => i,
-        Err(e) => return invalid(e),
-    };
-    let converted = request_args(&invocation.request, program);
-    let (args, kwargs) = match converted {
-        Ok(c) => c,
-        Err(message) => return invalid((invocation.id, message)),
-    };
-    let to = match &invocation.request {
+    let invocation = invocation_from_json(json.clone(), program)?;
+    let (args, kwargs) =
+        request_args(&invocation.request, program).map_err(|m| (invocation.id.clone(), m))?;
+    Ok(match &invocation.request {
         Request::Call { entity, key, .. } => partition_of(entity, &key_text(&json_key(key)), count),
         Request::Create { entity, .. } => {
             let index = program.entity_index(entity).unwrap_or(0);
@@ -69,6 +59,19 @@ pub fn route(interp: &Interpreter<'_>, bytes: &[u8], reply: ReplyTo, count: u32)
                 Err(_) => partition_of(entity, "", count),
             }
         }
+    })
+}
+
+/// Routes one ingress record (the invocation's contract JSON, as bytes) to its partition, or
+/// answers it at once when it is malformed. Deterministic: the same bytes always go the same way.
+pub fn route(interp: &Interpreter<'_>, bytes: &[u8], reply: ReplyTo, count: u32) -> Routed {
+    let json: Json = match serde_json::from_slice(bytes) {
+        Ok(j) => j,
+        Err(e) => return invalid((Json::Null, format!("malformed JSON: {e}"))),
+    };
+    let to = match owner(interp, &json, count) {
+        Ok(to) => to,
+        Err(e) => return invalid(e),
     };
     Routed::Forward {
         to,

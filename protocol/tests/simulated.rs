@@ -63,6 +63,8 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
     let mut outputs: Vec<Vec<String>> = vec![Vec::new(); count as usize];
     let mut results: Vec<Vec<InvocationResult>> = vec![Vec::new(); lines.len()];
     let mut next_line = 0;
+    // The next offset of each ingress partition (ingress partition `i` feeds partition `i`).
+    let mut ingress_next = vec![0u64; count as usize];
     let mut dumps_sent = false;
     let mut dump = serde_json::Map::new();
     let mut dump_parts = 0;
@@ -79,30 +81,38 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
                 break;
             }
             dumps_sent = true;
-            for p in 0..count {
-                logs[p as usize].push_back(Envelope {
-                    channel: Channel::Ingress {
-                        partition: 1,
-                        offset: u64::from(p),
-                    },
-                    body: Message::Dump { reply: Json::Null },
-                });
-            }
+            let at = rng.below(count as usize);
+            logs[at].push_back(Envelope {
+                channel: Channel::Ingress {
+                    partition: at as u32,
+                    offset: ingress_next[at],
+                },
+                body: Message::DumpAll { reply: Json::Null },
+            });
+            ingress_next[at] += 1;
             continue;
         }
         let choice = rng.below(3);
         if next_line < lines.len() && (choice == 0 || idle) {
             let reply = Json::from(next_line);
-            match route(&interp, lines[next_line].as_bytes(), reply, count) {
-                Routed::Answer(r) => results[next_line].push(r),
-                Routed::Forward { to, message } => logs[to as usize].push_back(Envelope {
-                    channel: Channel::Ingress {
-                        partition: 0,
-                        offset: next_line as u64,
-                    },
-                    body: message,
-                }),
-            }
+            // As a front door: to the ingress partition of the owner, or (one in four) to any
+            // (the partition reading it passes it on).
+            let (at, body) = match route(&interp, lines[next_line].as_bytes(), reply, count) {
+                Routed::Answer(r) => {
+                    results[next_line].push(r);
+                    (rng.below(count as usize), Message::Skip)
+                }
+                Routed::Forward { to, message } if rng.below(4) != 0 => (to as usize, message),
+                Routed::Forward { message, .. } => (rng.below(count as usize), message),
+            };
+            logs[at].push_back(Envelope {
+                channel: Channel::Ingress {
+                    partition: at as u32,
+                    offset: ingress_next[at],
+                },
+                body,
+            });
+            ingress_next[at] += 1;
             next_line += 1;
         } else if choice == 1 && !pending_transit.is_empty() {
             let c = pending_transit[rng.below(pending_transit.len())];
@@ -138,7 +148,7 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
                         let line = reply.as_u64().expect("line index") as usize;
                         results[line].push(result);
                     }
-                    Output::Gap { .. } => {
+                    Output::Gap { .. } | Output::IngressGap { .. } => {
                         panic!("the simulated network keeps each channel in order: {out:?}")
                     }
                     Output::Dump { state, .. } => {
@@ -400,4 +410,70 @@ fn a_message_ahead_of_its_channel_is_refused_until_the_gap_is_filled() {
         "a repeat is dropped"
     );
     assert_eq!(p0.stats().gaps, 1);
+}
+
+#[test]
+fn an_ingress_record_ahead_of_its_channel_is_held_until_the_missing_one_arrives() {
+    let program = Arc::new(program(&root().join("tests/apps/transfer.py")));
+    let interp = Interpreter::new(&program);
+    let ingress = |offset: u64, line: &str| {
+        let message = match route(&interp, line.as_bytes(), Json::from(offset), 1) {
+            Routed::Forward { message, .. } => message,
+            Routed::Answer(answer) => panic!("{line} is answered at once: {answer:?}"),
+        };
+        Envelope {
+            channel: Channel::Ingress {
+                partition: 0,
+                offset,
+            },
+            body: message,
+        }
+    };
+    let create = r#"{"id": "c", "create": "Account", "args": ["alice", 100]}"#;
+    let deposit =
+        r#"{"id": "d", "entity": "Account", "key": "alice", "method": "deposit", "args": [5]}"#;
+    let results = |out: Vec<Output>| -> Vec<(u64, String)> {
+        out.into_iter()
+            .filter_map(|o| match o {
+                Output::Result { reply, result } => Some((
+                    reply.as_u64().expect("offset"),
+                    result.outcome.map_or_else(|e| e.kind, |v| v.to_string()),
+                )),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut p0 = Partition::new(program.clone(), 0, 1, PartitionConfig::default());
+    let held = p0.handle(&interp, ingress(1, deposit));
+    assert!(
+        matches!(
+            held.as_slice(),
+            [Output::IngressGap {
+                partition: 0,
+                expected: 0
+            }]
+        ),
+        "{held:?}"
+    );
+    assert!(!p0.is_quiescent(), "a held record is state");
+    assert!(
+        p0.handle(&interp, ingress(1, deposit)).is_empty(),
+        "a repeat of a held record is dropped"
+    );
+    let both = results(p0.handle(&interp, ingress(0, create)));
+    assert_eq!(
+        both,
+        vec![
+            (0, r#"{"$entity":"Account","key":"alice"}"#.to_string()),
+            (1, "105".to_string())
+        ],
+        "the missing record, then the held one"
+    );
+    assert!(p0.handle(&interp, ingress(1, deposit)).is_empty());
+    assert!(p0.is_quiescent());
+    // The same as reading the records in order.
+    let mut in_order = Partition::new(program.clone(), 0, 1, PartitionConfig::default());
+    in_order.handle(&interp, ingress(0, create));
+    in_order.handle(&interp, ingress(1, deposit));
+    assert_eq!(in_order.checkpoint(), p0.checkpoint());
 }

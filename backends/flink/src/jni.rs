@@ -111,17 +111,27 @@ impl JobState {
             }
         };
         let outputs = self.partition(p)?.handle(&interp, envelope);
-        if let Some(Output::Gap {
-            from,
-            expected,
-            got,
-        }) = outputs.first()
-        {
-            // The source stepped over a record: failing the task makes Flink restart the job
-            // from its last checkpoint, which reads the partition again from there.
-            return Err(format!(
-                "state partition {p} got message {got} from partition {from} before {expected}: a record was skipped; restarting from the last checkpoint"
-            ));
+        // A source stepped over a record: failing the task makes Flink restart the job from its
+        // last checkpoint, which reads the partition (and routes the ingress) again from there.
+        match outputs.first() {
+            Some(Output::Gap {
+                from,
+                expected,
+                got,
+            }) => {
+                return Err(format!(
+                    "state partition {p} got message {got} from partition {from} before {expected}: a record was skipped; restarting from the last checkpoint"
+                ))
+            }
+            Some(Output::IngressGap {
+                partition,
+                expected,
+            }) => {
+                return Err(format!(
+                    "state partition {p} got a record of ingress partition {partition} before offset {expected}: a record was skipped; restarting from the last checkpoint"
+                ))
+            }
+            _ => {}
         }
         output_records(&self.topics, self.partitions, outputs)
     }

@@ -205,7 +205,8 @@ impl Backend for FlinkBackend {
             admin::ensure_topics(&config.kafka).map_err(|e| PluginError::new("Kafka", e))?;
             None
         };
-        let front = match FrontDoor::connect(&config.kafka) {
+        let entity_names = program.entities.iter().map(|e| e.name.clone()).collect();
+        let front = match FrontDoor::connect(&config.kafka, std::sync::Arc::new(program)) {
             Ok(f) => f,
             Err(e) => {
                 if let Some(job) = job {
@@ -217,7 +218,7 @@ impl Backend for FlinkBackend {
         Ok(Box::new(FlinkInstance {
             front,
             job,
-            entity_names: program.entities.iter().map(|e| e.name.clone()).collect(),
+            entity_names,
         }))
     }
 }

@@ -2,15 +2,18 @@
 //! collects their results from the egress topic.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use entiflow_protocol::owner;
+use ir::Program;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Header, Message as _, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use runtime_common::contract::Invalid;
 use runtime_common::plugin::PluginError;
-use runtime_common::{ErrorReport, Invocation, InvocationResult};
+use runtime_common::{ErrorReport, Interpreter, Invocation, InvocationResult};
 use serde_json::Value as Json;
 
 use crate::admin::client_config;
@@ -24,6 +27,9 @@ fn kafka_error(what: &str, e: impl std::fmt::Display) -> PluginError {
 /// A client of the application: invocations in, results out.
 pub struct FrontDoor {
     config: KafkaConfig,
+    /// The application (to send each invocation to the ingress partition of the state partition
+    /// that runs it, saving a hop).
+    program: Arc<Program>,
     producer: BaseProducer,
     results: BaseConsumer,
     client: String,
@@ -49,13 +55,15 @@ struct Pending {
     index: usize,
     /// What was sent, to send again.
     payload: Vec<u8>,
+    /// The ingress partition it went to.
+    partition: i32,
     /// Its control header.
     control: Option<&'static str>,
 }
 
 impl FrontDoor {
     /// Connects, and starts reading the egress topic at its end.
-    pub fn connect(config: &KafkaConfig) -> Result<FrontDoor, PluginError> {
+    pub fn connect(config: &KafkaConfig, program: Arc<Program>) -> Result<FrontDoor, PluginError> {
         let producer: BaseProducer = client_config(config)
             .set("enable.idempotence", "true")
             .set("linger.ms", "1")
@@ -86,6 +94,7 @@ impl FrontDoor {
             .map_or(0, |d| d.as_nanos());
         Ok(FrontDoor {
             config: config.clone(),
+            program,
             producer,
             results,
             client: format!("{}-{nanos}", std::process::id()),
@@ -104,8 +113,8 @@ impl FrontDoor {
         key: &str,
         payload: &[u8],
         control: Option<&str>,
+        partition: i32,
     ) -> Result<(), PluginError> {
-        let partition = (self.counter % u64::from(self.config.partitions)) as i32;
         let mut record = BaseRecord::<str, [u8]>::to(&self.config.topics.ingress)
             .partition(partition)
             .key(key)
@@ -162,17 +171,17 @@ impl FrontDoor {
             if progress.elapsed() > resend_after {
                 progress = Instant::now();
                 resend_after *= 2;
-                let again: Vec<(String, Vec<u8>, Option<&'static str>)> = pending
+                let again: Vec<(String, Vec<u8>, Option<&'static str>, i32)> = pending
                     .iter()
-                    .map(|(k, p)| (k.clone(), p.payload.clone(), p.control))
+                    .map(|(k, p)| (k.clone(), p.payload.clone(), p.control, p.partition))
                     .collect();
                 eprintln!(
                     "entiflow kafka front door: no result for {:?}; sending the {} unanswered again",
                     resend_after / 2,
                     again.len()
                 );
-                for (key, payload, control) in again {
-                    self.send(&key, &payload, control)?;
+                for (key, payload, control, partition) in again {
+                    self.send(&key, &payload, control, partition)?;
                 }
                 crate::admin::drain(&self.producer)
                     .map_err(|e| kafka_error("cannot send invocations", e))?;
@@ -212,20 +221,26 @@ impl FrontDoor {
         &mut self,
         batch: Vec<Result<Invocation, Invalid>>,
     ) -> Result<Vec<InvocationResult>, PluginError> {
+        let program = self.program.clone();
+        let interp = Interpreter::new(&program);
         let mut results: Vec<Option<InvocationResult>> = Vec::with_capacity(batch.len());
         let mut pending = HashMap::new();
         for (index, item) in batch.into_iter().enumerate() {
             match item {
                 Ok(invocation) => {
                     let key = self.next_key();
-                    let payload = serde_json::to_vec(&invocation.to_json())
+                    let json = invocation.to_json();
+                    let partition =
+                        owner(&interp, &json, self.config.partitions).unwrap_or(0) as i32;
+                    let payload = serde_json::to_vec(&json)
                         .map_err(|e| kafka_error("cannot encode an invocation", e))?;
-                    self.send(&key, &payload, None)?;
+                    self.send(&key, &payload, None, partition)?;
                     pending.insert(
                         key,
                         Pending {
                             index,
                             payload,
+                            partition,
                             control: None,
                         },
                     );
@@ -256,7 +271,7 @@ impl FrontDoor {
     /// The state of every partition, merged into the contract's dump form.
     pub fn dump_state(&mut self, entity_names: &[String]) -> Result<Json, PluginError> {
         let key = self.next_key();
-        self.send(&key, b"{}", Some("dump"))?;
+        self.send(&key, b"{}", Some("dump"), 0)?;
         let mut merged: serde_json::Map<String, Json> = entity_names
             .iter()
             .map(|n| (n.clone(), Json::Object(Default::default())))
@@ -267,6 +282,7 @@ impl FrontDoor {
             Pending {
                 index: 0,
                 payload: b"{}".to_vec(),
+                partition: 0,
                 control: Some("dump"),
             },
         )]);

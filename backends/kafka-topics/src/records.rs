@@ -47,9 +47,11 @@ fn json_bytes(value: &impl serde::Serialize) -> Result<Vec<u8>, String> {
     serde_json::to_vec(value).map_err(|e| e.to_string())
 }
 
-/// The records an ingress record turns into: the invocation forwarded to the internal partition
-/// of the entity it addresses (or a dump request to every partition), or, for a malformed one,
-/// an error reply to its key, or a dead letter when it has no key.
+/// The records an ingress record turns into. Every ingress record of partition `i` goes to
+/// internal partition `i` (so that channel's offsets are consecutive): an invocation (passed on
+/// there to the partition owning its entity), a dump request (sent on to every partition), or,
+/// for a malformed record, a `Skip` beside its error reply to its key (or a dead letter when it
+/// has no key).
 pub fn ingress_records(
     interp: &Interpreter<'_>,
     topics: &Topics,
@@ -78,40 +80,35 @@ pub fn ingress_records(
             payload: json_bytes(&Envelope { channel, body })?,
         })
     };
+    let here = record.partition as u32;
     if record.control == Some(b"dump".as_slice()) {
-        return (0..partitions)
-            .map(|to| {
-                internal(
-                    to,
-                    Message::Dump {
-                        reply: reply.clone(),
-                    },
-                )
-            })
-            .collect();
+        return Ok(vec![internal(here, Message::DumpAll { reply })?]);
     }
     match route(interp, record.payload, reply, partitions) {
-        Routed::Forward { to, message } => Ok(vec![internal(to, message)?]),
+        Routed::Forward { message, .. } => Ok(vec![internal(here, message)?]),
         Routed::Answer(result) => {
             let mut bytes = Vec::new();
             result.write_json(&mut bytes).map_err(|e| e.to_string())?;
-            Ok(vec![match key {
-                Some(k) => OutRecord {
-                    topic: reply_topic,
-                    partition: None,
-                    key: Some(k),
-                    payload: bytes,
+            Ok(vec![
+                internal(here, Message::Skip)?,
+                match key {
+                    Some(k) => OutRecord {
+                        topic: reply_topic,
+                        partition: None,
+                        key: Some(k),
+                        payload: bytes,
+                    },
+                    None => OutRecord {
+                        topic: topics.dead_letter.clone(),
+                        partition: None,
+                        key: None,
+                        payload: json_bytes(&json!({
+                            "error": result.to_json().get("error").cloned().unwrap_or(Json::Null),
+                            "record": String::from_utf8_lossy(record.payload),
+                        }))?,
+                    },
                 },
-                None => OutRecord {
-                    topic: topics.dead_letter.clone(),
-                    partition: None,
-                    key: None,
-                    payload: json_bytes(&json!({
-                        "error": result.to_json().get("error").cloned().unwrap_or(Json::Null),
-                        "record": String::from_utf8_lossy(record.payload),
-                    }))?,
-                },
-            }])
+            ])
         }
     }
 }
@@ -175,6 +172,14 @@ pub fn output_records(
             } => {
                 return Err(format!(
                     "message {got} from partition {from} arrived before {expected}: the transport must deliver the channel again"
+                ))
+            }
+            Output::IngressGap {
+                partition,
+                expected,
+            } => {
+                return Err(format!(
+                    "a record of ingress partition {partition} arrived before offset {expected}: the transport must deliver the channel again"
                 ))
             }
             Output::Dump {

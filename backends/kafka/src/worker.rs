@@ -617,21 +617,52 @@ impl Worker {
                     Vec::new()
                 }
             };
-            if let Some(Output::Gap {
-                from,
-                expected,
-                got,
-            }) = outputs.first()
-            {
-                // The consumer stepped over a record (some brokers' fetch responses make it):
-                // read the partition again after the last record processed.
-                trace(&format!(
-                    "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {resume_at}"
-                ));
-                self.consumer
-                    .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
-                    .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
-                return Ok(());
+            match outputs.first() {
+                Some(Output::Gap {
+                    from,
+                    expected,
+                    got,
+                }) => {
+                    // The consumer stepped over a record (some brokers' fetch responses make
+                    // it): read the partition again after the last record processed.
+                    trace(&format!(
+                        "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {resume_at}"
+                    ));
+                    self.consumer
+                        .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
+                        .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
+                    return Ok(());
+                }
+                Some(Output::IngressGap {
+                    partition: ingress,
+                    expected,
+                }) => {
+                    // The record is held by the partition. The one expected was stepped over
+                    // here, or never forwarded (the router stepped over it): read both again.
+                    trace(&format!(
+                        "  ingress gap: {ingress}@{expected} missing; rereading {topic}/{partition} from {resume_at}"
+                    ));
+                    let (ingress, expected) = (*ingress as i32, *expected as i64);
+                    self.consumer
+                        .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
+                        .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
+                    let ingress_topic = self.config.topics.ingress.clone();
+                    if self
+                        .producers
+                        .contains_key(&(ingress_topic.clone(), ingress))
+                    {
+                        self.consumer
+                            .seek(
+                                &ingress_topic,
+                                ingress,
+                                Offset::Offset(expected),
+                                KAFKA_TIMEOUT,
+                            )
+                            .map_err(|e| format!("cannot reread {ingress_topic}/{ingress}: {e}"))?;
+                    }
+                    return Ok(());
+                }
+                _ => {}
             }
             task.processed_to = offset + 1;
             task.since_snapshot += 1;
