@@ -61,7 +61,11 @@ fn app() -> PathBuf {
 struct Worker(Child);
 
 impl Worker {
-    fn start(brokers: &str, topics: &str) -> Worker {
+    /// Starts a worker whose standard error goes to a new file in `dir` (for a failed drill).
+    fn start(brokers: &str, topics: &str, dir: &Path) -> Worker {
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let log = std::fs::File::create(dir.join(format!("worker-{n}.log"))).expect("worker log");
         let child = Command::new(bin())
             .args(["kafka", "worker"])
             .arg(app())
@@ -74,7 +78,7 @@ impl Worker {
                 "4",
             ])
             .args(["--backend-opt", "session_timeout_ms=2000"])
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("start a worker");
         Worker(child)
@@ -139,7 +143,11 @@ fn state(dir: &Path, name: &str) -> Value {
 
 /// Runs a drill: creates the accounts, then sends transfers while `disrupt` kills and starts
 /// workers; checks the outcome.
-fn drill(name: &str, disrupt: impl FnOnce(&str, &str, Vec<Worker>) -> Vec<Worker>, workers: usize) {
+fn drill(
+    name: &str,
+    disrupt: impl FnOnce(&Path, &str, &str, Vec<Worker>) -> Vec<Worker>,
+    workers: usize,
+) {
     let _turn = one_at_a_time();
     let brokers = brokers();
     let topics = unique(name);
@@ -148,11 +156,12 @@ fn drill(name: &str, disrupt: impl FnOnce(&str, &str, Vec<Worker>) -> Vec<Worker
     let lines = transfer_workload(accounts, 400, 7);
     let (creates, transfers) = lines.split_at(accounts as usize);
     let started: Vec<Worker> = (0..workers)
-        .map(|_| Worker::start(&brokers, &topics))
+        .map(|_| Worker::start(&brokers, &topics, &dir))
         .collect();
     let created = results(front_door(&brokers, &topics, creates, &dir, "creates"));
     let load = front_door(&brokers, &topics, transfers, &dir, "transfers");
-    let _alive = disrupt(&brokers, &topics, started);
+    eprintln!("drill {name}: worker logs in {}", dir.display());
+    let _alive = disrupt(&dir, &brokers, &topics, started);
     let mut got = created;
     got.extend(results(load));
     check_transfer_drill(
@@ -207,11 +216,11 @@ fn conformance_suite_on_kafka() {
 fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
     drill(
         "restart",
-        |brokers, topics, mut workers| {
+        |dir, brokers, topics, mut workers| {
             std::thread::sleep(Duration::from_secs(3));
             workers.pop().expect("worker").kill9();
             std::thread::sleep(Duration::from_millis(300));
-            vec![Worker::start(brokers, topics)]
+            vec![Worker::start(brokers, topics, dir)]
         },
         1,
     );
@@ -225,7 +234,7 @@ fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
 fn a_surviving_worker_takes_over_the_partitions_of_a_killed_one() {
     drill(
         "takeover",
-        |_, _, mut workers| {
+        |_, _, _, mut workers| {
             std::thread::sleep(Duration::from_secs(4));
             workers.remove(0).kill9();
             workers
