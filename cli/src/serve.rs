@@ -281,11 +281,12 @@ fn engine_thread(
             match results {
                 Ok(results) => native.release(Release::Batch(waiting, results)),
                 Err(e) => {
-                    eprintln!("error: {e}; stopping");
+                    // Those clients get the error (HTTP 500); the backend keeps serving: a
+                    // distributed backend's timeout or lost connection is no reason to stop.
+                    eprintln!("error: {e}");
                     for (_, reply) in waiting {
                         let _ = reply.send(Err(e.clone()));
                     }
-                    return;
                 }
             }
         }
@@ -418,11 +419,12 @@ fn plugin_engine_thread(
                     release(Release::Batch(waiting, results));
                 }
                 Err(e) => {
-                    eprintln!("error: {e}; stopping");
+                    // Those clients get the error (HTTP 500); the backend keeps serving: a
+                    // distributed backend's timeout or lost connection is no reason to stop.
+                    eprintln!("error: {e}");
                     for (_, reply) in waiting {
                         let _ = reply.send(Err(e.clone()));
                     }
-                    return;
                 }
             }
         }

@@ -273,6 +273,9 @@ struct Worker {
     consumer: BaseConsumer<WorkerContext>,
     producers: BTreeMap<InputKey, PartitionProducer>,
     tasks: BTreeMap<i32, Task>,
+    /// Where the consumer stands in each input partition (the offset after the last record it
+    /// delivered), to restart a fetch that stalled.
+    positions: BTreeMap<InputKey, i64>,
 }
 
 /// With `ENTIFLOW_KAFKA_TRACE` set: one line of the worker's trace on standard error.
@@ -315,6 +318,7 @@ impl Worker {
             consumer,
             producers: BTreeMap::new(),
             tasks: BTreeMap::new(),
+            positions: BTreeMap::new(),
         })
     }
 
@@ -334,6 +338,7 @@ impl Worker {
                     self.commit_all()?;
                     if idle_since.elapsed() > Duration::from_secs(1) {
                         self.trace_in_flight();
+                        self.refetch();
                         idle_since = Instant::now();
                     }
                 }
@@ -359,6 +364,21 @@ impl Worker {
         self.commit_all()?;
         self.consumer.unsubscribe();
         Ok(())
+    }
+
+    /// Seeks every input partition to where the consumer stands, which restarts its fetch: a
+    /// consumer at the end of a partition sometimes stops fetching records written after it
+    /// (seen with librdkafka on tansu), which would leave work in flight for good.
+    /// A seek that fails (the partition is still being set up, say) is left for the next time.
+    fn refetch(&self) {
+        for ((topic, partition), offset) in &self.positions {
+            if let Err(e) =
+                self.consumer
+                    .seek(topic, *partition, Offset::Offset(*offset), KAFKA_TIMEOUT)
+            {
+                trace(&format!("cannot seek {topic}/{partition} to {offset}: {e}"));
+            }
+        }
     }
 
     /// With tracing on: what each partition holds in flight (for a stalled application).
@@ -402,6 +422,7 @@ impl Worker {
                     }
                     self.producers.clear();
                     self.tasks.clear();
+                    self.positions.clear();
                 }
                 Rebalanced::Assigned(parts) => {
                     for Assigned {
@@ -420,6 +441,7 @@ impl Worker {
                             },
                         );
                         if topic != self.config.topics.internal {
+                            self.positions.insert((topic, p), committed);
                             continue;
                         }
                         let (partition, processed_to) = match snapshot {
@@ -442,6 +464,7 @@ impl Worker {
                                 0,
                             ),
                         };
+                        self.positions.insert((topic, p), processed_to);
                         self.tasks.insert(
                             p,
                             Task {
@@ -587,6 +610,7 @@ impl Worker {
         if !self.producers.contains_key(via) {
             return Ok(()); // not ours (any more)
         }
+        self.positions.insert(via.clone(), offset + 1);
         if topic == self.config.topics.ingress {
             let record = IngressRecord {
                 partition,
@@ -631,6 +655,7 @@ impl Worker {
                     self.consumer
                         .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
                         .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
+                    self.positions.insert(via.clone(), resume_at);
                     return Ok(());
                 }
                 Some(Output::IngressGap {
@@ -646,6 +671,7 @@ impl Worker {
                     self.consumer
                         .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
                         .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
+                    self.positions.insert(via.clone(), resume_at);
                     let ingress_topic = self.config.topics.ingress.clone();
                     if self
                         .producers
@@ -659,6 +685,7 @@ impl Worker {
                                 KAFKA_TIMEOUT,
                             )
                             .map_err(|e| format!("cannot reread {ingress_topic}/{ingress}: {e}"))?;
+                        self.positions.insert((ingress_topic, ingress), expected);
                     }
                     return Ok(());
                 }
