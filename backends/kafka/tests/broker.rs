@@ -119,13 +119,7 @@ fn invocations_and_dump_through_the_front_door() {
                 .collect(),
         )
         .expect("results");
-    let kinds: Vec<String> = results
-        .iter()
-        .map(|r| match &r.outcome {
-            Ok(v) => v.to_string(),
-            Err(e) => e.kind.clone(),
-        })
-        .collect();
+    let kinds: Vec<String> = results.iter().map(outcome_text).collect();
     assert_eq!(kinds[0], r#"{"$entity":"Account","key":"alice"}"#);
     let bob: Vec<&str> = kinds[1..3].iter().map(String::as_str).collect();
     assert!(
@@ -228,13 +222,15 @@ fn invoke_all(
                 .collect(),
         )
         .expect("results");
-    results
-        .iter()
-        .map(|r| match &r.outcome {
-            Ok(v) => v.to_string(),
-            Err(e) => e.kind.clone(),
-        })
-        .collect()
+    results.iter().map(outcome_text).collect()
+}
+
+/// A result's value as JSON text, or its error kind.
+fn outcome_text(result: &runtime_common::InvocationResult) -> String {
+    match &result.outcome {
+        Ok(v) => v.to_string(),
+        Err(e) => e.kind.clone(),
+    }
 }
 
 #[test]
