@@ -19,7 +19,7 @@
 //! leaves a partition blocked behind an open transaction (a broker that never times
 //! transactions out would block it for good).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -153,7 +153,13 @@ impl WorkerContext {
                 })
                 .is_ok()
         };
-        match snapshot::latest(&self.config, partition, committed, usable) {
+        // Not inside the previous owner's last transaction (at most `max_batch` records, as many
+        // markers): the replay tail must cover it (see `Task::replay_tail`).
+        let before = committed - 2 * self.config.max_batch as i64;
+        if before <= 0 {
+            return None;
+        }
+        match snapshot::latest(&self.config, partition, before, usable) {
             Ok(found) => found,
             Err(e) => {
                 eprintln!("entiflow kafka worker: no snapshot for partition {partition} ({e}); replaying its input from the beginning");
@@ -210,7 +216,7 @@ impl ConsumerContext for WorkerContext {
                     } else if internal {
                         Offset::Beginning
                     } else if offset > 0 {
-                        Offset::Offset(offset)
+                        Offset::Offset(ingress_restart(offset, self.config.max_batch))
                     } else {
                         Offset::Beginning
                     };
@@ -249,6 +255,22 @@ struct Task {
     processed_to: i64,
     /// Records processed since the last snapshot (or the restore).
     since_snapshot: u64,
+    /// Where the last gap sent the consumer back to, and how many times in a row.
+    gap_rereads: (i64, u32),
+    /// The outputs of the last `max_batch` records replayed silently, produced again when the
+    /// partition goes live: the previous owner's last transaction, if its offsets count as
+    /// committed while its records were dropped (a broker that commits a transaction's offsets
+    /// before its end does so when the owner dies mid-commit), is re-sent; receivers drop
+    /// the repeats.
+    replay_tail: VecDeque<Vec<Output>>,
+}
+
+/// Where a router starts reading an ingress partition whose committed offset is `committed`:
+/// the previous owner's last transaction (at most `max_batch` records, and ingress records are
+/// written without transactions, so offsets are consecutive) is routed again, in case its
+/// forwarded records were dropped; the partitions drop repeats.
+fn ingress_restart(committed: i64, max_batch: usize) -> i64 {
+    (committed - max_batch as i64).max(0)
 }
 
 /// An input partition's transactional producer and the transaction it is filling.
@@ -336,6 +358,7 @@ impl Worker {
             match polled {
                 None => {
                     self.commit_all()?;
+                    self.flush_replay_tails()?;
                     if idle_since.elapsed() > Duration::from_secs(1) {
                         self.trace_in_flight();
                         self.refetch();
@@ -441,7 +464,8 @@ impl Worker {
                             },
                         );
                         if topic != self.config.topics.internal {
-                            self.positions.insert((topic, p), committed);
+                            let start = ingress_restart(committed, self.config.max_batch);
+                            self.positions.insert((topic, p), start);
                             continue;
                         }
                         let (partition, processed_to) = match snapshot {
@@ -472,6 +496,8 @@ impl Worker {
                                 live_from: committed,
                                 processed_to,
                                 since_snapshot: 0,
+                                gap_rereads: (-1, 0),
+                                replay_tail: VecDeque::new(),
                             },
                         );
                     }
@@ -648,14 +674,32 @@ impl Worker {
                     got,
                 }) => {
                     // The consumer stepped over a record (some brokers' fetch responses make
-                    // it): read the partition again after the last record processed.
+                    // it): read the partition again after the last record processed. When that
+                    // keeps stepping over it, start further back each time (other fetch
+                    // boundaries; the records before are repeats, dropped by channel position).
+                    let rereads = match task.gap_rereads {
+                        (at, n) if at == resume_at => n + 1,
+                        _ => 1,
+                    };
+                    task.gap_rereads = (resume_at, rereads);
+                    let back = if rereads > 2 {
+                        1i64 << rereads.min(20)
+                    } else {
+                        0
+                    };
+                    let from_offset = (resume_at - back).max(0);
                     trace(&format!(
-                        "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {resume_at}"
+                        "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {from_offset}"
                     ));
                     self.consumer
-                        .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
+                        .seek(
+                            &topic,
+                            partition,
+                            Offset::Offset(from_offset),
+                            KAFKA_TIMEOUT,
+                        )
                         .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
-                    self.positions.insert(via.clone(), resume_at);
+                    self.positions.insert(via.clone(), from_offset);
                     return Ok(());
                 }
                 Some(Output::IngressGap {
@@ -693,8 +737,15 @@ impl Worker {
             }
             task.processed_to = offset + 1;
             task.since_snapshot += 1;
+            if !live {
+                task.replay_tail.push_back(outputs);
+                if task.replay_tail.len() > self.config.max_batch {
+                    task.replay_tail.pop_front();
+                }
+                return Ok(());
+            }
             let every = self.config.snapshot_every;
-            let snapshot = if live && every > 0 && task.since_snapshot >= every {
+            let snapshot = if every > 0 && task.since_snapshot >= every {
                 task.partition.checkpoint().map(|checkpoint| {
                     task.since_snapshot = 0;
                     Snapshot::new(offset + 1, checkpoint)
@@ -702,22 +753,61 @@ impl Worker {
             } else {
                 None
             };
-            if live {
-                for output in &outputs {
-                    if let Output::Send { to, envelope } = output {
-                        trace(&format!("  send to {to}: {:?}", envelope.channel));
-                    }
+            self.flush_replay_tail(via)?;
+            for output in &outputs {
+                if let Output::Send { to, envelope } = output {
+                    trace(&format!("  send to {to}: {:?}", envelope.channel));
                 }
-                let records = output_records(&self.config.topics, self.config.partitions, outputs)?;
-                self.produce_all(via, records)?;
-                if let Some(s) = snapshot {
-                    trace(&format!("  snapshot at {}", s.offset));
-                    let key = partition.to_string();
-                    let topic = self.config.topics.snapshots.clone();
-                    self.produce(via, &topic, Some(partition), Some(&key), &s.to_bytes())?;
-                }
-                self.mark(via, offset)?;
             }
+            let records = output_records(&self.config.topics, self.config.partitions, outputs)?;
+            self.produce_all(via, records)?;
+            if let Some(s) = snapshot {
+                trace(&format!("  snapshot at {}", s.offset));
+                let key = partition.to_string();
+                let topic = self.config.topics.snapshots.clone();
+                self.produce(via, &topic, Some(partition), Some(&key), &s.to_bytes())?;
+            }
+            self.mark(via, offset)?;
+        }
+        Ok(())
+    }
+
+    /// Produces the replay tails of the partitions that have one (see `Task::replay_tail`).
+    fn flush_replay_tails(&mut self) -> Result<(), String> {
+        let internal = self.config.topics.internal.clone();
+        let parts: Vec<i32> = self
+            .tasks
+            .iter()
+            .filter(|(_, t)| !t.replay_tail.is_empty())
+            .map(|(p, _)| *p)
+            .collect();
+        for p in parts {
+            self.flush_replay_tail(&(internal.clone(), p))?;
+        }
+        Ok(())
+    }
+
+    /// Produces the replay tail of internal partition `via`, in a transaction that commits no
+    /// offset lower than the group's.
+    fn flush_replay_tail(&mut self, via: &InputKey) -> Result<(), String> {
+        let Some(task) = self.tasks.get_mut(&via.1) else {
+            return Ok(());
+        };
+        if task.replay_tail.is_empty() {
+            return Ok(());
+        }
+        let tail: Vec<Output> = task.replay_tail.drain(..).flatten().collect();
+        let live_from = task.live_from;
+        trace(&format!(
+            "  {}/{}: producing the last replayed records' {} outputs again",
+            via.0,
+            via.1,
+            tail.len()
+        ));
+        let records = output_records(&self.config.topics, self.config.partitions, tail)?;
+        self.produce_all(via, records)?;
+        if let Some(txn) = &mut self.begin(via)?.open {
+            txn.next_offset = txn.next_offset.max(live_from);
         }
         Ok(())
     }
