@@ -691,16 +691,7 @@ impl Worker {
                     trace(&format!(
                         "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {from_offset}"
                     ));
-                    self.consumer
-                        .seek(
-                            &topic,
-                            partition,
-                            Offset::Offset(from_offset),
-                            KAFKA_TIMEOUT,
-                        )
-                        .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
-                    self.positions.insert(via.clone(), from_offset);
-                    return Ok(());
+                    return self.reread(via, from_offset);
                 }
                 Some(Output::IngressGap {
                     partition: ingress,
@@ -712,24 +703,10 @@ impl Worker {
                         "  ingress gap: {ingress}@{expected} missing; rereading {topic}/{partition} from {resume_at}"
                     ));
                     let (ingress, expected) = (*ingress as i32, *expected as i64);
-                    self.consumer
-                        .seek(&topic, partition, Offset::Offset(resume_at), KAFKA_TIMEOUT)
-                        .map_err(|e| format!("cannot reread {topic}/{partition}: {e}"))?;
-                    self.positions.insert(via.clone(), resume_at);
-                    let ingress_topic = self.config.topics.ingress.clone();
-                    if self
-                        .producers
-                        .contains_key(&(ingress_topic.clone(), ingress))
-                    {
-                        self.consumer
-                            .seek(
-                                &ingress_topic,
-                                ingress,
-                                Offset::Offset(expected),
-                                KAFKA_TIMEOUT,
-                            )
-                            .map_err(|e| format!("cannot reread {ingress_topic}/{ingress}: {e}"))?;
-                        self.positions.insert((ingress_topic, ingress), expected);
+                    self.reread(via, resume_at)?;
+                    let ingress_key = (self.config.topics.ingress.clone(), ingress);
+                    if self.producers.contains_key(&ingress_key) {
+                        self.reread(&ingress_key, expected)?;
                     }
                     return Ok(());
                 }
@@ -769,6 +746,15 @@ impl Worker {
             }
             self.mark(via, offset)?;
         }
+        Ok(())
+    }
+
+    /// Makes the consumer deliver input partition `key` again from `offset`.
+    fn reread(&mut self, key: &InputKey, offset: i64) -> Result<(), String> {
+        self.consumer
+            .seek(&key.0, key.1, Offset::Offset(offset), KAFKA_TIMEOUT)
+            .map_err(|e| format!("cannot reread {}/{}: {e}", key.0, key.1))?;
+        self.positions.insert(key.clone(), offset);
         Ok(())
     }
 

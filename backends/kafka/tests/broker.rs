@@ -111,14 +111,8 @@ fn invocations_and_dump_through_the_front_door() {
         r#"{"id":"x","entity":"Account","key":"carol","method":"get","args":[]}"#,
         r#"{"id":"y","entity":"Nope","key":"carol","method":"get","args":[]}"#,
     ];
-    let results = instance
-        .invoke(
-            lines
-                .iter()
-                .map(|l| parse_invocation(l, &program))
-                .collect(),
-        )
-        .expect("results");
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let results = invoke_lines(&mut instance, &lines);
     let kinds: Vec<String> = results.iter().map(outcome_text).collect();
     assert_eq!(kinds[0], r#"{"$entity":"Account","key":"alice"}"#);
     let bob: Vec<&str> = kinds[1..3].iter().map(String::as_str).collect();
@@ -208,21 +202,31 @@ fn configuration_errors_are_reported() {
     assert!(parts.to_string().contains("partitions"), "{parts}");
 }
 
-/// Invokes `lines` and returns the outcomes as JSON text (or the error kind).
-fn invoke_all(
+/// Invokes `lines` (contract JSON) through the front door.
+fn invoke_lines(
     instance: &mut Box<dyn runtime_common::plugin::Instance>,
     lines: &[String],
-) -> Vec<String> {
+) -> Vec<runtime_common::InvocationResult> {
     let program = program();
-    let results = instance
+    instance
         .invoke(
             lines
                 .iter()
                 .map(|l| parse_invocation(l, &program))
                 .collect(),
         )
-        .expect("results");
-    results.iter().map(outcome_text).collect()
+        .expect("results")
+}
+
+/// Invokes `lines` and returns the outcomes as JSON text (or the error kind).
+fn invoke_all(
+    instance: &mut Box<dyn runtime_common::plugin::Instance>,
+    lines: &[String],
+) -> Vec<String> {
+    invoke_lines(instance, lines)
+        .iter()
+        .map(outcome_text)
+        .collect()
 }
 
 /// A result's value as JSON text, or its error kind.
