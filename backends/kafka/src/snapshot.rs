@@ -6,7 +6,7 @@
 //! it has processed, and that prefix never changes once written. So a snapshot is valid whoever
 //! wrote it and whether or not its transaction committed (a fenced worker's snapshot equals the
 //! one its successor would write). A worker restoring a partition uses the newest snapshot whose
-//! offset is at most the group's committed offset, then replays the records from there (silently
+//! offset is at most the bound it is given (the worker keeps the previous owner's last transaction out), then replays the records from there (silently
 //! up to the committed offset, live after it), instead of replaying from the beginning.
 
 use std::sync::Arc;
