@@ -621,11 +621,19 @@ pub fn run(
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/metrics", get(metrics_page))
         .with_state(shared.clone());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(http_threads.max(1))
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    // One HTTP thread means the thread calling `block_on` serves everything: no hand-offs
+    // between an I/O driver thread and a worker.
+    let runtime = if http_threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(http_threads)
+            .enable_all()
+            .build()
+    }
+    .map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await

@@ -4,7 +4,8 @@
 //! - Closed loop (default): `--connections` clients, each sending its next request as soon as the
 //!   previous reply arrives.
 //! - Open loop (`--rate R`): requests are scheduled at a fixed rate regardless of replies, and
-//!   latency is measured from the scheduled send time, so queueing delay is not hidden.
+//!   latency is measured from the scheduled send time, so queueing delay is not hidden (a
+//!   request the timer sends late because of its millisecond granularity counts from the send).
 //!
 //! The app must have an `Account` entity with `transfer(amount, to)` (see `tests/apps/transfer.py`).
 
@@ -121,7 +122,7 @@ struct Stats {
     errors: AtomicU64,
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let args = Args::parse();
     if args.accounts < 2 {
@@ -169,28 +170,36 @@ async fn main() -> Result<()> {
                     .map(|i| i.mul_f64(c as f64 / args.connections as f64))
                     .unwrap_or_default();
             loop {
-                let send_at = scheduled;
-                match interval {
+                // Open loop: latency counts from the scheduled time, so a late reply that delays
+                // this connection's next request is charged to the server. When the request was
+                // not yet due, it counts from when the timer fired: the timer has millisecond
+                // granularity, and its lateness is the load generator's, not the server's.
+                let (due, counted_from) = match interval {
                     Some(i) => {
-                        tokio::time::sleep_until(send_at.into()).await;
+                        let due = scheduled;
                         scheduled += i;
+                        if Instant::now() < due {
+                            tokio::time::sleep_until(due.into()).await;
+                            (due, Instant::now())
+                        } else {
+                            (due, due)
+                        }
                     }
-                    None => scheduled = Instant::now(),
-                }
-                let scheduled = match interval {
-                    Some(_) => send_at,
-                    None => scheduled,
+                    None => {
+                        let now = Instant::now();
+                        (now, now)
+                    }
                 };
-                if scheduled >= end {
+                if due >= end {
                     return anyhow::Ok(());
                 }
                 let id = next_id.fetch_add(1, Ordering::Relaxed) ^ (run_tag << 24);
                 let body = transfer(&mut rng, args.accounts, id);
                 let ok = post(&mut sender, &target, "/v1/invoke", body).await.is_ok();
                 let now = Instant::now();
-                if scheduled >= measure_from {
+                if due >= measure_from {
                     if ok {
-                        let us = now.duration_since(scheduled).as_micros().max(1) as u64;
+                        let us = now.duration_since(counted_from).as_micros().max(1) as u64;
                         stats.histogram.lock().await.record(us.min(60_000_000))?;
                         stats.done.fetch_add(1, Ordering::Relaxed);
                     } else {

@@ -279,8 +279,7 @@ impl DurableEngine {
         let covered = self.epoch;
         self.snapshotter = Some(std::thread::spawn(move || {
             lower_priority();
-            let json = snapshot_json(exported, &names, covered);
-            write_snapshot(&dir, &json)?;
+            write_snapshot(&dir, &exported, &names, covered)?;
             for segment in segments(&dir)? {
                 let first = segment
                     .file_stem()
@@ -334,41 +333,83 @@ fn lower_priority() {
     }
 }
 
-/// Writes the snapshot in small flushed chunks with pauses, so the log's fsyncs never queue
-/// behind one large flush (that would show up as tail latency of every acknowledged request).
-fn write_snapshot(dir: &Path, json: &Json) -> io::Result<()> {
-    const CHUNK: usize = 128 << 10;
-    let tmp = dir.join("snapshot.json.tmp");
-    {
-        let bytes = serde_json::to_vec(json).map_err(io::Error::other)?;
-        let mut f = File::create(&tmp)?;
-        for chunk in bytes.chunks(CHUNK) {
-            f.write_all(chunk)?;
-            f.sync_data()?;
-            std::thread::sleep(std::time::Duration::from_millis(4));
-        }
-        f.sync_all()?;
-    }
-    fs::rename(&tmp, dir.join("snapshot.json"))?;
-    sync_dir(dir)
+/// A file writer that makes every `PACE` bytes durable and then pauses, so the log's fsyncs
+/// never queue behind one large flush (that would show up as tail latency of every acknowledged
+/// request).
+struct PacedFile {
+    file: File,
+    unsynced: usize,
 }
 
-fn snapshot_json(exported: Exported, names: &[String], epoch: u64) -> Json {
-    let mut entities = serde_json::Map::new();
-    for name in names {
-        entities.insert(name.clone(), Json::Array(Vec::new()));
+impl PacedFile {
+    const PACE: usize = 128 << 10;
+}
+
+impl Write for PacedFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.unsynced += n;
+        if self.unsynced >= Self::PACE {
+            self.file.sync_data()?;
+            self.unsynced = 0;
+            std::thread::sleep(std::time::Duration::from_millis(4));
+        }
+        Ok(n)
     }
-    for (entity, key, key_value, fields) in exported.records {
-        if let Some(Json::Array(records)) = entities.get_mut(&names[entity]) {
-            records.push(json!([key, key_value, fields]));
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Streams the snapshot to a temporary file (no document is built in memory: a quarter of a
+/// million dedup entries would cost hundreds of milliseconds of CPU and allocations that the
+/// serving threads feel), makes it durable and renames it into place.
+///
+/// Layout: `{"epoch": E, "seq": S, "entities": {"Name": [[key, key value, [fields]], ...]},
+/// "dedup": [[id, result], ...]}`.
+fn write_snapshot(dir: &Path, exported: &Exported, names: &[String], epoch: u64) -> io::Result<()> {
+    let tmp = dir.join("snapshot.json.tmp");
+    let file = File::create(&tmp)?;
+    let mut w = io::BufWriter::with_capacity(PacedFile::PACE, PacedFile { file, unsynced: 0 });
+    write!(
+        w,
+        r#"{{"epoch":{epoch},"seq":{},"entities":{{"#,
+        exported.seq
+    )?;
+    let mut by_entity: Vec<Vec<&crate::engine::ExportedRecord>> = vec![Vec::new(); names.len()];
+    for record in &exported.records {
+        if let Some(list) = by_entity.get_mut(record.0) {
+            list.push(record);
         }
     }
-    let dedup: Vec<Json> = exported
-        .dedup
-        .iter()
-        .map(|(k, r)| json!([&**k, &**r]))
-        .collect();
-    json!({"epoch": epoch, "seq": exported.seq, "entities": entities, "dedup": dedup})
+    for (i, (name, records)) in names.iter().zip(&by_entity).enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut w, name)?;
+        w.write_all(b":[")?;
+        for (j, (_, key, key_value, fields)) in records.iter().enumerate() {
+            if j > 0 {
+                w.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut w, &(key, key_value, fields))?;
+        }
+        w.write_all(b"]")?;
+    }
+    w.write_all(br#"},"dedup":["#)?;
+    for (j, (id, result)) in exported.dedup.iter().enumerate() {
+        if j > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut w, &(&**id, &**result))?;
+    }
+    w.write_all(b"]}")?;
+    let paced = w.into_inner().map_err(|e| e.into_error())?;
+    paced.file.sync_all()?;
+    drop(paced);
+    fs::rename(&tmp, dir.join("snapshot.json"))?;
+    sync_dir(dir)
 }
 
 fn restore_snapshot(
@@ -435,7 +476,7 @@ fn restore_snapshot(
     }
     engine.import(Exported {
         seq,
-        dedup,
+        dedup: dedup.into(),
         records,
     });
     Ok(epoch)

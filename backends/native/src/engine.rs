@@ -179,7 +179,7 @@ pub struct Exported {
     /// The last `seq` given out.
     pub seq: u64,
     /// The dedup table, oldest first.
-    pub dedup: Vec<(std::sync::Arc<str>, std::sync::Arc<str>)>,
+    pub dedup: runtime_common::dedup::DedupSnapshot,
     /// Every entity: type index, canonical key, key value and fields (tagged JSON).
     pub records: Vec<ExportedRecord>,
 }
@@ -543,11 +543,7 @@ impl Executor for Engine {
         let records = export_records(&self.store);
         Ok(Exported {
             seq: self.seq,
-            dedup: self
-                .dedup
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            dedup: self.dedup.snapshot(),
             records,
         })
     }
@@ -562,6 +558,6 @@ impl Executor for Engine {
         import_records(&self.program, &mut store, exported.records);
         self.store = store;
         self.seq = exported.seq;
-        self.dedup = exported.dedup.into_iter().collect();
+        self.dedup = exported.dedup.into();
     }
 }

@@ -1285,11 +1285,7 @@ impl Executor for ParallelEngine {
     fn export(&self) -> Result<Exported, String> {
         Ok(Exported {
             seq: self.seq,
-            dedup: self
-                .dedup
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            dedup: self.dedup.snapshot(),
             records: self.records()?,
         })
     }
@@ -1303,7 +1299,7 @@ impl Executor for ParallelEngine {
             let _ = w.send(ToWorker::Load(records));
         }
         self.seq = exported.seq;
-        self.dedup = exported.dedup.into_iter().collect();
+        self.dedup = exported.dedup.into();
     }
 }
 

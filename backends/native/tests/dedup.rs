@@ -35,3 +35,76 @@ fn ids_within_the_window_are_answered_from_the_table_and_older_ones_run_again() 
     assert_eq!(old[0].seq, Some(12));
     assert_eq!(engine.dump_state()["Account"]["a"]["balance"], 111);
 }
+
+/// A snapshot holds the dedup table across several of its internal chunks (with the oldest
+/// entries of the first chunk already forgotten); after a restart from it, exactly the ids
+/// within the window answer from the table.
+#[test]
+fn the_window_survives_a_snapshot_and_a_restart() {
+    use entiflow_native::{DurabilityConfig, DurableEngine};
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/apps/transfer.py"
+    ))
+    .unwrap();
+    let program = frontend_python::compile(&source, "transfer.py").unwrap();
+    let dir = std::env::temp_dir().join(format!("entiflow-dedup-window-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let window = 10_000;
+    let config = DurabilityConfig {
+        dir: dir.clone(),
+        snapshot_every: 1_000_000,
+        snapshot_log_bytes: 1 << 40,
+    };
+    let open = || {
+        let engine = Box::new(Engine::new(
+            Rc::new(program.clone()),
+            EngineConfig {
+                dedup_window: window,
+            },
+        ));
+        DurableEngine::open_with(engine, &program, config.clone()).expect("open")
+    };
+    let deposit = |i: u32| {
+        format!(r#"{{"id":"d{i}","entity":"Account","key":"a","method":"deposit","args":[1]}}"#)
+    };
+    let mut lines = vec![r#"{"id":"c","create":"Account","args":["a",0]}"#.to_string()];
+    lines.extend((0..13_000).map(deposit));
+    let mut first = open();
+    let results = first
+        .execute(
+            lines
+                .iter()
+                .map(|l| parse_invocation(l, &program))
+                .collect(),
+        )
+        .unwrap();
+    first.snapshot().unwrap();
+    drop(first);
+    let mut second = open();
+    assert_eq!(
+        second.engine().dump_state()["Account"]["a"]["balance"],
+        13_000
+    );
+    // The newest `window` ids answer from the table with their recorded results ...
+    let recent = second
+        .execute(
+            (3_000..13_000)
+                .map(|i| parse_invocation(&deposit(i), &program))
+                .collect(),
+        )
+        .unwrap();
+    assert_eq!(recent[..], results[3_001..]);
+    assert_eq!(second.engine().stats().deduplicated, 10_000);
+    // ... and an older one runs again.
+    let old = second
+        .execute(vec![parse_invocation(&deposit(2_999), &program)])
+        .unwrap();
+    assert_eq!(old[0].seq, Some(13_002));
+    assert_eq!(
+        second.engine().dump_state()["Account"]["a"]["balance"],
+        13_001
+    );
+    drop(second);
+    let _ = std::fs::remove_dir_all(&dir);
+}
