@@ -303,7 +303,14 @@ struct Worker {
 /// With `ENTIFLOW_KAFKA_TRACE` set: one line of the worker's trace on standard error.
 fn trace(what: &str) {
     if std::env::var_os("ENTIFLOW_KAFKA_TRACE").is_some() {
-        eprintln!("[worker] {what}");
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        eprintln!(
+            "[worker {}.{:06}] {what}",
+            now.as_secs() % 1000,
+            now.subsec_micros()
+        );
     }
 }
 
