@@ -81,6 +81,12 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
     active_exceptions: Vec<Local>,
     temp_counter: u32,
     stmt_span: Span,
+    /// Generator expressions that are call arguments (`",".join(str(x) for x in xs)`): they
+    /// are lowered as lists, which the callee consumes the same way.
+    generator_args: Vec<*const ast::ExprGenerator>,
+    /// Types of the targets of the comprehensions [`Self::has_remote`] is looking into (they
+    /// are not declared yet), innermost last.
+    peeked_targets: std::cell::RefCell<Vec<(String, Type)>>,
 }
 
 fn body_assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
@@ -191,6 +197,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             active_exceptions: Vec::new(),
             temp_counter: 0,
             stmt_span: Span::default(),
+            generator_args: Vec::new(),
+            peeked_targets: Default::default(),
         };
         for p in &sig.params {
             lowerer.declare(&p.name, p.ty.clone());
@@ -1223,10 +1231,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             {
                 Type::Ref(self.entity.name.clone())
             }
-            ast::Expr::Name(n) => self
-                .lookup_local(n.id.as_str())
-                .map(|l| self.locals[l.0 as usize].ty.clone())
-                .unwrap_or(Type::Any),
+            ast::Expr::Name(n) => {
+                let peeked = self
+                    .peeked_targets
+                    .borrow()
+                    .iter()
+                    .rev()
+                    .find(|(name, _)| name == n.id.as_str())
+                    .map(|(_, ty)| ty.clone());
+                peeked
+                    .or_else(|| {
+                        self.lookup_local(n.id.as_str())
+                            .map(|l| self.locals[l.0 as usize].ty.clone())
+                    })
+                    .unwrap_or(Type::Any)
+            }
             ast::Expr::Attribute(a) => match self.type_of(&a.value) {
                 Type::Ref(t) => self
                     .info
@@ -1531,8 +1550,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         gens: &[ast::Comprehension],
         found: &mut bool,
     ) {
+        let peeked = self.peeked_targets.borrow().len();
         for g in gens {
             self.walk_remote(&g.iter, found);
+            let element = self.element_type(&g.iter);
+            self.peek_target(&g.target, &element);
             g.ifs.iter().for_each(|x| self.walk_remote(x, found));
         }
         if let Some(e) = elt {
@@ -1540,6 +1562,35 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
         if let Some(v) = value {
             self.walk_remote(v, found);
+        }
+        self.peeked_targets.borrow_mut().truncate(peeked);
+    }
+
+    /// Makes a comprehension target's names known to [`Self::type_of`] while looking into it,
+    /// typed as [`Self::comp_target`] will declare them.
+    fn peek_target(&self, target: &ast::Expr, element: &[Type]) {
+        match target {
+            ast::Expr::Name(n) => {
+                let ty = match element {
+                    [one] => one.clone(),
+                    _ => Type::Any,
+                };
+                self.peeked_targets
+                    .borrow_mut()
+                    .push((n.id.as_str().to_string(), ty));
+            }
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+            | ast::Expr::List(ast::ExprList { elts, .. }) => {
+                for (i, x) in elts.iter().enumerate() {
+                    let ty = if element.len() == elts.len() {
+                        element[i].clone()
+                    } else {
+                        Type::Any
+                    };
+                    self.peek_target(x, std::slice::from_ref(&ty));
+                }
+            }
+            _ => {}
         }
     }
 
@@ -1561,26 +1612,60 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ast::Expr::NumberLiteral(n) => match &n.value {
                 ast::Number::Int(i) => match i.as_i64() {
                     Some(v) => Expr::Const(Const::Int(v)),
-                    None => self.invalid(n, "E0340", "integer literal does not fit in 64 bits", "too large", Some("entiflow integers are 64-bit")),
+                    None => self.invalid(
+                        n,
+                        "E0340",
+                        "integer literal does not fit in 64 bits",
+                        "too large",
+                        Some("entiflow integers are 64-bit"),
+                    ),
                 },
                 ast::Number::Float(f) => Expr::Const(Const::Float(*f)),
-                ast::Number::Complex { .. } => self.invalid(n, "E0341", "complex numbers are not supported", "complex literal", None),
+                ast::Number::Complex { .. } => self.invalid(
+                    n,
+                    "E0341",
+                    "complex numbers are not supported",
+                    "complex literal",
+                    None,
+                ),
             },
             ast::Expr::StringLiteral(s) => Expr::Const(Const::Str(s.value.to_str().to_string())),
             ast::Expr::BooleanLiteral(b) => Expr::Const(Const::Bool(b.value)),
             ast::Expr::NoneLiteral(_) => Expr::Const(Const::None),
-            ast::Expr::BytesLiteral(b) => self.invalid(b, "E0341", "bytes literals are not supported", "bytes", Some("use str")),
-            ast::Expr::EllipsisLiteral(b) => self.invalid(b, "E0341", "`...` is not supported", "ellipsis", Some("use `pass`")),
+            ast::Expr::BytesLiteral(b) => self.invalid(
+                b,
+                "E0341",
+                "bytes literals are not supported",
+                "bytes",
+                Some("use str"),
+            ),
+            ast::Expr::EllipsisLiteral(b) => self.invalid(
+                b,
+                "E0341",
+                "`...` is not supported",
+                "ellipsis",
+                Some("use `pass`"),
+            ),
             ast::Expr::Name(n) => self.name(n),
             ast::Expr::Attribute(a) => self.attribute(a),
             ast::Expr::Call(c) => self.call(c),
             ast::Expr::BinOp(b) => {
                 let Some(op) = binop(b.op) else {
-                    return self.invalid(b, "E0320", "the `@` operator is not supported", "matrix multiplication", None);
+                    return self.invalid(
+                        b,
+                        "E0320",
+                        "the `@` operator is not supported",
+                        "matrix multiplication",
+                        None,
+                    );
                 };
                 let parts = self.lower_seq(&[&b.left, &b.right]);
                 let mut it = parts.into_iter();
-                Expr::Binary(op, Box::new(it.next().unwrap_or(Expr::Const(Const::None))), Box::new(it.next().unwrap_or(Expr::Const(Const::None))))
+                Expr::Binary(
+                    op,
+                    Box::new(it.next().unwrap_or(Expr::Const(Const::None))),
+                    Box::new(it.next().unwrap_or(Expr::Const(Const::None))),
+                )
             }
             ast::Expr::UnaryOp(u) => {
                 let op = match u.op {
@@ -1613,7 +1698,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let after = self.new_block();
                 for (i, v) in b.values.iter().enumerate() {
                     let value = self.expr(v);
-                    self.emit(StmtKind::Assign { target: result, value }, span);
+                    self.emit(
+                        StmtKind::Assign {
+                            target: result,
+                            value,
+                        },
+                        span,
+                    );
                     if i + 1 == b.values.len() {
                         self.terminate(Terminator::Jump(after), span);
                     } else {
@@ -1622,7 +1713,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             BoolOp::And => (next, after),
                             BoolOp::Or => (after, next),
                         };
-                        self.terminate(Terminator::Branch { cond: Expr::Local(result), then, otherwise }, span);
+                        self.terminate(
+                            Terminator::Branch {
+                                cond: Expr::Local(result),
+                                then,
+                                otherwise,
+                            },
+                            span,
+                        );
                         self.start(next);
                     }
                 }
@@ -1634,20 +1732,44 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     let test = self.expr(&i.test);
                     let body = self.expr(&i.body);
                     let orelse = self.expr(&i.orelse);
-                    return Expr::IfElse { test: Box::new(test), body: Box::new(body), orelse: Box::new(orelse) };
+                    return Expr::IfElse {
+                        test: Box::new(test),
+                        body: Box::new(body),
+                        orelse: Box::new(orelse),
+                    };
                 }
                 let span = self.span(i);
                 let result = self.temp("ifexp");
                 let cond = self.expr(&i.test);
-                let (then, otherwise, after) = (self.new_block(), self.new_block(), self.new_block());
-                self.terminate(Terminator::Branch { cond, then, otherwise }, span);
+                let (then, otherwise, after) =
+                    (self.new_block(), self.new_block(), self.new_block());
+                self.terminate(
+                    Terminator::Branch {
+                        cond,
+                        then,
+                        otherwise,
+                    },
+                    span,
+                );
                 self.start(then);
                 let v = self.expr(&i.body);
-                self.emit(StmtKind::Assign { target: result, value: v }, span);
+                self.emit(
+                    StmtKind::Assign {
+                        target: result,
+                        value: v,
+                    },
+                    span,
+                );
                 self.terminate(Terminator::Jump(after), span);
                 self.start(otherwise);
                 let v = self.expr(&i.orelse);
-                self.emit(StmtKind::Assign { target: result, value: v }, span);
+                self.emit(
+                    StmtKind::Assign {
+                        target: result,
+                        value: v,
+                    },
+                    span,
+                );
                 self.terminate(Terminator::Jump(after), span);
                 self.start(after);
                 Expr::Local(result)
@@ -1656,7 +1778,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let ops: Vec<CmpOp> = c.ops.iter().map(|o| cmpop(*o)).collect();
                 if !self.has_remote(e) {
                     let left = self.expr(&c.left);
-                    let rest = ops.iter().zip(c.comparators.iter()).map(|(op, x)| (*op, self.expr(x))).collect();
+                    let rest = ops
+                        .iter()
+                        .zip(c.comparators.iter())
+                        .map(|(op, x)| (*op, self.expr(x)))
+                        .collect();
                     return Expr::Compare(Box::new(left), rest);
                 }
                 let span = self.span(c);
@@ -1670,12 +1796,28 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     if !last {
                         right = self.pin(right);
                     }
-                    self.emit(StmtKind::Assign { target: result, value: Expr::Compare(Box::new(left.clone()), vec![(*op, right.clone())]) }, span);
+                    self.emit(
+                        StmtKind::Assign {
+                            target: result,
+                            value: Expr::Compare(
+                                Box::new(left.clone()),
+                                vec![(*op, right.clone())],
+                            ),
+                        },
+                        span,
+                    );
                     if last {
                         self.terminate(Terminator::Jump(after), span);
                     } else {
                         let next = self.new_block();
-                        self.terminate(Terminator::Branch { cond: Expr::Local(result), then: next, otherwise: after }, span);
+                        self.terminate(
+                            Terminator::Branch {
+                                cond: Expr::Local(result),
+                                then: next,
+                                otherwise: after,
+                            },
+                            span,
+                        );
                         self.start(next);
                         left = right;
                     }
@@ -1694,7 +1836,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             flat.push(k);
                             flat.push(&item.value);
                         }
-                        None => return self.invalid(&item.value, "E0342", "`**` unpacking is not supported", "dict unpacking", Some("use `d.update(other)`")),
+                        None => {
+                            return self.invalid(
+                                &item.value,
+                                "E0342",
+                                "`**` unpacking is not supported",
+                                "dict unpacking",
+                                Some("use `d.update(other)`"),
+                            )
+                        }
                     }
                 }
                 let values = self.lower_seq(&flat);
@@ -1708,12 +1858,22 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ast::Expr::Subscript(s) => {
                 let parts = self.lower_seq(&[&s.value, &s.slice]);
                 let mut it = parts.into_iter();
-                Expr::Subscript(Box::new(it.next().unwrap_or(Expr::Const(Const::None))), Box::new(it.next().unwrap_or(Expr::Const(Const::None))))
+                Expr::Subscript(
+                    Box::new(it.next().unwrap_or(Expr::Const(Const::None))),
+                    Box::new(it.next().unwrap_or(Expr::Const(Const::None))),
+                )
             }
             ast::Expr::Slice(s) => {
-                let present: Vec<&'a ast::Expr> = [&s.lower, &s.upper, &s.step].into_iter().flatten().map(|b| &**b).collect();
+                let present: Vec<&'a ast::Expr> = [&s.lower, &s.upper, &s.step]
+                    .into_iter()
+                    .flatten()
+                    .map(|b| &**b)
+                    .collect();
                 let mut lowered = self.lower_seq(&present).into_iter();
-                let mut take = |x: &Option<Box<ast::Expr>>| x.as_ref().map(|_| Box::new(lowered.next().unwrap_or(Expr::Const(Const::None))));
+                let mut take = |x: &Option<Box<ast::Expr>>| {
+                    x.as_ref()
+                        .map(|_| Box::new(lowered.next().unwrap_or(Expr::Const(Const::None))))
+                };
                 let lower = take(&s.lower);
                 let upper = take(&s.upper);
                 let step = take(&s.step);
@@ -1723,7 +1883,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let mut parts = Vec::new();
                 for part in f.value.as_slice() {
                     match part {
-                        ast::FStringPart::Literal(l) => parts.push(FStringPart::Literal(l.as_str().to_string())),
+                        ast::FStringPart::Literal(l) => {
+                            parts.push(FStringPart::Literal(l.as_str().to_string()))
+                        }
                         ast::FStringPart::FString(fs) => {
                             let lowered = self.fstring(&fs.elements);
                             parts.extend(lowered);
@@ -1732,20 +1894,87 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 }
                 Expr::FString(parts)
             }
-            ast::Expr::ListComp(c) => self.comprehension(e, ComprehensionKind::List, &c.elt, None, &c.generators),
-            ast::Expr::SetComp(c) => self.comprehension(e, ComprehensionKind::Set, &c.elt, None, &c.generators),
+            ast::Expr::ListComp(c) => {
+                self.comprehension(e, ComprehensionKind::List, &c.elt, None, &c.generators)
+            }
+            ast::Expr::SetComp(c) => {
+                self.comprehension(e, ComprehensionKind::Set, &c.elt, None, &c.generators)
+            }
             ast::Expr::DictComp(c) => match &c.key {
-                Some(k) => self.comprehension(e, ComprehensionKind::Dict, k, Some(&c.value), &c.generators),
-                None => self.invalid(c, "E0342", "`**` unpacking is not supported", "dict unpacking", None),
+                Some(k) => {
+                    self.comprehension(e, ComprehensionKind::Dict, k, Some(&c.value), &c.generators)
+                }
+                None => self.invalid(
+                    c,
+                    "E0342",
+                    "`**` unpacking is not supported",
+                    "dict unpacking",
+                    None,
+                ),
             },
-            ast::Expr::Generator(g) => self.invalid(g, "E0343", "generator expressions are supported only as the argument of any, all, sum, min, max, sorted, list, set, tuple or dict", "generator expression", Some("use a list comprehension")),
-            ast::Expr::Lambda(l) => self.invalid(l, "E0344", "lambda is not supported", "lambda", Some("write a `_helper` method instead")),
-            ast::Expr::Yield(y) => self.invalid(y, "E0345", "`yield` is not supported", "generators are not supported", Some("return a list instead")),
-            ast::Expr::YieldFrom(y) => self.invalid(y, "E0345", "`yield from` is not supported", "generators are not supported", Some("return a list instead")),
-            ast::Expr::Await(a) => self.invalid(a, "E0346", "`await` is not supported", "await", Some("remote calls are plain calls; drop `await`")),
-            ast::Expr::Named(n) => self.invalid(n, "E0347", "assignment expressions (`:=`) are not supported", "walrus", Some("assign in a separate statement")),
-            ast::Expr::Starred(s) => self.invalid(s, "E0348", "star-args are not supported", "starred expression", None),
-            other => self.invalid(other, "E0349", "unsupported expression", "not in the supported language", None),
+            ast::Expr::Generator(g)
+                if self
+                    .generator_args
+                    .contains(&(g as *const ast::ExprGenerator)) =>
+            {
+                self.comprehension(e, ComprehensionKind::List, &g.elt, None, &g.generators)
+            }
+            ast::Expr::Generator(g) => self.invalid(
+                g,
+                "E0343",
+                "generator expressions are supported only as call arguments",
+                "generator expression",
+                Some("use a list comprehension"),
+            ),
+            ast::Expr::Lambda(l) => self.invalid(
+                l,
+                "E0344",
+                "lambda is not supported",
+                "lambda",
+                Some("write a `_helper` method instead"),
+            ),
+            ast::Expr::Yield(y) => self.invalid(
+                y,
+                "E0345",
+                "`yield` is not supported",
+                "generators are not supported",
+                Some("return a list instead"),
+            ),
+            ast::Expr::YieldFrom(y) => self.invalid(
+                y,
+                "E0345",
+                "`yield from` is not supported",
+                "generators are not supported",
+                Some("return a list instead"),
+            ),
+            ast::Expr::Await(a) => self.invalid(
+                a,
+                "E0346",
+                "`await` is not supported",
+                "await",
+                Some("remote calls are plain calls; drop `await`"),
+            ),
+            ast::Expr::Named(n) => self.invalid(
+                n,
+                "E0347",
+                "assignment expressions (`:=`) are not supported",
+                "walrus",
+                Some("assign in a separate statement"),
+            ),
+            ast::Expr::Starred(s) => self.invalid(
+                s,
+                "E0348",
+                "star-args are not supported",
+                "starred expression",
+                None,
+            ),
+            other => self.invalid(
+                other,
+                "E0349",
+                "unsupported expression",
+                "not in the supported language",
+                None,
+            ),
         }
     }
 
@@ -1929,6 +2158,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     Some("pass the list itself"),
                 );
                 return None;
+            }
+            if let ast::Expr::Generator(g) = a {
+                self.generator_args.push(g as *const ast::ExprGenerator);
             }
             exprs.push(a);
         }
@@ -2230,10 +2462,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             body(self);
             return;
         };
+        let element = self.element_type(&g.iter);
         let iterable = self.expr(&g.iter);
         let (header, exit, item) = self.loop_begin(iterable, span);
         let scope_len = self.comp_scope.len();
-        let target = self.comp_target(&g.target);
+        let target = self.comp_target(&g.target, &element);
         self.bind_target(&target, item, span);
         for cond in &g.ifs {
             let c = self.expr(cond);
@@ -2274,20 +2507,36 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     /// Allocates fresh locals for a comprehension target and brings them into scope.
-    fn comp_target(&mut self, e: &ast::Expr) -> Target {
+    /// Declares a comprehension's target; `element` is what iterating its iterable gives (see
+    /// [`Self::element_type`]), so `p.get()` over a list of entity refs is a remote call.
+    fn comp_target(&mut self, e: &ast::Expr, element: &[Type]) -> Target {
         match e {
             ast::Expr::Name(n) => {
                 let local = Local(self.locals.len() as u32);
+                let ty = match element {
+                    [one] => one.clone(),
+                    _ => Type::Any,
+                };
                 self.locals.push(LocalDecl {
                     name: format!("{}$comp", n.id.as_str()),
-                    ty: Type::Any,
+                    ty,
                 });
                 self.comp_scope.push((n.id.as_str().to_string(), local));
                 Target::Local(local)
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. })
             | ast::Expr::List(ast::ExprList { elts, .. }) => {
-                Target::Tuple(elts.iter().map(|x| self.comp_target(x)).collect())
+                let types: Vec<Type> = if element.len() == elts.len() {
+                    element.to_vec()
+                } else {
+                    vec![Type::Any; elts.len()]
+                };
+                Target::Tuple(
+                    elts.iter()
+                        .zip(types)
+                        .map(|(x, ty)| self.comp_target(x, std::slice::from_ref(&ty)))
+                        .collect(),
+                )
             }
             other => {
                 self.error(
@@ -2323,8 +2572,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             let scope_len = self.comp_scope.len();
             let mut generators = Vec::new();
             for g in gens {
+                let element = self.element_type(&g.iter);
                 let iter = self.expr(&g.iter);
-                let target = self.comp_target(&g.target);
+                let target = self.comp_target(&g.target, &element);
                 let ifs = g.ifs.iter().map(|c| self.expr(c)).collect();
                 generators.push(Generator { target, iter, ifs });
             }
