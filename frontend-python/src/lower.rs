@@ -1444,7 +1444,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
-    /// Whether evaluating `e` involves a remote call.
+    /// Whether evaluating `e` involves a remote call, or anything else lowered to statements
+    /// (an `any`/`all` over a generator), so that enclosing expressions keep their order.
     fn has_remote(&self, e: &ast::Expr) -> bool {
         let mut found = false;
         self.walk_remote(e, &mut found);
@@ -1463,6 +1464,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         return;
                     }
                     CallKind::ValueMethod { receiver, .. } => self.walk_remote(receiver, found),
+                    // Lowered to a loop that stops early (`any_all_loop`): like a remote call,
+                    // it needs statements, so what encloses it must be split into blocks too.
+                    CallKind::Builtin(name)
+                        if (name == "any" || name == "all")
+                            && matches!(&c.arguments.args[..], [ast::Expr::Generator(_)]) =>
+                    {
+                        *found = true;
+                        return;
+                    }
                     _ => {}
                 }
                 for a in c.arguments.args.iter() {
@@ -2370,10 +2380,12 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if let [ast::Expr::Generator(g)] = &call.arguments.args[..] {
             if GENERATOR_CONSUMERS.contains(&func.as_str()) {
                 let gen_expr: &'a ast::Expr = &call.arguments.args[0];
+                if func == "any" || func == "all" {
+                    // A loop that stops at the first decisive element, as CPython does (the
+                    // rest may raise or have effects).
+                    return self.any_all_loop(&func, g, span);
+                }
                 let lowered = if self.has_remote(gen_expr) {
-                    if func == "any" || func == "all" {
-                        return self.any_all_loop(&func, g, span);
-                    }
                     self.comprehension(
                         gen_expr,
                         ComprehensionKind::List,
