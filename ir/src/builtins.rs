@@ -73,6 +73,20 @@ pub const STR_METHODS: &[&str] = &[
     "isalpha",
     "isalnum",
     "zfill",
+    "rsplit",
+    "partition",
+    "rpartition",
+    "center",
+    "ljust",
+    "rjust",
+    "rfind",
+    "rindex",
+    "isupper",
+    "islower",
+    "isspace",
+    "swapcase",
+    "removeprefix",
+    "removesuffix",
 ];
 
 /// Methods of `list` a method may call.
@@ -105,6 +119,11 @@ pub const SET_METHODS: &[&str] = &[
     "clear",
     "copy",
     "pop",
+    "update",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "symmetric_difference",
 ];
 
 /// Methods of `tuple` a method may call.

@@ -890,14 +890,22 @@ enum Arity {
 fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'static str]>) {
     use Arity::*;
     match (type_name, method) {
-        ("str", "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum") => {
-            (NoArgs, None)
-        }
+        (
+            "str",
+            "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum"
+            | "isupper" | "islower" | "isspace" | "swapcase",
+        ) => (NoArgs, None),
         ("str", "strip" | "lstrip" | "rstrip") => (Positional(0, 1), None),
-        ("str", "split") => (Legacy(0, 2), Some(&["sep", "maxsplit"])),
-        ("str", "join" | "zfill") => (One, None),
+        ("str", "split" | "rsplit") => (Legacy(0, 2), Some(&["sep", "maxsplit"])),
+        (
+            "str",
+            "join" | "zfill" | "partition" | "rpartition" | "removeprefix" | "removesuffix",
+        ) => (One, None),
+        ("str", "center" | "ljust" | "rjust") => (Positional(1, 2), None),
         ("str", "replace") => (Positional(2, 3), None),
-        ("str", "startswith" | "endswith" | "find" | "index" | "count") => (Legacy(1, 3), None),
+        ("str", "startswith" | "endswith" | "find" | "index" | "count" | "rfind" | "rindex") => {
+            (Legacy(1, 3), None)
+        }
         ("str", "format") => (Any, Some(&[])),
         ("list", "append" | "extend" | "remove" | "count") => (One, None),
         ("list", "insert") => (Positional(2, 2), None),
@@ -908,7 +916,8 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
         ("dict", "get" | "pop" | "setdefault") => (Positional(1, 2), None),
         ("dict", "update") => (Positional(0, 1), Some(&[])),
         ("set", "add" | "discard" | "remove") => (One, None),
-        ("set", "union" | "intersection" | "difference") => (Any, None),
+        ("set", "union" | "intersection" | "difference" | "update") => (Any, None),
+        ("set", "issubset" | "issuperset" | "isdisjoint" | "symmetric_difference") => (One, None),
         _ => (NoArgs, None),
     }
 }
@@ -1328,6 +1337,126 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 None => String::new(),
             })
         }
+        "rsplit" => rsplit(s, args, kwargs)?,
+        "partition" | "rpartition" => {
+            let sep = match &args[0] {
+                Value::Str(sep) if sep.is_empty() => return raise("ValueError", "empty separator"),
+                Value::Str(sep) => sep.clone(),
+                other => {
+                    return raise(
+                        "TypeError",
+                        format!("must be str, not {}", other.type_name()),
+                    )
+                }
+            };
+            let at = if method == "partition" {
+                s.find(&*sep)
+            } else {
+                s.rfind(&*sep)
+            };
+            let parts = match at {
+                Some(i) => [&s[..i], &sep[..], &s[i + sep.len()..]],
+                None if method == "partition" => [&s[..], "", ""],
+                None => ["", "", &s[..]],
+            };
+            Value::Tuple(Rc::from(parts.map(Value::str).to_vec()))
+        }
+        "center" | "ljust" | "rjust" => {
+            let width = int_arg(&args[0])?;
+            let fill = match args.get(1) {
+                None => ' ',
+                Some(Value::Str(f)) if f.chars().count() == 1 => f.chars().next().unwrap_or(' '),
+                Some(Value::Str(_)) => {
+                    return raise(
+                        "TypeError",
+                        "The fill character must be exactly one character long",
+                    )
+                }
+                Some(other) => {
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "{method}() argument 2 must be a unicode character, not {}",
+                            other.type_name()
+                        ),
+                    )
+                }
+            };
+            let n = s.chars().count() as i64;
+            if width <= n {
+                return Ok(Value::Str(s.clone()));
+            }
+            let margin = width - n;
+            let left = match method {
+                // CPython's rounding: the odd character goes left when the width is odd.
+                "center" => margin / 2 + (margin & width & 1),
+                "ljust" => 0,
+                _ => margin,
+            };
+            let pad = |k: i64| fill.to_string().repeat(k as usize);
+            Value::str(&format!("{}{s}{}", pad(left), pad(margin - left)))
+        }
+        "rfind" | "rindex" => {
+            let sub: Vec<char> = match &args[0] {
+                Value::Str(sub) => sub.chars().collect(),
+                other => {
+                    return raise(
+                        "TypeError",
+                        format!("must be str, not {}", other.type_name()),
+                    )
+                }
+            };
+            let chars: Vec<char> = s.chars().collect();
+            let (start, end) = search_bounds(&args[1..], chars.len())?;
+            let found = if start > chars.len() || end < start || end - start < sub.len() {
+                None
+            } else {
+                (start..=end - sub.len())
+                    .rev()
+                    .find(|&i| chars[i..i + sub.len()] == sub[..])
+            };
+            match found {
+                Some(i) => Value::Int(i as i64),
+                None if method == "rfind" => Value::Int(-1),
+                None => return raise("ValueError", "substring not found"),
+            }
+        }
+        "isupper" | "islower" => {
+            let cased: Vec<char> = s
+                .chars()
+                .filter(|c| c.is_uppercase() || c.is_lowercase())
+                .collect();
+            Value::Bool(
+                !cased.is_empty()
+                    && cased.iter().all(|c| {
+                        if method == "isupper" {
+                            c.is_uppercase()
+                        } else {
+                            c.is_lowercase()
+                        }
+                    }),
+            )
+        }
+        "isspace" => Value::Bool(!s.is_empty() && s.chars().all(is_py_space)),
+        "swapcase" => Value::str(
+            &s.chars()
+                .flat_map(|c| {
+                    if c.is_uppercase() {
+                        c.to_lowercase().collect::<Vec<_>>()
+                    } else {
+                        c.to_uppercase().collect::<Vec<_>>()
+                    }
+                })
+                .collect::<String>(),
+        ),
+        "removeprefix" | "removesuffix" => {
+            let affix = str_arg(&args[0], &format!("{method}() argument"))?;
+            Value::str(if method == "removeprefix" {
+                s.strip_prefix(affix).unwrap_or(s)
+            } else {
+                s.strip_suffix(affix).unwrap_or(s)
+            })
+        }
         "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
         "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
         "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
@@ -1352,6 +1481,56 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             )
         }
     })
+}
+
+/// `str.rsplit`: like `split`, but `maxsplit` counts from the right.
+fn rsplit(s: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+    let sep = args
+        .first()
+        .or(kwarg(kwargs, "sep"))
+        .filter(|v| !matches!(v, Value::None));
+    let maxsplit = match args.get(1).or(kwarg(kwargs, "maxsplit")) {
+        Some(v) => int_arg(v)?,
+        None => -1,
+    };
+    let mut parts: Vec<Value> = match sep {
+        None => {
+            let mut out = Vec::new();
+            let mut rest = s.trim_end_matches(is_py_space);
+            while !rest.is_empty() {
+                if maxsplit >= 0 && out.len() as i64 >= maxsplit {
+                    out.push(Value::str(rest));
+                    break;
+                }
+                let start = rest.rfind(is_py_space).map_or(0, |i| {
+                    i + rest[i..].chars().next().map_or(1, char::len_utf8)
+                });
+                out.push(Value::str(&rest[start..]));
+                rest = rest[..start].trim_end_matches(is_py_space);
+            }
+            out
+        }
+        Some(Value::Str(sep)) => {
+            if sep.is_empty() {
+                return raise("ValueError", "empty separator");
+            }
+            if maxsplit < 0 {
+                s.rsplit(&**sep).map(Value::str).collect()
+            } else {
+                s.rsplitn(maxsplit.saturating_add(1) as usize, &**sep)
+                    .map(Value::str)
+                    .collect()
+            }
+        }
+        Some(other) => {
+            return raise(
+                "TypeError",
+                format!("must be str or None, not {}", other.type_name()),
+            )
+        }
+    };
+    parts.reverse();
+    Ok(Value::list(parts))
 }
 
 fn list_method(
@@ -1632,6 +1811,32 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
                     .cloned()
                     .collect(),
             )
+        }
+        "update" => {
+            for o in others(args)? {
+                s.borrow_mut().extend(o);
+            }
+            Value::None
+        }
+        "issubset" | "issuperset" | "isdisjoint" => {
+            let other = others(args)?.pop().unwrap_or_default();
+            let mine = s.borrow();
+            Value::Bool(match method {
+                "issubset" => mine.iter().all(|x| other.contains(x)),
+                "issuperset" => other.iter().all(|x| mine.contains(x)),
+                _ => !mine.iter().any(|x| other.contains(x)),
+            })
+        }
+        "symmetric_difference" => {
+            let other = others(args)?.pop().unwrap_or_default();
+            let mine = s.borrow();
+            let mut out: SetMap = mine
+                .iter()
+                .filter(|x| !other.contains(*x))
+                .cloned()
+                .collect();
+            out.extend(other.iter().filter(|x| !mine.contains(*x)).cloned());
+            new_set(out)
         }
         "clear" => {
             s.borrow_mut().clear();
