@@ -603,15 +603,25 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. })
             | ast::Expr::List(ast::ExprList { elts, .. }) => {
-                if let Some(star) = elts.iter().find(|e| matches!(e, ast::Expr::Starred(_))) {
-                    self.error(
-                        star,
-                        "E0317",
-                        "starred assignment targets are not supported",
-                        "starred target",
-                        None,
-                    );
-                    return;
+                let stars: Vec<usize> = elts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| matches!(e, ast::Expr::Starred(_)))
+                    .map(|(i, _)| i)
+                    .collect();
+                match stars[..] {
+                    [] => {}
+                    [star] => return self.starred_unpack(elts, star, value, span),
+                    [_, second, ..] => {
+                        self.error(
+                            &elts[second],
+                            "E0317",
+                            "multiple starred expressions in assignment",
+                            "second starred target",
+                            None,
+                        );
+                        return;
+                    }
                 }
                 let temps: Vec<Local> = elts.iter().map(|_| self.temp("unpack")).collect();
                 self.emit(
@@ -632,6 +642,84 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 "cannot assign to this",
                 None,
             ),
+        }
+    }
+
+    /// `first, *middle, last = value`: the items as a list, a length check with CPython's
+    /// message, then each target from its index or slice.
+    fn starred_unpack(&mut self, elts: &'a [ast::Expr], star: usize, value: Expr, span: Span) {
+        let items = self.temp("unpack");
+        self.emit(
+            StmtKind::Assign {
+                target: items,
+                value: Expr::Builtin {
+                    func: "$unpack".into(),
+                    args: vec![value],
+                    kwargs: vec![],
+                },
+            },
+            span,
+        );
+        let len = || Expr::Builtin {
+            func: "len".into(),
+            args: vec![Expr::Local(items)],
+            kwargs: vec![],
+        };
+        let int = |i: usize| Expr::Const(Const::Int(i as i64));
+        let fixed = elts.len() - 1;
+        let (ok, short) = (self.new_block(), self.new_block());
+        self.terminate(
+            Terminator::Branch {
+                cond: Expr::Compare(Box::new(len()), vec![(CmpOp::Lt, int(fixed))]),
+                then: short,
+                otherwise: ok,
+            },
+            span,
+        );
+        self.start(short);
+        let message = Expr::Binary(
+            BinOp::Add,
+            Box::new(Expr::Binary(
+                BinOp::Add,
+                Box::new(Expr::Const(Const::Str(format!(
+                    "not enough values to unpack (expected at least {fixed}, got "
+                )))),
+                Box::new(Expr::Builtin {
+                    func: "str".into(),
+                    args: vec![len()],
+                    kwargs: vec![],
+                }),
+            )),
+            Box::new(Expr::Const(Const::Str(")".into()))),
+        );
+        self.terminate(
+            Terminator::Raise(Expr::NewException {
+                class: "ValueError".into(),
+                args: vec![message],
+            }),
+            span,
+        );
+        self.start(ok);
+        let after = fixed - star;
+        let from_end = |k: usize| Expr::Binary(BinOp::Sub, Box::new(len()), Box::new(int(k)));
+        for (i, target) in elts.iter().enumerate() {
+            let part = if i < star {
+                int(i)
+            } else if i == star {
+                Expr::Slice(
+                    Some(Box::new(int(star))),
+                    Some(Box::new(from_end(after))),
+                    None,
+                )
+            } else {
+                from_end(elts.len() - i)
+            };
+            let v = Expr::Subscript(Box::new(Expr::Local(items)), Box::new(part));
+            let target: &'a ast::Expr = match target {
+                ast::Expr::Starred(s) => &s.value,
+                other => other,
+            };
+            self.assign(target, v, span);
         }
     }
 

@@ -235,6 +235,15 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
     if func == "$iterable" {
         return ops::iterable(&args[0]);
     }
+    if func == "$unpack" {
+        return match iterate(&args[0]) {
+            Ok(items) => Ok(Value::list(items)),
+            Err(_) => raise(
+                "TypeError",
+                format!("cannot unpack non-iterable {} object", args[0].type_name()),
+            ),
+        };
+    }
     let (args, kwargs) = builtin_arguments(func, args, kwargs)?;
     builtin(func, &args, &kwargs)
 }
