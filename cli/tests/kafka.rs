@@ -164,6 +164,8 @@ fn drill(
     let _alive = disrupt(&dir, &brokers, &topics, started);
     let mut got = created;
     got.extend(results(load));
+    let saved: Vec<String> = got.iter().map(|r| r.to_json().to_string()).collect();
+    std::fs::write(dir.join("results.jsonl"), saved.join("\n") + "\n").expect("results");
     check_transfer_drill(
         &app(),
         &lines,

@@ -298,6 +298,8 @@ struct Worker {
     /// Where the consumer stands in each input partition (the offset after the last record it
     /// delivered), to restart a fetch that stalled.
     positions: BTreeMap<InputKey, i64>,
+    /// Idle seconds in a row with work in flight (how far back [`Worker::refetch`] reads).
+    idle_rereads: u32,
 }
 
 /// With `ENTIFLOW_KAFKA_TRACE` set: one line of the worker's trace on standard error.
@@ -348,6 +350,7 @@ impl Worker {
             producers: BTreeMap::new(),
             tasks: BTreeMap::new(),
             positions: BTreeMap::new(),
+            idle_rereads: 0,
         })
     }
 
@@ -399,14 +402,36 @@ impl Worker {
     /// Seeks every input partition to where the consumer stands, which restarts its fetch: a
     /// consumer at the end of a partition sometimes stops fetching records written after it
     /// (seen with librdkafka on tansu), which would leave work in flight for good.
+    ///
+    /// When work is in flight, internal partitions are read again from further back, farther
+    /// each idle second (64, 256, 1024, ... records): a consumer sometimes steps over a record
+    /// (seen on tansu), and when that record was the last message of its channel (a `seq` grant,
+    /// a reply), no later message reveals the gap. The records read again are repeats, which
+    /// the partitions drop by channel position.
     /// A seek that fails (the partition is still being set up, say) is left for the next time.
-    fn refetch(&self) {
+    fn refetch(&mut self) {
+        let in_flight = self.tasks.values().any(|t| t.partition.in_flight() > 0);
+        self.idle_rereads = if in_flight { self.idle_rereads + 1 } else { 0 };
+        let back = match self.idle_rereads {
+            0 => 0,
+            n => 16i64 << (2 * n.min(9)),
+        };
         for ((topic, partition), offset) in &self.positions {
+            let from = if *topic == self.config.topics.internal {
+                (offset - back).max(0)
+            } else {
+                *offset
+            };
+            if back > 0 {
+                trace(&format!(
+                    "idle with work in flight: rereading {topic}/{partition} from {from}"
+                ));
+            }
             if let Err(e) =
                 self.consumer
-                    .seek(topic, *partition, Offset::Offset(*offset), KAFKA_TIMEOUT)
+                    .seek(topic, *partition, Offset::Offset(from), KAFKA_TIMEOUT)
             {
-                trace(&format!("cannot seek {topic}/{partition} to {offset}: {e}"));
+                trace(&format!("cannot seek {topic}/{partition} to {from}: {e}"));
             }
         }
     }
