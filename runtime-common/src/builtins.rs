@@ -1164,51 +1164,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 _ => s.trim_end_matches(pred),
             })
         }
-        "split" => {
-            let sep = args
-                .first()
-                .or(kwarg(kwargs, "sep"))
-                .filter(|v| !matches!(v, Value::None));
-            let maxsplit = match args.get(1).or(kwarg(kwargs, "maxsplit")) {
-                Some(v) => int_arg(v)?,
-                None => -1,
-            };
-            let parts: Vec<Value> = match sep {
-                None => {
-                    let mut out = Vec::new();
-                    let mut rest = s.trim_start_matches(is_py_space);
-                    while !rest.is_empty() {
-                        if maxsplit >= 0 && out.len() as i64 >= maxsplit {
-                            out.push(Value::str(rest));
-                            break;
-                        }
-                        let end = rest.find(is_py_space).unwrap_or(rest.len());
-                        out.push(Value::str(&rest[..end]));
-                        rest = rest[end..].trim_start_matches(is_py_space);
-                    }
-                    out
-                }
-                Some(Value::Str(sep)) => {
-                    if sep.is_empty() {
-                        return raise("ValueError", "empty separator");
-                    }
-                    if maxsplit < 0 {
-                        s.split(&**sep).map(Value::str).collect()
-                    } else {
-                        s.splitn(maxsplit.saturating_add(1) as usize, &**sep)
-                            .map(Value::str)
-                            .collect()
-                    }
-                }
-                Some(other) => {
-                    return raise(
-                        "TypeError",
-                        format!("must be str or None, not {}", other.type_name()),
-                    )
-                }
-            };
-            Value::list(parts)
-        }
+        "split" => split(s, args, kwargs, false)?,
         "join" => {
             let items = iterate(&args[0])?;
             let mut out = String::new();
@@ -1346,7 +1302,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 None => String::new(),
             })
         }
-        "rsplit" => rsplit(s, args, kwargs)?,
+        "rsplit" => split(s, args, kwargs, true)?,
         "partition" | "rpartition" => {
             let sep = match &args[0] {
                 Value::Str(sep) if sep.is_empty() => return raise("ValueError", "empty separator"),
@@ -1492,8 +1448,8 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
     })
 }
 
-/// `str.rsplit`: like `split`, but `maxsplit` counts from the right.
-fn rsplit(s: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+/// `str.split` and, `from_right`, `str.rsplit` (whose `maxsplit` counts from the right).
+fn split(s: &str, args: &[Value], kwargs: &[(String, Value)], from_right: bool) -> OpResult {
     let sep = args
         .first()
         .or(kwarg(kwargs, "sep"))
@@ -1502,20 +1458,31 @@ fn rsplit(s: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         Some(v) => int_arg(v)?,
         None => -1,
     };
+    let limit = (maxsplit >= 0).then(|| maxsplit.saturating_add(1) as usize);
     let mut parts: Vec<Value> = match sep {
         None => {
             let mut out = Vec::new();
-            let mut rest = s.trim_end_matches(is_py_space);
+            let mut rest = if from_right {
+                s.trim_end_matches(is_py_space)
+            } else {
+                s.trim_start_matches(is_py_space)
+            };
             while !rest.is_empty() {
-                if maxsplit >= 0 && out.len() as i64 >= maxsplit {
+                if limit.is_some_and(|l| out.len() + 1 >= l) {
                     out.push(Value::str(rest));
                     break;
                 }
-                let start = rest.rfind(is_py_space).map_or(0, |i| {
-                    i + rest[i..].chars().next().map_or(1, char::len_utf8)
-                });
-                out.push(Value::str(&rest[start..]));
-                rest = rest[..start].trim_end_matches(is_py_space);
+                if from_right {
+                    let start = rest.rfind(is_py_space).map_or(0, |i| {
+                        i + rest[i..].chars().next().map_or(1, char::len_utf8)
+                    });
+                    out.push(Value::str(&rest[start..]));
+                    rest = rest[..start].trim_end_matches(is_py_space);
+                } else {
+                    let end = rest.find(is_py_space).unwrap_or(rest.len());
+                    out.push(Value::str(&rest[..end]));
+                    rest = rest[end..].trim_start_matches(is_py_space);
+                }
             }
             out
         }
@@ -1523,12 +1490,11 @@ fn rsplit(s: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             if sep.is_empty() {
                 return raise("ValueError", "empty separator");
             }
-            if maxsplit < 0 {
-                s.rsplit(&**sep).map(Value::str).collect()
-            } else {
-                s.rsplitn(maxsplit.saturating_add(1) as usize, &**sep)
-                    .map(Value::str)
-                    .collect()
+            match (from_right, limit) {
+                (false, None) => s.split(&**sep).map(Value::str).collect(),
+                (false, Some(l)) => s.splitn(l, &**sep).map(Value::str).collect(),
+                (true, None) => s.rsplit(&**sep).map(Value::str).collect(),
+                (true, Some(l)) => s.rsplitn(l, &**sep).map(Value::str).collect(),
             }
         }
         Some(other) => {
@@ -1538,7 +1504,9 @@ fn rsplit(s: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             )
         }
     };
-    parts.reverse();
+    if from_right {
+        parts.reverse();
+    }
     Ok(Value::list(parts))
 }
 

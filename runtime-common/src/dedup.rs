@@ -85,13 +85,7 @@ impl Dedup {
 
     /// The entries, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<str>)> {
-        let forgotten = self.forgotten;
-        self.sealed
-            .iter()
-            .enumerate()
-            .flat_map(move |(i, chunk)| chunk[if i == 0 { forgotten } else { 0 }..].iter())
-            .chain(self.open.iter())
-            .map(|(k, v)| (k, v))
+        entries(self.sealed.iter(), self.forgotten, self.open.iter()).map(|(k, v)| (k, v))
     }
 
     /// A copy of the entries that can cross threads; shares the sealed chunks.
@@ -102,6 +96,19 @@ impl Dedup {
             open: self.open.iter().cloned().collect(),
         }
     }
+}
+
+/// The entries of sealed chunks (the first `forgotten` of the first one left out), then the open
+/// ones: the order of a [`Dedup`] and of its snapshot.
+fn entries<'a>(
+    sealed: impl Iterator<Item = &'a Arc<[DedupEntry]>>,
+    forgotten: usize,
+    open: impl Iterator<Item = &'a DedupEntry>,
+) -> impl Iterator<Item = &'a DedupEntry> {
+    sealed
+        .enumerate()
+        .flat_map(move |(i, chunk)| chunk[if i == 0 { forgotten } else { 0 }..].iter())
+        .chain(open)
 }
 
 impl FromIterator<DedupEntry> for Dedup {
@@ -125,12 +132,7 @@ pub struct DedupSnapshot {
 impl DedupSnapshot {
     /// The entries, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &DedupEntry> {
-        let forgotten = self.forgotten;
-        self.sealed
-            .iter()
-            .enumerate()
-            .flat_map(move |(i, chunk)| chunk[if i == 0 { forgotten } else { 0 }..].iter())
-            .chain(self.open.iter())
+        entries(self.sealed.iter(), self.forgotten, self.open.iter())
     }
 
     /// How many entries it holds.
