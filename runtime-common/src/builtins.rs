@@ -1239,7 +1239,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             }
             Value::Bool(hit)
         }
-        "find" | "index" | "count" => {
+        "find" | "index" | "count" | "rfind" | "rindex" => {
             let sub: Vec<char> = match &args[0] {
                 Value::Str(sub) => sub.chars().collect(),
                 other => {
@@ -1269,15 +1269,20 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 }
                 return Ok(Value::Int(n));
             }
-            let found = if start > chars.len() || end < start {
+            let found = if start > chars.len() || end < start || end - start < sub.len() {
                 None
             } else {
-                (start..=end.saturating_sub(sub.len()).max(start))
-                    .find(|&i| i + sub.len() <= end && chars[i..i + sub.len()] == sub[..])
+                let at = |i: &usize| chars[*i..*i + sub.len()] == sub[..];
+                let mut candidates = start..=end - sub.len();
+                if method.starts_with('r') {
+                    candidates.rev().find(at)
+                } else {
+                    candidates.find(at)
+                }
             };
             match found {
                 Some(i) => Value::Int(i as i64),
-                None if method == "find" => Value::Int(-1),
+                None if method.ends_with("find") => Value::Int(-1),
                 None => return raise("ValueError", "substring not found"),
             }
         }
@@ -1360,31 +1365,6 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             };
             let pad = |k: i64| fill.to_string().repeat(k as usize);
             Value::str(&format!("{}{s}{}", pad(left), pad(margin - left)))
-        }
-        "rfind" | "rindex" => {
-            let sub: Vec<char> = match &args[0] {
-                Value::Str(sub) => sub.chars().collect(),
-                other => {
-                    return raise(
-                        "TypeError",
-                        format!("must be str, not {}", other.type_name()),
-                    )
-                }
-            };
-            let chars: Vec<char> = s.chars().collect();
-            let (start, end) = search_bounds(&args[1..], chars.len())?;
-            let found = if start > chars.len() || end < start || end - start < sub.len() {
-                None
-            } else {
-                (start..=end - sub.len())
-                    .rev()
-                    .find(|&i| chars[i..i + sub.len()] == sub[..])
-            };
-            match found {
-                Some(i) => Value::Int(i as i64),
-                None if method == "rfind" => Value::Int(-1),
-                None => return raise("ValueError", "substring not found"),
-            }
         }
         "isupper" | "islower" => {
             let cased: Vec<char> = s
