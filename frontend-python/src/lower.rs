@@ -2187,6 +2187,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 Some(t.clone())
             }
             Type::Any if self.info.any_entity_has_field(&field) => None,
+            _ if field == "args" => {
+                // `exc.args`; any other value raises AttributeError at run time.
+                return Expr::Builtin {
+                    func: "$exception_args".into(),
+                    args: vec![self.expr(&a.value)],
+                    kwargs: vec![],
+                };
+            }
             _ => {
                 return self.invalid(
                     &a.attr,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The IR version this crate writes; readers accept any version with the same major number
 /// (and, while the major is 0, the same minor) that is not newer than this one.
-pub const IR_VERSION: &str = "0.1.1";
+pub const IR_VERSION: &str = "0.1.2";
 
 /// A source location: 1-based line and column of the start and end (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -495,8 +495,9 @@ pub enum Expr {
     /// A call of a builtin function.
     Builtin {
         /// The builtin's name (`len`, `range`, ...), or an internal one: `$iterable` (what a
-        /// `for` loop iterates, as a sequence) and `$unpack` (the items of a starred
-        /// assignment's value as a list; a non-iterable raises CPython's unpacking error).
+        /// `for` loop iterates, as a sequence), `$unpack` (the items of a starred
+        /// assignment's value as a list; a non-iterable raises CPython's unpacking error) and
+        /// `$exception_args` (`exc.args`: an exception's constructor arguments as a tuple).
         func: String,
         /// Positional arguments.
         args: Vec<Expr>,

@@ -244,6 +244,15 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
             ),
         };
     }
+    if func == "$exception_args" {
+        return match &args[0] {
+            Value::Exception(e) => Ok(Value::tuple(e.args.clone())),
+            other => raise(
+                "AttributeError",
+                format!("'{}' object has no attribute 'args'", other.type_name()),
+            ),
+        };
+    }
     let (args, kwargs) = builtin_arguments(func, args, kwargs)?;
     builtin(func, &args, &kwargs)
 }

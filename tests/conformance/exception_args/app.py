@@ -1,0 +1,52 @@
+from entiflow import entity
+
+
+class Oops(ValueError):
+    pass
+
+
+@entity
+class Box:
+    def __init__(self, name: str):
+        self.name = name
+        self.log = []
+
+    def __key__(self):
+        return self.name
+
+    def divide(self, x: int) -> int:
+        return 10 // x
+
+    def risky(self, x: int):
+        if x > 100:
+            raise Oops("too big", x)
+        if x < 0:
+            raise Oops()
+        return 1 // x
+
+    def catch_local(self, x: int):
+        try:
+            return self.risky(x)
+        except ZeroDivisionError as e:
+            self.log.append(e.args)
+            return [str(e), e.args, len(e.args)]
+        except Oops as e:
+            self.log.append(list(e.args))
+            return {"args": e.args, "first": e.args[0] if e.args else None, "repr": repr(e)}
+
+    def catch_remote(self, other: "Box", x: int):
+        try:
+            return other.divide(x)
+        except ArithmeticError as e:
+            (message,) = e.args
+            self.log.append(message)
+            return message.upper()
+
+    def catch_key(self, d: dict, k: str):
+        try:
+            return d[k]
+        except KeyError as e:
+            return e.args
+
+    def not_an_exception(self, x: int):
+        return x.args
