@@ -41,8 +41,8 @@ def run_case(case: Path, binary: str, backend: str, workers: int) -> list[str]:
         rust = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if rust.returncode != 0:
             return [f"entiflow exec failed ({rust.returncode}): {rust.stderr.strip()}"]
-        lines = [l for l in inv.read_text().splitlines() if l.strip()]
-        got_raw = [json.loads(l) for l in rust.stdout.splitlines() if l.strip()]
+        lines = [l for l in inv.read_text().split("\n") if l.strip()]
+        got_raw = [json.loads(l) for l in rust.stdout.split("\n") if l.strip()]
         order = sorted(range(min(len(lines), len(got_raw))), key=lambda i: got_raw[i].get("seq", 0))
         lines = [lines[i] for i in order]
         got_raw = [got_raw[i] for i in order]
@@ -56,7 +56,7 @@ def run_case(case: Path, binary: str, backend: str, workers: int) -> list[str]:
         if py.returncode != 0:
             return [f"reference failed ({py.returncode}): {py.stderr.strip()}"]
         got = [normalize(r) for r in got_raw]
-        want = [normalize(json.loads(l)) for l in py.stdout.splitlines() if l.strip()]
+        want = [normalize(json.loads(l)) for l in py.stdout.split("\n") if l.strip()]
         if len(got) != len(want):
             problems.append(f"{len(got)} results from entiflow, {len(want)} from the reference")
         for i, (g, w) in enumerate(zip(got, want)):

@@ -29,16 +29,19 @@ pub const BUILTIN_FUNCTIONS: &[&str] = &[
     "all",
     "any",
     "bool",
+    "chr",
     "dict",
     "divmod",
     "enumerate",
     "float",
+    "format",
     "int",
     "isinstance",
     "len",
     "list",
     "max",
     "min",
+    "ord",
     "range",
     "repr",
     "reversed",
@@ -87,6 +90,11 @@ pub const STR_METHODS: &[&str] = &[
     "swapcase",
     "removeprefix",
     "removesuffix",
+    "splitlines",
+    "casefold",
+    "isnumeric",
+    "isdecimal",
+    "istitle",
 ];
 
 /// Methods of `list` a method may call.
@@ -106,6 +114,7 @@ pub const DICT_METHODS: &[&str] = &[
     "update",
     "clear",
     "copy",
+    "popitem",
 ];
 
 /// Methods of `set` a method may call.

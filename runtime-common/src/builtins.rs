@@ -350,6 +350,7 @@ fn builtin_arguments<'a>(
         }
     };
     match func {
+        "format" | "ord" | "chr" => no_keywords(&kwargs)?,
         "len" | "abs" | "repr" | "any" | "all" => {
             no_keywords(&kwargs)?;
             if n != 1 {
@@ -578,6 +579,59 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "repr" => {
             arity("repr", args, 1, 1)?;
             Ok(Value::str(&repr(&args[0])))
+        }
+        "format" => {
+            arity("format", args, 1, 2)?;
+            let spec = match args.get(1) {
+                None => "",
+                Some(v) => str_arg(v, "format() argument 2")?,
+            };
+            Ok(Value::str(&crate::format::format_value(&args[0], spec)?))
+        }
+        "ord" => {
+            arity("ord", args, 1, 1)?;
+            match &args[0] {
+                Value::Str(s) => {
+                    let mut chars = s.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => Ok(Value::Int(c as i64)),
+                        _ => raise(
+                            "TypeError",
+                            format!(
+                                "ord() expected a character, but string of length {} found",
+                                s.chars().count()
+                            ),
+                        ),
+                    }
+                }
+                other => raise(
+                    "TypeError",
+                    format!(
+                        "ord() expected string of length 1, but {} found",
+                        other.type_name()
+                    ),
+                ),
+            }
+        }
+        "chr" => {
+            arity("chr", args, 1, 1)?;
+            let Some(i) = args[0].as_int() else {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        args[0].type_name()
+                    ),
+                );
+            };
+            match u32::try_from(i).ok().filter(|&c| c < 0x110000) {
+                // Lone surrogates are not Rust chars; they stay out of range here.
+                Some(c) => match char::from_u32(c) {
+                    Some(c) => Ok(Value::str(&c.to_string())),
+                    None => raise("ValueError", "surrogates not allowed"),
+                },
+                None => raise("ValueError", "chr() arg not in range(0x110000)"),
+            }
         }
         "int" => {
             arity("int", args, 0, 2)?;
@@ -911,8 +965,10 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
         (
             "str",
             "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum"
-            | "isupper" | "islower" | "isspace" | "swapcase",
+            | "isupper" | "islower" | "isspace" | "swapcase" | "casefold" | "isnumeric"
+            | "isdecimal" | "istitle",
         ) => (NoArgs, None),
+        ("str", "splitlines") => (Positional(0, 1), Some(&["keepends"])),
         ("str", "strip" | "lstrip" | "rstrip") => (Positional(0, 1), None),
         ("str", "split" | "rsplit") => (Legacy(0, 2), Some(&["sep", "maxsplit"])),
         (
@@ -930,7 +986,7 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
         ("list", "pop") => (Positional(0, 1), None),
         ("list" | "tuple", "index") => (Positional(1, 3), None),
         ("tuple", "count") => (One, None),
-        ("list", "sort") => (Any, Some(&["reverse"])),
+        ("list", "sort") => (Any, Some(&["key", "reverse"])),
         ("dict", "get" | "pop" | "setdefault") => (Positional(1, 2), None),
         ("dict", "update") => (Positional(0, 1), Some(&[])),
         ("set", "add" | "discard" | "remove") => (One, None),
@@ -1366,6 +1422,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 return Ok(Value::Str(s.clone()));
             }
             let margin = width - n;
+            crate::ops::check_text_size(margin as usize)?;
             let left = match method {
                 // CPython's rounding: the odd character goes left when the width is odd.
                 "center" => margin / 2 + (margin & width & 1),
@@ -1412,10 +1469,70 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             })
         }
         "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
+        "isdecimal" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
+        "isnumeric" => Value::Bool(!s.is_empty() && s.chars().all(char::is_numeric)),
+        "casefold" => Value::str(&s.to_lowercase().replace('ß', "ss")),
+        "istitle" => {
+            // Uppercase letters only after uncased ones, lowercase only after cased ones.
+            let (mut cased_seen, mut prev_cased) = (false, false);
+            let mut ok = true;
+            for c in s.chars() {
+                if c.is_uppercase() || is_titlecase_letter(c) {
+                    ok &= !prev_cased;
+                    prev_cased = true;
+                    cased_seen = true;
+                } else if c.is_lowercase() {
+                    ok &= prev_cased;
+                    prev_cased = true;
+                    cased_seen = true;
+                } else {
+                    prev_cased = false;
+                }
+            }
+            Value::Bool(ok && cased_seen)
+        }
+        "splitlines" => {
+            let keepends = args
+                .first()
+                .or(kwarg(kwargs, "keepends"))
+                .is_some_and(Value::truthy);
+            let mut lines = Vec::new();
+            let mut start = 0;
+            let mut chars = s.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                let is_break = matches!(
+                    c,
+                    '\n' | '\r'
+                        | '\x0b'
+                        | '\x0c'
+                        | '\x1c'
+                        | '\x1d'
+                        | '\x1e'
+                        | '\u{85}'
+                        | '\u{2028}'
+                        | '\u{2029}'
+                );
+                if !is_break {
+                    continue;
+                }
+                let mut end = i + c.len_utf8();
+                if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    chars.next();
+                    end += 1;
+                }
+                lines.push(Value::str(&s[start..if keepends { end } else { i }]));
+                start = end;
+            }
+            if start < s.len() {
+                lines.push(Value::str(&s[start..]));
+            }
+            Value::list(lines)
+        }
         "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
         "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
         "zfill" => {
             let width = int_arg(&args[0])?.max(0) as usize;
+            crate::ops::check_text_size(width)?;
             let n = s.chars().count();
             if n >= width {
                 Value::Str(s.clone())
@@ -1551,6 +1668,13 @@ fn list_method(
         "sort" => {
             if !args.is_empty() {
                 return raise("TypeError", "sort() takes no positional arguments");
+            }
+            // Key functions are not values in the language; `key=None` is no key.
+            if let Some(key) = kwarg(kwargs, "key").filter(|k| !matches!(k, Value::None)) {
+                return raise(
+                    "TypeError",
+                    format!("'{}' object is not callable", key.type_name()),
+                );
             }
             // Sorted outside the list (comparisons cannot touch it here), then stored back,
             // partially sorted on an error as in CPython.
@@ -1706,6 +1830,10 @@ fn dict_method(
             Value::None
         }
         "copy" => Value::dict(d.borrow().clone()),
+        "popitem" => match d.borrow_mut().pop() {
+            Some((k, v)) => Value::tuple(vec![k, v]),
+            None => return raise("KeyError", "popitem(): dictionary is empty"),
+        },
         _ => {
             return raise(
                 "AttributeError",

@@ -1,6 +1,6 @@
 //! `str()`, `repr()` and the format mini-language, matching CPython's output.
 
-use crate::ops::{raise, OpResult};
+use crate::ops::{check_text_size, raise, OpResult};
 use crate::value::Value;
 
 /// The shortest digits that read back as `f`, in Rust's `1.25e-7` notation. Among shortest
@@ -291,6 +291,10 @@ fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Result
         })
     };
     s.width = digits(&mut i).unwrap_or(0);
+    if s.width == usize::MAX {
+        return raise("ValueError", "Too many decimal digits in format string");
+    }
+    check_text_size(s.width)?;
     if i < n && chars[i] == ',' {
         s.grouping = Some(',');
         i += 1;
@@ -308,9 +312,11 @@ fn parse_spec(spec: &str, type_name: &str, default_kind: Option<char>) -> Result
     if i < n && chars[i] == '.' {
         i += 1;
         match digits(&mut i) {
+            Some(p) if p > i32::MAX as usize => return raise("ValueError", "precision too big"),
             Some(p) => s.precision = Some(p),
             None => return raise("ValueError", "Format specifier missing precision"),
         }
+        check_text_size(s.precision.unwrap_or(0))?;
     }
     if n - i > 1 {
         return raise(
@@ -472,12 +478,21 @@ fn place_point(
     }
 }
 
+/// More digits than any double's exact decimal expansion needs (see [`float_body`]).
+const EXACT_DIGITS: usize = 1100;
+
 /// The text of a non-negative finite float in presentation `kind` (`e`, `f`, `g`, or `r` for
 /// repr), like CPython's `PyOS_double_to_string` without the sign.
+///
+/// A double's exact decimal expansion has at most 1074 digits after the point and 767
+/// significant digits, so digits asked for beyond [`EXACT_DIGITS`] are zeros: they are appended
+/// rather than computed (Rust's formatter refuses precisions above 65535).
 fn float_body(a: f64, kind: char, precision: usize, alternate: bool, add_dot_0: bool) -> String {
+    let computed = precision.min(EXACT_DIGITS);
+    let zeros = "0".repeat(precision - computed);
     match kind {
         'f' => {
-            let t = format!("{a:.precision$}");
+            let t = format!("{a:.computed$}") + &zeros;
             if alternate && precision == 0 {
                 t + "."
             } else {
@@ -485,14 +500,15 @@ fn float_body(a: f64, kind: char, precision: usize, alternate: bool, add_dot_0: 
             }
         }
         'e' => {
-            let t = format!("{a:.precision$e}");
+            let t = format!("{a:.computed$e}");
             let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
             let point = if alternate && precision == 0 { "." } else { "" };
-            format!("{m}{point}{}", exponent_text(e.parse().unwrap_or(0)))
+            format!("{m}{zeros}{point}{}", exponent_text(e.parse().unwrap_or(0)))
         }
         'g' => {
             let p = precision.max(1);
-            let (mut digits, exp) = sci_parts(&format!("{a:.*e}", p - 1));
+            let (mut digits, exp) = sci_parts(&format!("{a:.*e}", computed.max(1) - 1));
+            digits.push_str(&zeros);
             if !alternate {
                 let kept = digits.trim_end_matches('0').len().max(1);
                 digits.truncate(kept);
@@ -800,12 +816,14 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
             width = -width;
         }
         let width = width as usize;
+        check_text_size(width)?;
         let precision = if chars.get(i) == Some(&'.') {
             i += 1;
             Some(number(&mut i, &mut a)?.unwrap_or(0).max(0) as usize)
         } else {
             None
         };
+        check_text_size(precision.unwrap_or(0))?;
         while matches!(chars.get(i), Some('h' | 'l' | 'L')) {
             i += 1;
         }

@@ -315,9 +315,24 @@ fn float_of(v: &Value) -> Option<f64> {
     }
 }
 
+/// The most items a sequence built at run time may hold; more raises `MemoryError` (where
+/// CPython would try to allocate it and, on most machines, fail the same way).
+pub const MAX_ITEMS: usize = 100_000_000;
+
+/// The most bytes a string built at run time may hold; more raises `MemoryError`.
+pub const MAX_TEXT: usize = 1_000_000_000;
+
+/// `MemoryError` when `n` text bytes are more than a string may hold.
+pub fn check_text_size(n: usize) -> Result<(), Value> {
+    if n > MAX_TEXT {
+        return raise("MemoryError", "");
+    }
+    Ok(())
+}
+
 fn repeat(items: &[Value], n: i64) -> Result<Vec<Value>, Value> {
     let n = n.max(0) as usize;
-    if items.len().saturating_mul(n) > 100_000_000 {
+    if items.len().saturating_mul(n) > MAX_ITEMS {
         return raise("MemoryError", "");
     }
     let mut out = Vec::with_capacity(items.len() * n);
@@ -483,9 +498,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
         }
         (BinOp::Mul, Str(s), n) | (BinOp::Mul, n, Str(s)) if n.as_int().is_some() => {
             let n = n.as_int().unwrap_or(0).max(0) as usize;
-            if s.len().saturating_mul(n) > 1_000_000_000 {
-                return raise("MemoryError", "");
-            }
+            check_text_size(s.len().saturating_mul(n))?;
             Ok(Value::str(&s.repeat(n)))
         }
         (BinOp::Add, List(x), List(y)) => {
@@ -855,9 +868,14 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
         Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
         Value::Dict(d) => d.borrow().keys().cloned().collect(),
         Value::Set(s) => s.borrow().iter().cloned().collect(),
-        Value::Range(..) => (0..range_len(v))
-            .map(|i| Value::Int(index_range(v, i)))
-            .collect(),
+        Value::Range(..) => {
+            if range_len(v) as u64 > MAX_ITEMS as u64 {
+                return raise("MemoryError", "");
+            }
+            (0..range_len(v))
+                .map(|i| Value::Int(index_range(v, i)))
+                .collect()
+        }
         other => {
             return raise(
                 "TypeError",
