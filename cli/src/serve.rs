@@ -464,6 +464,9 @@ async fn submit(
     shared: &Shared,
     batch: Vec<Result<Invocation, Invalid>>,
 ) -> Result<Vec<InvocationResult>, Response> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
     let (tx, rx) = oneshot::channel();
     if shared.jobs.send(Job::Batch(batch, tx)).is_err() {
         return Err((StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response());
@@ -541,7 +544,23 @@ async fn entity(
     }
     match rx.await {
         Ok(Some(state)) => AxumJson(state).into_response(),
-        _ => (StatusCode::NOT_FOUND, AxumJson(json!({"error": {"type": "EntityNotFound", "message": format!("{entity} '{key}' does not exist")}}))).into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, AxumJson(json!({"error": {"type": "EntityNotFound", "message": format!("{entity} '{key}' does not exist")}}))).into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response(),
+    }
+}
+
+/// Healthy when the engine answers a read (through the log syncer when durable).
+async fn health(State(shared): State<Arc<Shared>>) -> Response {
+    let (tx, rx) = oneshot::channel();
+    if shared
+        .jobs
+        .send(Job::Get(String::new(), String::new(), tx))
+        .is_ok()
+        && rx.await.is_ok()
+    {
+        "ok\n".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response()
     }
 }
 
@@ -618,7 +637,7 @@ pub fn run(
         .route("/v1/invoke", post(invoke))
         .route("/v1/batch", post(batch))
         .route("/v1/entities/:entity/:key", get(entity))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(health))
         .route("/metrics", get(metrics_page))
         .with_state(shared.clone());
     // One HTTP thread means the thread calling `block_on` serves everything: no hand-offs

@@ -67,6 +67,11 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
     let (_, r) = post(&a, &format!("{}/v1/batch", server.url), jsonl).unwrap();
     assert_eq!(r.as_array().unwrap().len(), 2);
     assert_eq!(r[1]["error"]["type"], "EntityNotFound");
+    // An empty batch (an empty array or no lines) has nothing to answer.
+    for empty in ["[]", "", "\n"] {
+        let (code, r) = post(&a, &format!("{}/v1/batch", server.url), empty).unwrap();
+        assert_eq!((code, r), (200, json!([])), "batch {empty:?}");
+    }
     let item: Value = a
         .get(&format!("{}/v1/entities/Item/apple", server.url))
         .call()

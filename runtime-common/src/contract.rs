@@ -508,6 +508,17 @@ fn canonical_json(j: &Json) -> String {
     }
 }
 
+/// The error report for a transaction that hit a bug of the engine (a panic): `SystemError`, as
+/// CPython reports its own internal errors, with the panic's message.
+pub fn internal_error(panic: &(dyn std::any::Any + Send)) -> ErrorReport {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    ErrorReport::new("SystemError", format!("internal error: {message}"))
+}
+
 /// The error report for an exception value.
 pub fn exception_report(exc: &Value) -> ErrorReport {
     match exc {

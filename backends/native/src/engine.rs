@@ -13,8 +13,8 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
-    exception_report, ref_json, request_args, value_from_tagged, value_to_json, value_to_tagged,
-    values_from_tagged, values_to_tagged, Invalid,
+    exception_report, internal_error, ref_json, request_args, value_from_tagged, value_to_json,
+    value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
 };
 use runtime_common::dedup::Dedup;
 use runtime_common::format::repr;
@@ -292,15 +292,20 @@ impl Engine {
                     outcome: Err(ErrorReport::new("InvalidRequest", message)),
                 };
             }
-            Ok((args, kwargs)) => match &inv.request {
-                Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
-                Request::Call {
-                    entity,
-                    key,
-                    method,
-                    ..
-                } => self.call(interp, entity, key, method, args, kwargs),
-            },
+            // A transaction's writes stay in its private copies until it commits, so a bug that
+            // panics inside one fails that transaction alone and leaves the state as it was.
+            Ok((args, kwargs)) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &inv.request {
+                    Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
+                    Request::Call {
+                        entity,
+                        key,
+                        method,
+                        ..
+                    } => self.call(interp, entity, key, method, args, kwargs),
+                }))
+                .unwrap_or_else(|panic| Err(internal_error(panic.as_ref())))
+            }
         };
         match &outcome {
             Ok(_) => self.stats.committed += 1,
