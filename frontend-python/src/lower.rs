@@ -385,10 +385,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     Some(v) => self.expr(v),
                     None => Expr::Const(Const::None),
                 };
-                let value = if self.finally.is_empty() {
-                    value
-                } else {
-                    self.pin(value)
+                // A `finally` body may rebind the returned name: the value is taken first.
+                let value = match value {
+                    Expr::Local(_) if !self.finally.is_empty() => {
+                        let t = self.temp("t");
+                        self.emit(StmtKind::Assign { target: t, value }, span);
+                        Expr::Local(t)
+                    }
+                    value if !self.finally.is_empty() => self.pin(value),
+                    value => value,
                 };
                 self.run_finally_blocks(0, span);
                 self.terminate(Terminator::Return(value), span);
