@@ -530,6 +530,20 @@ fn collect_fields(
         Expr::Tuple(_) => Type::Builtin("tuple".into()),
         Expr::StringLiteral(_) | Expr::FString(_) => Type::Builtin("str".into()),
         Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) | Expr::NoneLiteral(_) => Type::Any,
+        // An empty or converted container: `set()`, `dict(pairs)`, `list(xs)`.
+        Expr::Call(c) => match &*c.func {
+            Expr::Name(f) if params.iter().all(|p| p.name != f.id.as_str()) => {
+                match f.id.as_str() {
+                    "list" | "sorted" => Type::List(Box::new(Type::Any)),
+                    "dict" => Type::Dict(Box::new(Type::Any), Box::new(Type::Any)),
+                    "set" => Type::Builtin("set".into()),
+                    "tuple" => Type::Builtin("tuple".into()),
+                    "str" => Type::Builtin("str".into()),
+                    _ => Type::Any,
+                }
+            }
+            _ => Type::Any,
+        },
         _ => Type::Any,
     };
     for stmt in body {

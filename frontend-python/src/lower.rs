@@ -87,18 +87,79 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
     /// Types of the targets of the comprehensions [`Self::has_remote`] is looking into (they
     /// are not declared yet), innermost last.
     peeked_targets: std::cell::RefCell<Vec<(String, Type)>>,
+    /// Locals every assignment of which is plainly a builtin value (`d = {}`, `s = f"..."`,
+    /// `n = len(xs)`): a method call on them is a builtin method even when an entity has a
+    /// method of the same name.
+    builtin_locals: HashSet<String>,
 }
 
-fn body_assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
-    fn target_names(e: &ast::Expr, out: &mut Vec<String>) {
-        match e {
-            ast::Expr::Name(n) => out.push(n.id.as_str().to_string()),
-            ast::Expr::Tuple(t) => t.elts.iter().for_each(|x| target_names(x, out)),
-            ast::Expr::List(t) => t.elts.iter().for_each(|x| target_names(x, out)),
-            ast::Expr::Starred(s) => target_names(&s.value, out),
+/// Every binding of a name in a method body: `Some(value)` for a plain `name = value`, `None`
+/// for anything else that binds it (unpacking, loop targets, `except ... as name`).
+fn bindings<'a>(body: &'a [ast::Stmt], out: &mut Vec<(String, Option<&'a ast::Expr>)>) {
+    fn unknown(e: &ast::Expr, out: &mut Vec<(String, Option<&ast::Expr>)>) {
+        let mut names = Vec::new();
+        collect_target_names(e, &mut names);
+        out.extend(names.into_iter().map(|n| (n, None)));
+    }
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Assign(a) => {
+                for t in &a.targets {
+                    match t {
+                        ast::Expr::Name(n) => out.push((n.id.as_str().to_string(), Some(&a.value))),
+                        other => unknown(other, out),
+                    }
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                if let (ast::Expr::Name(n), Some(v)) = (&*a.target, &a.value) {
+                    out.push((n.id.as_str().to_string(), Some(v)));
+                }
+            }
+            ast::Stmt::For(f) => {
+                unknown(&f.target, out);
+                bindings(&f.body, out);
+                bindings(&f.orelse, out);
+            }
+            ast::Stmt::While(w) => {
+                bindings(&w.body, out);
+                bindings(&w.orelse, out);
+            }
+            ast::Stmt::If(i) => {
+                bindings(&i.body, out);
+                for c in &i.elif_else_clauses {
+                    bindings(&c.body, out);
+                }
+            }
+            ast::Stmt::Try(t) => {
+                bindings(&t.body, out);
+                for ast::ExceptHandler::ExceptHandler(h) in &t.handlers {
+                    if let Some(n) = &h.name {
+                        out.push((n.as_str().to_string(), None));
+                    }
+                    bindings(&h.body, out);
+                }
+                bindings(&t.orelse, out);
+                bindings(&t.finalbody, out);
+            }
             _ => {}
         }
     }
+}
+
+/// The names an assignment target binds.
+fn collect_target_names(e: &ast::Expr, out: &mut Vec<String>) {
+    match e {
+        ast::Expr::Name(n) => out.push(n.id.as_str().to_string()),
+        ast::Expr::Tuple(t) => t.elts.iter().for_each(|x| collect_target_names(x, out)),
+        ast::Expr::List(t) => t.elts.iter().for_each(|x| collect_target_names(x, out)),
+        ast::Expr::Starred(s) => collect_target_names(&s.value, out),
+        _ => {}
+    }
+}
+
+fn body_assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
+    let target_names = collect_target_names;
     for stmt in body {
         match stmt {
             ast::Stmt::Assign(a) => a.targets.iter().for_each(|t| target_names(t, out)),
@@ -199,6 +260,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             stmt_span: Span::default(),
             generator_args: Vec::new(),
             peeked_targets: Default::default(),
+            builtin_locals: HashSet::new(),
         };
         for p in &sig.params {
             lowerer.declare(&p.name, p.ty.clone());
@@ -210,9 +272,92 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 lowerer.declare(&name, Type::Any);
             }
         }
+        lowerer.find_builtin_locals();
         let entry = lowerer.new_block();
         lowerer.current = entry;
         lowerer
+    }
+
+    /// Fills [`Self::builtin_locals`]: start from every local bound only by plain assignments
+    /// and drop those with a value that is not plainly builtin, until nothing changes.
+    fn find_builtin_locals(&mut self) {
+        let mut all = Vec::new();
+        bindings(&self.sig.def.body, &mut all);
+        let params: HashSet<&str> = self.sig.params.iter().map(|p| p.name.as_str()).collect();
+        let mut candidates: HashSet<String> = all
+            .iter()
+            .map(|(n, _)| n.clone())
+            .filter(|n| !params.contains(n.as_str()) && n != "self")
+            .collect();
+        for (name, value) in &all {
+            if value.is_none() {
+                candidates.remove(name);
+            }
+        }
+        self.builtin_locals = candidates;
+        loop {
+            let failing: Vec<String> = all
+                .iter()
+                .filter(|(n, v)| {
+                    self.builtin_locals.contains(n) && !v.is_some_and(|v| self.plainly_builtin(v))
+                })
+                .map(|(n, _)| n.clone())
+                .collect();
+            if failing.is_empty() {
+                break;
+            }
+            for n in failing {
+                self.builtin_locals.remove(&n);
+            }
+        }
+    }
+
+    /// Whether `e` is certainly a builtin value (never an entity reference): literals,
+    /// displays, arithmetic, builtin calls that build a new value, and locals or annotations
+    /// that say so.
+    fn plainly_builtin(&self, e: &ast::Expr) -> bool {
+        if matches!(
+            self.type_of(e),
+            Type::Builtin(_) | Type::List(_) | Type::Dict(..)
+        ) {
+            return true;
+        }
+        match e {
+            ast::Expr::StringLiteral(_)
+            | ast::Expr::BytesLiteral(_)
+            | ast::Expr::NumberLiteral(_)
+            | ast::Expr::BooleanLiteral(_)
+            | ast::Expr::FString(_)
+            | ast::Expr::List(_)
+            | ast::Expr::ListComp(_)
+            | ast::Expr::Dict(_)
+            | ast::Expr::DictComp(_)
+            | ast::Expr::Set(_)
+            | ast::Expr::SetComp(_)
+            | ast::Expr::Tuple(_)
+            | ast::Expr::BinOp(_)
+            | ast::Expr::UnaryOp(_)
+            | ast::Expr::Compare(_) => true,
+            ast::Expr::Name(n) => {
+                self.comp_scope.iter().all(|(c, _)| c != n.id.as_str())
+                    && self.builtin_locals.contains(n.id.as_str())
+            }
+            ast::Expr::Call(c) => match &*c.func {
+                ast::Expr::Name(f) => {
+                    let name = f.id.as_str();
+                    self.lookup_local(name).is_none()
+                        && ir::BUILTIN_FUNCTIONS.contains(&name)
+                        && !matches!(name, "min" | "max")
+                }
+                ast::Expr::Attribute(a) => {
+                    ir::is_builtin_method(a.attr.as_str())
+                        && !matches!(a.attr.as_str(), "get" | "pop" | "setdefault" | "popitem")
+                        && self.plainly_builtin(&a.value)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn declare(&mut self, name: &str, ty: Type) -> Local {
@@ -1485,6 +1630,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         let remote =
                             self.info.any_entity_has_method(&method) && !method.starts_with('_');
                         match (builtin, remote) {
+                            (true, true) if self.plainly_builtin(receiver) => {
+                                CallKind::ValueMethod { receiver, method }
+                            }
                             (true, true) => CallKind::Invalid {
                                 code: "E0336",
                                 message: format!("ambiguous call of `.{method}()`: a builtin method and an entity method share the name"),
