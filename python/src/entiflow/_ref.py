@@ -39,6 +39,9 @@ class RefBackend(Protocol):
     def _ref_class(self, ref: Ref) -> type | None:
         """Return the entity class of ``ref`` if the backend knows it."""
 
+    def _entity_ref(self, value: object) -> Ref | None:
+        """Return the reference standing for an entity object, or None for other values."""
+
 
 class Ref:
     """A reference to the entity ``(entity_type, key)``.
@@ -108,9 +111,15 @@ class Ref:
     __class__ = property(_ef_get_class)
 
     def __eq__(self, other: object) -> bool:
-        """Equal when both name the same entity."""
+        """Equal when both name the same entity (``other`` may be the entity object itself,
+        as ``self`` is inside its methods)."""
         if isinstance(other, Ref):
             return self._ef_type == other._ef_type and self._ef_norm == other._ef_norm
+        backend = object.__getattribute__(self, "_ef_backend")
+        if backend is not None:
+            as_ref = backend._entity_ref(other)
+            if as_ref is not None:
+                return self == as_ref
         return NotImplemented
 
     def __ne__(self, other: object) -> bool:

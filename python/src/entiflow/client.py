@@ -315,6 +315,9 @@ class Client:
     def _ref_class(self, ref: Ref) -> type | None:
         return None
 
+    def _entity_ref(self, value: object) -> Ref | None:
+        return None
+
     def _ref_getattr(self, ref: Ref, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(f"{name!r} is private and cannot be called remotely")

@@ -332,6 +332,10 @@ class LocalApp:
             )
         fields = vars(obj)
         if name in fields:
+            if tx.stack and tx.stack[-1] == _ident(ref):
+                # A field of the running entity read through a reference to itself is the
+                # field itself, as ``self.name`` is: no entity boundary is crossed.
+                return fields[name]
             return self._boundary_copy(fields[name])
         if isinstance(inspect.getattr_static(type(obj), name, None), types.FunctionType):
             return _RemoteMethod(self, ref, name)
@@ -346,6 +350,11 @@ class LocalApp:
                 lambda: self._boundary_copy(self._call(ref, name, copied_args, copied_kwargs))
             )
             return self._unwrap(outcome)
+        tx = self._tx
+        if tx.stack and tx.stack[-1] == _ident(ref):
+            # The running entity calling itself through a reference: like ``self.method``,
+            # arguments and result are shared, not copied.
+            return self._call(ref, name, list(args), dict(kwargs))
         return self._boundary_copy(self._call(ref, name, self._boundary_copy(list(args)), self._boundary_copy(kwargs)))
 
     # ------------------------------------------------------------ internals
