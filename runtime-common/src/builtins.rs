@@ -1728,10 +1728,10 @@ fn seq_index_count(v: &[Value], type_name: &str, method: &str, args: &[Value]) -
 }
 
 fn key_error(key: &Value) -> Value {
-    Value::Exception(Rc::new(crate::value::Exception {
-        class: "KeyError".into(),
-        args: vec![key.clone()],
-    }))
+    Value::Exception(Rc::new(crate::value::Exception::new(
+        "KeyError",
+        vec![key.clone()],
+    )))
 }
 
 /// The (key, value) pairs of `dict(x)` / `d.update(x)`: a dict's items, or an iterable of pairs.

@@ -583,7 +583,13 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
         Value::Range(a, b, c) => json!({"$r": [a, b, c]}),
         Value::Ref(r) => json!({"$ref": [&*r.entity, tag(&r.key, seen)]}),
         Value::Exception(e) => {
-            json!({"$e": [&*e.class, e.args.iter().map(|x| tag(x, seen)).collect::<Vec<_>>()]})
+            let args: Vec<Json> = e.args.iter().map(|x| tag(x, seen)).collect();
+            // A third element marks a user subclass of KeyError (the class name does not say).
+            if e.key_error && &*e.class != "KeyError" {
+                json!({"$e": [&*e.class, args, true]})
+            } else {
+                json!({"$e": [&*e.class, args]})
+            }
         }
         Value::Internal(i) => match &**i {
             crate::value::Internal::Slice(a, b, c) => {
@@ -691,6 +697,7 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                     Value::Exception(Rc::new(crate::value::Exception {
                         class: Rc::from(class),
                         args,
+                        key_error: class == "KeyError" || parts.get(2) == Some(&Json::Bool(true)),
                     }))
                 }
                 "$slice" | "$iter" => {

@@ -1145,8 +1145,8 @@ fn render_template(
 }
 
 fn key_error(key: Value) -> Value {
-    Value::Exception(std::rc::Rc::new(crate::value::Exception {
-        class: "KeyError".into(),
-        args: vec![key],
-    }))
+    Value::Exception(std::rc::Rc::new(crate::value::Exception::new(
+        "KeyError",
+        vec![key],
+    )))
 }

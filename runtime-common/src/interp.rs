@@ -708,6 +708,7 @@ impl<'p> Interpreter<'p> {
                 Value::Exception(Rc::new(Exception {
                     class: Rc::from(class.as_str()),
                     args,
+                    key_error: self.exception_is(class, "KeyError"),
                 }))
             }
             Expr::Comprehension {
@@ -874,10 +875,10 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
             ops::check_hashable(index)?;
             match d.borrow_mut().shift_remove(index) {
                 Some(_) => Ok(()),
-                None => Err(Value::Exception(Rc::new(Exception {
-                    class: Rc::from("KeyError"),
-                    args: vec![index.clone()],
-                }))),
+                None => Err(Value::Exception(Rc::new(Exception::new(
+                    "KeyError",
+                    vec![index.clone()],
+                )))),
             }
         }
         other => raise(

@@ -472,10 +472,10 @@ fn float_pow(x: f64, y: f64) -> OpResult {
     let r = base.powf(y);
     if r.is_infinite() {
         // CPython raises OverflowError(errno.ERANGE, strerror) here.
-        return Err(Value::Exception(Rc::new(crate::value::Exception {
-            class: Rc::from("OverflowError"),
-            args: vec![Value::Int(34), Value::str("Numerical result out of range")],
-        })));
+        return Err(Value::Exception(Rc::new(crate::value::Exception::new(
+            "OverflowError",
+            vec![Value::Int(34), Value::str("Numerical result out of range")],
+        ))));
     }
     Ok(Value::Float(if negate { -r } else { r }))
 }
@@ -771,10 +771,10 @@ pub fn subscript(container: &Value, index: &Value) -> OpResult {
         Value::Dict(d) => {
             check_hashable(index)?;
             d.borrow().get(index).cloned().ok_or_else(|| {
-                Value::Exception(Rc::new(crate::value::Exception {
-                    class: Rc::from("KeyError"),
-                    args: vec![index.clone()],
-                }))
+                Value::Exception(Rc::new(crate::value::Exception::new(
+                    "KeyError",
+                    vec![index.clone()],
+                )))
             })
         }
         other => raise(

@@ -92,14 +92,27 @@ pub struct Exception {
     pub class: Rc<str>,
     /// The constructor arguments.
     pub args: Vec<Value>,
+    /// Whether the class is `KeyError` or a subclass of it, whose `str()` of a single argument
+    /// is that argument's repr.
+    pub key_error: bool,
 }
 
 impl Exception {
+    /// An exception of a builtin class (or of a user class that does not derive from
+    /// `KeyError`).
+    pub fn new(class: &str, args: Vec<Value>) -> Exception {
+        Exception {
+            class: Rc::from(class),
+            args,
+            key_error: class == "KeyError",
+        }
+    }
+
     /// `str(exc)`, as CPython computes it.
     pub fn message(&self) -> String {
         match self.args.as_slice() {
             [] => String::new(),
-            [one] if &*self.class == "KeyError" => crate::format::repr(one),
+            [one] if self.key_error => crate::format::repr(one),
             [one] => crate::format::to_str(one),
             many => crate::format::repr(&Value::Tuple(Rc::new(many.to_vec()))),
         }
@@ -129,10 +142,10 @@ impl Value {
 
     /// A new exception of `class` with one message argument.
     pub fn exception(class: &str, message: impl Into<String>) -> Value {
-        Value::Exception(Rc::new(Exception {
-            class: Rc::from(class),
-            args: vec![Value::str(&message.into())],
-        }))
+        Value::Exception(Rc::new(Exception::new(
+            class,
+            vec![Value::str(&message.into())],
+        )))
     }
 
     /// Python's type name (`type(x).__name__`).
@@ -250,6 +263,7 @@ impl Value {
             Value::Exception(e) => Value::Exception(Rc::new(Exception {
                 class: e.class.clone(),
                 args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                key_error: e.key_error,
             })),
             other => other.clone(),
         }

@@ -1,6 +1,10 @@
 from entiflow import entity
 
 
+class Missing(KeyError):
+    pass
+
+
 class Oops(ValueError):
     pass
 
@@ -50,3 +54,16 @@ class Box:
 
     def not_an_exception(self, x: int):
         return x.args
+
+    def key_error_subclass(self, name: str, remote: "Box"):
+        try:
+            raise Missing(name)
+        except KeyError as e:
+            first = [str(e), repr(e), e.args]
+        try:
+            remote.raise_missing(name)
+        except LookupError as e:
+            return first + [str(e), repr(e)]
+
+    def raise_missing(self, name: str):
+        raise Missing(name, 2) if name == "two" else Missing(name)
