@@ -17,17 +17,26 @@ use runtime_common::{Invocation, InvocationResult};
 
 use crate::compile::load_program;
 
-/// Opens the input and its size in bytes (0 for standard input).
+/// Opens the input and its size in bytes (0 for standard input), past a UTF-8 byte-order mark
+/// if the text starts with one (as editors on some systems write).
 fn open_input(input: &str) -> Result<(Box<dyn BufRead + Send>, u64), String> {
-    if input == "-" {
-        return Ok((Box::new(std::io::BufReader::new(std::io::stdin())), 0));
+    let (mut reader, size): (Box<dyn BufRead + Send>, u64) = if input == "-" {
+        (Box::new(std::io::BufReader::new(std::io::stdin())), 0)
+    } else {
+        let file = std::fs::File::open(input).map_err(|e| format!("cannot read {input}: {e}"))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (
+            Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
+            size,
+        )
+    };
+    let start = reader
+        .fill_buf()
+        .map_err(|e| format!("cannot read {input}: {e}"))?;
+    if start.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
     }
-    let file = std::fs::File::open(input).map_err(|e| format!("cannot read {input}: {e}"))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    Ok((
-        Box::new(std::io::BufReader::with_capacity(1 << 20, file)),
-        size,
-    ))
+    Ok((reader, size))
 }
 
 /// Runs every invocation of `input` and prints one result per line, in input order.

@@ -195,7 +195,8 @@ fn bad_lines_get_invalid_request_and_do_not_disturb_others() {
     std::fs::write(
         &input,
         [
-            r#"{"id": 1, "create": "Account", "args": ["a", 10]}"#,
+            // A byte-order mark before the first line is skipped.
+            "\u{feff}{\"id\": 1, \"create\": \"Account\", \"args\": [\"a\", 10]}",
             r#"{"id": 2, "entity": "Account", "key": "a", "method": "get""#,
             r#"[1, 2]"#,
             r#"{"id": 3, "entity": "Nope", "key": "a", "method": "get"}"#,
@@ -204,6 +205,7 @@ fn bad_lines_get_invalid_request_and_do_not_disturb_others() {
             r#"{"id": 6, "create": "Account", "args": ["a", 1]}"#,
             r#"{"id": 7, "entity": "Account", "key": "a", "method": "get", "args": [1]}"#,
             r#"{"id": 8, "entity": "Account", "key": "a", "method": "get"}"#,
+            r#"{"id": 9, "entity": "Account", "key": "a", "method": "get", "args": null}"#,
         ]
         .join("\n"),
     )
@@ -233,7 +235,8 @@ fn bad_lines_get_invalid_request_and_do_not_disturb_others() {
             "EntityNotFound",
             "EntityExists",
             "TypeError",
-            "ok"
+            "ok",
+            "InvalidRequest"
         ]
     );
     assert_eq!(

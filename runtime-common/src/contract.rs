@@ -190,12 +190,12 @@ type JsonArgs = (Vec<Json>, Vec<(String, Json)>);
 
 fn args_of(obj: &Map<String, Json>) -> Result<JsonArgs, String> {
     let args = match obj.get("args") {
-        None | Some(Json::Null) => Vec::new(),
+        None => Vec::new(),
         Some(Json::Array(a)) => a.clone(),
         Some(_) => return Err("\"args\" must be an array".into()),
     };
     let kwargs = match obj.get("kwargs") {
-        None | Some(Json::Null) => Vec::new(),
+        None => Vec::new(),
         Some(Json::Object(k)) => k.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         Some(_) => return Err("\"kwargs\" must be an object".into()),
     };
