@@ -1572,8 +1572,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 } else {
                     let hint = match name {
                         "print" | "open" | "eval" | "exec" | "input" | "getattr" | "setattr"
-                        | "hasattr" | "id" | "hash" | "type" | "iter" | "next" | "map"
-                        | "filter" => Some("this builtin is not available in entity methods"),
+                        | "hasattr" | "id" | "hash" | "iter" | "next" | "map" | "filter" => {
+                            Some("this builtin is not available in entity methods")
+                        }
+                        "type" => Some("only `type(x).__name__` is supported"),
                         _ => None,
                     };
                     CallKind::Invalid {
@@ -2299,6 +2301,20 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     fn attribute(&mut self, a: &'a ast::ExprAttribute) -> Expr {
+        // `type(x).__name__`, the one use of `type` the language has.
+        if let ast::Expr::Call(c) = &*a.value {
+            if a.attr.as_str() == "__name__"
+                && matches!(&*c.func, ast::Expr::Name(n) if n.id.as_str() == "type" && self.lookup_local("type").is_none())
+                && c.arguments.args.len() == 1
+                && c.arguments.keywords.is_empty()
+            {
+                return Expr::Builtin {
+                    func: "$type_name".into(),
+                    args: vec![self.expr(&c.arguments.args[0])],
+                    kwargs: vec![],
+                };
+            }
+        }
         if self
             .field_of_self(&ast::Expr::Attribute(a.clone()))
             .is_some()

@@ -496,8 +496,9 @@ pub enum Expr {
     Builtin {
         /// The builtin's name (`len`, `range`, ...), or an internal one: `$iterable` (what a
         /// `for` loop iterates, as a sequence), `$unpack` (the items of a starred
-        /// assignment's value as a list; a non-iterable raises CPython's unpacking error) and
-        /// `$exception_args` (`exc.args`: an exception's constructor arguments as a tuple).
+        /// assignment's value as a list; a non-iterable raises CPython's unpacking error),
+        /// `$exception_args` (`exc.args`: an exception's constructor arguments as a tuple) and
+        /// `$type_name` (`type(x).__name__`).
         func: String,
         /// Positional arguments.
         args: Vec<Expr>,

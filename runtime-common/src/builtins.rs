@@ -244,6 +244,9 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
             ),
         };
     }
+    if func == "$type_name" {
+        return Ok(Value::str(args[0].type_name()));
+    }
     if func == "$exception_args" {
         return match &args[0] {
             Value::Exception(e) => Ok(Value::tuple(e.args.clone())),

@@ -67,3 +67,15 @@ class Box:
 
     def raise_missing(self, name: str):
         raise Missing(name, 2) if name == "two" else Missing(name)
+
+    def type_names(self, other: "Box", x: int):
+        out = [type(x).__name__, type(self.log).__name__, type(other).__name__, type(None).__name__]
+        try:
+            other.divide(x)
+        except Exception as e:
+            out.append(f"{type(e).__name__}: {e}")
+        try:
+            self.risky(x)
+        except Exception as e:
+            out.append(type(e).__name__)
+        return out
