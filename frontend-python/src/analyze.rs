@@ -594,6 +594,22 @@ fn method_signature<'a>(
 ) -> Option<MethodSig<'a>> {
     let name = def.name.as_str().to_string();
     let mut ok = true;
+    if name.len() > 4
+        && name.starts_with("__")
+        && name.ends_with("__")
+        && !matches!(name.as_str(), "__init__" | "__key__")
+    {
+        // Python would call these implicitly (`str(x)`, `==`, `len(x)`); entities are
+        // references everywhere, so those implicit calls could not happen as written.
+        reporter.error(
+            &def.name,
+            "E0211",
+            format!("special method `{name}` is not supported on entities"),
+            "special method",
+            Some("entities support `__init__` and `__key__`; give it an ordinary name and call it"),
+        );
+        ok = false;
+    }
     if def.is_async {
         reporter.error(
             &def.name,
@@ -632,6 +648,16 @@ fn method_signature<'a>(
             "star-args are not supported",
             "`**kwargs`",
             Some("take a dict parameter instead"),
+        );
+        ok = false;
+    }
+    if let Some(k) = p.posonlyargs.first() {
+        reporter.error(
+            k,
+            "E0208",
+            "positional-only parameters are not supported",
+            "positional-only parameter",
+            Some("drop the `/`"),
         );
         ok = false;
     }
