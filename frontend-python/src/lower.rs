@@ -147,6 +147,16 @@ fn bindings<'a>(body: &'a [ast::Stmt], out: &mut Vec<(String, Option<&'a ast::Ex
     }
 }
 
+/// The `key=` argument of a call, unless it is absent or `None`.
+fn key_function(call: &ast::ExprCall) -> Option<&ast::Expr> {
+    call.arguments
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "key"))
+        .map(|k| &k.value)
+        .filter(|v| !matches!(v, ast::Expr::NoneLiteral(_)))
+}
+
 /// The names an assignment target binds.
 fn collect_target_names(e: &ast::Expr, out: &mut Vec<String>) {
     match e {
@@ -1706,6 +1716,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         *found = true;
                         return;
                     }
+                    // A key function is applied in a loop (`keyed`): it needs statements.
+                    CallKind::ValueMethod { .. } | CallKind::Builtin(_)
+                        if key_function(c).is_some() =>
+                    {
+                        *found = true;
+                        return;
+                    }
                     CallKind::ValueMethod { receiver, .. } => self.walk_remote(receiver, found),
                     // Lowered to a loop that stops early (`any_all_loop`): like a remote call,
                     // it needs statements, so what encloses it must be split into blocks too.
@@ -2182,9 +2199,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ast::Expr::Lambda(l) => self.invalid(
                 l,
                 "E0344",
-                "lambda is not supported",
+                "lambda is not supported here",
                 "lambda",
-                Some("write a `_helper` method instead"),
+                Some("a lambda may be the `key=` of sorted, min, max or list.sort; elsewhere write a `_helper` method"),
             ),
             ast::Expr::Yield(y) => self.invalid(
                 y,
@@ -2572,6 +2589,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     call.range(),
                 )
             }
+            CallKind::ValueMethod { receiver, method }
+                if method == "sort" && key_function(call).is_some() =>
+            {
+                self.keyed_sort(call, receiver)
+            }
             CallKind::ValueMethod { receiver, method } => {
                 let Some((recv, args, kwargs)) = self.call_args(call, Some(receiver)) else {
                     return Expr::Const(Const::None);
@@ -2641,6 +2663,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             let value = self.expr(&args[0]);
             return Expr::IsInstance(Box::new(value), types);
         }
+        if matches!(func.as_str(), "sorted" | "min" | "max") {
+            if let Some(key) = key_function(call) {
+                return self.keyed_builtin(call, &func, key, span);
+            }
+        }
         // A generator argument of a consumer: keep it pure, or lower it to a loop if it calls out.
         if let [ast::Expr::Generator(g)] = &call.arguments.args[..] {
             if GENERATOR_CONSUMERS.contains(&func.as_str()) {
@@ -2685,6 +2712,313 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             return Expr::Const(Const::None);
         };
         Expr::Builtin { func, args, kwargs }
+    }
+
+    /// `sorted(xs, key=f, reverse=r)`, `min(..., key=f, default=d)`, `max(...)`: the items as a
+    /// list, then the keys computed in a loop (`keyed`), then an internal builtin that orders the
+    /// items by their keys as CPython's does.
+    fn keyed_builtin(
+        &mut self,
+        call: &'a ast::ExprCall,
+        func: &str,
+        key: &'a ast::Expr,
+        span: Span,
+    ) -> Expr {
+        let positional = &call.arguments.args;
+        let allowed: &[&str] = if func == "sorted" {
+            &["key", "reverse"]
+        } else {
+            &["key", "default"]
+        };
+        let bad_keyword = call.arguments.keywords.iter().find(|k| {
+            k.arg
+                .as_ref()
+                .is_none_or(|a| !allowed.contains(&a.as_str()))
+        });
+        if let Some(k) = bad_keyword {
+            return self.invalid(
+                k,
+                "E0358",
+                &format!("unsupported keyword argument of {func}()"),
+                "keyword argument",
+                Some(if func == "sorted" {
+                    "sorted() takes `key` and `reverse`"
+                } else {
+                    "min() and max() take `key` and `default`"
+                }),
+            );
+        }
+        if positional.is_empty()
+            || positional
+                .iter()
+                .any(|a| matches!(a, ast::Expr::Starred(_)))
+            || (func == "sorted" && positional.len() != 1)
+        {
+            return self.invalid(
+                call,
+                "E0358",
+                &format!("{func}() with a key function takes one iterable (or, for min and max, several values)"),
+                "arguments",
+                None,
+            );
+        }
+        if positional.len() > 1
+            && call
+                .arguments
+                .keywords
+                .iter()
+                .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "default"))
+        {
+            return self.invalid(
+                call,
+                "E0358",
+                &format!(
+                    "cannot specify a default for {func}() with multiple positional arguments"
+                ),
+                "arguments",
+                None,
+            );
+        }
+        // Arguments in source order: the items, then the others; the key runs after them all.
+        let items = self.temp("items");
+        let value = if positional.len() == 1 {
+            let x = self.expr(&positional[0]);
+            Expr::Builtin {
+                func: "list".into(),
+                args: vec![x],
+                kwargs: vec![],
+            }
+        } else {
+            let refs: Vec<&'a ast::Expr> = positional.iter().collect();
+            Expr::List(self.lower_seq(&refs))
+        };
+        self.emit(
+            StmtKind::Assign {
+                target: items,
+                value,
+            },
+            span,
+        );
+        let mut kwargs = Vec::new();
+        for k in call.arguments.keywords.iter() {
+            if let Some(name) = k.arg.as_ref().filter(|a| a.as_str() != "key") {
+                let v = self.expr(&k.value);
+                let v = self.pin(v);
+                kwargs.push((name.as_str().to_string(), v));
+            }
+        }
+        let element = match &positional[..] {
+            [one] => self.element_type(one).first().cloned().unwrap_or(Type::Any),
+            many => {
+                let types: Vec<Type> = many.iter().map(|x| self.type_of(x)).collect();
+                if types.windows(2).all(|w| w[0] == w[1]) {
+                    types.into_iter().next().unwrap_or(Type::Any)
+                } else {
+                    Type::Any
+                }
+            }
+        };
+        let Some(keys) = self.keyed(items, element, key, span) else {
+            return Expr::Const(Const::None);
+        };
+        Expr::Builtin {
+            func: format!("${func}_by_keys"),
+            args: vec![Expr::Local(items), keys],
+            kwargs,
+        }
+    }
+
+    /// `xs.sort(key=f, reverse=r)`: the keys of the list's items, then an in-place sort by them.
+    fn keyed_sort(&mut self, call: &'a ast::ExprCall, receiver: &'a ast::Expr) -> Expr {
+        let span = self.span(call);
+        if !call.arguments.args.is_empty() {
+            return self.invalid(
+                call,
+                "E0358",
+                "sort() takes no positional arguments",
+                "positional argument",
+                None,
+            );
+        }
+        if let Some(k) = call.arguments.keywords.iter().find(|k| {
+            k.arg
+                .as_ref()
+                .is_none_or(|a| !matches!(a.as_str(), "key" | "reverse"))
+        }) {
+            return self.invalid(
+                k,
+                "E0358",
+                "unsupported keyword argument of sort()",
+                "keyword argument",
+                Some("sort() takes `key` and `reverse`"),
+            );
+        }
+        let element = self
+            .element_type(receiver)
+            .first()
+            .cloned()
+            .unwrap_or(Type::Any);
+        let list = self.expr(receiver);
+        let list = self.pin(list);
+        let Expr::Local(items) = list else {
+            return Expr::Const(Const::None);
+        };
+        let mut kwargs = Vec::new();
+        for k in call.arguments.keywords.iter() {
+            if let Some(name) = k.arg.as_ref().filter(|a| a.as_str() == "reverse") {
+                let v = self.expr(&k.value);
+                let v = self.pin(v);
+                kwargs.push((name.as_str().to_string(), v));
+            }
+        }
+        let Some(key) = key_function(call) else {
+            return Expr::Const(Const::None);
+        };
+        let Some(keys) = self.keyed(items, element, key, span) else {
+            return Expr::Const(Const::None);
+        };
+        Expr::Builtin {
+            func: "$sort_by_keys".into(),
+            args: vec![Expr::Local(items), keys],
+            kwargs,
+        }
+    }
+
+    /// Emits a loop that applies the key function `key` to every item of the list `items` and
+    /// returns the list of keys. A key function is a one-parameter `lambda` (its body may call
+    /// other entities), a builtin function (`len`, `abs`, `str`, ...), a builtin type's method
+    /// (`str.lower`) or a builtin value's bound method (`counts.get`).
+    fn keyed(
+        &mut self,
+        items: Local,
+        element: Type,
+        key: &'a ast::Expr,
+        span: Span,
+    ) -> Option<Expr> {
+        enum KeyFn<'k> {
+            Lambda(&'k ast::Parameter, &'k ast::Expr),
+            Function(String),
+            TypeMethod(String),
+            Bound(Expr, String),
+        }
+        let function = match key {
+            ast::Expr::Lambda(l) => {
+                let params = l.parameters.as_deref();
+                let single = params.and_then(|p| match (&p.posonlyargs[..], &p.args[..]) {
+                    ([], [one])
+                        if one.default.is_none()
+                            && p.vararg.is_none()
+                            && p.kwarg.is_none()
+                            && p.kwonlyargs.is_empty() =>
+                    {
+                        Some(&one.parameter)
+                    }
+                    _ => None,
+                });
+                match single {
+                    Some(param) => KeyFn::Lambda(param, &l.body),
+                    None => {
+                        self.invalid(
+                            l,
+                            "E0344",
+                            "a key function lambda takes exactly one parameter",
+                            "lambda",
+                            None,
+                        );
+                        return None;
+                    }
+                }
+            }
+            ast::Expr::Name(n)
+                if self.lookup_local(n.id.as_str()).is_none()
+                    && ir::BUILTIN_FUNCTIONS.contains(&n.id.as_str())
+                    && n.id.as_str() != "isinstance" =>
+            {
+                KeyFn::Function(n.id.as_str().to_string())
+            }
+            ast::Expr::Attribute(a)
+                if matches!(&*a.value, ast::Expr::Name(t) if ir::BUILTIN_TYPES.contains(&t.id.as_str()) && self.lookup_local(t.id.as_str()).is_none())
+                    && ir::is_builtin_method(a.attr.as_str()) =>
+            {
+                KeyFn::TypeMethod(a.attr.as_str().to_string())
+            }
+            ast::Expr::Attribute(a)
+                if ir::is_builtin_method(a.attr.as_str())
+                    && !self.has_remote(&a.value)
+                    && !matches!(self.type_of(&a.value), Type::Ref(_))
+                    && self.field_of_self(key).is_none() =>
+            {
+                let receiver = self.expr(&a.value);
+                let receiver = self.pin(receiver);
+                KeyFn::Bound(receiver, a.attr.as_str().to_string())
+            }
+            other => {
+                self.invalid(
+                    other,
+                    "E0359",
+                    "unsupported key function",
+                    "key function",
+                    Some("use a lambda (`key=lambda x: self._rank(x)`), a builtin such as `len`, or a bound method such as `counts.get`"),
+                );
+                return None;
+            }
+        };
+        let keys = self.temp("keys");
+        self.emit(
+            StmtKind::Assign {
+                target: keys,
+                value: Expr::List(vec![]),
+            },
+            span,
+        );
+        let (header, exit, item) = self.loop_begin(Expr::Local(items), span);
+        let x = self.temp("item");
+        self.locals[x.0 as usize].ty = element;
+        self.emit(
+            StmtKind::Assign {
+                target: x,
+                value: item,
+            },
+            span,
+        );
+        let key_value = match function {
+            KeyFn::Lambda(param, body) => {
+                let scope_len = self.comp_scope.len();
+                self.comp_scope.push((param.name.as_str().to_string(), x));
+                let value = self.expr(body);
+                self.comp_scope.truncate(scope_len);
+                value
+            }
+            KeyFn::Function(func) => Expr::Builtin {
+                func,
+                args: vec![Expr::Local(x)],
+                kwargs: vec![],
+            },
+            KeyFn::TypeMethod(method) => Expr::Method {
+                receiver: Box::new(Expr::Local(x)),
+                method,
+                args: vec![],
+                kwargs: vec![],
+            },
+            KeyFn::Bound(receiver, method) => Expr::Method {
+                receiver: Box::new(receiver),
+                method,
+                args: vec![Expr::Local(x)],
+                kwargs: vec![],
+            },
+        };
+        self.emit(
+            StmtKind::Expr(Expr::Method {
+                receiver: Box::new(Expr::Local(keys)),
+                method: "append".into(),
+                args: vec![key_value],
+                kwargs: vec![],
+            }),
+            span,
+        );
+        self.terminate(Terminator::Jump(header), span);
+        self.start(exit);
+        Some(Expr::Local(keys))
     }
 
     fn any_all_loop(&mut self, func: &str, g: &'a ast::ExprGenerator, span: Span) -> Expr {

@@ -199,34 +199,75 @@ fn min_max(
         [one] => iterate(one)?,
         many => many.to_vec(),
     };
-    let mut best: Option<Value> = None;
-    for item in items {
+    let pairs = items.into_iter().map(|x| (x.clone(), x)).collect();
+    min_max_by_key(name, pairs, kwargs, want)
+}
+
+/// The first item whose key is smallest (`want` Less) or largest (Greater), comparing keys
+/// as CPython's `min`/`max` do; `default` (or ValueError) for no items.
+fn min_max_by_key(
+    name: &str,
+    pairs: Vec<(Value, Value)>,
+    kwargs: &[(String, Value)],
+    want: std::cmp::Ordering,
+) -> OpResult {
+    let op = if want == std::cmp::Ordering::Less {
+        "<"
+    } else {
+        ">"
+    };
+    let mut best: Option<(Value, Value)> = None;
+    for (key, item) in pairs {
         best = Some(match best {
-            None => item,
+            None => (key, item),
             Some(b) => {
-                if py_cmp(
-                    &item,
-                    &b,
-                    if want == std::cmp::Ordering::Less {
-                        "<"
-                    } else {
-                        ">"
-                    },
-                )? == Some(want)
-                {
-                    item
+                if py_cmp(&key, &b.0, op)? == Some(want) {
+                    (key, item)
                 } else {
                     b
                 }
             }
         });
     }
-    match best {
+    match best.map(|(_, item)| item) {
         Some(b) => Ok(b),
         None => match kwarg(kwargs, "default") {
             Some(d) => Ok(d.clone()),
             None => raise("ValueError", format!("{name}() arg is an empty sequence")),
         },
+    }
+}
+
+/// `sorted`, `list.sort`, `min` and `max` with a key function, whose keys the caller computed:
+/// `args` are the items (a list) and their keys (a list of the same length).
+fn by_keys(kind: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
+    let (Some(Value::List(items)), Some(Value::List(keys))) = (args.first(), args.get(1)) else {
+        return raise("TypeError", "key function arguments must be lists");
+    };
+    let mut pairs: Vec<(Value, Value)> = keys
+        .borrow()
+        .iter()
+        .cloned()
+        .zip(items.borrow().iter().cloned())
+        .collect();
+    let reverse = kwarg(kwargs, "reverse").is_some_and(Value::truthy);
+    match kind {
+        "$sorted" => {
+            ops::py_sort_keyed(&mut pairs, reverse)?;
+            Ok(Value::list(pairs.into_iter().map(|(_, x)| x).collect()))
+        }
+        "$sort" => {
+            // As `list.sort`: on an error the list is left partially sorted.
+            let result = ops::py_sort_keyed(&mut pairs, reverse);
+            *items.borrow_mut() = pairs.into_iter().map(|(_, x)| x).collect();
+            result.map(|_| Value::None)
+        }
+        "$min" => min_max_by_key("min", pairs, kwargs, std::cmp::Ordering::Less),
+        "$max" => min_max_by_key("max", pairs, kwargs, std::cmp::Ordering::Greater),
+        other => raise(
+            "RuntimeError",
+            format!("unknown internal builtin {other}_by_keys"),
+        ),
     }
 }
 
@@ -243,6 +284,9 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
                 format!("cannot unpack non-iterable {} object", args[0].type_name()),
             ),
         };
+    }
+    if let Some(kind) = func.strip_suffix("_by_keys") {
+        return by_keys(kind, args, kwargs);
     }
     if func == "$type_name" {
         return Ok(Value::str(args[0].type_name()));

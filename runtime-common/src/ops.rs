@@ -934,19 +934,40 @@ fn sort_lt(a: &Value, b: &Value) -> Result<bool, Value> {
     Ok(py_cmp(a, b, "<")? == Some(Ordering::Less))
 }
 
+/// What `timsort` orders: values by themselves, or (key, item) pairs by their key.
+trait SortItem: Clone {
+    fn sort_key(&self) -> &Value;
+}
+
+impl SortItem for Value {
+    fn sort_key(&self) -> &Value {
+        self
+    }
+}
+
+impl SortItem for (Value, Value) {
+    fn sort_key(&self) -> &Value {
+        &self.0
+    }
+}
+
+fn item_lt<T: SortItem>(a: &T, b: &T) -> Result<bool, Value> {
+    sort_lt(a.sort_key(), b.sort_key())
+}
+
 /// The length of the run starting at `lo` (strictly descending runs are reversed in place).
-fn count_run(v: &mut [Value], lo: usize, hi: usize) -> Result<usize, Value> {
+fn count_run<T: SortItem>(v: &mut [T], lo: usize, hi: usize) -> Result<usize, Value> {
     if lo + 1 >= hi {
         return Ok(hi - lo);
     }
     let mut n = 2;
-    if sort_lt(&v[lo + 1], &v[lo])? {
-        while lo + n < hi && sort_lt(&v[lo + n], &v[lo + n - 1])? {
+    if item_lt(&v[lo + 1], &v[lo])? {
+        while lo + n < hi && item_lt(&v[lo + n], &v[lo + n - 1])? {
             n += 1;
         }
         v[lo..lo + n].reverse();
     } else {
-        while lo + n < hi && !sort_lt(&v[lo + n], &v[lo + n - 1])? {
+        while lo + n < hi && !item_lt(&v[lo + n], &v[lo + n - 1])? {
             n += 1;
         }
     }
@@ -954,12 +975,12 @@ fn count_run(v: &mut [Value], lo: usize, hi: usize) -> Result<usize, Value> {
 }
 
 /// Binary insertion sort of `v[lo..hi]`, whose prefix `v[lo..start]` is already sorted.
-fn binary_sort(v: &mut [Value], lo: usize, hi: usize, start: usize) -> Result<(), Value> {
+fn binary_sort<T: SortItem>(v: &mut [T], lo: usize, hi: usize, start: usize) -> Result<(), Value> {
     for i in start.max(lo + 1)..hi {
         let (mut l, mut r) = (lo, i);
         while l < r {
             let p = l + (r - l) / 2;
-            if sort_lt(&v[i], &v[p])? {
+            if item_lt(&v[i], &v[p])? {
                 r = p;
             } else {
                 l = p + 1;
@@ -971,12 +992,12 @@ fn binary_sort(v: &mut [Value], lo: usize, hi: usize, start: usize) -> Result<()
 }
 
 /// Stable merge of the adjacent sorted runs `v[lo..mid]` and `v[mid..hi]`.
-fn merge_runs(v: &mut [Value], lo: usize, mid: usize, hi: usize) -> Result<(), Value> {
-    let left: Vec<Value> = v[lo..mid].to_vec();
+fn merge_runs<T: SortItem>(v: &mut [T], lo: usize, mid: usize, hi: usize) -> Result<(), Value> {
+    let left: Vec<T> = v[lo..mid].to_vec();
     let (mut i, mut j, mut k) = (0, mid, lo);
     let result = (|| {
         while i < left.len() && j < hi {
-            if sort_lt(&v[j], &left[i])? {
+            if item_lt(&v[j], &left[i])? {
                 v[k] = v[j].clone();
                 j += 1;
             } else {
@@ -1002,6 +1023,16 @@ fn merge_runs(v: &mut [Value], lo: usize, mid: usize, hi: usize) -> Result<(), V
 /// equal items in their original order as CPython does. On an error, the items are left
 /// partially sorted, as in CPython.
 pub fn py_sort(v: &mut [Value], reverse: bool) -> Result<(), Value> {
+    sort_items(v, reverse)
+}
+
+/// [`py_sort`] of (key, item) pairs by their keys: `sorted(items, key=f)` with the keys
+/// computed beforehand.
+pub fn py_sort_keyed(v: &mut [(Value, Value)], reverse: bool) -> Result<(), Value> {
+    sort_items(v, reverse)
+}
+
+fn sort_items<T: SortItem>(v: &mut [T], reverse: bool) -> Result<(), Value> {
     if reverse {
         v.reverse();
     }
@@ -1012,7 +1043,7 @@ pub fn py_sort(v: &mut [Value], reverse: bool) -> Result<(), Value> {
     result
 }
 
-fn timsort(v: &mut [Value]) -> Result<(), Value> {
+fn timsort<T: SortItem>(v: &mut [T]) -> Result<(), Value> {
     let n = v.len();
     if n < 2 {
         return Ok(());
