@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::format::{repr, str_format, to_str};
 use crate::ops::{self, check_hashable, iterate, py_cmp, py_eq, raise, OpResult};
-use crate::value::{DictMap, SetMap, Value};
+use crate::value::{DictMap, Internal, SetMap, Value, ViewKind};
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), Value> {
     if args.len() < min || args.len() > max {
@@ -1827,14 +1827,17 @@ fn dict_method(
                 .cloned()
                 .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
         }
-        "keys" => Value::list(d.borrow().keys().cloned().collect()),
-        "values" => Value::list(d.borrow().values().cloned().collect()),
-        "items" => Value::list(
-            d.borrow()
-                .iter()
-                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
-                .collect(),
-        ),
+        "keys" | "values" | "items" => {
+            let kind = match method {
+                "keys" => ViewKind::Keys,
+                "values" => ViewKind::Values,
+                _ => ViewKind::Items,
+            };
+            Value::Internal(Rc::new(Internal::DictView {
+                dict: Value::Dict(d.clone()),
+                kind,
+            }))
+        }
         "pop" => {
             // CPython answers for an empty dict before hashing the key.
             if !d.borrow().is_empty() {

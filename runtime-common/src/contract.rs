@@ -598,6 +598,14 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
             crate::value::Internal::LiveIter { container, members } => {
                 json!({"$iter": [tag(container, seen), tag(members, seen)]})
             }
+            crate::value::Internal::DictView { dict, kind } => {
+                let kind = match kind {
+                    crate::value::ViewKind::Keys => "keys",
+                    crate::value::ViewKind::Values => "values",
+                    crate::value::ViewKind::Items => "items",
+                };
+                json!({"$view": [kind, tag(dict, seen)]})
+            }
         },
     }
 }
@@ -713,6 +721,20 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                         }
                     };
                     Value::Internal(Rc::new(internal))
+                }
+                "$view" => {
+                    let parts = body.as_array().ok_or("bad dict view")?;
+                    let kind = match parts.first().and_then(Json::as_str) {
+                        Some("keys") => crate::value::ViewKind::Keys,
+                        Some("values") => crate::value::ViewKind::Values,
+                        Some("items") => crate::value::ViewKind::Items,
+                        _ => return Err("bad dict view".into()),
+                    };
+                    let dict = untag(parts.get(1).ok_or("bad dict view")?, seen)?;
+                    if !matches!(dict, Value::Dict(_)) {
+                        return Err("bad dict view".into());
+                    }
+                    Value::Internal(Rc::new(crate::value::Internal::DictView { dict, kind }))
                 }
                 other => return Err(format!("unknown tag {other}")),
             }

@@ -68,7 +68,29 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
         }
         (Ref(x), Ref(y)) => x.entity == y.entity && x.key_text() == y.key_text(),
         (Exception(x), Exception(y)) => Rc::ptr_eq(x, y),
+        (Internal(_), _) | (_, Internal(_)) => match (set_like(a), set_like(b)) {
+            // Keys and items views compare as sets; a values view only to itself.
+            (Some(x), Some(y)) => x.len() == y.len() && x.iter().all(|k| y.contains(k)),
+            _ => matches!((a, b), (Internal(p), Internal(q)) if Rc::ptr_eq(p, q)),
+        },
         _ => false,
+    }
+}
+
+/// The members of a set, or of a keys or items view of a dict, as a set (None for anything else).
+fn set_like(v: &Value) -> Option<crate::value::SetMap> {
+    match v {
+        Value::Set(s) => Some(s.borrow().clone()),
+        Value::Internal(i) => match &**i {
+            crate::value::Internal::DictView { kind, .. }
+                if *kind != crate::value::ViewKind::Values =>
+            {
+                i.view_members()
+                    .map(|m| m.into_iter().filter(Value::is_hashable).collect())
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -200,6 +222,34 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
             check_hashable(x)?;
             d.borrow().contains_key(x)
         }
+        Value::Internal(i) => match &**i {
+            crate::value::Internal::DictView {
+                dict: Value::Dict(d),
+                kind,
+            } => match kind {
+                crate::value::ViewKind::Keys => {
+                    check_hashable(x)?;
+                    d.borrow().contains_key(x)
+                }
+                crate::value::ViewKind::Values => d.borrow().values().any(|v| py_eq(v, x)),
+                crate::value::ViewKind::Items => match x {
+                    Value::Tuple(kv) if kv.len() == 2 => {
+                        check_hashable(&kv[0])?;
+                        d.borrow().get(&kv[0]).is_some_and(|v| py_eq(v, &kv[1]))
+                    }
+                    _ => false,
+                },
+            },
+            _ => {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "argument of type '{}' is not iterable",
+                        container.type_name()
+                    ),
+                )
+            }
+        },
         Value::Set(s) => {
             // CPython looks a set up as the equal frozenset; no member of ours is a set.
             if matches!(x, Value::Set(_)) {
@@ -539,6 +589,21 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             };
             Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
         }
+        // Keys and items views take part in set operations with any iterable; the result is a set.
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Internal(_), _)
+        | (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, _, Internal(_))
+            if set_like(a).is_some() || set_like(b).is_some() =>
+        {
+            let as_set = |v: &Value| -> Result<Value, Value> {
+                let mut s = crate::value::SetMap::default();
+                for x in iterate(v)? {
+                    check_hashable(&x)?;
+                    s.insert(x);
+                }
+                Ok(Value::Set(Rc::new(std::cell::RefCell::new(s))))
+            };
+            binary(op, &as_set(a)?, &as_set(b)?)
+        }
         (BinOp::Mod, Str(fmt), args) => crate::format::percent_format(fmt, args),
         // A sequence on the left concatenates (and complains about the right operand).
         (BinOp::Add, Str(_) | List(_) | Tuple(_), other) => {
@@ -851,6 +916,9 @@ pub fn len(v: &Value) -> Result<usize, Value> {
         Value::Dict(d) => d.borrow().len(),
         Value::Set(s) => s.borrow().len(),
         Value::Range(..) => range_len(v) as usize,
+        Value::Internal(i) if i.view_members().is_some() => {
+            i.view_members().map(|m| m.len()).unwrap_or(0)
+        }
         other => {
             return raise(
                 "TypeError",
@@ -868,6 +936,7 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
         Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
         Value::Dict(d) => d.borrow().keys().cloned().collect(),
         Value::Set(s) => s.borrow().iter().cloned().collect(),
+        Value::Internal(i) if i.view_members().is_some() => i.view_members().unwrap_or_default(),
         Value::Range(..) => {
             if range_len(v) as u64 > MAX_ITEMS as u64 {
                 return raise("MemoryError", "");
@@ -900,6 +969,19 @@ pub fn iterable(v: &Value) -> OpResult {
                 members: Value::list(iterate(v)?),
             })))
         }
+        // A view iterates like its dict: a change of size during the loop raises.
+        Value::Internal(i) => match &**i {
+            crate::value::Internal::DictView { dict, .. } => {
+                Ok(Value::Internal(Rc::new(crate::value::Internal::LiveIter {
+                    container: dict.clone(),
+                    members: Value::list(iterate(v)?),
+                })))
+            }
+            _ => raise(
+                "TypeError",
+                format!("'{}' object is not iterable", v.type_name()),
+            ),
+        },
         other => raise(
             "TypeError",
             format!("'{}' object is not iterable", other.type_name()),

@@ -46,7 +46,18 @@ pub enum Value {
     Internal(Rc<Internal>),
 }
 
-/// Values the interpreter makes for itself (see [`Value::Internal`]).
+/// Which view of a dict `keys()`, `values()` or `items()` made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    /// `dict.keys()`.
+    Keys,
+    /// `dict.values()`.
+    Values,
+    /// `dict.items()`.
+    Items,
+}
+
+/// Values of the builtin types the language has no literal for (see [`Value::Internal`]).
 #[derive(Debug, Clone)]
 pub enum Internal {
     /// `lower:upper:step` in a subscript.
@@ -59,6 +70,35 @@ pub enum Internal {
         /// Its members when the loop started (a list).
         members: Value,
     },
+    /// A live view of a dict's keys, values or items (`d.keys()`): it follows the dict's changes.
+    DictView {
+        /// The dict.
+        dict: Value,
+        /// Which view.
+        kind: ViewKind,
+    },
+}
+
+impl Internal {
+    /// The members of a dict view now, or None for other internal values.
+    pub fn view_members(&self) -> Option<Vec<Value>> {
+        let Internal::DictView {
+            dict: Value::Dict(d),
+            kind,
+        } = self
+        else {
+            return None;
+        };
+        let d = d.borrow();
+        Some(match kind {
+            ViewKind::Keys => d.keys().cloned().collect(),
+            ViewKind::Values => d.values().cloned().collect(),
+            ViewKind::Items => d
+                .iter()
+                .map(|(k, v)| Value::tuple(vec![k.clone(), v.clone()]))
+                .collect(),
+        })
+    }
 }
 
 /// A reference to an entity: its type and its key (as `__key__` returned it).
@@ -166,6 +206,11 @@ impl Value {
             Value::Internal(i) => match **i {
                 Internal::Slice(..) => "slice",
                 Internal::LiveIter { .. } => "iterator",
+                Internal::DictView { kind, .. } => match kind {
+                    ViewKind::Keys => "dict_keys",
+                    ViewKind::Values => "dict_values",
+                    ViewKind::Items => "dict_items",
+                },
             },
         }
     }
@@ -183,7 +228,8 @@ impl Value {
             Value::Dict(d) => !d.borrow().is_empty(),
             Value::Set(s) => !s.borrow().is_empty(),
             Value::Range(..) => crate::ops::range_len(self) > 0,
-            Value::Ref(_) | Value::Exception(_) | Value::Internal(_) => true,
+            Value::Internal(i) => i.view_members().is_none_or(|m| !m.is_empty()),
+            Value::Ref(_) | Value::Exception(_) => true,
         }
     }
 
@@ -192,6 +238,7 @@ impl Value {
         match self {
             Value::List(_) | Value::Dict(_) | Value::Set(_) => false,
             Value::Tuple(t) => t.iter().all(Value::is_hashable),
+            Value::Internal(i) => !matches!(**i, Internal::DictView { .. }),
             _ => true,
         }
     }
@@ -205,7 +252,8 @@ impl Value {
             | Value::Tuple(_)
             | Value::Dict(_)
             | Value::Set(_)
-            | Value::Exception(_) => self.deep_copy_memo(&mut rustc_hash::FxHashMap::default()),
+            | Value::Exception(_)
+            | Value::Internal(_) => self.deep_copy_memo(&mut rustc_hash::FxHashMap::default()),
             other => other.clone(),
         }
     }
@@ -265,6 +313,14 @@ impl Value {
                 args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
                 key_error: e.key_error,
             })),
+            // A view crossing an entity boundary views a copy of its dict.
+            Value::Internal(i) => match &**i {
+                Internal::DictView { dict, kind } => Value::Internal(Rc::new(Internal::DictView {
+                    dict: dict.deep_copy_memo(memo),
+                    kind: *kind,
+                })),
+                _ => self.clone(),
+            },
             other => other.clone(),
         }
     }
