@@ -835,9 +835,15 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     format!("'{}' object is not reversible", args[0].type_name()),
                 );
             }
+            let name = match &args[0] {
+                Value::List(_) => "list_reverseiterator",
+                Value::Range(..) => "range_iterator",
+                Value::Dict(_) => "dict_reversekeyiterator",
+                _ => "reversed",
+            };
             let mut items = iterate(&args[0])?;
             items.reverse();
-            Ok(Value::list(items))
+            Ok(Internal::iterator(name, items))
         }
         "enumerate" => {
             arity("enumerate", args, 1, 2)?;
@@ -845,7 +851,8 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                 Some(v) => int_arg(v)?,
                 None => 0,
             };
-            Ok(Value::list(
+            Ok(Internal::iterator(
+                "enumerate",
                 iterate(&args[0])?
                     .into_iter()
                     .enumerate()
@@ -883,7 +890,8 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     None => Ok(Value::None),
                 };
             }
-            Ok(Value::list(
+            Ok(Internal::iterator(
+                "zip",
                 (0..n)
                     .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
                     .collect(),

@@ -439,12 +439,6 @@ fn encode(v: &Value) -> Result<Json, Value> {
                 .collect::<Result<_, _>>()?,
         ),
         Value::Tuple(t) => Json::Array(t.iter().map(value_to_json).collect::<Result<_, _>>()?),
-        Value::Range(..) => Json::Array(
-            ops::iterate(v)?
-                .iter()
-                .map(value_to_json)
-                .collect::<Result<_, _>>()?,
-        ),
         Value::Set(s) => {
             let mut items: Vec<Value> = s.borrow().iter().cloned().collect();
             if ops::sort_values(&mut items).is_ok() {
@@ -464,7 +458,7 @@ fn encode(v: &Value) -> Result<Json, Value> {
             Json::Object(m)
         }
         Value::Ref(r) => ref_json(r),
-        Value::Exception(_) | Value::Internal(_) => {
+        Value::Range(..) | Value::Exception(_) | Value::Internal(_) => {
             return ops::raise(
                 "TypeError",
                 format!("Object of type {} is not JSON serializable", v.type_name()),
@@ -598,6 +592,17 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
             crate::value::Internal::LiveIter { container, members } => {
                 json!({"$iter": [tag(container, seen), tag(members, seen)]})
             }
+            crate::value::Internal::Iterator {
+                name,
+                items,
+                consumed,
+            } => {
+                let items: Vec<Json> = items.iter().map(|x| tag(x, seen)).collect();
+                json!({"$it": [name, items, consumed.get()]})
+            }
+            crate::value::Internal::Draining { iterator, taken } => {
+                json!({"$drain": [tag(iterator, seen), taken.get()]})
+            }
             crate::value::Internal::DictView { dict, kind } => {
                 let kind = match kind {
                     crate::value::ViewKind::Keys => "keys",
@@ -614,6 +619,16 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
 pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
     untag(j, &mut Vec::new())
 }
+
+/// The type names an iterator may have (see [`crate::value::Internal::Iterator`]).
+pub const ITERATOR_NAMES: &[&str] = &[
+    "zip",
+    "enumerate",
+    "list_reverseiterator",
+    "range_iterator",
+    "dict_reversekeyiterator",
+    "reversed",
+];
 
 fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
     fn list(x: &Json, seen: &mut Vec<Value>) -> Result<Vec<Value>, String> {
@@ -721,6 +736,36 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                         }
                     };
                     Value::Internal(Rc::new(internal))
+                }
+                "$it" => {
+                    let parts = body.as_array().ok_or("bad iterator")?;
+                    let name = match parts.first().and_then(Json::as_str) {
+                        Some(n) => ITERATOR_NAMES
+                            .iter()
+                            .find(|k| **k == n)
+                            .copied()
+                            .ok_or("bad iterator")?,
+                        None => return Err("bad iterator".into()),
+                    };
+                    let items = list(parts.get(1).ok_or("bad iterator")?, seen)?;
+                    let consumed = parts.get(2).and_then(Json::as_u64).ok_or("bad iterator")?;
+                    Value::Internal(Rc::new(crate::value::Internal::Iterator {
+                        name,
+                        items,
+                        consumed: std::cell::Cell::new(consumed as usize),
+                    }))
+                }
+                "$drain" => {
+                    let parts = body.as_array().ok_or("bad loop iterator")?;
+                    let iterator = untag(parts.first().ok_or("bad loop iterator")?, seen)?;
+                    let taken = parts
+                        .get(1)
+                        .and_then(Json::as_u64)
+                        .ok_or("bad loop iterator")?;
+                    Value::Internal(Rc::new(crate::value::Internal::Draining {
+                        iterator,
+                        taken: std::cell::Cell::new(taken as usize),
+                    }))
                 }
                 "$view" => {
                     let parts = body.as_array().ok_or("bad dict view")?;

@@ -223,6 +223,17 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
             d.borrow().contains_key(x)
         }
         Value::Internal(i) => match &**i {
+            crate::value::Internal::Iterator {
+                items, consumed, ..
+            } => {
+                while let Some(item) = items.get(consumed.get()) {
+                    consumed.set(consumed.get() + 1);
+                    if py_eq(item, x) {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
             crate::value::Internal::DictView {
                 dict: Value::Dict(d),
                 kind,
@@ -795,6 +806,20 @@ pub fn subscript(container: &Value, index: &Value) -> OpResult {
     if let Some(members) = live_iter(container) {
         return subscript(&members?, index);
     }
+    // A `for` loop's next item from an iterator: the iterator's next unconsumed one.
+    if let Some((iterator, taken)) = draining(container) {
+        if let crate::value::Internal::Iterator {
+            items, consumed, ..
+        } = &**iterator
+        {
+            if let Some(item) = items.get(consumed.get()) {
+                consumed.set(consumed.get() + 1);
+                taken.set(taken.get() + 1);
+                return Ok(item.clone());
+            }
+        }
+        return raise("IndexError", "iterator exhausted");
+    }
     if let Value::Internal(i) = index {
         if let crate::value::Internal::Slice(a, b, c) = &**i {
             return slice(container, a, b, c);
@@ -903,6 +928,14 @@ pub fn len(v: &Value) -> Result<usize, Value> {
     if let Some(members) = live_iter(v) {
         return len(&members?);
     }
+    if let Some((iterator, taken)) = draining(v) {
+        return Ok(match &**iterator {
+            crate::value::Internal::Iterator {
+                items, consumed, ..
+            } => taken.get() + items.len().saturating_sub(consumed.get()),
+            _ => 0,
+        });
+    }
     Ok(match v {
         Value::Str(s) => {
             if s.is_ascii() {
@@ -937,6 +970,9 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
         Value::Dict(d) => d.borrow().keys().cloned().collect(),
         Value::Set(s) => s.borrow().iter().cloned().collect(),
         Value::Internal(i) if i.view_members().is_some() => i.view_members().unwrap_or_default(),
+        Value::Internal(i) if matches!(**i, crate::value::Internal::Iterator { .. }) => {
+            i.drain().unwrap_or_default()
+        }
         Value::Range(..) => {
             if range_len(v) as u64 > MAX_ITEMS as u64 {
                 return raise("MemoryError", "");
@@ -977,6 +1013,12 @@ pub fn iterable(v: &Value) -> OpResult {
                     members: Value::list(iterate(v)?),
                 })))
             }
+            crate::value::Internal::Iterator { .. } => {
+                Ok(Value::Internal(Rc::new(crate::value::Internal::Draining {
+                    iterator: v.clone(),
+                    taken: std::cell::Cell::new(0),
+                })))
+            }
             _ => raise(
                 "TypeError",
                 format!("'{}' object is not iterable", v.type_name()),
@@ -1009,6 +1051,19 @@ fn live_iter(v: &Value) -> Option<Result<Value, Value>> {
         }
         _ => Ok(members.clone()),
     })
+}
+
+/// The iterator and the loop's count of a `for` loop over an iterator (None for other values).
+fn draining(v: &Value) -> Option<(&Rc<crate::value::Internal>, &std::cell::Cell<usize>)> {
+    let Value::Internal(i) = v else { return None };
+    let crate::value::Internal::Draining {
+        iterator: Value::Internal(it),
+        taken,
+    } = &**i
+    else {
+        return None;
+    };
+    Some((it, taken))
 }
 
 /// `a < b` as `list.sort` asks it (`PyObject_RichCompareBool(a, b, Py_LT)`).

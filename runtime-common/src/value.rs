@@ -70,6 +70,25 @@ pub enum Internal {
         /// Its members when the loop started (a list).
         members: Value,
     },
+    /// A single-pass iterator (`zip`, `enumerate`, `reversed`): its items, taken when it was
+    /// made, and how many have been consumed.
+    Iterator {
+        /// The Python type name (`zip`, `enumerate`, `list_reverseiterator`, ...).
+        name: &'static str,
+        /// Every item.
+        items: Vec<Value>,
+        /// How many of them were consumed.
+        consumed: std::cell::Cell<usize>,
+    },
+    /// A `for` loop over an iterator: indexing it consumes the iterator's next item, and its
+    /// length is what the loop took plus what is left (so a loop stops when something else
+    /// drained the iterator).
+    Draining {
+        /// The iterator (a [`Internal::Iterator`]).
+        iterator: Value,
+        /// How many items this loop took.
+        taken: std::cell::Cell<usize>,
+    },
     /// A live view of a dict's keys, values or items (`d.keys()`): it follows the dict's changes.
     DictView {
         /// The dict.
@@ -80,6 +99,28 @@ pub enum Internal {
 }
 
 impl Internal {
+    /// A new single-pass iterator over `items`.
+    pub fn iterator(name: &'static str, items: Vec<Value>) -> Value {
+        Value::Internal(Rc::new(Internal::Iterator {
+            name,
+            items,
+            consumed: std::cell::Cell::new(0),
+        }))
+    }
+
+    /// The items of an iterator not consumed yet, consuming them (None for other values).
+    pub fn drain(&self) -> Option<Vec<Value>> {
+        let Internal::Iterator {
+            items, consumed, ..
+        } = self
+        else {
+            return None;
+        };
+        let rest = items[consumed.get().min(items.len())..].to_vec();
+        consumed.set(items.len());
+        Some(rest)
+    }
+
     /// The members of a dict view now, or None for other internal values.
     pub fn view_members(&self) -> Option<Vec<Value>> {
         let Internal::DictView {
@@ -205,7 +246,8 @@ impl Value {
             Value::Exception(e) => &e.class,
             Value::Internal(i) => match **i {
                 Internal::Slice(..) => "slice",
-                Internal::LiveIter { .. } => "iterator",
+                Internal::LiveIter { .. } | Internal::Draining { .. } => "iterator",
+                Internal::Iterator { name, .. } => name,
                 Internal::DictView { kind, .. } => match kind {
                     ViewKind::Keys => "dict_keys",
                     ViewKind::Values => "dict_values",
@@ -315,6 +357,15 @@ impl Value {
             })),
             // A view crossing an entity boundary views a copy of its dict.
             Value::Internal(i) => match &**i {
+                Internal::Iterator {
+                    name,
+                    items,
+                    consumed,
+                } => Value::Internal(Rc::new(Internal::Iterator {
+                    name,
+                    items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                    consumed: consumed.clone(),
+                })),
                 Internal::DictView { dict, kind } => Value::Internal(Rc::new(Internal::DictView {
                     dict: dict.deep_copy_memo(memo),
                     kind: *kind,
