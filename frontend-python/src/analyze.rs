@@ -18,6 +18,9 @@ pub struct ModuleInfo<'a> {
     pub exceptions: Vec<ExceptionClass>,
     /// Module-level literal constants.
     pub constants: HashMap<String, Const>,
+    /// Module-level list, dict and set displays of literals (`PRICES = {"basic": 10}`): every
+    /// use is a fresh copy of the display.
+    pub container_constants: HashMap<String, &'a Expr>,
 }
 
 /// An entity class: its state schema and method signatures.
@@ -139,12 +142,33 @@ pub fn literal(expr: &Expr) -> Option<Const> {
             .map(literal)
             .collect::<Option<Vec<_>>>()
             .map(Const::Tuple),
-        Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => match literal(&u.operand)? {
-            Const::Int(i) => i.checked_neg().map(Const::Int),
-            Const::Float(f) => Some(Const::Float(-f)),
-            _ => None,
+        // The smallest integer is written as the negation of one that does not fit.
+        Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => match &*u.operand {
+            Expr::NumberLiteral(n) if matches!(&n.value, ast::Number::Int(i) if i.as_u64() == Some(1 << 63)) => {
+                Some(Const::Int(i64::MIN))
+            }
+            operand => match literal(operand)? {
+                Const::Int(i) => i.checked_neg().map(Const::Int),
+                Const::Float(f) => Some(Const::Float(-f)),
+                _ => None,
+            },
         },
         _ => None,
+    }
+}
+
+/// Whether `expr` is a list, dict or set display whose members are literals or such displays.
+pub fn container_literal(expr: &Expr) -> bool {
+    let member = |e: &Expr| literal(e).is_some() || container_literal(e);
+    match expr {
+        Expr::List(l) => l.elts.iter().all(member),
+        Expr::Set(s) => s.elts.iter().all(member),
+        Expr::Dict(d) => d
+            .items
+            .iter()
+            .all(|item| item.key.as_ref().is_some_and(member) && member(&item.value)),
+        Expr::Tuple(t) => t.elts.iter().all(member),
+        _ => false,
     }
 }
 
@@ -221,6 +245,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
         entities: Vec::new(),
         exceptions: Vec::new(),
         constants: HashMap::new(),
+        container_constants: HashMap::new(),
     };
     let entity_names: Vec<String> = module
         .iter()
@@ -283,12 +308,16 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                         (Expr::Name(n), Some(v)) => {
                             info.constants.insert(n.id.as_str().to_string(), v.clone());
                         }
+                        (Expr::Name(n), None) if container_literal(&a.value) => {
+                            info.container_constants
+                                .insert(n.id.as_str().to_string(), &a.value);
+                        }
                         (Expr::Name(_), None) => reporter.error(
                             &*a.value,
                             "E0102",
                             "module-level values must be literal constants",
                             "not a literal constant",
-                            Some("use a number, string, boolean, None or a tuple of those"),
+                            Some("use a number, string, boolean, None, or a tuple, list, dict or set of those"),
                         ),
                         _ => reporter.error(
                             target,
@@ -300,16 +329,22 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                     }
                 }
             }
-            Stmt::AnnAssign(a) => match (&*a.target, a.value.as_deref().and_then(literal)) {
-                (Expr::Name(n), Some(v)) => {
-                    info.constants.insert(n.id.as_str().to_string(), v);
+            Stmt::AnnAssign(a) => match (&*a.target, a.value.as_deref()) {
+                (Expr::Name(n), Some(value)) if literal(value).is_some() => {
+                    if let Some(v) = literal(value) {
+                        info.constants.insert(n.id.as_str().to_string(), v);
+                    }
+                }
+                (Expr::Name(n), Some(value)) if container_literal(value) => {
+                    info.container_constants
+                        .insert(n.id.as_str().to_string(), value);
                 }
                 _ => reporter.error(
                     a,
                     "E0102",
                     "module-level values must be literal constants",
                     "not a literal constant",
-                    Some("use a number, string, boolean, None or a tuple of those"),
+                    Some("use a number, string, boolean, None, or a tuple, list, dict or set of those"),
                 ),
             },
             Stmt::ClassDef(class) => {

@@ -147,6 +147,23 @@ fn bindings<'a>(body: &'a [ast::Stmt], out: &mut Vec<(String, Option<&'a ast::Ex
     }
 }
 
+/// Methods that change the list, dict or set they are called on.
+const MUTATING_METHODS: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "sort",
+    "reverse",
+    "update",
+    "setdefault",
+    "popitem",
+    "add",
+    "discard",
+];
+
 /// The `key=` argument of a call, unless it is absent or `None`.
 fn key_function(call: &ast::ExprCall) -> Option<&ast::Expr> {
     call.arguments
@@ -596,6 +613,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             ),
                         },
                         ast::Expr::Subscript(s) => {
+                            self.check_not_constant(&s.value);
                             let parts = self.lower_seq(&[&s.value, &s.slice]);
                             let mut it = parts.into_iter();
                             let (object, index) = (
@@ -744,6 +762,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 }
             }
             ast::Expr::Subscript(s) => {
+                self.check_not_constant(&s.value);
                 let value = self.pin_if(
                     value,
                     self.has_remote(&s.value) || self.has_remote(&s.slice),
@@ -942,6 +961,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 );
             }
             ast::Expr::Subscript(s) => {
+                self.check_not_constant(&s.value);
                 let parts = self.lower_seq(&[&s.value, &s.slice]);
                 let mut it = parts.into_iter();
                 let object = self.pin(it.next().unwrap_or(Expr::Const(Const::None)));
@@ -1492,6 +1512,12 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         self.lookup_local(n.id.as_str())
                             .map(|l| self.locals[l.0 as usize].ty.clone())
                     })
+                    .or_else(|| {
+                        self.info
+                            .container_constants
+                            .get(n.id.as_str())
+                            .map(|display| self.type_of(display))
+                    })
                     .unwrap_or(Type::Any)
             }
             ast::Expr::Attribute(a) => match self.type_of(&a.value) {
@@ -1514,6 +1540,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ast::Expr::List(l) => Type::List(Box::new(
                 l.elts.first().map(|x| self.type_of(x)).unwrap_or(Type::Any),
             )),
+            ast::Expr::Dict(_) => Type::Dict(Box::new(Type::Any), Box::new(Type::Any)),
+            ast::Expr::Set(_) => Type::Builtin("set".into()),
             ast::Expr::Call(c) => match self.classify_call(c) {
                 CallKind::Remote {
                     entity: Some(t),
@@ -2289,6 +2317,24 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         parts
     }
 
+    /// Module-level containers are constants (each use is a fresh copy): changing one in place
+    /// is an error rather than a change that would vanish.
+    fn check_not_constant(&mut self, object: &'a ast::Expr) {
+        if let ast::Expr::Name(n) = object {
+            let name = n.id.as_str();
+            if self.lookup_local(name).is_none() && self.info.container_constants.contains_key(name)
+            {
+                self.error(
+                    n,
+                    "E0360",
+                    &format!("module constant `{name}` cannot be changed"),
+                    "module constant",
+                    Some("module-level lists, dicts and sets are constants; copy it into a local or a field to change it"),
+                );
+            }
+        }
+    }
+
     fn name(&mut self, n: &'a ast::ExprName) -> Expr {
         let name = n.id.as_str();
         if let Some(l) = self.lookup_local(name) {
@@ -2299,6 +2345,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
         if let Some(c) = self.info.constants.get(name) {
             return Expr::Const(c.clone());
+        }
+        if let Some(display) = self.info.container_constants.get(name) {
+            return self.expr(display);
         }
         let hint = if ir::BUILTIN_FUNCTIONS.contains(&name)
             || self.info.entity(name).is_some()
@@ -2595,6 +2644,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.keyed_sort(call, receiver)
             }
             CallKind::ValueMethod { receiver, method } => {
+                if MUTATING_METHODS.contains(&method.as_str()) {
+                    self.check_not_constant(receiver);
+                }
                 let Some((recv, args, kwargs)) = self.call_args(call, Some(receiver)) else {
                     return Expr::Const(Const::None);
                 };
