@@ -8,16 +8,20 @@
 //!   same order.
 //! - `snapshot.json`: committed state, `seq`, the dedup table and the last epoch it includes.
 //!
-//! Taking a snapshot never stalls the engine for long: the engine thread only copies the state
-//! out (cheap: references to shared text) and starts a new log segment; a background thread
-//! writes the snapshot to a temporary file, fsyncs and renames it, and only then deletes the
-//! segments it covers. Recovery loads the snapshot and replays every later epoch of the remaining
-//! segments. A torn last line (a crash during a write) was never acknowledged and is dropped.
+//! Taking a snapshot never stalls the engine for long: the engine thread captures the state
+//! (shared references to the committed records, which commits replace but never change) and
+//! starts a new log segment; then, after each epoch, it encodes the next few hundred captured
+//! entities and hands them to a background thread, which streams the snapshot to a temporary
+//! file, fsyncs and renames it, and only then deletes the segments it covers. A snapshot whose
+//! engine stops before every entity was handed over is abandoned, never renamed into place.
+//! Recovery loads the snapshot and replays every later epoch of the remaining segments. A torn
+//! last line (a crash during a write) was never acknowledged and is dropped.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -28,7 +32,7 @@ use runtime_common::contract::{
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::{json, Value as Json};
 
-use crate::engine::{Engine, EngineConfig, Executor, Exported};
+use crate::engine::{Capture, Engine, EngineConfig, Executor, Exported, ExportedRecord};
 
 /// Durability settings.
 #[derive(Debug, Clone)]
@@ -81,7 +85,23 @@ pub struct DurableEngine {
     log_bytes: u64,
     names: Vec<String>,
     snapshotter: Option<JoinHandle<io::Result<()>>>,
+    encoding: Option<Encoding>,
 }
+
+/// What the snapshot writer receives: entities (grouped by type, in order), then the end.
+enum SnapshotPart {
+    Entities(Vec<ExportedRecord>),
+    End,
+}
+
+/// A snapshot whose entities are still being encoded on the engine thread.
+struct Encoding {
+    capture: Capture,
+    parts: mpsc::Sender<SnapshotPart>,
+}
+
+/// Entities encoded per epoch while a snapshot is written (about a third of a millisecond).
+const ENCODE_PER_EPOCH: usize = 500;
 
 fn invalid_data(msg: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg.into())
@@ -191,6 +211,7 @@ impl DurableEngine {
             log_bytes: 0,
             names,
             snapshotter: None,
+            encoding: None,
         })
     }
 
@@ -238,6 +259,7 @@ impl DurableEngine {
             self.since_snapshot += 1;
         }
         let results = self.engine.execute(batch);
+        self.encode_step();
         if self.since_snapshot >= self.config.snapshot_every
             || self.log_bytes >= self.config.snapshot_log_bytes
         {
@@ -251,9 +273,13 @@ impl DurableEngine {
         Ok(results)
     }
 
-    /// Copies the state out, starts a new log segment and writes the snapshot in the background;
-    /// the segments it covers are deleted once it is durable.
+    /// Captures the state, starts a new log segment and starts the snapshot writer; the
+    /// segments it covers are deleted once it is durable.
     fn start_snapshot(&mut self) -> io::Result<()> {
+        if self.encoding.is_some() {
+            // Still encoding the previous one: try again later.
+            return Ok(());
+        }
         if let Some(previous) = self.snapshotter.take() {
             if !previous.is_finished() {
                 // Still writing the previous one: try again later rather than wait for it.
@@ -264,7 +290,7 @@ impl DurableEngine {
                 .join()
                 .map_err(|_| io::Error::other("snapshot writer panicked"))??;
         }
-        let exported = self.engine.export().map_err(invalid_data)?;
+        let capture = self.engine.capture().map_err(invalid_data)?;
         let names = self.names.clone();
         // The old segment's tail must be durable before the syncer moves to the new one.
         self.log.sync_data()?;
@@ -277,9 +303,17 @@ impl DurableEngine {
         self.log = new_log;
         let dir = self.config.dir.clone();
         let covered = self.epoch;
+        let (parts, inbox) = mpsc::channel();
+        let (seq, dedup) = (capture.seq, capture.dedup.clone());
         self.snapshotter = Some(std::thread::spawn(move || {
             lower_priority();
-            write_snapshot(&dir, &exported, &names, covered)?;
+            let head = SnapshotHead {
+                epoch: covered,
+                seq,
+                dedup: &dedup,
+                names: &names,
+            };
+            write_snapshot(&dir, head, inbox)?;
             for segment in segments(&dir)? {
                 let first = segment
                     .file_stem()
@@ -293,17 +327,43 @@ impl DurableEngine {
             }
             sync_dir(&dir)
         }));
+        self.encoding = Some(Encoding { capture, parts });
+        self.encode_step();
         Ok(())
+    }
+
+    /// Encodes the next entities of the snapshot being written and hands them to its writer.
+    fn encode_step(&mut self) {
+        let Some(encoding) = &mut self.encoding else {
+            return;
+        };
+        let records = encoding.capture.next_records(ENCODE_PER_EPOCH);
+        let part = if records.is_empty() {
+            SnapshotPart::End
+        } else {
+            SnapshotPart::Entities(records)
+        };
+        let done = matches!(part, SnapshotPart::End);
+        // A writer that stopped (an I/O error) reports it when joined.
+        if encoding.parts.send(part).is_err() || done {
+            self.encoding = None;
+        }
     }
 
     /// Writes a snapshot now and waits for it (at shutdown).
     pub fn snapshot(&mut self) -> io::Result<()> {
+        while self.encoding.is_some() {
+            self.encode_step();
+        }
         if let Some(previous) = self.snapshotter.take() {
             previous
                 .join()
                 .map_err(|_| io::Error::other("snapshot writer panicked"))??;
         }
         self.start_snapshot()?;
+        while self.encoding.is_some() {
+            self.encode_step();
+        }
         match self.snapshotter.take() {
             Some(handle) => handle
                 .join()
@@ -315,6 +375,8 @@ impl DurableEngine {
 
 impl Drop for DurableEngine {
     fn drop(&mut self) {
+        // A snapshot not fully handed over is abandoned (its writer sees no end).
+        self.encoding = None;
         if let Some(handle) = self.snapshotter.take() {
             let _ = handle.join();
         }
@@ -367,38 +429,74 @@ impl Write for PacedFile {
 /// serving threads feel), makes it durable and renames it into place.
 ///
 /// Layout: `{"epoch": E, "seq": S, "entities": {"Name": [[key, key value, [fields]], ...]},
-/// "dedup": [[id, result], ...]}`.
-fn write_snapshot(dir: &Path, exported: &Exported, names: &[String], epoch: u64) -> io::Result<()> {
+/// "dedup": [[id, result], ...]}`. The entities come from `parts`, grouped by type; without
+/// [`SnapshotPart::End`] the snapshot is abandoned.
+fn write_snapshot(
+    dir: &Path,
+    head: SnapshotHead<'_>,
+    parts: mpsc::Receiver<SnapshotPart>,
+) -> io::Result<()> {
     let tmp = dir.join("snapshot.json.tmp");
-    let file = File::create(&tmp)?;
+    let result = write_snapshot_file(&tmp, head, parts);
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    fs::rename(&tmp, dir.join("snapshot.json"))?;
+    sync_dir(dir)
+}
+
+/// What a snapshot holds besides its entities.
+struct SnapshotHead<'a> {
+    epoch: u64,
+    seq: u64,
+    dedup: &'a runtime_common::dedup::DedupSnapshot,
+    names: &'a [String],
+}
+
+fn write_snapshot_file(
+    tmp: &Path,
+    head: SnapshotHead<'_>,
+    parts: mpsc::Receiver<SnapshotPart>,
+) -> io::Result<()> {
+    let file = File::create(tmp)?;
     let mut w = io::BufWriter::with_capacity(PacedFile::PACE, PacedFile { file, unsynced: 0 });
     write!(
         w,
-        r#"{{"epoch":{epoch},"seq":{},"entities":{{"#,
-        exported.seq
+        r#"{{"epoch":{},"seq":{},"entities":{{"#,
+        head.epoch, head.seq
     )?;
-    let mut by_entity: Vec<Vec<&crate::engine::ExportedRecord>> = vec![Vec::new(); names.len()];
-    for record in &exported.records {
-        if let Some(list) = by_entity.get_mut(record.0) {
-            list.push(record);
-        }
-    }
-    for (i, (name, records)) in names.iter().zip(&by_entity).enumerate() {
-        if i > 0 {
-            w.write_all(b",")?;
-        }
-        serde_json::to_writer(&mut w, name)?;
-        w.write_all(b":[")?;
-        for (j, (_, key, key_value, fields)) in records.iter().enumerate() {
-            if j > 0 {
+    // The entity type whose array is open (it has a record already).
+    let mut open: Option<usize> = None;
+    loop {
+        let records = match parts.recv() {
+            Ok(SnapshotPart::Entities(records)) => records,
+            Ok(SnapshotPart::End) => break,
+            Err(_) => return Err(io::Error::other("snapshot abandoned before its end")),
+        };
+        for (entity, key, key_value, fields) in &records {
+            let name = head
+                .names
+                .get(*entity)
+                .ok_or_else(|| invalid_data("snapshot record of an unknown entity type"))?;
+            if open == Some(*entity) {
                 w.write_all(b",")?;
+            } else {
+                if open.is_some() {
+                    w.write_all(b"],")?;
+                }
+                serde_json::to_writer(&mut w, name)?;
+                w.write_all(b":[")?;
+                open = Some(*entity);
             }
             serde_json::to_writer(&mut w, &(key, key_value, fields))?;
         }
+    }
+    if open.is_some() {
         w.write_all(b"]")?;
     }
     w.write_all(br#"},"dedup":["#)?;
-    for (j, (id, result)) in exported.dedup.iter().enumerate() {
+    for (j, (id, result)) in head.dedup.iter().enumerate() {
         if j > 0 {
             w.write_all(b",")?;
         }
@@ -406,10 +504,7 @@ fn write_snapshot(dir: &Path, exported: &Exported, names: &[String], epoch: u64)
     }
     w.write_all(b"]}")?;
     let paced = w.into_inner().map_err(|e| e.into_error())?;
-    paced.file.sync_all()?;
-    drop(paced);
-    fs::rename(&tmp, dir.join("snapshot.json"))?;
-    sync_dir(dir)
+    paced.file.sync_all()
 }
 
 fn restore_snapshot(

@@ -172,6 +172,46 @@ pub(crate) fn import_records(program: &Program, store: &mut Store, records: Vec<
     }
 }
 
+/// A consistent copy of the committed state whose entities are encoded on demand
+/// ([`Capture::next_records`]), so that a snapshot of a large state never stops the engine for
+/// the time it takes to encode all of it.
+pub struct Capture {
+    /// The last `seq` given out.
+    pub seq: u64,
+    /// The dedup table, oldest first.
+    pub dedup: runtime_common::dedup::DedupSnapshot,
+    records: CaptureRecords,
+}
+
+enum CaptureRecords {
+    /// Already encoded.
+    Encoded(std::vec::IntoIter<ExportedRecord>),
+    /// The serial engine's committed records, shared: a commit replaces a record and never
+    /// changes one in place, so these stay as they were when captured.
+    Shared(std::vec::IntoIter<(usize, String, Rc<EntityRef>, Vec<Value>)>),
+}
+
+impl Capture {
+    /// Up to `n` more entities, encoded; empty once every entity was given.
+    pub fn next_records(&mut self, n: usize) -> Vec<ExportedRecord> {
+        match &mut self.records {
+            CaptureRecords::Encoded(it) => it.by_ref().take(n).collect(),
+            CaptureRecords::Shared(it) => it
+                .by_ref()
+                .take(n)
+                .map(|(entity, key, self_ref, fields)| {
+                    (
+                        entity,
+                        key,
+                        value_to_tagged(&self_ref.key),
+                        values_to_tagged(&fields),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Committed state in a form that can cross threads and be written to disk: what snapshots
 /// hold and what [`Executor::import`] takes back.
 #[derive(Debug, Clone, Default)]
@@ -198,6 +238,19 @@ pub trait Executor {
     /// The committed state, for a snapshot (fails on self-containing values, which the
     /// snapshot encoding cannot hold).
     fn export(&self) -> Result<Exported, String>;
+    /// The committed state as of now, for a snapshot written while the engine goes on: the
+    /// `seq`, the dedup table and the entities, encoded a few at a time by the caller. By
+    /// default the whole export at once.
+    fn capture(&self) -> Result<Capture, String> {
+        let mut exported = self.export()?;
+        // Entities of one type together, as the snapshot writer streams them.
+        exported.records.sort_by_key(|r| r.0);
+        Ok(Capture {
+            seq: exported.seq,
+            dedup: exported.dedup,
+            records: CaptureRecords::Encoded(exported.records.into_iter()),
+        })
+    }
     /// Replaces the committed state (restoring a snapshot).
     fn import(&mut self, exported: Exported);
 }
@@ -550,6 +603,20 @@ impl Executor for Engine {
             seq: self.seq,
             dedup: self.dedup.snapshot(),
             records,
+        })
+    }
+
+    fn capture(&self) -> Result<Capture, String> {
+        let mut shared = Vec::with_capacity(self.store.iter().map(IndexMap::len).sum());
+        for (entity, map) in self.store.iter().enumerate() {
+            for (key, r) in map {
+                shared.push((entity, key.clone(), r.self_ref.clone(), r.fields.clone()));
+            }
+        }
+        Ok(Capture {
+            seq: self.seq,
+            dedup: self.dedup.snapshot(),
+            records: CaptureRecords::Shared(shared.into_iter()),
         })
     }
 
