@@ -18,7 +18,7 @@
 //! last line (a crash during a write) was never acknowledged and is dropped.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::mpsc;
@@ -83,6 +83,12 @@ pub struct DurableEngine {
     epoch: u64,
     since_snapshot: u64,
     log_bytes: u64,
+    /// The length of the current segment: everything before it is whole records.
+    segment_len: u64,
+    /// Set when a failed write could not be cut off: nothing more may be logged.
+    log_broken: bool,
+    /// Held for the engine's lifetime: one process per data directory.
+    _lock: File,
     names: Vec<String>,
     snapshotter: Option<JoinHandle<io::Result<()>>>,
     encoding: Option<Encoding>,
@@ -105,6 +111,98 @@ const ENCODE_PER_EPOCH: usize = 500;
 
 fn invalid_data(msg: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg.into())
+}
+
+/// Takes the data directory's lock (`DIR/LOCK`): two processes appending to one log would lose
+/// each other's acknowledged work.
+fn lock_dir(dir: &Path) -> io::Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("LOCK"))?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock on a descriptor this function owns; no memory is involved.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::WouldBlock,
+                format!("{} is in use by another entiflow process", dir.display()),
+            ));
+        }
+    }
+    Ok(file)
+}
+
+/// What produced a data directory's log: replaying it with another program or another kind of
+/// engine would not give the results that were acknowledged.
+#[derive(Debug, PartialEq, Eq)]
+struct Manifest {
+    /// FNV-1a of the program's IR (JSON).
+    program: String,
+    /// `serial` or `parallel` (their serial orders differ).
+    engine: String,
+}
+
+impl Manifest {
+    fn of(program: &Program, engine: &str) -> Manifest {
+        let text = serde_json::to_vec(program).unwrap_or_default();
+        let hash = text.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        Manifest {
+            program: format!("{hash:016x}"),
+            engine: engine.to_string(),
+        }
+    }
+
+    fn read(dir: &Path) -> io::Result<Option<Manifest>> {
+        let path = dir.join("manifest.json");
+        if !path.exists() {
+            return Ok(None);
+        }
+        let json: Json = serde_json::from_slice(&fs::read(&path)?)
+            .map_err(|e| invalid_data(format!("{}: {e}", path.display())))?;
+        let field = |name: &str| {
+            json.get(name)
+                .and_then(Json::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| invalid_data(format!("{}: missing {name}", path.display())))
+        };
+        Ok(Some(Manifest {
+            program: field("program")?,
+            engine: field("engine")?,
+        }))
+    }
+
+    fn write(&self, dir: &Path) -> io::Result<()> {
+        let tmp = dir.join("manifest.json.tmp");
+        let mut f = File::create(&tmp)?;
+        serde_json::to_writer(
+            &mut f,
+            &json!({"program": self.program, "engine": self.engine}),
+        )?;
+        f.sync_all()?;
+        fs::rename(&tmp, dir.join("manifest.json"))?;
+        sync_dir(dir)
+    }
+
+    fn mismatch(&self, now: &Manifest, dir: &Path) -> String {
+        let what = if self.engine != now.engine {
+            format!(
+                "the {} engine, and this is the {} one (`--workers 1` is serial, more is parallel)",
+                self.engine, now.engine
+            )
+        } else {
+            "another version of the program".to_string()
+        };
+        format!(
+            "{}: its log was written by {what}; replaying it now could change acknowledged \
+             results. Restart with what wrote it (a clean shutdown leaves no log to replay)",
+            dir.display()
+        )
+    }
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -147,6 +245,10 @@ impl DurableEngine {
         config: DurabilityConfig,
     ) -> io::Result<Self> {
         fs::create_dir_all(&config.dir)?;
+        let lock = lock_dir(&config.dir)?;
+        let started = std::time::Instant::now();
+        let manifest = Manifest::of(program, engine.kind());
+        let recorded = Manifest::read(&config.dir)?;
         let mut epoch = 0;
         let snapshot_path = config.dir.join("snapshot.json");
         if snapshot_path.exists() {
@@ -156,27 +258,63 @@ impl DurableEngine {
             epoch = restore_snapshot(engine.as_mut(), program, &json)
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
         }
+        let snapshot_epoch = epoch;
         let all = segments(&config.dir)?;
         for (i, path) in all.iter().enumerate() {
-            let reader = BufReader::new(File::open(path)?);
-            let mut good_len = 0u64;
-            let mut torn = false;
-            for line in reader.split(b'\n') {
-                let line = line?;
-                let Ok(record) = serde_json::from_slice::<Json>(&line) else {
-                    torn = true;
+            let bytes = fs::read(path)?;
+            let mut start = 0usize;
+            while start < bytes.len() {
+                let end = bytes[start..]
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .map_or(bytes.len(), |p| start + p);
+                let record = serde_json::from_slice::<Json>(&bytes[start..end]).ok();
+                let parsed = record.as_ref().and_then(|r| {
+                    Some((
+                        r.get("epoch").and_then(Json::as_u64)?,
+                        r.get("batch").and_then(Json::as_array)?,
+                    ))
+                });
+                let Some((n, batch)) = parsed else {
+                    // Only the last record of the last segment may be torn (a crash during its
+                    // write, never acknowledged); damage anywhere else loses acknowledged work.
+                    let rest_is_blank = bytes[end..].iter().all(u8::is_ascii_whitespace);
+                    if i + 1 != all.len() || !rest_is_blank {
+                        return Err(invalid_data(format!(
+                            "{} is damaged at byte {start} (before its last record); refusing \
+                             to recover from it",
+                            path.display()
+                        )));
+                    }
+                    eprintln!(
+                        "note: dropping the torn last record of {} (never acknowledged)",
+                        path.display()
+                    );
+                    let f = OpenOptions::new().write(true).open(path)?;
+                    f.set_len(start as u64)?;
+                    f.sync_all()?;
                     break;
                 };
-                let (Some(n), Some(batch)) = (
-                    record.get("epoch").and_then(Json::as_u64),
-                    record.get("batch").and_then(Json::as_array),
-                ) else {
-                    torn = true;
-                    break;
-                };
-                good_len += line.len() as u64 + 1;
+                start = end + 1;
                 if n <= epoch {
                     continue;
+                }
+                if n != epoch + 1 {
+                    return Err(invalid_data(format!(
+                        "{}: the log jumps from epoch {epoch} to epoch {n}: {} is missing; \
+                         refusing to recover without it",
+                        path.display(),
+                        if epoch == snapshot_epoch {
+                            "the snapshot covering the epochs before it"
+                        } else {
+                            "a log segment"
+                        }
+                    )));
+                }
+                if epoch == snapshot_epoch {
+                    if let Some(recorded) = recorded.as_ref().filter(|r| **r != manifest) {
+                        return Err(invalid_data(recorded.mismatch(&manifest, &config.dir)));
+                    }
                 }
                 let batch: Vec<Result<Invocation, Invalid>> = batch
                     .iter()
@@ -185,18 +323,16 @@ impl DurableEngine {
                 engine.execute(batch);
                 epoch = n;
             }
-            if torn {
-                if i + 1 != all.len() {
-                    return Err(invalid_data(format!(
-                        "{} is damaged before its end",
-                        path.display()
-                    )));
-                }
-                let f = OpenOptions::new().write(true).open(path)?;
-                f.set_len(good_len)?;
-                f.sync_all()?;
-            }
         }
+        if epoch > snapshot_epoch || snapshot_path.exists() {
+            eprintln!(
+                "recovered {}: snapshot up to epoch {snapshot_epoch}, {} epochs replayed in {:.1?}",
+                config.dir.display(),
+                epoch - snapshot_epoch,
+                started.elapsed()
+            );
+        }
+        manifest.write(&config.dir)?;
         let log = File::create(segment_path(&config.dir, epoch + 1))?;
         sync_dir(&config.dir)?;
         let shared_log = Arc::new(Mutex::new(log.try_clone()?));
@@ -209,6 +345,9 @@ impl DurableEngine {
             epoch,
             since_snapshot: 0,
             log_bytes: 0,
+            segment_len: 0,
+            log_broken: false,
+            _lock: lock,
             names,
             snapshotter: None,
             encoding: None,
@@ -250,11 +389,28 @@ impl DurableEngine {
             .map(Invocation::to_json)
             .collect();
         if !valid.is_empty() {
-            self.epoch += 1;
-            let mut line = serde_json::to_vec(&json!({"epoch": self.epoch, "batch": valid}))
+            if self.log_broken {
+                return Err(io::Error::other(
+                    "the log could not be repaired after a failed write; restart to recover",
+                ));
+            }
+            let mut line = serde_json::to_vec(&json!({"epoch": self.epoch + 1, "batch": valid}))
                 .map_err(io::Error::other)?;
             line.push(b'\n');
-            self.log.write_all(&line)?;
+            if let Err(e) = self.log.write_all(&line) {
+                // Cut the partial record off, so later records follow whole ones (recovery
+                // reads the log up to its first damaged record). The batch does not run.
+                let repaired = self
+                    .log
+                    .set_len(self.segment_len)
+                    .and_then(|_| self.log.seek(SeekFrom::Start(self.segment_len)));
+                if repaired.is_err() {
+                    self.log_broken = true;
+                }
+                return Err(e);
+            }
+            self.epoch += 1;
+            self.segment_len += line.len() as u64;
             self.log_bytes += line.len() as u64;
             self.since_snapshot += 1;
         }
@@ -301,6 +457,7 @@ impl DurableEngine {
             .lock()
             .map_err(|_| io::Error::other("log lock poisoned"))? = new_log.try_clone()?;
         self.log = new_log;
+        self.segment_len = 0;
         let dir = self.config.dir.clone();
         let covered = self.epoch;
         let (parts, inbox) = mpsc::channel();

@@ -235,6 +235,11 @@ pub trait Executor {
     fn entity_state(&self, entity: &str, key: &str) -> Option<Json>;
     /// Counters since start.
     fn stats(&self) -> Stats;
+    /// `serial` or `parallel`: engines of different kinds order an epoch differently, so a
+    /// log is replayed by the kind that wrote it.
+    fn kind(&self) -> &'static str {
+        "serial"
+    }
     /// The committed state, for a snapshot (fails on self-containing values, which the
     /// snapshot encoding cannot hold).
     fn export(&self) -> Result<Exported, String>;

@@ -1282,6 +1282,10 @@ impl Executor for ParallelEngine {
         self.stats.clone()
     }
 
+    fn kind(&self) -> &'static str {
+        "parallel"
+    }
+
     fn export(&self) -> Result<Exported, String> {
         Ok(Exported {
             seq: self.seq,

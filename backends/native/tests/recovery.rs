@@ -1,0 +1,172 @@
+//! Recovery refuses a data directory it cannot recover exactly, rather than lose or change
+//! acknowledged work: damage before the last record, a missing snapshot or segment, a second
+//! process, another program or engine kind. A torn last record (never acknowledged) is dropped.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use entiflow_native::{DurabilityConfig, DurableEngine, Engine, EngineConfig, Executor};
+use ir::Program;
+use runtime_common::contract::parse_invocation;
+
+fn program(source: &str) -> Program {
+    frontend_python::compile(source, "app.py").unwrap()
+}
+
+fn transfer_program() -> Program {
+    program(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/apps/transfer.py"
+        ))
+        .unwrap(),
+    )
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("entiflow-recovery-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn open(program: &Program, dir: &Path, every: u64) -> std::io::Result<DurableEngine> {
+    let engine: Box<dyn Executor> = Box::new(Engine::new(
+        Rc::new(program.clone()),
+        EngineConfig::default(),
+    ));
+    DurableEngine::open_with(
+        engine,
+        program,
+        DurabilityConfig {
+            dir: dir.to_path_buf(),
+            snapshot_every: every,
+            snapshot_log_bytes: 1 << 40,
+        },
+    )
+}
+
+/// Creates account `a` and deposits 1 in each of `n` epochs; returns the engine.
+fn run_deposits(program: &Program, dir: &Path, n: u32, every: u64) -> DurableEngine {
+    let mut d = open(program, dir, every).unwrap();
+    let create = r#"{"id":"c","create":"Account","args":["a",0]}"#;
+    d.execute(vec![parse_invocation(create, program)]).unwrap();
+    for i in 0..n {
+        let line = format!(
+            r#"{{"id":"d{i}","entity":"Account","key":"a","method":"deposit","args":[1]}}"#
+        );
+        d.execute(vec![parse_invocation(&line, program)]).unwrap();
+    }
+    d
+}
+
+fn segments(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_str().unwrap().starts_with("wal-"))
+        .collect();
+    out.sort();
+    out
+}
+
+fn balance(d: &DurableEngine) -> i64 {
+    d.engine().dump_state()["Account"]["a"]["balance"]
+        .as_i64()
+        .unwrap()
+}
+
+fn error_of(result: std::io::Result<DurableEngine>) -> String {
+    match result {
+        Ok(_) => panic!("recovery should have been refused"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_torn_last_record_is_dropped_and_everything_before_it_recovers() {
+    let p = transfer_program();
+    let dir = fresh_dir("torn");
+    drop(run_deposits(&p, &dir, 10, 1_000_000));
+    let last = segments(&dir).pop().unwrap();
+    let mut bytes = std::fs::read(&last).unwrap();
+    bytes.extend_from_slice(br#"{"epoch":12,"batch":[{"id":"x","ent"#);
+    std::fs::write(&last, bytes).unwrap();
+    let d = open(&p, &dir, 1_000_000).unwrap();
+    assert_eq!(balance(&d), 10);
+}
+
+#[test]
+fn damage_before_the_last_record_is_refused() {
+    let p = transfer_program();
+    let dir = fresh_dir("middle");
+    drop(run_deposits(&p, &dir, 10, 1_000_000));
+    let last = segments(&dir).pop().unwrap();
+    let text = std::fs::read_to_string(&last).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let cut = &lines[4][..20].to_string();
+    lines[4] = cut;
+    std::fs::write(&last, lines.join("\n") + "\n").unwrap();
+    let message = error_of(open(&p, &dir, 1_000_000));
+    assert!(message.contains("damaged"), "{message}");
+}
+
+#[test]
+fn a_missing_snapshot_or_segment_is_refused() {
+    let p = transfer_program();
+    // Snapshots every 4 epochs: the snapshot covers a prefix, segments the rest.
+    let dir = fresh_dir("missing");
+    let mut d = run_deposits(&p, &dir, 10, 4);
+    d.snapshot().unwrap();
+    drop(d);
+    let more = run_deposits(&p, &dir, 0, 1_000_000);
+    drop(more);
+    std::fs::remove_file(dir.join("snapshot.json")).unwrap();
+    let message = error_of(open(&p, &dir, 1_000_000));
+    assert!(message.contains("jumps from epoch 0"), "{message}");
+
+    let dir = fresh_dir("missing-segment");
+    drop(run_deposits(&p, &dir, 3, 1_000_000));
+    drop(run_deposits(&p, &dir, 3, 1_000_000));
+    drop(run_deposits(&p, &dir, 3, 1_000_000));
+    let all = segments(&dir);
+    assert!(all.len() >= 3, "{all:?}");
+    std::fs::remove_file(&all[1]).unwrap();
+    let message = error_of(open(&p, &dir, 1_000_000));
+    assert!(message.contains("a log segment"), "{message}");
+}
+
+#[test]
+fn a_second_process_on_the_same_directory_is_refused() {
+    let p = transfer_program();
+    let dir = fresh_dir("lock");
+    let first = open(&p, &dir, 1_000_000).unwrap();
+    let message = error_of(open(&p, &dir, 1_000_000));
+    assert!(message.contains("in use"), "{message}");
+    drop(first);
+    open(&p, &dir, 1_000_000).unwrap();
+}
+
+#[test]
+fn a_log_is_replayed_only_by_the_program_that_wrote_it() {
+    let p = transfer_program();
+    let dir = fresh_dir("program");
+    drop(run_deposits(&p, &dir, 3, 1_000_000));
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/apps/transfer.py"
+    ))
+    .unwrap();
+    let changed = program(&source.replace("self.balance += amount", "self.balance += 2 * amount"));
+    assert_ne!(changed, p, "the edit must change the program");
+    let message = error_of(open(&changed, &dir, 1_000_000));
+    assert!(
+        message.contains("another version of the program"),
+        "{message}"
+    );
+    // After a clean shutdown there is nothing to replay: the new program may take over.
+    let mut d = open(&p, &dir, 1_000_000).unwrap();
+    d.snapshot().unwrap();
+    drop(d);
+    let d = open(&changed, &dir, 1_000_000).unwrap();
+    assert_eq!(balance(&d), 3);
+}
