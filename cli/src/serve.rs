@@ -211,7 +211,7 @@ fn syncer_thread(syncer: LogSyncer, queue: mpsc::Receiver<Release>) {
 /// The native engine as `run` holds it: in memory, or durable with a syncer releasing replies.
 enum Native {
     Memory(Box<dyn Executor>),
-    Durable(DurableEngine, mpsc::Sender<Release>),
+    Durable(Box<DurableEngine>, mpsc::Sender<Release>),
 }
 
 impl Native {
@@ -253,7 +253,7 @@ fn engine_thread(
             Ok((syncer, engine)) => {
                 let (tx, rx) = mpsc::channel();
                 syncer_handle = Some(std::thread::spawn(move || syncer_thread(syncer, rx)));
-                Native::Durable(engine, tx)
+                Native::Durable(Box::new(engine), tx)
             }
             Err(e) => {
                 let _ = ready.send(Err(format!("cannot open data directory: {e}")));

@@ -2327,7 +2327,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.error(
                     n,
                     "E0360",
-                    &format!("module constant `{name}` cannot be changed"),
+                    format!("module constant `{name}` cannot be changed"),
                     "module constant",
                     Some("module-level lists, dicts and sets are constants; copy it into a local or a field to change it"),
                 );

@@ -40,7 +40,7 @@ pub fn description() -> Description {
 
 enum Running {
     Memory(Box<dyn Executor>),
-    Durable(DurableEngine),
+    Durable(Box<DurableEngine>),
 }
 
 struct NativeInstance {
@@ -90,7 +90,7 @@ impl Backend for NativeBackend {
                             format!("cannot open data directory {dir}: {e}"),
                         )
                     })?;
-                Running::Durable(engine)
+                Running::Durable(Box::new(engine))
             }
             Some(_) => {
                 return Err(PluginError::new(
