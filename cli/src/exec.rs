@@ -97,45 +97,53 @@ pub fn exec(
         std::sync::mpsc::sync_channel::<(Vec<Result<Invocation, Invalid>>, usize)>(4);
     let parse_program = program_for_parsing.clone();
     let input_name = input.to_string();
-    let parser = std::thread::spawn(move || -> Result<(), String> {
-        let mut line = String::new();
-        loop {
-            let mut batch = Vec::with_capacity(epoch_size);
-            let mut bytes = 0;
-            while batch.len() < epoch_size {
-                line.clear();
-                let n = reader
-                    .read_line(&mut line)
-                    .map_err(|e| format!("cannot read {input_name}: {e}"))?;
-                if n == 0 {
-                    break;
+    let parser = std::thread::Builder::new()
+        .name("entiflow-parser".into())
+        .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
+        .spawn(move || -> Result<(), String> {
+            let mut line = String::new();
+            loop {
+                let mut batch = Vec::with_capacity(epoch_size);
+                let mut bytes = 0;
+                while batch.len() < epoch_size {
+                    line.clear();
+                    let n = reader
+                        .read_line(&mut line)
+                        .map_err(|e| format!("cannot read {input_name}: {e}"))?;
+                    if n == 0 {
+                        break;
+                    }
+                    bytes += n;
+                    if !line.trim().is_empty() {
+                        batch.push(parse_invocation(&line, &parse_program));
+                    }
                 }
-                bytes += n;
-                if !line.trim().is_empty() {
-                    batch.push(parse_invocation(&line, &parse_program));
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                if parsed_tx.send((batch, bytes)).is_err() {
+                    return Ok(());
                 }
             }
-            if batch.is_empty() {
-                return Ok(());
-            }
-            if parsed_tx.send((batch, bytes)).is_err() {
-                return Ok(());
-            }
-        }
-    });
+        })
+        .map_err(|e| format!("cannot start a thread: {e}"))?;
     let (results_tx, results_rx) =
         std::sync::mpsc::sync_channel::<(Vec<InvocationResult>, usize)>(4);
-    let writer = std::thread::spawn(move || -> Result<(), String> {
-        for (results, bytes) in results_rx {
-            for r in results {
-                r.write_json(&mut out).map_err(|e| e.to_string())?;
-                out.write_all(b"\n").map_err(|e| e.to_string())?;
+    let writer = std::thread::Builder::new()
+        .name("entiflow-writer".into())
+        .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
+        .spawn(move || -> Result<(), String> {
+            for (results, bytes) in results_rx {
+                for r in results {
+                    r.write_json(&mut out).map_err(|e| e.to_string())?;
+                    out.write_all(b"\n").map_err(|e| e.to_string())?;
+                }
+                progress.inc(bytes as u64);
             }
-            progress.inc(bytes as u64);
-        }
-        progress.finish_and_clear();
-        out.flush().map_err(|e| e.to_string())
-    });
+            progress.finish_and_clear();
+            out.flush().map_err(|e| e.to_string())
+        })
+        .map_err(|e| format!("cannot start a thread: {e}"))?;
     for (batch, bytes) in parsed_rx {
         let results = match &mut durable {
             Some(d) => d

@@ -218,6 +218,17 @@ impl BackendArgs {
 }
 
 fn main() -> ExitCode {
+    // Everything runs on a thread with a deep stack: compiling deeply nested source and
+    // running the interpreter on deeply nested values recurse in proportion (see
+    // `DEEP_STACK_BYTES`).
+    std::thread::Builder::new()
+        .name("entiflow".into())
+        .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
+        .spawn(run)
+        .map_or(ExitCode::FAILURE, |t| t.join().unwrap_or(ExitCode::FAILURE))
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Check { app, format } => return compile::check(&app, format),

@@ -610,6 +610,7 @@ pub fn run(
     let engine_metrics = metrics.clone();
     let engine = std::thread::Builder::new()
         .name("entiflow-engine".into())
+        .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
         .spawn(move || match plugin {
             Some((backend, config)) => {
                 plugin_engine_thread(backend, program, config, jobs_rx, engine_metrics, ready_tx)
@@ -649,6 +650,7 @@ pub fn run(
     } else {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(http_threads)
+            .thread_stack_size(runtime_common::contract::DEEP_STACK_BYTES)
             .enable_all()
             .build()
     }

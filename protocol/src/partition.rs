@@ -593,7 +593,9 @@ impl Partition {
             if let Some(previous) = self
                 .dedup
                 .get(k)
-                .and_then(|text| serde_json::from_str(text).ok())
+                .and_then(|text| {
+                    runtime_common::contract::from_slice_unbounded(text.as_bytes()).ok()
+                })
                 .and_then(|j| InvocationResult::from_json(&j))
             {
                 self.stats.deduplicated += 1;

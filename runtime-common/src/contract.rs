@@ -202,6 +202,23 @@ fn args_of(obj: &Map<String, Json>) -> Result<JsonArgs, String> {
     Ok((args, kwargs))
 }
 
+/// Parses JSON that entiflow itself wrote (snapshots, logs, messages between partitions,
+/// recorded results): entity state may nest deeper than serde_json's default limit of 128
+/// levels, which stays in force for what clients send. Threads that parse it run on
+/// [`DEEP_STACK_BYTES`] stacks.
+pub fn from_slice_unbounded<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.disable_recursion_limit();
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// The stack of every thread that runs the interpreter or encodes and decodes values: deeply
+/// nested values (a trie, a list built as `x = [x]`) recurse in proportion to their depth, and
+/// a stack overflow would abort the process (address space only; pages are committed as used).
+pub const DEEP_STACK_BYTES: usize = 1 << 30;
+
 /// Parses one invocation from JSON text and checks it against the program (entity types and
 /// public methods exist). Errors carry the id when it could be read.
 pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Invalid> {

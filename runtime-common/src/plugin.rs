@@ -397,10 +397,6 @@ extern "C" fn start_ffi<H: BackendHolder>(
     })
 }
 
-/// The stack of an instance thread: as deep as a main thread's and then some, since a stack
-/// overflow aborts the whole process (address space only; pages are committed as used).
-const INSTANCE_STACK_BYTES: usize = 64 << 20;
-
 type Reply<T> = mpsc::Sender<Result<T, PluginError>>;
 
 enum Job {
@@ -490,7 +486,7 @@ impl Worker {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), PluginError>>();
         let thread = std::thread::Builder::new()
             .name("entiflow-backend".into())
-            .stack_size(INSTANCE_STACK_BYTES)
+            .stack_size(crate::contract::DEEP_STACK_BYTES)
             .spawn(move || {
                 let started = catch_panics("start()", || backend.start(program.clone(), &config));
                 let mut instance = match started {

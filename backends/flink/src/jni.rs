@@ -81,7 +81,7 @@ impl JobState {
                 self.config.clone(),
             ),
             Some(bytes) => {
-                let json: Json = serde_json::from_slice(bytes)
+                let json: Json = runtime_common::contract::from_slice_unbounded(bytes)
                     .map_err(|e| format!("unreadable checkpoint of partition {p}: {e}"))?;
                 Partition::restore(
                     self.program.clone(),
@@ -103,7 +103,7 @@ impl JobState {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
         self.partition(p)?;
-        let envelope = match serde_json::from_slice::<Envelope>(payload) {
+        let envelope = match runtime_common::contract::from_slice_unbounded::<Envelope>(payload) {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("entiflow flink: skipping an undecodable record of partition {p}: {e}");

@@ -254,7 +254,7 @@ impl FrontDoor {
             }
         }
         self.collect(&mut pending, |index, payload| {
-            let parsed = serde_json::from_slice::<Json>(payload)
+            let parsed = runtime_common::contract::from_slice_unbounded::<Json>(payload)
                 .ok()
                 .and_then(|j| InvocationResult::from_json(&j));
             match parsed {
@@ -287,7 +287,7 @@ impl FrontDoor {
             },
         )]);
         self.collect(&mut pending, |_, payload| {
-            let Ok(part) = serde_json::from_slice::<Json>(payload) else {
+            let Ok(part) = runtime_common::contract::from_slice_unbounded::<Json>(payload) else {
                 return false;
             };
             let (Some(p), Some(Json::Object(state))) = (

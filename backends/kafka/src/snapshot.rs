@@ -58,7 +58,7 @@ impl Snapshot {
 
     /// Reads a record payload; `None` for a record of another format or version.
     pub fn from_bytes(payload: &[u8]) -> Option<Snapshot> {
-        serde_json::from_slice::<Snapshot>(payload)
+        runtime_common::contract::from_slice_unbounded::<Snapshot>(payload)
             .ok()
             .filter(|s| s.version == SNAPSHOT_VERSION && s.offset >= 0)
     }

@@ -77,6 +77,7 @@ pub fn spawn_worker(program: Arc<Program>, config: KafkaConfig, index: usize) ->
     let flag = stop.clone();
     let thread = std::thread::Builder::new()
         .name(format!("kafka-worker-{index}"))
+        .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
         .spawn(move || {
             while !flag.load(Ordering::SeqCst) {
                 match Worker::connect(&config, &program).and_then(|mut w| w.run(&program, &flag)) {
@@ -688,7 +689,8 @@ impl Worker {
             };
             let live = offset >= task.live_from;
             let resume_at = task.processed_to;
-            let outputs = match serde_json::from_slice::<Envelope>(payload) {
+            let outputs = match runtime_common::contract::from_slice_unbounded::<Envelope>(payload)
+            {
                 Ok(envelope) => task.partition.handle(interp, envelope),
                 Err(e) => {
                     if live {

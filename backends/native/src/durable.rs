@@ -27,7 +27,7 @@ use std::thread::JoinHandle;
 
 use ir::Program;
 use runtime_common::contract::{
-    invocation_from_json, value_from_tagged, values_from_tagged, Invalid,
+    from_slice_unbounded, invocation_from_json, value_from_tagged, values_from_tagged, Invalid,
 };
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::{json, Value as Json};
@@ -253,7 +253,7 @@ impl DurableEngine {
         let snapshot_path = config.dir.join("snapshot.json");
         if snapshot_path.exists() {
             let text = fs::read_to_string(&snapshot_path)?;
-            let json: Json = serde_json::from_str(&text)
+            let json: Json = from_slice_unbounded(text.as_bytes())
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
             epoch = restore_snapshot(engine.as_mut(), program, &json)
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
@@ -268,7 +268,7 @@ impl DurableEngine {
                     .iter()
                     .position(|b| *b == b'\n')
                     .map_or(bytes.len(), |p| start + p);
-                let record = serde_json::from_slice::<Json>(&bytes[start..end]).ok();
+                let record = from_slice_unbounded::<Json>(&bytes[start..end]).ok();
                 let parsed = record.as_ref().and_then(|r| {
                     Some((
                         r.get("epoch").and_then(Json::as_u64)?,
@@ -462,7 +462,10 @@ impl DurableEngine {
         let covered = self.epoch;
         let (parts, inbox) = mpsc::channel();
         let (seq, dedup) = (capture.seq, capture.dedup.clone());
-        self.snapshotter = Some(std::thread::spawn(move || {
+        let writer = std::thread::Builder::new()
+            .name("entiflow-snapshot".into())
+            .stack_size(runtime_common::contract::DEEP_STACK_BYTES);
+        self.snapshotter = Some(writer.spawn(move || {
             lower_priority();
             let head = SnapshotHead {
                 epoch: covered,
@@ -483,7 +486,7 @@ impl DurableEngine {
                 }
             }
             sync_dir(&dir)
-        }));
+        })?);
         self.encoding = Some(Encoding { capture, parts });
         self.encode_step();
         Ok(())

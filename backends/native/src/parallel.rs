@@ -884,6 +884,7 @@ impl ParallelEngine {
             handles.push(
                 std::thread::Builder::new()
                     .name(format!("entiflow-partition-{me}"))
+                    .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
                     .spawn(move || {
                         let store = program
                             .entities
@@ -958,7 +959,7 @@ impl ParallelEngine {
         if let Some(previous) = self
             .dedup
             .get(key.as_str())
-            .and_then(|t| serde_json::from_str(t).ok())
+            .and_then(|t| runtime_common::contract::from_slice_unbounded(t.as_bytes()).ok())
             .and_then(|j| InvocationResult::from_json(&j))
         {
             self.stats.deduplicated += 1;

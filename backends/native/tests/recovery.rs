@@ -170,3 +170,69 @@ fn a_log_is_replayed_only_by_the_program_that_wrote_it() {
     let d = open(&changed, &dir, 1_000_000).unwrap();
     assert_eq!(balance(&d), 3);
 }
+
+#[test]
+fn deeply_nested_state_survives_a_snapshot_and_a_restart() {
+    let p = program(
+        r#"
+from entiflow import entity
+
+@entity
+class Trie:
+    def __init__(self, k: str):
+        self.k = k
+        self.root = {}
+
+    def __key__(self):
+        return self.k
+
+    def insert(self, word: str) -> int:
+        node = self.root
+        for c in word:
+            if c not in node:
+                node[c] = {}
+            node = node[c]
+        node["$"] = True
+        return len(word)
+
+    def depth(self) -> int:
+        node = self.root
+        n = 0
+        while "a" in node:
+            node = node["a"]
+            n += 1
+        return n
+"#,
+    );
+    let dir = fresh_dir("deep");
+    let word = "a".repeat(1000);
+    // Runs on a deep stack, as every engine thread does.
+    let run = {
+        let (p, dir) = (p.clone(), dir.clone());
+        move || {
+            let mut d = open(&p, &dir, 1_000_000).unwrap();
+            let create = r#"{"id":"c","create":"Trie","args":["t"]}"#;
+            let insert = format!(
+                r#"{{"id":"i","entity":"Trie","key":"t","method":"insert","args":["{word}"]}}"#
+            );
+            d.execute(vec![
+                parse_invocation(create, &p),
+                parse_invocation(&insert, &p),
+            ])
+            .unwrap();
+            d.snapshot().unwrap();
+            drop(d);
+            let mut d = open(&p, &dir, 1_000_000).unwrap();
+            let depth = r#"{"id":"d","entity":"Trie","key":"t","method":"depth","args":[]}"#;
+            let r = d.execute(vec![parse_invocation(depth, &p)]).unwrap();
+            r[0].to_json()["result"].clone()
+        }
+    };
+    let depth = std::thread::Builder::new()
+        .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(depth, 1000);
+}
