@@ -348,7 +348,18 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                 ),
             },
             Stmt::ClassDef(class) => {
-                if class.decorator_list.iter().any(is_entity_decorator) {
+                let name = class.name.as_str();
+                let taken = info.entities.iter().any(|e| e.name == name)
+                    || info.exceptions.iter().any(|e| e.name == name);
+                if taken {
+                    reporter.error(
+                        &class.name,
+                        "E0108",
+                        format!("class `{name}` is defined twice"),
+                        "second definition",
+                        Some("give each entity and exception class its own name"),
+                    );
+                } else if class.decorator_list.iter().any(is_entity_decorator) {
                     if let Some(entity) =
                         analyze_entity(class, &entity_names, &info.constants, reporter)
                     {
