@@ -13,6 +13,7 @@ use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -478,15 +479,45 @@ async fn submit(
     }
 }
 
-async fn invoke(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+/// The largest request body accepted (a batch of about 200k transfers).
+const MAX_BODY_BYTES: usize = 64 << 20;
+
+/// The body, or the contract's error for one that could not be read (too large: 413).
+fn readable(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response> {
+    body.map_err(|e| {
+        let result = InvocationResult {
+            id: Json::Null,
+            seq: None,
+            outcome: Err(runtime_common::ErrorReport::new(
+                "InvalidRequest",
+                format!("cannot read the request body: {e} (the limit is {MAX_BODY_BYTES} bytes)"),
+            )),
+        };
+        (e.status(), AxumJson(result.to_json())).into_response()
+    })
+}
+
+async fn invoke(
+    State(shared): State<Arc<Shared>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match readable(body) {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
     let started = Instant::now();
+    let rejected = |id: Json, message: String| {
+        shared.metrics.invalid.fetch_add(1, Ordering::Relaxed);
+        shared.metrics.observe(started);
+        invalid_response(id, message)
+    };
     let json: Json = match serde_json::from_slice(&body) {
         Ok(j) => j,
-        Err(e) => return invalid_response(Json::Null, format!("malformed JSON: {e}")),
+        Err(e) => return rejected(Json::Null, format!("malformed JSON: {e}")),
     };
     let inv = match invocation_from_json(json, &shared.program) {
         Ok(inv) => inv,
-        Err((id, message)) => return invalid_response(id, message),
+        Err((id, message)) => return rejected(id, message),
     };
     let response = match submit(&shared, vec![Ok(inv)]).await {
         Ok(mut results) => match results.pop() {
@@ -502,21 +533,36 @@ async fn invoke(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     response
 }
 
-async fn batch(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match readable(body) {
+        Ok(b) => b,
+        Err(response) => return response,
+    };
     let started = Instant::now();
-    let text = String::from_utf8_lossy(&body);
-    let items: Vec<Result<Invocation, Invalid>> = if text.trim_start().starts_with('[') {
-        match serde_json::from_str::<Vec<Json>>(&text) {
+    let is_array = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'[');
+    let items: Vec<Result<Invocation, Invalid>> = if is_array {
+        match serde_json::from_slice::<Vec<Json>>(&body) {
             Ok(items) => items
                 .into_iter()
                 .map(|j| invocation_from_json(j, &shared.program))
                 .collect(),
-            Err(e) => return invalid_response(Json::Null, format!("malformed JSON array: {e}")),
+            Err(e) => {
+                shared.metrics.invalid.fetch_add(1, Ordering::Relaxed);
+                shared.metrics.observe(started);
+                return invalid_response(Json::Null, format!("malformed JSON array: {e}"));
+            }
         }
     } else {
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| runtime_common::contract::parse_invocation(l, &shared.program))
+        // JSON lines: each line on its own, so one bad line (bad UTF-8 too) spoils no other.
+        body.split(|b| *b == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty())
+            .map(|l| match std::str::from_utf8(l) {
+                Ok(text) => runtime_common::contract::parse_invocation(text, &shared.program),
+                Err(e) => Err((Json::Null, format!("malformed JSON: invalid UTF-8: {e}"))),
+            })
             .collect()
     };
     let response = match submit(&shared, items).await {
@@ -640,6 +686,7 @@ pub fn run(
         .route("/v1/entities/:entity/:key", get(entity))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics_page))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared.clone());
     // One HTTP thread means the thread calling `block_on` serves everything: no hand-offs
     // between an I/O driver thread and a worker.

@@ -67,6 +67,22 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
     let (_, r) = post(&a, &format!("{}/v1/batch", server.url), jsonl).unwrap();
     assert_eq!(r.as_array().unwrap().len(), 2);
     assert_eq!(r[1]["error"]["type"], "EntityNotFound");
+    // A line that is not UTF-8 is answered as invalid; the other lines run.
+    let mut bytes = br#"{"id": 71, "create": "Item", "args": ["k"#.to_vec();
+    bytes.extend_from_slice(b"\xff\", 1]}\n");
+    bytes.extend_from_slice(br#"{"id": 72, "create": "Item", "args": ["plum", 2]}"#);
+    let r: Value = a
+        .post(&format!("{}/v1/batch", server.url))
+        .send_bytes(&bytes)
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(r[0]["error"]["type"], "InvalidRequest", "{r}");
+    assert_eq!(
+        r[1]["result"],
+        json!({"$entity": "Item", "key": "plum"}),
+        "{r}"
+    );
     // An empty batch (an empty array or no lines) has nothing to answer.
     for empty in ["[]", "", "\n"] {
         let (code, r) = post(&a, &format!("{}/v1/batch", server.url), empty).unwrap();
@@ -100,7 +116,7 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
         .into_string()
         .unwrap();
     assert!(
-        metrics.contains("entiflow_transactions_committed_total 5"),
+        metrics.contains("entiflow_transactions_committed_total 6"),
         "{metrics}"
     );
     assert!(
