@@ -101,8 +101,8 @@ enum Command {
         dump_state: Option<PathBuf>,
         /// Engine worker threads: 1 runs each epoch serially in input order; more partition the
         /// state by key and run each epoch's transactions in parallel (deterministic, serializable).
-        #[arg(long, default_value_t = 1)]
-        workers: usize,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        workers: u16,
         /// Make the run durable in this directory (recovers what it holds first).
         #[arg(long)]
         data_dir: Option<PathBuf>,
@@ -140,8 +140,8 @@ enum Command {
         http_threads: usize,
         /// Engine worker threads: 1 runs each epoch serially in input order; more partition the
         /// state by key and run each epoch's transactions in parallel (deterministic, serializable).
-        #[arg(long, default_value_t = 1)]
-        workers: usize,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        workers: u16,
         /// Backend: `native` (built in), `native-plugin` (the native engine's plugin build), the
         /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
@@ -170,8 +170,8 @@ enum Command {
         #[arg(long, default_value = "native")]
         backend: String,
         /// Engine worker threads for the built-in native backend, as for `exec`.
-        #[arg(long, default_value_t = 1)]
-        workers: usize,
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        workers: u16,
         #[command(flatten)]
         backend_args: BackendArgs,
         /// Case directories.
@@ -270,7 +270,7 @@ fn run() -> ExitCode {
                     &app,
                     &input,
                     dump_state.as_deref(),
-                    workers,
+                    workers.into(),
                     data_dir,
                     epoch_size,
                 )
@@ -280,7 +280,7 @@ fn run() -> ExitCode {
                 &app,
                 &input,
                 dump_state.as_deref(),
-                (workers, data_dir),
+                (workers.into(), data_dir),
                 epoch_size,
                 &backend_args,
             ),
@@ -310,13 +310,17 @@ fn run() -> ExitCode {
                     durability,
                     dedup_window,
                     http_threads,
-                    workers,
+                    workers.into(),
                     None,
                 )
             }
             Selected::Plugin(plugin) => {
-                let mut config =
-                    exec::plugin_config(&plugin, workers, data_dir.as_deref(), &backend_args)?;
+                let mut config = exec::plugin_config(
+                    &plugin,
+                    workers.into(),
+                    data_dir.as_deref(),
+                    &backend_args,
+                )?;
                 if let Some(c) = config.as_object_mut() {
                     c.insert("dedup_window".into(), dedup_window.into());
                     if data_dir.is_some() {
@@ -342,7 +346,7 @@ fn run() -> ExitCode {
             workers,
             backend_args,
             cases,
-        } => match conformance::conformance(&backend, cases, workers, &backend_args) {
+        } => match conformance::conformance(&backend, cases, workers.into(), &backend_args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),
             Err(e) => Err(e),
@@ -350,6 +354,11 @@ fn run() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // Rendered diagnostics carry their own `error[E...]` headings (maybe colored).
+        Err(message) if message.starts_with("error") || message.starts_with('\x1b') => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::from(1)
