@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import types
 from pathlib import Path
@@ -16,14 +17,23 @@ from entiflow.testing import LocalApp, load_module
 from conftest import APPS
 
 
-def call(app: LocalApp, entity: str, key: Any, method: str, *args: Any, id: Any = "r", **kwargs: Any) -> dict:
+# Every invocation gets its own id unless a test passes one (a repeated id is answered from
+# the recorded results).
+_ids = itertools.count(1)
+
+
+def call(app: LocalApp, entity: str, key: Any, method: str, *args: Any, id: Any = None, **kwargs: Any) -> dict:
+    if id is None:
+        id = f"r{next(_ids)}"
     invocation: dict[str, Any] = {"id": id, "entity": entity, "key": key, "method": method, "args": list(args)}
     if kwargs:
         invocation["kwargs"] = kwargs
     return app.invoke(invocation)
 
 
-def create(app: LocalApp, entity: str, *args: Any, id: Any = "c", **kwargs: Any) -> dict:
+def create(app: LocalApp, entity: str, *args: Any, id: Any = None, **kwargs: Any) -> dict:
+    if id is None:
+        id = f"c{next(_ids)}"
     invocation: dict[str, Any] = {"id": id, "create": entity, "args": list(args)}
     if kwargs:
         invocation["kwargs"] = kwargs
@@ -439,3 +449,14 @@ def test_invoke_is_not_reentrant(edge: LocalApp) -> None:
     finally:
         edge._tx = None
     assert edge.invoke({"id": 1, "create": "Empty", "args": ["x"]})["seq"] == 1
+
+
+def test_a_repeated_id_gets_its_recorded_result_and_runs_nothing(edge: LocalApp) -> None:
+    create(edge, "Counter", number=9)
+    first = call(edge, "Counter", 9, "bump", id=77)
+    assert first["result"] == 1
+    # The same id again: the recorded result, same seq, no second bump.
+    assert call(edge, "Counter", 9, "bump", id=77) == first
+    # "77" is another id than 77.
+    assert call(edge, "Counter", 9, "bump", id="77")["result"] == 2
+    assert edge.dump_state()["Counter"]["9"]["count"] == 2

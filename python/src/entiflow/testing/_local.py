@@ -182,6 +182,8 @@ class LocalApp:
         self._ref_classes: dict[str, type[Ref]] = {}
         self._seq = 0
         self._tx: _Transaction | None = None
+        # Results by invocation id (its JSON text: 7 and "7" are different ids).
+        self._results: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ info
 
@@ -208,7 +210,8 @@ class LocalApp:
         Results look like ``{"id": ID, "seq": N, "result": VALUE}`` or
         ``{"id": ID, "seq": N, "error": {"type": T, "message": M}}``; invalid
         requests give ``{"id": ID, "error": {"type": "InvalidRequest", ...}}``
-        without a ``seq``.  This method does not raise for errors of the
+        without a ``seq``.  An id that already ran gets its recorded result
+        and runs nothing.  This method does not raise for errors of the
         invocation itself.
         """
         self._require_idle()
@@ -216,11 +219,18 @@ class LocalApp:
             request_id, body = self._parse(invocation)
         except _Invalid as exc:
             return _invalid_result(exc.request_id, str(exc))
+        dedup_key = json.dumps(request_id)
+        recorded = self._results.get(dedup_key)
+        if recorded is not None:
+            return dict(recorded)
         outcome = self._transaction(body)
         if outcome.error is None:
-            return {"id": request_id, "seq": outcome.seq, "result": outcome.value}
-        type_name, message = _describe(outcome.error)
-        return {"id": request_id, "seq": outcome.seq, "error": {"type": type_name, "message": message}}
+            result = {"id": request_id, "seq": outcome.seq, "result": outcome.value}
+        else:
+            type_name, message = _describe(outcome.error)
+            result = {"id": request_id, "seq": outcome.seq, "error": {"type": type_name, "message": message}}
+        self._results[dedup_key] = result
+        return dict(result)
 
     def invoke_json(self, line: str) -> dict[str, Any]:
         """Parse one JSON line and :meth:`invoke` it (bad JSON is an InvalidRequest)."""
