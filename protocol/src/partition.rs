@@ -16,8 +16,8 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
-    exception_report, invocation_from_json, json_args, ref_json, value_from_tagged, value_to_json,
-    value_to_tagged,
+    exception_report, fields_json, invocation_from_json, json_args, ref_json, value_from_tagged,
+    value_to_json, value_to_tagged,
 };
 use runtime_common::dedup::Dedup;
 use runtime_common::format::repr;
@@ -468,11 +468,7 @@ impl Partition {
         for (index, ent) in self.program.entities.iter().enumerate() {
             let mut records = serde_json::Map::new();
             for (key, record) in &self.store[index] {
-                let mut fields = serde_json::Map::new();
-                for (f, v) in ent.fields.iter().zip(&record.fields) {
-                    fields.insert(f.name.clone(), value_to_json(v).unwrap_or(Json::Null));
-                }
-                records.insert(key.clone(), Json::Object(fields));
+                records.insert(key.clone(), fields_json(ent, &record.fields));
             }
             out.insert(ent.name.clone(), Json::Object(records));
         }

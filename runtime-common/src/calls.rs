@@ -43,7 +43,7 @@ pub fn run_init(
         entity: Rc::from(entity),
         key: Value::None,
     });
-    let mut fields = vec![Value::None; ent.fields.len()];
+    let mut fields = vec![Value::unset(); ent.fields.len()];
     let mut results = Vec::with_capacity(2);
     for (method, args, kwargs) in [("__init__", args, kwargs), ("__key__", vec![], vec![])] {
         let mut frame = interp
@@ -103,6 +103,7 @@ pub fn local_call(
     };
     match op {
         CallOp::GetField(field) => LocalCall::Reply(match ent.field_index(&field) {
+            Some(i) if fields[i].is_unset() => Err(interp.unset_field(target_entity, i)),
             Some(i) if same => Ok(fields[i].clone()),
             Some(i) => Ok(fields[i].deep_copy()),
             None => Err(missing(&field)),

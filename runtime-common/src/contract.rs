@@ -519,6 +519,20 @@ fn canonical_json(j: &Json) -> String {
     }
 }
 
+/// An entity's fields as the state dump shows them, by name in declaration order; a field never
+/// assigned is left out, as `vars(obj)` would leave it, and a value JSON cannot hold is `null`.
+pub fn fields_json(entity: &ir::Entity, values: &[Value]) -> Json {
+    Json::Object(
+        entity
+            .fields
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| !v.is_unset())
+            .map(|(f, v)| (f.name.clone(), value_to_json(v).unwrap_or(Json::Null)))
+            .collect(),
+    )
+}
+
 /// The error report for a transaction that hit a bug of the engine (a panic): `SystemError`, as
 /// CPython reports its own internal errors, with the panic's message.
 pub fn internal_error(panic: &(dyn std::any::Any + Send)) -> ErrorReport {
@@ -620,6 +634,7 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
             crate::value::Internal::Draining { iterator, taken } => {
                 json!({"$drain": [tag(iterator, seen), taken.get()]})
             }
+            crate::value::Internal::Unset => json!({"$unset": 0}),
             crate::value::Internal::DictView { dict, kind } => {
                 let kind = match kind {
                     crate::value::ViewKind::Keys => "keys",
@@ -784,6 +799,7 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                         taken: std::cell::Cell::new(taken as usize),
                     }))
                 }
+                "$unset" => Value::unset(),
                 "$view" => {
                     let parts = body.as_array().ok_or("bad dict view")?;
                     let kind = match parts.first().and_then(Json::as_str) {

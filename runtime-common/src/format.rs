@@ -196,6 +196,7 @@ fn repr_inner(v: &Value, active: &mut Vec<usize>) -> String {
             }
             crate::value::Internal::Iterator { name, .. } => format!("<{name} object>"),
             crate::value::Internal::Draining { .. } => "<iterator object>".into(),
+            crate::value::Internal::Unset => "<unset>".into(),
             crate::value::Internal::DictView { .. } => {
                 let members = i.view_members().unwrap_or_default();
                 format!("{}([{}])", v.type_name(), join_repr(members.iter(), active))

@@ -546,6 +546,16 @@ impl<'p> Interpreter<'p> {
         Ok(())
     }
 
+    /// CPython's error for reading a field that was never assigned.
+    pub fn unset_field(&self, entity: usize, field: usize) -> Value {
+        let ent = &self.program().entities[entity];
+        let name = ent.fields.get(field).map_or("?", |f| f.name.as_str());
+        Value::exception(
+            "AttributeError",
+            format!("'{}' object has no attribute '{name}'", ent.name),
+        )
+    }
+
     /// Evaluates a pure expression.
     pub fn eval(&self, frame: &mut Frame, state: &mut [Value], e: &Expr) -> OpResult {
         Ok(match e {
@@ -555,7 +565,13 @@ impl<'p> Interpreter<'p> {
                 None => return Err(unbound(&self.local_name(frame, l.0))),
             },
             Expr::SelfRef => Value::Ref(frame.self_ref.clone()),
-            Expr::Field(f) => state[*f as usize].clone(),
+            Expr::Field(f) => {
+                let value = &state[*f as usize];
+                if value.is_unset() {
+                    return Err(self.unset_field(frame.entity, *f as usize));
+                }
+                value.clone()
+            }
             Expr::List(xs) => Value::list(self.eval_all(frame, state, xs)?),
             Expr::Tuple(xs) => Value::tuple(self.eval_all(frame, state, xs)?),
             Expr::Set(xs) => {

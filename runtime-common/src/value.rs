@@ -89,6 +89,9 @@ pub enum Internal {
         /// How many items this loop took.
         taken: std::cell::Cell<usize>,
     },
+    /// The value of a field that was never assigned (an `__init__` that skipped it): reading
+    /// it raises `AttributeError`, and the state dump leaves it out, as `vars(obj)` would.
+    Unset,
     /// A live view of a dict's keys, values or items (`d.keys()`): it follows the dict's changes.
     DictView {
         /// The dict.
@@ -96,6 +99,18 @@ pub enum Internal {
         /// Which view.
         kind: ViewKind,
     },
+}
+
+impl Value {
+    /// The value of a field never assigned (see [`Internal::Unset`]).
+    pub fn unset() -> Value {
+        Value::Internal(Rc::new(Internal::Unset))
+    }
+
+    /// Whether this is the value of a field never assigned.
+    pub fn is_unset(&self) -> bool {
+        matches!(self, Value::Internal(i) if matches!(**i, Internal::Unset))
+    }
 }
 
 impl Internal {
@@ -247,6 +262,7 @@ impl Value {
             Value::Internal(i) => match **i {
                 Internal::Slice(..) => "slice",
                 Internal::LiveIter { .. } | Internal::Draining { .. } => "iterator",
+                Internal::Unset => "unset",
                 Internal::Iterator { name, .. } => name,
                 Internal::DictView { kind, .. } => match kind {
                     ViewKind::Keys => "dict_keys",

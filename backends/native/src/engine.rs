@@ -13,8 +13,8 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
-    exception_report, internal_error, ref_json, request_args, value_from_tagged, value_to_json,
-    value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
+    exception_report, fields_json, internal_error, ref_json, request_args, value_from_tagged,
+    value_to_json, value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
 };
 use runtime_common::dedup::Dedup;
 use runtime_common::format::repr;
@@ -568,15 +568,7 @@ impl Engine {
     }
 
     fn record_json(&self, entity: usize, record: &Record) -> Json {
-        let mut fields = serde_json::Map::new();
-        for (f, v) in self.program.entities[entity]
-            .fields
-            .iter()
-            .zip(&record.fields)
-        {
-            fields.insert(f.name.clone(), value_to_json(v).unwrap_or(Json::Null));
-        }
-        Json::Object(fields)
+        fields_json(&self.program.entities[entity], &record.fields)
     }
 
     /// One entity's fields as JSON, or `None` if the type or key does not exist.

@@ -33,8 +33,8 @@ use std::thread::JoinHandle;
 use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::contract::{
-    exception_report, json_to_value, ref_json, value_from_tagged, value_to_json, value_to_tagged,
-    values_from_tagged, values_to_tagged, Invalid,
+    exception_report, fields_json, json_to_value, ref_json, value_from_tagged, value_to_json,
+    value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
 };
 use runtime_common::format::repr;
 use runtime_common::value::{key_text, FastHash};
@@ -130,7 +130,7 @@ enum ToWorker {
         aborted: BTreeSet<Tid>,
     },
     DumpState(Sender<Result<Vec<ExportedRecord>, String>>),
-    Get(usize, String, Sender<Option<Vec<Json>>>),
+    Get(usize, String, Sender<Option<Json>>),
     Load(Vec<ExportedRecord>),
     /// Several messages sent at once.
     Batch(Vec<ToWorker>),
@@ -380,12 +380,11 @@ impl Worker {
                 let _ = reply.send(Ok(export_records(&self.store)));
             }
             ToWorker::Get(entity, key, reply) => {
-                let _ = reply.send(self.store[entity].get(&key).map(|r| {
-                    r.fields
-                        .iter()
-                        .map(|v| value_to_json(v).unwrap_or(Json::Null))
-                        .collect()
-                }));
+                let _ = reply.send(
+                    self.store[entity]
+                        .get(&key)
+                        .map(|r| fields_json(&program.entities[entity], &r.fields)),
+                );
             }
             ToWorker::Load(records) => import_records(&program, &mut self.store, records),
             ToWorker::Batch(messages) => {
@@ -1251,13 +1250,9 @@ impl Executor for ParallelEngine {
         }
         for (entity, key, _, fields) in self.records().unwrap_or_default() {
             let ent = &self.program.entities[entity];
-            let mut m = serde_json::Map::new();
             let values = values_from_tagged(&fields).unwrap_or_default();
-            for (f, v) in ent.fields.iter().zip(values) {
-                m.insert(f.name.clone(), value_to_json(&v).unwrap_or(Json::Null));
-            }
             if let Some(Json::Object(records)) = out.get_mut(&ent.name) {
-                records.insert(key, Json::Object(m));
+                records.insert(key, fields_json(ent, &values));
             }
         }
         Json::Object(out)
@@ -1271,12 +1266,7 @@ impl Executor for ParallelEngine {
             key.to_string(),
             tx,
         ));
-        let fields = rx.recv().ok()??;
-        let names = self.program.entities[index]
-            .fields
-            .iter()
-            .map(|f| f.name.clone());
-        Some(Json::Object(names.zip(fields).collect()))
+        rx.recv().ok()?
     }
 
     fn stats(&self) -> Stats {
