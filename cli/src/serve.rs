@@ -482,28 +482,26 @@ async fn submit(
 /// The largest request body accepted (a batch of about 200k transfers).
 const MAX_BODY_BYTES: usize = 64 << 20;
 
-/// The body, or the contract's error for one that could not be read (too large: 413).
-fn readable(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response> {
-    body.map_err(|e| {
-        let result = InvocationResult {
-            id: Json::Null,
-            seq: None,
-            outcome: Err(runtime_common::ErrorReport::new(
-                "InvalidRequest",
-                format!("cannot read the request body: {e} (the limit is {MAX_BODY_BYTES} bytes)"),
-            )),
-        };
-        (e.status(), AxumJson(result.to_json())).into_response()
-    })
+/// The contract's error for a body that could not be read (too large: 413).
+fn unreadable(e: BytesRejection) -> Response {
+    let result = InvocationResult {
+        id: Json::Null,
+        seq: None,
+        outcome: Err(runtime_common::ErrorReport::new(
+            "InvalidRequest",
+            format!("cannot read the request body: {e} (the limit is {MAX_BODY_BYTES} bytes)"),
+        )),
+    };
+    (e.status(), AxumJson(result.to_json())).into_response()
 }
 
 async fn invoke(
     State(shared): State<Arc<Shared>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body = match readable(body) {
+    let body = match body {
         Ok(b) => b,
-        Err(response) => return response,
+        Err(e) => return unreadable(e),
     };
     let started = Instant::now();
     let rejected = |id: Json, message: String| {
@@ -534,9 +532,9 @@ async fn invoke(
 }
 
 async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejection>) -> Response {
-    let body = match readable(body) {
+    let body = match body {
         Ok(b) => b,
-        Err(response) => return response,
+        Err(e) => return unreadable(e),
     };
     let started = Instant::now();
     let is_array = body
