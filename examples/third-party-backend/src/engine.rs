@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use ir::Program;
-use runtime_common::contract::{exception_report, json_to_value, ref_json, value_to_json, Invalid};
+use runtime_common::contract::{
+    exception_report, fields_json, json_to_value, ref_json, value_to_json, Invalid,
+};
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
 use runtime_common::{
@@ -199,7 +201,8 @@ impl SerialEngine {
             entity: Rc::from(entity),
             key: Value::None,
         });
-        let mut fields = vec![Value::None; program.entities[index].fields.len()];
+        // A field `__init__` does not assign stays unset: reading it raises AttributeError.
+        let mut fields = vec![Value::unset(); program.entities[index].fields.len()];
         let local_run = |method: &str,
                          args: Vec<Value>,
                          kwargs: Vec<(String, Value)>,
@@ -372,6 +375,9 @@ impl SerialEngine {
                     match op {
                         CallOp::GetField(name) => {
                             reply = Some(match ent.field_index(&name) {
+                                Some(i) if callee_fields[i].is_unset() => {
+                                    Err(interp.unset_field(callee, i))
+                                }
                                 Some(i) if same_entity => Ok(callee_fields[i].clone()),
                                 Some(i) => Ok(callee_fields[i].deep_copy()),
                                 None => Err(no_attribute(&ent.name, &name)),
@@ -435,13 +441,7 @@ impl SerialEngine {
         for (entity, table) in self.program.entities.iter().zip(&self.tables) {
             let mut records = Map::new();
             for row in &table.rows {
-                let fields: Map<String, Json> = entity
-                    .fields
-                    .iter()
-                    .zip(&row.fields)
-                    .map(|(f, v)| (f.name.clone(), value_to_json(v).unwrap_or(Json::Null)))
-                    .collect();
-                records.insert(key_text(&row.this.key), Json::Object(fields));
+                records.insert(key_text(&row.this.key), fields_json(entity, &row.fields));
             }
             out.insert(entity.name.clone(), Json::Object(records));
         }
