@@ -139,7 +139,9 @@ fn lock_dir(dir: &Path) -> io::Result<File> {
 /// engine would not give the results that were acknowledged.
 #[derive(Debug, PartialEq, Eq)]
 struct Manifest {
-    /// FNV-1a of the program's IR (JSON).
+    /// FNV-1a of the program's IR (JSON) without what does not change behaviour: the source
+    /// file's path and name and the source spans (the same app run from another directory, or
+    /// with comments edited, may replay the log).
     program: String,
     /// `serial` or `parallel` (their serial orders differ).
     engine: String,
@@ -147,7 +149,23 @@ struct Manifest {
 
 impl Manifest {
     fn of(program: &Program, engine: &str) -> Manifest {
-        let text = serde_json::to_vec(program).unwrap_or_default();
+        fn strip_spans(j: &mut Json) {
+            match j {
+                Json::Object(m) => {
+                    m.remove("span");
+                    m.values_mut().for_each(strip_spans);
+                }
+                Json::Array(a) => a.iter_mut().for_each(strip_spans),
+                _ => {}
+            }
+        }
+        let mut ir = serde_json::to_value(program).unwrap_or_default();
+        if let Json::Object(m) = &mut ir {
+            m.remove("source_file");
+            m.remove("name");
+        }
+        strip_spans(&mut ir);
+        let text = serde_json::to_vec(&ir).unwrap_or_default();
         let hash = text.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
         });

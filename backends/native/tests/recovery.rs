@@ -236,3 +236,22 @@ class Trie:
         .unwrap();
     assert_eq!(depth, 1000);
 }
+
+#[test]
+fn the_same_program_from_another_path_or_with_other_comments_replays_the_log() {
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/apps/transfer.py"
+    ))
+    .unwrap();
+    let here = frontend_python::compile(&source, "apps/transfer.py").unwrap();
+    let moved = frontend_python::compile(
+        &format!("# moved and commented\n\n{source}"),
+        "/elsewhere/bank.py",
+    )
+    .unwrap();
+    let dir = fresh_dir("moved");
+    drop(run_deposits(&here, &dir, 3, 1_000_000));
+    let d = open(&moved, &dir, 1_000_000).unwrap();
+    assert_eq!(balance(&d), 3);
+}
