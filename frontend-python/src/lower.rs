@@ -96,51 +96,69 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
 /// Every binding of a name in a method body: `Some(value)` for a plain `name = value`, `None`
 /// for anything else that binds it (unpacking, loop targets, `except ... as name`).
 fn bindings<'a>(body: &'a [ast::Stmt], out: &mut Vec<(String, Option<&'a ast::Expr>)>) {
-    fn unknown(e: &ast::Expr, out: &mut Vec<(String, Option<&ast::Expr>)>) {
+    let unknown = |e: &ast::Expr, out: &mut Vec<(String, Option<&'a ast::Expr>)>| {
         let mut names = Vec::new();
         collect_target_names(e, &mut names);
         out.extend(names.into_iter().map(|n| (n, None)));
-    }
+    };
+    walk_statements(body, &mut |step| match step {
+        Walked::Stmt(ast::Stmt::Assign(a)) => {
+            for t in &a.targets {
+                match t {
+                    ast::Expr::Name(n) => out.push((n.id.as_str().to_string(), Some(&a.value))),
+                    other => unknown(other, out),
+                }
+            }
+        }
+        Walked::Stmt(ast::Stmt::AnnAssign(a)) => {
+            if let (ast::Expr::Name(n), Some(v)) = (&*a.target, &a.value) {
+                out.push((n.id.as_str().to_string(), Some(v)));
+            }
+        }
+        Walked::Stmt(ast::Stmt::For(f)) => unknown(&f.target, out),
+        Walked::Handler(h) => {
+            if let Some(n) = &h.name {
+                out.push((n.as_str().to_string(), None));
+            }
+        }
+        Walked::Stmt(_) => {}
+    });
+}
+
+/// What [`walk_statements`] visits: a statement, or an `except` clause (before its body).
+enum Walked<'a> {
+    Stmt(&'a ast::Stmt),
+    Handler(&'a ast::ExceptHandlerExceptHandler),
+}
+
+/// Visits every statement of `body` and of the bodies nested in it (`if`, `for`, `while`,
+/// `try`), in source order, each before the bodies it contains.
+fn walk_statements<'a>(body: &'a [ast::Stmt], visit: &mut dyn FnMut(Walked<'a>)) {
     for stmt in body {
+        visit(Walked::Stmt(stmt));
         match stmt {
-            ast::Stmt::Assign(a) => {
-                for t in &a.targets {
-                    match t {
-                        ast::Expr::Name(n) => out.push((n.id.as_str().to_string(), Some(&a.value))),
-                        other => unknown(other, out),
-                    }
-                }
-            }
-            ast::Stmt::AnnAssign(a) => {
-                if let (ast::Expr::Name(n), Some(v)) = (&*a.target, &a.value) {
-                    out.push((n.id.as_str().to_string(), Some(v)));
-                }
-            }
             ast::Stmt::For(f) => {
-                unknown(&f.target, out);
-                bindings(&f.body, out);
-                bindings(&f.orelse, out);
+                walk_statements(&f.body, visit);
+                walk_statements(&f.orelse, visit);
             }
             ast::Stmt::While(w) => {
-                bindings(&w.body, out);
-                bindings(&w.orelse, out);
+                walk_statements(&w.body, visit);
+                walk_statements(&w.orelse, visit);
             }
             ast::Stmt::If(i) => {
-                bindings(&i.body, out);
+                walk_statements(&i.body, visit);
                 for c in &i.elif_else_clauses {
-                    bindings(&c.body, out);
+                    walk_statements(&c.body, visit);
                 }
             }
             ast::Stmt::Try(t) => {
-                bindings(&t.body, out);
+                walk_statements(&t.body, visit);
                 for ast::ExceptHandler::ExceptHandler(h) in &t.handlers {
-                    if let Some(n) = &h.name {
-                        out.push((n.as_str().to_string(), None));
-                    }
-                    bindings(&h.body, out);
+                    visit(Walked::Handler(h));
+                    walk_statements(&h.body, visit);
                 }
-                bindings(&t.orelse, out);
-                bindings(&t.finalbody, out);
+                walk_statements(&t.orelse, visit);
+                walk_statements(&t.finalbody, visit);
             }
             _ => {}
         }
@@ -185,43 +203,25 @@ fn collect_target_names(e: &ast::Expr, out: &mut Vec<String>) {
     }
 }
 
+/// Every name a method body assigns (its locals), in source order.
 fn body_assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
-    let target_names = collect_target_names;
-    for stmt in body {
-        match stmt {
-            ast::Stmt::Assign(a) => a.targets.iter().for_each(|t| target_names(t, out)),
-            ast::Stmt::AugAssign(a) => target_names(&a.target, out),
-            ast::Stmt::AnnAssign(a) => target_names(&a.target, out),
-            ast::Stmt::Delete(d) => d.targets.iter().for_each(|t| target_names(t, out)),
-            ast::Stmt::For(f) => {
-                target_names(&f.target, out);
-                body_assigned_names(&f.body, out);
-                body_assigned_names(&f.orelse, out);
-            }
-            ast::Stmt::While(w) => {
-                body_assigned_names(&w.body, out);
-                body_assigned_names(&w.orelse, out);
-            }
-            ast::Stmt::If(i) => {
-                body_assigned_names(&i.body, out);
-                for c in &i.elif_else_clauses {
-                    body_assigned_names(&c.body, out);
-                }
-            }
-            ast::Stmt::Try(t) => {
-                body_assigned_names(&t.body, out);
-                for ast::ExceptHandler::ExceptHandler(h) in &t.handlers {
-                    if let Some(n) = &h.name {
-                        out.push(n.as_str().to_string());
-                    }
-                    body_assigned_names(&h.body, out);
-                }
-                body_assigned_names(&t.orelse, out);
-                body_assigned_names(&t.finalbody, out);
-            }
-            _ => {}
+    walk_statements(body, &mut |step| match step {
+        Walked::Stmt(ast::Stmt::Assign(a)) => {
+            a.targets.iter().for_each(|t| collect_target_names(t, out))
         }
-    }
+        Walked::Stmt(ast::Stmt::AugAssign(a)) => collect_target_names(&a.target, out),
+        Walked::Stmt(ast::Stmt::AnnAssign(a)) => collect_target_names(&a.target, out),
+        Walked::Stmt(ast::Stmt::Delete(d)) => {
+            d.targets.iter().for_each(|t| collect_target_names(t, out))
+        }
+        Walked::Stmt(ast::Stmt::For(f)) => collect_target_names(&f.target, out),
+        Walked::Handler(h) => {
+            if let Some(n) = &h.name {
+                out.push(n.as_str().to_string());
+            }
+        }
+        Walked::Stmt(_) => {}
+    });
 }
 
 fn binop(op: ast::Operator) -> Option<BinOp> {
