@@ -550,6 +550,19 @@ fn collect_fields(
     fields: &mut Vec<Field>,
 ) {
     fn add(fields: &mut Vec<Field>, target: &Expr, ty: Type) {
+        // `self.p, self.q = ...` (also nested or starred) declares each of them.
+        if let Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) =
+            target
+        {
+            for e in elts {
+                add(fields, e, Type::Any);
+            }
+            return;
+        }
+        if let Expr::Starred(s) = target {
+            add(fields, &s.value, Type::Any);
+            return;
+        }
         if let Expr::Attribute(a) = target {
             if matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self") {
                 let name = a.attr.as_str();

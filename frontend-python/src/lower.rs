@@ -2834,7 +2834,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         // Arguments in source order: the items, then the others; the key runs after them all.
         let items = self.temp("items");
         let value = if positional.len() == 1 {
-            let x = self.expr(&positional[0]);
+            // A generator argument is built as a list, as for any other callee.
+            let x = match &positional[0] {
+                ast::Expr::Generator(g) => self.comprehension(
+                    &positional[0],
+                    ComprehensionKind::List,
+                    &g.elt,
+                    None,
+                    &g.generators,
+                ),
+                other => self.expr(other),
+            };
             Expr::Builtin {
                 func: "list".into(),
                 args: vec![x],
@@ -2905,6 +2915,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 Some("sort() takes `key` and `reverse`"),
             );
         }
+        self.check_not_constant(receiver);
         let element = self
             .element_type(receiver)
             .first()
@@ -2912,9 +2923,20 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             .unwrap_or(Type::Any);
         let list = self.expr(receiver);
         let list = self.pin(list);
-        let Expr::Local(items) = list else {
-            return Expr::Const(Const::None);
-        };
+        // The keys are computed over a copy: a key function that changes the list cannot make
+        // the loop run for ever, and the sort reports the change as CPython does.
+        let items = self.temp("items");
+        self.emit(
+            StmtKind::Assign {
+                target: items,
+                value: Expr::Builtin {
+                    func: "list".into(),
+                    args: vec![list.clone()],
+                    kwargs: vec![],
+                },
+            },
+            span,
+        );
         let mut kwargs = Vec::new();
         for k in call.arguments.keywords.iter() {
             if let Some(name) = k.arg.as_ref().filter(|a| a.as_str() == "reverse") {
@@ -2931,7 +2953,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         };
         Expr::Builtin {
             func: "$sort_by_keys".into(),
-            args: vec![Expr::Local(items), keys],
+            args: vec![Expr::Local(items), keys, list],
             kwargs,
         }
     }

@@ -239,7 +239,8 @@ fn min_max_by_key(
 }
 
 /// `sorted`, `list.sort`, `min` and `max` with a key function, whose keys the caller computed:
-/// `args` are the items (a list) and their keys (a list of the same length).
+/// `args` are the items (a list) and their keys (a list of the same length); for `list.sort`
+/// the items are a copy of the list, which comes third.
 fn by_keys(kind: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     let (Some(Value::List(items)), Some(Value::List(keys))) = (args.first(), args.get(1)) else {
         return raise("TypeError", "key function arguments must be lists");
@@ -257,10 +258,32 @@ fn by_keys(kind: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             Ok(Value::list(pairs.into_iter().map(|(_, x)| x).collect()))
         }
         "$sort" => {
+            let list = match args.get(2) {
+                Some(Value::List(l)) => l,
+                Some(other) => {
+                    return raise(
+                        "AttributeError",
+                        format!("'{}' object has no attribute 'sort'", other.type_name()),
+                    )
+                }
+                None => return raise("TypeError", "sort needs its list"),
+            };
+            let modified = {
+                let (now, before) = (list.borrow(), items.borrow());
+                now.len() != before.len()
+                    || now
+                        .iter()
+                        .zip(before.iter())
+                        .any(|(x, y)| !ops::py_eq(x, y))
+            };
             // As `list.sort`: on an error the list is left partially sorted.
             let result = ops::py_sort_keyed(&mut pairs, reverse);
-            *items.borrow_mut() = pairs.into_iter().map(|(_, x)| x).collect();
-            result.map(|_| Value::None)
+            *list.borrow_mut() = pairs.into_iter().map(|(_, x)| x).collect();
+            result?;
+            if modified {
+                return raise("ValueError", "list modified during sort");
+            }
+            Ok(Value::None)
         }
         "$min" => min_max_by_key("min", pairs, kwargs, std::cmp::Ordering::Less),
         "$max" => min_max_by_key("max", pairs, kwargs, std::cmp::Ordering::Greater),
@@ -609,6 +632,21 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "all" | "any" => {
             arity(func, args, 1, 1)?;
             let want = func == "any";
+            // An iterator is consumed only up to the first decisive item, as in CPython.
+            if let Value::Internal(i) = &args[0] {
+                if let Internal::Iterator {
+                    items, consumed, ..
+                } = &**i
+                {
+                    while let Some(item) = items.get(consumed.get()) {
+                        consumed.set(consumed.get() + 1);
+                        if item.truthy() == want {
+                            return Ok(Value::Bool(want));
+                        }
+                    }
+                    return Ok(Value::Bool(!want));
+                }
+            }
             Ok(Value::Bool(if want {
                 iterate(&args[0])?.iter().any(Value::truthy)
             } else {

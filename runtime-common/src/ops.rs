@@ -601,9 +601,12 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
         }
         // Keys and items views take part in set operations with any iterable; the result is a set.
-        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Internal(_), _)
-        | (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, _, Internal(_))
-            if set_like(a).is_some() || set_like(b).is_some() =>
+        // (A values view is not set-like: with it these raise TypeError.)
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, _, _)
+            if (matches!(a, Internal(_)) || matches!(b, Internal(_)))
+                && [a, b]
+                    .iter()
+                    .all(|v| !matches!(v, Internal(_)) || set_like(v).is_some()) =>
         {
             let as_set = |v: &Value| -> Result<Value, Value> {
                 let mut s = crate::value::SetMap::default();

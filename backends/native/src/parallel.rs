@@ -562,6 +562,9 @@ impl Worker {
         match op {
             RemoteOp::GetField(field) => {
                 let reply = match ent.field_index(&field) {
+                    Some(i) if w.fields[i].is_unset() => {
+                        Reply::Exception(value_to_tagged(&interp.unset_field(entity, i)))
+                    }
                     Some(i) => Reply::Value(value_to_tagged(&w.fields[i])),
                     None => Reply::Exception(value_to_tagged(&Value::exception(
                         "AttributeError",

@@ -59,3 +59,8 @@ class Inventory:
         pairs["new"] = 1
         joined = ",".join(sorted(self.stock.keys()))
         return [total, top, len(pairs), len(self.stock), joined, list(reversed(self.stock.keys())), [k for k, v in self.stock.items() if v]]
+
+    def values_are_not_sets(self, which: int):
+        if which == 0:
+            return self.stock.values() | {1}
+        return {1} & self.stock.values()

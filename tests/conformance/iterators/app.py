@@ -112,3 +112,12 @@ class It:
             out.append(a)
             out.append(len(list(it)))
         return out
+
+    def any_all_partial(self) -> list:
+        r = reversed([1, 0, 1])
+        first = all(r)
+        e = enumerate([0, 0, 5, 6])
+        found = any(x for i, x in e)
+        z = zip([0, 1, 2], "abc")
+        hit = any(z)
+        return [first, list(r), found, list(e), hit, list(z)]

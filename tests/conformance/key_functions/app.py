@@ -74,3 +74,14 @@ class Board:
     def bump_all(self) -> list:
         # The key function's remote calls change state; the order of calls is the items' order.
         return sorted(self.players, key=lambda p: p.add(1))
+
+    def key_edges(self) -> list:
+        words = ["bb", "a", "ccc"]
+        from_gen = sorted((w.upper() for w in words), key=len, reverse=True)
+        longest = max((w for w in words), key=len)
+        xs = [3, 1, 2]
+        try:
+            xs.sort(key=lambda x: xs.append(x))
+        except ValueError as e:
+            grown = [str(e), xs]
+        return [from_gen, longest, grown]

@@ -41,3 +41,15 @@ class Broken:
 
     def __key__(self):
         return self.k
+
+
+@entity
+class Pair:
+    def __init__(self, k: str, a: int, b: int):
+        self.k, (self.a, self.b) = k, (a, b)
+
+    def __key__(self):
+        return self.k
+
+    def total(self) -> int:
+        return self.a + self.b
