@@ -343,10 +343,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     /// displays, arithmetic, builtin calls that build a new value, and locals or annotations
     /// that say so.
     fn plainly_builtin(&self, e: &ast::Expr) -> bool {
-        if matches!(
-            self.type_of(e),
-            Type::Builtin(_) | Type::List(_) | Type::Dict(..)
-        ) {
+        // A local's type is that of one of its assignments: only `builtin_locals` vouches for
+        // all of them. Parameters and fields have declared (or `__init__`) types.
+        let inferred_local = matches!(e, ast::Expr::Name(n)
+            if self.lookup_local(n.id.as_str()).is_some()
+                && self.sig.params.iter().all(|p| p.name != n.id.as_str()));
+        if !inferred_local
+            && matches!(
+                self.type_of(e),
+                Type::Builtin(_) | Type::List(_) | Type::Dict(..)
+            )
+        {
             return true;
         }
         match e {
@@ -1673,19 +1680,42 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             (true, true) if self.plainly_builtin(receiver) => {
                                 CallKind::ValueMethod { receiver, method }
                             }
-                            (true, true) => CallKind::Invalid {
-                                code: "E0336",
-                                message: format!("ambiguous call of `.{method}()`: a builtin method and an entity method share the name"),
-                                label: "type of the receiver is unknown".into(),
-                                hint: Some("annotate the variable with its entity type (e.g. `x: Item = ...`) or its builtin type"),
+                            // Decided at run time: a call on an entity reference goes to the
+                            // entity, on a builtin value to its builtin method.
+                            (true, true) => CallKind::Remote {
+                                receiver,
+                                entity: None,
+                                method,
                             },
                             (true, false) => CallKind::ValueMethod { receiver, method },
-                            (false, true) => CallKind::Remote { receiver, entity: None, method },
-                            (false, false) => CallKind::Invalid { code: "E0335", message: format!("unknown method `{method}`"), label: "no entity or builtin type has this method".into(), hint: None },
+                            (false, true) => CallKind::Remote {
+                                receiver,
+                                entity: None,
+                                method,
+                            },
+                            (false, false) => CallKind::Invalid {
+                                code: "E0335",
+                                message: format!("unknown method `{method}`"),
+                                label: "no entity or builtin type has this method".into(),
+                                hint: None,
+                            },
                         }
                     }
                     _ => {
-                        if ir::is_builtin_method(&method) {
+                        // A local's inferred type comes from one of its assignments: unless
+                        // the receiver is plainly builtin, a name an entity method shares is
+                        // decided at run time.
+                        if ir::is_builtin_method(&method)
+                            && self.info.any_entity_has_method(&method)
+                            && !method.starts_with('_')
+                            && !self.plainly_builtin(receiver)
+                        {
+                            CallKind::Remote {
+                                receiver,
+                                entity: None,
+                                method,
+                            }
+                        } else if ir::is_builtin_method(&method) {
                             CallKind::ValueMethod { receiver, method }
                         } else {
                             CallKind::Invalid {
@@ -2974,6 +3004,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Function(String),
             TypeMethod(String),
             Bound(Expr, String),
+            Dynamic(Expr, String),
         }
         let function = match key {
             ast::Expr::Lambda(l) => {
@@ -3022,9 +3053,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     && !matches!(self.type_of(&a.value), Type::Ref(_))
                     && self.field_of_self(key).is_none() =>
             {
+                // A name an entity method shares, on a receiver not plainly builtin, is decided
+                // at run time (see `classify_call`).
+                let dynamic = self.info.any_entity_has_method(a.attr.as_str())
+                    && !a.attr.as_str().starts_with('_')
+                    && !self.plainly_builtin(&a.value);
                 let receiver = self.expr(&a.value);
                 let receiver = self.pin(receiver);
-                KeyFn::Bound(receiver, a.attr.as_str().to_string())
+                if dynamic {
+                    KeyFn::Dynamic(receiver, a.attr.as_str().to_string())
+                } else {
+                    KeyFn::Bound(receiver, a.attr.as_str().to_string())
+                }
             }
             other => {
                 self.invalid(
@@ -3080,6 +3120,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 args: vec![Expr::Local(x)],
                 kwargs: vec![],
             },
+            KeyFn::Dynamic(receiver, method) => self.remote(
+                receiver,
+                None,
+                RemoteOp::Invoke {
+                    method,
+                    args: vec![Expr::Local(x)],
+                    kwargs: vec![],
+                },
+                key.range(),
+            ),
         };
         self.emit(
             StmtKind::Expr(Expr::Method {

@@ -292,9 +292,43 @@ impl<'p> Interpreter<'p> {
                 exc @ Value::Exception(_) => Err(exc),
                 _ => raise("TypeError", "exceptions must derive from BaseException"),
             },
-            Terminator::Call { target, op, .. } => {
+            Terminator::Call {
+                target,
+                op,
+                result,
+                resume,
+                ..
+            } => {
                 let target = match self.eval(frame, state, target)? {
                     Value::Ref(r) => r,
+                    // A call the compiler could not resolve statically (a name that holds an
+                    // entity reference at one time and a builtin value at another) made on a
+                    // builtin value: its builtin method, here and now.
+                    other @ (Value::List(_)
+                    | Value::Dict(_)
+                    | Value::Set(_)
+                    | Value::Str(_)
+                    | Value::Tuple(_)
+                    | Value::Internal(_))
+                        if matches!(op, RemoteOp::Invoke { method, .. } if ir::is_builtin_method(method)) =>
+                    {
+                        let RemoteOp::Invoke {
+                            method,
+                            args,
+                            kwargs,
+                        } = op
+                        else {
+                            return raise("RuntimeError", "unsupported remote operation");
+                        };
+                        let a = self.eval_all(frame, state, args)?;
+                        let mut k = Vec::with_capacity(kwargs.len());
+                        for (n, x) in kwargs {
+                            k.push((n.clone(), self.eval(frame, state, x)?));
+                        }
+                        let value = call_method(&other, method, &a, &k)?;
+                        frame.locals[result.0 as usize] = Some(value);
+                        return Ok(Flow::Goto(resume.0 as usize));
+                    }
                     other => {
                         let what = match op {
                             RemoteOp::Invoke { method, .. } => method.clone(),

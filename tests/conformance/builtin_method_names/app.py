@@ -51,3 +51,19 @@ class Store:
         other.update("x", 5)
         got = other.get("x")
         return [got, other.count(), other.title(), other.add("t"), other.index("x")]
+
+    def mixed(self, other: "Store", thing, flag: bool) -> list:
+        # One name, two kinds of value: entity reference or builtin value, decided at run time.
+        s = other
+        first = s.title()
+        s = "abc"
+        second = s.title()
+        x = {"x": 1}
+        if flag:
+            x = other
+        got = x.get("x")
+        for t in [other, {"x": 7}]:
+            got2 = t.get("x")
+        counts = {"a": 3, "b": 1}
+        names = sorted(counts, key=thing.get)
+        return [first, second, got, got2, thing.count(), names]
