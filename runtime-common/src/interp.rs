@@ -564,7 +564,29 @@ impl<'p> Interpreter<'p> {
             return emit(self, frame, state);
         };
         let iterable = self.eval(frame, state, &g.iter)?;
-        for item in ops::iterate(&iterable)? {
+        // Immutable sequences are taken at once; containers are iterated as a `for` loop does
+        // (a list live, a dict or set checked for changes of size, an iterator consumed).
+        let (taken, live) = match &iterable {
+            Value::Str(_) | Value::Tuple(_) | Value::Range(..) => {
+                (Some(ops::iterate(&iterable)?), Value::None)
+            }
+            _ => (None, ops::iterable(&iterable)?),
+        };
+        let mut i = 0usize;
+        loop {
+            let item = match &taken {
+                Some(items) => match items.get(i) {
+                    Some(x) => x.clone(),
+                    None => break,
+                },
+                None => {
+                    if i >= ops::len(&live)? {
+                        break;
+                    }
+                    ops::subscript(&live, &Value::Int(i as i64))?
+                }
+            };
+            i += 1;
             self.bind(frame, &g.target, item)?;
             let mut keep = true;
             for cond in &g.ifs {
