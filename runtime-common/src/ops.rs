@@ -132,8 +132,16 @@ pub fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<Option<Ordering>, Value>
         (Str(x), Str(y)) => Some(x.cmp(y)),
         (List(x), List(y)) => seq_cmp(&x.borrow(), &y.borrow(), op)?,
         (Tuple(x), Tuple(y)) => seq_cmp(x, y, op)?,
-        (Set(x), Set(y)) if op == "<=" || op == ">=" || op == "<" || op == ">" => {
-            let (x, y) = (x.borrow(), y.borrow());
+        // Keys and items views compare as sets too.
+        (Set(_) | Internal(_), Set(_) | Internal(_))
+            if matches!(op, "<=" | ">=" | "<" | ">")
+                && set_like(a).is_some()
+                && set_like(b).is_some() =>
+        {
+            let (x, y) = (
+                set_like(a).unwrap_or_default(),
+                set_like(b).unwrap_or_default(),
+            );
             let sub = x.iter().all(|k| y.contains(k));
             let sup = y.iter().all(|k| x.contains(k));
             match (sub, sup) {

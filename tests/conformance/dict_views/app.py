@@ -64,3 +64,7 @@ class Inventory:
         if which == 0:
             return self.stock.values() | {1}
         return {1} & self.stock.values()
+
+    def view_order(self) -> list:
+        ks = self.stock.keys()
+        return [ks <= {"apple", "pear", "fig", "kiwi", "x"}, ks < set(ks), ks >= {"fig"}, {"fig"} < ks, self.stock.items() > {("fig", 7)}]
