@@ -452,6 +452,13 @@ fn plugin_engine_thread(
     }
 }
 
+/// A request rejected before it reached the engine: counted, timed and answered 400.
+fn rejected(shared: &Shared, started: Instant, id: Json, message: String) -> Response {
+    shared.metrics.invalid.fetch_add(1, Ordering::Relaxed);
+    shared.metrics.observe(started);
+    invalid_response(id, message)
+}
+
 fn invalid_response(id: Json, message: String) -> Response {
     let result = InvocationResult {
         id,
@@ -504,11 +511,7 @@ async fn invoke(
         Err(e) => return unreadable(e),
     };
     let started = Instant::now();
-    let rejected = |id: Json, message: String| {
-        shared.metrics.invalid.fetch_add(1, Ordering::Relaxed);
-        shared.metrics.observe(started);
-        invalid_response(id, message)
-    };
+    let rejected = |id: Json, message: String| rejected(&shared, started, id, message);
     let json: Json = match serde_json::from_slice(&body) {
         Ok(j) => j,
         Err(e) => return rejected(Json::Null, format!("malformed JSON: {e}")),
@@ -548,9 +551,12 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
                 .map(|j| invocation_from_json(j, &shared.program))
                 .collect(),
             Err(e) => {
-                shared.metrics.invalid.fetch_add(1, Ordering::Relaxed);
-                shared.metrics.observe(started);
-                return invalid_response(Json::Null, format!("malformed JSON array: {e}"));
+                return rejected(
+                    &shared,
+                    started,
+                    Json::Null,
+                    format!("malformed JSON array: {e}"),
+                )
             }
         }
     } else {

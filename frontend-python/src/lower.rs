@@ -2807,28 +2807,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         span: Span,
     ) -> Expr {
         let positional = &call.arguments.args;
-        let allowed: &[&str] = if func == "sorted" {
-            &["key", "reverse"]
+        let (other, hint) = if func == "sorted" {
+            ("reverse", "sorted() takes `key` and `reverse`")
         } else {
-            &["key", "default"]
+            ("default", "min() and max() take `key` and `default`")
         };
-        let bad_keyword = call.arguments.keywords.iter().find(|k| {
-            k.arg
-                .as_ref()
-                .is_none_or(|a| !allowed.contains(&a.as_str()))
-        });
-        if let Some(k) = bad_keyword {
-            return self.invalid(
-                k,
-                "E0358",
-                &format!("unsupported keyword argument of {func}()"),
-                "keyword argument",
-                Some(if func == "sorted" {
-                    "sorted() takes `key` and `reverse`"
-                } else {
-                    "min() and max() take `key` and `default`"
-                }),
-            );
+        if let Some(error) = self.unsupported_keyword(call, func, other, hint) {
+            return error;
         }
         if positional.is_empty()
             || positional
@@ -2891,14 +2876,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             },
             span,
         );
-        let mut kwargs = Vec::new();
-        for k in call.arguments.keywords.iter() {
-            if let Some(name) = k.arg.as_ref().filter(|a| a.as_str() != "key") {
-                let v = self.expr(&k.value);
-                let v = self.pin(v);
-                kwargs.push((name.as_str().to_string(), v));
-            }
-        }
+        let kwargs = self.keywords_but_key(call);
         let element = match &positional[..] {
             [one] => self.element_type(one).first().cloned().unwrap_or(Type::Any),
             many => {
@@ -2920,6 +2898,43 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
+    /// The diagnostic for a keyword argument other than `key` and `other` of a call with a key
+    /// function (None when there is none).
+    fn unsupported_keyword(
+        &mut self,
+        call: &'a ast::ExprCall,
+        func: &str,
+        other: &str,
+        hint: &'static str,
+    ) -> Option<Expr> {
+        let bad = call.arguments.keywords.iter().find(|k| {
+            k.arg
+                .as_ref()
+                .is_none_or(|a| a.as_str() != "key" && a.as_str() != other)
+        })?;
+        Some(self.invalid(
+            bad,
+            "E0358",
+            &format!("unsupported keyword argument of {func}()"),
+            "keyword argument",
+            Some(hint),
+        ))
+    }
+
+    /// The keyword arguments of a call other than `key`, lowered in source order and pinned
+    /// (the key function runs after all of them).
+    fn keywords_but_key(&mut self, call: &'a ast::ExprCall) -> Vec<(String, Expr)> {
+        let mut kwargs = Vec::new();
+        for k in call.arguments.keywords.iter() {
+            if let Some(name) = k.arg.as_ref().filter(|a| a.as_str() != "key") {
+                let v = self.expr(&k.value);
+                let v = self.pin(v);
+                kwargs.push((name.as_str().to_string(), v));
+            }
+        }
+        kwargs
+    }
+
     /// `xs.sort(key=f, reverse=r)`: the keys of the list's items, then an in-place sort by them.
     fn keyed_sort(&mut self, call: &'a ast::ExprCall, receiver: &'a ast::Expr) -> Expr {
         let span = self.span(call);
@@ -2932,18 +2947,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 None,
             );
         }
-        if let Some(k) = call.arguments.keywords.iter().find(|k| {
-            k.arg
-                .as_ref()
-                .is_none_or(|a| !matches!(a.as_str(), "key" | "reverse"))
-        }) {
-            return self.invalid(
-                k,
-                "E0358",
-                "unsupported keyword argument of sort()",
-                "keyword argument",
-                Some("sort() takes `key` and `reverse`"),
-            );
+        if let Some(error) =
+            self.unsupported_keyword(call, "sort", "reverse", "sort() takes `key` and `reverse`")
+        {
+            return error;
         }
         self.check_not_constant(receiver);
         let element = self
@@ -2967,14 +2974,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             },
             span,
         );
-        let mut kwargs = Vec::new();
-        for k in call.arguments.keywords.iter() {
-            if let Some(name) = k.arg.as_ref().filter(|a| a.as_str() == "reverse") {
-                let v = self.expr(&k.value);
-                let v = self.pin(v);
-                kwargs.push((name.as_str().to_string(), v));
-            }
-        }
+        let kwargs = self.keywords_but_key(call);
         let Some(key) = key_function(call) else {
             return Expr::Const(Const::None);
         };

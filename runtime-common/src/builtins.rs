@@ -634,12 +634,8 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             let want = func == "any";
             // An iterator is consumed only up to the first decisive item, as in CPython.
             if let Value::Internal(i) = &args[0] {
-                if let Internal::Iterator {
-                    items, consumed, ..
-                } = &**i
-                {
-                    while let Some(item) = items.get(consumed.get()) {
-                        consumed.set(consumed.get() + 1);
+                if matches!(**i, Internal::Iterator { .. }) {
+                    while let Some(item) = i.next_item() {
                         if item.truthy() == want {
                             return Ok(Value::Bool(want));
                         }
@@ -1561,8 +1557,9 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 s.strip_suffix(affix).unwrap_or(s)
             })
         }
-        "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
-        "isdecimal" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
+        "isdigit" | "isdecimal" => {
+            Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+        }
         "isnumeric" => Value::Bool(!s.is_empty() && s.chars().all(char::is_numeric)),
         "casefold" => Value::str(&s.to_lowercase().replace('ß', "ss")),
         "istitle" => {
@@ -1873,17 +1870,10 @@ fn dict_method(
                 .cloned()
                 .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
         }
-        "keys" | "values" | "items" => {
-            let kind = match method {
-                "keys" => ViewKind::Keys,
-                "values" => ViewKind::Values,
-                _ => ViewKind::Items,
-            };
-            Value::Internal(Rc::new(Internal::DictView {
-                dict: Value::Dict(d.clone()),
-                kind,
-            }))
-        }
+        "keys" | "values" | "items" => Value::Internal(Rc::new(Internal::DictView {
+            dict: Value::Dict(d.clone()),
+            kind: ViewKind::of_method(method).unwrap_or(ViewKind::Keys),
+        })),
         "pop" => {
             // CPython answers for an empty dict before hashing the key.
             if !d.borrow().is_empty() {

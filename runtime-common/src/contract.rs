@@ -636,12 +636,7 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
             }
             crate::value::Internal::Unset => json!({"$unset": 0}),
             crate::value::Internal::DictView { dict, kind } => {
-                let kind = match kind {
-                    crate::value::ViewKind::Keys => "keys",
-                    crate::value::ViewKind::Values => "values",
-                    crate::value::ViewKind::Items => "items",
-                };
-                json!({"$view": [kind, tag(dict, seen)]})
+                json!({"$view": [kind.method(), tag(dict, seen)]})
             }
         },
     }
@@ -802,12 +797,11 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                 "$unset" => Value::unset(),
                 "$view" => {
                     let parts = body.as_array().ok_or("bad dict view")?;
-                    let kind = match parts.first().and_then(Json::as_str) {
-                        Some("keys") => crate::value::ViewKind::Keys,
-                        Some("values") => crate::value::ViewKind::Values,
-                        Some("items") => crate::value::ViewKind::Items,
-                        _ => return Err("bad dict view".into()),
-                    };
+                    let kind = parts
+                        .first()
+                        .and_then(Json::as_str)
+                        .and_then(crate::value::ViewKind::of_method)
+                        .ok_or("bad dict view")?;
                     let dict = untag(parts.get(1).ok_or("bad dict view")?, seen)?;
                     if !matches!(dict, Value::Dict(_)) {
                         return Err("bad dict view".into());

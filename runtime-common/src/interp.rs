@@ -299,48 +299,30 @@ impl<'p> Interpreter<'p> {
                 resume,
                 ..
             } => {
-                let target = match self.eval(frame, state, target)? {
-                    Value::Ref(r) => r,
-                    // A call the compiler could not resolve statically (a name that holds an
-                    // entity reference at one time and a builtin value at another) made on a
-                    // builtin value: its builtin method, here and now.
-                    other @ (Value::List(_)
-                    | Value::Dict(_)
-                    | Value::Set(_)
-                    | Value::Str(_)
-                    | Value::Tuple(_)
-                    | Value::Internal(_))
-                        if matches!(op, RemoteOp::Invoke { method, .. } if ir::is_builtin_method(method)) =>
-                    {
-                        let RemoteOp::Invoke {
-                            method,
-                            args,
-                            kwargs,
-                        } = op
-                        else {
-                            return raise("RuntimeError", "unsupported remote operation");
-                        };
-                        let a = self.eval_all(frame, state, args)?;
-                        let mut k = Vec::with_capacity(kwargs.len());
-                        for (n, x) in kwargs {
-                            k.push((n.clone(), self.eval(frame, state, x)?));
-                        }
-                        let value = call_method(&other, method, &a, &k)?;
-                        frame.locals[result.0 as usize] = Some(value);
-                        return Ok(Flow::Goto(resume.0 as usize));
-                    }
-                    other => {
-                        let what = match op {
-                            RemoteOp::Invoke { method, .. } => method.clone(),
-                            RemoteOp::GetField { field } => field.clone(),
-                            _ => String::new(),
-                        };
-                        return raise(
-                            "AttributeError",
-                            format!("'{}' object has no attribute '{what}'", other.type_name()),
-                        );
-                    }
-                };
+                let target = self.eval(frame, state, target)?;
+                // A call the compiler could not resolve statically (a name that holds an entity
+                // reference at one time and a builtin value at another) may reach a builtin
+                // value: then it is that value's builtin method, run here and now.
+                let builtin_receiver = matches!(
+                    target,
+                    Value::List(_)
+                        | Value::Dict(_)
+                        | Value::Set(_)
+                        | Value::Str(_)
+                        | Value::Tuple(_)
+                        | Value::Internal(_)
+                ) && matches!(op, RemoteOp::Invoke { method, .. } if ir::is_builtin_method(method));
+                if !matches!(target, Value::Ref(_)) && !builtin_receiver {
+                    let what = match op {
+                        RemoteOp::Invoke { method, .. } => method.clone(),
+                        RemoteOp::GetField { field } => field.clone(),
+                        _ => String::new(),
+                    };
+                    return raise(
+                        "AttributeError",
+                        format!("'{}' object has no attribute '{what}'", target.type_name()),
+                    );
+                }
                 let op = match op {
                     RemoteOp::Invoke {
                         method,
@@ -364,7 +346,22 @@ impl<'p> Interpreter<'p> {
                     RemoteOp::GetField { field } => CallOp::GetField(field.clone()),
                     _ => return raise("RuntimeError", "unsupported remote operation"),
                 };
-                Ok(Flow::Call(target, op))
+                match (target, op) {
+                    (Value::Ref(r), op) => Ok(Flow::Call(r, op)),
+                    (
+                        value,
+                        CallOp::Invoke {
+                            method,
+                            args,
+                            kwargs,
+                        },
+                    ) => {
+                        let reply = call_method(&value, &method, &args, &kwargs)?;
+                        frame.locals[result.0 as usize] = Some(reply);
+                        Ok(Flow::Goto(resume.0 as usize))
+                    }
+                    _ => raise("RuntimeError", "unsupported remote operation"),
+                }
             }
             _ => raise("RuntimeError", "unsupported terminator"),
         }

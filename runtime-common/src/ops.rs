@@ -231,12 +231,9 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
             d.borrow().contains_key(x)
         }
         Value::Internal(i) => match &**i {
-            crate::value::Internal::Iterator {
-                items, consumed, ..
-            } => {
-                while let Some(item) = items.get(consumed.get()) {
-                    consumed.set(consumed.get() + 1);
-                    if py_eq(item, x) {
+            crate::value::Internal::Iterator { .. } => {
+                while let Some(item) = i.next_item() {
+                    if py_eq(&item, x) {
                         return Ok(true);
                     }
                 }
@@ -819,17 +816,13 @@ pub fn subscript(container: &Value, index: &Value) -> OpResult {
     }
     // A `for` loop's next item from an iterator: the iterator's next unconsumed one.
     if let Some((iterator, taken)) = draining(container) {
-        if let crate::value::Internal::Iterator {
-            items, consumed, ..
-        } = &**iterator
-        {
-            if let Some(item) = items.get(consumed.get()) {
-                consumed.set(consumed.get() + 1);
+        return match iterator.next_item() {
+            Some(item) => {
                 taken.set(taken.get() + 1);
-                return Ok(item.clone());
+                Ok(item)
             }
-        }
-        return raise("IndexError", "iterator exhausted");
+            None => raise("IndexError", "iterator exhausted"),
+        };
     }
     if let Value::Internal(i) = index {
         if let crate::value::Internal::Slice(a, b, c) = &**i {
@@ -960,9 +953,7 @@ pub fn len(v: &Value) -> Result<usize, Value> {
         Value::Dict(d) => d.borrow().len(),
         Value::Set(s) => s.borrow().len(),
         Value::Range(..) => range_len(v) as usize,
-        Value::Internal(i) if i.view_members().is_some() => {
-            i.view_members().map(|m| m.len()).unwrap_or(0)
-        }
+        Value::Internal(i) if i.view_len().is_some() => i.view_len().unwrap_or(0),
         other => {
             return raise(
                 "TypeError",
@@ -980,9 +971,13 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
         Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
         Value::Dict(d) => d.borrow().keys().cloned().collect(),
         Value::Set(s) => s.borrow().iter().cloned().collect(),
-        Value::Internal(i) if i.view_members().is_some() => i.view_members().unwrap_or_default(),
-        Value::Internal(i) if matches!(**i, crate::value::Internal::Iterator { .. }) => {
-            i.drain().unwrap_or_default()
+        Value::Internal(i)
+            if matches!(
+                **i,
+                crate::value::Internal::DictView { .. } | crate::value::Internal::Iterator { .. }
+            ) =>
+        {
+            i.view_members().or_else(|| i.drain()).unwrap_or_default()
         }
         Value::Range(..) => {
             if range_len(v) as u64 > MAX_ITEMS as u64 {

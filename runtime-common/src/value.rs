@@ -57,6 +57,27 @@ pub enum ViewKind {
     Items,
 }
 
+impl ViewKind {
+    /// The kind the dict method `method` makes (None for other methods).
+    pub fn of_method(method: &str) -> Option<ViewKind> {
+        match method {
+            "keys" => Some(ViewKind::Keys),
+            "values" => Some(ViewKind::Values),
+            "items" => Some(ViewKind::Items),
+            _ => None,
+        }
+    }
+
+    /// The dict method that makes this kind.
+    pub fn method(self) -> &'static str {
+        match self {
+            ViewKind::Keys => "keys",
+            ViewKind::Values => "values",
+            ViewKind::Items => "items",
+        }
+    }
+}
+
 /// Values of the builtin types the language has no literal for (see [`Value::Internal`]).
 #[derive(Debug, Clone)]
 pub enum Internal {
@@ -123,6 +144,19 @@ impl Internal {
         }))
     }
 
+    /// An iterator's next item, consuming it (None when exhausted, or for other values).
+    pub fn next_item(&self) -> Option<Value> {
+        let Internal::Iterator {
+            items, consumed, ..
+        } = self
+        else {
+            return None;
+        };
+        let item = items.get(consumed.get())?.clone();
+        consumed.set(consumed.get() + 1);
+        Some(item)
+    }
+
     /// The items of an iterator not consumed yet, consuming them (None for other values).
     pub fn drain(&self) -> Option<Vec<Value>> {
         let Internal::Iterator {
@@ -134,6 +168,17 @@ impl Internal {
         let rest = items[consumed.get().min(items.len())..].to_vec();
         consumed.set(items.len());
         Some(rest)
+    }
+
+    /// The number of members of a dict view now, or None for other internal values.
+    pub fn view_len(&self) -> Option<usize> {
+        match self {
+            Internal::DictView {
+                dict: Value::Dict(d),
+                ..
+            } => Some(d.borrow().len()),
+            _ => None,
+        }
     }
 
     /// The members of a dict view now, or None for other internal values.
@@ -286,7 +331,7 @@ impl Value {
             Value::Dict(d) => !d.borrow().is_empty(),
             Value::Set(s) => !s.borrow().is_empty(),
             Value::Range(..) => crate::ops::range_len(self) > 0,
-            Value::Internal(i) => i.view_members().is_none_or(|m| !m.is_empty()),
+            Value::Internal(i) => i.view_len() != Some(0),
             Value::Ref(_) | Value::Exception(_) => true,
         }
     }
