@@ -2823,7 +2823,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         {
             return self.invalid(
                 call,
-                "E0358",
+                "E0361",
                 &format!("{func}() with a key function takes one iterable (or, for min and max, several values)"),
                 "arguments",
                 None,
@@ -2838,7 +2838,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         {
             return self.invalid(
                 call,
-                "E0358",
+                "E0361",
                 &format!(
                     "cannot specify a default for {func}() with multiple positional arguments"
                 ),
@@ -2914,7 +2914,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         })?;
         Some(self.invalid(
             bad,
-            "E0358",
+            "E0361",
             &format!("unsupported keyword argument of {func}()"),
             "keyword argument",
             Some(hint),
@@ -2941,7 +2941,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if !call.arguments.args.is_empty() {
             return self.invalid(
                 call,
-                "E0358",
+                "E0361",
                 "sort() takes no positional arguments",
                 "positional argument",
                 None,
