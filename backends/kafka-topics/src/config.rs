@@ -30,6 +30,9 @@ pub struct KafkaConfig {
     /// A partition snapshot is written after this many records of a partition's input (at the
     /// next moment nothing is in flight there); 0: never (restore replays the whole input).
     pub snapshot_every: u64,
+    /// How long a worker keeps a transaction open (receivers read uncommitted records, so a
+    /// commit bounds the replay after a crash, not the latency of a hop).
+    pub commit_interval: Duration,
     /// librdkafka settings for every client (`librdkafka.<name>` entries of the configuration).
     pub librdkafka: Vec<(String, String)>,
 }
@@ -81,6 +84,12 @@ fn valid_topic_prefix(app: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// `transaction.timeout.ms` of the workers' transactional producers.
+pub const TRANSACTION_TIMEOUT_MS: u64 = 10_000;
+
+/// The longest commit interval: well inside [`TRANSACTION_TIMEOUT_MS`].
+const MAX_COMMIT_INTERVAL_MS: u64 = TRANSACTION_TIMEOUT_MS / 2;
+
 impl KafkaConfig {
     /// Reads the start configuration:
     /// - `brokers` (required): bootstrap servers;
@@ -89,7 +98,8 @@ impl KafkaConfig {
     /// - `partitions` (default 4), `workers` (default 1), `role` (`"client"`, the default: a
     ///   front door with embedded workers; `"worker"`: workers only);
     /// - `timeout_ms` (default 120000), `dedup_window`, `session_timeout_ms` (default 6000),
-    ///   `max_batch` (default 1000), `snapshot_every` (default 10000; 0: no snapshots);
+    ///   `max_batch` (default 1000), `snapshot_every` (default 10000; 0: no snapshots),
+    ///   `commit_interval_ms` (default 100);
     /// - `librdkafka.<name>`: a librdkafka setting for every client of the backend.
     pub fn from_json(program: &Program, config: &Json) -> Result<KafkaConfig, PluginError> {
         if !config.is_object() {
@@ -152,6 +162,16 @@ impl KafkaConfig {
                 "a worker process needs at least one worker thread",
             ));
         }
+        let commit_interval_ms = config_u64(config, "commit_interval_ms")?.unwrap_or(100);
+        if commit_interval_ms > MAX_COMMIT_INTERVAL_MS {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                format!(
+                    "'commit_interval_ms' must be at most {MAX_COMMIT_INTERVAL_MS} (the brokers \
+                     abort a transaction open for {TRANSACTION_TIMEOUT_MS} ms), not {commit_interval_ms}"
+                ),
+            ));
+        }
         Ok(KafkaConfig {
             brokers,
             topics: Topics::for_app(&app),
@@ -163,6 +183,7 @@ impl KafkaConfig {
             session_timeout_ms: config_u64(config, "session_timeout_ms")?.unwrap_or(6000) as u32,
             max_batch: config_u64(config, "max_batch")?.unwrap_or(1000).max(1) as usize,
             snapshot_every: config_u64(config, "snapshot_every")?.unwrap_or(10_000),
+            commit_interval: Duration::from_millis(commit_interval_ms),
             librdkafka: config
                 .as_object()
                 .into_iter()

@@ -360,7 +360,7 @@ impl Worker {
         let mut idle_since = Instant::now();
         while !stop.load(Ordering::SeqCst) {
             let open = self.producers.values().any(|p| p.open.is_some());
-            let wait = if open { 0 } else { 50 };
+            let wait = if open { 1 } else { 50 };
             let polled = self
                 .consumer
                 .poll(Duration::from_millis(wait))
@@ -368,7 +368,9 @@ impl Worker {
             self.rebalanced(program)?;
             match polled {
                 None => {
-                    self.commit_all()?;
+                    // Receivers read uncommitted records, so no hop waits for a commit: an
+                    // idle worker commits only the transactions that are due.
+                    self.commit_due()?;
                     self.flush_replay_tails()?;
                     if idle_since.elapsed() > Duration::from_secs(1) {
                         self.trace_in_flight();
@@ -381,15 +383,12 @@ impl Worker {
                     idle_since = Instant::now();
                     self.process(&interp, &message)?;
                     let key = (message.topic().to_string(), message.partition());
-                    let full = self
+                    let due = self
                         .producers
                         .get(&key)
                         .and_then(|p| p.open.as_ref())
-                        .is_some_and(|t| {
-                            t.records >= self.config.max_batch
-                                || t.started.elapsed() > Duration::from_millis(100)
-                        });
-                    if full {
+                        .is_some_and(|t| self.is_due(t));
+                    if due {
                         self.commit(&key)?;
                     }
                 }
@@ -550,7 +549,10 @@ impl Worker {
             // One record per batch: a broker that misreports the last offset of a
             // multi-record batch (tansu's memory engine) would make consumers skip records.
             .set("batch.num.messages", "1")
-            .set("transaction.timeout.ms", "10000")
+            .set(
+                "transaction.timeout.ms",
+                entiflow_kafka_topics::config::TRANSACTION_TIMEOUT_MS.to_string(),
+            )
             .create()
             .map_err(|e| format!("cannot create a producer: {e}"))?;
         producer
@@ -578,33 +580,36 @@ impl Worker {
         Ok(p)
     }
 
-    /// Commits every open transaction.
-    fn commit_all(&mut self) -> Result<(), String> {
-        let open: Vec<(&InputKey, &BaseProducer, i64)> = self
+    /// Whether an open transaction must be committed now: it holds `max_batch` records, or it
+    /// has been open for the commit interval.
+    fn is_due(&self, txn: &OpenTxn) -> bool {
+        txn.records >= self.config.max_batch || txn.started.elapsed() >= self.config.commit_interval
+    }
+
+    /// Commits every open transaction that is due.
+    fn commit_due(&mut self) -> Result<(), String> {
+        let due: Vec<InputKey> = self
             .producers
-            .iter_mut()
-            .filter_map(|(k, p)| p.open.take().map(|t| (k, &p.producer, t.next_offset)))
+            .iter()
+            .filter(|(_, p)| p.open.as_ref().is_some_and(|t| self.is_due(t)))
+            .map(|(k, _)| k.clone())
             .collect();
-        if open.is_empty() {
-            return Ok(());
-        }
-        let metadata = self
-            .consumer
-            .group_metadata()
-            .ok_or("the consumer has no group metadata")?;
-        for (key, producer, next) in open {
-            let started = Instant::now();
-            commit_one(key, producer, next, &metadata)?;
-            trace(&format!(
-                "  committed {}/{} at {next} in {:?}",
-                key.0,
-                key.1,
-                started.elapsed()
-            ));
+        for key in due {
+            self.commit(&key)?;
         }
         Ok(())
     }
 
+    /// Commits every open transaction.
+    fn commit_all(&mut self) -> Result<(), String> {
+        let keys: Vec<InputKey> = self.producers.keys().cloned().collect();
+        for key in keys {
+            self.commit(&key)?;
+        }
+        Ok(())
+    }
+
+    /// Commits the open transaction of input partition `key`, if there is one.
     fn commit(&mut self, key: &InputKey) -> Result<(), String> {
         let Some(p) = self.producers.get_mut(key) else {
             return Ok(());
@@ -616,7 +621,16 @@ impl Worker {
             .consumer
             .group_metadata()
             .ok_or("the consumer has no group metadata")?;
-        commit_one(key, &p.producer, txn.next_offset, &metadata)
+        let started = Instant::now();
+        commit_one(key, &p.producer, txn.next_offset, &metadata)?;
+        trace(&format!(
+            "  committed {}/{} at {} in {:?}",
+            key.0,
+            key.1,
+            txn.next_offset,
+            started.elapsed()
+        ));
+        Ok(())
     }
 
     /// Produces a record in the open transaction of input partition `via`.
