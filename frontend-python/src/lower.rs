@@ -2208,6 +2208,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 Expr::Slice(lower, upper, step)
             }
             ast::Expr::FString(f) => {
+                // With a remote call among its fields, the fields before it are evaluated first
+                // (pinned); without one the f-string stays one expression (it may stand inside a
+                // comprehension, whose names exist only there).
+                let pin = self.has_remote(e);
                 let mut parts = Vec::new();
                 for part in f.value.as_slice() {
                     match part {
@@ -2215,7 +2219,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             parts.push(FStringPart::Literal(l.as_str().to_string()))
                         }
                         ast::FStringPart::FString(fs) => {
-                            let lowered = self.fstring(&fs.elements);
+                            let lowered = self.fstring(&fs.elements, pin);
                             parts.extend(lowered);
                         }
                     }
@@ -2306,7 +2310,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
-    fn fstring(&mut self, elements: &'a ast::InterpolatedStringElements) -> Vec<FStringPart> {
+    fn fstring(
+        &mut self,
+        elements: &'a ast::InterpolatedStringElements,
+        pin: bool,
+    ) -> Vec<FStringPart> {
         let mut parts = Vec::new();
         for el in elements.iter() {
             match el {
@@ -2325,7 +2333,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         continue;
                     }
                     let value = self.expr(&i.expression);
-                    let value = self.pin(value);
+                    let value = self.pin_if(value, pin);
                     let conversion = match i.conversion {
                         ast::ConversionFlag::None => None,
                         ast::ConversionFlag::Str => Some('s'),
@@ -2333,7 +2341,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         ast::ConversionFlag::Ascii => Some('a'),
                     };
                     let spec = match &i.format_spec {
-                        Some(spec) => self.fstring(&spec.elements),
+                        Some(spec) => self.fstring(&spec.elements, pin),
                         None => Vec::new(),
                     };
                     parts.push(FStringPart::Field {
