@@ -3,8 +3,8 @@
 //!
 //! Layout of the data directory:
 //! - `wal-<first epoch>.jsonl`: log segments, one line per epoch,
-//!   `{"epoch": N, "batch": [invocation, ...]}`, fsynced before any result of the epoch is
-//!   released. The epoch's composition is logged, so replay runs the very same batches in the very
+//!   `{"epoch": N, "batch": [invocation, ...]}`, a tab and the CRC-32 of the JSON text in eight
+//!   hex digits, fsynced before any result of the epoch is released. The epoch's composition is logged, so replay runs the very same batches in the very
 //!   same order.
 //! - `snapshot.json`: committed state, `seq`, the dedup table and the last epoch it includes.
 //!
@@ -27,9 +27,10 @@ use std::thread::JoinHandle;
 
 use ir::Program;
 use runtime_common::contract::{
-    from_slice_unbounded, invocation_from_json, value_from_tagged, values_from_tagged, Invalid,
+    from_slice_unbounded, invocation_from_json, value_from_tagged, value_to_tagged,
+    values_from_tagged, Invalid,
 };
-use runtime_common::{Invocation, InvocationResult};
+use runtime_common::{Invocation, InvocationResult, Value};
 use serde_json::{json, Value as Json};
 
 use crate::engine::{Capture, Engine, EngineConfig, Executor, Exported, ExportedRecord};
@@ -89,7 +90,8 @@ pub struct DurableEngine {
     log_broken: bool,
     /// Held for the engine's lifetime: one process per data directory.
     _lock: File,
-    names: Vec<String>,
+    /// Each entity type's name and field names, for snapshots.
+    schema: Vec<(String, Vec<String>)>,
     snapshotter: Option<JoinHandle<io::Result<()>>>,
     encoding: Option<Encoding>,
 }
@@ -286,7 +288,8 @@ impl DurableEngine {
                     .iter()
                     .position(|b| *b == b'\n')
                     .map_or(bytes.len(), |p| start + p);
-                let record = from_slice_unbounded::<Json>(&bytes[start..end]).ok();
+                let record = checked_record(&bytes[start..end])
+                    .and_then(|text| from_slice_unbounded::<Json>(text).ok());
                 let parsed = record.as_ref().and_then(|r| {
                     Some((
                         r.get("epoch").and_then(Json::as_u64)?,
@@ -334,10 +337,21 @@ impl DurableEngine {
                         return Err(invalid_data(recorded.mismatch(&manifest, &config.dir)));
                     }
                 }
-                let batch: Vec<Result<Invocation, Invalid>> = batch
+                // Only valid invocations are logged: one that no longer reads as one is damage
+                // (or a program the manifest did not catch), and replaying it as an invalid
+                // request would shift every later `seq`.
+                let batch = batch
                     .iter()
-                    .map(|j| invocation_from_json(j.clone(), program))
-                    .collect();
+                    .map(|j| {
+                        invocation_from_json(j.clone(), program).map(Ok).map_err(|(_, e)| {
+                            invalid_data(format!(
+                                "{}: epoch {n} holds an invocation that is not valid for this \
+                                 program ({e}); refusing to recover from it",
+                                path.display()
+                            ))
+                        })
+                    })
+                    .collect::<io::Result<Vec<Result<Invocation, Invalid>>>>()?;
                 engine.execute(batch);
                 epoch = n;
             }
@@ -354,7 +368,14 @@ impl DurableEngine {
         let log = File::create(segment_path(&config.dir, epoch + 1))?;
         sync_dir(&config.dir)?;
         let shared_log = Arc::new(Mutex::new(log.try_clone()?));
-        let names = program.entities.iter().map(|e| e.name.clone()).collect();
+        let schema = program
+            .entities
+            .iter()
+            .map(|e| {
+                let fields = e.fields.iter().map(|f| f.name.clone()).collect();
+                (e.name.clone(), fields)
+            })
+            .collect();
         Ok(DurableEngine {
             engine,
             config,
@@ -366,7 +387,7 @@ impl DurableEngine {
             segment_len: 0,
             log_broken: false,
             _lock: lock,
-            names,
+            schema,
             snapshotter: None,
             encoding: None,
         })
@@ -414,7 +435,8 @@ impl DurableEngine {
             }
             let mut line = serde_json::to_vec(&json!({"epoch": self.epoch + 1, "batch": valid}))
                 .map_err(io::Error::other)?;
-            line.push(b'\n');
+            let crc = crc32fast::hash(&line);
+            line.extend_from_slice(format!("\t{crc:08x}\n").as_bytes());
             if let Err(e) = self.log.write_all(&line) {
                 // Cut the partial record off, so later records follow whole ones (recovery
                 // reads the log up to its first damaged record). The batch does not run.
@@ -465,7 +487,7 @@ impl DurableEngine {
                 .map_err(|_| io::Error::other("snapshot writer panicked"))??;
         }
         let capture = self.engine.capture().map_err(invalid_data)?;
-        let names = self.names.clone();
+        let schema = self.schema.clone();
         // The old segment's tail must be durable before the syncer moves to the new one.
         self.log.sync_data()?;
         let new_log = File::create(segment_path(&self.config.dir, self.epoch + 1))?;
@@ -489,7 +511,7 @@ impl DurableEngine {
                 epoch: covered,
                 seq,
                 dedup: &dedup,
-                names: &names,
+                schema: &schema,
             };
             write_snapshot(&dir, head, inbox)?;
             for segment in segments(&dir)? {
@@ -602,12 +624,26 @@ impl Write for PacedFile {
     }
 }
 
+/// The JSON text of a log line whose checksum holds (see the module doc); a line without one
+/// (written before checksums) as it is. `None` for a damaged line.
+fn checked_record(line: &[u8]) -> Option<&[u8]> {
+    let Some(tab) = line.iter().rposition(|b| *b == b'\t') else {
+        return Some(line);
+    };
+    let (text, crc) = (&line[..tab], &line[tab + 1..]);
+    let crc = std::str::from_utf8(crc)
+        .ok()
+        .filter(|c| c.len() == 8)
+        .and_then(|c| u32::from_str_radix(c, 16).ok())?;
+    (crc32fast::hash(text) == crc).then_some(text)
+}
+
 /// Streams the snapshot to a temporary file (no document is built in memory: a quarter of a
 /// million dedup entries would cost hundreds of milliseconds of CPU and allocations that the
 /// serving threads feel), makes it durable and renames it into place.
 ///
-/// Layout: `{"epoch": E, "seq": S, "entities": {"Name": [[key, key value, [fields]], ...]},
-/// "dedup": [[id, result], ...]}`. The entities come from `parts`, grouped by type; without
+/// Layout: `{"epoch": E, "seq": S, "fields": {"Name": [field name, ...]}, "entities": {"Name":
+/// [[key, key value, [fields]], ...]}, "dedup": [[id, result], ...]}`. The entities come from `parts`, grouped by type; without
 /// [`SnapshotPart::End`] the snapshot is abandoned.
 fn write_snapshot(
     dir: &Path,
@@ -629,7 +665,7 @@ struct SnapshotHead<'a> {
     epoch: u64,
     seq: u64,
     dedup: &'a runtime_common::dedup::DedupSnapshot,
-    names: &'a [String],
+    schema: &'a [(String, Vec<String>)],
 }
 
 fn write_snapshot_file(
@@ -639,11 +675,16 @@ fn write_snapshot_file(
 ) -> io::Result<()> {
     let file = File::create(tmp)?;
     let mut w = io::BufWriter::with_capacity(PacedFile::PACE, PacedFile { file, unsynced: 0 });
-    write!(
-        w,
-        r#"{{"epoch":{},"seq":{},"entities":{{"#,
-        head.epoch, head.seq
-    )?;
+    write!(w, r#"{{"epoch":{},"seq":{},"fields":{{"#, head.epoch, head.seq)?;
+    for (i, (name, fields)) in head.schema.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut w, name)?;
+        w.write_all(b":")?;
+        serde_json::to_writer(&mut w, fields)?;
+    }
+    w.write_all(br#"},"entities":{"#)?;
     // The entity type whose array is open (it has a record already).
     let mut open: Option<usize> = None;
     loop {
@@ -653,8 +694,8 @@ fn write_snapshot_file(
             Err(_) => return Err(io::Error::other("snapshot abandoned before its end")),
         };
         for (entity, key, key_value, fields) in &records {
-            let name = head
-                .names
+            let (name, _) = head
+                .schema
                 .get(*entity)
                 .ok_or_else(|| invalid_data("snapshot record of an unknown entity type"))?;
             if open == Some(*entity) {
@@ -685,6 +726,31 @@ fn write_snapshot_file(
     paced.file.sync_all()
 }
 
+/// Where each field of entity type `index` comes from in a snapshot that stored the fields
+/// `names`: matched by name (a new version of the program may declare them in another order); a
+/// field the snapshot lacks starts unset (reading it raises AttributeError, as for an object made
+/// before the attribute existed). A stored field the program no longer declares is refused:
+/// restoring would drop its values.
+fn field_layout(program: &Program, index: usize, names: &Json) -> Result<Vec<Option<usize>>, String> {
+    let entity = &program.entities[index];
+    let names: Vec<&str> = names
+        .as_array()
+        .and_then(|a| a.iter().map(Json::as_str).collect())
+        .ok_or("bad field names")?;
+    if let Some(gone) = names.iter().find(|n| entity.field_index(n).is_none()) {
+        return Err(format!(
+            "the snapshot holds field `{gone}` of {}, which the program no longer declares; \
+             restoring would drop its values. Run the version that wrote it, or keep the field",
+            entity.name
+        ));
+    }
+    Ok(entity
+        .fields
+        .iter()
+        .map(|f| names.iter().position(|n| *n == f.name))
+        .collect())
+}
+
 fn restore_snapshot(
     engine: &mut dyn Executor,
     program: &Program,
@@ -703,10 +769,15 @@ fn restore_snapshot(
         .get("entities")
         .and_then(Json::as_object)
         .ok_or("missing entities")?;
+    let stored_fields = json.get("fields").and_then(Json::as_object);
     for (name, list) in entities {
         let index = program
             .entity_index(name)
             .ok_or_else(|| format!("snapshot has unknown entity type {name}"))?;
+        let layout = match stored_fields.and_then(|f| f.get(name)) {
+            Some(names) => Some(field_layout(program, index, names)?),
+            None => None,
+        };
         for r in list.as_array().ok_or("bad records")? {
             let parts = r.as_array().ok_or("bad record")?;
             let key = parts
@@ -721,6 +792,16 @@ fn restore_snapshot(
                 .ok_or("bad record fields")?
                 .clone();
             values_from_tagged(&fields)?;
+            let fields = match &layout {
+                Some(layout) => layout
+                    .iter()
+                    .map(|from| match from {
+                        Some(i) => fields.get(*i).cloned().ok_or("bad record fields"),
+                        None => Ok(value_to_tagged(&Value::unset())),
+                    })
+                    .collect::<Result<Vec<Json>, _>>()?,
+                None => fields,
+            };
             if fields.len() != program.entities[index].fields.len() {
                 return Err(format!(
                     "snapshot record {name} {key} has {} fields, the program declares {}",
