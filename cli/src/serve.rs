@@ -580,10 +580,59 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
     response
 }
 
+/// An HTTP-level error as JSON, the shape of an invocation's error.
+fn http_error(status: StatusCode, kind: &str, message: String) -> Response {
+    (
+        status,
+        AxumJson(json!({"error": {"type": kind, "message": message}})),
+    )
+        .into_response()
+}
+
+/// 404 for a path the API does not have. The body is read first: a connection whose request
+/// body was left unread cannot carry the next request.
+async fn no_such_path(uri: axum::http::Uri, body: axum::body::Bytes) -> Response {
+    drop(body);
+    http_error(
+        StatusCode::NOT_FOUND,
+        "NotFound",
+        format!("no such path: {}", uri.path()),
+    )
+}
+
+/// 405 for a known path asked with another method (the body is read first, as for 404).
+async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    body: axum::body::Bytes,
+) -> Response {
+    drop(body);
+    http_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+        format!("{} does not take {method}", uri.path()),
+    )
+}
+
+/// `GET /v1/entities/{Entity}/`: the entity whose key is the empty string.
+async fn entity_with_empty_key(
+    state: State<Arc<Shared>>,
+    UrlPath(entity_type): UrlPath<String>,
+) -> Response {
+    entity(state, UrlPath((entity_type, String::new()))).await
+}
+
 async fn entity(
     State(shared): State<Arc<Shared>>,
     UrlPath((entity, key)): UrlPath<(String, String)>,
 ) -> Response {
+    if shared.program.entity_index(&entity).is_none() {
+        return http_error(
+            StatusCode::NOT_FOUND,
+            "InvalidRequest",
+            format!("unknown entity type '{entity}'"),
+        );
+    }
     let (tx, rx) = oneshot::channel();
     if shared
         .jobs
@@ -594,7 +643,11 @@ async fn entity(
     }
     match rx.await {
         Ok(Some(state)) => AxumJson(state).into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, AxumJson(json!({"error": {"type": "EntityNotFound", "message": format!("{entity} '{key}' does not exist")}}))).into_response(),
+        Ok(None) => http_error(
+            StatusCode::NOT_FOUND,
+            "EntityNotFound",
+            format!("{entity} '{key}' does not exist"),
+        ),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response(),
     }
 }
@@ -621,6 +674,9 @@ async fn metrics_page(State(shared): State<Arc<Shared>>) -> Response {
     )
         .into_response()
 }
+
+/// How long open connections may take to finish after SIGTERM or Ctrl-C.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
@@ -688,8 +744,11 @@ pub fn run(
         .route("/v1/invoke", post(invoke))
         .route("/v1/batch", post(batch))
         .route("/v1/entities/:entity/:key", get(entity))
+        .route("/v1/entities/:entity/", get(entity_with_empty_key))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics_page))
+        .fallback(no_such_path)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared.clone());
     // One HTTP thread means the thread calling `block_on` serves everything: no hand-offs
@@ -712,11 +771,33 @@ pub fn run(
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("entiflow: serving {} on http://{local}", app.display());
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        let (signalled, on_signal) = oneshot::channel::<()>();
+        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = signalled.send(());
+        });
+        // A client that never finishes its request must not keep the server (and its data
+        // directory) for ever: after the grace period the remaining connections are dropped.
+        // Whatever was acknowledged is durable already.
+        let grace = async move {
+            if on_signal.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            served = server => served.map_err(|e| e.to_string()),
+            _ = grace => {
+                eprintln!(
+                    "entiflow: connections still open {} s after the signal; closing them",
+                    SHUTDOWN_GRACE.as_secs()
+                );
+                Ok(())
+            }
+        }
     })?;
+    // Dropping the runtime drops the connections left and with them their handles on the engine.
+    drop(runtime);
     drop(shared);
     engine
         .join()

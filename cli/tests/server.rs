@@ -102,6 +102,29 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
         Err(ureq::Error::Status(404, _)) => {}
         other => panic!("expected 404, got {other:?}"),
     }
+    // Errors of the HTTP layer are JSON too, and leave the connection usable.
+    let error_of = |r: Result<ureq::Response, ureq::Error>| match r {
+        Err(ureq::Error::Status(code, r)) => {
+            (code, r.into_json::<Value>().unwrap()["error"].clone())
+        }
+        other => panic!("expected an error status, got {other:?}"),
+    };
+    let (code, error) = error_of(a.get(&format!("{}/v1/entities/Nope/x", server.url)).call());
+    assert_eq!(code, 404);
+    assert_eq!(error["message"], "unknown entity type 'Nope'");
+    let (code, error) = error_of(
+        a.post(&format!("{}/v1/nothing", server.url))
+            .send_string("{}"),
+    );
+    assert_eq!((code, error["type"].as_str()), (404, Some("NotFound")));
+    let (code, error) = error_of(
+        a.put(&format!("{}/v1/invoke", server.url))
+            .send_string("{}"),
+    );
+    assert_eq!(
+        (code, error["type"].as_str()),
+        (405, Some("MethodNotAllowed"))
+    );
     assert_eq!(
         a.get(&format!("{}/healthz", server.url))
             .call()
@@ -313,10 +336,29 @@ fn sigterm_stops_gracefully_and_keeps_everything_acknowledged() {
     )
     .unwrap();
     assert_eq!(r["result"], true);
+    // A client that sent half a request and went quiet must not hold the shutdown up for ever.
+    let mut stalled =
+        std::net::TcpStream::connect(server.url.trim_start_matches("http://")).unwrap();
+    std::io::Write::write_all(
+        &mut stalled,
+        b"POST /v1/invoke HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{\"id\"",
+    )
+    .unwrap();
     // SAFETY: sending a signal to our own child process.
     let rc = unsafe { libc::kill(server.child.id() as i32, libc::SIGTERM) };
     assert_eq!(rc, 0);
-    let status = server.child.wait().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not stop: a stalled connection holds the shutdown"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    drop(stalled);
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
     assert!(
         data.join("snapshot.json").exists(),

@@ -343,13 +343,15 @@ impl DurableEngine {
                 let batch = batch
                     .iter()
                     .map(|j| {
-                        invocation_from_json(j.clone(), program).map(Ok).map_err(|(_, e)| {
-                            invalid_data(format!(
-                                "{}: epoch {n} holds an invocation that is not valid for this \
+                        invocation_from_json(j.clone(), program)
+                            .map(Ok)
+                            .map_err(|(_, e)| {
+                                invalid_data(format!(
+                                    "{}: epoch {n} holds an invocation that is not valid for this \
                                  program ({e}); refusing to recover from it",
-                                path.display()
-                            ))
-                        })
+                                    path.display()
+                                ))
+                            })
                     })
                     .collect::<io::Result<Vec<Result<Invocation, Invalid>>>>()?;
                 engine.execute(batch);
@@ -675,7 +677,11 @@ fn write_snapshot_file(
 ) -> io::Result<()> {
     let file = File::create(tmp)?;
     let mut w = io::BufWriter::with_capacity(PacedFile::PACE, PacedFile { file, unsynced: 0 });
-    write!(w, r#"{{"epoch":{},"seq":{},"fields":{{"#, head.epoch, head.seq)?;
+    write!(
+        w,
+        r#"{{"epoch":{},"seq":{},"fields":{{"#,
+        head.epoch, head.seq
+    )?;
     for (i, (name, fields)) in head.schema.iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;
@@ -731,7 +737,11 @@ fn write_snapshot_file(
 /// field the snapshot lacks starts unset (reading it raises AttributeError, as for an object made
 /// before the attribute existed). A stored field the program no longer declares is refused:
 /// restoring would drop its values.
-fn field_layout(program: &Program, index: usize, names: &Json) -> Result<Vec<Option<usize>>, String> {
+fn field_layout(
+    program: &Program,
+    index: usize,
+    names: &Json,
+) -> Result<Vec<Option<usize>>, String> {
     let entity = &program.entities[index];
     let names: Vec<&str> = names
         .as_array()
