@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::{Json as AxumJson, Router};
 use entiflow_native::{DurabilityConfig, DurableEngine, EngineConfig, Executor, LogSyncer, Stats};
 use ir::Program;
-use runtime_common::contract::{invocation_from_json, Invalid};
+use runtime_common::contract::{client_json, invocation_from_json, Invalid};
 use runtime_common::plugin::{LoadedBackend, RunningBackend};
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::{json, Value as Json};
@@ -512,9 +512,9 @@ async fn invoke(
     };
     let started = Instant::now();
     let rejected = |id: Json, message: String| rejected(&shared, started, id, message);
-    let json: Json = match serde_json::from_slice(&body) {
+    let json = match client_json(&body) {
         Ok(j) => j,
-        Err(e) => return rejected(Json::Null, format!("malformed JSON: {e}")),
+        Err((id, message)) => return rejected(id, message),
     };
     let inv = match invocation_from_json(json, &shared.program) {
         Ok(inv) => inv,
@@ -545,10 +545,12 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'[');
     let items: Vec<Result<Invocation, Invalid>> = if is_array {
-        match serde_json::from_slice::<Vec<Json>>(&body) {
+        match serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(&body) {
             Ok(items) => items
                 .into_iter()
-                .map(|j| invocation_from_json(j, &shared.program))
+                .map(|raw| {
+                    invocation_from_json(client_json(raw.get().as_bytes())?, &shared.program)
+                })
                 .collect(),
             Err(e) => {
                 return rejected(

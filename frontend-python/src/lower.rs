@@ -1428,6 +1428,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.stmts(&h.body);
                 self.active_exceptions.pop();
                 if let Some(b) = bound {
+                    // As CPython does (`e = None; del e`): the name goes away even when the
+                    // handler unbound it already (`del e`, a nested handler of the same name).
+                    self.emit(
+                        StmtKind::Assign {
+                            target: b,
+                            value: Expr::Const(Const::None),
+                        },
+                        hspan,
+                    );
                     self.emit(StmtKind::DelLocal(b), hspan);
                 }
                 self.terminate(Terminator::Jump(normal_exit), hspan);

@@ -748,7 +748,7 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                         raise("ValueError", "cannot convert float NaN to integer")
                     } else if f.is_infinite() {
                         raise("OverflowError", "cannot convert float infinity to integer")
-                    } else if f.abs() >= 9.223372036854776e18 {
+                    } else if !ops::float_fits_int(f.trunc()) {
                         raise("OverflowError", "integer overflow (entiflow integers are 64-bit)")
                     } else {
                         Ok(Value::Int(f.trunc() as i64))
@@ -996,7 +996,7 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                         );
                     }
                     let r = round_half_even(*f);
-                    if r.abs() >= 9.223372036854776e18 {
+                    if !ops::float_fits_int(r) {
                         return raise(
                             "OverflowError",
                             "integer overflow (entiflow integers are 64-bit)",
@@ -1010,16 +1010,23 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     if d >= 0 {
                         return Ok(Value::Int(v.as_int().unwrap_or(0)));
                     }
-                    let p = 10i64.checked_pow((-d) as u32).unwrap_or(i64::MAX);
-                    let x = v.as_int().unwrap_or(0);
-                    let q = ops::int_floordiv(x, p)?;
+                    // Wide enough for any 64-bit value and any power of ten that matters
+                    // (10**30 rounds every one of them to 0).
+                    let p = 10i128.pow(d.unsigned_abs().min(30) as u32);
+                    let x = v.as_int().unwrap_or(0) as i128;
+                    let q = x.div_euclid(p);
                     let r = x - q * p;
                     let q = if 2 * r > p || (2 * r == p && q % 2 != 0) {
                         q + 1
                     } else {
                         q
                     };
-                    Ok(Value::Int(q * p))
+                    i64::try_from(q * p).map(Value::Int).or_else(|_| {
+                        raise(
+                            "OverflowError",
+                            "integer overflow (entiflow integers are 64-bit)",
+                        )
+                    })
                 }
                 (v, _) => raise(
                     "TypeError",

@@ -222,9 +222,77 @@ pub const DEEP_STACK_BYTES: usize = 1 << 30;
 /// Parses one invocation from JSON text and checks it against the program (entity types and
 /// public methods exist). Errors carry the id when it could be read.
 pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Invalid> {
+    invocation_from_json(client_json(text.as_bytes())?, program)
+}
+
+/// Parses JSON a client sent. serde_json reads an integer literal beyond 64 bits as a float,
+/// which would change the value silently; such a document is refused (with its id, when it has
+/// one).
+pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
     let json: Json =
-        serde_json::from_str(text).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))?;
-    invocation_from_json(json, program)
+        serde_json::from_slice(bytes).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))?;
+    if holds_float(&json) {
+        if let Some(literal) = wide_integer_literal(bytes) {
+            let id = match json.get("id") {
+                Some(id @ Json::String(_)) => id.clone(),
+                Some(id) if id.is_i64() || id.is_u64() => id.clone(),
+                _ => Json::Null,
+            };
+            return Err((id, format!("integer {literal} does not fit in 64 bits")));
+        }
+    }
+    Ok(json)
+}
+
+fn holds_float(json: &Json) -> bool {
+    match json {
+        Json::Number(n) => n.is_f64(),
+        Json::Array(items) => items.iter().any(holds_float),
+        Json::Object(map) => map.values().any(holds_float),
+        _ => false,
+    }
+}
+
+/// The first integer literal (no fraction, no exponent) of JSON text that fits neither `i64`
+/// nor `u64`.
+fn wide_integer_literal(bytes: &[u8]) -> Option<&str> {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_digit()
+                        || matches!(bytes[i], b'.' | b'e' | b'E' | b'+' | b'-'))
+                {
+                    i += 1;
+                }
+                let token = &bytes[start..i];
+                if !token.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+                    let text = std::str::from_utf8(token).ok()?;
+                    if text.parse::<i64>().is_err() && text.parse::<u64>().is_err() {
+                        return Some(text);
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Decoded arguments: positional, then keyword.

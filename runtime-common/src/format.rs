@@ -923,7 +923,7 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
                                 },
                             );
                         }
-                        if f.abs() >= 9.223372036854776e18 {
+                        if !crate::ops::float_fits_int(f.trunc()) {
                             return raise(
                                 "OverflowError",
                                 "integer overflow (entiflow integers are 64-bit)",

@@ -24,17 +24,34 @@ fn overflow<T>() -> Result<T, Value> {
 }
 
 /// The number of elements of a `range` value.
-pub fn range_len(v: &Value) -> i64 {
+pub fn range_len(v: &Value) -> i128 {
     let Value::Range(start, stop, step) = *v else {
         return 0;
     };
+    let (start, stop, step) = (start as i128, stop as i128, step as i128);
     if step > 0 && start < stop {
-        ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
+        (stop - start - 1) / step + 1
     } else if step < 0 && start > stop {
-        ((start as i128 - stop as i128 - 1) / (-(step as i128)) + 1) as i64
+        (start - stop - 1) / -step + 1
     } else {
         0
     }
+}
+
+/// Whether an integral float converts to a 64-bit integer (-2**63 does; 2**63 does not).
+pub fn float_fits_int(f: f64) -> bool {
+    (-9.223372036854775808e18..9.223372036854775808e18).contains(&f)
+}
+
+/// A length as CPython's `len()` gives it: one beyond `ssize_t` is an OverflowError.
+fn ssize(len: i128) -> Result<usize, Value> {
+    if len > i64::MAX as i128 {
+        return raise(
+            "OverflowError",
+            "Python int too large to convert to C ssize_t",
+        );
+    }
+    Ok(len as usize)
 }
 
 /// Python `==`.
@@ -101,9 +118,10 @@ fn step_of(v: &Value) -> i64 {
     }
 }
 
-fn index_range(v: &Value, i: i64) -> i64 {
+/// Item `i` (within the length) of a range.
+fn index_range(v: &Value, i: i128) -> i64 {
     match v {
-        Value::Range(start, _, step) => start + i * step,
+        Value::Range(start, _, step) => (*start as i128 + i * *step as i128) as i64,
         _ => 0,
     }
 }
@@ -279,10 +297,11 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
                 let Value::Range(start, stop, step) = *container else {
                     unreachable!()
                 };
+                let (i, start, stop, step) = (i as i128, start as i128, stop as i128, step as i128);
                 if step > 0 {
                     i >= start && i < stop && (i - start) % step == 0
                 } else {
-                    i <= start && i > stop && (start - i) % (-step) == 0
+                    i <= start && i > stop && (start - i) % -step == 0
                 }
             }
             None => {
@@ -763,10 +782,28 @@ pub fn slice_indices(
     step: &Value,
     len: usize,
 ) -> Result<Vec<usize>, Value> {
-    let get = |v: &Value| -> Result<Option<i64>, Value> {
+    let (start, stop, step) = slice_bounds(lower, upper, step, len as i128)?;
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        out.push(i as usize);
+        i += step;
+    }
+    Ok(out)
+}
+
+/// CPython's `slice(lower, upper, step).indices(len)`: start, stop and step, clamped to a
+/// sequence of length `len` (wide enough for any range).
+fn slice_bounds(
+    lower: &Value,
+    upper: &Value,
+    step: &Value,
+    len: i128,
+) -> Result<(i128, i128, i128), Value> {
+    let get = |v: &Value| -> Result<Option<i128>, Value> {
         match v {
             Value::None => Ok(None),
-            other => other.as_int().map(Some).ok_or_else(|| {
+            other => other.as_int().map(|i| Some(i as i128)).ok_or_else(|| {
                 Value::exception(
                     "TypeError",
                     "slice indices must be integers or None or have an __index__ method",
@@ -778,8 +815,7 @@ pub fn slice_indices(
     if step == 0 {
         return raise("ValueError", "slice step cannot be zero");
     }
-    let len = len as i64;
-    let clamp = |v: Option<i64>, default: i64, lo: i64, hi: i64| -> i64 {
+    let clamp = |v: Option<i128>, default: i128, lo: i128, hi: i128| -> i128 {
         match v {
             None => default,
             Some(i) => {
@@ -788,25 +824,19 @@ pub fn slice_indices(
             }
         }
     };
-    let mut out = Vec::new();
-    if step > 0 {
-        let start = clamp(get(lower)?, 0, 0, len);
-        let stop = clamp(get(upper)?, len, 0, len);
-        let mut i = start;
-        while i < stop {
-            out.push(i as usize);
-            i += step;
-        }
+    Ok(if step > 0 {
+        (
+            clamp(get(lower)?, 0, 0, len),
+            clamp(get(upper)?, len, 0, len),
+            step,
+        )
     } else {
-        let start = clamp(get(lower)?, len - 1, -1, len - 1);
-        let stop = clamp(get(upper)?, -1, -1, len - 1);
-        let mut i = start;
-        while i > stop {
-            out.push(i as usize);
-            i += step;
-        }
-    }
-    Ok(out)
+        (
+            clamp(get(lower)?, len - 1, -1, len - 1),
+            clamp(get(upper)?, -1, -1, len - 1),
+            step,
+        )
+    })
 }
 
 /// Python `container[index]` (the index may be a slice).
@@ -856,11 +886,13 @@ pub fn subscript(container: &Value, index: &Value) -> OpResult {
                 .ok_or_else(|| Value::exception("IndexError", "string index out of range"))
         }
         Value::Range(..) => {
-            let i = seq_index(index, "range object")?;
+            let i = seq_index(index, "range object")? as i128;
             let len = range_len(container);
-            norm_index(i, len as usize)
-                .map(|i| Value::Int(index_range(container, i as i64)))
-                .ok_or_else(|| Value::exception("IndexError", "range object index out of range"))
+            let i = if i < 0 { i + len } else { i };
+            if i < 0 || i >= len {
+                return raise("IndexError", "range object index out of range");
+            }
+            Ok(Value::Int(index_range(container, i)))
         }
         Value::Dict(d) => {
             check_hashable(index)?;
@@ -911,13 +943,22 @@ pub fn slice(container: &Value, lower: &Value, upper: &Value, step: &Value) -> O
                 &idx.into_iter().map(|i| chars[i]).collect::<String>(),
             ))
         }
-        Value::Range(..) => {
-            let len = range_len(container) as usize;
-            let idx = slice_indices(lower, upper, step, len)?;
-            Ok(Value::list(
-                idx.into_iter()
-                    .map(|i| Value::Int(index_range(container, i as i64)))
-                    .collect(),
+        // A range's slice is a range, as in CPython.
+        Value::Range(start, _, range_step) => {
+            let (i, j, k) = slice_bounds(lower, upper, step, range_len(container))?;
+            let (start, range_step) = (*start as i128, *range_step as i128);
+            let fit = |x: i128| {
+                i64::try_from(x).map_err(|_| {
+                    Value::exception(
+                        "OverflowError",
+                        "Python int too large to convert to C ssize_t",
+                    )
+                })
+            };
+            Ok(Value::Range(
+                fit(start + i * range_step)?,
+                fit(start + j * range_step)?,
+                fit(range_step * k)?,
             ))
         }
         other => raise(
@@ -952,7 +993,7 @@ pub fn len(v: &Value) -> Result<usize, Value> {
         Value::Tuple(t) => t.len(),
         Value::Dict(d) => d.borrow().len(),
         Value::Set(s) => s.borrow().len(),
-        Value::Range(..) => range_len(v) as usize,
+        Value::Range(..) => ssize(range_len(v))?,
         Value::Internal(i) if i.view_len().is_some() => i.view_len().unwrap_or(0),
         other => {
             return raise(
@@ -980,7 +1021,7 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
             i.view_members().or_else(|| i.drain()).unwrap_or_default()
         }
         Value::Range(..) => {
-            if range_len(v) as u64 > MAX_ITEMS as u64 {
+            if range_len(v) > MAX_ITEMS as i128 {
                 return raise("MemoryError", "");
             }
             (0..range_len(v))

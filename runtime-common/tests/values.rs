@@ -931,3 +931,22 @@ fn a_user_tuple_is_never_mistaken_for_a_slice() {
         other => panic!("expected TypeError, got {other:?}"),
     }
 }
+
+#[test]
+fn client_json_refuses_integers_beyond_64_bits_instead_of_reading_floats() {
+    use runtime_common::contract::client_json;
+    use serde_json::json;
+    let (id, message) =
+        client_json(br#"{"id": 7, "args": [1.5, 1180591620717411303424]}"#).unwrap_err();
+    assert_eq!(id, json!(7));
+    assert_eq!(
+        message,
+        "integer 1180591620717411303424 does not fit in 64 bits"
+    );
+    assert!(client_json(br#"{"id": "x", "args": [-99999999999999999999.0]}"#).is_ok());
+    // Inside a string it is text; exponents and fractions are floats.
+    let ok = client_json(br#"{"id": 1, "args": ["1180591620717411303424 \" 1e400", 1e300, 2.5]}"#);
+    assert!(ok.is_ok(), "{ok:?}");
+    let (_, message) = client_json(br#"[{"a": -9223372036854775809}, 0.5]"#).unwrap_err();
+    assert!(message.contains("-9223372036854775809"), "{message}");
+}

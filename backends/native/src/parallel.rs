@@ -33,8 +33,8 @@ use std::thread::JoinHandle;
 use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::contract::{
-    exception_report, fields_json, json_to_value, ref_json, value_from_tagged, value_to_json,
-    value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
+    exception_report, fields_json, internal_error, json_to_value, ref_json, value_from_tagged,
+    value_to_json, value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
 };
 use runtime_common::format::repr;
 use runtime_common::value::{key_text, FastHash};
@@ -642,8 +642,24 @@ impl Worker {
         }
     }
 
-    /// Runs a segment until it finishes or parks on a call to another partition.
+    /// Runs a segment until it finishes or parks on a call to another partition. A bug that
+    /// panics while the segment runs fails its transaction (`SystemError`, uncatchable, as in
+    /// the serial engine) instead of the partition: the transaction writes nothing.
     fn drive(&mut self, interp: &Interpreter<'_>, id: u64) {
+        let Some(seg) = self.segments.get(&id) else {
+            return;
+        };
+        let (tid, return_to) = (seg.tid, seg.return_to);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.drive_segment(interp, id)
+        }));
+        if let Err(panic) = run {
+            self.segments.remove(&id);
+            self.finish_fatal(tid, return_to, internal_error(panic.as_ref()));
+        }
+    }
+
+    fn drive_segment(&mut self, interp: &Interpreter<'_>, id: u64) {
         let program = self.program.clone();
         loop {
             let Some(seg) = self.segments.get_mut(&id) else {
