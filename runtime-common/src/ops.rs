@@ -40,7 +40,8 @@ pub fn range_len(v: &Value) -> i128 {
 
 /// Whether an integral float converts to a 64-bit integer (-2**63 does; 2**63 does not).
 pub fn float_fits_int(f: f64) -> bool {
-    (-9.223372036854775808e18..9.223372036854775808e18).contains(&f)
+    const TWO_TO_63: f64 = 9_223_372_036_854_775_808_u64 as f64;
+    (-TWO_TO_63..TWO_TO_63).contains(&f)
 }
 
 /// A length as CPython's `len()` gives it: one beyond `ssize_t` is an OverflowError.
