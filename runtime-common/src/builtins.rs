@@ -705,6 +705,9 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     ),
                 );
             };
+            if i32::try_from(i).is_err() {
+                return raise("OverflowError", "Python int too large to convert to C int");
+            }
             match u32::try_from(i).ok().filter(|&c| c < 0x110000) {
                 // Lone surrogates are not Rust chars; they stay out of range here.
                 Some(c) => match char::from_u32(c) {
@@ -1187,8 +1190,16 @@ fn str_arg<'a>(v: &'a Value, what: &str) -> Result<&'a str, Value> {
         Value::Str(s) => Ok(s),
         other => raise(
             "TypeError",
-            format!("{what} must be str, not {}", other.type_name()),
+            format!("{what} must be str, not {}", argument_type(other)),
         ),
+    }
+}
+
+/// How CPython's argument parser names the type of a bad argument: `None` for None.
+fn argument_type(v: &Value) -> &str {
+    match v {
+        Value::None => "None",
+        other => other.type_name(),
     }
 }
 
@@ -1327,7 +1338,8 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
         }
         "split" => split(s, args, kwargs, false)?,
         "join" => {
-            let items = iterate(&args[0])?;
+            let items = iterate(&args[0])
+                .map_err(|_| Value::exception("TypeError", "can only join an iterable"))?;
             let mut out = String::new();
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -1832,7 +1844,7 @@ fn key_error(key: &Value) -> Value {
 }
 
 /// The (key, value) pairs of `dict(x)` / `d.update(x)`: a dict's items, or an iterable of pairs.
-fn update_pairs(other: &Value) -> Result<Vec<(Value, Value)>, Value> {
+pub(crate) fn update_pairs(other: &Value) -> Result<Vec<(Value, Value)>, Value> {
     if let Value::Dict(o) = other {
         return Ok(o
             .borrow()

@@ -854,10 +854,20 @@ fn set_item(object: &Value, index: Value, value: Value) -> Result<(), Value> {
     match object {
         Value::List(l) => {
             if let Some((a, b, c)) = slice_parts(&index) {
-                let items = ops::iterate(&value)?;
+                let plain = matches!(c, Value::None) || c.as_int() == Some(1);
+                let items = ops::iterate(&value).map_err(|_| {
+                    Value::exception(
+                        "TypeError",
+                        if plain {
+                            "can only assign an iterable"
+                        } else {
+                            "must assign iterable to extended slice"
+                        },
+                    )
+                })?;
                 let mut v = l.borrow_mut();
                 let idx = ops::slice_indices(&a, &b, &c, v.len())?;
-                if matches!(c, Value::None) || c.as_int() == Some(1) {
+                if plain {
                     let start = match a {
                         Value::None => 0,
                         other => {

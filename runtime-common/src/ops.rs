@@ -321,10 +321,15 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
 /// Raises TypeError if `x` cannot be a dict key.
 pub fn check_hashable(x: &Value) -> Result<(), Value> {
     if x.is_hashable() {
-        Ok(())
-    } else {
-        raise("TypeError", format!("unhashable type: '{}'", x.type_name()))
+        return Ok(());
     }
+    // A tuple is unhashable because of a member: CPython names the member's type.
+    if let Value::Tuple(items) = x {
+        if let Some(inner) = items.iter().find(|i| !i.is_hashable()) {
+            return check_hashable(inner);
+        }
+    }
+    raise("TypeError", format!("unhashable type: '{}'", x.type_name()))
 }
 
 /// Evaluates a comparison operator.
@@ -875,7 +880,16 @@ pub fn subscript(container: &Value, index: &Value) -> OpResult {
                 .ok_or_else(|| Value::exception("IndexError", "tuple index out of range"))
         }
         Value::Str(s) => {
-            let i = seq_index(index, "string")?;
+            // CPython 3.11 words this one differently from the other sequences.
+            let i = index.as_int().ok_or_else(|| {
+                Value::exception(
+                    "TypeError",
+                    format!(
+                        "string indices must be integers, not '{}'",
+                        index.type_name()
+                    ),
+                )
+            })?;
             if s.is_ascii() {
                 return norm_index(i, s.len())
                     .map(|i| Value::str(&s[i..i + 1]))
@@ -1304,15 +1318,9 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
             }
             Ok(a.clone())
         }
+        // `d |= x` is `d.update(x)`: any iterable of pairs, not only a dict.
         (BinOp::BitOr, Value::Dict(d)) => {
-            let pairs: Vec<(Value, Value)> = match b {
-                Value::Dict(o) => o
-                    .borrow()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                _ => return binary(op, a, b),
-            };
+            let pairs = crate::builtins::update_pairs(b)?;
             let mut m = d.borrow_mut();
             for (k, v) in pairs {
                 m.insert(k, v);
