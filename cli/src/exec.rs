@@ -101,22 +101,30 @@ pub fn exec(
         .name("entiflow-parser".into())
         .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
         .spawn(move || -> Result<(), String> {
-            let mut line = String::new();
+            let mut line = Vec::new();
             loop {
                 let mut batch = Vec::with_capacity(epoch_size);
                 let mut bytes = 0;
                 while batch.len() < epoch_size {
                     line.clear();
                     let n = reader
-                        .read_line(&mut line)
+                        .read_until(b'\n', &mut line)
                         .map_err(|e| format!("cannot read {input_name}: {e}"))?;
                     if n == 0 {
                         break;
                     }
                     bytes += n;
-                    if !line.trim().is_empty() {
-                        batch.push(parse_invocation(&line, &parse_program));
+                    if line.trim_ascii().is_empty() {
+                        continue;
                     }
+                    // Line by line: a line that is not UTF-8 is one invalid invocation.
+                    batch.push(match std::str::from_utf8(&line) {
+                        Ok(text) => parse_invocation(text, &parse_program),
+                        Err(e) => Err((
+                            serde_json::Value::Null,
+                            format!("malformed JSON: invalid UTF-8: {e}"),
+                        )),
+                    });
                 }
                 if batch.is_empty() {
                     return Ok(());

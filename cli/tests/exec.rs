@@ -207,7 +207,21 @@ fn bad_lines_get_invalid_request_and_do_not_disturb_others() {
             r#"{"id": 8, "entity": "Account", "key": "a", "method": "get"}"#,
             r#"{"id": 9, "entity": "Account", "key": "a", "method": "get", "args": null}"#,
         ]
-        .join("\n"),
+        .join("\n")
+        .into_bytes()
+        .into_iter()
+        // A line that is not UTF-8 is one invalid invocation; the next line still runs.
+        .chain(
+            b"\n{\"id\": 10, \"create\": \"Account\", \"args\": [\"\xff\", 1]}\n"
+                .iter()
+                .copied(),
+        )
+        .chain(
+            br#"{"id": 11, "entity": "Account", "key": "a", "method": "get"}"#
+                .iter()
+                .copied(),
+        )
+        .collect::<Vec<u8>>(),
     )
     .unwrap();
     let out = exec("tests/apps/transfer.py", &input, &[]);
@@ -236,7 +250,9 @@ fn bad_lines_get_invalid_request_and_do_not_disturb_others() {
             "EntityExists",
             "TypeError",
             "ok",
-            "InvalidRequest"
+            "InvalidRequest",
+            "InvalidRequest",
+            "ok"
         ]
     );
     assert_eq!(

@@ -1655,6 +1655,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         };
                         let is_self =
                             matches!(receiver, ast::Expr::Name(n) if n.id.as_str() == "self");
+                        if method == "__init__" || method == "__key__" {
+                            return CallKind::Invalid {
+                                code: "E0362",
+                                message: format!("`{method}` cannot be called"),
+                                label: "special method".into(),
+                                hint: Some(
+                                    "an entity is initialised once, when it is created, and its \
+                                     key never changes",
+                                ),
+                            };
+                        }
                         if target.method(&method).is_some()
                             && (is_self || !method.starts_with('_') || t == self.entity.name)
                         {

@@ -305,13 +305,18 @@ def test_isinstance_of_a_ref(edge: LocalApp) -> None:
     assert call(edge, "Node", "a", "is_node", 3)["result"] is False
 
 
-def test_private_methods_only_through_a_ref_to_self(edge: LocalApp) -> None:
+def test_private_methods_and_fields_are_for_entities_of_the_same_class(edge: LocalApp) -> None:
     edge.create("Node", "a")
     edge.create("Node", "b")
+    edge.create("Store", "s")
     assert call(edge, "Node", "a", "secret_of", node("a"))["result"] == "secret of a"
-    other = call(edge, "Node", "a", "secret_of", node("b"))
-    assert other["error"]["type"] == "AttributeError"
-    assert call(edge, "Node", "a", "private_field_of", node("b"))["error"]["type"] == "AttributeError"
+    # As in Python, a class's methods may use `_names` on any instance of the class.
+    assert call(edge, "Node", "a", "secret_of", node("b"))["result"] == "secret of b"
+    assert call(edge, "Node", "a", "private_field_of", node("b"))["error"] == {
+        "type": "AttributeError",
+        "message": "'Node' object has no attribute '_hidden'",
+    }
+    assert call(edge, "Store", "s", "peek_secret", node("a"))["error"]["type"] == "AttributeError"
     assert call(edge, "Node", "a", "secret_of", node("ghost"))["error"]["type"] == "EntityNotFound"
 
 

@@ -231,17 +231,35 @@ pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Inv
 pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
     let json: Json =
         serde_json::from_slice(bytes).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))?;
-    if holds_float(&json) {
-        if let Some(literal) = wide_integer_literal(bytes) {
-            let id = match json.get("id") {
-                Some(id @ Json::String(_)) => id.clone(),
-                Some(id) if id.is_i64() || id.is_u64() => id.clone(),
-                _ => Json::Null,
-            };
-            return Err((id, format!("integer {literal} does not fit in 64 bits")));
-        }
+    if !holds_float(&json) {
+        return Ok(json);
     }
-    Ok(json)
+    let literals = integer_literals(bytes);
+    if let Some(literal) = literals.wide {
+        let id = match json.get("id") {
+            Some(id @ Json::String(_)) => id.clone(),
+            Some(id) if id.is_i64() || id.is_u64() => id.clone(),
+            _ => Json::Null,
+        };
+        return Err((id, format!("integer {literal} does not fit in 64 bits")));
+    }
+    if literals.negative_zeros.is_empty() {
+        return Ok(json);
+    }
+    // `-0` is the integer 0 (as Python's json reads it), not the float -0.0.
+    let mut patched = bytes.to_vec();
+    for at in literals.negative_zeros {
+        patched[at] = b' ';
+    }
+    serde_json::from_slice(&patched).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))
+}
+
+/// What [`integer_literals`] finds.
+struct IntegerLiterals<'a> {
+    /// The first integer literal that fits neither `i64` nor `u64`.
+    wide: Option<&'a str>,
+    /// Where each `-0` integer literal starts.
+    negative_zeros: Vec<usize>,
 }
 
 fn holds_float(json: &Json) -> bool {
@@ -253,9 +271,13 @@ fn holds_float(json: &Json) -> bool {
     }
 }
 
-/// The first integer literal (no fraction, no exponent) of JSON text that fits neither `i64`
-/// nor `u64`.
-fn wide_integer_literal(bytes: &[u8]) -> Option<&str> {
+/// The integer literals (no fraction, no exponent) of JSON text that serde_json reads as
+/// floats.
+fn integer_literals(bytes: &[u8]) -> IntegerLiterals<'_> {
+    let mut found = IntegerLiterals {
+        wide: None,
+        negative_zeros: Vec::new(),
+    };
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -282,17 +304,22 @@ fn wide_integer_literal(bytes: &[u8]) -> Option<&str> {
                     i += 1;
                 }
                 let token = &bytes[start..i];
-                if !token.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-                    let text = std::str::from_utf8(token).ok()?;
+                if token.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+                    continue;
+                }
+                if token == b"-0" {
+                    found.negative_zeros.push(start);
+                } else if let Ok(text) = std::str::from_utf8(token) {
                     if text.parse::<i64>().is_err() && text.parse::<u64>().is_err() {
-                        return Some(text);
+                        found.wide = Some(text);
+                        return found;
                     }
                 }
             }
             _ => i += 1,
         }
     }
-    None
+    found
 }
 
 /// Decoded arguments: positional, then keyword.

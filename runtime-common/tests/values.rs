@@ -949,4 +949,8 @@ fn client_json_refuses_integers_beyond_64_bits_instead_of_reading_floats() {
     assert!(ok.is_ok(), "{ok:?}");
     let (_, message) = client_json(br#"[{"a": -9223372036854775809}, 0.5]"#).unwrap_err();
     assert!(message.contains("-9223372036854775809"), "{message}");
+    // `-0` is the integer 0, as Python's json reads it; `-0.0` stays a float.
+    let json = client_json(br#"{"id": -0, "args": [-0, -0.0, "-0"]}"#).unwrap();
+    assert_eq!(json, json!({"id": 0, "args": [0, -0.0, "-0"]}));
+    assert!(json["id"].is_i64());
 }

@@ -128,6 +128,9 @@ class Store:
         self.items.append(value)
         return value
 
+    def peek_secret(self, node):
+        return node._secret()
+
     def get(self):
         return self.items
 

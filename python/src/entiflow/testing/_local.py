@@ -335,10 +335,15 @@ class LocalApp:
             if not name.startswith("_") and name in vars(obj):
                 return self._boundary_copy(vars(obj)[name])
             raise errors.InvalidRequest(f"{entity_type} has no public method or field {name!r}")
+        if name.startswith("__") and name.endswith("__"):
+            # `__init__` and `__key__` of another entity are not the language's to call.
+            raise AttributeError(f"{entity_type}.{name} cannot be used through a reference")
         obj = self._resolve(ref)
-        if name.startswith("_") and (not tx.stack or tx.stack[-1] != _ident(ref)):
+        if name.startswith("_") and (not tx.stack or tx.stack[-1][0] != entity_type):
+            # As in Python, where `_name` is a convention of the class: its methods may use it
+            # on any instance of the class.
             raise AttributeError(
-                f"{entity_type}.{name} is private: only the entity itself can use it"
+                f"{entity_type}.{name} is private: only {entity_type} entities can use it"
             )
         fields = vars(obj)
         if name in fields:
