@@ -1,7 +1,6 @@
 //! The Kafka backend on a real Kafka-protocol broker (restarted empty for each test by
-//! `scripts/services.sh` unless `ENTIFLOW_KAFKA_BROKERS` names one), all with `--ignored`
-//! because they are flaky on tansu: the conformance suite (core cases, or every case), and
-//! failure drills with
+//! `scripts/services.sh` unless `ENTIFLOW_KAFKA_BROKERS` names one): the core conformance cases
+//! (every case with `--ignored`: minutes long), and failure drills with
 //! worker processes (`entiflow kafka worker`) killed with SIGKILL in the middle of a load while a
 //! front door (`entiflow exec --backend kafka`) waits for every result. After each drill every
 //! invocation is answered once, the results and the final state equal the serial engine replaying
@@ -195,11 +194,8 @@ fn conformance(cases: &[&str]) {
     assert!(stdout.contains("cases agree"), "{stdout}");
 }
 
-/// The examples and the cases about transactions, contention, remote calls and errors. Flaky on
-/// the tansu broker used here: in some runs a case stalls (a worker's consumer steps over or
-/// stops at a record) and the front door times out.
+/// The examples and the cases about transactions, contention, remote calls and errors.
 #[test]
-#[ignore = "flaky on tansu: a case sometimes stalls"]
 fn conformance_core_cases_on_kafka() {
     conformance(CORE_CASES);
 }
@@ -211,10 +207,7 @@ fn conformance_suite_on_kafka() {
     conformance(&[]);
 }
 
-/// Flaky on the tansu broker used here, like the takeover drill: it passes in most runs, but in
-/// some a partition stops making progress after the restart and the front door times out.
 #[test]
-#[ignore = "flaky on tansu: a partition sometimes stalls after the restart"]
 fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
     drill(
         "restart",
@@ -228,11 +221,7 @@ fn a_worker_killed_mid_load_and_restarted_loses_and_repeats_nothing() {
     );
 }
 
-/// Flaky on the tansu broker used here: in some runs a partition stops making progress after the
-/// takeover (its consumer skips or never receives a record), and the front door times out. Run
-/// it with `cargo test -p entiflow --test kafka -- --ignored`.
 #[test]
-#[ignore = "flaky on tansu: a partition sometimes stalls after the takeover"]
 fn a_surviving_worker_takes_over_the_partitions_of_a_killed_one() {
     drill(
         "takeover",

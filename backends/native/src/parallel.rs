@@ -297,7 +297,10 @@ impl Worker {
                 segment,
                 reply,
             } => {
-                if self.dead.contains(&tid) {
+                // Replies to a transaction that failed are dropped, except the failure itself:
+                // it travels back along the chain of segments to the root, which reports it,
+                // also through partitions that saw it first (a → b → a → missing).
+                if self.dead.contains(&tid) && !matches!(reply, Reply::Fatal(_)) {
                     return true;
                 }
                 let Some(seg) = self.segments.get_mut(&segment) else {

@@ -166,6 +166,10 @@ class LocalApp:
                 if not callable(getattr(value, "__key__", None)):
                     raise TypeError(f"entity class {name} does not define __key__")
                 self._classes[name] = value
+                # An entity object hashes as its references do (it already compares equal to
+                # them), so `self in {ref, ...}` finds it as Python finds an object in a set of
+                # the same objects.
+                value.__hash__ = _entity_hash  # type: ignore[method-assign]
             elif (
                 isinstance(value, type)
                 and issubclass(value, BaseException)
@@ -606,6 +610,11 @@ def _deep_copy(value: Any, memo: dict[int, Any], special: Callable[[object], obj
     else:
         result = copy.deepcopy(value, memo)
     return result
+
+
+def _entity_hash(obj: object) -> int:
+    """The hash of an entity object: that of a reference to it."""
+    return hash((type(obj).__name__, normalize_key(obj.__key__())))  # type: ignore[attr-defined]
 
 
 def _ident(ref: Ref) -> _Ident:
