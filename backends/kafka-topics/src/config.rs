@@ -99,7 +99,7 @@ impl KafkaConfig {
     ///   front door with embedded workers; `"worker"`: workers only);
     /// - `timeout_ms` (default 120000), `dedup_window`, `session_timeout_ms` (default 6000),
     ///   `max_batch` (default 1000), `snapshot_every` (default 10000; 0: no snapshots),
-    ///   `commit_interval_ms` (default 100);
+    ///   `commit_interval_ms` (default 1000);
     /// - `librdkafka.<name>`: a librdkafka setting for every client of the backend.
     pub fn from_json(program: &Program, config: &Json) -> Result<KafkaConfig, PluginError> {
         if !config.is_object() {
@@ -162,7 +162,7 @@ impl KafkaConfig {
                 "a worker process needs at least one worker thread",
             ));
         }
-        let commit_interval_ms = config_u64(config, "commit_interval_ms")?.unwrap_or(100);
+        let commit_interval_ms = config_u64(config, "commit_interval_ms")?.unwrap_or(1000);
         if commit_interval_ms > MAX_COMMIT_INTERVAL_MS {
             return Err(PluginError::new(
                 "InvalidConfig",
