@@ -66,7 +66,7 @@ impl FrontDoor {
     pub fn connect(config: &KafkaConfig, program: Arc<Program>) -> Result<FrontDoor, PluginError> {
         let producer: BaseProducer = client_config(config)
             .set("enable.idempotence", "true")
-            .set("linger.ms", "1")
+            .set("linger.ms", "0")
             // One record per batch: a broker that misreports the last offset of a multi-record
             // batch (tansu's memory engine) would make a consumer that starts inside one stall.
             .set("batch.num.messages", "1")
