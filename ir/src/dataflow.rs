@@ -6,7 +6,7 @@ use std::fmt::Write;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
-use crate::{Program, RemoteOp, Terminator};
+use crate::{Expr, Program, RemoteOp, Terminator};
 
 /// A node of the dataflow graph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,11 +67,18 @@ impl Program {
             for method in &entity.methods {
                 for block in &method.blocks {
                     let Terminator::Call {
-                        entity: target, op, ..
+                        target: receiver,
+                        entity: target,
+                        op,
+                        ..
                     } = &block.terminator
                     else {
                         continue;
                     };
+                    // A call on `self` stays inside the operator: no message, no edge.
+                    if matches!(receiver, Expr::SelfRef) {
+                        continue;
+                    }
                     let label = match op {
                         RemoteOp::Invoke { method, .. } => method.clone(),
                         RemoteOp::GetField { field } => format!(".{field}"),
@@ -84,7 +91,7 @@ impl Program {
                                 RemoteOp::GetField { field } => callee.field_index(field).is_some(),
                             },
                         };
-                        if matches && to != from {
+                        if matches {
                             calls.entry((from, to)).or_default().insert(label.clone());
                         }
                     }
@@ -99,7 +106,11 @@ impl Program {
                     methods: methods.into_iter().collect(),
                 },
             );
-            graph.add_edge(operators[to], operators[from], DataflowEdge::Reply);
+            // A call between entities of one type loops back to its operator: one edge, its
+            // reply travels the same loop.
+            if from != to {
+                graph.add_edge(operators[to], operators[from], DataflowEdge::Reply);
+            }
         }
         graph
     }
