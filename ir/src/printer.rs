@@ -227,10 +227,11 @@ impl ExprPrinter<'_> {
                 self.expr(out, b);
                 out.push(')');
             }
+            // `a op= b` as a value: what the augmented assignment stores back.
             Expr::InPlace(op, a, b) => {
-                out.push('(');
+                out.push_str("inplace(");
                 self.expr(out, a);
-                let _ = write!(out, " {}= ", binop_symbol(*op));
+                let _ = write!(out, " {} ", binop_symbol(*op));
                 self.expr(out, b);
                 out.push(')');
             }
