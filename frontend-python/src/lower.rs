@@ -620,7 +620,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             ),
                         },
                         ast::Expr::Subscript(s) => {
-                            self.check_not_constant(&s.value);
+                            self.check_changeable(&s.value);
                             let parts = self.lower_seq(&[&s.value, &s.slice]);
                             let mut it = parts.into_iter();
                             let (object, index) = (
@@ -769,7 +769,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 }
             }
             ast::Expr::Subscript(s) => {
-                self.check_not_constant(&s.value);
+                self.check_changeable(&s.value);
                 let value = self.pin_if(
                     value,
                     self.has_remote(&s.value) || self.has_remote(&s.slice),
@@ -968,7 +968,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 );
             }
             ast::Expr::Subscript(s) => {
-                self.check_not_constant(&s.value);
+                self.check_changeable(&s.value);
                 let parts = self.lower_seq(&[&s.value, &s.slice]);
                 let mut it = parts.into_iter();
                 let object = self.pin(it.next().unwrap_or(Expr::Const(Const::None)));
@@ -2375,21 +2375,41 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         parts
     }
 
-    /// Module-level containers are constants (each use is a fresh copy): changing one in place
-    /// is an error rather than a change that would vanish.
-    fn check_not_constant(&mut self, object: &'a ast::Expr) {
-        if let ast::Expr::Name(n) = object {
-            let name = n.id.as_str();
-            if self.lookup_local(name).is_none() && self.info.container_constants.contains_key(name)
-            {
-                self.error(
-                    n,
-                    "E0360",
-                    format!("module constant `{name}` cannot be changed"),
-                    "module constant",
-                    Some("module-level lists, dicts and sets are constants; copy it into a local or a field to change it"),
-                );
+    /// Whether `object` (a container about to be changed in place) may be changed: not a
+    /// module-level container, which is a constant (each use is a fresh copy), nor a field of
+    /// another entity, which is read as a copy (also below subscripts: `item.meta["k"]`). Either
+    /// change would vanish.
+    fn check_changeable(&mut self, object: &'a ast::Expr) {
+        let mut root = object;
+        while let ast::Expr::Subscript(s) = root {
+            root = &s.value;
+        }
+        match root {
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if self.lookup_local(name).is_none()
+                    && self.info.container_constants.contains_key(name)
+                {
+                    self.error(
+                        n,
+                        "E0360",
+                        format!("module constant `{name}` cannot be changed"),
+                        "module constant",
+                        Some("module-level lists, dicts and sets are constants; copy it into a local or a field to change it"),
+                    );
+                }
             }
+            ast::Expr::Attribute(a) if self.is_remote_field(a) => self.error(
+                a,
+                "E0363",
+                format!(
+                    "cannot change field `{}` of another entity in place",
+                    a.attr.as_str()
+                ),
+                "a copy of another entity's field",
+                Some("reading another entity's field gives a copy; call a method of that entity to change its state"),
+            ),
+            _ => {}
         }
     }
 
@@ -2703,7 +2723,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
             CallKind::ValueMethod { receiver, method } => {
                 if MUTATING_METHODS.contains(&method.as_str()) {
-                    self.check_not_constant(receiver);
+                    self.check_changeable(receiver);
                 }
                 let Some((recv, args, kwargs)) = self.call_args(call, Some(receiver)) else {
                     return Expr::Const(Const::None);
@@ -2980,7 +3000,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         {
             return error;
         }
-        self.check_not_constant(receiver);
+        self.check_changeable(receiver);
         let element = self
             .element_type(receiver)
             .first()
