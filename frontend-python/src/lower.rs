@@ -2530,14 +2530,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         node: TextRange,
     ) -> Expr {
         let span = self.rep.map.span(node);
-        if matches!(self.sig.name.as_str(), "__init__" | "__key__") {
+        // Before the entity exists, only its own methods can run (`self._normalize(email)`).
+        if matches!(self.sig.name.as_str(), "__init__" | "__key__")
+            && !matches!(target, Expr::SelfRef)
+        {
             let message = format!("`{}` cannot call other entities", self.sig.name);
             self.error(
                 &node,
                 "E0354",
                 message,
-                "remote call here",
-                Some("initialise state from the parameters; call other entities from a method"),
+                "call to another entity",
+                Some("only methods of `self` run before the entity exists; call other entities from a method"),
             );
             return Expr::Const(Const::None);
         }

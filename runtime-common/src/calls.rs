@@ -46,18 +46,67 @@ pub fn run_init(
     let mut fields = vec![Value::unset(); ent.fields.len()];
     let mut results = Vec::with_capacity(2);
     for (method, args, kwargs) in [("__init__", args, kwargs), ("__key__", vec![], vec![])] {
-        let mut frame = interp
+        let frame = interp
             .frame(index, method, placeholder.clone(), args, kwargs)
             .map_err(|e| exception_report(&e))?;
-        match interp.run(&mut frame, &mut fields) {
-            Step::Return(v) => results.push(v),
-            Step::Raise(e) => return Err(exception_report(&e)),
-            Step::Call { .. } => {
-                return Err(ErrorReport::new(
-                    "RuntimeError",
-                    format!("{method} cannot call other entities"),
-                ))
+        // Methods of the entity itself (`self._normalize(email)`) run as they would later;
+        // another entity cannot be reached before this one exists.
+        let mut stack = vec![frame];
+        let mut pending: Option<Result<Value, Value>> = None;
+        let outcome = loop {
+            let Some(top) = stack.last_mut() else {
+                break Err(Value::exception("RuntimeError", "empty call stack"));
+            };
+            if let Some(reply) = pending.take() {
+                if let Some(exc) = interp.resume(top, reply) {
+                    stack.pop();
+                    if stack.is_empty() {
+                        break Err(exc);
+                    }
+                    pending = Some(Err(exc));
+                    continue;
+                }
             }
+            match interp.run(top, &mut fields) {
+                Step::Return(v) => {
+                    stack.pop();
+                    if stack.is_empty() {
+                        break Ok(v);
+                    }
+                    pending = Some(Ok(v));
+                }
+                Step::Raise(e) => {
+                    stack.pop();
+                    if stack.is_empty() {
+                        break Err(e);
+                    }
+                    pending = Some(Err(e));
+                }
+                Step::Call { target, op } if Rc::ptr_eq(&target, &placeholder) => {
+                    match local_call(
+                        interp,
+                        index,
+                        true,
+                        true,
+                        (&placeholder, &fields),
+                        op,
+                        stack.len(),
+                    ) {
+                        LocalCall::Frame(f) => stack.push(f),
+                        LocalCall::Reply(r) => pending = Some(r),
+                    }
+                }
+                Step::Call { .. } => {
+                    return Err(ErrorReport::new(
+                        "RuntimeError",
+                        format!("{method} cannot call other entities"),
+                    ))
+                }
+            }
+        };
+        match outcome {
+            Ok(v) => results.push(v),
+            Err(e) => return Err(exception_report(&e)),
         }
     }
     let key = results.pop().unwrap_or(Value::None);
