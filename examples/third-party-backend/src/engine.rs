@@ -18,6 +18,7 @@ use ir::Program;
 use runtime_common::contract::{
     exception_report, fields_json, json_to_value, ref_json, value_to_json, Invalid,
 };
+use runtime_common::calls::run_init;
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
 use runtime_common::{
@@ -196,41 +197,9 @@ impl SerialEngine {
             ));
         };
         let interp = Interpreter::new(program);
-        // Until `__key__` has answered, the entity's own reference has no key.
-        let unkeyed = Rc::new(EntityRef {
-            entity: Rc::from(entity),
-            key: Value::None,
-        });
-        // A field `__init__` does not assign stays unset: reading it raises AttributeError.
-        let mut fields = vec![Value::unset(); program.entities[index].fields.len()];
-        let local_run = |method: &str,
-                         args: Vec<Value>,
-                         kwargs: Vec<(String, Value)>,
-                         fields: &mut Vec<Value>|
-         -> Result<Value, ErrorReport> {
-            let mut frame = interp
-                .frame(index, method, unkeyed.clone(), args, kwargs)
-                .map_err(|e| exception_report(&e))?;
-            match interp.run(&mut frame, fields) {
-                Step::Return(v) => Ok(v),
-                Step::Raise(e) => Err(exception_report(&e)),
-                Step::Call { .. } => Err(ErrorReport::new(
-                    "RuntimeError",
-                    format!("{method} cannot call other entities"),
-                )),
-            }
-        };
-        local_run("__init__", args, kwargs, &mut fields)?;
-        let key = local_run("__key__", vec![], vec![], &mut fields)?;
-        if !matches!(key, Value::Str(_) | Value::Int(_)) {
-            return Err(ErrorReport::new(
-                "TypeError",
-                format!(
-                    "{entity}.__key__() must return a str or an int, not {}",
-                    key.type_name()
-                ),
-            ));
-        }
+        // `__init__` and `__key__` (with the methods of `self` they call), the contract's checks
+        // of the key included: runtime-common has this for every backend.
+        let (key, fields) = run_init(&interp, index, entity, args, kwargs)?;
         let text = key_text(&key);
         let table = &mut self.tables[index];
         if table.by_key.contains_key(&text) {
