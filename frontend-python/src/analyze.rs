@@ -494,6 +494,13 @@ fn analyze_entity<'a>(
             }
             Stmt::Pass(_) => {}
             Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
+            other @ (Stmt::Assign(_) | Stmt::AnnAssign(_)) => reporter.error(
+                other,
+                "E0203",
+                "entity class bodies may only contain methods",
+                "class attribute",
+                Some("state is what `__init__` assigns to `self.<field>`; a constant goes at module level (`MAX_BALANCE = 1000` above the class)"),
+            ),
             other => reporter.error(
                 other,
                 "E0203",
@@ -760,7 +767,7 @@ fn method_signature<'a>(
             }) {
                 Some(c) => Some(c),
                 None => {
-                    reporter.error(d, "E0210", "parameter defaults must be literal constants", "not a literal constant", Some("use a literal or a module constant; for a list, default to None and create it in the body"));
+                    reporter.error(d, "E0210", "parameter defaults must be literal constants", "not a literal constant", Some("use a literal or a scalar module constant; for a list, dict or set, default to None and create it in the body"));
                     ok = false;
                     None
                 }
