@@ -1384,6 +1384,19 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                     )
                 }
             };
+            // ASCII text is compared as bytes, without collecting its characters.
+            if s.is_ascii() && options.iter().all(|o| matches!(o, Value::Str(_))) {
+                let (start, end) = search_bounds(&args[1..], s.len())?;
+                if start > s.len() || end < start {
+                    return Ok(Value::Bool(false));
+                }
+                let window = &s[start..end];
+                return Ok(Value::Bool(options.iter().any(|o| match o {
+                    Value::Str(o) if method == "startswith" => window.starts_with(&**o),
+                    Value::Str(o) => window.ends_with(&**o),
+                    _ => false,
+                })));
+            }
             let chars: Vec<char> = s.chars().collect();
             let (start, end) = search_bounds(&args[1..], chars.len())?;
             let mut hit = false;
@@ -1422,6 +1435,25 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                     )
                 }
             };
+            // ASCII text is searched as bytes: no copy of its characters per call (a parser
+            // calling `s.find(",", i)` in a loop would be quadratic).
+            if let (true, Value::Str(needle)) = (s.is_ascii(), &args[0]) {
+                if !needle.is_empty() && needle.is_ascii() {
+                    let (start, end) = search_bounds(&args[1..], s.len())?;
+                    let end = end.min(s.len());
+                    let hay = if start <= end { &s[start..end] } else { "" };
+                    let found = match method {
+                        "count" => return Ok(Value::Int(hay.matches(&**needle).count() as i64)),
+                        "rfind" | "rindex" => hay.rfind(&**needle),
+                        _ => hay.find(&**needle),
+                    };
+                    return match (found, method) {
+                        (Some(i), _) => Ok(Value::Int((start + i) as i64)),
+                        (None, "find" | "rfind") => Ok(Value::Int(-1)),
+                        (None, _) => raise("ValueError", "substring not found"),
+                    };
+                }
+            }
             let chars: Vec<char> = s.chars().collect();
             let (start, end) = search_bounds(&args[1..], chars.len())?;
             if method == "count" {

@@ -951,6 +951,21 @@ pub fn slice(container: &Value, lower: &Value, upper: &Value, step: &Value) -> O
                 idx.into_iter().map(|i| t[i].clone()).collect(),
             ))
         }
+        // ASCII text slices by bytes, without collecting its characters.
+        Value::Str(s) if s.is_ascii() => {
+            let (start, stop, step) = slice_bounds(lower, upper, step, s.len() as i128)?;
+            if step == 1 {
+                let (start, stop) = (start as usize, stop.max(start) as usize);
+                return Ok(Value::str(&s[start..stop]));
+            }
+            let bytes = s.as_bytes();
+            let idx = slice_indices(lower, upper, &Value::Int(step as i64), s.len())?;
+            Ok(Value::str(
+                &idx.into_iter()
+                    .map(|i| bytes[i] as char)
+                    .collect::<String>(),
+            ))
+        }
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
             let idx = slice_indices(lower, upper, step, chars.len())?;
@@ -1060,6 +1075,13 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
 /// raise `RuntimeError` when a dict or set changes size during iteration.
 pub fn iterable(v: &Value) -> OpResult {
     match v {
+        // A string is immutable: its characters, taken once, index in O(1) (a step of a loop
+        // over the string itself would find its character from the start).
+        Value::Str(s) if s.len() > 16 => Ok(Value::tuple(
+            s.chars()
+                .map(|c| Value::str(c.encode_utf8(&mut [0; 4])))
+                .collect(),
+        )),
         Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(..) => Ok(v.clone()),
         Value::Dict(_) | Value::Set(_) => {
             Ok(Value::Internal(Rc::new(crate::value::Internal::LiveIter {
