@@ -157,6 +157,95 @@ pub fn literal(expr: &Expr) -> Option<Const> {
     }
 }
 
+/// A module-level constant: a literal, or arithmetic on literals and earlier constants
+/// (`SECONDS_PER_DAY = 24 * 60 * 60`, `LIMIT = 2 ** 31 - 1`), folded with Python's semantics.
+/// `None` when the value is not such an expression or its folding would raise (overflow beyond
+/// 64 bits, division by zero): the program is then rejected.
+pub fn constant_expr(expr: &Expr, constants: &HashMap<String, Const>) -> Option<Const> {
+    match expr {
+        Expr::Name(n) => constants.get(n.id.as_str()).cloned(),
+        Expr::BinOp(b) => fold(
+            b.op,
+            constant_expr(&b.left, constants)?,
+            constant_expr(&b.right, constants)?,
+        ),
+        Expr::UnaryOp(u) if u.op == ast::UnaryOp::USub => match literal(expr) {
+            Some(c) => Some(c),
+            None => match constant_expr(&u.operand, constants)? {
+                Const::Int(i) => i.checked_neg().map(Const::Int),
+                Const::Float(f) => Some(Const::Float(-f)),
+                _ => None,
+            },
+        },
+        Expr::Tuple(t) => t
+            .elts
+            .iter()
+            .map(|e| constant_expr(e, constants))
+            .collect::<Option<Vec<_>>>()
+            .map(Const::Tuple),
+        other => literal(other),
+    }
+}
+
+/// `a op b` on two constants, as CPython computes it (ints are 64-bit here).
+fn fold(op: ast::Operator, a: Const, b: Const) -> Option<Const> {
+    use ast::Operator::*;
+    Some(match (a, b) {
+        (Const::Int(x), Const::Int(y)) => match op {
+            Add => Const::Int(x.checked_add(y)?),
+            Sub => Const::Int(x.checked_sub(y)?),
+            Mult => Const::Int(x.checked_mul(y)?),
+            FloorDiv if y != 0 => Const::Int(x.checked_div_euclid(y).map(|q| {
+                if y < 0 && x.rem_euclid(y) != 0 {
+                    q - 1
+                } else {
+                    q
+                }
+            })?),
+            Mod if y != 0 => {
+                let r = x.checked_rem(y)?;
+                Const::Int(if r != 0 && (r < 0) != (y < 0) {
+                    r + y
+                } else {
+                    r
+                })
+            }
+            Pow if y >= 0 => Const::Int(x.checked_pow(u32::try_from(y).ok()?)?),
+            LShift if (0..64).contains(&y) => {
+                let shifted = x.checked_shl(y as u32)?;
+                (shifted >> y == x).then_some(Const::Int(shifted))?
+            }
+            RShift if y >= 0 => Const::Int(x >> y.min(63)),
+            BitAnd => Const::Int(x & y),
+            BitOr => Const::Int(x | y),
+            BitXor => Const::Int(x ^ y),
+            Div if y != 0 => Const::Float(x as f64 / y as f64),
+            _ => return None,
+        },
+        (Const::Float(x), Const::Float(y)) => float_op(op, x, y)?,
+        (Const::Int(x), Const::Float(y)) => float_op(op, x as f64, y)?,
+        (Const::Float(x), Const::Int(y)) => float_op(op, x, y as f64)?,
+        (Const::Str(x), Const::Str(y)) if op == Add => Const::Str(x + &y),
+        (Const::Str(x), Const::Int(n))
+            if op == Mult && x.len() * (n.max(0) as usize) <= 1 << 20 =>
+        {
+            Const::Str(x.repeat(n.max(0) as usize))
+        }
+        _ => return None,
+    })
+}
+
+fn float_op(op: ast::Operator, x: f64, y: f64) -> Option<Const> {
+    use ast::Operator::*;
+    Some(Const::Float(match op {
+        Add => x + y,
+        Sub => x - y,
+        Mult => x * y,
+        Div if y != 0.0 => x / y,
+        _ => return None,
+    }))
+}
+
 /// Whether `expr` is a list, dict or set display whose members are literals or such displays.
 pub fn container_literal(expr: &Expr) -> bool {
     let member = |e: &Expr| literal(e).is_some() || container_literal(e);
@@ -302,7 +391,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
             }
             Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
             Stmt::Assign(a) => {
-                let value = literal(&a.value);
+                let value = constant_expr(&a.value, &info.constants);
                 for target in &a.targets {
                     match (target, &value) {
                         (Expr::Name(n), Some(v)) => {
@@ -317,7 +406,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                             "E0102",
                             "module-level values must be literal constants",
                             "not a literal constant",
-                            Some("use a number, string, boolean, None, or a tuple, list, dict or set of those"),
+                            Some("use a number, string, boolean, None, arithmetic on those and earlier constants, or a tuple, list, dict or set of those"),
                         ),
                         _ => reporter.error(
                             target,
@@ -330,8 +419,10 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                 }
             }
             Stmt::AnnAssign(a) => match (&*a.target, a.value.as_deref()) {
-                (Expr::Name(n), Some(value)) if literal(value).is_some() => {
-                    if let Some(v) = literal(value) {
+                (Expr::Name(n), Some(value))
+                    if constant_expr(value, &info.constants).is_some() =>
+                {
+                    if let Some(v) = constant_expr(value, &info.constants) {
                         info.constants.insert(n.id.as_str().to_string(), v);
                     }
                 }
@@ -344,7 +435,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                     "E0102",
                     "module-level values must be literal constants",
                     "not a literal constant",
-                    Some("use a number, string, boolean, None, or a tuple, list, dict or set of those"),
+                    Some("use a number, string, boolean, None, arithmetic on those and earlier constants, or a tuple, list, dict or set of those"),
                 ),
             },
             Stmt::ClassDef(class) => {
@@ -761,10 +852,7 @@ fn method_signature<'a>(
             .unwrap_or(Type::Any);
         let default = match param.default.as_deref() {
             None => None,
-            Some(d) => match literal(d).or_else(|| match d {
-                Expr::Name(n) => constants.get(n.id.as_str()).cloned(),
-                _ => None,
-            }) {
+            Some(d) => match constant_expr(d, constants) {
                 Some(c) => Some(c),
                 None => {
                     reporter.error(d, "E0210", "parameter defaults must be literal constants", "not a literal constant", Some("use a literal or a scalar module constant; for a list, dict or set, default to None and create it in the body"));
