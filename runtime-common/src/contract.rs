@@ -236,11 +236,7 @@ pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
     }
     let literals = integer_literals(bytes);
     if let Some(literal) = literals.wide {
-        let id = match json.get("id") {
-            Some(id @ Json::String(_)) => id.clone(),
-            Some(id) if id.is_i64() || id.is_u64() => id.clone(),
-            _ => Json::Null,
-        };
+        let id = json.get("id").and_then(valid_id).unwrap_or(Json::Null);
         return Err((id, format!("integer {literal} does not fit in 64 bits")));
     }
     if literals.negative_zeros.is_empty() {
@@ -260,6 +256,11 @@ struct IntegerLiterals<'a> {
     wide: Option<&'a str>,
     /// Where each `-0` integer literal starts.
     negative_zeros: Vec<usize>,
+}
+
+/// An invocation id as the contract allows it: a string or a 64-bit integer.
+fn valid_id(id: &Json) -> Option<Json> {
+    (id.is_string() || id.is_i64() || id.is_u64()).then(|| id.clone())
 }
 
 fn holds_float(json: &Json) -> bool {
@@ -357,11 +358,7 @@ pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation,
         return Err((Json::Null, "an invocation must be a JSON object".into()));
     };
     let id = match obj.get("id") {
-        Some(id @ (Json::String(_) | Json::Number(_)))
-            if id.is_string() || id.is_i64() || id.is_u64() =>
-        {
-            id.clone()
-        }
+        Some(id) if valid_id(id).is_some() => id.clone(),
         Some(_) => {
             return Err((
                 Json::Null,

@@ -789,13 +789,14 @@ pub fn slice_indices(
     len: usize,
 ) -> Result<Vec<usize>, Value> {
     let (start, stop, step) = slice_bounds(lower, upper, step, len as i128)?;
-    let mut out = Vec::new();
-    let mut i = start;
-    while (step > 0 && i < stop) || (step < 0 && i > stop) {
-        out.push(i as usize);
-        i += step;
-    }
-    Ok(out)
+    Ok(bounded_indices(start, stop, step).collect())
+}
+
+/// The indices a slice with these bounds (from [`slice_bounds`]) selects, in order.
+fn bounded_indices(start: i128, stop: i128, step: i128) -> impl Iterator<Item = usize> {
+    std::iter::successors(Some(start), move |i| Some(i + step))
+        .take_while(move |&i| (step > 0 && i < stop) || (step < 0 && i > stop))
+        .map(|i| i as usize)
 }
 
 /// CPython's `slice(lower, upper, step).indices(len)`: start, stop and step, clamped to a
@@ -959,9 +960,8 @@ pub fn slice(container: &Value, lower: &Value, upper: &Value, step: &Value) -> O
                 return Ok(Value::str(&s[start..stop]));
             }
             let bytes = s.as_bytes();
-            let idx = slice_indices(lower, upper, &Value::Int(step as i64), s.len())?;
             Ok(Value::str(
-                &idx.into_iter()
+                &bounded_indices(start, stop, step)
                     .map(|i| bytes[i] as char)
                     .collect::<String>(),
             ))
