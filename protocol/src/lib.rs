@@ -16,6 +16,8 @@ mod message;
 mod partition;
 mod route;
 
-pub use message::{Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome};
+pub use message::{
+    Answer, Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome,
+};
 pub use partition::{Output, Partition, PartitionConfig, PartitionStats};
 pub use route::{owner, partition_of, route, Routed};

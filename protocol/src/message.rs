@@ -166,6 +166,15 @@ impl WireOutcome {
     }
 }
 
+/// A finished transaction's result, for partition 0 to send with the `seq` it grants.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Answer {
+    /// The result without its `seq` (contract JSON).
+    pub result: Json,
+    /// Where it goes.
+    pub replies: Vec<ReplyTo>,
+}
+
 /// The messages of the protocol.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -238,6 +247,10 @@ pub enum Message {
         at: Attempt,
         /// Where to send the grant.
         root: u32,
+        /// The result and the clients waiting for it: partition 0 answers them with the `seq`
+        /// it grants, one hop sooner than the root could.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer: Option<Answer>,
     },
     /// From partition 0: the attempt's `seq`.
     SeqGrant {

@@ -28,7 +28,9 @@ use runtime_common::{
 use rustc_hash::FxHashMap;
 use serde_json::Value as Json;
 
-use crate::message::{Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome};
+use crate::message::{
+    Answer, Attempt, Channel, Envelope, Message, ReplyTo, TxnId, WireOp, WireOutcome,
+};
 use crate::route::{self, partition_of};
 
 /// Partition settings.
@@ -226,6 +228,8 @@ enum RootState {
     Finishing {
         outcome: Result<Json, ErrorReport>,
         participants: BTreeSet<u32>,
+        /// How many of the replies partition 0 answers (those known when the `seq` was asked).
+        answered: usize,
     },
 }
 
@@ -553,9 +557,17 @@ impl Partition {
                 _ => self.send(partition, Message::Finish { at, commit: false }),
             },
             Message::Wound { at } => self.wound(interp, at),
-            Message::SeqRequest { at, root } => {
+            Message::SeqRequest { at, root, answer } => {
                 let seq = self.next_seq;
                 self.next_seq += 1;
+                if let Some(answer) = answer {
+                    if let Some(mut result) = InvocationResult::from_json(&answer.result) {
+                        result.seq = Some(seq);
+                        for reply in answer.replies {
+                            self.answer(reply, result.clone());
+                        }
+                    }
+                }
                 self.send(root, Message::SeqGrant { at, seq });
             }
             Message::SeqGrant { at, seq } => self.seq_granted(at, seq),
@@ -745,11 +757,29 @@ impl Partition {
         }
         participants.extend(root.joined.iter().copied());
         participants.insert(self.id);
+        let answer = Answer {
+            result: InvocationResult {
+                id: root.id.clone(),
+                seq: None,
+                outcome: outcome.clone(),
+            }
+            .to_json(),
+            replies: root.replies.clone(),
+        };
         root.state = RootState::Finishing {
             outcome,
             participants,
+            answered: answer.replies.len(),
         };
-        self.send(0, Message::SeqRequest { at, root: self.id });
+        let answer = Some(answer);
+        self.send(
+            0,
+            Message::SeqRequest {
+                at,
+                root: self.id,
+                answer,
+            },
+        );
     }
 
     fn seq_granted(&mut self, at: Attempt, seq: u64) {
@@ -759,6 +789,7 @@ impl Partition {
         let RootState::Finishing {
             outcome,
             participants,
+            answered,
         } = root.state
         else {
             self.roots.insert(at.tid, root);
@@ -787,7 +818,9 @@ impl Partition {
                 );
             }
         }
-        for reply in root.replies {
+        // Partition 0 answered the clients known when the `seq` was asked; a repeat of the
+        // invocation that joined since is answered here.
+        for reply in root.replies.into_iter().skip(answered) {
             self.answer(reply, result.clone());
         }
         for p in participants {

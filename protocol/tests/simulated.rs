@@ -373,6 +373,7 @@ fn a_message_ahead_of_its_channel_is_refused_until_the_gap_is_filled() {
                 n: 0,
             },
             root: 1,
+            answer: None,
         },
     };
     let mut p0 = Partition::new(program.clone(), 0, 2, PartitionConfig::default());
@@ -476,4 +477,61 @@ fn an_ingress_record_ahead_of_its_channel_is_held_until_the_missing_one_arrives(
     in_order.handle(&interp, ingress(0, create));
     in_order.handle(&interp, ingress(1, deposit));
     assert_eq!(in_order.checkpoint(), p0.checkpoint());
+}
+
+/// Partition 0 answers a finished transaction's clients with the `seq` it grants; a repeat of
+/// the invocation that joins after the `seq` was asked is answered by the root, once.
+#[test]
+fn partition_zero_answers_with_the_seq_and_the_root_answers_a_late_repeat() {
+    let program = Arc::new(program(&root().join("tests/apps/transfer.py")));
+    let interp = Interpreter::new(&program);
+    let key = (0..)
+        .map(|i| format!("k{i}"))
+        .find(|k| entiflow_protocol::partition_of("Account", k, 2) == 1)
+        .expect("a key of partition 1");
+    let create = format!(r#"{{"id": "c", "create": "Account", "args": ["{key}", 100]}}"#);
+    let ingress = |offset: u64| {
+        let Routed::Forward { to: 1, message } =
+            route(&interp, create.as_bytes(), Json::from(offset), 2)
+        else {
+            panic!("the create goes to partition 1");
+        };
+        Envelope {
+            channel: Channel::Ingress {
+                partition: 1,
+                offset,
+            },
+            body: message,
+        }
+    };
+    let sends = |out: &[Output], to: u32| -> Vec<Envelope> {
+        out.iter()
+            .filter_map(|o| match o {
+                Output::Send { to: t, envelope } if *t == to => Some(envelope.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let answers = |out: &[Output]| -> Vec<(u64, Option<u64>)> {
+        out.iter()
+            .filter_map(|o| match o {
+                Output::Result { reply, result } => Some((reply.as_u64()?, result.seq)),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut p0 = Partition::new(program.clone(), 0, 2, PartitionConfig::default());
+    let mut p1 = Partition::new(program.clone(), 1, 2, PartitionConfig::default());
+    let first = p1.handle(&interp, ingress(0));
+    assert!(answers(&first).is_empty(), "the root waits for its seq");
+    let request = sends(&first, 0);
+    assert_eq!(request.len(), 1, "{first:?}");
+    let repeat = p1.handle(&interp, ingress(1));
+    assert!(answers(&repeat).is_empty(), "the repeat joins the transaction");
+    let granted = p0.handle(&interp, request[0].clone());
+    assert_eq!(answers(&granted), vec![(0, Some(1))], "{granted:?}");
+    let grant = sends(&granted, 1);
+    assert_eq!(grant.len(), 1, "{granted:?}");
+    let finished = p1.handle(&interp, grant[0].clone());
+    assert_eq!(answers(&finished), vec![(1, Some(1))], "{finished:?}");
 }
