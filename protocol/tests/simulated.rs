@@ -527,7 +527,10 @@ fn partition_zero_answers_with_the_seq_and_the_root_answers_a_late_repeat() {
     let request = sends(&first, 0);
     assert_eq!(request.len(), 1, "{first:?}");
     let repeat = p1.handle(&interp, ingress(1));
-    assert!(answers(&repeat).is_empty(), "the repeat joins the transaction");
+    assert!(
+        answers(&repeat).is_empty(),
+        "the repeat joins the transaction"
+    );
     let granted = p0.handle(&interp, request[0].clone());
     assert_eq!(answers(&granted), vec![(0, Some(1))], "{granted:?}");
     let grant = sends(&granted, 1);

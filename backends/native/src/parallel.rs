@@ -163,6 +163,8 @@ struct Working {
     self_ref: Rc<EntityRef>,
     fields: Vec<Value>,
     original: Option<Vec<Value>>,
+    /// Decided at validation: the transaction changed this entity (or created it).
+    written: bool,
 }
 
 struct Segment {
@@ -210,6 +212,7 @@ impl Worker {
                 self_ref: record.self_ref.clone(),
                 original: Some(record.fields.clone()),
                 fields,
+                written: false,
             },
         ));
         let last = ws.len() - 1;
@@ -330,21 +333,18 @@ impl Worker {
                 for (tid, reads) in self.absent_reads.drain() {
                     touched.extend(reads.into_iter().map(|(e, k)| (e, k, tid)));
                 }
-                for (tid, ws) in &self.workspaces {
+                for (tid, ws) in &mut self.workspaces {
                     for (entity, key, w) in ws {
                         touched.push((*entity, key.clone(), *tid));
                         if failed.contains(tid) {
                             // A failed transaction read what it touched but writes nothing.
                             continue;
                         }
-                        let changed = match &w.original {
-                            None => true,
-                            Some(orig) => {
-                                orig.len() != w.fields.len()
-                                    || orig.iter().zip(&w.fields).any(|(a, b)| !deep_equal(a, b))
-                            }
-                        };
-                        if changed {
+                        w.written = w
+                            .original
+                            .as_ref()
+                            .is_none_or(|before| !unchanged(before, &w.fields));
+                        if w.written {
                             writes.push((*entity, key.clone(), *tid));
                         }
                     }
@@ -360,11 +360,7 @@ impl Worker {
                 committed.sort_by_key(|(tid, _)| *tid);
                 for (_, ws) in committed {
                     for (entity, key, w) in ws {
-                        let unchanged = w.original.as_ref().is_some_and(|o| {
-                            o.len() == w.fields.len()
-                                && o.iter().zip(&w.fields).all(|(a, b)| deep_equal(a, b))
-                        });
-                        if !unchanged {
+                        if w.written {
                             self.store[entity].insert(
                                 key,
                                 Record {
@@ -450,6 +446,7 @@ impl Worker {
                         self_ref,
                         fields,
                         original: None,
+                        written: true,
                     },
                 ));
                 self.send_to_coordinator(ToCoordinator::Done {
@@ -840,34 +837,88 @@ impl Worker {
     }
 }
 
-/// Structural equality that also tells `1` from `1.0` and `True` (a write changing a value's
-/// type is a write).
-fn deep_equal(a: &Value, b: &Value) -> bool {
-    use Value::*;
-    match (a, b) {
-        (Int(x), Int(y)) => x == y,
-        (Bool(x), Bool(y)) => x == y,
-        (Float(x), Float(y)) => x.to_bits() == y.to_bits(),
-        (List(x), List(y)) => {
-            let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
+/// Whether an entity's fields are as they were: equal values of equal types (`1`, `1.0` and
+/// `True` differ: a write changing a value's type is a write) *and* the same sharing. Rebinding a
+/// field to an equal but distinct list (`self.a = []` where `self.b` aliased the old one) is a
+/// write; so is making two fields share one list. Containers of `before` and `after` are paired
+/// as they are met, and a pairing must stay one-to-one; a container met again is not walked
+/// again, so cycles end.
+fn unchanged(before: &[Value], after: &[Value]) -> bool {
+    let mut pairs = Pairing::default();
+    before.len() == after.len() && before.iter().zip(after).all(|(a, b)| pairs.same(a, b))
+}
+
+/// How a pair of containers was met.
+enum Met {
+    /// First time: compare the contents.
+    First,
+    /// Paired with each other before: equal as far as this pair goes.
+    Again,
+    /// One of them is paired with another container: the sharing differs.
+    Conflict,
+}
+
+/// The container pairing of [`unchanged`]: addresses in `before` to addresses in `after` and back.
+#[derive(Default)]
+struct Pairing {
+    forward: HashMap<usize, usize>,
+    backward: HashMap<usize, usize>,
+}
+
+impl Pairing {
+    /// Pairs two containers (by address) and says whether their contents still need comparing.
+    fn pair(&mut self, a: usize, b: usize) -> Met {
+        match (self.forward.get(&a), self.backward.get(&b)) {
+            (None, None) => {
+                self.forward.insert(a, b);
+                self.backward.insert(b, a);
+                Met::First
+            }
+            (Some(x), Some(y)) if *x == b && *y == a => Met::Again,
+            _ => Met::Conflict,
         }
-        (Tuple(x), Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
+    }
+
+    fn same(&mut self, a: &Value, b: &Value) -> bool {
+        use Value::*;
+        match (a, b) {
+            (Int(x), Int(y)) => x == y,
+            (Bool(x), Bool(y)) => x == y,
+            (Float(x), Float(y)) => x.to_bits() == y.to_bits(),
+            (List(x), List(y)) => match self.pair(Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize) {
+                Met::Conflict => false,
+                Met::Again => true,
+                Met::First => {
+                    let (x, y) = (x.borrow(), y.borrow());
+                    x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.same(p, q))
+                }
+            },
+            (Tuple(x), Tuple(y)) => {
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.same(p, q))
+            }
+            (Dict(x), Dict(y)) => match self.pair(Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize) {
+                Met::Conflict => false,
+                Met::Again => true,
+                Met::First => {
+                    let (x, y) = (x.borrow(), y.borrow());
+                    x.len() == y.len()
+                        && x.iter()
+                            .zip(y.iter())
+                            .all(|((k1, v1), (k2, v2))| self.same(k1, k2) && self.same(v1, v2))
+                }
+            },
+            (Set(x), Set(y)) => match self.pair(Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize) {
+                Met::Conflict => false,
+                Met::Again => true,
+                Met::First => {
+                    let (x, y) = (x.borrow(), y.borrow());
+                    x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.same(p, q))
+                }
+            },
+            (Int(_) | Bool(_) | Float(_) | List(_) | Tuple(_) | Dict(_) | Set(_), _)
+            | (_, Int(_) | Bool(_) | Float(_) | List(_) | Tuple(_) | Dict(_) | Set(_)) => false,
+            _ => a.type_name() == b.type_name() && a == b,
         }
-        (Dict(x), Dict(y)) => {
-            let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|((k1, v1), (k2, v2))| deep_equal(k1, k2) && deep_equal(v1, v2))
-        }
-        (Set(x), Set(y)) => {
-            let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
-        }
-        (Int(_) | Bool(_) | Float(_), _) | (_, Int(_) | Bool(_) | Float(_)) => false,
-        _ => a.type_name() == b.type_name() && a == b,
     }
 }
 
