@@ -21,6 +21,8 @@ pub struct ModuleInfo<'a> {
     /// Module-level list, dict and set displays of literals (`PRICES = {"basic": 10}`): every
     /// use is a fresh copy of the display.
     pub container_constants: HashMap<String, &'a Expr>,
+    /// Names of module-level functions (not supported; known so their calls say why).
+    pub functions: Vec<String>,
 }
 
 /// An entity class: its state schema and method signatures.
@@ -335,6 +337,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
         exceptions: Vec::new(),
         constants: HashMap::new(),
         container_constants: HashMap::new(),
+        functions: Vec::new(),
     };
     let entity_names: Vec<String> = module
         .iter()
@@ -457,16 +460,24 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                         info.entities.push(entity);
                     }
                 } else {
-                    analyze_exception(class, &mut info, reporter);
+                    let defined_later = |n: &str| {
+                        module[i + 1..]
+                            .iter()
+                            .any(|s| matches!(s, Stmt::ClassDef(c) if c.name.as_str() == n))
+                    };
+                    analyze_exception(class, &mut info, &entity_names, &defined_later, reporter);
                 }
             }
-            Stmt::FunctionDef(f) => reporter.error(
-                &f.name,
-                "E0103",
-                "module-level functions are not supported",
-                "function outside an entity",
-                Some("make it a method of an entity (a `_helper` method stays private)"),
-            ),
+            Stmt::FunctionDef(f) => {
+                info.functions.push(f.name.to_string());
+                reporter.error(
+                    &f.name,
+                    "E0103",
+                    "module-level functions are not supported",
+                    "function outside an entity",
+                    Some("make it a method of an entity (a `_helper` method stays private)"),
+                )
+            }
             other => reporter.error(
                 other,
                 "E0104",
@@ -491,6 +502,8 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
 fn analyze_exception(
     class: &ast::StmtClassDef,
     info: &mut ModuleInfo<'_>,
+    entity_names: &[String],
+    defined_later: &dyn Fn(&str) -> bool,
     reporter: &mut Reporter<'_>,
 ) {
     let name = class.name.as_str().to_string();
@@ -499,9 +512,18 @@ fn analyze_exception(
         .as_ref()
         .map(|a| a.args.iter().collect())
         .unwrap_or_default();
+    if ir::is_builtin_exception(&name) {
+        reporter.error(
+            &class.name,
+            "E0109",
+            format!("class `{name}` shadows the builtin exception `{name}`"),
+            "a builtin exception's name",
+            Some("give it a name of its own: errors the runtime raises keep the builtin class"),
+        );
+    }
     let base = match bases.as_slice() {
         [Expr::Name(n)] if info.is_exception(n.id.as_str()) => n.id.as_str().to_string(),
-        _ => {
+        [] => {
             reporter.error(
                 &class.name,
                 "E0106",
@@ -509,6 +531,52 @@ fn analyze_exception(
                 "plain classes are not supported",
                 Some("decorate it with `@entity`, or derive it from one exception class (e.g. `class OutOfStock(ValueError): pass`)"),
             );
+            return;
+        }
+        [Expr::Name(n)] => {
+            let base = n.id.as_str();
+            let (label, hint) = if entity_names.iter().any(|e| e == base) {
+                (
+                    "an entity class",
+                    "derive it from an exception class (e.g. `ValueError`)".to_string(),
+                )
+            } else if defined_later(base) {
+                (
+                    "defined further down",
+                    format!("define `{base}` above `{name}`: Python runs the module from the top, so this base is not defined yet (NameError)"),
+                )
+            } else {
+                (
+                    "not an exception class",
+                    "derive it from a builtin exception (`Exception`, `ValueError`, `KeyError`, ...) or from one defined above".to_string(),
+                )
+            };
+            reporter.error(
+                n,
+                "E0106",
+                format!("exception class `{name}` derives from `{base}`, which is not a known exception class"),
+                label,
+                Some(&hint),
+            );
+            // Known from here on, so its uses do not report again.
+            info.exceptions.push(ExceptionClass {
+                name,
+                base: "Exception".into(),
+            });
+            return;
+        }
+        _ => {
+            reporter.error(
+                &class.name,
+                "E0106",
+                format!("exception class `{name}` has more than one base class"),
+                "multiple inheritance is not supported",
+                Some("derive it from one exception class"),
+            );
+            info.exceptions.push(ExceptionClass {
+                name,
+                base: "Exception".into(),
+            });
             return;
         }
     };

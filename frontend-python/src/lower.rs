@@ -1331,12 +1331,40 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 ast::Expr::Name(n) if self.info.is_exception(n.id.as_str()) => {
                     out.push(n.id.as_str().to_string())
                 }
-                other => self.error(
-                    other,
+                ast::Expr::Name(_) => self.error(
+                    item,
                     "E0324",
                     "unknown exception class",
                     "not a builtin or user exception class",
                     Some("define it at module level, e.g. `class OutOfStock(ValueError): pass`"),
+                ),
+                ast::Expr::BoolOp(op) => {
+                    let names: Vec<String> = op
+                        .values
+                        .iter()
+                        .map(|v| match v {
+                            ast::Expr::Name(n) => n.id.to_string(),
+                            _ => "...".to_string(),
+                        })
+                        .collect();
+                    let hint = format!(
+                        "to catch several, write a tuple: `except ({}):`",
+                        names.join(", ")
+                    );
+                    self.error(
+                        item,
+                        "E0324",
+                        "an `or`/`and` of exception classes catches only one of them",
+                        "evaluates to a single class",
+                        Some(&hint),
+                    )
+                }
+                other => self.error(
+                    other,
+                    "E0324",
+                    "unsupported exception expression",
+                    "not the name of an exception class",
+                    Some("name a builtin or module-level exception class, or a tuple of them"),
                 ),
             }
         }
@@ -1608,6 +1636,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         hint: None,
                     };
                 }
+                if self.info.constants.contains_key(name)
+                    || self.info.container_constants.contains_key(name)
+                {
+                    return CallKind::Invalid {
+                        code: "E0330",
+                        message: format!("`{name}` is not callable"),
+                        label: "calling a module constant".into(),
+                        hint: Some("a module constant hides the builtin of its name: rename it"),
+                    };
+                }
                 if ir::BUILTIN_FUNCTIONS.contains(&name) {
                     CallKind::Builtin(name.to_string())
                 } else if self.info.is_exception(name) {
@@ -1630,6 +1668,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             Some("this builtin is not available in entity methods")
                         }
                         "type" => Some("only `type(x).__name__` is supported"),
+                        _ if self.info.functions.iter().any(|f| f == name) => Some(
+                            "module-level functions are not supported: make it a method of the entity",
+                        ),
                         _ => None,
                     };
                     CallKind::Invalid {

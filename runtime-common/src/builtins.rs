@@ -316,7 +316,7 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
     }
     if func == "$exception_args" {
         return match &args[0] {
-            Value::Exception(e) => Ok(Value::tuple(e.args.clone())),
+            Value::Exception(e) => Ok(Value::tuple(e.visible_args().to_vec())),
             other => raise(
                 "AttributeError",
                 format!("'{}' object has no attribute 'args'", other.type_name()),

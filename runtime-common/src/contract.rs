@@ -701,11 +701,17 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
         Value::Ref(r) => json!({"$ref": [&*r.entity, tag(&r.key, seen)]}),
         Value::Exception(e) => {
             let args: Vec<Json> = e.args.iter().map(|x| tag(x, seen)).collect();
-            // A third element marks a user subclass of KeyError (the class name does not say).
-            if e.key_error && &*e.class != "KeyError" {
-                json!({"$e": [&*e.class, args, true]})
-            } else {
-                json!({"$e": [&*e.class, args]})
+            // A third element marks a user subclass of KeyError (`true`) or of OSError (`"os"`):
+            // the class name does not say.
+            let builtin = crate::value::ExceptionStyle::of_builtin(&e.class);
+            match e.style {
+                crate::value::ExceptionStyle::Key if builtin != e.style => {
+                    json!({"$e": [&*e.class, args, true]})
+                }
+                crate::value::ExceptionStyle::Os if builtin != e.style => {
+                    json!({"$e": [&*e.class, args, "os"]})
+                }
+                _ => json!({"$e": [&*e.class, args]}),
             }
         }
         Value::Internal(i) => match &**i {
@@ -839,7 +845,11 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                     Value::Exception(Rc::new(crate::value::Exception {
                         class: Rc::from(class),
                         args,
-                        key_error: class == "KeyError" || parts.get(2) == Some(&Json::Bool(true)),
+                        style: match parts.get(2) {
+                            Some(Json::Bool(true)) => crate::value::ExceptionStyle::Key,
+                            Some(Json::String(s)) if s == "os" => crate::value::ExceptionStyle::Os,
+                            _ => crate::value::ExceptionStyle::of_builtin(class),
+                        },
                     }))
                 }
                 "$slice" | "$iter" => {

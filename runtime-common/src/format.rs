@@ -181,7 +181,11 @@ fn repr_inner(v: &Value, active: &mut Vec<usize>) -> String {
         Value::Range(a, b, 1) => format!("range({a}, {b})"),
         Value::Range(a, b, c) => format!("range({a}, {b}, {c})"),
         Value::Ref(r) => format!("Ref({}, {})", str_repr(&r.entity), repr(&r.key, active)),
-        Value::Exception(e) => format!("{}({})", e.class, join_repr(e.args.iter(), active)),
+        Value::Exception(e) => format!(
+            "{}({})",
+            e.class,
+            join_repr(e.visible_args().iter(), active)
+        ),
         Value::Internal(i) => match &**i {
             crate::value::Internal::Slice(a, b, c) => {
                 format!(

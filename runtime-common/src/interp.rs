@@ -10,7 +10,7 @@ use ir::{Expr, FStringPart, Program, RemoteOp, StmtKind, Target, Terminator};
 use crate::builtins::{call_builtin, call_method};
 use crate::format::{format_value, repr, to_str};
 use crate::ops::{self, raise, OpResult};
-use crate::value::{EntityRef, Exception, Value};
+use crate::value::{EntityRef, Exception, ExceptionStyle, Value};
 
 /// A suspended or running method activation: which method, where, and its locals.
 #[derive(Debug, Clone)]
@@ -774,10 +774,20 @@ impl<'p> Interpreter<'p> {
             }
             Expr::NewException { class, args } => {
                 let args = self.eval_all(frame, state, args)?;
+                let class = match class.as_str() {
+                    "OSError" => Exception::os_error_class(&args),
+                    other => other,
+                };
                 Value::Exception(Rc::new(Exception {
-                    class: Rc::from(class.as_str()),
+                    class: Rc::from(class),
                     args,
-                    key_error: self.exception_is(class, "KeyError"),
+                    style: if self.exception_is(class, "KeyError") {
+                        ExceptionStyle::Key
+                    } else if self.exception_is(class, "OSError") {
+                        ExceptionStyle::Os
+                    } else {
+                        ExceptionStyle::Plain
+                    },
                 }))
             }
             Expr::Comprehension {

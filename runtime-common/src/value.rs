@@ -233,29 +233,108 @@ pub struct Exception {
     pub class: Rc<str>,
     /// The constructor arguments.
     pub args: Vec<Value>,
-    /// Whether the class is `KeyError` or a subclass of it, whose `str()` of a single argument
-    /// is that argument's repr.
-    pub key_error: bool,
+    /// How `str()` renders the arguments (set by the class's builtin ancestor).
+    pub style: ExceptionStyle,
+}
+
+/// The builtin ancestors whose `str()` differs from `BaseException`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExceptionStyle {
+    /// `BaseException`'s: nothing, the one argument, or the tuple of them.
+    Plain,
+    /// `KeyError` and its subclasses: one argument is shown by its repr.
+    Key,
+    /// `OSError` and its subclasses: `(errno, strerror[, filename[, _, filename2]])` is shown
+    /// as `[Errno 2] strerror: 'filename' -> 'filename2'`.
+    Os,
+}
+
+impl ExceptionStyle {
+    /// The style of builtin class `class` (for a user class: of its builtin ancestor).
+    pub fn of_builtin(class: &str) -> ExceptionStyle {
+        let mut current = class;
+        for _ in 0..16 {
+            match current {
+                "KeyError" => return ExceptionStyle::Key,
+                "OSError" => return ExceptionStyle::Os,
+                _ => match ir::builtin_exception_base(current) {
+                    Some(base) if !base.is_empty() => current = base,
+                    _ => break,
+                },
+            }
+        }
+        ExceptionStyle::Plain
+    }
 }
 
 impl Exception {
-    /// An exception of a builtin class (or of a user class that does not derive from
-    /// `KeyError`).
+    /// An exception of a builtin class (or of a user class whose builtin ancestor renders its
+    /// arguments as `BaseException` does).
     pub fn new(class: &str, args: Vec<Value>) -> Exception {
         Exception {
             class: Rc::from(class),
             args,
-            key_error: class == "KeyError",
+            style: ExceptionStyle::of_builtin(class),
+        }
+    }
+
+    /// `exc.args`: all the constructor arguments, except that an `OSError` given a file name
+    /// keeps only `(errno, strerror)` there (the file names show in `str()` only).
+    pub fn visible_args(&self) -> &[Value] {
+        match (self.style, self.args.as_slice()) {
+            (ExceptionStyle::Os, [_, _, filename, ..])
+                if self.args.len() <= 5 && !matches!(filename, Value::None) =>
+            {
+                &self.args[..2]
+            }
+            _ => &self.args,
+        }
+    }
+
+    /// The class `OSError(errno, strerror, ...)` really makes: CPython picks the subclass
+    /// that matches a known `errno` (Linux numbers), e.g. `FileNotFoundError` for 2.
+    pub fn os_error_class(args: &[Value]) -> &'static str {
+        match args {
+            [Value::Int(errno), _, ..] => match errno {
+                1 | 13 => "PermissionError",
+                2 => "FileNotFoundError",
+                3 => "ProcessLookupError",
+                4 => "InterruptedError",
+                10 => "ChildProcessError",
+                11 | 114 | 115 => "BlockingIOError",
+                17 => "FileExistsError",
+                20 => "NotADirectoryError",
+                21 => "IsADirectoryError",
+                32 | 108 => "BrokenPipeError",
+                103 => "ConnectionAbortedError",
+                104 => "ConnectionResetError",
+                110 => "TimeoutError",
+                111 => "ConnectionRefusedError",
+                _ => "OSError",
+            },
+            _ => "OSError",
         }
     }
 
     /// `str(exc)`, as CPython computes it.
     pub fn message(&self) -> String {
-        match self.args.as_slice() {
-            [] => String::new(),
-            [one] if self.key_error => crate::format::repr(one),
-            [one] => crate::format::to_str(one),
-            many => crate::format::repr(&Value::Tuple(Rc::new(many.to_vec()))),
+        use crate::format::{repr, to_str};
+        match (self.style, self.args.as_slice()) {
+            (_, []) => String::new(),
+            (ExceptionStyle::Key, [one]) => repr(one),
+            (_, [one]) => to_str(one),
+            (ExceptionStyle::Os, [errno, strerror, rest @ ..]) if rest.len() <= 3 => {
+                let mut text = format!("[Errno {}] {}", to_str(errno), to_str(strerror));
+                match rest {
+                    [] | [Value::None, ..] => {}
+                    [filename, _, filename2] if !matches!(filename2, Value::None) => {
+                        text += &format!(": {} -> {}", repr(filename), repr(filename2));
+                    }
+                    [filename, ..] => text += &format!(": {}", repr(filename)),
+                }
+                text
+            }
+            (_, many) => repr(&Value::Tuple(Rc::new(many.to_vec()))),
         }
     }
 }
@@ -414,7 +493,7 @@ impl Value {
             Value::Exception(e) => Value::Exception(Rc::new(Exception {
                 class: e.class.clone(),
                 args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                key_error: e.key_error,
+                style: e.style,
             })),
             // A view crossing an entity boundary views a copy of its dict.
             Value::Internal(i) => match &**i {
