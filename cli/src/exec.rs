@@ -182,6 +182,11 @@ pub fn exec(
         std::fs::write(path, text + "\n")
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    if let Some(d) = &mut durable {
+        // A finished run is a clean shutdown: a snapshot covers the log, which is then removed.
+        d.snapshot()
+            .map_err(|e| format!("cannot write the snapshot: {e}"))?;
+    }
     Ok(())
 }
 

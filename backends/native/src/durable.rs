@@ -147,10 +147,13 @@ struct Manifest {
     program: String,
     /// `serial` or `parallel` (their serial orders differ).
     engine: String,
+    /// The dedup window the log was written with: whether a repeated id is answered from the
+    /// table or runs again depends on it, so the log is replayed with it (`None`: not recorded).
+    dedup_window: Option<u64>,
 }
 
 impl Manifest {
-    fn of(program: &Program, engine: &str) -> Manifest {
+    fn of(program: &Program, engine: &str, dedup_window: usize) -> Manifest {
         fn strip_spans(j: &mut Json) {
             match j {
                 Json::Object(m) => {
@@ -174,6 +177,7 @@ impl Manifest {
         Manifest {
             program: format!("{hash:016x}"),
             engine: engine.to_string(),
+            dedup_window: Some(dedup_window as u64),
         }
     }
 
@@ -193,6 +197,7 @@ impl Manifest {
         Ok(Some(Manifest {
             program: field("program")?,
             engine: field("engine")?,
+            dedup_window: json.get("dedup_window").and_then(Json::as_u64),
         }))
     }
 
@@ -201,7 +206,7 @@ impl Manifest {
         let mut f = File::create(&tmp)?;
         serde_json::to_writer(
             &mut f,
-            &json!({"program": self.program, "engine": self.engine}),
+            &json!({"program": self.program, "engine": self.engine, "dedup_window": self.dedup_window}),
         )?;
         f.sync_all()?;
         fs::rename(&tmp, dir.join("manifest.json"))?;
@@ -219,7 +224,8 @@ impl Manifest {
         };
         format!(
             "{}: its log was written by {what}; replaying it now could change acknowledged \
-             results. Restart with what wrote it (a clean shutdown leaves no log to replay)",
+             results. Restart with what wrote it and stop it cleanly (SIGTERM for `run`, the end of \
+             the input for `exec`): a clean shutdown leaves no log to replay",
             dir.display()
         )
     }
@@ -267,8 +273,14 @@ impl DurableEngine {
         fs::create_dir_all(&config.dir)?;
         let lock = lock_dir(&config.dir)?;
         let started = std::time::Instant::now();
-        let manifest = Manifest::of(program, engine.kind());
+        let manifest = Manifest::of(program, engine.kind(), engine.dedup_window());
         let recorded = Manifest::read(&config.dir)?;
+        // The log replays with the window it was written with; the one asked for takes over
+        // once a snapshot covers the replayed epochs (below).
+        let wanted_window = engine.dedup_window();
+        if let Some(w) = recorded.as_ref().and_then(|r| r.dedup_window) {
+            engine.set_dedup_window(usize::try_from(w).unwrap_or(usize::MAX));
+        }
         let mut epoch = 0;
         let snapshot_path = config.dir.join("snapshot.json");
         if snapshot_path.exists() {
@@ -333,7 +345,9 @@ impl DurableEngine {
                     )));
                 }
                 if epoch == snapshot_epoch {
-                    if let Some(recorded) = recorded.as_ref().filter(|r| **r != manifest) {
+                    if let Some(recorded) = recorded.as_ref().filter(|r| {
+                        (&r.program, &r.engine) != (&manifest.program, &manifest.engine)
+                    }) {
                         return Err(invalid_data(recorded.mismatch(&manifest, &config.dir)));
                     }
                 }
@@ -366,7 +380,12 @@ impl DurableEngine {
                 started.elapsed()
             );
         }
-        manifest.write(&config.dir)?;
+        let window_changed = engine.dedup_window() != wanted_window;
+        let replayed = epoch > snapshot_epoch;
+        if !window_changed || !replayed {
+            engine.set_dedup_window(wanted_window);
+            manifest.write(&config.dir)?;
+        }
         let log = File::create(segment_path(&config.dir, epoch + 1))?;
         sync_dir(&config.dir)?;
         let shared_log = Arc::new(Mutex::new(log.try_clone()?));
@@ -378,7 +397,7 @@ impl DurableEngine {
                 (e.name.clone(), fields)
             })
             .collect();
-        Ok(DurableEngine {
+        let mut durable = DurableEngine {
             engine,
             config,
             log,
@@ -392,7 +411,15 @@ impl DurableEngine {
             schema,
             snapshotter: None,
             encoding: None,
-        })
+        };
+        if window_changed && replayed {
+            // The replayed epochs ran with the recorded window: a snapshot covers them (and
+            // removes their segments) before the new window applies to anything logged.
+            durable.snapshot()?;
+            durable.engine.set_dedup_window(wanted_window);
+            manifest.write(&durable.config.dir)?;
+        }
+        Ok(durable)
     }
 
     /// The engine (for reads).

@@ -235,6 +235,10 @@ pub trait Executor {
     fn entity_state(&self, entity: &str, key: &str) -> Option<Json>;
     /// Counters since start.
     fn stats(&self) -> Stats;
+    /// How many invocation ids the dedup table remembers.
+    fn dedup_window(&self) -> usize;
+    /// Changes the dedup window (a smaller one forgets the oldest ids at the next record).
+    fn set_dedup_window(&mut self, window: usize);
     /// `serial` or `parallel`: engines of different kinds order an epoch differently, so a
     /// log is replayed by the kind that wrote it.
     fn kind(&self) -> &'static str {
@@ -594,6 +598,14 @@ impl Executor for Engine {
 
     fn stats(&self) -> Stats {
         self.stats.clone()
+    }
+
+    fn dedup_window(&self) -> usize {
+        self.config.dedup_window
+    }
+
+    fn set_dedup_window(&mut self, window: usize) {
+        self.config.dedup_window = window;
     }
 
     fn export(&self) -> Result<Exported, String> {

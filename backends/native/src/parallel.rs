@@ -922,6 +922,64 @@ impl Pairing {
     }
 }
 
+/// Which aborted transactions may run in the next round (see [`ParallelEngine::execute`]).
+#[derive(Default)]
+struct Schedule {
+    /// Each pending transaction's footprint.
+    footprints: HashMap<Tid, Vec<(usize, String)>>,
+    /// Per key, the pending transactions whose footprint holds it.
+    queues: HashMap<(usize, String), BTreeSet<Tid>>,
+    /// Transactions whose freedom may have changed since the last round.
+    dirty: BTreeSet<Tid>,
+}
+
+impl Schedule {
+    /// A transaction about to run: its old footprint no longer blocks anyone.
+    fn forget(&mut self, tid: Tid) {
+        for key in self.footprints.remove(&tid).unwrap_or_default() {
+            if let Some(queue) = self.queues.get_mut(&key) {
+                queue.remove(&tid);
+                match queue.first() {
+                    Some(head) => {
+                        self.dirty.insert(*head);
+                    }
+                    None => {
+                        self.queues.remove(&key);
+                    }
+                }
+            }
+        }
+        self.dirty.remove(&tid);
+    }
+
+    /// A transaction that aborted, with the keys it touched.
+    fn remember(&mut self, tid: Tid, footprint: Vec<(usize, String)>) {
+        for key in &footprint {
+            let queue = self.queues.entry(key.clone()).or_default();
+            queue.insert(tid);
+            if let Some(head) = queue.first() {
+                self.dirty.insert(*head);
+            }
+        }
+        self.dirty.insert(tid);
+        self.footprints.insert(tid, footprint);
+    }
+
+    /// The transactions that head the queue of every key of their footprint, in TID order.
+    fn free(&mut self) -> BTreeSet<Tid> {
+        let dirty = std::mem::take(&mut self.dirty);
+        dirty
+            .into_iter()
+            .filter(|tid| {
+                self.footprints.get(tid).is_some_and(|f| {
+                    f.iter()
+                        .all(|k| self.queues.get(k).and_then(|q| q.first()) == Some(tid))
+                })
+            })
+            .collect()
+    }
+}
+
 /// The parallel engine: a coordinator (the caller's thread) and one worker thread per partition.
 pub struct ParallelEngine {
     program: Arc<Program>,
@@ -1152,32 +1210,25 @@ impl ParallelEngine {
                 Prepared::Duplicate(_) => {}
             }
         }
-        // Keys each transaction touched when it last ran: later rounds schedule around them.
-        let mut footprints: HashMap<Tid, Vec<(usize, String)>> = HashMap::new();
-        while !pending.is_empty() {
+        // Round 1 runs everything. Later rounds run only the transactions whose last footprint
+        // (the keys they touched when they last ran) is disjoint from every smaller pending
+        // transaction's, and always the smallest, so a hot key does not re-execute its whole
+        // queue each round. Each key queues the pending transactions whose footprint holds it,
+        // so a transaction is free when it heads the queue of every key of its footprint; only
+        // transactions that ran, or now head a queue that changed, are checked again, so a
+        // round costs what changed in it, not the number of pending transactions.
+        let mut schedule = Schedule::default();
+        let mut to_run: BTreeSet<Tid> = pending.keys().copied().collect();
+        while let Some(first) = pending.keys().next().copied() {
+            to_run.insert(first);
             let mut outcomes: BTreeMap<Tid, Result<Json, ErrorReport>> = BTreeMap::new();
             let mut per_partition: Vec<Vec<(Tid, Start)>> = vec![Vec::new(); self.workers.len()];
-            // Round 1 runs everything. Later rounds run, in TID order, only the transactions
-            // whose last footprint is disjoint from every smaller pending transaction's (and
-            // always the smallest), so a hot key does not re-execute its whole queue each round.
-            let mut blocked: std::collections::HashSet<(usize, String)> =
-                std::collections::HashSet::new();
-            let mut expected = 0;
-            for (tid, (_, start, partition)) in &pending {
-                let footprint = footprints.get(tid);
-                let free = footprint.is_none_or(|f| f.iter().all(|k| !blocked.contains(k)));
-                if let Some(f) = footprint {
-                    blocked.extend(f.iter().cloned());
+            let expected = to_run.len();
+            for tid in std::mem::take(&mut to_run) {
+                if let Some((_, start, partition)) = pending.get(&tid) {
+                    per_partition[*partition].push((tid, start.clone()));
                 }
-                if free || expected == 0 {
-                    per_partition[*partition].push((*tid, start.clone()));
-                    expected += 1;
-                }
-            }
-            for txns in &per_partition {
-                for (tid, _) in txns {
-                    footprints.remove(tid);
-                }
+                schedule.forget(tid);
             }
             for (p, txns) in per_partition.into_iter().enumerate() {
                 let _ = self.workers[p].send(ToWorker::Round(txns));
@@ -1227,10 +1278,14 @@ impl ParallelEngine {
                 }
             }
             // Footprints matter only for the transactions that run again.
+            let mut footprints: BTreeMap<Tid, Vec<(usize, String)>> = BTreeMap::new();
             for (e, k, tid) in touched {
                 if aborted.contains(&tid) {
                     footprints.entry(tid).or_default().push((e, k));
                 }
+            }
+            for (tid, footprint) in footprints {
+                schedule.remember(tid, footprint);
             }
             let mut discard = aborted.clone();
             discard.extend(failed.iter().copied());
@@ -1277,6 +1332,7 @@ impl ParallelEngine {
                 results[tid as usize] = Some(result);
             }
             self.stats.reexecuted += aborted.len() as u64;
+            to_run = schedule.free();
         }
         for (i, p) in prepared.iter().enumerate() {
             if let Prepared::Duplicate(first) = p {
@@ -1344,6 +1400,14 @@ impl Executor for ParallelEngine {
 
     fn stats(&self) -> Stats {
         self.stats.clone()
+    }
+
+    fn dedup_window(&self) -> usize {
+        self.config.dedup_window
+    }
+
+    fn set_dedup_window(&mut self, window: usize) {
+        self.config.dedup_window = window;
     }
 
     fn kind(&self) -> &'static str {

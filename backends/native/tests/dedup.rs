@@ -108,3 +108,81 @@ fn the_window_survives_a_snapshot_and_a_restart() {
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A log replays with the window it was written with, whatever window the restart asks for:
+/// a repeat answered from the table stays answered (not applied twice), and a repeat that ran
+/// again because its id was forgotten stays applied. The new window applies from then on.
+#[test]
+fn a_restart_with_another_window_replays_the_log_with_the_one_it_was_written_with() {
+    use entiflow_native::{DurabilityConfig, DurableEngine};
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/apps/transfer.py"
+    ))
+    .unwrap();
+    let program = frontend_python::compile(&source, "transfer.py").unwrap();
+    for (before, after) in [(1000, 100), (100, 1000)] {
+        let dir = std::env::temp_dir().join(format!(
+            "entiflow-dedup-window-change-{before}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let config = DurabilityConfig {
+            dir: dir.clone(),
+            snapshot_every: 1_000_000,
+            snapshot_log_bytes: 1 << 40,
+        };
+        let open = |window: usize| {
+            let engine = Box::new(Engine::new(
+                Rc::new(program.clone()),
+                EngineConfig {
+                    dedup_window: window,
+                },
+            ));
+            DurableEngine::open_with(engine, &program, config.clone()).expect("open")
+        };
+        let run = |engine: &mut DurableEngine, line: &str| {
+            engine
+                .execute(vec![parse_invocation(line, &program)])
+                .unwrap()
+                .remove(0)
+        };
+        let transfer = r#"{"id":"t","entity":"Account","key":"a","method":"transfer","args":[7,{"$entity":"Account","key":"b"}]}"#;
+        let mut live = open(before);
+        run(
+            &mut live,
+            r#"{"id":"ca","create":"Account","args":["a",1000]}"#,
+        );
+        run(
+            &mut live,
+            r#"{"id":"cb","create":"Account","args":["b",0]}"#,
+        );
+        run(&mut live, transfer);
+        for i in 0..500 {
+            run(
+                &mut live,
+                &format!(r#"{{"id":"g{i}","entity":"Account","key":"b","method":"get"}}"#),
+            );
+        }
+        // Within a 1000-id window this answers from the table; beyond a 100-id one it runs.
+        let repeat = run(&mut live, transfer);
+        let acknowledged = live.engine().dump_state();
+        let expected_b = if before == 1000 { 7 } else { 14 };
+        assert_eq!(acknowledged["Account"]["b"]["balance"], expected_b);
+        drop(live); // no clean shutdown: the restart replays the log
+        let mut recovered = open(after);
+        assert_eq!(
+            recovered.engine().dump_state(),
+            acknowledged,
+            "{before} -> {after}"
+        );
+        assert_eq!(run(&mut recovered, transfer), repeat, "{before} -> {after}");
+        drop(recovered);
+        // The new window is the one recorded now: a third start with it replays nothing
+        // differently.
+        let third = open(after);
+        assert_eq!(third.engine().dump_state(), acknowledged);
+        drop(third);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
