@@ -42,6 +42,15 @@ pub enum Channel {
         /// The message's number on this channel, from 0.
         n: u64,
     },
+    /// Sent by a front door straight to the partition owning the invocation's entity: the
+    /// door's `n`-th message to this partition. A door is one client session, named by a
+    /// random id; its messages to one partition must arrive in order, as a peer's do.
+    Door {
+        /// The front door's id.
+        door: u64,
+        /// The message's number on this channel, from 0.
+        n: u64,
+    },
     /// Forwarded from a client: the record at `offset` of ingress partition `partition`. Every
     /// record of an ingress partition goes to the state partition of the same index (which passes
     /// an invocation on to the partition owning its entity), so the offsets of this channel are

@@ -96,6 +96,17 @@ pub enum Output {
         /// The position that arrived.
         got: u64,
     },
+    /// A front door's message arrived ahead of an earlier one of its channel: the transport lost
+    /// or skipped the earlier one. Nothing was processed; as for [`Output::Gap`], the transport
+    /// must deliver this partition's input again from the record after the last one it gave.
+    DoorGap {
+        /// The front door.
+        door: u64,
+        /// The channel position expected next.
+        expected: u64,
+        /// The position that arrived.
+        got: u64,
+    },
     /// A client's record arrived ahead of an earlier one of its ingress partition: it is held
     /// (part of the state) until the earlier ones arrive, then processed in order. The transport
     /// must read its input again from the record after the last one it gave this partition
@@ -267,6 +278,8 @@ pub struct Partition {
     peer_next_in: FxHashMap<u32, u64>,
     peer_next_out: Vec<u64>,
     ingress_next: FxHashMap<u32, u64>,
+    /// The next position expected from each front door that sent here directly.
+    door_next: FxHashMap<u64, u64>,
     /// Ingress messages that arrived ahead of their channel, by ingress partition and offset.
     held: FxHashMap<u32, BTreeMap<u64, Message>>,
     pending_dumps: Vec<ReplyTo>,
@@ -302,6 +315,7 @@ impl Partition {
             peer_next_in: FxHashMap::default(),
             peer_next_out: vec![0; count.max(1) as usize],
             ingress_next: FxHashMap::default(),
+            door_next: FxHashMap::default(),
             held: FxHashMap::default(),
             pending_dumps: Vec::new(),
             inbox: VecDeque::new(),
@@ -382,6 +396,22 @@ impl Partition {
                     self.stats.gaps += 1;
                     return vec![Output::Gap {
                         from,
+                        expected: *next,
+                        got: n,
+                    }];
+                }
+                let fresh = n == *next;
+                if fresh {
+                    *next = n + 1;
+                }
+                fresh
+            }
+            Channel::Door { door, n } => {
+                let next = self.door_next.entry(door).or_insert(0);
+                if n > *next {
+                    self.stats.gaps += 1;
+                    return vec![Output::DoorGap {
+                        door,
                         expected: *next,
                         got: n,
                     }];
@@ -1327,6 +1357,8 @@ impl Partition {
             v
         };
         let dedup: Vec<(&str, &str)> = self.dedup.iter().map(|(k, v)| (&**k, &**v)).collect();
+        let mut doors: Vec<(u64, u64)> = self.door_next.iter().map(|(k, v)| (*k, *v)).collect();
+        doors.sort_unstable();
         Some(serde_json::json!({
             "version": CHECKPOINT_VERSION,
             "partition": self.id,
@@ -1338,6 +1370,7 @@ impl Partition {
             "peer_next_in": sorted(&self.peer_next_in),
             "peer_next_out": self.peer_next_out,
             "ingress_next": sorted(&self.ingress_next),
+            "door_next": doors,
         }))
     }
 
@@ -1361,6 +1394,8 @@ impl Partition {
             peer_next_in: Vec<(u32, u64)>,
             peer_next_out: Vec<u64>,
             ingress_next: Vec<(u32, u64)>,
+            #[serde(default)]
+            door_next: Vec<(u64, u64)>,
         }
         let saved: Saved = serde_json::from_value(checkpoint.clone())
             .map_err(|e| format!("malformed partition checkpoint: {e}"))?;
@@ -1412,6 +1447,7 @@ impl Partition {
         partition.peer_next_in = saved.peer_next_in.into_iter().collect();
         partition.peer_next_out = saved.peer_next_out;
         partition.ingress_next = saved.ingress_next.into_iter().collect();
+        partition.door_next = saved.door_next.into_iter().collect();
         Ok(partition)
     }
 }

@@ -65,6 +65,8 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
     let mut next_line = 0;
     // The next offset of each ingress partition (ingress partition `i` feeds partition `i`).
     let mut ingress_next = vec![0u64; count as usize];
+    // The next message number of a front door's channel to each partition.
+    let mut door_next = vec![0u64; count as usize];
     let mut dumps_sent = false;
     let mut dump = serde_json::Map::new();
     let mut dump_parts = 0;
@@ -96,11 +98,22 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
         if next_line < lines.len() && (choice == 0 || idle) {
             let reply = Json::from(next_line);
             // As a front door: to the ingress partition of the owner, or (one in four) to any
-            // (the partition reading it passes it on).
+            // (the partition reading it passes it on), or straight to the owner.
             let (at, body) = match route(&interp, lines[next_line].as_bytes(), reply, count) {
                 Routed::Answer(r) => {
                     results[next_line].push(r);
                     (rng.below(count as usize), Message::Skip)
+                }
+                // Or straight to the owner, on the front door's own channel there.
+                Routed::Forward { to, message } if rng.below(3) == 0 => {
+                    let n = &mut door_next[to as usize];
+                    logs[to as usize].push_back(Envelope {
+                        channel: Channel::Door { door: 7, n: *n },
+                        body: message,
+                    });
+                    *n += 1;
+                    next_line += 1;
+                    continue;
                 }
                 Routed::Forward { to, message } if rng.below(4) != 0 => (to as usize, message),
                 Routed::Forward { message, .. } => (rng.below(count as usize), message),
@@ -148,7 +161,7 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
                         let line = reply.as_u64().expect("line index") as usize;
                         results[line].push(result);
                     }
-                    Output::Gap { .. } | Output::IngressGap { .. } => {
+                    Output::Gap { .. } | Output::DoorGap { .. } | Output::IngressGap { .. } => {
                         panic!("the simulated network keeps each channel in order: {out:?}")
                     }
                     Output::Dump { state, .. } => {
@@ -537,4 +550,57 @@ fn partition_zero_answers_with_the_seq_and_the_root_answers_a_late_repeat() {
     assert_eq!(grant.len(), 1, "{granted:?}");
     let finished = p1.handle(&interp, grant[0].clone());
     assert_eq!(answers(&finished), vec![(1, Some(1))], "{finished:?}");
+}
+
+/// A front door's messages to a partition are numbered: one ahead of its channel is refused
+/// with `DoorGap`, a repeat is dropped, and the position survives a checkpoint.
+#[test]
+fn a_front_door_channel_is_kept_in_order_and_survives_a_checkpoint() {
+    let program = Arc::new(program(&root().join("tests/apps/transfer.py")));
+    let interp = Interpreter::new(&program);
+    let door = |n: u64, line: &str| {
+        let Routed::Forward { message, .. } = route(&interp, line.as_bytes(), Json::from(n), 1)
+        else {
+            panic!("{line} is valid");
+        };
+        Envelope {
+            channel: Channel::Door { door: 42, n },
+            body: message,
+        }
+    };
+    let create = r#"{"id": "c", "create": "Account", "args": ["alice", 100]}"#;
+    let deposit =
+        r#"{"id": "d", "entity": "Account", "key": "alice", "method": "deposit", "args": [5]}"#;
+    let answered = |out: &[Output]| {
+        out.iter()
+            .filter(|o| matches!(o, Output::Result { .. }))
+            .count()
+    };
+    let mut p0 = Partition::new(program.clone(), 0, 1, PartitionConfig::default());
+    let early = p0.handle(&interp, door(1, deposit));
+    assert!(
+        matches!(
+            early.as_slice(),
+            [Output::DoorGap {
+                door: 42,
+                expected: 0,
+                got: 1
+            }]
+        ),
+        "{early:?}"
+    );
+    assert_eq!(answered(&p0.handle(&interp, door(0, create))), 1);
+    let checkpoint = p0.checkpoint().expect("quiescent");
+    let mut restored =
+        Partition::restore(program.clone(), 0, 1, PartitionConfig::default(), &checkpoint)
+            .expect("restore");
+    assert!(
+        restored.handle(&interp, door(0, create)).is_empty(),
+        "a repeat is dropped after a restore too"
+    );
+    assert_eq!(answered(&restored.handle(&interp, door(1, deposit))), 1);
+    assert_eq!(
+        restored.dump_state()["Account"]["alice"]["balance"],
+        Json::from(105)
+    );
 }

@@ -123,6 +123,15 @@ impl JobState {
                     "state partition {p} got message {got} from partition {from} before {expected}: a record was skipped; restarting from the last checkpoint"
                 ))
             }
+            Some(Output::DoorGap {
+                door,
+                expected,
+                got,
+            }) => {
+                return Err(format!(
+                    "state partition {p} got message {got} of front door {door:x} before {expected}: a record was skipped; restarting from the last checkpoint"
+                ))
+            }
             Some(Output::IngressGap {
                 partition,
                 expected,

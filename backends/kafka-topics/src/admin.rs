@@ -13,7 +13,8 @@ use crate::config::KafkaConfig;
 /// The largest record the backend produces.
 pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
 
-/// Connection settings shared by every client of the backend.
+/// Connection settings shared by every client of the backend (finish a client's settings with
+/// [`UserSettings::user_settings`]).
 pub fn client_config(config: &KafkaConfig) -> ClientConfig {
     let mut c = ClientConfig::new();
     c.set("bootstrap.servers", &config.brokers)
@@ -25,10 +26,22 @@ pub fn client_config(config: &KafkaConfig) -> ClientConfig {
         // librdkafka's own tracing (e.g. "fetch,broker"), on standard error.
         c.set("debug", contexts).set("log_level", "7");
     }
-    for (name, value) in &config.librdkafka {
-        c.set(name, value);
-    }
     c
+}
+
+/// The user's `librdkafka.*` settings, applied after a client's own so that they win.
+pub trait UserSettings {
+    /// Applies `config.librdkafka` on top of what is set.
+    fn user_settings(&mut self, config: &KafkaConfig) -> &mut Self;
+}
+
+impl UserSettings for ClientConfig {
+    fn user_settings(&mut self, config: &KafkaConfig) -> &mut Self {
+        for (name, value) in &config.librdkafka {
+            self.set(name, value);
+        }
+        self
+    }
 }
 
 /// Creates the topics that do not exist yet (ingress and internal with `partitions` parts,
@@ -60,6 +73,7 @@ pub fn ensure_snapshot_topic(config: &KafkaConfig) -> Result<(), String> {
 /// partition counts of those that do.
 fn create_topics(config: &KafkaConfig, wanted: &[(&str, i32, bool)]) -> Result<(), String> {
     let admin: AdminClient<DefaultClientContext> = client_config(config)
+        .user_settings(config)
         .create()
         .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
     let new: Vec<NewTopic<'_>> = wanted
@@ -85,6 +99,7 @@ fn create_topics(config: &KafkaConfig, wanted: &[(&str, i32, bool)]) -> Result<(
     }
     // Check what exists (a topic created earlier with another partition count cannot be used).
     let probe: BaseProducer = client_config(config)
+        .user_settings(config)
         .create()
         .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
     for &(name, parts, _) in wanted {

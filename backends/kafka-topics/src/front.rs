@@ -1,5 +1,6 @@
-//! The front door: sends invocations to the ingress topic, each keyed by a correlation id, and
-//! collects their results from the egress topic.
+//! The front door: sends each invocation straight to the internal partition that owns its
+//! entity (as a numbered message of this door's channel there), keyed by a correlation id, and
+//! collects the results from the egress topic. Dump requests go through the ingress topic.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use runtime_common::plugin::PluginError;
 use runtime_common::{ErrorReport, Interpreter, Invocation, InvocationResult};
 use serde_json::Value as Json;
 
-use crate::admin::client_config;
+use crate::admin::{client_config, UserSettings};
 use crate::config::KafkaConfig;
 use crate::records::CONTROL_HEADER;
 
@@ -34,6 +35,10 @@ pub struct FrontDoor {
     results: BaseConsumer,
     client: String,
     counter: u64,
+    /// This door's channel id: unique per connection (the partitions number its messages).
+    door: u64,
+    /// The next message number of this door's channel to each partition.
+    door_next: Vec<u64>,
     /// The egress offset after the last record read.
     read_to: i64,
 }
@@ -53,12 +58,36 @@ const RESEND_AFTER: Duration = Duration::from_secs(5);
 struct Pending {
     /// Its place in the batch.
     index: usize,
-    /// What was sent, to send again.
-    payload: Vec<u8>,
+    /// What was sent, to send again: an invocation (contract JSON) sent straight to its
+    /// partition, or the payload of an ingress record.
+    payload: Sent,
     /// The ingress partition it went to.
     partition: i32,
     /// Its control header.
     control: Option<&'static str>,
+}
+
+/// What a pending entry sent.
+enum Sent {
+    /// An invocation, to its owner's internal partition.
+    Direct(Json),
+    /// An ingress record's payload.
+    Ingress(Vec<u8>),
+}
+
+/// A door id no other connection has: the time, the process and a per-process count, mixed.
+fn new_door_id() -> u64 {
+    static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let n = CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // splitmix64 of the three.
+    let mut z =
+        nanos ^ (u64::from(std::process::id()) << 40) ^ n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 impl FrontDoor {
@@ -70,6 +99,7 @@ impl FrontDoor {
             // One record per batch: a broker that misreports the last offset of a multi-record
             // batch (tansu's memory engine) would make a consumer that starts inside one stall.
             .set("batch.num.messages", "1")
+            .user_settings(config)
             .create()
             .map_err(|e| kafka_error("cannot create the producer", e))?;
         let results: BaseConsumer = client_config(config)
@@ -77,6 +107,7 @@ impl FrontDoor {
             .set("enable.auto.commit", "false")
             .set("isolation.level", "read_uncommitted")
             .set("fetch.wait.max.ms", "2")
+            .user_settings(config)
             .create()
             .map_err(|e| kafka_error("cannot create the consumer", e))?;
         let (_, high) = results
@@ -99,6 +130,8 @@ impl FrontDoor {
             results,
             client: format!("{}-{nanos}", std::process::id()),
             counter: 0,
+            door: new_door_id(),
+            door_next: vec![0; config.partitions.max(1) as usize],
             read_to: high.max(0),
         })
     }
@@ -108,17 +141,45 @@ impl FrontDoor {
         format!("{}:{}", self.client, self.counter)
     }
 
+    /// Sends what a pending entry holds (again): an invocation as the next message of this
+    /// door's channel to its partition, or an ingress record.
     fn send(
         &mut self,
         key: &str,
-        payload: &[u8],
+        sent: &Sent,
         control: Option<&str>,
         partition: i32,
     ) -> Result<(), PluginError> {
-        let mut record = BaseRecord::<str, [u8]>::to(&self.config.topics.ingress)
+        let direct;
+        let (topic, payload, record_key) = match sent {
+            Sent::Direct(invocation) => {
+                let slot = &mut self.door_next[partition as usize];
+                let n = *slot;
+                *slot += 1;
+                direct = crate::records::door_record(
+                    &self.config.topics,
+                    partition as u32,
+                    self.door,
+                    n,
+                    &self.config.topics.egress,
+                    key,
+                    invocation.clone(),
+                )
+                .map_err(|e| kafka_error("cannot encode an invocation", e))?;
+                (
+                    &self.config.topics.internal,
+                    direct.payload.as_slice(),
+                    None,
+                )
+            }
+            Sent::Ingress(payload) => (&self.config.topics.ingress, payload.as_slice(), Some(key)),
+        };
+        let mut record = BaseRecord::<str, [u8]>::to(topic)
             .partition(partition)
-            .key(key)
             .payload(payload);
+        if let Some(k) = record_key {
+            record = record.key(k);
+        }
         if let Some(c) = control {
             record = record.headers(OwnedHeaders::new().insert(Header {
                 key: CONTROL_HEADER,
@@ -171,17 +232,23 @@ impl FrontDoor {
             if progress.elapsed() > resend_after {
                 progress = Instant::now();
                 resend_after *= 2;
-                let again: Vec<(String, Vec<u8>, Option<&'static str>, i32)> = pending
+                let mut again: Vec<(usize, String, i32, Option<&'static str>)> = pending
                     .iter()
-                    .map(|(k, p)| (k.clone(), p.payload.clone(), p.control, p.partition))
+                    .map(|(k, p)| (p.index, k.clone(), p.partition, p.control))
                     .collect();
+                // In batch order: a door's channel numbers its messages as they are sent.
+                again.sort_by_key(|(index, ..)| *index);
                 eprintln!(
                     "entiflow kafka front door: no result for {:?}; sending the {} unanswered again",
                     resend_after / 2,
                     again.len()
                 );
-                for (key, payload, control, partition) in again {
-                    self.send(&key, &payload, control, partition)?;
+                for (_, key, partition, control) in again {
+                    let sent = match &pending[&key].payload {
+                        Sent::Direct(j) => Sent::Direct(j.clone()),
+                        Sent::Ingress(b) => Sent::Ingress(b.clone()),
+                    };
+                    self.send(&key, &sent, control, partition)?;
                 }
                 crate::admin::drain(&self.producer)
                     .map_err(|e| kafka_error("cannot send invocations", e))?;
@@ -232,8 +299,7 @@ impl FrontDoor {
                     let json = invocation.to_json();
                     let partition =
                         owner(&interp, &json, self.config.partitions).unwrap_or(0) as i32;
-                    let payload = serde_json::to_vec(&json)
-                        .map_err(|e| kafka_error("cannot encode an invocation", e))?;
+                    let payload = Sent::Direct(json);
                     self.send(&key, &payload, None, partition)?;
                     pending.insert(
                         key,
@@ -271,7 +337,7 @@ impl FrontDoor {
     /// The state of every partition, merged into the contract's dump form.
     pub fn dump_state(&mut self, entity_names: &[String]) -> Result<Json, PluginError> {
         let key = self.next_key();
-        self.send(&key, b"{}", Some("dump"), 0)?;
+        self.send(&key, &Sent::Ingress(b"{}".to_vec()), Some("dump"), 0)?;
         let mut merged: serde_json::Map<String, Json> = entity_names
             .iter()
             .map(|n| (n.clone(), Json::Object(Default::default())))
@@ -281,7 +347,7 @@ impl FrontDoor {
             key,
             Pending {
                 index: 0,
-                payload: b"{}".to_vec(),
+                payload: Sent::Ingress(b"{}".to_vec()),
                 partition: 0,
                 control: Some("dump"),
             },

@@ -113,6 +113,32 @@ pub fn ingress_records(
     }
 }
 
+/// The internal record a front door sends straight to the partition owning an invocation's
+/// entity: the invocation (contract JSON) as the door's `n`-th message to that partition, its
+/// result going to `reply_topic` under the correlation id `key`.
+pub fn door_record(
+    topics: &Topics,
+    partition: u32,
+    door: u64,
+    n: u64,
+    reply_topic: &str,
+    key: &str,
+    invocation: Json,
+) -> Result<OutRecord, String> {
+    Ok(OutRecord {
+        topic: topics.internal.clone(),
+        partition: Some(partition as i32),
+        key: None,
+        payload: json_bytes(&Envelope {
+            channel: Channel::Door { door, n },
+            body: Message::Invoke {
+                reply: json!({"topic": reply_topic, "key": key}),
+                invocation,
+            },
+        })?,
+    })
+}
+
 /// The record of a reply to a client.
 fn reply_record(topics: &Topics, reply: &Json, payload: Vec<u8>) -> OutRecord {
     OutRecord {
@@ -164,6 +190,15 @@ pub fn output_records(
                         .map_err(|e| e.to_string())?;
                 }
                 reply_record(topics, &reply, bytes)
+            }
+            Output::DoorGap {
+                door,
+                expected,
+                got,
+            } => {
+                return Err(format!(
+                    "message {got} from front door {door:x} arrived before {expected}: the transport must deliver the channel again"
+                ))
             }
             Output::Gap {
                 from,

@@ -21,7 +21,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::admin::client_config;
+use crate::admin::{client_config, UserSettings};
 use crate::config::KafkaConfig;
 
 /// The version of the snapshot record format.
@@ -79,6 +79,7 @@ pub fn latest(
         .set("enable.auto.commit", "false")
         .set("enable.partition.eof", "true")
         .set("isolation.level", "read_uncommitted")
+        .user_settings(config)
         .create()
         .map_err(|e| format!("cannot create a consumer: {e}"))?;
     let (low, high) = consumer

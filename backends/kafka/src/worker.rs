@@ -36,7 +36,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::types::RDKafkaRespErr;
 use runtime_common::Interpreter;
 
-use crate::admin::{client_config, drain};
+use crate::admin::{client_config, drain, UserSettings};
 use crate::config::KafkaConfig;
 use crate::records::{
     ingress_records, output_records, IngressRecord, OutRecord, CONTROL_HEADER, REPLY_TOPIC_HEADER,
@@ -340,6 +340,7 @@ impl Worker {
             .set("heartbeat.interval.ms", (session / 3).max(100).to_string())
             .set("fetch.wait.max.ms", "2")
             .set("partition.assignment.strategy", "range")
+            .user_settings(config)
             .create_with_context(context)
             .map_err(|e| format!("cannot create the consumer: {e}"))?;
         consumer
@@ -553,6 +554,7 @@ impl Worker {
                 "transaction.timeout.ms",
                 entiflow_kafka_topics::config::TRANSACTION_TIMEOUT_MS.to_string(),
             )
+            .user_settings(&self.config)
             .create()
             .map_err(|e| format!("cannot create a producer: {e}"))?;
         producer
@@ -715,12 +717,25 @@ impl Worker {
                     Vec::new()
                 }
             };
-            match outputs.first() {
+            let gap = match outputs.first() {
                 Some(Output::Gap {
                     from,
                     expected,
                     got,
-                }) => {
+                }) => Some(format!(
+                    "message {got} from partition {from} before {expected}"
+                )),
+                Some(Output::DoorGap {
+                    door,
+                    expected,
+                    got,
+                }) => Some(format!(
+                    "message {got} from front door {door:x} before {expected}"
+                )),
+                _ => None,
+            };
+            match outputs.first() {
+                Some(Output::Gap { .. } | Output::DoorGap { .. }) => {
                     // The consumer stepped over a record (some brokers' fetch responses make
                     // it): read the partition again after the last record processed. When that
                     // keeps stepping over it, start further back each time (other fetch
@@ -737,7 +752,8 @@ impl Worker {
                     };
                     let from_offset = (resume_at - back).max(0);
                     trace(&format!(
-                        "  gap: message {got} from partition {from} before {expected}; rereading {topic}/{partition} from {from_offset}"
+                        "  gap: {}; rereading {topic}/{partition} from {from_offset}",
+                        gap.unwrap_or_default()
                     ));
                     return self.reread(via, from_offset);
                 }
