@@ -13,7 +13,7 @@ use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -477,27 +477,51 @@ async fn submit(
     }
     let (tx, rx) = oneshot::channel();
     if shared.jobs.send(Job::Batch(batch, tx)).is_err() {
-        return Err((StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response());
+        return Err(engine_stopped());
     }
     match rx.await {
         Ok(Ok(r)) => Ok(r),
-        Ok(Err(e)) => Err((StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response()),
-        Err(_) => Err((StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response()),
+        // Nothing of the batch ran (e.g. the log could not be written: disk full); the
+        // client may send it again.
+        Ok(Err(e)) => Err(http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Unavailable",
+            e.to_string(),
+        )),
+        Err(_) => Err(engine_stopped()),
     }
 }
 
 /// The largest request body accepted (a batch of about 200k transfers).
 const MAX_BODY_BYTES: usize = 64 << 20;
 
+/// 503 when the engine thread is gone (shutting down).
+fn engine_stopped() -> Response {
+    http_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Unavailable",
+        "the engine stopped".into(),
+    )
+}
+
 /// The contract's error for a body that could not be read (too large: 413).
 fn unreadable(e: BytesRejection) -> Response {
+    let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        format!("the request body is larger than {MAX_BODY_BYTES} bytes")
+    } else {
+        // The innermost cause says what was wrong (e.g. an invalid chunk size).
+        let mut cause = e.body_text();
+        let mut source = std::error::Error::source(&e);
+        while let Some(inner) = source {
+            cause = inner.to_string();
+            source = inner.source();
+        }
+        format!("cannot read the request body: {cause}")
+    };
     let result = InvocationResult {
         id: Json::Null,
         seq: None,
-        outcome: Err(runtime_common::ErrorReport::new(
-            "InvalidRequest",
-            format!("cannot read the request body: {e} (the limit is {MAX_BODY_BYTES} bytes)"),
-        )),
+        outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)),
     };
     (e.status(), AxumJson(result.to_json())).into_response()
 }
@@ -526,7 +550,11 @@ async fn invoke(
                 (StatusCode::BAD_REQUEST, AxumJson(r.to_json())).into_response()
             }
             Some(r) => AxumJson(r.to_json()).into_response(),
-            None => (StatusCode::INTERNAL_SERVER_ERROR, "no result\n").into_response(),
+            None => http_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "SystemError",
+                "the engine gave no result".into(),
+            ),
         },
         Err(resp) => resp,
     };
@@ -563,11 +591,26 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
         }
     } else {
         // JSON lines: each line on its own, so one bad line (bad UTF-8 too) spoils no other.
+        // A parse error names the line of the body, not of the line alone.
         body.split(|b| *b == b'\n')
-            .filter(|l| !l.trim_ascii().is_empty())
-            .map(|l| match std::str::from_utf8(l) {
-                Ok(text) => runtime_common::contract::parse_invocation(text, &shared.program),
-                Err(e) => Err((Json::Null, format!("malformed JSON: invalid UTF-8: {e}"))),
+            .enumerate()
+            .filter(|(_, l)| !l.trim_ascii().is_empty())
+            .map(|(i, l)| match std::str::from_utf8(l) {
+                Ok(text) => runtime_common::contract::parse_invocation(text, &shared.program)
+                    .map_err(|(id, m)| {
+                        (
+                            id,
+                            m.replacen(
+                                " at line 1 column ",
+                                &format!(" at line {} column ", i + 1),
+                                1,
+                            ),
+                        )
+                    }),
+                Err(e) => Err((
+                    Json::Null,
+                    format!("malformed JSON: invalid UTF-8 on line {}: {e}", i + 1),
+                )),
             })
             .collect()
     };
@@ -619,15 +662,27 @@ async fn method_not_allowed(
 /// `GET /v1/entities/{Entity}/`: the entity whose key is the empty string.
 async fn entity_with_empty_key(
     state: State<Arc<Shared>>,
-    UrlPath(entity_type): UrlPath<String>,
+    path: Result<UrlPath<String>, PathRejection>,
 ) -> Response {
-    entity(state, UrlPath((entity_type, String::new()))).await
+    match path {
+        Ok(UrlPath(entity_type)) => entity(state, Ok(UrlPath((entity_type, String::new())))).await,
+        Err(e) => bad_path(e),
+    }
+}
+
+/// 400 for a path whose parts cannot be read (not UTF-8 once percent-decoded).
+fn bad_path(e: PathRejection) -> Response {
+    http_error(StatusCode::BAD_REQUEST, "InvalidRequest", e.body_text())
 }
 
 async fn entity(
     State(shared): State<Arc<Shared>>,
-    UrlPath((entity, key)): UrlPath<(String, String)>,
+    path: Result<UrlPath<(String, String)>, PathRejection>,
 ) -> Response {
+    let (entity, key) = match path {
+        Ok(UrlPath(parts)) => parts,
+        Err(e) => return bad_path(e),
+    };
     if shared.program.entity_index(&entity).is_none() {
         return http_error(
             StatusCode::NOT_FOUND,
@@ -641,7 +696,7 @@ async fn entity(
         .send(Job::Get(entity.clone(), key.clone(), tx))
         .is_err()
     {
-        return (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response();
+        return engine_stopped();
     }
     match rx.await {
         Ok(Some(state)) => AxumJson(state).into_response(),
@@ -650,7 +705,7 @@ async fn entity(
             "EntityNotFound",
             format!("{entity} '{key}' does not exist"),
         ),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response(),
+        Err(_) => engine_stopped(),
     }
 }
 
@@ -665,7 +720,7 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
     {
         "ok\n".into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "engine stopped\n").into_response()
+        engine_stopped()
     }
 }
 

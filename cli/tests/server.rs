@@ -125,6 +125,28 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
         (code, error["type"].as_str()),
         (405, Some("MethodNotAllowed"))
     );
+    // A path part that is not UTF-8 once decoded.
+    let (code, error) = error_of(
+        a.get(&format!("{}/v1/entities/Item/%FF", server.url))
+            .call(),
+    );
+    assert_eq!(
+        (code, error["type"].as_str()),
+        (400, Some("InvalidRequest"))
+    );
+    // A JSONL parse error names the line of the body.
+    let (_, r) = post(
+        &a,
+        &format!("{}/v1/batch", server.url),
+        "\n\n{\"id\": 82 \"create\": 1}\n",
+    )
+    .unwrap();
+    assert!(
+        r[0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at line 3 column")),
+        "{r}"
+    );
     assert_eq!(
         a.get(&format!("{}/healthz", server.url))
             .call()

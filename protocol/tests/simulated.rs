@@ -591,9 +591,14 @@ fn a_front_door_channel_is_kept_in_order_and_survives_a_checkpoint() {
     );
     assert_eq!(answered(&p0.handle(&interp, door(0, create))), 1);
     let checkpoint = p0.checkpoint().expect("quiescent");
-    let mut restored =
-        Partition::restore(program.clone(), 0, 1, PartitionConfig::default(), &checkpoint)
-            .expect("restore");
+    let mut restored = Partition::restore(
+        program.clone(),
+        0,
+        1,
+        PartitionConfig::default(),
+        &checkpoint,
+    )
+    .expect("restore");
     assert!(
         restored.handle(&interp, door(0, create)).is_empty(),
         "a repeat is dropped after a restore too"
