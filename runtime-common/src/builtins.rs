@@ -58,6 +58,9 @@ fn underscores_ok(text: &str, digit: fn(&u8) -> bool) -> bool {
 /// `int(text, base)` as CPython parses it: surrounding whitespace, a sign, a `0x`/`0o`/`0b`
 /// prefix matching the base (any of them with base 0), and single underscores between digits.
 fn parse_int(text: &str, base: u32) -> Result<i64, IntParse> {
+    // Digits of other scripts count as their ASCII values (`int("١٢")` is 12).
+    let ascii = crate::unicode_digits::ascii_digits(text);
+    let text = ascii.as_deref().unwrap_or(text);
     let t = text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
     let (neg, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -109,7 +112,8 @@ fn to_float(v: &Value) -> OpResult {
         Value::Float(f) => *f,
         Value::Int(_) | Value::Bool(_) => v.as_int().unwrap_or(0) as f64,
         Value::Str(s) => {
-            let t = s.trim().to_ascii_lowercase();
+            let ascii = crate::unicode_digits::ascii_digits(s);
+            let t = ascii.as_deref().unwrap_or(s).trim().to_ascii_lowercase();
             match t.as_str() {
                 "inf" | "+inf" | "infinity" => f64::INFINITY,
                 "-inf" | "-infinity" => f64::NEG_INFINITY,
@@ -1608,9 +1612,12 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 s.strip_suffix(affix).unwrap_or(s)
             })
         }
-        "isdigit" | "isdecimal" => {
-            Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
-        }
+        "isdecimal" => Value::Bool(
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| crate::unicode_digits::decimal_value(c).is_some()),
+        ),
+        "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(crate::unicode_digits::is_digit)),
         "isnumeric" => Value::Bool(!s.is_empty() && s.chars().all(char::is_numeric)),
         "casefold" => Value::str(&s.to_lowercase().replace('ß', "ss")),
         "istitle" => {

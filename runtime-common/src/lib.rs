@@ -13,6 +13,7 @@ pub mod format;
 pub mod interp;
 pub mod ops;
 pub mod plugin;
+pub mod unicode_digits;
 pub mod value;
 
 pub use contract::{ErrorReport, Invocation, InvocationResult, Request};
