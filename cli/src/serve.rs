@@ -271,7 +271,8 @@ fn engine_thread(
         } = drain(first, &jobs);
         if !epoch.is_empty() {
             let before = native.engine().stats();
-            let size = epoch.len() as u64;
+            // Invalid entries are answered without joining the epoch.
+            let size = epoch.iter().filter(|i| i.is_ok()).count() as u64;
             let results = match &mut native {
                 Native::Memory(e) => Ok(e.execute(epoch)),
                 Native::Durable(d, _) => d
@@ -282,7 +283,7 @@ fn engine_thread(
             match results {
                 Ok(results) => native.release(Release::Batch(waiting, results)),
                 Err(e) => {
-                    // Those clients get the error (HTTP 500); the backend keeps serving: a
+                    // Those clients get the error (HTTP 503); the backend keeps serving: a
                     // distributed backend's timeout or lost connection is no reason to stop.
                     eprintln!("error: {e}");
                     for (_, reply) in waiting {
@@ -404,7 +405,7 @@ fn plugin_engine_thread(
             reads,
         } = drain(first, &jobs);
         if !epoch.is_empty() {
-            let size = epoch.len() as u64;
+            let size = epoch.iter().filter(|i| i.is_ok()).count() as u64;
             match plugin_epoch(&mut instance, epoch) {
                 Ok(results) => {
                     for r in &results {
@@ -420,7 +421,7 @@ fn plugin_engine_thread(
                     release(Release::Batch(waiting, results));
                 }
                 Err(e) => {
-                    // Those clients get the error (HTTP 500); the backend keeps serving: a
+                    // Those clients get the error (HTTP 503); the backend keeps serving: a
                     // distributed backend's timeout or lost connection is no reason to stop.
                     eprintln!("error: {e}");
                     for (_, reply) in waiting {
