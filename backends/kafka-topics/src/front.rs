@@ -10,7 +10,7 @@ use entiflow_protocol::owner;
 use ir::Program;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Header, Message as _, OwnedHeaders};
-use rdkafka::producer::{BaseProducer, BaseRecord};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use runtime_common::contract::Invalid;
 use runtime_common::plugin::PluginError;
@@ -90,18 +90,27 @@ fn new_door_id() -> u64 {
     z ^ (z >> 31)
 }
 
+/// The producer of a door's records: idempotent and gapless, so a record of a door's channel
+/// is never lost while a later one is written (that would leave a partition waiting for it);
+/// a failure that could do so is fatal to the producer instead, and the door reconnects under a
+/// new id.
+fn door_producer(config: &KafkaConfig) -> Result<BaseProducer, PluginError> {
+    client_config(config)
+        .set("enable.idempotence", "true")
+        .set("enable.gapless.guarantee", "true")
+        .set("linger.ms", "0")
+        // One record per batch: a broker that misreports the last offset of a multi-record
+        // batch (tansu's memory engine) would make a consumer that starts inside one stall.
+        .set("batch.num.messages", "1")
+        .user_settings(config)
+        .create()
+        .map_err(|e| kafka_error("cannot create the producer", e))
+}
+
 impl FrontDoor {
     /// Connects, and starts reading the egress topic at its end.
     pub fn connect(config: &KafkaConfig, program: Arc<Program>) -> Result<FrontDoor, PluginError> {
-        let producer: BaseProducer = client_config(config)
-            .set("enable.idempotence", "true")
-            .set("linger.ms", "0")
-            // One record per batch: a broker that misreports the last offset of a multi-record
-            // batch (tansu's memory engine) would make a consumer that starts inside one stall.
-            .set("batch.num.messages", "1")
-            .user_settings(config)
-            .create()
-            .map_err(|e| kafka_error("cannot create the producer", e))?;
+        let producer = door_producer(config)?;
         let results: BaseConsumer = client_config(config)
             .set("group.id", format!("{}.front-doors", config.group_id()))
             .set("enable.auto.commit", "false")
@@ -150,12 +159,19 @@ impl FrontDoor {
         control: Option<&str>,
         partition: i32,
     ) -> Result<(), PluginError> {
+        if let Some((_, reason)) = self.producer.client().fatal_error() {
+            // Records of the old door may be missing: go on as a new door (its channels start
+            // afresh; repeats of invocations are recognised by their ids).
+            eprintln!("entiflow kafka front door: the producer failed ({reason}); reconnecting");
+            crate::admin::drain(&self.producer).ok();
+            self.producer = door_producer(&self.config)?;
+            self.door = new_door_id();
+            self.door_next.iter_mut().for_each(|n| *n = 0);
+        }
         let direct;
         let (topic, payload, record_key) = match sent {
             Sent::Direct(invocation) => {
-                let slot = &mut self.door_next[partition as usize];
-                let n = *slot;
-                *slot += 1;
+                let n = self.door_next[partition as usize];
                 direct = crate::records::door_record(
                     &self.config.topics,
                     partition as u32,
@@ -188,7 +204,13 @@ impl FrontDoor {
         }
         loop {
             match self.producer.send(record) {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    // Numbered only once queued: a record that was never sent leaves no gap.
+                    if matches!(sent, Sent::Direct(_)) {
+                        self.door_next[partition as usize] += 1;
+                    }
+                    return Ok(());
+                }
                 Err((
                     rdkafka::error::KafkaError::MessageProduction(
                         rdkafka::types::RDKafkaErrorCode::QueueFull,
