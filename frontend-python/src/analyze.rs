@@ -701,6 +701,18 @@ fn analyze_entity<'a>(
     if let Some(init) = methods.iter().find(|m| m.name == "__init__") {
         collect_fields(&init.def.body, &init.params, entity_names, &mut fields);
     }
+    for m in &methods {
+        if fields.iter().any(|f| f.name == m.name) {
+            // In Python the instance attribute hides the method: calling it fails.
+            reporter.error(
+                &m.def.name,
+                "E0212",
+                format!("method `{}` has the name of a field", m.name),
+                "hidden by the field of that name",
+                Some("rename the method or the field: an instance attribute hides a method of its class"),
+            );
+        }
+    }
     ok.then_some(EntityInfo {
         name,
         class,

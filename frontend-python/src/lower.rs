@@ -1719,9 +1719,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             CallKind::Invalid {
                                 code: "E0334",
                                 message: format!("`{t}.{method}` is private"),
-                                label: "private method of another entity".into(),
+                                label: "private method of another entity type".into(),
                                 hint: Some(
-                                    "methods starting with `_` can only be called on `self`",
+                                    "names starting with `_` are for entities of their own type \
+                                     alone: call a public method",
                                 ),
                             }
                         } else {
@@ -1735,8 +1736,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     }
                     Type::Any => {
                         let builtin = ir::is_builtin_method(&method);
-                        let remote =
-                            self.info.any_entity_has_method(&method) && !method.starts_with('_');
+                        // A private method only of the caller's own type (on another entity
+                        // of that type).
+                        let remote = if is_private(&method) {
+                            self.info
+                                .entity(&self.entity.name)
+                                .is_some_and(|e| e.method(&method).is_some())
+                        } else {
+                            self.info.any_entity_has_method(&method)
+                        };
                         match (builtin, remote) {
                             (true, true) if self.plainly_builtin(receiver) => {
                                 CallKind::ValueMethod { receiver, method }
@@ -1754,6 +1762,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                                 entity: None,
                                 method,
                             },
+                            (false, false) if self.info.any_entity_has_method(&method) => {
+                                CallKind::Invalid {
+                                    code: "E0334",
+                                    message: format!("`{method}` is private"),
+                                    label: "private method of another entity type".into(),
+                                    hint: Some(
+                                        "names starting with `_` are for entities of their own \
+                                         type alone: call a public method",
+                                    ),
+                                }
+                            }
                             (false, false) => CallKind::Invalid {
                                 code: "E0335",
                                 message: format!("unknown method `{method}`"),
@@ -2527,7 +2546,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let entity = match &ty {
             Type::Ref(t) => {
                 match self.info.entity(t) {
-                    Some(ent) if ent.field(&field).is_some() => {}
+                    Some(ent) if ent.field(&field).is_some() => {
+                        if is_private(&field) && *t != self.entity.name {
+                            let hint = format!(
+                                "names starting with `_` are for `{t}` entities alone: add a \
+                                 public method to `{t}` that returns what is needed"
+                            );
+                            return self.invalid(
+                                &a.attr,
+                                "E0334",
+                                &format!("`{t}.{field}` is private"),
+                                "private field of another entity type",
+                                Some(&hint),
+                            );
+                        }
+                    }
                     _ => {
                         return self.invalid(
                             &a.attr,
@@ -3467,4 +3500,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         });
         Expr::Local(result)
     }
+}
+
+/// A private name (`_x`), for entities of its own type alone; dunders are not private.
+fn is_private(name: &str) -> bool {
+    name.starts_with('_') && !(name.starts_with("__") && name.ends_with("__"))
 }

@@ -122,6 +122,23 @@ pub fn run_init(
     Ok((key, fields))
 }
 
+/// The AttributeError for a private field or method (`_name`) of `ent` used from an entity of
+/// another type (`same_type` false); `None` when the use is allowed. As in Python, where
+/// `_name` is a convention of the class: its methods may use it on any instance of the class.
+pub fn private_access(ent: &ir::Entity, name: &str, same_type: bool) -> Option<Value> {
+    let private = name.starts_with('_') && !(name.starts_with("__") && name.ends_with("__"));
+    let exists = ent.field_index(name).is_some() || ent.method(name).is_some();
+    (private && exists && !same_type).then(|| {
+        Value::exception(
+            "AttributeError",
+            format!(
+                "{}.{name} is private: only {} entities can use it",
+                ent.name, ent.name
+            ),
+        )
+    })
+}
+
 /// What a call to an entity whose state is at hand resolves to.
 pub enum LocalCall {
     /// Run this frame next (a method invocation).
@@ -150,6 +167,13 @@ pub fn local_call(
             format!("'{}' object has no attribute '{name}'", ent.name),
         )
     };
+    let name = match &op {
+        CallOp::GetField(f) => f,
+        CallOp::Invoke { method, .. } => method,
+    };
+    if let Some(refused) = private_access(ent, name, same_type) {
+        return LocalCall::Reply(Err(refused));
+    }
     match op {
         CallOp::GetField(field) => LocalCall::Reply(match ent.field_index(&field) {
             Some(i) if fields[i].is_unset() => Err(interp.unset_field(target_entity, i)),

@@ -44,7 +44,7 @@ use runtime_common::{
 };
 use serde_json::Value as Json;
 
-use runtime_common::calls::{local_call, run_init, LocalCall, MAX_CALL_DEPTH};
+use runtime_common::calls::{local_call, private_access, run_init, LocalCall, MAX_CALL_DEPTH};
 use runtime_common::dedup::Dedup;
 
 use crate::engine::{
@@ -114,7 +114,7 @@ enum ToWorker {
         key: String,
         op: RemoteOp,
         missing: String,
-        is_self_entity: bool,
+        same_type: bool,
         depth: usize,
         return_to: ReturnTo,
     },
@@ -281,19 +281,11 @@ impl Worker {
                 key,
                 op,
                 missing,
-                is_self_entity,
+                same_type,
                 depth,
                 return_to,
             } => self.call(
-                interp,
-                tid,
-                entity,
-                key,
-                op,
-                missing,
-                is_self_entity,
-                depth,
-                return_to,
+                interp, tid, entity, key, op, missing, same_type, depth, return_to,
             ),
             ToWorker::Reply {
                 tid,
@@ -534,7 +526,7 @@ impl Worker {
         key: String,
         op: RemoteOp,
         missing: String,
-        is_self_entity: bool,
+        same_type: bool,
         depth: usize,
         return_to: ReturnTo,
     ) {
@@ -559,6 +551,14 @@ impl Worker {
             );
             return;
         };
+        let name = match &op {
+            RemoteOp::GetField(f) => f,
+            RemoteOp::Invoke { method, .. } => method,
+        };
+        if let Some(refused) = private_access(ent, name, same_type) {
+            reply_to(self, Reply::Exception(value_to_tagged(&refused)));
+            return;
+        }
         match op {
             RemoteOp::GetField(field) => {
                 let reply = match ent.field_index(&field) {
@@ -580,7 +580,7 @@ impl Worker {
             } => {
                 let visible = ent
                     .method(&method)
-                    .is_some_and(|m| m.is_public() || is_self_entity);
+                    .is_some_and(|m| m.is_public() || same_type);
                 if !visible {
                     reply_to(
                         self,
@@ -764,7 +764,7 @@ impl Worker {
                                     target.entity,
                                     repr(&target.key)
                                 ),
-                                is_self_entity: target_entity == caller.0,
+                                same_type: target_entity == caller.0,
                                 depth,
                                 return_to: ReturnTo::Segment {
                                     partition: self.me,
