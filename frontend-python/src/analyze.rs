@@ -248,9 +248,11 @@ fn float_op(op: ast::Operator, x: f64, y: f64) -> Option<Const> {
     }))
 }
 
-/// Whether `expr` is a list, dict or set display whose members are literals or such displays.
-pub fn container_literal(expr: &Expr) -> bool {
-    let member = |e: &Expr| literal(e).is_some() || container_literal(e);
+/// Whether `expr` is a list, dict, set or tuple display whose members are constants (literals,
+/// earlier constants, arithmetic on them) or such displays.
+pub fn container_literal(expr: &Expr, constants: &HashMap<String, Const>) -> bool {
+    let member =
+        |e: &Expr| constant_expr(e, constants).is_some() || container_literal(e, constants);
     match expr {
         Expr::List(l) => l.elts.iter().all(member),
         Expr::Set(s) => s.elts.iter().all(member),
@@ -400,7 +402,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                         (Expr::Name(n), Some(v)) => {
                             info.constants.insert(n.id.as_str().to_string(), v.clone());
                         }
-                        (Expr::Name(n), None) if container_literal(&a.value) => {
+                        (Expr::Name(n), None) if container_literal(&a.value, &info.constants) => {
                             info.container_constants
                                 .insert(n.id.as_str().to_string(), &a.value);
                         }
@@ -429,7 +431,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                         info.constants.insert(n.id.as_str().to_string(), v);
                     }
                 }
-                (Expr::Name(n), Some(value)) if container_literal(value) => {
+                (Expr::Name(n), Some(value)) if container_literal(value, &info.constants) => {
                     info.container_constants
                         .insert(n.id.as_str().to_string(), value);
                 }

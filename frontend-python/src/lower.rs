@@ -91,6 +91,9 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
     /// `n = len(xs)`): a method call on them is a builtin method even when an entity has a
     /// method of the same name.
     builtin_locals: HashSet<String>,
+    /// Lowering a module-level display (`PLANS = {"pro": BASE * 2}`): its names are module
+    /// constants, never the method's locals.
+    module_scope: bool,
 }
 
 /// Every binding of a name in a method body: `Some(value)` for a plain `name = value`, `None`
@@ -288,6 +291,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             generator_args: Vec::new(),
             peeked_targets: Default::default(),
             builtin_locals: HashSet::new(),
+            module_scope: false,
         };
         for p in &sig.params {
             lowerer.declare(&p.name, p.ty.clone());
@@ -2475,17 +2479,22 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn name(&mut self, n: &'a ast::ExprName) -> Expr {
         let name = n.id.as_str();
-        if let Some(l) = self.lookup_local(name) {
-            return Expr::Local(l);
-        }
-        if name == "self" {
-            return Expr::SelfRef;
+        if !self.module_scope {
+            if let Some(l) = self.lookup_local(name) {
+                return Expr::Local(l);
+            }
+            if name == "self" {
+                return Expr::SelfRef;
+            }
         }
         if let Some(c) = self.info.constants.get(name) {
             return Expr::Const(c.clone());
         }
         if let Some(display) = self.info.container_constants.get(name) {
-            return self.expr(display);
+            let outer = std::mem::replace(&mut self.module_scope, true);
+            let value = self.expr(display);
+            self.module_scope = outer;
+            return value;
         }
         let hint = if ir::BUILTIN_FUNCTIONS.contains(&name)
             || self.info.entity(name).is_some()

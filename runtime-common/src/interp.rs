@@ -171,6 +171,13 @@ impl<'p> Interpreter<'p> {
         }
         for (name, value) in kwargs {
             match params.iter().position(|p| p.name == name) {
+                // `self` is always given (positionally, by the call itself).
+                None if name == "self" => {
+                    return raise(
+                        "TypeError",
+                        format!("{} got multiple values for argument 'self'", qual()),
+                    );
+                }
                 Some(i) if i < nargs || locals[i].is_some() => {
                     return raise(
                         "TypeError",

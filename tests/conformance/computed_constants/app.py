@@ -13,6 +13,7 @@ MASK = (KB - 1) & 0x3F | 0x100 ^ 0x1
 PREFIX = "user" + "-"
 RULE = "-" * 12
 OPEN_HOURS = (8 * HOUR, 20 * HOUR)
+PLANS = {"basic": KB, "pro": KB * 2, "hours": [MINUTE, HOUR], "prefix": PREFIX + "x"}
 
 
 @entity
@@ -33,3 +34,8 @@ class Clock:
         opens, closes = OPEN_HOURS
         return [PREFIX + self.name, days, rest // HOUR, opens <= rest < closes, LIMIT, KB, HALF,
                 RATE, NEG, REM, MASK, RULE]
+
+    def plans(self, plan: str) -> list:
+        KB = 5
+        plans = PLANS
+        return [plans[plan], KB, PLANS["hours"], PLANS["prefix"]]
