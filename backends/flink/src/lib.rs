@@ -206,7 +206,9 @@ impl Backend for FlinkBackend {
             None
         };
         let entity_names = program.entities.iter().map(|e| e.name.clone()).collect();
-        let front = match FrontDoor::connect(&config.kafka, std::sync::Arc::new(program)) {
+        // Through the ingress topic: the job's failure drills are proven on that path; the
+        // Kafka workers take the direct one.
+        let front = match FrontDoor::connect(&config.kafka, std::sync::Arc::new(program), false) {
             Ok(f) => f,
             Err(e) => {
                 if let Some(job) = job {

@@ -1,6 +1,7 @@
-//! The front door: sends each invocation straight to the internal partition that owns its
-//! entity (as a numbered message of this door's channel there), keyed by a correlation id, and
-//! collects the results from the egress topic. Dump requests go through the ingress topic.
+//! The front door: sends each invocation, keyed by a correlation id, straight to the internal
+//! partition that owns its entity (as a numbered message of this door's channel there) or to
+//! that partition's ingress topic partition, and collects the results from the egress topic.
+//! Dump requests go through the ingress topic.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,6 +36,8 @@ pub struct FrontDoor {
     results: BaseConsumer,
     client: String,
     counter: u64,
+    /// Whether invocations go straight to their partition (else through the ingress topic).
+    direct: bool,
     /// This door's channel id: unique per connection (the partitions number its messages).
     door: u64,
     /// The next message number of this door's channel to each partition.
@@ -108,8 +111,14 @@ fn door_producer(config: &KafkaConfig) -> Result<BaseProducer, PluginError> {
 }
 
 impl FrontDoor {
-    /// Connects, and starts reading the egress topic at its end.
-    pub fn connect(config: &KafkaConfig, program: Arc<Program>) -> Result<FrontDoor, PluginError> {
+    /// Connects, and starts reading the egress topic at its end. With `direct`, invocations go
+    /// straight to their owner's internal partition on this door's channel; otherwise to the
+    /// owner's ingress partition, which the engine forwards (one hop more).
+    pub fn connect(
+        config: &KafkaConfig,
+        program: Arc<Program>,
+        direct: bool,
+    ) -> Result<FrontDoor, PluginError> {
         let producer = door_producer(config)?;
         let results: BaseConsumer = client_config(config)
             .set("group.id", format!("{}.front-doors", config.group_id()))
@@ -139,6 +148,7 @@ impl FrontDoor {
             results,
             client: format!("{}-{nanos}", std::process::id()),
             counter: 0,
+            direct,
             door: new_door_id(),
             door_next: vec![0; config.partitions.max(1) as usize],
             read_to: high.max(0),
@@ -321,7 +331,14 @@ impl FrontDoor {
                     let json = invocation.to_json();
                     let partition =
                         owner(&interp, &json, self.config.partitions).unwrap_or(0) as i32;
-                    let payload = Sent::Direct(json);
+                    let payload = if self.direct {
+                        Sent::Direct(json)
+                    } else {
+                        Sent::Ingress(
+                            serde_json::to_vec(&json)
+                                .map_err(|e| kafka_error("cannot encode an invocation", e))?,
+                        )
+                    };
                     self.send(&key, &payload, None, partition)?;
                     pending.insert(
                         key,

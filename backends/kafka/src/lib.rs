@@ -66,7 +66,7 @@ impl Backend for KafkaBackend {
         let entity_names = program.entities.iter().map(|e| e.name.clone()).collect();
         let program = Arc::new(program);
         let front = if config.front_door {
-            Some(FrontDoor::connect(&config, program.clone())?)
+            Some(FrontDoor::connect(&config, program.clone(), true)?)
         } else {
             None
         };
