@@ -15,10 +15,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use ir::Program;
+use runtime_common::calls::{private_access, run_init};
 use runtime_common::contract::{
     exception_report, fields_json, json_to_value, ref_json, value_to_json, Invalid,
 };
-use runtime_common::calls::run_init;
 use runtime_common::format::repr;
 use runtime_common::value::key_text;
 use runtime_common::{
@@ -341,6 +341,15 @@ impl SerialEngine {
                             "entity left the transaction",
                         )));
                     };
+                    let name = match &op {
+                        CallOp::GetField(f) => f,
+                        CallOp::Invoke { method, .. } => method,
+                    };
+                    // `_private` names are for entities of their own type alone.
+                    if let Some(refused) = private_access(ent, name, callee == me) {
+                        reply = Some(Err(refused));
+                        continue;
+                    }
                     match op {
                         CallOp::GetField(name) => {
                             reply = Some(match ent.field_index(&name) {
