@@ -388,41 +388,31 @@ impl Partition {
         if let Channel::Ingress { partition, offset } = envelope.channel {
             return self.handle_ingress(interp, partition, offset, envelope.body);
         }
-        let fresh = match envelope.channel {
+        let position = match envelope.channel {
             Channel::Peer { from, n } => {
-                let next = self.peer_next_in.entry(from).or_insert(0);
-                if n > *next {
-                    // Messages of one channel travel in order; one is missing.
-                    self.stats.gaps += 1;
-                    return vec![Output::Gap {
+                take_position(self.peer_next_in.entry(from).or_insert(0), n).map_err(|expected| {
+                    Output::Gap {
                         from,
-                        expected: *next,
+                        expected,
                         got: n,
-                    }];
-                }
-                let fresh = n == *next;
-                if fresh {
-                    *next = n + 1;
-                }
-                fresh
+                    }
+                })
             }
-            Channel::Door { door, n } => {
-                let next = self.door_next.entry(door).or_insert(0);
-                if n > *next {
-                    self.stats.gaps += 1;
-                    return vec![Output::DoorGap {
-                        door,
-                        expected: *next,
-                        got: n,
-                    }];
-                }
-                let fresh = n == *next;
-                if fresh {
-                    *next = n + 1;
-                }
-                fresh
-            }
+            Channel::Door { door, n } => take_position(self.door_next.entry(door).or_insert(0), n)
+                .map_err(|expected| Output::DoorGap {
+                    door,
+                    expected,
+                    got: n,
+                }),
             Channel::Ingress { .. } => unreachable!("handled above"),
+        };
+        let fresh = match position {
+            Ok(fresh) => fresh,
+            Err(gap) => {
+                // Messages of one channel travel in order; one is missing.
+                self.stats.gaps += 1;
+                return vec![gap];
+            }
         };
         if !fresh {
             self.stats.duplicates_dropped += 1;
@@ -1316,6 +1306,20 @@ impl Partition {
             }
         }
     }
+}
+
+/// Takes position `n` of a numbered channel whose next expected position is `next`: `Ok(true)`
+/// for the next one (and moves on), `Ok(false)` for a repeat, `Err(expected)` when an earlier
+/// one is missing.
+fn take_position(next: &mut u64, n: u64) -> Result<bool, u64> {
+    if n > *next {
+        return Err(*next);
+    }
+    let fresh = n == *next;
+    if fresh {
+        *next = n + 1;
+    }
+    Ok(fresh)
 }
 
 /// The version of the [`Partition::checkpoint`] format.
