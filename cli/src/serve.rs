@@ -37,8 +37,12 @@ enum Job {
         Vec<Result<Invocation, Invalid>>,
         oneshot::Sender<Result<Vec<InvocationResult>, String>>,
     ),
-    Get(String, String, oneshot::Sender<Option<Json>>),
+    Get(String, String, oneshot::Sender<ReadReply>),
 }
+
+/// What a read of one entity gets: its state (`None`: absent), or why the engine could not
+/// read it (the client gets 503; the engine keeps serving).
+type ReadReply = Result<Option<Json>, String>;
 
 const BUCKETS_US: [u64; 14] = [
     50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
@@ -176,7 +180,7 @@ type Waiting = Vec<(
 /// Replies waiting for their epoch to become durable.
 enum Release {
     Batch(Waiting, Vec<InvocationResult>),
-    Read(oneshot::Sender<Option<Json>>, Option<Json>),
+    Read(oneshot::Sender<ReadReply>, Option<Json>),
 }
 
 fn release(item: Release) {
@@ -188,7 +192,7 @@ fn release(item: Release) {
             }
         }
         Release::Read(reply, value) => {
-            let _ = reply.send(value);
+            let _ = reply.send(Ok(value));
         }
     }
 }
@@ -268,7 +272,7 @@ fn engine_thread(
             epoch,
             waiting,
             reads,
-        } = drain(first, &jobs);
+        } = drain(first, &jobs, false);
         if !epoch.is_empty() {
             let before = native.engine().stats();
             // Invalid entries are answered without joining the epoch.
@@ -312,11 +316,13 @@ fn engine_thread(
 struct Drained {
     epoch: Vec<Result<Invocation, Invalid>>,
     waiting: Waiting,
-    reads: Vec<(String, String, oneshot::Sender<Option<Json>>)>,
+    reads: Vec<(String, String, oneshot::Sender<ReadReply>)>,
 }
 
-/// Takes what has queued up (at most about [`MAX_EPOCH`] invocations) after `first`.
-fn drain(first: Job, jobs: &mpsc::Receiver<Job>) -> Drained {
+/// Takes what has queued up (at most about [`MAX_EPOCH`] invocations) after `first`. With
+/// `skip_abandoned`, jobs whose client has gone (its connection closed, e.g. at shutdown) are
+/// dropped: nothing of them ran, and nobody waits for them.
+fn drain(first: Job, jobs: &mpsc::Receiver<Job>, skip_abandoned: bool) -> Drained {
     let mut drained = Drained {
         epoch: Vec::new(),
         waiting: Vec::new(),
@@ -325,6 +331,8 @@ fn drain(first: Job, jobs: &mpsc::Receiver<Job>) -> Drained {
     let mut next = Some(first);
     while let Some(job) = next {
         match job {
+            Job::Batch(_, reply) if skip_abandoned && reply.is_closed() => {}
+            Job::Get(_, _, reply) if skip_abandoned && reply.is_closed() => {}
             Job::Batch(batch, reply) => {
                 drained.waiting.push((batch.len(), reply));
                 drained.epoch.extend(batch);
@@ -385,6 +393,7 @@ fn plugin_engine_thread(
     jobs: mpsc::Receiver<Job>,
     metrics: Arc<Metrics>,
     ready: std::sync::mpsc::Sender<Result<(), String>>,
+    drained: mpsc::Sender<()>,
 ) {
     let mut instance = match backend.start(&program, &config) {
         Ok(i) => i,
@@ -403,7 +412,7 @@ fn plugin_engine_thread(
             epoch,
             waiting,
             reads,
-        } = drain(first, &jobs);
+        } = drain(first, &jobs, true);
         if !epoch.is_empty() {
             let size = epoch.iter().filter(|i| i.is_ok()).count() as u64;
             match plugin_epoch(&mut instance, epoch) {
@@ -431,23 +440,32 @@ fn plugin_engine_thread(
             }
         }
         if !reads.is_empty() {
-            let state = match instance.dump_state() {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: backend '{}' failed: {e}; stopping", instance.name());
-                    return;
+            match instance.dump_state() {
+                Ok(state) => {
+                    for (entity, key, reply) in reads {
+                        let value = state
+                            .get(&entity)
+                            .and_then(|records| records.get(&key))
+                            .cloned();
+                        let _ = reply.send(Ok(value));
+                    }
                 }
-            };
-            for (entity, key, reply) in reads {
-                let _ = reply.send(
-                    state
-                        .get(&entity)
-                        .and_then(|records| records.get(&key))
-                        .cloned(),
-                );
+                Err(e) => {
+                    // As for invocations: those readers get the error, the backend keeps serving.
+                    let e = format!(
+                        "backend '{}' could not read its state: {e}",
+                        instance.name()
+                    );
+                    eprintln!("error: {e}");
+                    for (_, _, reply) in reads {
+                        let _ = reply.send(Err(e.clone()));
+                    }
+                }
             }
         }
     }
+    // Every job is answered or abandoned: the server waits for the backend's own shutdown.
+    let _ = drained.send(());
     if let Err(e) = instance.shutdown() {
         eprintln!("error: backend shutdown failed: {e}");
     }
@@ -700,8 +718,9 @@ async fn entity(
         return engine_stopped();
     }
     match rx.await {
-        Ok(Some(state)) => AxumJson(state).into_response(),
-        Ok(None) => http_error(
+        Ok(Ok(Some(state))) => AxumJson(state).into_response(),
+        Ok(Err(e)) => http_error(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", e),
+        Ok(Ok(None)) => http_error(
             StatusCode::NOT_FOUND,
             "EntityNotFound",
             format!("{entity} '{key}' does not exist"),
@@ -716,12 +735,14 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
     if shared
         .jobs
         .send(Job::Get(String::new(), String::new(), tx))
-        .is_ok()
-        && rx.await.is_ok()
+        .is_err()
     {
-        "ok\n".into_response()
-    } else {
-        engine_stopped()
+        return engine_stopped();
+    }
+    match rx.await {
+        Ok(Ok(_)) => "ok\n".into_response(),
+        Ok(Err(e)) => http_error(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", e),
+        Err(_) => engine_stopped(),
     }
 }
 
@@ -772,13 +793,21 @@ pub fn run(
     let (jobs_tx, jobs_rx) = mpsc::channel();
     let (ready_tx, ready_rx) = mpsc::channel();
     let engine_metrics = metrics.clone();
+    let on_plugin = plugin.is_some();
+    let (draining_tx, drained_rx) = mpsc::channel::<()>();
     let engine = std::thread::Builder::new()
         .name("entiflow-engine".into())
         .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
         .spawn(move || match plugin {
-            Some((backend, config)) => {
-                plugin_engine_thread(backend, program, config, jobs_rx, engine_metrics, ready_tx)
-            }
+            Some((backend, config)) => plugin_engine_thread(
+                backend,
+                program,
+                config,
+                jobs_rx,
+                engine_metrics,
+                ready_tx,
+                draining_tx,
+            ),
             None => engine_thread(
                 program,
                 durability,
@@ -857,6 +886,17 @@ pub fn run(
     // Dropping the runtime drops the connections left and with them their handles on the engine.
     drop(runtime);
     drop(shared);
+    if on_plugin {
+        // A distributed backend may be waiting (up to its timeout) for results whose clients
+        // are gone; what it was sent stays in its own log and completes there, so the process
+        // does not wait for it beyond the grace period.
+        if let Err(mpsc::RecvTimeoutError::Timeout) = drained_rx.recv_timeout(SHUTDOWN_GRACE) {
+            eprintln!(
+                "entiflow: the backend is still waiting for results of clients that left; stopping without it"
+            );
+            return Ok(());
+        }
+    }
     engine
         .join()
         .map_err(|_| "engine thread panicked".to_string())?;

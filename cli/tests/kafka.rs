@@ -16,7 +16,7 @@ use std::time::Duration;
 use runtime_common::InvocationResult;
 use serde_json::Value;
 use support::{
-    bin, cargo_build, check, check_transfer_drill, fresh_broker, root, transfer_workload,
+    bin, cargo_build, check, check_transfer_drill, fresh_broker, root, transfer_workload, Server,
     CORE_CASES,
 };
 
@@ -232,4 +232,129 @@ fn a_surviving_worker_takes_over_the_partitions_of_a_killed_one() {
         },
         2,
     );
+}
+
+/// `GET` of a URL on a running front door: the status and the body.
+fn http_get(url: &str) -> (u16, String) {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build();
+    match agent.get(url).call() {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+        Err(e) => panic!("GET {url}: {e}"),
+    }
+}
+
+/// A read the backend cannot answer in time (no worker runs yet) fails that request alone: the
+/// `run` front door keeps serving, and answers once a worker has started.
+#[test]
+fn a_read_that_times_out_fails_alone_and_the_front_door_keeps_serving() {
+    let _turn = one_at_a_time();
+    let brokers = brokers();
+    let topics = unique("read-timeout");
+    let dir = tempdir("read-timeout");
+    let server = Server::start(
+        &app(),
+        &[
+            "--backend",
+            "kafka",
+            "--brokers",
+            &brokers,
+            "--backend-opt",
+            &format!("app={topics}"),
+            "--backend-opt",
+            "workers=0",
+            "--backend-opt",
+            "partitions=4",
+            "--backend-opt",
+            "timeout_ms=2000",
+        ],
+    );
+    let (status, body) = http_get(&format!("{}/healthz", server.url));
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body.contains("Unavailable") && body.contains("Timeout"),
+        "{body}"
+    );
+    let _worker = Worker::start(&brokers, &topics, &dir);
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(30))
+        .build();
+    let create = r#"{"id":"c1","create":"Account","args":["alice",100]}"#;
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    let answer = loop {
+        let sent = agent
+            .post(&format!("{}/v1/invoke", server.url))
+            .set("content-type", "application/json")
+            .send_string(create);
+        match sent {
+            Ok(r) => break r.into_string().expect("body"),
+            Err(e) if std::time::Instant::now() < deadline => {
+                eprintln!("not yet: {e}");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(e) => panic!("the front door never answered after its read failed: {e}"),
+        }
+    };
+    assert!(
+        answer.contains(r#""result":{"$entity":"Account","key":"alice"}"#),
+        "{answer}"
+    );
+    let (status, body) = http_get(&format!("{}/v1/entities/Account/alice", server.url));
+    assert_eq!(
+        (status, body.contains(r#""balance":100"#)),
+        (200, true),
+        "{body}"
+    );
+}
+
+/// SIGTERM stops a `run` front door promptly even while its backend still waits for results
+/// (no worker runs): the waiting invocations' clients are gone, and what was sent stays in the
+/// backend's log.
+#[test]
+fn sigterm_does_not_wait_for_results_of_clients_that_left() {
+    let _turn = one_at_a_time();
+    let brokers = brokers();
+    let topics = unique("sigterm");
+    let mut server = Server::start(
+        &app(),
+        &[
+            "--backend",
+            "kafka",
+            "--brokers",
+            &brokers,
+            "--backend-opt",
+            &format!("app={topics}"),
+            "--backend-opt",
+            "workers=0",
+            "--backend-opt",
+            "timeout_ms=600000",
+        ],
+    );
+    for n in 0..3 {
+        let url = format!("{}/v1/invoke", server.url);
+        std::thread::spawn(move || {
+            let agent = ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(600))
+                .build();
+            let body = format!(r#"{{"id":"c{n}","create":"Account","args":["a{n}",1]}}"#);
+            let _ = agent.post(&url).send_string(&body);
+        });
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let signalled = std::time::Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = signalled + Duration::from_secs(60);
+    while server.child.try_wait().expect("wait").is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running 60 s after SIGTERM (the backend's timeout is 600 s)"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

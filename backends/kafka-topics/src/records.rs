@@ -58,15 +58,19 @@ pub fn ingress_records(
     partitions: u32,
     record: IngressRecord<'_>,
 ) -> Result<Vec<OutRecord>, String> {
-    let reply_topic = record
-        .reply_topic
-        .and_then(|v| std::str::from_utf8(v).ok())
-        .unwrap_or(&topics.egress)
-        .to_string();
     let key = record
         .key
         .and_then(|k| std::str::from_utf8(k).ok())
         .map(str::to_string);
+    // A reply topic that cannot exist would fail the transaction carrying the reply, on every
+    // replay: such a record is a dead letter, like one with no key to answer to.
+    let reply_topic = match record.reply_topic {
+        None => Some(topics.egress.clone()),
+        Some(v) => std::str::from_utf8(v)
+            .ok()
+            .filter(|t| is_topic_name(t))
+            .map(str::to_string),
+    };
     let reply = json!({"topic": reply_topic, "key": key});
     let channel = Channel::Ingress {
         partition: record.partition as u32,
@@ -81,18 +85,35 @@ pub fn ingress_records(
         })
     };
     let here = record.partition as u32;
-    if record.control == Some(b"dump".as_slice()) {
-        return Ok(vec![internal(here, Message::DumpAll { reply })?]);
-    }
-    match route(interp, record.payload, reply, partitions) {
+    let routed = match (&reply_topic, record.control) {
+        (None, _) => Routed::Answer(refused(
+            record.payload,
+            format!(
+                "the {REPLY_TOPIC_HEADER} header is not a topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'): {:?}",
+                String::from_utf8_lossy(record.reply_topic.unwrap_or_default())
+            ),
+        )),
+        (Some(_), Some(b"dump")) => {
+            return Ok(vec![internal(here, Message::DumpAll { reply })?]);
+        }
+        (Some(_), Some(other)) => Routed::Answer(refused(
+            record.payload,
+            format!(
+                "unknown {CONTROL_HEADER} header {:?} (the one control record is \"dump\")",
+                String::from_utf8_lossy(other)
+            ),
+        )),
+        (Some(_), None) => route(interp, record.payload, reply, partitions),
+    };
+    match routed {
         Routed::Forward { message, .. } => Ok(vec![internal(here, message)?]),
         Routed::Answer(result) => {
             let mut bytes = Vec::new();
             result.write_json(&mut bytes).map_err(|e| e.to_string())?;
             Ok(vec![
                 internal(here, Message::Skip)?,
-                match key {
-                    Some(k) => OutRecord {
+                match key.zip(reply_topic) {
+                    Some((k, reply_topic)) => OutRecord {
                         topic: reply_topic,
                         partition: None,
                         key: Some(k),
@@ -111,6 +132,30 @@ pub fn ingress_records(
             ])
         }
     }
+}
+
+/// The answer to a record refused for its headers: `InvalidRequest`, with the id of its payload
+/// when it has one.
+fn refused(payload: &[u8], message: String) -> InvocationResult {
+    let id = serde_json::from_slice::<Json>(payload)
+        .ok()
+        .and_then(|v| v.get("id").cloned())
+        .unwrap_or(Json::Null);
+    InvocationResult {
+        id,
+        seq: None,
+        outcome: Err(ErrorReport::new("InvalidRequest", message)),
+    }
+}
+
+/// Whether `name` can be a Kafka topic's name.
+fn is_topic_name(name: &str) -> bool {
+    (1..=249).contains(&name.len())
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// The internal record a front door sends straight to the partition owning an invocation's

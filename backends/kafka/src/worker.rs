@@ -258,6 +258,8 @@ struct Task {
     since_snapshot: u64,
     /// Where the last gap sent the consumer back to, and how many times in a row.
     gap_rereads: (i64, u32),
+    /// applied high water
+    applied_to: i64,
     /// The outputs of the last `max_batch` records replayed silently, produced again when the
     /// partition goes live: the previous owner's last transaction, if its offsets count as
     /// committed while its records were dropped (a broker that commits a transaction's offsets
@@ -530,6 +532,7 @@ impl Worker {
                                 processed_to,
                                 since_snapshot: 0,
                                 gap_rereads: (-1, 0),
+                                applied_to: 0,
                                 replay_tail: VecDeque::new(),
                             },
                         );
@@ -705,6 +708,7 @@ impl Worker {
             };
             let live = offset >= task.live_from;
             let resume_at = task.processed_to;
+            let before = task.partition.stats().processed;
             let outputs = match runtime_common::contract::from_slice_unbounded::<Envelope>(payload)
             {
                 Ok(envelope) => task.partition.handle(interp, envelope),
@@ -775,6 +779,12 @@ impl Worker {
                     return Ok(());
                 }
                 _ => {}
+            }
+            if task.partition.stats().processed > before {
+                if offset < task.applied_to {
+                    eprintln!("entiflow kafka worker: OUT OF ORDER {topic}/{partition}@{offset} applied after {} (live {live})", task.applied_to - 1);
+                }
+                task.applied_to = task.applied_to.max(offset + 1);
             }
             task.processed_to = offset + 1;
             task.since_snapshot += 1;

@@ -12,7 +12,7 @@ use entiflow_kafka::snapshot::Snapshot;
 use entiflow_kafka::KafkaBackend;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::Message;
+use rdkafka::message::{Header, Message, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use runtime_common::contract::parse_invocation;
@@ -166,6 +166,24 @@ fn malformed_ingress_records_get_answers_or_dead_letters_and_never_stop_a_worker
         }
         producer.send(record).map_err(|e| e.0).expect("send");
     }
+    // Headers that cannot be obeyed: a reply topic no topic can have (its reply would fail the
+    // worker's transaction on every replay), a control record of an unknown kind.
+    let valid = br#"{"id":"h","entity":"Account","key":"x","method":"get","args":[]}"#;
+    let headers: [(&str, &str, &[u8]); 2] = [
+        ("k-topic", "entiflow-reply-topic", b"no such topic!"),
+        ("k-control", "entiflow-control", b"explode"),
+    ];
+    for (key, name, value) in headers {
+        let record = BaseRecord::<str, [u8]>::to(&topics.ingress)
+            .partition(1)
+            .key(key)
+            .headers(OwnedHeaders::new().insert(Header {
+                key: name,
+                value: Some(value),
+            }))
+            .payload(valid.as_slice());
+        producer.send(record).map_err(|e| e.0).expect("send");
+    }
     producer.flush(Duration::from_secs(10)).expect("flush");
     // Valid work after the bad records still runs.
     let results = instance
@@ -175,17 +193,29 @@ fn malformed_ingress_records_get_answers_or_dead_letters_and_never_stop_a_worker
         )])
         .expect("the worker still runs");
     assert!(results[0].outcome.is_ok(), "{:?}", results[0]);
-    let egress = read_topic(&topics.egress, 4);
-    for key in ["k-garbage", "k-wrong", "k-bytes"] {
+    let egress = read_topic(&topics.egress, 5);
+    for key in ["k-garbage", "k-wrong", "k-bytes", "k-control"] {
         let (_, answer) = egress
             .iter()
             .find(|(k, _)| k.as_deref() == Some(key))
             .unwrap_or_else(|| panic!("an answer for {key} in {egress:?}"));
         assert_eq!(answer["error"]["type"], "InvalidRequest", "{answer}");
     }
-    let dead = read_topic(&topics.dead_letter, 1);
-    assert_eq!(dead.len(), 1, "{dead:?}");
-    assert_eq!(dead[0].1["error"]["type"], "InvalidRequest");
+    let dead = read_topic(&topics.dead_letter, 2);
+    assert_eq!(dead.len(), 2, "{dead:?}");
+    assert!(dead
+        .iter()
+        .all(|d| d.1["error"]["type"] == "InvalidRequest"));
+    let topic = &dead
+        .iter()
+        .find(|d| d.1["error"]["message"].to_string().contains("reply-topic"))
+        .unwrap_or_else(|| panic!("a dead letter for the bad reply topic in {dead:?}"))
+        .1;
+    assert_eq!(
+        topic["record"].as_str(),
+        std::str::from_utf8(valid).ok(),
+        "{topic}"
+    );
     instance.shutdown().expect("shutdown");
 }
 
