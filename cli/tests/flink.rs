@@ -119,7 +119,9 @@ fn exec(brokers: &str, lines: &[String], dir: &Path, extra: &[&str]) -> Child {
         .arg("--dump-state")
         .arg(dir.join("state.json"))
         .args(["--backend", "flink", "--brokers", brokers])
-        .args(["--backend-opt", "timeout_ms=240000"])
+        // Generous: after a failover the job redeploys and replays from its checkpoint, which
+        // on a busy two-core machine has taken minutes; a stall still fails the drill.
+        .args(["--backend-opt", "timeout_ms=480000"])
         .args(["--backend-opt", "checkpoint_ms=500"])
         .args(extra)
         .stdout(Stdio::piped())

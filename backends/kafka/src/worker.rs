@@ -45,6 +45,10 @@ use crate::snapshot::{self, Snapshot};
 
 const KAFKA_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a gap in an internal partition's offsets must persist before the worker takes the
+/// offsets in between for transaction markers (see `Worker::in_log_order`).
+const GAP_SETTLE: Duration = Duration::from_millis(5);
+
 /// A running worker thread.
 pub struct WorkerHandle {
     stop: Arc<AtomicBool>,
@@ -258,7 +262,10 @@ struct Task {
     since_snapshot: u64,
     /// Where the last gap sent the consumer back to, and how many times in a row.
     gap_rereads: (i64, u32),
-    /// applied high water
+    /// The offset after the furthest record that changed the partition. A record applied below
+    /// it was applied out of log order (the consumer had stepped over it), which a later owner
+    /// replaying the log in order would not reproduce: reported, as the broker broke an
+    /// assumption replay relies on.
     applied_to: i64,
     /// The outputs of the last `max_batch` records replayed silently, produced again when the
     /// partition goes live: the previous owner's last transaction, if its offsets count as
@@ -301,7 +308,11 @@ struct Worker {
     /// Where the consumer stands in each input partition (the offset after the last record it
     /// delivered), to restart a fetch that stalled.
     positions: BTreeMap<InputKey, i64>,
-    /// Idle seconds in a row with work in flight (how far back [`Worker::refetch`] reads).
+    /// Per internal partition, a gap in the offsets delivered that is waiting to be confirmed
+    /// (see [`Worker::in_log_order`]): the offset expected, the one delivered, when first seen.
+    gaps_seen: BTreeMap<InputKey, (i64, i64, Instant)>,
+    /// Idle rereads in a row with work in flight and no record applied since (how far back
+    /// [`Worker::refetch`] reads, and how long the worker waits before the next one).
     idle_rereads: u32,
 }
 
@@ -354,6 +365,7 @@ impl Worker {
             producers: BTreeMap::new(),
             tasks: BTreeMap::new(),
             positions: BTreeMap::new(),
+            gaps_seen: BTreeMap::new(),
             idle_rereads: 0,
         })
     }
@@ -375,7 +387,7 @@ impl Worker {
                     // idle worker commits only the transactions that are due.
                     self.commit_due()?;
                     self.flush_replay_tails()?;
-                    if idle_since.elapsed() > Duration::from_secs(1) {
+                    if idle_since.elapsed() > self.refetch_after() {
                         self.trace_in_flight();
                         self.refetch();
                         idle_since = Instant::now();
@@ -402,15 +414,23 @@ impl Worker {
         Ok(())
     }
 
+    /// How long the worker stays idle before [`Worker::refetch`]: 1 s, then twice as long after
+    /// each reread that brought no new record (at most 16 s). A seek abandons the fetch under
+    /// way, so on a slow broker rereads at a fixed pace could keep every fetch from finishing,
+    /// each reread adding load.
+    fn refetch_after(&self) -> Duration {
+        Duration::from_secs(1 << self.idle_rereads.min(4))
+    }
+
     /// Seeks every input partition to where the consumer stands, which restarts its fetch: a
     /// consumer at the end of a partition sometimes stops fetching records written after it
     /// (seen with librdkafka on tansu), which would leave work in flight for good.
     ///
     /// When work is in flight, internal partitions are read again from further back, farther
-    /// each idle second (64, 256, 1024, ... records): a consumer sometimes steps over a record
-    /// (seen on tansu), and when that record was the last message of its channel (a `seq` grant,
-    /// a reply), no later message reveals the gap. The records read again are repeats, which
-    /// the partitions drop by channel position.
+    /// each time no new record was applied since the last reread (64, 256, 1024, ... records): a
+    /// consumer sometimes steps over a record (seen on tansu), and when that record was the last
+    /// message of its channel (a `seq` grant, a reply), no later message reveals the gap. The
+    /// records read again are repeats, which the partitions drop by channel position.
     /// A seek that fails (the partition is still being set up, say) is left for the next time.
     fn refetch(&mut self) {
         let in_flight = self.tasks.values().any(|t| t.partition.in_flight() > 0);
@@ -481,6 +501,7 @@ impl Worker {
                     self.producers.clear();
                     self.tasks.clear();
                     self.positions.clear();
+                    self.gaps_seen.clear();
                 }
                 Rebalanced::Assigned(parts) => {
                     for Assigned {
@@ -688,6 +709,9 @@ impl Worker {
         if !self.producers.contains_key(via) {
             return Ok(()); // not ours (any more)
         }
+        if topic == self.config.topics.internal && !self.in_log_order(via, offset)? {
+            return Ok(());
+        }
         self.positions.insert(via.clone(), offset + 1);
         if topic == self.config.topics.ingress {
             let record = IngressRecord {
@@ -782,9 +806,13 @@ impl Worker {
             }
             if task.partition.stats().processed > before {
                 if offset < task.applied_to {
-                    eprintln!("entiflow kafka worker: OUT OF ORDER {topic}/{partition}@{offset} applied after {} (live {live})", task.applied_to - 1);
+                    eprintln!(
+                        "entiflow kafka worker: {topic}/{partition}@{offset} was applied after @{} (the consumer had stepped over it); a replay of this partition may differ from this run",
+                        task.applied_to - 1
+                    );
                 }
                 task.applied_to = task.applied_to.max(offset + 1);
+                self.idle_rereads = 0;
             }
             task.processed_to = offset + 1;
             task.since_snapshot += 1;
@@ -823,6 +851,42 @@ impl Worker {
         Ok(())
     }
 
+    /// Whether the internal record at `offset` may be processed now: it follows the record
+    /// delivered before it, or the offsets in between hold no record. A partition's outputs
+    /// depend on the order of its input, and a new owner replays the log in offset order, so
+    /// the live run must process it in that order too. Offsets are skipped by transaction
+    /// markers, but also by a broker that lets a consumer see a record before an earlier one
+    /// is visible (tansu under load): the first time a gap shows, the consumer reads again from
+    /// the offset expected, and the gap is accepted only when it is still there at least
+    /// [`GAP_SETTLE`] later.
+    fn in_log_order(&mut self, via: &InputKey, offset: i64) -> Result<bool, String> {
+        let Some(&expected) = self.positions.get(via) else {
+            return Ok(true);
+        };
+        if offset <= expected {
+            self.gaps_seen.remove(via);
+            return Ok(true);
+        }
+        match self.gaps_seen.get(via) {
+            Some(&(from, to, since)) if (from, to) == (expected, offset) => {
+                if since.elapsed() >= GAP_SETTLE {
+                    self.gaps_seen.remove(via);
+                    return Ok(true);
+                }
+            }
+            _ => {
+                self.gaps_seen
+                    .insert(via.clone(), (expected, offset, Instant::now()));
+            }
+        }
+        trace(&format!(
+            "  offsets {expected}..{offset} of {}/{} skipped: reading again",
+            via.0, via.1
+        ));
+        self.reread(via, expected)?;
+        Ok(false)
+    }
+
     /// Makes the consumer deliver input partition `key` again from `offset`.
     fn reread(&mut self, key: &InputKey, offset: i64) -> Result<(), String> {
         self.consumer
@@ -832,13 +896,16 @@ impl Worker {
         Ok(())
     }
 
-    /// Produces the replay tails of the partitions that have one (see `Task::replay_tail`).
+    /// Produces the replay tails of the partitions that have replayed up to their live input
+    /// (see `Task::replay_tail`). A partition still replaying keeps its tail: it holds the
+    /// outputs of the last `max_batch` records only once the replay is over, and producing it
+    /// earlier would send every replayed record's outputs again.
     fn flush_replay_tails(&mut self) -> Result<(), String> {
         let internal = self.config.topics.internal.clone();
         let parts: Vec<i32> = self
             .tasks
             .iter()
-            .filter(|(_, t)| !t.replay_tail.is_empty())
+            .filter(|(_, t)| !t.replay_tail.is_empty() && t.processed_to >= t.live_from)
             .map(|(p, _)| *p)
             .collect();
         for p in parts {
