@@ -6,6 +6,14 @@ use ir::Program;
 use runtime_common::plugin::{config_u64, PluginError};
 use serde_json::Value as Json;
 
+/// How long a consumer lets the broker wait for records (`fetch.wait.max.ms`). Short, because a
+/// broker that does not answer a waiting fetch as soon as records arrive (tansu) adds the whole
+/// wait to every hop; not shorter, because such a broker also gives up looking for the records
+/// of a long partition after this long and answers with none (at 2 ms, reading deep into a
+/// partition of a few thousand records took 4 s for 500 records instead of 0.03 s, and a worker
+/// rebuilding partitions fell behind for good under load).
+pub const FETCH_WAIT_MAX_MS: &str = "5";
+
 /// Settings of a running application on Kafka.
 #[derive(Debug, Clone)]
 pub struct KafkaConfig {

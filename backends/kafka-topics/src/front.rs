@@ -19,7 +19,7 @@ use runtime_common::{ErrorReport, Interpreter, Invocation, InvocationResult};
 use serde_json::Value as Json;
 
 use crate::admin::{client_config, UserSettings};
-use crate::config::KafkaConfig;
+use crate::config::{KafkaConfig, FETCH_WAIT_MAX_MS};
 use crate::records::CONTROL_HEADER;
 
 fn kafka_error(what: &str, e: impl std::fmt::Display) -> PluginError {
@@ -124,7 +124,7 @@ impl FrontDoor {
             .set("group.id", format!("{}.front-doors", config.group_id()))
             .set("enable.auto.commit", "false")
             .set("isolation.level", "read_uncommitted")
-            .set("fetch.wait.max.ms", "2")
+            .set("fetch.wait.max.ms", FETCH_WAIT_MAX_MS)
             .user_settings(config)
             .create()
             .map_err(|e| kafka_error("cannot create the consumer", e))?;

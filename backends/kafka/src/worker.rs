@@ -37,7 +37,7 @@ use rdkafka::types::RDKafkaRespErr;
 use runtime_common::Interpreter;
 
 use crate::admin::{client_config, drain, UserSettings};
-use crate::config::KafkaConfig;
+use crate::config::{KafkaConfig, FETCH_WAIT_MAX_MS};
 use crate::records::{
     ingress_records, output_records, IngressRecord, OutRecord, CONTROL_HEADER, REPLY_TOPIC_HEADER,
 };
@@ -351,7 +351,7 @@ impl Worker {
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", session.to_string())
             .set("heartbeat.interval.ms", (session / 3).max(100).to_string())
-            .set("fetch.wait.max.ms", "2")
+            .set("fetch.wait.max.ms", FETCH_WAIT_MAX_MS)
             .set("partition.assignment.strategy", "range")
             .user_settings(config)
             .create_with_context(context)
