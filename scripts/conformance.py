@@ -7,7 +7,8 @@ serially in the order of the `seq` entiflow reported (the contract: results and 
 serial execution in ascending `seq` order). Results must agree exactly, except that
 `InvalidRequest` errors compare by type only (their messages are free-form).
 
-Usage: conformance.py [--bin PATH] [--backend NAME] [--workers N] CASE_DIR...
+Usage: conformance.py [--bin PATH] [--backend NAME] [--workers N] [--brokers B] [--jobmanager J]
+                      [--backend-opt KEY=VALUE]... CASE_DIR...
 Exit status 0 when every case agrees.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ def normalize(result: dict) -> dict:
     return result
 
 
-def run_case(case: Path, binary: str, backend: str, workers: int) -> list[str]:
+def run_case(case: Path, binary: str, backend: str, workers: int, extra: list[str]) -> list[str]:
     app, inv = case / "app.py", case / "invocations.jsonl"
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,6 +39,7 @@ def run_case(case: Path, binary: str, backend: str, workers: int) -> list[str]:
         cmd = [binary, "exec", str(app), "--input", str(inv), "--dump-state", str(rust_state), "--backend", backend]
         if workers != 1:
             cmd += ["--workers", str(workers)]
+        cmd += extra
         rust = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if rust.returncode != 0:
             return [f"entiflow exec failed ({rust.returncode}): {rust.stderr.strip()}"]
@@ -73,11 +75,21 @@ def main() -> int:
     parser.add_argument("--bin", default=str(ROOT / "target" / "debug" / "entiflow"))
     parser.add_argument("--backend", default="native")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--brokers", help="a distributed backend's Kafka bootstrap servers")
+    parser.add_argument("--jobmanager", help="the Flink backend's JobManager REST address")
+    parser.add_argument("--backend-opt", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("cases", nargs="+", type=Path)
     args = parser.parse_args()
+    extra: list[str] = []
+    if args.brokers:
+        extra += ["--brokers", args.brokers]
+    if args.jobmanager:
+        extra += ["--jobmanager", args.jobmanager]
+    for opt in args.backend_opt:
+        extra += ["--backend-opt", opt]
     failed = 0
     for case in args.cases:
-        problems = run_case(case, args.bin, args.backend, args.workers)
+        problems = run_case(case, args.bin, args.backend, args.workers, extra)
         if problems:
             failed += 1
             print(f"FAIL {case}")
