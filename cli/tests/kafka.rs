@@ -234,6 +234,28 @@ fn a_surviving_worker_takes_over_the_partitions_of_a_killed_one() {
     );
 }
 
+/// An HTTP front door (`entiflow run --backend kafka`) with no worker of its own, waiting at most
+/// `timeout_ms` for results.
+fn run_front_door(brokers: &str, topics: &str, timeout_ms: u64) -> Server {
+    Server::start(
+        &app(),
+        &[
+            "--backend",
+            "kafka",
+            "--brokers",
+            brokers,
+            "--backend-opt",
+            &format!("app={topics}"),
+            "--backend-opt",
+            "workers=0",
+            "--backend-opt",
+            "partitions=4",
+            "--backend-opt",
+            &format!("timeout_ms={timeout_ms}"),
+        ],
+    )
+}
+
 /// `GET` of a URL on a running front door: the status and the body.
 fn http_get(url: &str) -> (u16, String) {
     let agent = ureq::AgentBuilder::new()
@@ -254,23 +276,7 @@ fn a_read_that_times_out_fails_alone_and_the_front_door_keeps_serving() {
     let brokers = brokers();
     let topics = unique("read-timeout");
     let dir = tempdir("read-timeout");
-    let server = Server::start(
-        &app(),
-        &[
-            "--backend",
-            "kafka",
-            "--brokers",
-            &brokers,
-            "--backend-opt",
-            &format!("app={topics}"),
-            "--backend-opt",
-            "workers=0",
-            "--backend-opt",
-            "partitions=4",
-            "--backend-opt",
-            "timeout_ms=2000",
-        ],
-    );
+    let server = run_front_door(&brokers, &topics, 2000);
     let (status, body) = http_get(&format!("{}/healthz", server.url));
     assert_eq!(status, 503, "{body}");
     assert!(
@@ -317,21 +323,7 @@ fn sigterm_does_not_wait_for_results_of_clients_that_left() {
     let _turn = one_at_a_time();
     let brokers = brokers();
     let topics = unique("sigterm");
-    let mut server = Server::start(
-        &app(),
-        &[
-            "--backend",
-            "kafka",
-            "--brokers",
-            &brokers,
-            "--backend-opt",
-            &format!("app={topics}"),
-            "--backend-opt",
-            "workers=0",
-            "--backend-opt",
-            "timeout_ms=600000",
-        ],
-    );
+    let mut server = run_front_door(&brokers, &topics, 600_000);
     for n in 0..3 {
         let url = format!("{}/v1/invoke", server.url);
         std::thread::spawn(move || {
