@@ -334,10 +334,13 @@ fn a_restarted_worker_restores_partitions_from_the_newest_snapshot_it_may_use() 
         (key, old, s)
     };
     // A worker takes no snapshot from the last 2 × max_batch offsets before the committed one
-    // (the previous owner's last transaction is replayed live): two offsets back is newer than
-    // any other snapshot (they are 3 records apart) and old enough. Replaying the records after
-    // that offset changes nothing: the checkpoint already counts them (repeats are dropped).
-    let (key, old, plus_1000) = tampered(&newest[1], 1000, newest[1].offset - 2);
+    // (the previous owner's last transaction is replayed live). Records may have been committed
+    // after the newest snapshot, so the tampered copy claims the newest snapshot's offset when
+    // that is old enough (a tie: the later in the log wins) and the newest usable one otherwise.
+    // Claiming an earlier offset than its state covers is harmless: the replay of the records
+    // in between changes nothing, the checkpoint already counts them (repeats are dropped).
+    let usable = committed_offset(&config, 1) - 2;
+    let (key, old, plus_1000) = tampered(&newest[1], 1000, newest[1].offset.min(usable));
     let (_, _, too_new) = tampered(&newest[1], 5000, 1 << 40);
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", brokers())
@@ -377,6 +380,24 @@ fn a_restarted_worker_restores_partitions_from_the_newest_snapshot_it_may_use() 
     );
     assert!(more[0].parse::<i64>().is_ok(), "{more:?}");
     instance.shutdown().expect("shutdown");
+}
+
+/// The worker group's committed offset of internal partition `partition`.
+fn committed_offset(config: &KafkaConfig, partition: i32) -> i64 {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", config.group_id())
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition(&config.topics.internal, partition);
+    let committed = consumer
+        .committed_offsets(tpl, Duration::from_secs(10))
+        .expect("committed offsets");
+    match committed.elements()[0].offset() {
+        Offset::Offset(o) => o,
+        other => panic!("partition {partition} has no committed offset: {other:?}"),
+    }
 }
 
 /// Every message on internal partition `partition` of `topic`, in log order: (channel, body).
