@@ -1628,6 +1628,132 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
+    /// How a call of method `method` on `receiver` is classified.
+    fn classify_method<'e>(&self, receiver: &'e ast::Expr, method: String) -> CallKind<'e> {
+        match self.type_of(receiver) {
+            Type::Ref(t) => {
+                let Some(target) = self.info.entity(&t) else {
+                    return CallKind::Invalid {
+                        code: "E0333",
+                        message: format!("unknown entity type `{t}`"),
+                        label: "unknown type".into(),
+                        hint: None,
+                    };
+                };
+                let is_self = matches!(receiver, ast::Expr::Name(n) if n.id.as_str() == "self");
+                if method == "__init__" || method == "__key__" {
+                    return CallKind::Invalid {
+                        code: "E0362",
+                        message: format!("`{method}` cannot be called"),
+                        label: "special method".into(),
+                        hint: Some(
+                            "an entity is initialised once, when it is created, and its \
+                                 key never changes",
+                        ),
+                    };
+                }
+                if target.method(&method).is_some()
+                    && (is_self || !method.starts_with('_') || t == self.entity.name)
+                {
+                    CallKind::Remote {
+                        receiver,
+                        entity: Some(t),
+                        method,
+                    }
+                } else if target.method(&method).is_some() {
+                    CallKind::Invalid {
+                        code: "E0334",
+                        message: format!("`{t}.{method}` is private"),
+                        label: "private method of another entity type".into(),
+                        hint: Some(
+                            "names starting with `_` are for entities of their own type \
+                                 alone: call a public method",
+                        ),
+                    }
+                } else {
+                    CallKind::Invalid {
+                        code: "E0335",
+                        message: format!("`{t}` has no method `{method}`"),
+                        label: "unknown method".into(),
+                        hint: None,
+                    }
+                }
+            }
+            Type::Any => {
+                let builtin = ir::is_builtin_method(&method);
+                // A private method only of the caller's own type (on another entity
+                // of that type).
+                let remote = if is_private(&method) {
+                    self.info
+                        .entity(&self.entity.name)
+                        .is_some_and(|e| e.method(&method).is_some())
+                } else {
+                    self.info.any_entity_has_method(&method)
+                };
+                match (builtin, remote) {
+                    (true, true) if self.plainly_builtin(receiver) => {
+                        CallKind::ValueMethod { receiver, method }
+                    }
+                    // Decided at run time: a call on an entity reference goes to the
+                    // entity, on a builtin value to its builtin method.
+                    (true, true) => CallKind::Remote {
+                        receiver,
+                        entity: None,
+                        method,
+                    },
+                    (true, false) => CallKind::ValueMethod { receiver, method },
+                    (false, true) => CallKind::Remote {
+                        receiver,
+                        entity: None,
+                        method,
+                    },
+                    (false, false) if self.info.any_entity_has_method(&method) => {
+                        CallKind::Invalid {
+                            code: "E0334",
+                            message: format!("`{method}` is private"),
+                            label: "private method of another entity type".into(),
+                            hint: Some(
+                                "names starting with `_` are for entities of their own \
+                                     type alone: call a public method",
+                            ),
+                        }
+                    }
+                    (false, false) => CallKind::Invalid {
+                        code: "E0335",
+                        message: format!("unknown method `{method}`"),
+                        label: "no entity or builtin type has this method".into(),
+                        hint: None,
+                    },
+                }
+            }
+            _ => {
+                // A local's inferred type comes from one of its assignments: unless
+                // the receiver is plainly builtin, a name an entity method shares is
+                // decided at run time.
+                if ir::is_builtin_method(&method)
+                    && self.info.any_entity_has_method(&method)
+                    && !method.starts_with('_')
+                    && !self.plainly_builtin(receiver)
+                {
+                    CallKind::Remote {
+                        receiver,
+                        entity: None,
+                        method,
+                    }
+                } else if ir::is_builtin_method(&method) {
+                    CallKind::ValueMethod { receiver, method }
+                } else {
+                    CallKind::Invalid {
+                        code: "E0335",
+                        message: format!("unknown method `{method}`"),
+                        label: "not a supported method of a builtin value".into(),
+                        hint: None,
+                    }
+                }
+            }
+        }
+    }
+
     fn classify_call<'e>(&self, call: &'e ast::ExprCall) -> CallKind<'e> {
         match &*call.func {
             ast::Expr::Name(n) => {
@@ -1685,133 +1811,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     }
                 }
             }
-            ast::Expr::Attribute(a) => {
-                let method = a.attr.as_str().to_string();
-                let receiver: &'e ast::Expr = &a.value;
-                match self.type_of(receiver) {
-                    Type::Ref(t) => {
-                        let Some(target) = self.info.entity(&t) else {
-                            return CallKind::Invalid {
-                                code: "E0333",
-                                message: format!("unknown entity type `{t}`"),
-                                label: "unknown type".into(),
-                                hint: None,
-                            };
-                        };
-                        let is_self =
-                            matches!(receiver, ast::Expr::Name(n) if n.id.as_str() == "self");
-                        if method == "__init__" || method == "__key__" {
-                            return CallKind::Invalid {
-                                code: "E0362",
-                                message: format!("`{method}` cannot be called"),
-                                label: "special method".into(),
-                                hint: Some(
-                                    "an entity is initialised once, when it is created, and its \
-                                     key never changes",
-                                ),
-                            };
-                        }
-                        if target.method(&method).is_some()
-                            && (is_self || !method.starts_with('_') || t == self.entity.name)
-                        {
-                            CallKind::Remote {
-                                receiver,
-                                entity: Some(t),
-                                method,
-                            }
-                        } else if target.method(&method).is_some() {
-                            CallKind::Invalid {
-                                code: "E0334",
-                                message: format!("`{t}.{method}` is private"),
-                                label: "private method of another entity type".into(),
-                                hint: Some(
-                                    "names starting with `_` are for entities of their own type \
-                                     alone: call a public method",
-                                ),
-                            }
-                        } else {
-                            CallKind::Invalid {
-                                code: "E0335",
-                                message: format!("`{t}` has no method `{method}`"),
-                                label: "unknown method".into(),
-                                hint: None,
-                            }
-                        }
-                    }
-                    Type::Any => {
-                        let builtin = ir::is_builtin_method(&method);
-                        // A private method only of the caller's own type (on another entity
-                        // of that type).
-                        let remote = if is_private(&method) {
-                            self.info
-                                .entity(&self.entity.name)
-                                .is_some_and(|e| e.method(&method).is_some())
-                        } else {
-                            self.info.any_entity_has_method(&method)
-                        };
-                        match (builtin, remote) {
-                            (true, true) if self.plainly_builtin(receiver) => {
-                                CallKind::ValueMethod { receiver, method }
-                            }
-                            // Decided at run time: a call on an entity reference goes to the
-                            // entity, on a builtin value to its builtin method.
-                            (true, true) => CallKind::Remote {
-                                receiver,
-                                entity: None,
-                                method,
-                            },
-                            (true, false) => CallKind::ValueMethod { receiver, method },
-                            (false, true) => CallKind::Remote {
-                                receiver,
-                                entity: None,
-                                method,
-                            },
-                            (false, false) if self.info.any_entity_has_method(&method) => {
-                                CallKind::Invalid {
-                                    code: "E0334",
-                                    message: format!("`{method}` is private"),
-                                    label: "private method of another entity type".into(),
-                                    hint: Some(
-                                        "names starting with `_` are for entities of their own \
-                                         type alone: call a public method",
-                                    ),
-                                }
-                            }
-                            (false, false) => CallKind::Invalid {
-                                code: "E0335",
-                                message: format!("unknown method `{method}`"),
-                                label: "no entity or builtin type has this method".into(),
-                                hint: None,
-                            },
-                        }
-                    }
-                    _ => {
-                        // A local's inferred type comes from one of its assignments: unless
-                        // the receiver is plainly builtin, a name an entity method shares is
-                        // decided at run time.
-                        if ir::is_builtin_method(&method)
-                            && self.info.any_entity_has_method(&method)
-                            && !method.starts_with('_')
-                            && !self.plainly_builtin(receiver)
-                        {
-                            CallKind::Remote {
-                                receiver,
-                                entity: None,
-                                method,
-                            }
-                        } else if ir::is_builtin_method(&method) {
-                            CallKind::ValueMethod { receiver, method }
-                        } else {
-                            CallKind::Invalid {
-                                code: "E0335",
-                                message: format!("unknown method `{method}`"),
-                                label: "not a supported method of a builtin value".into(),
-                                hint: None,
-                            }
-                        }
-                    }
-                }
-            }
+            ast::Expr::Attribute(a) => self.classify_method(&a.value, a.attr.as_str().to_string()),
             other => {
                 let _ = other;
                 CallKind::Invalid {
@@ -3125,7 +3125,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     /// Emits a loop that applies the key function `key` to every item of the list `items` and
     /// returns the list of keys. A key function is a one-parameter `lambda` (its body may call
     /// other entities), a builtin function (`len`, `abs`, `str`, ...), a builtin type's method
-    /// (`str.lower`) or a builtin value's bound method (`counts.get`).
+    /// (`str.lower`), a builtin value's bound method (`counts.get`) or an entity's bound method
+    /// (`self._rank`, `scorer.score`: a call per item).
     fn keyed(
         &mut self,
         items: Local,
@@ -3139,6 +3140,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             TypeMethod(String),
             Bound(Expr, String),
             Dynamic(Expr, String),
+            Entity(Expr, Option<String>, String),
         }
         let function = match key {
             ast::Expr::Lambda(l) => {
@@ -3200,6 +3202,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     KeyFn::Bound(receiver, a.attr.as_str().to_string())
                 }
             }
+            ast::Expr::Attribute(a) => {
+                let (entity, method) = self.entity_key_method(a)?;
+                let receiver = self.expr(&a.value);
+                KeyFn::Entity(self.pin(receiver), entity, method)
+            }
             other => {
                 self.invalid(
                     other,
@@ -3254,9 +3261,20 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 args: vec![Expr::Local(x)],
                 kwargs: vec![],
             },
-            KeyFn::Dynamic(receiver, method) => self.remote(
+            KeyFn::Dynamic(receiver, method) | KeyFn::Entity(receiver, None, method) => self
+                .remote(
+                    receiver,
+                    None,
+                    RemoteOp::Invoke {
+                        method,
+                        args: vec![Expr::Local(x)],
+                        kwargs: vec![],
+                    },
+                    key.range(),
+                ),
+            KeyFn::Entity(receiver, entity, method) => self.remote(
                 receiver,
-                None,
+                entity,
                 RemoteOp::Invoke {
                     method,
                     args: vec![Expr::Local(x)],
@@ -3277,6 +3295,61 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
         Some(Expr::Local(keys))
+    }
+
+    /// The entity type (when known) and method of a key function that is an entity's bound
+    /// method (`key=self._rank`, `key=scorer.score`), called with one argument per item; `None`
+    /// after reporting why `a` is not one.
+    fn entity_key_method(&mut self, a: &ast::ExprAttribute) -> Option<(Option<String>, String)> {
+        let (entity, method) = match self.classify_method(&a.value, a.attr.as_str().to_string()) {
+            CallKind::Remote { entity, method, .. } => (entity, method),
+            CallKind::Invalid {
+                code,
+                message,
+                label,
+                hint,
+            } => {
+                self.error(a, code, message, label, hint);
+                return None;
+            }
+            _ => {
+                self.invalid(
+                    a,
+                    "E0359",
+                    "unsupported key function",
+                    "key function",
+                    Some("use a lambda (`key=lambda x: self._rank(x)`), a builtin such as `len`, or a bound method such as `counts.get`"),
+                );
+                return None;
+            }
+        };
+        let sig = entity
+            .as_deref()
+            .and_then(|t| self.info.entity(t))
+            .and_then(|e| e.method(&method));
+        if let Some(sig) = sig {
+            let required = sig.params.iter().filter(|p| p.default.is_none()).count();
+            if sig.params.is_empty() || required > 1 {
+                let qual = format!("{}.{method}()", entity.as_deref().unwrap_or_default());
+                let message = if sig.params.is_empty() {
+                    format!("{qual} takes 1 positional argument but 2 were given")
+                } else {
+                    format!(
+                        "{qual} takes {} positional arguments but 2 were given",
+                        required + 1
+                    )
+                };
+                self.error(
+                    a,
+                    "E0355",
+                    message,
+                    "a key function is called with one argument",
+                    None,
+                );
+                return None;
+            }
+        }
+        Some((entity, method))
     }
 
     fn any_all_loop(&mut self, func: &str, g: &'a ast::ExprGenerator, span: Span) -> Expr {
