@@ -857,7 +857,6 @@ fn method_signature<'a>(
             "async def",
             Some("remote calls are plain calls; drop `async`"),
         );
-        ok = false;
     }
     if let Some(d) = def.decorator_list.first() {
         reporter.error(
@@ -867,7 +866,6 @@ fn method_signature<'a>(
             "decorator",
             None,
         );
-        ok = false;
     }
     let p = &def.parameters;
     if let Some(v) = &p.vararg {
@@ -938,8 +936,8 @@ fn method_signature<'a>(
                 Some(c) => Some(c),
                 None => {
                     reporter.error(d, "E0210", "parameter defaults must be literal constants", "not a literal constant", Some("use a literal or a scalar module constant; for a list, dict or set, default to None and create it in the body"));
-                    ok = false;
-                    None
+                    // The method stays known (no cascade of "no such method" errors).
+                    Some(Const::None)
                 }
             },
         };
