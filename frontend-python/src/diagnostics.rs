@@ -1,5 +1,6 @@
 //! Diagnostics: what the compiler reports about a program, and how it renders them.
 
+use annotate_snippets::renderer::DEFAULT_TERM_WIDTH;
 use annotate_snippets::{Level, Renderer, Snippet};
 use ir::Span;
 use serde::Serialize;
@@ -44,9 +45,24 @@ impl Diagnostic {
         } else {
             Renderer::plain()
         };
+        // Source lines are shown whole, as ruff does: the renderer's cutting of long lines
+        // misplaces the label.
+        let renderer =
+            renderer.term_width(DEFAULT_TERM_WIDTH.max(longest_line(source, start, end) + 40));
         let rendered = renderer.render(message).to_string();
         rendered
     }
+}
+
+/// The length in characters of the longest source line that bytes `start..end` touch.
+fn longest_line(source: &str, start: usize, end: usize) -> usize {
+    let first = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let last = source[end..].find('\n').map_or(source.len(), |i| end + i);
+    source[first..last]
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Renders a list of diagnostics, separated by blank lines, followed by a summary line.
