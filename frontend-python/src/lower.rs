@@ -186,6 +186,27 @@ const MUTATING_METHODS: &[&str] = &[
 ];
 
 /// The `key=` argument of a call, unless it is absent or `None`.
+/// Whether a display has `*` elements.
+fn has_starred(elts: &[ast::Expr]) -> bool {
+    elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)))
+}
+
+/// A call of builtin function `func` with one argument.
+fn builtin_call(func: &str, arg: Expr) -> Expr {
+    Expr::Builtin {
+        func: func.into(),
+        args: vec![arg],
+        kwargs: vec![],
+    }
+}
+
+/// `parts` joined left to right by `op` (at least one part).
+fn join_with(op: BinOp, parts: Vec<Expr>) -> Expr {
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or(Expr::List(vec![]));
+    parts.fold(first, |acc, p| Expr::Binary(op, Box::new(acc), Box::new(p)))
+}
+
 fn key_function(call: &ast::ExprCall) -> Option<&ast::Expr> {
     call.arguments
         .keywords
@@ -1540,6 +1561,108 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         out
     }
 
+    /// A list display with `*` elements (`[a, *b, c]`): the elements in order, each starred
+    /// one taken as a new list where it stands, joined by `+` (`[a] + list(b) + [c]`).
+    fn unpacking_display(&mut self, elts: &'a [ast::Expr]) -> Expr {
+        let inner: Vec<&'a ast::Expr> = elts
+            .iter()
+            .map(|e| match e {
+                ast::Expr::Starred(s) => &*s.value,
+                other => other,
+            })
+            .collect();
+        let starred: Vec<bool> = elts
+            .iter()
+            .map(|e| matches!(e, ast::Expr::Starred(_)))
+            .collect();
+        let last_remote = inner.iter().rposition(|e| self.has_remote(e));
+        let mut parts: Vec<Expr> = Vec::new();
+        let mut run: Vec<Expr> = Vec::new();
+        for (i, (e, star)) in inner.iter().zip(&starred).enumerate() {
+            let v = self.expr(e);
+            // Unpacked where it stands: a later call cannot change what it contributes.
+            let v = if *star {
+                builtin_call("$star_items", v)
+            } else {
+                v
+            };
+            let v = if last_remote.is_some_and(|l| i < l) {
+                self.pin(v)
+            } else {
+                v
+            };
+            if *star {
+                if !run.is_empty() {
+                    parts.push(Expr::List(std::mem::take(&mut run)));
+                }
+                parts.push(v);
+            } else {
+                run.push(v);
+            }
+        }
+        if !run.is_empty() {
+            parts.push(Expr::List(run));
+        }
+        join_with(BinOp::Add, parts)
+    }
+
+    /// A dict display with `**` entries (`{"a": 1, **b}`): the entries in order, each unpacked
+    /// mapping copied where it stands, merged by `|` (later keys win, as in Python).
+    fn unpacking_dict(&mut self, d: &'a ast::ExprDict) -> Expr {
+        let mut flat: Vec<&'a ast::Expr> = Vec::new();
+        for item in &d.items {
+            if let Some(k) = &item.key {
+                flat.push(k);
+            }
+            flat.push(&item.value);
+        }
+        let last_remote = flat.iter().rposition(|e| self.has_remote(e));
+        let mut lowered = Vec::with_capacity(flat.len());
+        let mut position = 0;
+        for item in &d.items {
+            let mut take = |this: &mut Self, e: &'a ast::Expr, unpacked: bool| {
+                let v = this.expr(e);
+                let v = if unpacked {
+                    builtin_call("$star_mapping", v)
+                } else {
+                    v
+                };
+                let v = if last_remote.is_some_and(|l| position < l) {
+                    this.pin(v)
+                } else {
+                    v
+                };
+                position += 1;
+                v
+            };
+            match &item.key {
+                Some(k) => {
+                    let key = take(self, k, false);
+                    let value = take(self, &item.value, false);
+                    lowered.push(Err((key, value)));
+                }
+                None => lowered.push(Ok(take(self, &item.value, true))),
+            }
+        }
+        let mut parts: Vec<Expr> = Vec::new();
+        let mut run: Vec<(Expr, Expr)> = Vec::new();
+        for entry in lowered {
+            match entry {
+                Err(pair) => run.push(pair),
+                Ok(mapping) => {
+                    if !run.is_empty() {
+                        parts.push(Expr::Dict(std::mem::take(&mut run)));
+                    }
+                    parts.push(mapping);
+                }
+            }
+        }
+        if !run.is_empty() {
+            parts.push(Expr::Dict(run));
+        }
+        join_with(BinOp::BitOr, parts)
+    }
+
     fn type_of(&self, e: &ast::Expr) -> Type {
         match e {
             ast::Expr::Name(n)
@@ -2237,26 +2360,27 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.start(after);
                 Expr::Local(result)
             }
+            ast::Expr::List(l) if has_starred(&l.elts) => self.unpacking_display(&l.elts),
+            ast::Expr::Tuple(l) if has_starred(&l.elts) => {
+                let items = self.unpacking_display(&l.elts);
+                builtin_call("tuple", items)
+            }
+            ast::Expr::Set(l) if has_starred(&l.elts) => {
+                let items = self.unpacking_display(&l.elts);
+                builtin_call("set", items)
+            }
             ast::Expr::List(l) => Expr::List(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
             ast::Expr::Tuple(l) => Expr::Tuple(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
             ast::Expr::Set(l) => Expr::Set(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
+            ast::Expr::Dict(d) if d.items.iter().any(|item| item.key.is_none()) => {
+                self.unpacking_dict(d)
+            }
             ast::Expr::Dict(d) => {
                 let mut flat: Vec<&'a ast::Expr> = Vec::new();
                 for item in &d.items {
-                    match &item.key {
-                        Some(k) => {
-                            flat.push(k);
-                            flat.push(&item.value);
-                        }
-                        None => {
-                            return self.invalid(
-                                &item.value,
-                                "E0342",
-                                "`**` unpacking is not supported",
-                                "dict unpacking",
-                                Some("use `d.update(other)`"),
-                            )
-                        }
+                    if let Some(k) = &item.key {
+                        flat.push(k);
+                        flat.push(&item.value);
                     }
                 }
                 let values = self.lower_seq(&flat);

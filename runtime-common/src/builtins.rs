@@ -312,6 +312,27 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
             ),
         };
     }
+    if func == "$star_items" {
+        return match iterate(&args[0]) {
+            Ok(items) => Ok(Value::list(items)),
+            Err(_) => raise(
+                "TypeError",
+                format!(
+                    "Value after * must be an iterable, not {}",
+                    args[0].type_name()
+                ),
+            ),
+        };
+    }
+    if func == "$star_mapping" {
+        return match &args[0] {
+            Value::Dict(_) => call_builtin("dict", args, &[]),
+            other => raise(
+                "TypeError",
+                format!("'{}' object is not a mapping", other.type_name()),
+            ),
+        };
+    }
     if let Some(kind) = func.strip_suffix("_by_keys") {
         return by_keys(kind, args, kwargs);
     }
