@@ -229,8 +229,8 @@ pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Inv
 /// which would change the value silently; such a document is refused (with its id, when it has
 /// one).
 pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
-    let json: Json =
-        serde_json::from_slice(bytes).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))?;
+    let json: Json = serde_json::from_slice(bytes)
+        .map_err(|e| (id_of_unreadable(bytes), format!("malformed JSON: {e}")))?;
     if !holds_float(&json) {
         return Ok(json);
     }
@@ -248,6 +248,18 @@ pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
         patched[at] = b' ';
     }
     serde_json::from_slice(&patched).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))
+}
+
+/// The id of a document that is well-formed JSON but not readable as a value (a number out of
+/// range, such as `1e400`), so that its error names it; `null` when there is none.
+fn id_of_unreadable(bytes: &[u8]) -> Json {
+    serde_json::from_slice::<std::collections::BTreeMap<String, Box<serde_json::value::RawValue>>>(
+        bytes,
+    )
+    .ok()
+    .and_then(|fields| serde_json::from_str::<Json>(fields.get("id")?.get()).ok())
+    .and_then(|id| valid_id(&id))
+    .unwrap_or(Json::Null)
 }
 
 /// What [`integer_literals`] finds.

@@ -954,3 +954,15 @@ fn client_json_refuses_integers_beyond_64_bits_instead_of_reading_floats() {
     assert_eq!(json, json!({"id": 0, "args": [0, -0.0, "-0"]}));
     assert!(json["id"].is_i64());
 }
+
+#[test]
+fn client_json_names_the_id_of_a_document_with_a_number_out_of_range() {
+    use runtime_common::contract::client_json;
+    use serde_json::json;
+    let (id, message) = client_json(br#"{"id": "t-2", "args": [1e400]}"#).unwrap_err();
+    assert_eq!(id, json!("t-2"));
+    assert!(message.contains("number out of range"), "{message}");
+    // Broken syntax has no id to give.
+    let (id, _) = client_json(br#"{"id": 3, "args": [1e400"#).unwrap_err();
+    assert_eq!(id, json!(null));
+}
