@@ -2530,19 +2530,19 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     parts.push(FStringPart::Literal(l.value.to_string()))
                 }
                 ast::InterpolatedStringElement::Interpolation(i) => {
-                    if i.debug_text.is_some() {
-                        self.error(
-                            i,
-                            "E0350",
-                            "self-documenting f-string fields (`{x=}`) are not supported",
-                            "`=` specifier",
-                            Some("write `x={x!r}`"),
-                        );
-                        continue;
+                    // `{x=}` writes its own text, then the value (by default its repr, or
+                    // formatted when it has a format spec).
+                    if let Some(debug) = &i.debug_text {
+                        parts.push(FStringPart::Literal(debug.as_str().to_string()));
                     }
                     let value = self.expr(&i.expression);
                     let value = self.pin_if(value, pin);
                     let conversion = match i.conversion {
+                        ast::ConversionFlag::None
+                            if i.debug_text.is_some() && i.format_spec.is_none() =>
+                        {
+                            Some('r')
+                        }
                         ast::ConversionFlag::None => None,
                         ast::ConversionFlag::Str => Some('s'),
                         ast::ConversionFlag::Repr => Some('r'),

@@ -55,3 +55,7 @@ class Report:
 
     def ascii_conv(self, s) -> list:
         return [f"{s!a}", "{0!a}".format(s), f"{s!r:^12}", f"{[s]!a}"]
+
+    def self_documenting(self, x, ys: list) -> list:
+        total = sum(ys)
+        return [f"{x=}", f"{x = }", f"{x=!s}", f"{x=:>8}", f"{total=:.2f}", f"{len(ys)=}", f"{self.title=}", f"{ys[0] * 2=}"]
