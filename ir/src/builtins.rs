@@ -115,6 +115,9 @@ pub const STR_METHODS: &[&str] = &[
     "isnumeric",
     "isdecimal",
     "istitle",
+    "isprintable",
+    "isidentifier",
+    "expandtabs",
 ];
 
 /// Methods of `list` a method may call.
@@ -158,7 +161,14 @@ pub const SET_METHODS: &[&str] = &[
 /// Methods of `tuple` a method may call.
 pub const TUPLE_METHODS: &[&str] = &["index", "count"];
 
-/// Whether `name` is a method of some builtin value (`str`, `list`, `dict`, `set`, `tuple`).
+/// Methods of `int` (and `bool`) a method may call.
+pub const INT_METHODS: &[&str] = &["bit_length"];
+
+/// Methods of `float` a method may call.
+pub const FLOAT_METHODS: &[&str] = &["is_integer"];
+
+/// Whether `name` is a method of some builtin value (`str`, `list`, `dict`, `set`, `tuple`,
+/// `int`, `float`).
 pub fn is_builtin_method(name: &str) -> bool {
     [
         STR_METHODS,
@@ -166,6 +176,8 @@ pub fn is_builtin_method(name: &str) -> bool {
         DICT_METHODS,
         SET_METHODS,
         TUPLE_METHODS,
+        INT_METHODS,
+        FLOAT_METHODS,
     ]
     .iter()
     .any(|methods| methods.contains(&name))

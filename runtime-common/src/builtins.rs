@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use crate::format::{repr, str_format, to_str};
 use crate::ops::{self, check_hashable, iterate, py_cmp, py_eq, raise, OpResult};
+use crate::unicode_text as text;
 use crate::value::{DictMap, Internal, SetMap, Value, ViewKind};
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), Value> {
@@ -1090,8 +1091,9 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
             "str",
             "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum"
             | "isupper" | "islower" | "isspace" | "swapcase" | "casefold" | "isnumeric"
-            | "isdecimal" | "istitle",
+            | "isdecimal" | "istitle" | "isprintable" | "isidentifier",
         ) => (NoArgs, None),
+        ("str", "expandtabs") => (Legacy(0, 1), Some(&["tabsize"])),
         ("str", "splitlines") => (Positional(0, 1), Some(&["keepends"])),
         ("str", "strip" | "lstrip" | "rstrip") => (Positional(0, 1), None),
         ("str", "split" | "rsplit") => (Legacy(0, 2), Some(&["sep", "maxsplit"])),
@@ -1269,43 +1271,6 @@ fn search_bounds(args: &[Value], len: usize) -> Result<(usize, usize), Value> {
     Ok((start as usize, end as usize))
 }
 
-/// The titlecase letters (Unicode category Lt) of the Latin digraphs and Greek iota forms.
-fn is_titlecase_letter(c: char) -> bool {
-    matches!(c, '\u{1c5}' | '\u{1c8}' | '\u{1cb}' | '\u{1f2}' | '\u{1f88}'..='\u{1f8f}' | '\u{1f98}'..='\u{1f9f}' | '\u{1fa8}'..='\u{1faf}' | '\u{1fbc}' | '\u{1fcc}' | '\u{1ffc}')
-}
-
-/// Python's titlecase of one character (`str.title`, `str.capitalize`): the uppercase, except
-/// for the letters whose titlecase differs (`ß` → `Ss`, ligatures, `ǆ` → `ǅ`, Greek iota forms).
-fn titlecase(c: char) -> String {
-    let n = c as u32;
-    let single = match n {
-        0x1c4..=0x1c6 => Some(0x1c5),
-        0x1c7..=0x1c9 => Some(0x1c8),
-        0x1ca..=0x1cc => Some(0x1cb),
-        0x1f1..=0x1f3 => Some(0x1f2),
-        0x1f80..=0x1f87 | 0x1f90..=0x1f97 | 0x1fa0..=0x1fa7 => Some(n + 8),
-        0x1f88..=0x1f8f | 0x1f98..=0x1f9f | 0x1fa8..=0x1faf | 0x1fbc | 0x1fcc | 0x1ffc => Some(n),
-        0x1fb3 => Some(0x1fbc),
-        0x1fc3 => Some(0x1fcc),
-        0x1ff3 => Some(0x1ffc),
-        _ => None,
-    };
-    if let Some(t) = single.and_then(char::from_u32) {
-        return t.to_string();
-    }
-    if c == '\u{149}' {
-        return "\u{2bc}N".into();
-    }
-    let mut upper = c.to_uppercase();
-    match upper.next() {
-        // A multi-letter uppercase (ß → SS, ﬁ → FI) titlecases as its first letter capital.
-        Some(first) => std::iter::once(first)
-            .chain(upper.flat_map(char::to_lowercase))
-            .collect(),
-        None => c.to_string(),
-    }
-}
-
 /// Calls a method of a builtin value (`receiver.method(*args, **kwargs)`).
 pub fn call_method(
     receiver: &Value,
@@ -1319,6 +1284,8 @@ pub fn call_method(
         Value::Dict(_) => ir::DICT_METHODS.contains(&method),
         Value::Set(_) => ir::SET_METHODS.contains(&method),
         Value::Tuple(_) => ir::TUPLE_METHODS.contains(&method),
+        Value::Int(_) | Value::Bool(_) => ir::INT_METHODS.contains(&method),
+        Value::Float(_) => ir::FLOAT_METHODS.contains(&method),
         _ => false,
     };
     if !known {
@@ -1330,21 +1297,30 @@ pub fn call_method(
             ),
         );
     }
-    check_method_args(receiver.type_name(), method, args, kwargs)?;
+    // `bool` inherits the methods of `int`, and its errors name them so.
+    let owner = match receiver {
+        Value::Bool(_) => "int",
+        other => other.type_name(),
+    };
+    check_method_args(owner, method, args, kwargs)?;
     match receiver {
         Value::Str(s) => str_method(s, method, args, kwargs),
         Value::List(l) => list_method(l, method, args, kwargs),
         Value::Dict(d) => dict_method(d, method, args, kwargs),
         Value::Set(s) => set_method(s, method, args),
         Value::Tuple(t) => seq_index_count(t, "tuple", method, args),
+        // `float.is_integer` and `int.bit_length`, their one method each.
+        Value::Float(f) => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
+        Value::Int(n) => Ok(Value::Int(bit_length(*n))),
+        Value::Bool(b) => Ok(Value::Int(i64::from(*b))),
         _ => unreachable!("checked above"),
     }
 }
 
 fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     Ok(match method {
-        "upper" => Value::str(&s.to_uppercase()),
-        "lower" => Value::str(&s.to_lowercase()),
+        "upper" => Value::str(&text::upper(s)),
+        "lower" => Value::str(&text::lower(s)),
         "strip" | "lstrip" | "rstrip" => {
             let chars: Option<Vec<char>> = match args.first() {
                 None | Some(Value::None) => None,
@@ -1517,26 +1493,8 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             }
         }
         "format" => Value::str(&str_format(s, args, kwargs)?),
-        "title" => {
-            let mut out = String::new();
-            let mut prev_cased = false;
-            for c in s.chars() {
-                if prev_cased {
-                    out.extend(c.to_lowercase());
-                } else {
-                    out.push_str(&titlecase(c));
-                }
-                prev_cased = c.is_lowercase() || c.is_uppercase() || is_titlecase_letter(c);
-            }
-            Value::str(&out)
-        }
-        "capitalize" => {
-            let mut chars = s.chars();
-            Value::str(&match chars.next() {
-                Some(f) => titlecase(f) + &chars.as_str().to_lowercase(),
-                None => String::new(),
-            })
-        }
+        "title" => Value::str(&text::title(s)),
+        "capitalize" => Value::str(&text::capitalize(s)),
         "rsplit" => split(s, args, kwargs, true)?,
         "partition" | "rpartition" => {
             let sep = match &args[0] {
@@ -1597,34 +1555,10 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             let pad = |k: i64| fill.to_string().repeat(k as usize);
             Value::str(&format!("{}{s}{}", pad(left), pad(margin - left)))
         }
-        "isupper" | "islower" => {
-            let cased: Vec<char> = s
-                .chars()
-                .filter(|c| c.is_uppercase() || c.is_lowercase())
-                .collect();
-            Value::Bool(
-                !cased.is_empty()
-                    && cased.iter().all(|c| {
-                        if method == "isupper" {
-                            c.is_uppercase()
-                        } else {
-                            c.is_lowercase()
-                        }
-                    }),
-            )
-        }
+        "isupper" => Value::Bool(text::is_upper_str(s)),
+        "islower" => Value::Bool(text::is_lower_str(s)),
         "isspace" => Value::Bool(!s.is_empty() && s.chars().all(is_py_space)),
-        "swapcase" => Value::str(
-            &s.chars()
-                .flat_map(|c| {
-                    if c.is_uppercase() {
-                        c.to_lowercase().collect::<Vec<_>>()
-                    } else {
-                        c.to_uppercase().collect::<Vec<_>>()
-                    }
-                })
-                .collect::<String>(),
-        ),
+        "swapcase" => Value::str(&text::swapcase(s)),
         "removeprefix" | "removesuffix" => {
             let affix = str_arg(&args[0], &format!("{method}() argument"))?;
             Value::str(if method == "removeprefix" {
@@ -1639,27 +1573,12 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                     .all(|c| crate::unicode_digits::decimal_value(c).is_some()),
         ),
         "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(crate::unicode_digits::is_digit)),
-        "isnumeric" => Value::Bool(!s.is_empty() && s.chars().all(char::is_numeric)),
-        "casefold" => Value::str(&s.to_lowercase().replace('ß', "ss")),
-        "istitle" => {
-            // Uppercase letters only after uncased ones, lowercase only after cased ones.
-            let (mut cased_seen, mut prev_cased) = (false, false);
-            let mut ok = true;
-            for c in s.chars() {
-                if c.is_uppercase() || is_titlecase_letter(c) {
-                    ok &= !prev_cased;
-                    prev_cased = true;
-                    cased_seen = true;
-                } else if c.is_lowercase() {
-                    ok &= prev_cased;
-                    prev_cased = true;
-                    cased_seen = true;
-                } else {
-                    prev_cased = false;
-                }
-            }
-            Value::Bool(ok && cased_seen)
-        }
+        "isnumeric" => Value::Bool(!s.is_empty() && s.chars().all(text::is_numeric)),
+        "casefold" => Value::str(&text::casefold(s)),
+        "istitle" => Value::Bool(text::is_title_str(s)),
+        "isprintable" => Value::Bool(s.chars().all(text::is_printable)),
+        "isidentifier" => Value::Bool(text::is_identifier(s)),
+        "expandtabs" => Value::str(&expandtabs(s, args, kwargs)?),
         "splitlines" => {
             let keepends = args
                 .first()
@@ -1697,8 +1616,8 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             }
             Value::list(lines)
         }
-        "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
-        "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
+        "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(text::is_alpha)),
+        "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(text::is_alnum)),
         "zfill" => {
             let width = int_arg(&args[0])?.max(0) as usize;
             crate::ops::check_text_size(width)?;
@@ -1721,6 +1640,59 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             )
         }
     })
+}
+
+/// `int.bit_length`: the bits of the magnitude, without sign and leading zeros.
+fn bit_length(n: i64) -> i64 {
+    i64::from(u64::BITS - n.unsigned_abs().leading_zeros())
+}
+
+/// `str.expandtabs(tabsize=8)`: each tab becomes the spaces up to the next multiple of
+/// `tabsize` columns, counted from the last line break (none at all when `tabsize <= 0`).
+fn expandtabs(s: &str, args: &[Value], kwargs: &[(String, Value)]) -> Result<String, Value> {
+    let given = args.len() + kwargs.len();
+    if given > 1 {
+        return raise(
+            "TypeError",
+            format!("expandtabs() takes at most 1 argument ({given} given)"),
+        );
+    }
+    let tabsize = match args.first().or(kwarg(kwargs, "tabsize")) {
+        None => 8,
+        Some(v) => tab_size_arg(v)?,
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut column = 0;
+    for c in s.chars() {
+        match c {
+            '\t' if tabsize > 0 => {
+                let pad = tabsize - column % tabsize;
+                ops::check_text_size(out.len() + pad)?;
+                out.extend(std::iter::repeat_n(' ', pad));
+                column += pad;
+            }
+            '\t' => {}
+            '\n' | '\r' => {
+                out.push(c);
+                column = 0;
+            }
+            _ => {
+                out.push(c);
+                column += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The `tabsize` of `str.expandtabs`, which CPython reads as a C `int` (0 for the negative
+/// ones, which remove tabs just as 0 does).
+fn tab_size_arg(v: &Value) -> Result<usize, Value> {
+    let n = int_arg(v)?;
+    if i32::try_from(n).is_err() {
+        return raise("OverflowError", "Python int too large to convert to C int");
+    }
+    Ok(n.max(0) as usize)
 }
 
 /// `str.split` and, `from_right`, `str.rsplit` (whose `maxsplit` counts from the right).

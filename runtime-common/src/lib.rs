@@ -14,6 +14,8 @@ pub mod interp;
 pub mod ops;
 pub mod plugin;
 pub mod unicode_digits;
+mod unicode_tables;
+pub mod unicode_text;
 pub mod value;
 
 pub use contract::{ErrorReport, Invocation, InvocationResult, Request};
