@@ -2893,6 +2893,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn call(&mut self, call: &'a ast::ExprCall) -> Expr {
         let span = self.span(call);
+        if self.is_dict_fromkeys(call) {
+            // A class method: called on an empty dict, which only names the type.
+            let Some((_, args, kwargs)) = self.call_args(call, None) else {
+                return Expr::Const(Const::None);
+            };
+            return Expr::Method {
+                receiver: Box::new(Expr::Dict(vec![])),
+                method: "fromkeys".into(),
+                args,
+                kwargs,
+            };
+        }
         match self.classify_call(call) {
             CallKind::Invalid {
                 code,
@@ -3419,6 +3431,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
         Some(Expr::Local(keys))
+    }
+
+    /// Whether `call` is `dict.fromkeys(...)` on the builtin type (not a shadowing name).
+    fn is_dict_fromkeys(&self, call: &ast::ExprCall) -> bool {
+        matches!(&*call.func, ast::Expr::Attribute(a)
+            if a.attr.as_str() == "fromkeys"
+                && matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "dict"
+                    && self.lookup_local("dict").is_none()
+                    && !self.info.constants.contains_key("dict")
+                    && !self.info.container_constants.contains_key("dict")))
     }
 
     /// The entity type (when known) and method of a key function that is an entity's bound

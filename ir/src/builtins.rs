@@ -138,6 +138,7 @@ pub const DICT_METHODS: &[&str] = &[
     "clear",
     "copy",
     "popitem",
+    "fromkeys",
 ];
 
 /// Methods of `set` a method may call.

@@ -1113,7 +1113,7 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
         ("list" | "tuple", "index") => (Positional(1, 3), None),
         ("tuple", "count") => (One, None),
         ("list", "sort") => (Any, Some(&["key", "reverse"])),
-        ("dict", "get" | "pop" | "setdefault") => (Positional(1, 2), None),
+        ("dict", "get" | "pop" | "setdefault" | "fromkeys") => (Positional(1, 2), None),
         ("dict", "update") => (Positional(0, 1), Some(&[])),
         ("set", "add" | "discard" | "remove") => (One, None),
         ("set", "union" | "intersection" | "difference" | "update") => (Any, None),
@@ -1967,6 +1967,17 @@ fn dict_method(
             Value::None
         }
         "copy" => Value::dict(d.borrow().clone()),
+        "fromkeys" => {
+            // A class method: the receiver only names the type. Every key gets the same value
+            // object, as in Python.
+            let value = args.get(1).cloned().unwrap_or(Value::None);
+            let mut m = DictMap::default();
+            for key in ops::iterate(&args[0])? {
+                check_hashable(&key)?;
+                m.insert(key, value.clone());
+            }
+            Value::dict(m)
+        }
         "popitem" => match d.borrow_mut().pop() {
             Some((k, v)) => Value::tuple(vec![k, v]),
             None => return raise("KeyError", "popitem(): dictionary is empty"),

@@ -116,3 +116,17 @@ class Store:
 
     def eq(self) -> list:
         return [{"a": 1, "b": 2} == {"b": 2, "a": 1}, {1, 2} == {2, 1}, {1: 1} == {1.0: 1.0}, {} == set(), [1] == (1,)]
+
+    def from_keys(self, keys: list) -> list:
+        zeros = dict.fromkeys(keys, 0)
+        nones = dict.fromkeys("abca")
+        shared = dict.fromkeys(["x", "y"], [])
+        shared["x"].append(1)
+        self.counts = self.data.fromkeys(self.members, 0)
+        return [zeros, nones, shared, self.counts]
+
+    def from_keys_bad(self, keys: list) -> dict:
+        return dict.fromkeys(keys)
+
+    def from_keys_none(self) -> dict:
+        return dict.fromkeys(None)
