@@ -35,6 +35,16 @@ pub struct EntityInfo<'a> {
     pub fields: Vec<Field>,
     /// Methods in definition order.
     pub methods: Vec<MethodSig<'a>>,
+    /// Class-level constants (`FEE = 2` in the class body) in definition order.
+    pub constants: Vec<(String, ClassConstant<'a>)>,
+}
+
+/// The value of a class-level constant, read as `self.FEE`, `Account.FEE` or `account.FEE`.
+pub enum ClassConstant<'a> {
+    /// A scalar or tuple folded at compile time.
+    Value(Const),
+    /// A list, dict or set display of literals and module constants: each use is a fresh copy.
+    Display(&'a Expr),
 }
 
 /// A method's signature.
@@ -49,9 +59,9 @@ pub struct MethodSig<'a> {
     pub returns: Type,
 }
 
-impl ModuleInfo<'_> {
+impl<'a> ModuleInfo<'a> {
     /// Looks up an entity by name.
-    pub fn entity(&self, name: &str) -> Option<&EntityInfo<'_>> {
+    pub fn entity(&self, name: &str) -> Option<&EntityInfo<'a>> {
         self.entities.iter().find(|e| e.name == name)
     }
 
@@ -71,7 +81,15 @@ impl ModuleInfo<'_> {
     }
 }
 
-impl EntityInfo<'_> {
+impl<'a> EntityInfo<'a> {
+    /// Looks up a class-level constant by name.
+    pub fn constant(&self, name: &str) -> Option<&ClassConstant<'a>> {
+        self.constants
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
+    }
+
     /// Looks up a method by name.
     pub fn method(&self, name: &str) -> Option<&MethodSig<'_>> {
         self.methods.iter().find(|m| m.name == name)
@@ -636,6 +654,7 @@ fn analyze_entity<'a>(
         );
     }
     let mut methods = Vec::new();
+    let mut class_constants: Vec<(String, ClassConstant<'a>)> = Vec::new();
     for (i, stmt) in class.body.iter().enumerate() {
         match stmt {
             Stmt::FunctionDef(def) => {
@@ -655,13 +674,21 @@ fn analyze_entity<'a>(
             }
             Stmt::Pass(_) => {}
             Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
-            other @ (Stmt::Assign(_) | Stmt::AnnAssign(_)) => reporter.error(
-                other,
-                "E0203",
-                "entity class bodies may only contain methods",
-                "class attribute",
-                Some("state is what `__init__` assigns to `self.<field>`; a constant goes at module level (`MAX_BALANCE = 1000` above the class)"),
-            ),
+            other @ (Stmt::Assign(_) | Stmt::AnnAssign(_)) => {
+                if let Some((target, value)) = class_constant(other, constants, &class_constants) {
+                    // A later assignment rebinds the name, as in Python.
+                    class_constants.retain(|(n, _)| *n != target);
+                    class_constants.push((target, value));
+                } else {
+                    reporter.error(
+                        other,
+                        "E0203",
+                        "class attributes must be constants",
+                        "not a class-level constant",
+                        Some("a class attribute is one name assigned a literal, arithmetic on literals and constants, or a list, dict or set of those; state is what `__init__` assigns to `self.<field>`"),
+                    )
+                }
+            }
             other => reporter.error(
                 other,
                 "E0203",
@@ -720,7 +747,38 @@ fn analyze_entity<'a>(
         class,
         fields,
         methods,
+        constants: class_constants,
     })
+}
+
+/// A class-body assignment of a constant (`FEE = 2`, `TIERS: dict = {"gold": 3}`): its name and
+/// value. Names in the value are module constants or earlier class constants (a display may use
+/// module constants only). `None` for anything else.
+fn class_constant<'a>(
+    stmt: &'a Stmt,
+    module: &HashMap<String, Const>,
+    earlier: &[(String, ClassConstant<'a>)],
+) -> Option<(String, ClassConstant<'a>)> {
+    let (target, value) = match stmt {
+        Stmt::Assign(a) if a.targets.len() == 1 => (&a.targets[0], &*a.value),
+        Stmt::AnnAssign(a) => (&*a.target, a.value.as_deref()?),
+        _ => return None,
+    };
+    let Expr::Name(name) = target else {
+        return None;
+    };
+    let mut scope = module.clone();
+    for (n, c) in earlier {
+        if let ClassConstant::Value(v) = c {
+            scope.insert(n.clone(), v.clone());
+        }
+    }
+    let constant = match constant_expr(value, &scope) {
+        Some(v) => ClassConstant::Value(v),
+        None if container_literal(value, module) => ClassConstant::Display(value),
+        None => return None,
+    };
+    Some((name.id.as_str().to_string(), constant))
 }
 
 fn collect_fields(

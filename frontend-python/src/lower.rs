@@ -16,7 +16,7 @@ use ir::{
 use ruff_python_ast::{self as ast};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::analyze::{EntityInfo, MethodSig, ModuleInfo, Reporter};
+use crate::analyze::{ClassConstant, EntityInfo, MethodSig, ModuleInfo, Reporter};
 
 /// A call's lowered receiver, positional and keyword arguments.
 type LoweredArgs = (Option<Expr>, Vec<Expr>, Vec<(String, Expr)>);
@@ -1952,6 +1952,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if self
             .field_of_self(&ast::Expr::Attribute(attr.clone()))
             .is_some()
+            || self.is_class_constant(attr)
         {
             return false;
         }
@@ -2587,6 +2588,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     );
                 }
             }
+            ast::Expr::Attribute(a) if self.is_class_constant(a) => self.error(
+                a,
+                "E0360",
+                format!("class constant `{}` cannot be changed", a.attr.as_str()),
+                "class constant",
+                Some("class-level lists, dicts and sets are constants (each use is a fresh copy); keep what changes in a field"),
+            ),
             ast::Expr::Attribute(a) if self.is_remote_field(a) => self.error(
                 a,
                 "E0363",
@@ -2656,8 +2664,12 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             .field_of_self(&ast::Expr::Attribute(a.clone()))
             .is_some()
         {
+            let name = self.entity.name.clone();
             return match self.entity.field(a.attr.as_str()) {
                 Some(f) => Expr::Field(f),
+                None if self.entity.constant(a.attr.as_str()).is_some() => self
+                    .class_constant(&name, a.attr.as_str())
+                    .unwrap_or(Expr::Const(Const::None)),
                 None => {
                     let hint = if self.entity.method(a.attr.as_str()).is_some() {
                         Some("methods cannot be used as values; call it")
@@ -2675,10 +2687,29 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             };
         }
         let field = a.attr.as_str().to_string();
+        if let Some(class) = self.entity_class_name(&a.value) {
+            return match self.class_constant(&class, &field) {
+                Some(value) => value,
+                None => self.invalid(
+                    &a.attr,
+                    "E0353",
+                    &format!("`{class}` has no class constant `{field}`"),
+                    "unknown class attribute",
+                    Some("an entity class offers the constants assigned in its body; fields belong to each entity"),
+                ),
+            };
+        }
         let ty = self.type_of(&a.value);
         let entity = match &ty {
             Type::Ref(t) => {
                 match self.info.entity(t) {
+                    Some(ent) if ent.field(&field).is_none() && ent.constant(&field).is_some() => {
+                        // The class's constant: nothing of the entity is read.
+                        let t = t.clone();
+                        return self
+                            .class_constant(&t, &field)
+                            .unwrap_or(Expr::Const(Const::None));
+                    }
                     Some(ent) if ent.field(&field).is_some() => {
                         if is_private(&field) && *t != self.entity.name {
                             let hint = format!(
@@ -3431,6 +3462,51 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
         Some(Expr::Local(keys))
+    }
+
+    /// The value of class constant `name` of entity type `entity` (a display is lowered
+    /// afresh, its names read as module constants), if it has one.
+    fn class_constant(&mut self, entity: &str, name: &str) -> Option<Expr> {
+        let info = self.info;
+        Some(match info.entity(entity)?.constant(name)? {
+            ClassConstant::Value(c) => Expr::Const(c.clone()),
+            ClassConstant::Display(display) => {
+                let outer = std::mem::replace(&mut self.module_scope, true);
+                let value = self.expr(display);
+                self.module_scope = outer;
+                value
+            }
+        })
+    }
+
+    /// The entity class `e` names (`Account` in `Account.FEE`), unless a local hides it.
+    fn entity_class_name(&self, e: &ast::Expr) -> Option<String> {
+        match e {
+            ast::Expr::Name(n)
+                if self.lookup_local(n.id.as_str()).is_none()
+                    && self.info.entity(n.id.as_str()).is_some() =>
+            {
+                Some(n.id.as_str().to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `a` reads a class constant (`self.FEE` without a field of that name,
+    /// `Account.FEE`, `account.FEE`).
+    fn is_class_constant(&self, a: &ast::ExprAttribute) -> bool {
+        let name = a.attr.as_str();
+        let entity = match self.entity_class_name(&a.value) {
+            Some(class) => class,
+            None => match self.type_of(&a.value) {
+                Type::Ref(t) => t,
+                _ => return false,
+            },
+        };
+        self.info.entity(&entity).is_some_and(|e| {
+            e.constant(name).is_some()
+                && (e.field(name).is_none() || self.entity_class_name(&a.value).is_some())
+        })
     }
 
     /// Whether `call` is `dict.fromkeys(...)` on the builtin type (not a shadowing name).
