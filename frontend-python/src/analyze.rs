@@ -658,7 +658,9 @@ fn analyze_entity<'a>(
     for (i, stmt) in class.body.iter().enumerate() {
         match stmt {
             Stmt::FunctionDef(def) => {
-                if let Some(sig) = method_signature(def, entity_names, constants, reporter) {
+                // Defaults are evaluated in the class body: its earlier constants are visible.
+                let scope = scalar_scope(constants, &class_constants);
+                if let Some(sig) = method_signature(def, entity_names, &scope, reporter) {
                     if methods.iter().any(|m: &MethodSig<'_>| m.name == sig.name) {
                         reporter.error(
                             &def.name,
@@ -751,6 +753,20 @@ fn analyze_entity<'a>(
     })
 }
 
+/// The scalar constants a class body sees: the module's and its own so far (which hide them).
+fn scalar_scope(
+    module: &HashMap<String, Const>,
+    class: &[(String, ClassConstant<'_>)],
+) -> HashMap<String, Const> {
+    let mut scope = module.clone();
+    for (n, c) in class {
+        if let ClassConstant::Value(v) = c {
+            scope.insert(n.clone(), v.clone());
+        }
+    }
+    scope
+}
+
 /// A class-body assignment of a constant (`FEE = 2`, `TIERS: dict = {"gold": 3}`): its name and
 /// value. Names in the value are module constants or earlier class constants (a display may use
 /// module constants only). `None` for anything else.
@@ -767,13 +783,7 @@ fn class_constant<'a>(
     let Expr::Name(name) = target else {
         return None;
     };
-    let mut scope = module.clone();
-    for (n, c) in earlier {
-        if let ClassConstant::Value(v) = c {
-            scope.insert(n.clone(), v.clone());
-        }
-    }
-    let constant = match constant_expr(value, &scope) {
+    let constant = match constant_expr(value, &scalar_scope(module, earlier)) {
         Some(v) => ClassConstant::Value(v),
         None if container_literal(value, module) => ClassConstant::Display(value),
         None => return None,

@@ -48,7 +48,7 @@ class Account:
         to.deposit(amount)
         return [fee, to.CURRENCY, to.KIND, self.balance]
 
-    def deposit(self, amount: int) -> int:
+    def deposit(self, amount: int = MIN_BALANCE * 2) -> int:
         self.balance += amount
         return self.balance
 
