@@ -47,12 +47,14 @@ enum CallKind<'a> {
     },
 }
 
+#[derive(Clone)]
 struct LoopCtx {
     break_to: BlockId,
     continue_to: BlockId,
     finally_depth: usize,
 }
 
+#[derive(Clone)]
 struct FinallyCtx<'a> {
     body: &'a [ast::Stmt],
     outer_handler: Option<Handler>,
@@ -1294,15 +1296,26 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     /// Inlines the `finally` bodies above `depth`, innermost first (for return/break/continue).
+    /// Each body is lowered where its `try` statement stands: the `finally` blocks and loops
+    /// around it are those enclosing that statement, so a jump inside it (which replaces the
+    /// pending one, as in Python) still runs the outer `finally` blocks.
     fn run_finally_blocks(&mut self, depth: usize, span: Span) {
-        let saved_finally: Vec<FinallyCtx<'a>> = self.finally.drain(depth..).collect();
+        let saved_finally = std::mem::take(&mut self.finally);
+        let saved_loops = std::mem::take(&mut self.loops);
         let saved_handler = self.handler;
         let saved_exc = self.active_exceptions.clone();
-        for ctx in saved_finally.iter().rev() {
-            self.with_handler(ctx.outer_handler, span);
-            self.stmts(ctx.body);
+        for i in (depth..saved_finally.len()).rev() {
+            self.finally = saved_finally[..i].to_vec();
+            self.loops = saved_loops
+                .iter()
+                .take_while(|l| l.finally_depth <= i)
+                .cloned()
+                .collect();
+            self.with_handler(saved_finally[i].outer_handler, span);
+            self.stmts(saved_finally[i].body);
         }
-        self.finally.extend(saved_finally);
+        self.finally = saved_finally;
+        self.loops = saved_loops;
         self.active_exceptions = saved_exc;
         self.handler = saved_handler;
     }
@@ -1521,9 +1534,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     // ----- expressions ------------------------------------------------------------------
 
+    /// Evaluates `e` now into a temporary (an expression before a remote call keeps its place
+    /// in Python's left-to-right order). A local is read now too: it may be unbound, and the
+    /// `UnboundLocalError` must come before the call's effects.
     fn pin(&mut self, e: Expr) -> Expr {
         match e {
-            Expr::Const(_) | Expr::Local(_) | Expr::SelfRef => e,
+            Expr::Const(_) | Expr::SelfRef => e,
+            // A temporary is assigned before it is read.
+            Expr::Local(l) if self.locals[l.0 as usize].name.starts_with('$') => e,
             other => {
                 let t = self.temp("t");
                 self.emit(
