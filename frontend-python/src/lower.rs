@@ -80,6 +80,8 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
     handler: Option<Handler>,
     loops: Vec<LoopCtx>,
     finally: Vec<FinallyCtx<'a>>,
+    /// How many `finally` bodies are being lowered around the current statement.
+    finally_bodies: u32,
     active_exceptions: Vec<Local>,
     temp_counter: u32,
     stmt_span: Span,
@@ -308,6 +310,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             handler: None,
             loops: Vec::new(),
             finally: Vec::new(),
+            finally_bodies: 0,
             active_exceptions: Vec::new(),
             temp_counter: 0,
             stmt_span: Span::default(),
@@ -1312,7 +1315,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 .cloned()
                 .collect();
             self.with_handler(saved_finally[i].outer_handler, span);
-            self.stmts(saved_finally[i].body);
+            self.finally_body(saved_finally[i].body);
         }
         self.finally = saved_finally;
         self.loops = saved_loops;
@@ -1320,10 +1323,25 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.handler = saved_handler;
     }
 
+    /// Lowers one copy of a `finally` body.
+    fn finally_body(&mut self, body: &'a [ast::Stmt]) {
+        self.finally_bodies += 1;
+        self.stmts(body);
+        self.finally_bodies -= 1;
+    }
+
     fn raise(&mut self, r: &'a ast::StmtRaise, span: Span) {
         let exc = match &r.exc {
             None => match self.active_exceptions.last() {
                 Some(l) => Expr::Local(*l),
+                // A `finally` body also runs on paths where nothing propagates: there, as in
+                // Python, re-raising fails at run time.
+                None if self.finally_bodies > 0 => Expr::NewException {
+                    class: "RuntimeError".into(),
+                    args: vec![Expr::Const(Const::Str(
+                        "No active exception to reraise".into(),
+                    ))],
+                },
                 None => {
                     self.error(
                         r,
@@ -1518,13 +1536,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.start(normal_exit);
         self.blocks[normal_exit.0 as usize].handler = outer;
         if has_finally {
-            self.stmts(&t.finalbody);
+            self.finally_body(&t.finalbody);
         }
         self.terminate(Terminator::Jump(after), span);
         // Exceptional exit through finally: run it, re-raise.
         if let Some(h) = fin_exc {
             self.start(h.block);
-            self.stmts(&t.finalbody);
+            // A bare `raise` here re-raises what is propagating.
+            self.active_exceptions.push(h.exception);
+            self.finally_body(&t.finalbody);
+            self.active_exceptions.pop();
             self.terminate(Terminator::Raise(Expr::Local(h.exception)), span);
         }
         self.handler = outer;

@@ -95,3 +95,15 @@ class P:
             finally:
                 other.note(f"outer {i}")
         return out
+
+    def reraise_in_finally(self, other: "P", fail: bool) -> str:
+        try:
+            try:
+                if fail:
+                    other.boom()
+                other.note("no failure")
+            finally:
+                other.note("finally")
+                raise
+        except ValueError as e:
+            return "caught " + str(e)
