@@ -340,3 +340,69 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn a_dump_shows_what_json_cannot_hold_by_its_repr() {
+    let dir = tempdir("dump-repr");
+    let app = dir.join("app.py");
+    std::fs::write(
+        &app,
+        r#"from entiflow import entity
+
+
+@entity
+class Node:
+    def __init__(self, name: str):
+        self.name = name
+        self.by_pair = {}
+        self.odd = []
+
+    def __key__(self):
+        return self.name
+
+    def fill(self, other: "Node") -> int:
+        self.by_pair[(1, "a")] = [other]
+        self.by_pair[other] = float("inf")
+        self.odd.append(self.odd)
+        return len(self.by_pair)
+"#,
+    )
+    .unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": 1, "create": "Node", "args": ["a"]}"#,
+            "\n",
+            r#"{"id": 2, "entity": "Node", "key": "a", "method": "fill", "args": [{"$entity": "Node", "key": "a"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let state = dir.join("state.json");
+    let out = Command::new(bin())
+        .arg("exec")
+        .arg(&app)
+        .arg("--input")
+        .arg(&input)
+        .arg("--dump-state")
+        .arg(&state)
+        .output()
+        .expect("run exec");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dump: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let node = &dump["Node"]["a"];
+    assert_eq!(
+        node["by_pair"],
+        serde_json::json!({
+            "(1, 'a')": [{"$entity": "Node", "key": "a"}],
+            "Ref('Node', 'a')": "inf",
+        }),
+        "{dump}"
+    );
+    assert_eq!(node["odd"], serde_json::json!("[[...]]"), "{dump}");
+}

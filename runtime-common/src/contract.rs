@@ -632,9 +632,33 @@ pub fn fields_json(entity: &ir::Entity, values: &[Value]) -> Json {
             .iter()
             .zip(values)
             .filter(|(_, v)| !v.is_unset())
-            .map(|(f, v)| (f.name.clone(), value_to_json(v).unwrap_or(Json::Null)))
+            .map(|(f, v)| (f.name.clone(), dump_json(v)))
             .collect(),
     )
+}
+
+/// A field's value in a state dump, which cannot fail: the contract's JSON where it has one;
+/// otherwise, as far down as JSON can hold it, Python's `repr` of what it cannot (a dict key
+/// that is a tuple or a reference, a non-finite float, a value that contains itself).
+fn dump_json(v: &Value) -> Json {
+    match value_to_json(v) {
+        Ok(json) => json,
+        Err(_) if v.is_cyclic() => Json::String(crate::format::repr(v)),
+        Err(_) => match v {
+            Value::List(l) => Json::Array(l.borrow().iter().map(dump_json).collect()),
+            Value::Tuple(t) => Json::Array(t.iter().map(dump_json).collect()),
+            Value::Dict(d) => Json::Object(
+                d.borrow()
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = dict_key(k).unwrap_or_else(|_| crate::format::repr(k));
+                        (key, dump_json(v))
+                    })
+                    .collect(),
+            ),
+            other => Json::String(crate::format::repr(other)),
+        },
+    }
 }
 
 /// The error report for a transaction that hit a bug of the engine (a panic): `SystemError`, as
