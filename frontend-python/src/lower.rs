@@ -190,6 +190,14 @@ const MUTATING_METHODS: &[&str] = &[
 ];
 
 /// The `key=` argument of a call, unless it is absent or `None`.
+/// An entry of a dict display with `**` entries, lowered.
+enum DictEntry {
+    /// `key: value`.
+    Pair(Expr, Expr),
+    /// `**mapping`, as a new dict.
+    Unpacked(Expr),
+}
+
 /// Whether a display has `*` elements.
 fn has_starred(elts: &[ast::Expr]) -> bool {
     elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)))
@@ -1678,17 +1686,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 Some(k) => {
                     let key = take(self, k, false);
                     let value = take(self, &item.value, false);
-                    lowered.push(Err((key, value)));
+                    lowered.push(DictEntry::Pair(key, value));
                 }
-                None => lowered.push(Ok(take(self, &item.value, true))),
+                None => lowered.push(DictEntry::Unpacked(take(self, &item.value, true))),
             }
         }
         let mut parts: Vec<Expr> = Vec::new();
         let mut run: Vec<(Expr, Expr)> = Vec::new();
         for entry in lowered {
             match entry {
-                Err(pair) => run.push(pair),
-                Ok(mapping) => {
+                DictEntry::Pair(key, value) => run.push((key, value)),
+                DictEntry::Unpacked(mapping) => {
                     if !run.is_empty() {
                         parts.push(Expr::Dict(std::mem::take(&mut run)));
                     }
