@@ -2799,7 +2799,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     "E0353",
                     &format!("unsupported attribute `.{field}`"),
                     "no entity has this field and builtin values have no attributes here",
-                    None,
+                    self.info
+                        .entities
+                        .iter()
+                        .any(|e| e.constant(&field).is_some())
+                        .then_some("to read an entity class's constant through a reference, annotate it with the class (`other: Account`), or write `Account.NAME`"),
                 )
             }
         };
