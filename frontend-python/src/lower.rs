@@ -190,14 +190,6 @@ const MUTATING_METHODS: &[&str] = &[
 ];
 
 /// The `key=` argument of a call, unless it is absent or `None`.
-/// An entry of a dict display with `**` entries, lowered.
-enum DictEntry {
-    /// `key: value`.
-    Pair(Expr, Expr),
-    /// `**mapping`, as a new dict.
-    Unpacked(Expr),
-}
-
 /// Whether a display has `*` elements.
 fn has_starred(elts: &[ast::Expr]) -> bool {
     elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)))
@@ -1595,10 +1587,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     /// Lowers expressions left to right, pinning each one that precedes a remote call.
     fn lower_seq(&mut self, exprs: &[&'a ast::Expr]) -> Vec<Expr> {
-        let last_remote = exprs.iter().rposition(|e| self.has_remote(e));
+        let plain: Vec<(&'a ast::Expr, Option<&str>)> = exprs.iter().map(|e| (*e, None)).collect();
+        self.lower_seq_wrapped(&plain)
+    }
+
+    /// [`Self::lower_seq`], each expression first passed to the internal builtin paired with it
+    /// (if any), so that the builtin's work happens where the expression stands.
+    fn lower_seq_wrapped(&mut self, exprs: &[(&'a ast::Expr, Option<&str>)]) -> Vec<Expr> {
+        let last_remote = exprs.iter().rposition(|(e, _)| self.has_remote(e));
         let mut out = Vec::with_capacity(exprs.len());
-        for (i, e) in exprs.iter().enumerate() {
+        for (i, (e, wrap)) in exprs.iter().enumerate() {
             let v = self.expr(e);
+            let v = match wrap {
+                Some(func) => builtin_call(func, v),
+                None => v,
+            };
             out.push(if last_remote.is_some_and(|l| i < l) {
                 self.pin(v)
             } else {
@@ -1611,34 +1614,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     /// A list display with `*` elements (`[a, *b, c]`): the elements in order, each starred
     /// one taken as a new list where it stands, joined by `+` (`[a] + list(b) + [c]`).
     fn unpacking_display(&mut self, elts: &'a [ast::Expr]) -> Expr {
-        let inner: Vec<&'a ast::Expr> = elts
+        let items: Vec<(&'a ast::Expr, Option<&str>)> = elts
             .iter()
             .map(|e| match e {
-                ast::Expr::Starred(s) => &*s.value,
-                other => other,
+                ast::Expr::Starred(s) => (&*s.value, Some("$star_items")),
+                other => (other, None),
             })
             .collect();
-        let starred: Vec<bool> = elts
-            .iter()
-            .map(|e| matches!(e, ast::Expr::Starred(_)))
-            .collect();
-        let last_remote = inner.iter().rposition(|e| self.has_remote(e));
+        let values = self.lower_seq_wrapped(&items);
         let mut parts: Vec<Expr> = Vec::new();
         let mut run: Vec<Expr> = Vec::new();
-        for (i, (e, star)) in inner.iter().zip(&starred).enumerate() {
-            let v = self.expr(e);
-            // Unpacked where it stands: a later call cannot change what it contributes.
-            let v = if *star {
-                builtin_call("$star_items", v)
-            } else {
-                v
-            };
-            let v = if last_remote.is_some_and(|l| i < l) {
-                self.pin(v)
-            } else {
-                v
-            };
-            if *star {
+        for ((_, star), v) in items.iter().zip(values) {
+            if star.is_some() {
                 if !run.is_empty() {
                     parts.push(Expr::List(std::mem::take(&mut run)));
                 }
@@ -1656,51 +1643,32 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     /// A dict display with `**` entries (`{"a": 1, **b}`): the entries in order, each unpacked
     /// mapping copied where it stands, merged by `|` (later keys win, as in Python).
     fn unpacking_dict(&mut self, d: &'a ast::ExprDict) -> Expr {
-        let mut flat: Vec<&'a ast::Expr> = Vec::new();
+        let mut flat: Vec<(&'a ast::Expr, Option<&str>)> = Vec::new();
         for item in &d.items {
-            if let Some(k) = &item.key {
-                flat.push(k);
-            }
-            flat.push(&item.value);
-        }
-        let last_remote = flat.iter().rposition(|e| self.has_remote(e));
-        let mut lowered = Vec::with_capacity(flat.len());
-        let mut position = 0;
-        for item in &d.items {
-            let mut take = |this: &mut Self, e: &'a ast::Expr, unpacked: bool| {
-                let v = this.expr(e);
-                let v = if unpacked {
-                    builtin_call("$star_mapping", v)
-                } else {
-                    v
-                };
-                let v = if last_remote.is_some_and(|l| position < l) {
-                    this.pin(v)
-                } else {
-                    v
-                };
-                position += 1;
-                v
-            };
             match &item.key {
                 Some(k) => {
-                    let key = take(self, k, false);
-                    let value = take(self, &item.value, false);
-                    lowered.push(DictEntry::Pair(key, value));
+                    flat.push((k, None));
+                    flat.push((&item.value, None));
                 }
-                None => lowered.push(DictEntry::Unpacked(take(self, &item.value, true))),
+                None => flat.push((&item.value, Some("$star_mapping"))),
             }
         }
+        let mut values = self.lower_seq_wrapped(&flat).into_iter();
         let mut parts: Vec<Expr> = Vec::new();
         let mut run: Vec<(Expr, Expr)> = Vec::new();
-        for entry in lowered {
-            match entry {
-                DictEntry::Pair(key, value) => run.push((key, value)),
-                DictEntry::Unpacked(mapping) => {
+        for item in &d.items {
+            let (Some(first), second) =
+                (values.next(), item.key.as_ref().and_then(|_| values.next()))
+            else {
+                break;
+            };
+            match second {
+                Some(value) => run.push((first, value)),
+                None => {
                     if !run.is_empty() {
                         parts.push(Expr::Dict(std::mem::take(&mut run)));
                     }
-                    parts.push(mapping);
+                    parts.push(first);
                 }
             }
         }
@@ -1999,7 +1967,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if self
             .field_of_self(&ast::Expr::Attribute(attr.clone()))
             .is_some()
-            || self.is_class_constant(attr)
+            || self.class_constant_read(attr).is_some()
         {
             return false;
         }
@@ -2635,7 +2603,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     );
                 }
             }
-            ast::Expr::Attribute(a) if self.is_class_constant(a) => self.error(
+            ast::Expr::Attribute(a) if self.class_constant_read(a).is_some() => self.error(
                 a,
                 "E0360",
                 format!("class constant `{}` cannot be changed", a.attr.as_str()),
@@ -2707,16 +2675,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 };
             }
         }
+        if let Some(constant) = self.class_constant_read(a) {
+            // Nothing of the entity is read.
+            return self.lower_class_constant(constant);
+        }
         if self
             .field_of_self(&ast::Expr::Attribute(a.clone()))
             .is_some()
         {
-            let name = self.entity.name.clone();
             return match self.entity.field(a.attr.as_str()) {
                 Some(f) => Expr::Field(f),
-                None if self.entity.constant(a.attr.as_str()).is_some() => self
-                    .class_constant(&name, a.attr.as_str())
-                    .unwrap_or(Expr::Const(Const::None)),
                 None => {
                     let hint = if self.entity.method(a.attr.as_str()).is_some() {
                         Some("methods cannot be used as values; call it")
@@ -2735,28 +2703,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
         let field = a.attr.as_str().to_string();
         if let Some(class) = self.entity_class_name(&a.value) {
-            return match self.class_constant(&class, &field) {
-                Some(value) => value,
-                None => self.invalid(
-                    &a.attr,
-                    "E0353",
-                    &format!("`{class}` has no class constant `{field}`"),
-                    "unknown class attribute",
-                    Some("an entity class offers the constants assigned in its body; fields belong to each entity"),
-                ),
-            };
+            return self.invalid(
+                &a.attr,
+                "E0353",
+                &format!("`{class}` has no class constant `{field}`"),
+                "unknown class attribute",
+                Some("an entity class offers the constants assigned in its body; fields belong to each entity"),
+            );
         }
         let ty = self.type_of(&a.value);
         let entity = match &ty {
             Type::Ref(t) => {
                 match self.info.entity(t) {
-                    Some(ent) if ent.field(&field).is_none() && ent.constant(&field).is_some() => {
-                        // The class's constant: nothing of the entity is read.
-                        let t = t.clone();
-                        return self
-                            .class_constant(&t, &field)
-                            .unwrap_or(Expr::Const(Const::None));
-                    }
                     Some(ent) if ent.field(&field).is_some() => {
                         if is_private(&field) && *t != self.entity.name {
                             let hint = format!(
@@ -3515,11 +3473,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         Some(Expr::Local(keys))
     }
 
-    /// The value of class constant `name` of entity type `entity` (a display is lowered
-    /// afresh, its names read as module constants), if it has one.
-    fn class_constant(&mut self, entity: &str, name: &str) -> Option<Expr> {
-        let info = self.info;
-        Some(match info.entity(entity)?.constant(name)? {
+    /// The value of a class constant (a display is lowered afresh, its names read as module
+    /// constants).
+    fn lower_class_constant(&mut self, constant: &ClassConstant<'a>) -> Expr {
+        match constant {
             ClassConstant::Value(c) => Expr::Const(c.clone()),
             ClassConstant::Display(display) => {
                 let outer = std::mem::replace(&mut self.module_scope, true);
@@ -3527,7 +3484,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.module_scope = outer;
                 value
             }
-        })
+        }
     }
 
     /// The entity class `e` names (`Account` in `Account.FEE`), unless a local hides it.
@@ -3543,21 +3500,23 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
-    /// Whether `a` reads a class constant (`self.FEE` without a field of that name,
-    /// `Account.FEE`, `account.FEE`).
-    fn is_class_constant(&self, a: &ast::ExprAttribute) -> bool {
+    /// The class constant `a` reads, if it reads one: `Account.FEE`, or `self.FEE` /
+    /// `account.FEE` when the entity has no field of that name (a field hides it, as an instance
+    /// attribute hides a class attribute).
+    fn class_constant_read(&self, a: &ast::ExprAttribute) -> Option<&'m ClassConstant<'a>> {
         let name = a.attr.as_str();
-        let entity = match self.entity_class_name(&a.value) {
-            Some(class) => class,
-            None => match self.type_of(&a.value) {
-                Type::Ref(t) => t,
-                _ => return false,
-            },
+        let info = self.info;
+        if let Some(class) = self.entity_class_name(&a.value) {
+            return info.entity(&class)?.constant(name);
+        }
+        let Type::Ref(t) = self.type_of(&a.value) else {
+            return None;
         };
-        self.info.entity(&entity).is_some_and(|e| {
-            e.constant(name).is_some()
-                && (e.field(name).is_none() || self.entity_class_name(&a.value).is_some())
-        })
+        let entity = info.entity(&t)?;
+        if entity.field(name).is_some() {
+            return None;
+        }
+        entity.constant(name)
     }
 
     /// Whether `call` is `dict.fromkeys(...)` on the builtin type (not a shadowing name).
