@@ -406,3 +406,56 @@ class Node:
     );
     assert_eq!(node["odd"], serde_json::json!("[[...]]"), "{dump}");
 }
+
+#[test]
+fn print_writes_to_stderr_and_results_keep_stdout() {
+    let dir = tempdir("print");
+    let app = dir.join("app.py");
+    std::fs::write(
+        &app,
+        r#"from entiflow import entity
+
+
+@entity
+class Log:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __key__(self):
+        return self.name
+
+    def hello(self, n: int) -> int:
+        print("hello", self.name, n, sep="|", end="!\n")
+        return n
+"#,
+    )
+    .unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": 1, "create": "Log", "args": ["a"]}"#,
+            "\n",
+            r#"{"id": 2, "entity": "Log", "key": "a", "method": "hello", "args": [7]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = Command::new(bin())
+        .arg("exec")
+        .arg(&app)
+        .arg("--input")
+        .arg(&input)
+        .output()
+        .expect("run exec");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"id\":1,\"seq\":1,\"result\":{\"$entity\":\"Log\",\"key\":\"a\"}}\n{\"id\":2,\"seq\":2,\"result\":7}\n"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("hello|a|7!\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -220,6 +220,65 @@ fn key_function(call: &ast::ExprCall) -> Option<&ast::Expr> {
         .filter(|v| !matches!(v, ast::Expr::NoneLiteral(_)))
 }
 
+/// Builtins the lowerer turns into loops (they take a function, which the IR has no value for).
+const LOWERED_BUILTINS: &[&str] = &["map", "filter"];
+
+/// Whether `name` is a builtin function a method may call.
+fn is_builtin_function(name: &str) -> bool {
+    ir::BUILTIN_FUNCTIONS.contains(&name) || LOWERED_BUILTINS.contains(&name)
+}
+
+/// A function passed as a value (see `MethodLowerer::function_arg`).
+enum FunctionArg<'k> {
+    /// `lambda a, b: body`, its parameters bound to the arguments in the body's scope.
+    Lambda(Vec<&'k ast::Parameter>, &'k ast::Expr),
+    /// A builtin function: `len`, `str`.
+    Function(String),
+    /// A builtin type's method, the first argument its receiver: `str.lower`.
+    TypeMethod(String),
+    /// A builtin value's bound method: `counts.get`.
+    Bound(Expr, String),
+    /// A method of a value that is a builtin or an entity, decided at run time.
+    Dynamic(Expr, String),
+    /// An entity's bound method (its type when known): `self._rank`, `scorer.score`.
+    Entity(Expr, Option<String>, String),
+}
+
+/// What a function argument is for, which decides the diagnostics' wording.
+#[derive(Clone, Copy)]
+enum FunctionRole {
+    Key,
+    Map,
+    Filter,
+}
+
+impl FunctionRole {
+    fn label(self) -> &'static str {
+        match self {
+            FunctionRole::Key => "key function",
+            FunctionRole::Map => "function for map()",
+            FunctionRole::Filter => "function for filter()",
+        }
+    }
+}
+
+/// "one argument", "2 arguments".
+fn arguments(n: usize) -> String {
+    match n {
+        1 => "one argument".to_string(),
+        n => format!("{n} arguments"),
+    }
+}
+
+/// `"s"` after a count other than one.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// The names an assignment target binds.
 fn collect_target_names(e: &ast::Expr, out: &mut Vec<String>) {
     match e {
@@ -410,7 +469,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 ast::Expr::Name(f) => {
                     let name = f.id.as_str();
                     self.lookup_local(name).is_none()
-                        && ir::BUILTIN_FUNCTIONS.contains(&name)
+                        && is_builtin_function(name)
                         && !matches!(name, "min" | "max")
                 }
                 ast::Expr::Attribute(a) => {
@@ -1914,7 +1973,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         hint: Some("a module constant hides the builtin of its name: rename it"),
                     };
                 }
-                if ir::BUILTIN_FUNCTIONS.contains(&name) {
+                if is_builtin_function(name) {
                     CallKind::Builtin(name.to_string())
                 } else if self.info.is_exception(name) {
                     CallKind::Exception(name.to_string())
@@ -2001,6 +2060,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     CallKind::ValueMethod { .. } | CallKind::Builtin(_)
                         if key_function(c).is_some() =>
                     {
+                        *found = true;
+                        return;
+                    }
+                    // So is the function of map and filter (`map_filter_loop`).
+                    CallKind::Builtin(name) if LOWERED_BUILTINS.contains(&name.as_str()) => {
                         *found = true;
                         return;
                     }
@@ -2487,7 +2551,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 "E0344",
                 "lambda is not supported here",
                 "lambda",
-                Some("a lambda may be the `key=` of sorted, min, max or list.sort; elsewhere write a `_helper` method"),
+                Some("a lambda may be the `key=` of sorted, min, max or list.sort, or the function of map or filter; elsewhere write a `_helper` method"),
             ),
             ast::Expr::Yield(y) => self.invalid(
                 y,
@@ -2643,7 +2707,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             self.module_scope = outer;
             return value;
         }
-        let hint = if ir::BUILTIN_FUNCTIONS.contains(&name)
+        let hint = if is_builtin_function(name)
             || self.info.entity(name).is_some()
             || self.info.is_exception(name)
         {
@@ -3017,6 +3081,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     fn builtin(&mut self, call: &'a ast::ExprCall, func: String, span: Span) -> Expr {
+        if LOWERED_BUILTINS.contains(&func.as_str()) {
+            return self.map_filter(call, &func, span);
+        }
         if func == "isinstance" {
             let args = &call.arguments.args;
             if args.len() != 2 || !call.arguments.keywords.is_empty() {
@@ -3058,6 +3125,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if matches!(func.as_str(), "sorted" | "min" | "max") {
             if let Some(key) = key_function(call) {
                 return self.keyed_builtin(call, &func, key, span);
+            }
+        }
+        if (func == "any" || func == "all") && call.arguments.keywords.is_empty() {
+            if let [ast::Expr::Call(inner)] = &call.arguments.args[..] {
+                if let CallKind::Builtin(lowered) = self.classify_call(inner) {
+                    if LOWERED_BUILTINS.contains(&lowered.as_str()) {
+                        return self.map_filter_any_all(&func, inner, &lowered, span);
+                    }
+                }
             }
         }
         // A generator argument of a consumer: keep it pure, or lower it to a loop if it calls out.
@@ -3299,10 +3375,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     /// Emits a loop that applies the key function `key` to every item of the list `items` and
-    /// returns the list of keys. A key function is a one-parameter `lambda` (its body may call
-    /// other entities), a builtin function (`len`, `abs`, `str`, ...), a builtin type's method
-    /// (`str.lower`), a builtin value's bound method (`counts.get`) or an entity's bound method
-    /// (`self._rank`, `scorer.score`: a call per item).
+    /// returns the list of keys (see [`Self::function_arg`] for what a key function may be).
     fn keyed(
         &mut self,
         items: Local,
@@ -3310,90 +3383,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         key: &'a ast::Expr,
         span: Span,
     ) -> Option<Expr> {
-        enum KeyFn<'k> {
-            Lambda(&'k ast::Parameter, &'k ast::Expr),
-            Function(String),
-            TypeMethod(String),
-            Bound(Expr, String),
-            Dynamic(Expr, String),
-            Entity(Expr, Option<String>, String),
-        }
-        let function = match key {
-            ast::Expr::Lambda(l) => {
-                let params = l.parameters.as_deref();
-                let single = params.and_then(|p| match (&p.posonlyargs[..], &p.args[..]) {
-                    ([], [one])
-                        if one.default.is_none()
-                            && p.vararg.is_none()
-                            && p.kwarg.is_none()
-                            && p.kwonlyargs.is_empty() =>
-                    {
-                        Some(&one.parameter)
-                    }
-                    _ => None,
-                });
-                match single {
-                    Some(param) => KeyFn::Lambda(param, &l.body),
-                    None => {
-                        self.invalid(
-                            l,
-                            "E0344",
-                            "a key function lambda takes exactly one parameter",
-                            "lambda",
-                            None,
-                        );
-                        return None;
-                    }
-                }
-            }
-            ast::Expr::Name(n)
-                if self.lookup_local(n.id.as_str()).is_none()
-                    && ir::BUILTIN_FUNCTIONS.contains(&n.id.as_str())
-                    && n.id.as_str() != "isinstance" =>
-            {
-                KeyFn::Function(n.id.as_str().to_string())
-            }
-            ast::Expr::Attribute(a)
-                if matches!(&*a.value, ast::Expr::Name(t) if ir::BUILTIN_TYPES.contains(&t.id.as_str()) && self.lookup_local(t.id.as_str()).is_none())
-                    && ir::is_builtin_method(a.attr.as_str()) =>
-            {
-                KeyFn::TypeMethod(a.attr.as_str().to_string())
-            }
-            ast::Expr::Attribute(a)
-                if ir::is_builtin_method(a.attr.as_str())
-                    && !self.has_remote(&a.value)
-                    && !matches!(self.type_of(&a.value), Type::Ref(_))
-                    && self.field_of_self(key).is_none() =>
-            {
-                // A name an entity method shares, on a receiver not plainly builtin, is decided
-                // at run time (see `classify_call`).
-                let dynamic = self.info.any_entity_has_method(a.attr.as_str())
-                    && !a.attr.as_str().starts_with('_')
-                    && !self.plainly_builtin(&a.value);
-                let receiver = self.expr(&a.value);
-                let receiver = self.pin(receiver);
-                if dynamic {
-                    KeyFn::Dynamic(receiver, a.attr.as_str().to_string())
-                } else {
-                    KeyFn::Bound(receiver, a.attr.as_str().to_string())
-                }
-            }
-            ast::Expr::Attribute(a) => {
-                let (entity, method) = self.entity_key_method(a)?;
-                let receiver = self.expr(&a.value);
-                KeyFn::Entity(self.pin(receiver), entity, method)
-            }
-            other => {
-                self.invalid(
-                    other,
-                    "E0359",
-                    "unsupported key function",
-                    "key function",
-                    Some("use a lambda (`key=lambda x: self._rank(x)`), a builtin such as `len`, or a bound method such as `counts.get`"),
-                );
-                return None;
-            }
-        };
+        let function = self.function_arg(key, 1, FunctionRole::Key)?;
         let keys = self.temp("keys");
         self.emit(
             StmtKind::Assign {
@@ -3412,53 +3402,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             },
             span,
         );
-        let key_value = match function {
-            KeyFn::Lambda(param, body) => {
-                let scope_len = self.comp_scope.len();
-                self.comp_scope.push((param.name.as_str().to_string(), x));
-                let value = self.expr(body);
-                self.comp_scope.truncate(scope_len);
-                value
-            }
-            KeyFn::Function(func) => Expr::Builtin {
-                func,
-                args: vec![Expr::Local(x)],
-                kwargs: vec![],
-            },
-            KeyFn::TypeMethod(method) => Expr::Method {
-                receiver: Box::new(Expr::Local(x)),
-                method,
-                args: vec![],
-                kwargs: vec![],
-            },
-            KeyFn::Bound(receiver, method) => Expr::Method {
-                receiver: Box::new(receiver),
-                method,
-                args: vec![Expr::Local(x)],
-                kwargs: vec![],
-            },
-            KeyFn::Dynamic(receiver, method) | KeyFn::Entity(receiver, None, method) => self
-                .remote(
-                    receiver,
-                    None,
-                    RemoteOp::Invoke {
-                        method,
-                        args: vec![Expr::Local(x)],
-                        kwargs: vec![],
-                    },
-                    key.range(),
-                ),
-            KeyFn::Entity(receiver, entity, method) => self.remote(
-                receiver,
-                entity,
-                RemoteOp::Invoke {
-                    method,
-                    args: vec![Expr::Local(x)],
-                    kwargs: vec![],
-                },
-                key.range(),
-            ),
-        };
+        let key_value = self.apply_function(&function, &[x], key.range());
         self.emit(
             StmtKind::Expr(Expr::Method {
                 receiver: Box::new(Expr::Local(keys)),
@@ -3471,6 +3415,297 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
         Some(Expr::Local(keys))
+    }
+
+    /// Classifies a function passed as a value (a key function, the function of `map` or
+    /// `filter`), called later with `arity` arguments: a `lambda` of that many parameters (its
+    /// body may call other entities), a builtin function (`len`, `str`, ...), a builtin type's
+    /// method (`str.lower`), a builtin value's bound method (`counts.get`) or an entity's bound
+    /// method (`self._rank`, `scorer.score`: a call each time). A receiver is evaluated now, as
+    /// CPython evaluates the bound method before the iterables. `None` after reporting an error.
+    fn function_arg(
+        &mut self,
+        function: &'a ast::Expr,
+        arity: usize,
+        role: FunctionRole,
+    ) -> Option<FunctionArg<'a>> {
+        Some(match function {
+            ast::Expr::Lambda(l) => {
+                let params = l.parameters.as_deref();
+                let plain = params.and_then(|p| {
+                    let plain = p.posonlyargs.is_empty()
+                        && p.vararg.is_none()
+                        && p.kwarg.is_none()
+                        && p.kwonlyargs.is_empty()
+                        && p.args.len() == arity
+                        && p.args.iter().all(|a| a.default.is_none());
+                    plain.then(|| p.args.iter().map(|a| &a.parameter).collect::<Vec<_>>())
+                });
+                match plain {
+                    Some(params) => FunctionArg::Lambda(params, &l.body),
+                    None => {
+                        let message = match role {
+                            FunctionRole::Key => {
+                                "a key function lambda takes exactly one parameter".to_string()
+                            }
+                            FunctionRole::Map | FunctionRole::Filter => format!(
+                                "this lambda is called with {}: give it exactly {arity} parameter{} without defaults",
+                                arguments(arity),
+                                plural(arity)
+                            ),
+                        };
+                        self.invalid(l, "E0344", &message, "lambda", None);
+                        return None;
+                    }
+                }
+            }
+            ast::Expr::Name(n)
+                if self.lookup_local(n.id.as_str()).is_none()
+                    && ir::BUILTIN_FUNCTIONS.contains(&n.id.as_str())
+                    && !matches!(n.id.as_str(), "isinstance" | "print") =>
+            {
+                FunctionArg::Function(n.id.as_str().to_string())
+            }
+            ast::Expr::Attribute(a)
+                if matches!(&*a.value, ast::Expr::Name(t) if ir::BUILTIN_TYPES.contains(&t.id.as_str()) && self.lookup_local(t.id.as_str()).is_none())
+                    && ir::is_builtin_method(a.attr.as_str()) =>
+            {
+                FunctionArg::TypeMethod(a.attr.as_str().to_string())
+            }
+            ast::Expr::Attribute(a)
+                if ir::is_builtin_method(a.attr.as_str())
+                    && !self.has_remote(&a.value)
+                    && !matches!(self.type_of(&a.value), Type::Ref(_))
+                    && self.field_of_self(function).is_none() =>
+            {
+                // A name an entity method shares, on a receiver not plainly builtin, is decided
+                // at run time (see `classify_call`).
+                let dynamic = self.info.any_entity_has_method(a.attr.as_str())
+                    && !a.attr.as_str().starts_with('_')
+                    && !self.plainly_builtin(&a.value);
+                let receiver = self.expr(&a.value);
+                let receiver = self.pin(receiver);
+                if dynamic {
+                    FunctionArg::Dynamic(receiver, a.attr.as_str().to_string())
+                } else {
+                    FunctionArg::Bound(receiver, a.attr.as_str().to_string())
+                }
+            }
+            ast::Expr::Attribute(a) => {
+                let (entity, method) = self.entity_method_arg(a, arity, role)?;
+                let receiver = self.expr(&a.value);
+                FunctionArg::Entity(self.pin(receiver), entity, method)
+            }
+            other => {
+                let (message, hint) = match role {
+                    FunctionRole::Key => ("unsupported key function", "use a lambda (`key=lambda x: self._rank(x)`), a builtin such as `len`, or a bound method such as `counts.get`"),
+                    FunctionRole::Map => ("unsupported function for map()", "use a lambda (`lambda x: x * 2`), a builtin such as `str`, a method such as `str.strip`, or a bound method such as `self._price`"),
+                    FunctionRole::Filter => ("unsupported function for filter()", "use `None`, a lambda (`lambda x: x > 0`), a builtin such as `bool`, or a bound method such as `self._valid`"),
+                };
+                self.invalid(other, "E0359", message, role.label(), Some(hint));
+                return None;
+            }
+        })
+    }
+
+    /// The call of a function classified by [`Self::function_arg`] on `args`.
+    fn apply_function(
+        &mut self,
+        function: &FunctionArg<'a>,
+        args: &[Local],
+        range: ruff_text_size::TextRange,
+    ) -> Expr {
+        let values: Vec<Expr> = args.iter().map(|a| Expr::Local(*a)).collect();
+        match function {
+            FunctionArg::Lambda(params, body) => {
+                let scope_len = self.comp_scope.len();
+                for (param, arg) in params.iter().zip(args) {
+                    self.comp_scope
+                        .push((param.name.as_str().to_string(), *arg));
+                }
+                let value = self.expr(body);
+                self.comp_scope.truncate(scope_len);
+                value
+            }
+            FunctionArg::Function(func) => Expr::Builtin {
+                func: func.clone(),
+                args: values,
+                kwargs: vec![],
+            },
+            FunctionArg::TypeMethod(method) => {
+                let mut values = values.into_iter();
+                Expr::Method {
+                    receiver: Box::new(values.next().unwrap_or(Expr::Const(Const::None))),
+                    method: method.clone(),
+                    args: values.collect(),
+                    kwargs: vec![],
+                }
+            }
+            FunctionArg::Bound(receiver, method) => Expr::Method {
+                receiver: Box::new(receiver.clone()),
+                method: method.clone(),
+                args: values,
+                kwargs: vec![],
+            },
+            FunctionArg::Dynamic(receiver, method)
+            | FunctionArg::Entity(receiver, None, method) => self.remote(
+                receiver.clone(),
+                None,
+                RemoteOp::Invoke {
+                    method: method.clone(),
+                    args: values,
+                    kwargs: vec![],
+                },
+                range,
+            ),
+            FunctionArg::Entity(receiver, entity, method) => self.remote(
+                receiver.clone(),
+                entity.clone(),
+                RemoteOp::Invoke {
+                    method: method.clone(),
+                    args: values,
+                    kwargs: vec![],
+                },
+                range,
+            ),
+        }
+    }
+
+    /// `map(f, xs, ...)` and `filter(f, xs)`: a loop over the iterables (several are zipped, as
+    /// `map` stops at the shortest) that hands `each` every value the call yields, in order.
+    /// `each` may stop the loop early (any/all) by jumping out of it. `None` after an error.
+    fn map_filter_loop(
+        &mut self,
+        call: &'a ast::ExprCall,
+        func: &str,
+        span: Span,
+        each: &mut dyn FnMut(&mut Self, Expr),
+    ) -> Option<()> {
+        let role = if func == "map" {
+            FunctionRole::Map
+        } else {
+            FunctionRole::Filter
+        };
+        if !call.arguments.keywords.is_empty() {
+            self.invalid(
+                call,
+                "E0361",
+                &format!("{func}() takes no keyword arguments"),
+                "keyword argument",
+                None,
+            );
+            return None;
+        }
+        let args = &call.arguments.args;
+        let ok = match role {
+            FunctionRole::Filter => args.len() == 2,
+            _ => args.len() >= 2,
+        };
+        if !ok || args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
+            let message = match role {
+                FunctionRole::Filter => format!("filter expected 2 arguments, got {}", args.len()),
+                _ => "map() must have at least two arguments.".to_string(),
+            };
+            self.invalid(call, "E0361", &message, "arguments", None);
+            return None;
+        }
+        let iterables = &args[1..];
+        let function = match (&args[0], role) {
+            (ast::Expr::NoneLiteral(_), FunctionRole::Filter) => None,
+            (f, _) => Some(self.function_arg(f, iterables.len(), role)?),
+        };
+        let element = match iterables {
+            [one] => self.element_type(one).first().cloned().unwrap_or(Type::Any),
+            _ => Type::Any,
+        };
+        let refs: Vec<&'a ast::Expr> = iterables.iter().collect();
+        let mut lowered = self.lower_seq(&refs);
+        let source = match lowered.len() {
+            1 => lowered.pop().unwrap_or(Expr::Const(Const::None)),
+            _ => Expr::Builtin {
+                func: "zip".into(),
+                args: lowered,
+                kwargs: vec![],
+            },
+        };
+        let (header, exit, item) = self.loop_begin(source, span);
+        let items: Vec<Local> = (0..iterables.len()).map(|_| self.temp("item")).collect();
+        match &items[..] {
+            [x] => {
+                self.locals[x.0 as usize].ty = element;
+                self.emit(
+                    StmtKind::Assign {
+                        target: *x,
+                        value: item,
+                    },
+                    span,
+                );
+            }
+            _ => self.emit(
+                StmtKind::Unpack {
+                    targets: items.clone(),
+                    value: item,
+                },
+                span,
+            ),
+        }
+        match role {
+            FunctionRole::Filter => {
+                let x = items[0];
+                let cond = match &function {
+                    Some(f) => self.apply_function(f, &items, args[0].range()),
+                    None => Expr::Local(x),
+                };
+                let keep = self.new_block();
+                self.terminate(
+                    Terminator::Branch {
+                        cond,
+                        then: keep,
+                        otherwise: header,
+                    },
+                    span,
+                );
+                self.start(keep);
+                each(self, Expr::Local(x));
+            }
+            _ => {
+                let f = function.as_ref()?;
+                let value = self.apply_function(f, &items, args[0].range());
+                each(self, value);
+            }
+        }
+        self.terminate(Terminator::Jump(header), span);
+        self.start(exit);
+        Some(())
+    }
+
+    /// `map(...)` or `filter(...)` as a value: the list of what it yields. CPython gives a lazy
+    /// iterator; every consumer the language has reads it whole, except `any` and `all`, which
+    /// stop early (`map_filter_any_all`).
+    fn map_filter(&mut self, call: &'a ast::ExprCall, func: &str, span: Span) -> Expr {
+        let result = self.temp(func);
+        self.emit(
+            StmtKind::Assign {
+                target: result,
+                value: Expr::List(vec![]),
+            },
+            span,
+        );
+        let appended = self.map_filter_loop(call, func, span, &mut |this: &mut Self, value| {
+            this.emit(
+                StmtKind::Expr(Expr::Method {
+                    receiver: Box::new(Expr::Local(result)),
+                    method: "append".into(),
+                    args: vec![value],
+                    kwargs: vec![],
+                }),
+                span,
+            );
+        });
+        match appended {
+            Some(()) => Expr::Local(result),
+            None => Expr::Const(Const::None),
+        }
     }
 
     /// The value of a class constant (a display is lowered afresh, its names read as module
@@ -3529,10 +3764,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     && !self.info.container_constants.contains_key("dict")))
     }
 
-    /// The entity type (when known) and method of a key function that is an entity's bound
-    /// method (`key=self._rank`, `key=scorer.score`), called with one argument per item; `None`
-    /// after reporting why `a` is not one.
-    fn entity_key_method(&mut self, a: &ast::ExprAttribute) -> Option<(Option<String>, String)> {
+    /// The entity type (when known) and method of a function argument that is an entity's bound
+    /// method (`key=self._rank`, `map(scorer.score, xs)`), called with `arity` arguments each
+    /// time; `None` after reporting why `a` is not one.
+    fn entity_method_arg(
+        &mut self,
+        a: &ast::ExprAttribute,
+        arity: usize,
+        role: FunctionRole,
+    ) -> Option<(Option<String>, String)> {
         let (entity, method) = match self.classify_method(&a.value, a.attr.as_str().to_string()) {
             CallKind::Remote { entity, method, .. } => (entity, method),
             CallKind::Invalid {
@@ -3548,9 +3788,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.invalid(
                     a,
                     "E0359",
-                    "unsupported key function",
-                    "key function",
-                    Some("use a lambda (`key=lambda x: self._rank(x)`), a builtin such as `len`, or a bound method such as `counts.get`"),
+                    &format!("unsupported {}", role.label()),
+                    role.label(),
+                    Some("use a lambda, a builtin such as `len`, or a bound method such as `counts.get`"),
                 );
                 return None;
             }
@@ -3561,21 +3801,22 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             .and_then(|e| e.method(&method));
         if let Some(sig) = sig {
             let required = sig.params.iter().filter(|p| p.default.is_none()).count();
-            if sig.params.is_empty() || required > 1 {
+            if sig.params.len() < arity || required > arity {
                 let qual = format!("{}.{method}()", entity.as_deref().unwrap_or_default());
-                let message = if sig.params.is_empty() {
-                    format!("{qual} takes 1 positional argument but 2 were given")
+                let (taken, given) = if sig.params.len() < arity {
+                    (sig.params.len() + 1, arity + 1)
                 } else {
-                    format!(
-                        "{qual} takes {} positional arguments but 2 were given",
-                        required + 1
-                    )
+                    (required + 1, arity + 1)
                 };
+                let message = format!(
+                    "{qual} takes {taken} positional argument{} but {given} were given",
+                    plural(taken)
+                );
                 self.error(
                     a,
                     "E0355",
                     message,
-                    "a key function is called with one argument",
+                    format!("a {} is called with {}", role.label(), arguments(arity)),
                     None,
                 );
                 return None;
@@ -3586,7 +3827,43 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn any_all_loop(&mut self, func: &str, g: &'a ast::ExprGenerator, span: Span) -> Expr {
         let is_any = func == "any";
-        let result = self.temp(func);
+        let result = self.any_all_start(is_any, span);
+        let done = self.new_block();
+        self.comp_loops(&g.generators, 0, span, &mut |this: &mut Self| {
+            let v = this.expr(&g.elt);
+            this.any_all_step(is_any, v, result, done, span);
+        });
+        self.terminate(Terminator::Jump(done), span);
+        self.start(done);
+        Expr::Local(result)
+    }
+
+    /// `any(map(...))`, `all(filter(...))`: stops at the first decisive value, as CPython's
+    /// lazy `map` and `filter` do (the rest may raise or call out).
+    fn map_filter_any_all(
+        &mut self,
+        func: &str,
+        inner: &'a ast::ExprCall,
+        lowered: &str,
+        span: Span,
+    ) -> Expr {
+        let is_any = func == "any";
+        let result = self.any_all_start(is_any, span);
+        let done = self.new_block();
+        let looped = self.map_filter_loop(inner, lowered, span, &mut |this: &mut Self, v| {
+            this.any_all_step(is_any, v, result, done, span);
+        });
+        if looped.is_none() {
+            return Expr::Const(Const::None);
+        }
+        self.terminate(Terminator::Jump(done), span);
+        self.start(done);
+        Expr::Local(result)
+    }
+
+    /// The result local of an any/all loop, set to what an empty iterable gives.
+    fn any_all_start(&mut self, is_any: bool, span: Span) -> Local {
+        let result = self.temp(if is_any { "any" } else { "all" });
         self.emit(
             StmtKind::Assign {
                 target: result,
@@ -3594,34 +3871,33 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             },
             span,
         );
-        let done = self.new_block();
-        self.comp_loops(&g.generators, 0, span, &mut |this: &mut Self| {
-            let v = this.expr(&g.elt);
-            let hit = this.new_block();
-            let miss = this.new_block();
-            let (then, otherwise) = if is_any { (hit, miss) } else { (miss, hit) };
-            this.terminate(
-                Terminator::Branch {
-                    cond: v,
-                    then,
-                    otherwise,
-                },
-                span,
-            );
-            this.start(hit);
-            this.emit(
-                StmtKind::Assign {
-                    target: result,
-                    value: Expr::Const(Const::Bool(is_any)),
-                },
-                span,
-            );
-            this.terminate(Terminator::Jump(done), span);
-            this.start(miss);
-        });
+        result
+    }
+
+    /// One value of an any/all loop: a decisive one sets the result and leaves for `done`;
+    /// otherwise the loop goes on from the block this leaves current.
+    fn any_all_step(&mut self, is_any: bool, v: Expr, result: Local, done: BlockId, span: Span) {
+        let hit = self.new_block();
+        let miss = self.new_block();
+        let (then, otherwise) = if is_any { (hit, miss) } else { (miss, hit) };
+        self.terminate(
+            Terminator::Branch {
+                cond: v,
+                then,
+                otherwise,
+            },
+            span,
+        );
+        self.start(hit);
+        self.emit(
+            StmtKind::Assign {
+                target: result,
+                value: Expr::Const(Const::Bool(is_any)),
+            },
+            span,
+        );
         self.terminate(Terminator::Jump(done), span);
-        self.start(done);
-        Expr::Local(result)
+        self.start(miss);
     }
 
     /// Lowers nested comprehension loops, calling `body` innermost. Targets go into `comp_scope`.

@@ -62,6 +62,7 @@ pub const BUILTIN_FUNCTIONS: &[&str] = &[
     "max",
     "min",
     "ord",
+    "print",
     "range",
     "repr",
     "reversed",

@@ -110,3 +110,31 @@ def test_unencodable_state_dump_fails_after_results(tmp_path: Path) -> None:
     assert "state dump" in proc.stderr
     assert proc.stdout.splitlines()[1] == '{"id":2,"seq":2,"result":true}'
     assert not dump.exists()
+
+
+def test_what_the_app_prints_goes_to_stderr(tmp_path: Path) -> None:
+    app = tmp_path / "chatty.py"
+    app.write_text(
+        "from entiflow import entity\n"
+        "print('loading')\n"
+        "@entity\n"
+        "class Log:\n"
+        "    def __init__(self, name: str):\n"
+        "        self.name = name\n"
+        "    def __key__(self):\n"
+        "        return self.name\n"
+        "    def hello(self) -> int:\n"
+        "        print('hello', self.name, sep='|')\n"
+        "        return 1\n"
+    )
+    lines = [
+        '{"id": 1, "create": "Log", "args": ["a"]}',
+        '{"id": 2, "entity": "Log", "key": "a", "method": "hello"}',
+    ]
+    proc = run(str(app), stdin="\n".join(lines))
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == [
+        '{"id":1,"seq":1,"result":{"$entity":"Log","key":"a"}}',
+        '{"id":2,"seq":2,"result":1}',
+    ]
+    assert proc.stderr.splitlines() == ["loading", "hello|a"]

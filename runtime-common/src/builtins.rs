@@ -537,6 +537,9 @@ fn builtin_arguments<'a>(
         "zip" => {
             invalid_keyword::<()>(func, &kwargs, &["strict"])?;
         }
+        "print" => {
+            invalid_keyword::<()>(func, &kwargs, &["sep", "end", "flush"])?;
+        }
         "int" => {
             invalid_keyword::<()>(func, &kwargs, &["base"])?;
             if n + kwargs.len() > 2 {
@@ -631,6 +634,29 @@ fn builtin_arguments<'a>(
     Ok((args, kwargs))
 }
 
+/// `print(*values, sep=" ", end="\n", flush=False)`: writes to standard error, since standard
+/// output carries results. A transaction that runs again (re-executed after a conflict, or
+/// replayed on recovery) prints again.
+fn print(args: &[Value], kwargs: &[(String, Value)]) -> Result<(), Value> {
+    let text_or_default = |name: &str, default: &str| -> Result<String, Value> {
+        match kwarg(kwargs, name) {
+            None | Some(Value::None) => Ok(default.to_string()),
+            Some(Value::Str(s)) => Ok(s.to_string()),
+            Some(other) => raise(
+                "TypeError",
+                format!("{name} must be None or a string, not {}", other.type_name()),
+            ),
+        }
+    };
+    let sep = text_or_default("sep", " ")?;
+    let end = text_or_default("end", "\n")?;
+    let mut line = args.iter().map(to_str).collect::<Vec<_>>().join(&sep);
+    line.push_str(&end);
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    Ok(())
+}
+
 fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
     match func {
         "len" => {
@@ -682,6 +708,10 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "str" => {
             arity("str", args, 0, 1)?;
             Ok(Value::str(&args.first().map(to_str).unwrap_or_default()))
+        }
+        "print" => {
+            print(args, kwargs)?;
+            Ok(Value::None)
         }
         "repr" => {
             arity("repr", args, 1, 1)?;

@@ -76,6 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     written, 2 if the app or the input cannot be loaded.
     """
     args = _parser().parse_args(argv)
+    # Results own standard output; what the app prints goes to standard error, as with entiflow.
+    results = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        return _run(args, results)
+    finally:
+        sys.stdout = results
+
+
+def _run(args: argparse.Namespace, results: TextIO) -> int:
     try:
         app = LocalApp(args.app)
     except Exception:
@@ -87,10 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stdin: TextIO = sys.stdin
             if hasattr(stdin, "buffer"):
                 stdin = io.TextIOWrapper(stdin.buffer, encoding="utf-8-sig")
-            run_lines(app, stdin, sys.stdout)
+            run_lines(app, stdin, results)
         else:
             with open(args.input, encoding="utf-8-sig") as fh:
-                run_lines(app, fh, sys.stdout)
+                run_lines(app, fh, results)
     except OSError as exc:
         print(f"error: cannot read input: {exc}", file=sys.stderr)
         return 2
