@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from entiflow import Ref
-from entiflow._codec import decode_value, encode_key, encode_value, sort_encoded
+from entiflow._codec import decode_value, encode_dump, encode_key, encode_value, sort_encoded
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,15 @@ def test_decode_value() -> None:
     assert decoded == {"a": [Ref("Item", 1)], "b": {"c": None}}
     with pytest.raises(ValueError, match="unexpected members"):
         decode_value([{"$entity": "Item", "key": 1, "x": 0}], make)
+
+
+def test_encode_dump_shows_what_json_cannot_hold_by_its_repr() -> None:
+    loop: list[object] = []
+    loop.append(loop)
+    ref = Ref("Node", "a")
+    assert encode_dump({"best": 1.5, "tags": ["x"]}) == {"best": 1.5, "tags": ["x"]}
+    assert encode_dump(float("inf")) == "inf"
+    assert encode_dump([1, float("nan"), (2, "x")]) == [1, "nan", [2, "x"]]
+    assert encode_dump({(1, "a"): 2, ref: "r"}) == {"(1, 'a')": 2, "Ref('Node', 'a')": "r"}
+    assert encode_dump(loop) == "[[...]]"
+    assert encode_dump({"ok": 1, "bad": loop}) == "{'ok': 1, 'bad': [[...]]}"

@@ -27,6 +27,7 @@ __all__ = [
     "ENTITY_TAG",
     "decode_value",
     "dumps_compact",
+    "encode_dump",
     "encode_key",
     "encode_value",
     "sort_encoded",
@@ -124,6 +125,47 @@ def _encode(value: Any, hook: EntityHook | None, active: set[int]) -> Any:
         if ref is not None:
             return ref_json(ref)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def encode_dump(value: Any, entity_hook: EntityHook | None = None) -> Any:
+    """Return the state-dump form of ``value``: :func:`encode_value`'s where it has one.
+
+    What JSON cannot hold appears as its ``repr``, as in entiflow's dumps: a
+    non-finite float (``"inf"``), a tuple or reference used as a dict key
+    (``"(1, 'a')"``), a container that contains itself (``"[[...]]"``).
+    """
+    try:
+        return _encode(value, entity_hook, set())
+    except (TypeError, ValueError):
+        pass
+    if _is_cyclic(value, set()):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return [encode_dump(v, entity_hook) for v in value]
+    if isinstance(value, dict):
+        return {_dump_key(k, entity_hook): encode_dump(v, entity_hook) for k, v in value.items()}
+    return repr(value)
+
+
+def _dump_key(key: object, hook: EntityHook | None) -> str:
+    try:
+        return encode_key(key)
+    except TypeError:
+        ref = key if isinstance(key, Ref) else (hook(key) if hook is not None else None)
+        return repr(ref if ref is not None else key)
+
+
+def _is_cyclic(value: Any, active: set[int]) -> bool:
+    if not isinstance(value, (list, tuple, dict, set, frozenset)):
+        return False
+    if id(value) in active:
+        return True
+    active.add(id(value))
+    try:
+        items = list(value.keys()) + list(value.values()) if isinstance(value, dict) else value
+        return any(_is_cyclic(v, active) for v in items)
+    finally:
+        active.discard(id(value))
 
 
 def decode_value(value: Any, make_ref: Callable[[Any, Any], Ref]) -> Any:

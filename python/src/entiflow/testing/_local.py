@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from .. import errors
-from .._codec import ENTITY_TAG, decode_value, encode_value
+from .._codec import ENTITY_TAG, decode_value, encode_dump, encode_value
 from .._entity import is_entity_class
 from .._ref import Key, Ref, normalize_key, ref_key, ref_type
 
@@ -257,7 +257,7 @@ class LocalApp:
         entities in creation order, fields in assignment order.
         """
         return {
-            name: {key: self._encode(vars(obj)) for key, obj in entities.items()}
+            name: {key: self._encode_fields(obj) for key, obj in entities.items()}
             for name, entities in self._store.items()
         }
 
@@ -548,6 +548,10 @@ class LocalApp:
 
     def _encode(self, value: Any) -> Any:
         return encode_value(value, self._entity_ref)
+
+    def _encode_fields(self, obj: object) -> dict[str, Any]:
+        """An entity's fields in the state dump (each as :func:`encode_dump` shows it)."""
+        return {name: encode_dump(value, self._entity_ref) for name, value in vars(obj).items()}
 
     def _boundary_copy(self, value: _T) -> _T:
         """Deep copy for values crossing an entity boundary: entities become refs."""
