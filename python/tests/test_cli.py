@@ -99,17 +99,24 @@ def test_broken_app_reports_and_exits(tmp_path: Path) -> None:
     assert "RuntimeError" in proc.stderr
 
 
-def test_unencodable_state_dump_fails_after_results(tmp_path: Path) -> None:
+def test_state_dump_shows_tuple_keys_by_repr(tmp_path: Path) -> None:
     dump = tmp_path / "state.json"
     lines = [
         '{"id": 1, "create": "Store", "args": ["s"]}',
         '{"id": 2, "entity": "Store", "key": "s", "method": "poison"}',
     ]
     proc = run(str(APPS / "edge_app.py"), "--dump-state", str(dump), stdin="\n".join(lines))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1] == '{"id":2,"seq":2,"result":true}'
+    meta = json.loads(dump.read_text())["Store"]["s"]["meta"]
+    assert meta["(1, 2)"] == "tuple keys cannot be encoded"
+
+
+def test_unwritable_state_dump_fails_after_results(tmp_path: Path) -> None:
+    proc = run(str(SHOP), "--dump-state", str(tmp_path), stdin=LINES[0])
     assert proc.returncode == 1
     assert "state dump" in proc.stderr
-    assert proc.stdout.splitlines()[1] == '{"id":2,"seq":2,"result":true}'
-    assert not dump.exists()
+    assert proc.stdout.splitlines() == [EXPECTED[0]]
 
 
 def test_what_the_app_prints_goes_to_stderr(tmp_path: Path) -> None:
