@@ -187,6 +187,9 @@ const MUTATING_METHODS: &[&str] = &[
     "popitem",
     "add",
     "discard",
+    "intersection_update",
+    "difference_update",
+    "symmetric_difference_update",
 ];
 
 /// The `key=` argument of a call, unless it is absent or `None`.
@@ -2078,6 +2081,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         *found = true;
                         return;
                     }
+                    CallKind::Builtin(name)
+                        if name == "next"
+                            && matches!(
+                                c.arguments.args.first(),
+                                Some(ast::Expr::Generator(_))
+                            ) =>
+                    {
+                        *found = true;
+                        return;
+                    }
                     _ => {}
                 }
                 for a in c.arguments.args.iter() {
@@ -3127,6 +3140,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 return self.keyed_builtin(call, &func, key, span);
             }
         }
+        if func == "next" {
+            if let Some(first) = self.next_of_generator(call, span) {
+                return first;
+            }
+        }
         if (func == "any" || func == "all") && call.arguments.keywords.is_empty() {
             if let [ast::Expr::Call(inner)] = &call.arguments.args[..] {
                 if let CallKind::Builtin(lowered) = self.classify_call(inner) {
@@ -3703,7 +3721,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             );
         });
         match appended {
-            Some(()) => Expr::Local(result),
+            Some(()) => Expr::Builtin {
+                func: "$iterator".into(),
+                args: vec![Expr::Local(result), Expr::Const(Const::Str(func.into()))],
+                kwargs: vec![],
+            },
             None => Expr::Const(Const::None),
         }
     }
@@ -3859,6 +3881,87 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.terminate(Terminator::Jump(done), span);
         self.start(done);
         Expr::Local(result)
+    }
+
+    /// `next(x for x in xs if ...)`, `next(map(f, xs), default)`: a loop that stops at the first
+    /// item, as CPython's lazy generator does (the rest may raise or call out); without one, the
+    /// default or `StopIteration`. `None` when the argument is neither (an iterator value, which
+    /// the `next` builtin advances).
+    fn next_of_generator(&mut self, call: &'a ast::ExprCall, span: Span) -> Option<Expr> {
+        let args = &call.arguments.args;
+        let lowered = match args.first() {
+            Some(ast::Expr::Generator(_)) => None,
+            Some(ast::Expr::Call(inner)) => match self.classify_call(inner) {
+                CallKind::Builtin(name) if LOWERED_BUILTINS.contains(&name.as_str()) => {
+                    Some((inner, name))
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if args.len() > 2
+            || !call.arguments.keywords.is_empty()
+            || args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
+        {
+            return Some(self.invalid(
+                call,
+                "E0361",
+                "next() takes an iterator and an optional default",
+                "arguments",
+                None,
+            ));
+        }
+        let result = self.temp("next");
+        let default = args.get(1).map(|d| {
+            let d = self.expr(d);
+            self.pin(d)
+        });
+        let done = self.new_block();
+        let mut take = |this: &mut Self, v: Expr| {
+            this.emit(
+                StmtKind::Assign {
+                    target: result,
+                    value: v,
+                },
+                span,
+            );
+            this.terminate(Terminator::Jump(done), span);
+            // The loop's own jump back follows in a block nothing reaches.
+            this.dead_block();
+        };
+        match (&args[0], lowered) {
+            (ast::Expr::Generator(g), _) => {
+                self.comp_loops(&g.generators, 0, span, &mut |this: &mut Self| {
+                    let v = this.expr(&g.elt);
+                    take(this, v);
+                });
+            }
+            (_, Some((inner, name))) => {
+                self.map_filter_loop(inner, &name, span, &mut take)?;
+            }
+            _ => return None,
+        }
+        match default {
+            Some(d) => {
+                self.emit(
+                    StmtKind::Assign {
+                        target: result,
+                        value: d,
+                    },
+                    span,
+                );
+                self.terminate(Terminator::Jump(done), span);
+            }
+            None => self.terminate(
+                Terminator::Raise(Expr::NewException {
+                    class: "StopIteration".into(),
+                    args: vec![],
+                }),
+                span,
+            ),
+        }
+        self.start(done);
+        Some(Expr::Local(result))
     }
 
     /// The result local of an any/all loop, set to what an empty iterable gives.

@@ -498,7 +498,8 @@ pub enum Expr {
         /// `for` loop iterates, as a sequence), `$unpack` (the items of a starred
         /// assignment's value as a list; a non-iterable raises CPython's unpacking error),
         /// `$star_items` and `$star_mapping` (a `*` element of a display as a new list, a `**`
-        /// entry as a new dict, with CPython's errors),
+        /// entry as a new dict, with CPython's errors), `$iterator` (the items `map` or
+        /// `filter` yielded, as a single-pass iterator of that name),
         /// `$exception_args` (`exc.args`: an exception's constructor arguments as a tuple),
         /// `$type_name` (`type(x).__name__`) and `$sorted_by_keys`, `$sort_by_keys`,
         /// `$min_by_keys`, `$max_by_keys` (items and their precomputed keys: key functions).

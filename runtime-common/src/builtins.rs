@@ -313,6 +313,14 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
             ),
         };
     }
+    if func == "$iterator" {
+        // `map` and `filter`: their items, built when called, as a single-pass iterator.
+        let name = match args.get(1) {
+            Some(Value::Str(s)) if &**s == "filter" => "filter",
+            _ => "map",
+        };
+        return Ok(Internal::iterator(name, iterate(&args[0])?));
+    }
     if func == "$star_items" {
         return match iterate(&args[0]) {
             Ok(items) => Ok(Value::list(items)),
@@ -540,6 +548,20 @@ fn builtin_arguments<'a>(
         "print" => {
             invalid_keyword::<()>(func, &kwargs, &["sep", "end", "flush"])?;
         }
+        "iter" | "next" | "bin" | "oct" | "hex" => no_keywords(&kwargs)?,
+        "pow" => {
+            if n + kwargs.len() > 3 {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "pow() takes at most 3 arguments ({} given)",
+                        n + kwargs.len()
+                    ),
+                );
+            }
+            invalid_keyword::<()>(func, &kwargs, &["base", "exp", "mod"])?;
+            keywords_to_positions(func, &mut args, &mut kwargs, &["base", "exp", "mod"])?;
+        }
         "int" => {
             invalid_keyword::<()>(func, &kwargs, &["base"])?;
             if n + kwargs.len() > 2 {
@@ -634,6 +656,83 @@ fn builtin_arguments<'a>(
     Ok((args, kwargs))
 }
 
+/// `iter(x)`: a single-pass iterator over `x`'s items as they are now (an iterator itself is
+/// returned as it is).
+fn iter(x: &Value) -> OpResult {
+    if let Value::Internal(i) = x {
+        if matches!(**i, Internal::Iterator { .. }) {
+            return Ok(x.clone());
+        }
+    }
+    let name = match x {
+        Value::List(_) => "list_iterator",
+        Value::Tuple(_) => "tuple_iterator",
+        Value::Str(s) if s.is_ascii() => "str_ascii_iterator",
+        Value::Str(_) => "str_iterator",
+        Value::Dict(_) => "dict_keyiterator",
+        Value::Set(_) => "set_iterator",
+        Value::Range(..) => "range_iterator",
+        Value::Internal(i) => match &**i {
+            Internal::DictView { kind, .. } => match kind {
+                ViewKind::Keys => "dict_keyiterator",
+                ViewKind::Values => "dict_valueiterator",
+                ViewKind::Items => "dict_itemiterator",
+            },
+            _ => "iterator",
+        },
+        _ => "iterator",
+    };
+    Ok(Internal::iterator(name, iterate(x)?))
+}
+
+/// `pow(base, exp, mod)`: integers only; a negative exponent takes the modular inverse.
+fn modular_pow(base: &Value, exp: &Value, modulus: &Value) -> OpResult {
+    let (Some(b), Some(e), Some(m)) = (base.as_int(), exp.as_int(), modulus.as_int()) else {
+        return raise(
+            "TypeError",
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        );
+    };
+    if m == 0 {
+        return raise("ValueError", "pow() 3rd argument cannot be 0");
+    }
+    let m = m as i128;
+    let reduce = |x: i128| ((x % m) + m) % m;
+    let mut base = reduce(b as i128);
+    if e < 0 {
+        base = match inverse(base, m) {
+            Some(inv) => inv,
+            None => return raise("ValueError", "base is not invertible for the given modulus"),
+        };
+    }
+    let mut e = e.unsigned_abs();
+    let mut result = reduce(1);
+    while e > 0 {
+        if e & 1 == 1 {
+            result = reduce(result * base);
+        }
+        base = reduce(base * base);
+        e >>= 1;
+    }
+    // Python's result has the sign of the modulus.
+    if m < 0 && result > 0 {
+        result += m;
+    }
+    Ok(Value::Int(result as i64))
+}
+
+/// The inverse of `a` modulo `m` (extended Euclid), if they are coprime.
+fn inverse(a: i128, m: i128) -> Option<i128> {
+    let (mut old_r, mut r) = (a, m.abs());
+    let (mut old_s, mut s) = (1i128, 0i128);
+    while r != 0 {
+        let q = old_r.div_euclid(r);
+        (old_r, r) = (r, old_r - q * r);
+        (old_s, s) = (s, old_s - q * s);
+    }
+    (old_r == 1).then(|| old_s.rem_euclid(m.abs()))
+}
+
 /// `print(*values, sep=" ", end="\n", flush=False)`: writes to standard error, since standard
 /// output carries results. A transaction that runs again (re-executed after a conflict, or
 /// replayed on recovery) prints again.
@@ -712,6 +811,44 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "print" => {
             print(args, kwargs)?;
             Ok(Value::None)
+        }
+        "iter" => {
+            arity("iter", args, 1, 1)?;
+            iter(&args[0])
+        }
+        "next" => {
+            arity("next", args, 1, 2)?;
+            match &args[0] {
+                Value::Internal(i) if matches!(**i, Internal::Iterator { .. }) => {
+                    match (i.next_item(), args.get(1)) {
+                        (Some(item), _) => Ok(item),
+                        (None, Some(default)) => Ok(default.clone()),
+                        (None, None) => raise("StopIteration", ""),
+                    }
+                }
+                other => raise(
+                    "TypeError",
+                    format!("'{}' object is not an iterator", other.type_name()),
+                ),
+            }
+        }
+        "pow" => {
+            arity("pow", args, 2, 3)?;
+            match args.get(2) {
+                None | Some(Value::None) => ops::binary(ir::BinOp::Pow, &args[0], &args[1]),
+                Some(m) => modular_pow(&args[0], &args[1], m),
+            }
+        }
+        "bin" | "oct" | "hex" => {
+            arity(func, args, 1, 1)?;
+            let n = int_arg(&args[0])?;
+            let (prefix, digits) = match func {
+                "bin" => ("0b", format!("{:b}", n.unsigned_abs())),
+                "oct" => ("0o", format!("{:o}", n.unsigned_abs())),
+                _ => ("0x", format!("{:x}", n.unsigned_abs())),
+            };
+            let sign = if n < 0 { "-" } else { "" };
+            Ok(Value::str(&format!("{sign}{prefix}{digits}")))
         }
         "repr" => {
             arity("repr", args, 1, 1)?;
@@ -1146,7 +1283,16 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
         ("dict", "get" | "pop" | "setdefault" | "fromkeys") => (Positional(1, 2), None),
         ("dict", "update") => (Positional(0, 1), Some(&[])),
         ("set", "add" | "discard" | "remove") => (One, None),
-        ("set", "union" | "intersection" | "difference" | "update") => (Any, None),
+        (
+            "set",
+            "union"
+            | "intersection"
+            | "difference"
+            | "update"
+            | "intersection_update"
+            | "difference_update",
+        ) => (Any, None),
+        ("set", "symmetric_difference_update") => (One, None),
         ("set", "issubset" | "issuperset" | "isdisjoint" | "symmetric_difference") => (One, None),
         _ => (NoArgs, None),
     }
@@ -2098,6 +2244,26 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
                 "issuperset" => other.iter().all(|x| mine.contains(x)),
                 _ => !mine.iter().any(|x| other.contains(x)),
             })
+        }
+        "intersection_update" => {
+            let os = others(args)?;
+            s.borrow_mut().retain(|x| os.iter().all(|o| o.contains(x)));
+            Value::None
+        }
+        "difference_update" => {
+            let os = others(args)?;
+            s.borrow_mut().retain(|x| !os.iter().any(|o| o.contains(x)));
+            Value::None
+        }
+        "symmetric_difference_update" => {
+            let other = others(args)?.pop().unwrap_or_default();
+            let mut mine = s.borrow_mut();
+            for x in other {
+                if !mine.shift_remove(&x) {
+                    mine.insert(x);
+                }
+            }
+            Value::None
         }
         "symmetric_difference" => {
             let other = others(args)?.pop().unwrap_or_default();
