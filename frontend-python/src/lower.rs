@@ -130,6 +130,33 @@ fn bindings<'a>(body: &'a [ast::Stmt], out: &mut Vec<(String, Option<&'a ast::Ex
         }
         Walked::Stmt(_) => {}
     });
+    out.extend(
+        walrus_bindings(body)
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), Some(v))),
+    );
+}
+
+/// The assignment expressions (`name := value`) of a method body, anywhere in its expressions
+/// (in a comprehension too: the name is the method's local, as in Python), with their values.
+fn walrus_bindings(body: &[ast::Stmt]) -> Vec<(&str, &ast::Expr)> {
+    use ruff_python_ast::visitor::{walk_expr, Visitor};
+    struct Finder<'a>(Vec<(&'a str, &'a ast::Expr)>);
+    impl<'a> Visitor<'a> for Finder<'a> {
+        fn visit_expr(&mut self, e: &'a ast::Expr) {
+            if let ast::Expr::Named(n) = e {
+                if let ast::Expr::Name(t) = &*n.target {
+                    self.0.push((t.id.as_str(), &n.value));
+                }
+            }
+            walk_expr(self, e);
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    for stmt in body {
+        finder.visit_stmt(stmt);
+    }
+    finder.0
 }
 
 /// What [`walk_statements`] visits: a statement, or an `except` clause (before its body).
@@ -312,6 +339,11 @@ fn body_assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
         }
         Walked::Stmt(_) => {}
     });
+    out.extend(
+        walrus_bindings(body)
+            .into_iter()
+            .map(|(n, _)| n.to_string()),
+    );
 }
 
 fn binop(op: ast::Operator) -> Option<BinOp> {
@@ -2107,6 +2139,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     self.walk_remote(&a.value, found);
                 }
             }
+            // An assignment expression is a statement inside the expression.
+            ast::Expr::Named(_) => *found = true,
             ast::Expr::BoolOp(b) => b.values.iter().for_each(|v| self.walk_remote(v, found)),
             ast::Expr::BinOp(b) => {
                 self.walk_remote(&b.left, found);
@@ -2587,13 +2621,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 "await",
                 Some("remote calls are plain calls; drop `await`"),
             ),
-            ast::Expr::Named(n) => self.invalid(
-                n,
-                "E0347",
-                "assignment expressions (`:=`) are not supported",
-                "walrus",
-                Some("assign in a separate statement"),
-            ),
+            ast::Expr::Named(n) => {
+                // The value, then the binding, then the name's new value as the result; an
+                // enclosing expression pins what it read before (see `walk_remote`).
+                let span = self.span(n);
+                let value = self.expr(&n.value);
+                self.assign(&n.target, value, span);
+                self.expr(&n.target)
+            }
             ast::Expr::Starred(s) => self.invalid(
                 s,
                 "E0348",
