@@ -23,6 +23,25 @@ pub struct ModuleInfo<'a> {
     pub container_constants: HashMap<String, &'a Expr>,
     /// Names of module-level functions (not supported; known so their calls say why).
     pub functions: Vec<String>,
+    /// The `__init__` of each user exception class that defines one.
+    pub exception_inits: HashMap<String, ExceptionInit<'a>>,
+}
+
+/// A user exception class's `__init__`, in the form the language supports: parameters, then
+/// steps that set attributes or call the base class's `__init__`.
+pub struct ExceptionInit<'a> {
+    /// Parameters after `self`, with their defaults.
+    pub params: Vec<(&'a str, Option<&'a Expr>)>,
+    /// The body, in order.
+    pub steps: Vec<InitStep<'a>>,
+}
+
+/// One statement of an exception's `__init__`.
+pub enum InitStep<'a> {
+    /// `super().__init__(args)` or `Base.__init__(self, args)`: the exception's `args`.
+    Args(Vec<&'a Expr>),
+    /// `self.name = value`.
+    Attr(&'a str, &'a Expr),
 }
 
 /// An entity class: its state schema and method signatures.
@@ -68,6 +87,27 @@ impl<'a> ModuleInfo<'a> {
     /// Whether `name` is a builtin or user exception class.
     pub fn is_exception(&self, name: &str) -> bool {
         ir::is_builtin_exception(name) || self.exceptions.iter().any(|e| e.name == name)
+    }
+
+    /// The `__init__` an exception class runs: its own or its nearest user ancestor's.
+    pub fn exception_init(&self, class: &str) -> Option<&ExceptionInit<'a>> {
+        let mut class = class;
+        for _ in 0..=self.exceptions.len() {
+            if let Some(init) = self.exception_inits.get(class) {
+                return Some(init);
+            }
+            class = &self.exceptions.iter().find(|e| e.name == class)?.base;
+        }
+        None
+    }
+
+    /// Whether some user exception's `__init__` sets the attribute `name`.
+    pub fn any_exception_has_attr(&self, name: &str) -> bool {
+        self.exception_inits.values().any(|init| {
+            init.steps
+                .iter()
+                .any(|s| matches!(s, InitStep::Attr(a, _) if *a == name))
+        })
     }
 
     /// Whether any entity has a method called `name`.
@@ -358,6 +398,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
         constants: HashMap::new(),
         container_constants: HashMap::new(),
         functions: Vec::new(),
+        exception_inits: HashMap::new(),
     };
     let entity_names: Vec<String> = module
         .iter()
@@ -519,9 +560,9 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
     info
 }
 
-fn analyze_exception(
-    class: &ast::StmtClassDef,
-    info: &mut ModuleInfo<'_>,
+fn analyze_exception<'a>(
+    class: &'a ast::StmtClassDef,
+    info: &mut ModuleInfo<'a>,
     entity_names: &[String],
     defined_later: &dyn Fn(&str) -> bool,
     reporter: &mut Reporter<'_>,
@@ -604,15 +645,26 @@ fn analyze_exception(
         let ok = matches!(stmt, Stmt::Pass(_))
             || (i == 0
                 && matches!(stmt, Stmt::Expr(e) if matches!(&*e.value, Expr::StringLiteral(_))));
-        if !ok {
-            reporter.error(
-                stmt,
-                "E0107",
-                format!("exception class `{name}` may only contain a docstring or `pass`"),
-                "unsupported in an exception class",
-                None,
-            );
+        if ok {
+            continue;
         }
+        if let Stmt::FunctionDef(def) = stmt {
+            if def.name.as_str() == "__init__" && !info.exception_inits.contains_key(&name) {
+                if let Some(init) = exception_init(def, &base, reporter) {
+                    info.exception_inits.insert(name.clone(), init);
+                }
+                continue;
+            }
+        }
+        reporter.error(
+            stmt,
+            "E0107",
+            format!(
+                "exception class `{name}` may only contain a docstring, `pass` and an `__init__`"
+            ),
+            "unsupported in an exception class",
+            None,
+        );
     }
     if !class.decorator_list.is_empty() {
         reporter.error(
@@ -624,6 +676,105 @@ fn analyze_exception(
         );
     }
     info.exceptions.push(ExceptionClass { name, base });
+}
+
+/// Reads an exception class's `__init__`: plain parameters after `self`; a body that calls the
+/// base class's `__init__` and sets attributes of `self`. `None` after reporting what else it has.
+fn exception_init<'a>(
+    def: &'a ast::StmtFunctionDef,
+    base: &str,
+    reporter: &mut Reporter<'_>,
+) -> Option<ExceptionInit<'a>> {
+    const HINT: &str = "an exception's `__init__` may call `super().__init__(...)` and set attributes (`self.needed = needed`); compute anything else where the exception is raised";
+    let p = &def.parameters;
+    let plain = p.posonlyargs.is_empty()
+        && p.vararg.is_none()
+        && p.kwarg.is_none()
+        && p.kwonlyargs.is_empty()
+        && p.args
+            .first()
+            .is_some_and(|a| a.parameter.name.as_str() == "self" && a.default.is_none());
+    if !plain || def.is_async || !def.decorator_list.is_empty() {
+        reporter.error(
+            &def.name,
+            "E0107",
+            "an exception's `__init__` takes `self` and plain parameters",
+            "unsupported signature",
+            Some("no `*args`, `**kwargs`, keyword-only or positional-only parameters, decorators or `async`"),
+        );
+        return None;
+    }
+    let params = p.args[1..]
+        .iter()
+        .map(|a| (a.parameter.name.as_str(), a.default.as_deref()))
+        .collect();
+    let mut steps = Vec::new();
+    let mut ok = true;
+    for (i, stmt) in def.body.iter().enumerate() {
+        let is_self = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "self");
+        match stmt {
+            Stmt::Pass(_) => {}
+            Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
+            Stmt::Expr(e) => match &*e.value {
+                Expr::Call(c)
+                    if c.arguments.keywords.is_empty()
+                        && !c
+                            .arguments
+                            .args
+                            .iter()
+                            .any(|a| matches!(a, Expr::Starred(_))) =>
+                {
+                    let args: Vec<&Expr> = c.arguments.args.iter().collect();
+                    match &*c.func {
+                        // super().__init__(args)
+                        Expr::Attribute(a)
+                            if a.attr.as_str() == "__init__"
+                                && matches!(&*a.value, Expr::Call(s)
+                                    if matches!(&*s.func, Expr::Name(n) if n.id.as_str() == "super")
+                                        && s.arguments.args.is_empty()
+                                        && s.arguments.keywords.is_empty()) =>
+                        {
+                            steps.push(InitStep::Args(args));
+                        }
+                        // Base.__init__(self, args)
+                        Expr::Attribute(a)
+                            if a.attr.as_str() == "__init__"
+                                && matches!(&*a.value, Expr::Name(n) if n.id.as_str() == base)
+                                && args.first().is_some_and(|x| is_self(x)) =>
+                        {
+                            steps.push(InitStep::Args(args[1..].to_vec()));
+                        }
+                        _ => ok = false,
+                    }
+                }
+                _ => ok = false,
+            },
+            Stmt::Assign(a) => match a.targets.as_slice() {
+                [Expr::Attribute(t)] if is_self(&t.value) => {
+                    steps.push(InitStep::Attr(t.attr.as_str(), &a.value))
+                }
+                _ => ok = false,
+            },
+            Stmt::AnnAssign(a) => match (&*a.target, &a.value) {
+                (Expr::Attribute(t), Some(v)) if is_self(&t.value) => {
+                    steps.push(InitStep::Attr(t.attr.as_str(), v))
+                }
+                _ => ok = false,
+            },
+            _ => ok = false,
+        }
+        if !ok {
+            reporter.error(
+                stmt,
+                "E0107",
+                "unsupported statement in an exception's `__init__`",
+                "unsupported here",
+                Some(HINT),
+            );
+            return None;
+        }
+    }
+    Some(ExceptionInit { params, steps })
 }
 
 fn analyze_entity<'a>(

@@ -51,7 +51,10 @@ fn expr_uses(expr: &Expr, out: &mut BTreeSet<u32>) {
             args.iter().for_each(|x| expr_uses(x, out));
             kwargs.iter().for_each(|(_, x)| expr_uses(x, out));
         }
-        Expr::NewException { args, .. } => args.iter().for_each(|x| expr_uses(x, out)),
+        Expr::NewException { args, attrs, .. } => args
+            .iter()
+            .chain(attrs.iter().map(|(_, x)| x))
+            .for_each(|x| expr_uses(x, out)),
         Expr::Comprehension {
             elt,
             value,

@@ -16,7 +16,7 @@ use ir::{
 use ruff_python_ast::{self as ast};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::analyze::{ClassConstant, EntityInfo, MethodSig, ModuleInfo, Reporter};
+use crate::analyze::{ClassConstant, EntityInfo, InitStep, MethodSig, ModuleInfo, Reporter};
 
 /// A call's lowered receiver, positional and keyword arguments.
 type LoweredArgs = (Option<Expr>, Vec<Expr>, Vec<(String, Expr)>);
@@ -95,6 +95,11 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
     /// `n = len(xs)`): a method call on them is a builtin method even when an entity has a
     /// method of the same name.
     builtin_locals: HashSet<String>,
+    /// Names `except ... as name` binds in the method (their attributes may be an exception's).
+    handler_names: HashSet<String>,
+    /// Lowering an exception class's `__init__` where the exception is made: its parameters
+    /// and the attributes set so far stand for the names and `self.name` (nothing of the method).
+    init_scope: Option<InitScope>,
     /// Lowering a module-level display (`PLANS = {"pro": BASE * 2}`): its names are module
     /// constants, never the method's locals.
     module_scope: bool,
@@ -258,6 +263,16 @@ fn is_builtin_function(name: &str) -> bool {
     ir::BUILTIN_FUNCTIONS.contains(&name) || LOWERED_BUILTINS.contains(&name)
 }
 
+/// The names an exception's `__init__` sees while it is lowered inline (see
+/// `MethodLowerer::new_exception_with_init`).
+#[derive(Default)]
+struct InitScope {
+    /// Parameters, bound to the arguments.
+    params: Vec<(String, Local)>,
+    /// Attributes set so far (`self.name = value`), latest last.
+    attrs: Vec<(String, Local)>,
+}
+
 /// A function passed as a value (see `MethodLowerer::function_arg`).
 enum FunctionArg<'k> {
     /// `lambda a, b: body`, its parameters bound to the arguments in the body's scope.
@@ -411,8 +426,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             generator_args: Vec::new(),
             peeked_targets: Default::default(),
             builtin_locals: HashSet::new(),
+            handler_names: HashSet::new(),
+            init_scope: None,
             module_scope: false,
         };
+        walk_statements(&sig.def.body, &mut |step| {
+            if let Walked::Handler(h) = step {
+                if let Some(n) = &h.name {
+                    lowerer.handler_names.insert(n.as_str().to_string());
+                }
+            }
+        });
         for p in &sig.params {
             lowerer.declare(&p.name, p.ty.clone());
         }
@@ -725,6 +749,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     Terminator::Raise(Expr::NewException {
                         class: "AssertionError".into(),
                         args,
+                        attrs: vec![],
                     }),
                     span,
                 );
@@ -837,6 +862,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     fn lookup_local(&self, name: &str) -> Option<Local> {
+        if let Some(scope) = &self.init_scope {
+            return scope
+                .params
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(_, l)| *l);
+        }
         self.comp_scope
             .iter()
             .rev()
@@ -1006,6 +1039,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Terminator::Raise(Expr::NewException {
                 class: "ValueError".into(),
                 args: vec![message],
+                attrs: vec![],
             }),
             span,
         );
@@ -1435,6 +1469,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     args: vec![Expr::Const(Const::Str(
                         "No active exception to reraise".into(),
                     ))],
+                    attrs: vec![],
                 },
                 None => {
                     self.error(
@@ -1449,12 +1484,19 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             },
             Some(e) => match &**e {
                 ast::Expr::Name(n)
+                    if self.info.exception_init(n.id.as_str()).is_some()
+                        && self.lookup_local(n.id.as_str()).is_none() =>
+                {
+                    self.new_exception_with_init(None, n.id.as_str().to_string(), n.range())
+                }
+                ast::Expr::Name(n)
                     if self.info.is_exception(n.id.as_str())
                         && self.lookup_local(n.id.as_str()).is_none() =>
                 {
                     Expr::NewException {
                         class: n.id.as_str().to_string(),
                         args: vec![],
+                        attrs: vec![],
                     }
                 }
                 other => self.expr(other),
@@ -2742,6 +2784,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             if let Some(l) = self.lookup_local(name) {
                 return Expr::Local(l);
             }
+            if name == "self" && self.init_scope.is_some() {
+                return self.invalid(
+                    n,
+                    "E0364",
+                    "an exception's `__init__` may use `self` only as `self.name`",
+                    "the exception under construction",
+                    None,
+                );
+            }
             if name == "self" {
                 return Expr::SelfRef;
             }
@@ -2786,6 +2837,30 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     kwargs: vec![],
                 };
             }
+        }
+        if self.init_scope.is_some()
+            && matches!(&*a.value, ast::Expr::Name(n) if n.id.as_str() == "self")
+        {
+            let set = self.init_scope.as_ref().and_then(|s| {
+                s.attrs
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == a.attr.as_str())
+                    .map(|(_, l)| *l)
+            });
+            return match set {
+                Some(l) => Expr::Local(l),
+                None => self.invalid(
+                    a,
+                    "E0364",
+                    &format!(
+                        "`self.{}` is read before `__init__` sets it",
+                        a.attr.as_str()
+                    ),
+                    "not set yet",
+                    None,
+                ),
+            };
         }
         if let Some(constant) = self.class_constant_read(a) {
             // Nothing of the entity is read.
@@ -2853,6 +2928,19 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     }
                 }
                 Some(t.clone())
+            }
+            // `exc.needed`: an attribute an exception's `__init__` sets (AttributeError at run
+            // time on anything else). A handler's name is an exception even where an entity
+            // has a field of that name.
+            _ if self.info.any_exception_has_attr(&field)
+                && (matches!(&*a.value, ast::Expr::Name(n) if self.handler_names.contains(n.id.as_str()))
+                    || !self.info.any_entity_has_field(&field)) =>
+            {
+                return Expr::Builtin {
+                    func: "$exception_attr".into(),
+                    args: vec![self.expr(&a.value), Expr::Const(Const::Str(field))],
+                    kwargs: vec![],
+                };
             }
             Type::Any if self.info.any_entity_has_field(&field) => None,
             _ if field == "args" => {
@@ -2967,6 +3055,166 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let args: Vec<Expr> = values.by_ref().take(call.arguments.args.len()).collect();
         let kwargs = names.into_iter().zip(values).collect();
         Some((receiver, args, kwargs))
+    }
+
+    /// `E(args)` (or `raise E`) for an exception class with an `__init__`: the arguments are
+    /// evaluated in order and bound to its parameters (defaults for the rest), then its steps
+    /// run inline in order: attribute values, and the `args` its base class's `__init__` gets
+    /// (without that call, the positional arguments, as `BaseException.__new__` keeps them).
+    fn new_exception_with_init(
+        &mut self,
+        call: Option<&'a ast::ExprCall>,
+        class: String,
+        range: TextRange,
+    ) -> Expr {
+        let info = self.info;
+        let Some(init) = info.exception_init(&class) else {
+            return Expr::Const(Const::None);
+        };
+        let span = self.rep.map.span(range);
+        let (positional, keywords): (&'a [ast::Expr], &'a [ast::Keyword]) = match call {
+            Some(c) => (&c.arguments.args, &c.arguments.keywords),
+            None => (&[], &[]),
+        };
+        let qual = format!("{class}.__init__()");
+        let given = positional.len() + 1;
+        if positional
+            .iter()
+            .any(|a| matches!(a, ast::Expr::Starred(_)))
+        {
+            return self.invalid(
+                &range,
+                "E0348",
+                "star-args are not supported",
+                "`*` argument",
+                None,
+            );
+        }
+        if positional.len() > init.params.len() {
+            let takes = init.params.len() + 1;
+            return self.invalid(
+                &range,
+                "E0355",
+                &format!(
+                    "{qual} takes {takes} positional argument{} but {given} were given",
+                    plural(takes)
+                ),
+                "wrong number of arguments",
+                None,
+            );
+        }
+        // Every argument in source order, each pinned: the steps read them later.
+        let mut sources: Vec<&'a ast::Expr> = positional.iter().collect();
+        let mut slots: Vec<usize> = (0..positional.len()).collect();
+        for k in keywords {
+            let Some(name) = &k.arg else {
+                return self.invalid(
+                    k,
+                    "E0348",
+                    "`**` arguments are not supported",
+                    "`**` argument",
+                    None,
+                );
+            };
+            let Some(i) = init.params.iter().position(|(p, _)| *p == name.as_str()) else {
+                return self.invalid(
+                    k,
+                    "E0355",
+                    &format!(
+                        "{qual} got an unexpected keyword argument '{}'",
+                        name.as_str()
+                    ),
+                    "unknown parameter",
+                    None,
+                );
+            };
+            if slots.contains(&i) {
+                return self.invalid(
+                    k,
+                    "E0355",
+                    &format!(
+                        "{qual} got multiple values for argument '{}'",
+                        name.as_str()
+                    ),
+                    "given twice",
+                    None,
+                );
+            }
+            sources.push(&k.value);
+            slots.push(i);
+        }
+        let values = self.lower_seq(&sources);
+        let mut bound: Vec<Option<Local>> = vec![None; init.params.len()];
+        for (value, slot) in values.into_iter().zip(slots) {
+            let t = self.temp("arg");
+            self.emit(StmtKind::Assign { target: t, value }, span);
+            bound[slot] = Some(t);
+        }
+        let mut params = Vec::new();
+        for ((name, default), local) in init.params.iter().zip(bound.iter()) {
+            let local = match (local, default) {
+                (Some(l), _) => *l,
+                (None, Some(d)) => {
+                    let outer = std::mem::replace(&mut self.module_scope, true);
+                    let value = self.expr(d);
+                    self.module_scope = outer;
+                    let t = self.temp("arg");
+                    self.emit(StmtKind::Assign { target: t, value }, span);
+                    t
+                }
+                (None, None) => {
+                    return self.invalid(
+                        &range,
+                        "E0355",
+                        &format!("{qual} missing 1 required positional argument: '{name}'"),
+                        "wrong number of arguments",
+                        None,
+                    );
+                }
+            };
+            params.push((name.to_string(), local));
+        }
+        let mut args: Vec<Expr> = params[..positional.len()]
+            .iter()
+            .map(|(_, l)| Expr::Local(*l))
+            .collect();
+        let outer = self.init_scope.replace(InitScope {
+            params,
+            attrs: Vec::new(),
+        });
+        for step in &init.steps {
+            match step {
+                InitStep::Args(xs) => {
+                    args = self
+                        .lower_seq(xs)
+                        .into_iter()
+                        .map(|value| {
+                            let t = self.temp("exc_arg");
+                            self.emit(StmtKind::Assign { target: t, value }, span);
+                            Expr::Local(t)
+                        })
+                        .collect();
+                }
+                InitStep::Attr(name, value) => {
+                    let value = self.expr(value);
+                    let t = self.temp("exc_attr");
+                    self.emit(StmtKind::Assign { target: t, value }, span);
+                    if let Some(scope) = &mut self.init_scope {
+                        scope.attrs.push((name.to_string(), t));
+                    }
+                }
+            }
+        }
+        let scope = std::mem::replace(&mut self.init_scope, outer).unwrap_or_default();
+        // The latest value of each attribute, in first-assignment order.
+        let mut attrs: Vec<(String, Expr)> = Vec::new();
+        for (name, local) in scope.attrs {
+            match attrs.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = Expr::Local(local),
+                None => attrs.push((name, Expr::Local(local))),
+            }
+        }
+        Expr::NewException { class, args, attrs }
     }
 
     fn check_arity(&mut self, call: &ast::ExprCall, entity: &str, method: &str) {
@@ -3109,6 +3357,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     kwargs,
                 }
             }
+            CallKind::Exception(class) if self.info.exception_init(&class).is_some() => {
+                self.new_exception_with_init(Some(call), class, call.range())
+            }
             CallKind::Exception(class) => {
                 if !call.arguments.keywords.is_empty() {
                     return self.invalid(
@@ -3122,7 +3373,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let Some((_, args, _)) = self.call_args(call, None) else {
                     return Expr::Const(Const::None);
                 };
-                Expr::NewException { class, args }
+                Expr::NewException {
+                    class,
+                    args,
+                    attrs: vec![],
+                }
             }
             CallKind::Builtin(func) => self.builtin(call, func, span),
         }
@@ -3991,6 +4246,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 Terminator::Raise(Expr::NewException {
                     class: "StopIteration".into(),
                     args: vec![],
+                    attrs: vec![],
                 }),
                 span,
             ),

@@ -306,9 +306,9 @@ impl ExprPrinter<'_> {
                 self.expr(out, x);
                 let _ = write!(out, ", ({}))", types.join(", "));
             }
-            Expr::NewException { class, args } => {
+            Expr::NewException { class, args, attrs } => {
                 let _ = write!(out, "new {class}");
-                self.call_args(out, args, &[]);
+                self.call_args(out, args, attrs);
             }
             Expr::Comprehension {
                 kind,

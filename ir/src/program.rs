@@ -501,6 +501,7 @@ pub enum Expr {
         /// entry as a new dict, with CPython's errors), `$iterator` (the items `map` or
         /// `filter` yielded, as a single-pass iterator of that name),
         /// `$exception_args` (`exc.args`: an exception's constructor arguments as a tuple),
+        /// `$exception_attr` (`exc.needed`: an attribute its class's `__init__` set),
         /// `$type_name` (`type(x).__name__`) and `$sorted_by_keys`, `$sort_by_keys`,
         /// `$min_by_keys`, `$max_by_keys` (items and their precomputed keys: key functions).
         func: String,
@@ -526,8 +527,11 @@ pub enum Expr {
     NewException {
         /// The class name.
         class: String,
-        /// Constructor arguments.
+        /// Its `args` (what `str()` shows).
         args: Vec<Expr>,
+        /// Attributes its class's `__init__` sets (`self.needed = needed`), in order.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attrs: Vec<(String, Expr)>,
     },
     /// A comprehension (or generator expression consumed eagerly).
     Comprehension {

@@ -250,7 +250,10 @@ impl Checker<'_> {
                 args.iter().try_for_each(|x| self.expr(x))?;
                 kwargs.iter().try_for_each(|(_, x)| self.expr(x))
             }
-            Expr::NewException { args, .. } => args.iter().try_for_each(|x| self.expr(x)),
+            Expr::NewException { args, attrs, .. } => args
+                .iter()
+                .chain(attrs.iter().map(|(_, x)| x))
+                .try_for_each(|x| self.expr(x)),
             Expr::Comprehension {
                 elt,
                 value,

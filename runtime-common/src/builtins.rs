@@ -348,6 +348,24 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
     if func == "$type_name" {
         return Ok(Value::str(args[0].type_name()));
     }
+    if func == "$exception_attr" {
+        // `exc.needed`: an attribute its class's `__init__` set.
+        let name = match args.get(1) {
+            Some(Value::Str(s)) => s.to_string(),
+            _ => String::new(),
+        };
+        let found = match &args[0] {
+            Value::Exception(e) => e.attrs.iter().rev().find(|(n, _)| **n == *name),
+            _ => None,
+        };
+        return match found {
+            Some((_, v)) => Ok(v.clone()),
+            None => raise(
+                "AttributeError",
+                format!("'{}' object has no attribute '{name}'", args[0].type_name()),
+            ),
+        };
+    }
     if func == "$exception_args" {
         return match &args[0] {
             Value::Exception(e) => Ok(Value::tuple(e.visible_args().to_vec())),

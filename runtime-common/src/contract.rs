@@ -738,17 +738,26 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
         Value::Exception(e) => {
             let args: Vec<Json> = e.args.iter().map(|x| tag(x, seen)).collect();
             // A third element marks a user subclass of KeyError (`true`) or of OSError (`"os"`):
-            // the class name does not say.
+            // the class name does not say; a fourth holds the attributes `__init__` set.
             let builtin = crate::value::ExceptionStyle::of_builtin(&e.class);
-            match e.style {
-                crate::value::ExceptionStyle::Key if builtin != e.style => {
-                    json!({"$e": [&*e.class, args, true]})
-                }
-                crate::value::ExceptionStyle::Os if builtin != e.style => {
-                    json!({"$e": [&*e.class, args, "os"]})
-                }
-                _ => json!({"$e": [&*e.class, args]}),
+            let style = match e.style {
+                crate::value::ExceptionStyle::Key if builtin != e.style => json!(true),
+                crate::value::ExceptionStyle::Os if builtin != e.style => json!("os"),
+                _ => Json::Null,
+            };
+            let mut parts = vec![json!(&*e.class), Json::Array(args), style];
+            if !e.attrs.is_empty() {
+                parts.push(Json::Array(
+                    e.attrs
+                        .iter()
+                        .map(|(n, v)| json!([&**n, tag(v, seen)]))
+                        .collect(),
+                ));
             }
+            while parts.last() == Some(&Json::Null) {
+                parts.pop();
+            }
+            json!({ "$e": parts })
         }
         Value::Internal(i) => match &**i {
             crate::value::Internal::Slice(a, b, c) => {
@@ -878,6 +887,17 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                         .and_then(Json::as_str)
                         .ok_or("bad exception")?;
                     let args = list(parts.get(1).ok_or("bad exception")?, seen)?;
+                    let mut attrs = Vec::new();
+                    if let Some(Json::Array(pairs)) = parts.get(3) {
+                        for pair in pairs {
+                            let (Some(name), Some(value)) =
+                                (pair.get(0).and_then(Json::as_str), pair.get(1))
+                            else {
+                                return Err("bad exception attribute".into());
+                            };
+                            attrs.push((Rc::from(name), untag(value, seen)?));
+                        }
+                    }
                     Value::Exception(Rc::new(crate::value::Exception {
                         class: Rc::from(class),
                         args,
@@ -886,6 +906,7 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                             Some(Json::String(s)) if s == "os" => crate::value::ExceptionStyle::Os,
                             _ => crate::value::ExceptionStyle::of_builtin(class),
                         },
+                        attrs,
                     }))
                 }
                 "$slice" | "$iter" => {

@@ -779,8 +779,12 @@ impl<'p> Interpreter<'p> {
                 let v = self.eval(frame, state, x)?;
                 Value::Bool(self.isinstance(&v, types))
             }
-            Expr::NewException { class, args } => {
+            Expr::NewException { class, args, attrs } => {
                 let args = self.eval_all(frame, state, args)?;
+                let mut attr_values = Vec::with_capacity(attrs.len());
+                for (name, x) in attrs {
+                    attr_values.push((Rc::from(name.as_str()), self.eval(frame, state, x)?));
+                }
                 let class = match class.as_str() {
                     "OSError" => Exception::os_error_class(&args),
                     other => other,
@@ -795,6 +799,7 @@ impl<'p> Interpreter<'p> {
                     } else {
                         ExceptionStyle::Plain
                     },
+                    attrs: attr_values,
                 }))
             }
             Expr::Comprehension {

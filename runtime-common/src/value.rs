@@ -235,6 +235,8 @@ pub struct Exception {
     pub args: Vec<Value>,
     /// How `str()` renders the arguments (set by the class's builtin ancestor).
     pub style: ExceptionStyle,
+    /// Attributes its class's `__init__` set (`exc.needed`), in order.
+    pub attrs: Vec<(Rc<str>, Value)>,
 }
 
 /// The builtin ancestors whose `str()` differs from `BaseException`'s.
@@ -275,6 +277,7 @@ impl Exception {
             class: Rc::from(class),
             args,
             style: ExceptionStyle::of_builtin(class),
+            attrs: Vec::new(),
         }
     }
 
@@ -494,6 +497,11 @@ impl Value {
                 class: e.class.clone(),
                 args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
                 style: e.style,
+                attrs: e
+                    .attrs
+                    .iter()
+                    .map(|(n, v)| (n.clone(), v.deep_copy_memo(memo)))
+                    .collect(),
             })),
             // A view crossing an entity boundary views a copy of its dict.
             Value::Internal(i) => match &**i {

@@ -966,3 +966,28 @@ fn client_json_names_the_id_of_a_document_with_a_number_out_of_range() {
     let (id, _) = client_json(br#"{"id": 3, "args": [1e400"#).unwrap_err();
     assert_eq!(id, json!(null));
 }
+
+#[test]
+fn tagged_json_keeps_exception_attributes() {
+    use runtime_common::contract::{value_from_tagged, value_to_tagged};
+    use runtime_common::value::Exception;
+    use std::rc::Rc;
+    let mut exc = Exception::new("InsufficientFunds", vec![Value::str("need 5")]);
+    exc.attrs = vec![
+        (Rc::from("needed"), Value::Int(5)),
+        (Rc::from("items"), Value::list(vec![Value::str("pen")])),
+    ];
+    let tagged = value_to_tagged(&Value::Exception(Rc::new(exc)));
+    let Value::Exception(back) = value_from_tagged(&tagged).unwrap() else {
+        panic!("not an exception: {tagged}");
+    };
+    assert_eq!(&*back.class, "InsufficientFunds");
+    assert_eq!(back.args, vec![Value::str("need 5")]);
+    let names: Vec<&str> = back.attrs.iter().map(|(n, _)| &**n).collect();
+    assert_eq!(names, ["needed", "items"]);
+    assert_eq!(back.attrs[0].1, Value::Int(5));
+    assert_eq!(back.attrs[1].1, Value::list(vec![Value::str("pen")]));
+    // Without attributes (and without a style mark) the form is the one older readers know.
+    let plain = value_to_tagged(&Value::exception("ValueError", "x"));
+    assert_eq!(plain, serde_json::json!({"$e": ["ValueError", ["x"]]}));
+}
