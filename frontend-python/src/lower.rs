@@ -2479,6 +2479,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 Expr::Local(result)
             }
             ast::Expr::Compare(c) => {
+                if let Some(check) = self.exact_type_check(c) {
+                    return check;
+                }
                 let ops: Vec<CmpOp> = c.ops.iter().map(|o| cmpop(*o)).collect();
                 if !self.has_remote(e) {
                     let left = self.expr(&c.left);
@@ -3055,6 +3058,71 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let args: Vec<Expr> = values.by_ref().take(call.arguments.args.len()).collect();
         let kwargs = names.into_iter().zip(values).collect();
         Some((receiver, args, kwargs))
+    }
+
+    /// `type(x) is int`, `type(x) == str`, `type(e) is not KeyError`, `type(x) in (int, float)`:
+    /// a comparison of `x`'s exact type name with builtin types or exception classes (types are
+    /// no values here). `None` for any other comparison.
+    fn exact_type_check(&mut self, c: &'a ast::ExprCompare) -> Option<Expr> {
+        let ast::Expr::Call(call) = &*c.left else {
+            return None;
+        };
+        let is_type_call = matches!(&*call.func, ast::Expr::Name(n) if n.id.as_str() == "type")
+            && self.lookup_local("type").is_none()
+            && !self.info.constants.contains_key("type")
+            && call.arguments.args.len() == 1
+            && call.arguments.keywords.is_empty();
+        let ([op], [comparator]) = (&c.ops[..], &c.comparators[..]) else {
+            return None;
+        };
+        if !is_type_call {
+            return None;
+        }
+        let type_name = |this: &Self, e: &ast::Expr| match e {
+            ast::Expr::Name(n)
+                if this.lookup_local(n.id.as_str()).is_none()
+                    && (ir::BUILTIN_TYPES.contains(&n.id.as_str())
+                        || this.info.is_exception(n.id.as_str())) =>
+            {
+                Some(n.id.as_str().to_string())
+            }
+            _ => None,
+        };
+        let (cmp, names) = match (op, comparator) {
+            (ast::CmpOp::Is | ast::CmpOp::Eq | ast::CmpOp::IsNot | ast::CmpOp::NotEq, t) => {
+                let eq = matches!(op, ast::CmpOp::Is | ast::CmpOp::Eq);
+                (
+                    if eq { CmpOp::Eq } else { CmpOp::NotEq },
+                    vec![type_name(self, t)?],
+                )
+            }
+            (ast::CmpOp::In | ast::CmpOp::NotIn, ast::Expr::Tuple(t)) => {
+                let names: Option<Vec<String>> =
+                    t.elts.iter().map(|x| type_name(self, x)).collect();
+                (
+                    if matches!(op, ast::CmpOp::In) {
+                        CmpOp::In
+                    } else {
+                        CmpOp::NotIn
+                    },
+                    names?,
+                )
+            }
+            _ => return None,
+        };
+        let value = self.expr(&call.arguments.args[0]);
+        let name = Expr::Builtin {
+            func: "$type_name".into(),
+            args: vec![value],
+            kwargs: vec![],
+        };
+        let right = match cmp {
+            CmpOp::In | CmpOp::NotIn => {
+                Expr::Const(Const::Tuple(names.into_iter().map(Const::Str).collect()))
+            }
+            _ => Expr::Const(Const::Str(names.into_iter().next().unwrap_or_default())),
+        };
+        Some(Expr::Compare(Box::new(name), vec![(cmp, right)]))
     }
 
     /// `E(args)` (or `raise E`) for an exception class with an `__init__`: the arguments are
