@@ -3361,6 +3361,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 
     fn call(&mut self, call: &'a ast::ExprCall) -> Expr {
         let span = self.span(call);
+        if let Some(lowered) = self.type_qualified_call(call) {
+            return lowered;
+        }
         if self.is_dict_fromkeys(call) {
             // A class method: called on an empty dict, which only names the type.
             let Some((_, args, kwargs)) = self.call_args(call, None) else {
@@ -4132,6 +4135,65 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             return None;
         }
         entity.constant(name)
+    }
+
+    /// `str.upper(s)`, `list.append(xs, x)`, `str.maketrans("ab", "xy")`: a builtin type's
+    /// method called through the type, its receiver the first argument (checked to be of that
+    /// type, as CPython's method descriptors do); `maketrans` needs none. `None` for other calls.
+    fn type_qualified_call(&mut self, call: &'a ast::ExprCall) -> Option<Expr> {
+        let ast::Expr::Attribute(a) = &*call.func else {
+            return None;
+        };
+        let ast::Expr::Name(t) = &*a.value else {
+            return None;
+        };
+        let (type_name, method) = (t.id.as_str(), a.attr.as_str());
+        if !ir::methods_of(type_name).contains(&method)
+            || self.lookup_local(type_name).is_some()
+            || self.info.constants.contains_key(type_name)
+            || self.info.container_constants.contains_key(type_name)
+            || (type_name == "dict" && method == "fromkeys")
+        {
+            return None;
+        }
+        if method == "maketrans" {
+            let (_, args, kwargs) = self.call_args(call, None)?;
+            return Some(Expr::Method {
+                receiver: Box::new(Expr::Const(Const::Str(String::new()))),
+                method: method.into(),
+                args,
+                kwargs,
+            });
+        }
+        if call.arguments.args.is_empty() {
+            return Some(self.invalid(
+                call,
+                "E0355",
+                &format!("unbound method {type_name}.{method}() needs an argument"),
+                "no receiver",
+                None,
+            ));
+        }
+        if MUTATING_METHODS.contains(&method) {
+            self.check_changeable(&call.arguments.args[0]);
+        }
+        let (_, args, kwargs) = self.call_args(call, None)?;
+        let mut args = args.into_iter();
+        let receiver = Expr::Builtin {
+            func: "$check_receiver".into(),
+            args: vec![
+                args.next()?,
+                Expr::Const(Const::Str(type_name.into())),
+                Expr::Const(Const::Str(method.into())),
+            ],
+            kwargs: vec![],
+        };
+        Some(Expr::Method {
+            receiver: Box::new(receiver),
+            method: method.into(),
+            args: args.collect(),
+            kwargs,
+        })
     }
 
     /// Whether `call` is `dict.fromkeys(...)` on the builtin type (not a shadowing name).

@@ -116,6 +116,8 @@ pub const STR_METHODS: &[&str] = &[
     "islower",
     "isspace",
     "swapcase",
+    "maketrans",
+    "translate",
     "removeprefix",
     "removesuffix",
     "splitlines",
@@ -178,6 +180,20 @@ pub const INT_METHODS: &[&str] = &["bit_length"];
 
 /// Methods of `float` a method may call.
 pub const FLOAT_METHODS: &[&str] = &["is_integer"];
+
+/// The methods of the builtin type `type_name` (none for other names).
+pub fn methods_of(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "str" => STR_METHODS,
+        "list" => LIST_METHODS,
+        "dict" => DICT_METHODS,
+        "set" => SET_METHODS,
+        "tuple" => TUPLE_METHODS,
+        "int" | "bool" => INT_METHODS,
+        "float" => FLOAT_METHODS,
+        _ => &[],
+    }
+}
 
 /// Whether `name` is a method of some builtin value (`str`, `list`, `dict`, `set`, `tuple`,
 /// `int`, `float`).

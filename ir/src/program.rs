@@ -502,6 +502,7 @@ pub enum Expr {
         /// `filter` yielded, as a single-pass iterator of that name),
         /// `$exception_args` (`exc.args`: an exception's constructor arguments as a tuple),
         /// `$exception_attr` (`exc.needed`: an attribute its class's `__init__` set),
+        /// `$check_receiver` (`str.upper(x)`: `x` if it is a `str`, else CPython's TypeError),
         /// `$type_name` (`type(x).__name__`) and `$sorted_by_keys`, `$sort_by_keys`,
         /// `$min_by_keys`, `$max_by_keys` (items and their precomputed keys: key functions).
         func: String,

@@ -348,6 +348,25 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
     if func == "$type_name" {
         return Ok(Value::str(args[0].type_name()));
     }
+    if func == "$check_receiver" {
+        // `str.upper(x)`: the method of a builtin type called through the type.
+        let (Some(Value::Str(type_name)), Some(Value::Str(method))) = (args.get(1), args.get(2))
+        else {
+            return raise("RuntimeError", "bad $check_receiver");
+        };
+        let actual = args[0].type_name();
+        let fits = actual == &**type_name || (&**type_name == "int" && actual == "bool");
+        return if fits {
+            Ok(args[0].clone())
+        } else {
+            raise(
+                "TypeError",
+                format!(
+                    "descriptor '{method}' for '{type_name}' objects doesn't apply to a '{actual}' object"
+                ),
+            )
+        };
+    }
     if func == "$exception_attr" {
         // `exc.needed`: an attribute its class's `__init__` set.
         let name = match args.get(1) {
@@ -672,6 +691,120 @@ fn builtin_arguments<'a>(
         _ => {}
     }
     Ok((args, kwargs))
+}
+
+/// `str.maketrans(x[, y[, z]])`: the table `str.translate` reads, code points to code points,
+/// strings or `None`.
+fn maketrans(args: &[Value]) -> OpResult {
+    let mut table = DictMap::default();
+    match args {
+        [Value::Dict(d)] => {
+            for (k, v) in d.borrow().iter() {
+                let key = match k {
+                    Value::Str(s) if s.chars().count() == 1 => {
+                        Value::Int(s.chars().next().map_or(0, |c| c as i64))
+                    }
+                    Value::Str(_) => {
+                        return raise(
+                            "ValueError",
+                            "string keys in translate table must be of length 1",
+                        )
+                    }
+                    Value::Int(_) => k.clone(),
+                    _ => {
+                        return raise(
+                            "TypeError",
+                            "keys in translate table must be strings or integers",
+                        )
+                    }
+                };
+                table.insert(key, v.clone());
+            }
+        }
+        [_] => {
+            return raise(
+                "TypeError",
+                "if you give only one argument to maketrans it must be a dict",
+            )
+        }
+        [x, y, rest @ ..] => {
+            let (Value::Str(x), Value::Str(y)) = (x, y) else {
+                let bad = if matches!(x, Value::Str(_)) { y } else { x };
+                return raise(
+                    "TypeError",
+                    format!(
+                        "maketrans() argument {} must be str, not {}",
+                        if matches!(x, Value::Str(_)) { 2 } else { 1 },
+                        bad.type_name()
+                    ),
+                );
+            };
+            if x.chars().count() != y.chars().count() {
+                return raise(
+                    "ValueError",
+                    "the first two maketrans arguments must have equal length",
+                );
+            }
+            for (a, b) in x.chars().zip(y.chars()) {
+                table.insert(Value::Int(a as i64), Value::Int(b as i64));
+            }
+            match rest.first() {
+                None => {}
+                Some(Value::Str(z)) => {
+                    for c in z.chars() {
+                        table.insert(Value::Int(c as i64), Value::None);
+                    }
+                }
+                Some(other) => {
+                    return raise(
+                        "TypeError",
+                        format!(
+                            "maketrans() argument 3 must be str, not {}",
+                            other.type_name()
+                        ),
+                    )
+                }
+            }
+        }
+        [] => {
+            return raise(
+                "TypeError",
+                "maketrans() missing required argument 'x' (pos 1)",
+            )
+        }
+    }
+    Ok(Value::dict(table))
+}
+
+/// `s.translate(table)`: each character looked up by code point in the table (a dict): kept
+/// when absent, deleted for `None`, replaced by a code point or a string.
+fn translate(s: &str, table: &Value) -> Result<String, Value> {
+    let Value::Dict(d) = table else {
+        return raise(
+            "TypeError",
+            format!("'{}' object is not subscriptable", table.type_name()),
+        );
+    };
+    let d = d.borrow();
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match d.get(&Value::Int(c as i64)) {
+            None => out.push(c),
+            Some(Value::None) => {}
+            Some(Value::Str(r)) => out.push_str(r),
+            Some(Value::Int(n)) => match u32::try_from(*n).ok().and_then(char::from_u32) {
+                Some(r) => out.push(r),
+                None => return raise("ValueError", "character mapping must be in range(0x110000)"),
+            },
+            Some(_) => {
+                return raise(
+                    "TypeError",
+                    "character mapping must return integer, None or str",
+                )
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `iter(x)`: a single-pass iterator over `x`'s items as they are now (an iterator itself is
@@ -1279,6 +1412,8 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
             | "isdecimal" | "istitle" | "isprintable" | "isidentifier",
         ) => (NoArgs, None),
         ("str", "expandtabs") => (Legacy(0, 1), Some(&["tabsize"])),
+        ("str", "maketrans") => (Positional(1, 3), None),
+        ("str", "translate") => (One, None),
         ("str", "splitlines") => (Positional(0, 1), Some(&["keepends"])),
         ("str", "strip" | "lstrip" | "rstrip") => (Positional(0, 1), None),
         ("str", "split" | "rsplit") => (Legacy(0, 2), Some(&["sep", "maxsplit"])),
@@ -1773,6 +1908,8 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
         "isprintable" => Value::Bool(s.chars().all(text::is_printable)),
         "isidentifier" => Value::Bool(text::is_identifier(s)),
         "expandtabs" => Value::str(&expandtabs(s, args, kwargs)?),
+        "maketrans" => maketrans(args)?,
+        "translate" => Value::str(&translate(s, &args[0])?),
         "splitlines" => {
             let keepends = args
                 .first()
