@@ -64,6 +64,7 @@ pub fn exec(
     workers: usize,
     data_dir: Option<PathBuf>,
     epoch_size: usize,
+    config: EngineConfig,
 ) -> Result<(), String> {
     let program = Rc::new(load_program(app)?);
     let (mut reader, size) = open_input(input)?;
@@ -80,7 +81,7 @@ pub fn exec(
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout());
     let program_for_parsing = std::sync::Arc::new((*program).clone());
     let epoch_size = epoch_size.max(1);
-    let executor = native_executor(&program, EngineConfig::default(), workers);
+    let executor = native_executor(&program, config, workers);
     let mut durable = None;
     let mut engine = None;
     match data_dir {

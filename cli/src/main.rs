@@ -109,6 +109,15 @@ enum Command {
         /// Invocations per epoch.
         #[arg(long, default_value_t = 1024)]
         epoch_size: usize,
+        /// How many invocation ids to remember for deduplication; with --data-dir the default is
+        /// every id of the input, so that running the same input again after a crash applies
+        /// none of them twice.
+        #[arg(long)]
+        dedup_window: Option<usize>,
+        /// The most interpreter steps (blocks) one transaction may run before it fails with
+        /// StepLimitExceeded (a loop that never ends must not stop the engine).
+        #[arg(long, default_value_t = runtime_common::interp::DEFAULT_STEP_LIMIT)]
+        max_steps: u64,
         /// Backend: `native` (built in), `native-plugin` (the native engine's plugin build), the
         /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
         #[arg(long, default_value = "native")]
@@ -135,6 +144,10 @@ enum Command {
         /// How many invocation ids to remember for deduplication (kept in snapshots).
         #[arg(long, default_value_t = 250_000)]
         dedup_window: usize,
+        /// The most interpreter steps (blocks) one transaction may run before it fails with
+        /// StepLimitExceeded (a loop that never ends must not stop the engine).
+        #[arg(long, default_value_t = runtime_common::interp::DEFAULT_STEP_LIMIT)]
+        max_steps: u64,
         /// Threads serving HTTP (the engine and the log syncer have their own).
         #[arg(long, default_value_t = 1)]
         http_threads: usize,
@@ -262,10 +275,20 @@ fn run() -> ExitCode {
             workers,
             data_dir,
             epoch_size,
+            dedup_window,
+            max_steps,
             backend,
             backend_args,
         } => backends::select(&backend).and_then(|selected| match selected {
             Selected::Native => backend_args.native_only().and_then(|()| {
+                let config = entiflow_native::EngineConfig {
+                    dedup_window: dedup_window.unwrap_or(if data_dir.is_some() {
+                        usize::MAX
+                    } else {
+                        entiflow_native::EngineConfig::default().dedup_window
+                    }),
+                    max_steps,
+                };
                 exec::exec(
                     &app,
                     &input,
@@ -273,6 +296,7 @@ fn run() -> ExitCode {
                     workers.into(),
                     data_dir,
                     epoch_size,
+                    config,
                 )
             }),
             Selected::Plugin(plugin) => exec::exec_plugin(
@@ -292,6 +316,7 @@ fn run() -> ExitCode {
             snapshot_every,
             snapshot_log_mib,
             dedup_window,
+            max_steps,
             http_threads,
             workers,
             backend,
@@ -308,7 +333,10 @@ fn run() -> ExitCode {
                     &app,
                     &listen,
                     durability,
-                    dedup_window,
+                    entiflow_native::EngineConfig {
+                        dedup_window,
+                        max_steps,
+                    },
                     http_threads,
                     workers.into(),
                     None,
@@ -323,6 +351,7 @@ fn run() -> ExitCode {
                 )?;
                 if let Some(c) = config.as_object_mut() {
                     c.insert("dedup_window".into(), dedup_window.into());
+                    c.insert("max_steps".into(), max_steps.into());
                     if data_dir.is_some() {
                         c.insert("snapshot_every".into(), snapshot_every.into());
                         c.insert("snapshot_log_bytes".into(), (snapshot_log_mib << 20).into());
@@ -332,7 +361,10 @@ fn run() -> ExitCode {
                     &app,
                     &listen,
                     None,
-                    dedup_window,
+                    entiflow_native::EngineConfig {
+                        dedup_window,
+                        max_steps,
+                    },
                     http_threads,
                     1,
                     Some((plugin, config)),

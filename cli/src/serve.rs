@@ -241,14 +241,14 @@ impl Native {
 fn engine_thread(
     program: Program,
     durability: Option<DurabilityConfig>,
-    dedup_window: usize,
+    engine_config: EngineConfig,
     workers: usize,
     jobs: mpsc::Receiver<Job>,
     metrics: Arc<Metrics>,
     ready: std::sync::mpsc::Sender<Result<(), String>>,
 ) {
     let program = Rc::new(program);
-    let executor = crate::exec::native_executor(&program, EngineConfig { dedup_window }, workers);
+    let executor = crate::exec::native_executor(&program, engine_config, workers);
     let mut syncer_handle = None;
     let mut native = match durability {
         None => Native::Memory(executor),
@@ -523,10 +523,34 @@ fn engine_stopped() -> Response {
     )
 }
 
+/// 413 as soon as the headers announce a body over the limit, before any of it is read.
+async fn refuse_oversized(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    next.run(request).await
+}
+
+/// The contract's error for a body over [`MAX_BODY_BYTES`].
+fn too_large() -> Response {
+    invalid_body(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
 /// The contract's error for a body that could not be read (too large: 413).
 fn unreadable(e: BytesRejection) -> Response {
     let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        format!("the request body is larger than {MAX_BODY_BYTES} bytes")
+        return too_large();
     } else {
         // The innermost cause says what was wrong (e.g. an invalid chunk size).
         let mut cause = e.body_text();
@@ -537,12 +561,17 @@ fn unreadable(e: BytesRejection) -> Response {
         }
         format!("cannot read the request body: {cause}")
     };
+    invalid_body(e.status(), message)
+}
+
+/// An `InvalidRequest` result without an id, with `status`.
+fn invalid_body(status: StatusCode, message: String) -> Response {
     let result = InvocationResult {
         id: Json::Null,
         seq: None,
         outcome: Err(runtime_common::ErrorReport::new("InvalidRequest", message)),
     };
-    (e.status(), AxumJson(result.to_json())).into_response()
+    (status, AxumJson(result.to_json())).into_response()
 }
 
 async fn invoke(
@@ -739,12 +768,23 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
     {
         return engine_stopped();
     }
-    match rx.await {
-        Ok(Ok(_)) => "ok\n".into_response(),
-        Ok(Err(e)) => http_error(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", e),
-        Err(_) => engine_stopped(),
+    match tokio::time::timeout(HEALTH_TIMEOUT, rx).await {
+        Ok(Ok(Ok(_))) => "ok\n".into_response(),
+        Ok(Ok(Err(e))) => http_error(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", e),
+        Ok(Err(_)) => engine_stopped(),
+        Err(_) => http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Unavailable",
+            format!(
+                "the engine did not answer within {} s (busy with a long epoch?)",
+                HEALTH_TIMEOUT.as_secs()
+            ),
+        ),
     }
 }
+
+/// How long `/healthz` waits for the engine to answer.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn metrics_page(State(shared): State<Arc<Shared>>) -> Response {
     (
@@ -782,7 +822,7 @@ pub fn run(
     app: &Path,
     listen: &str,
     durability: Option<DurabilityConfig>,
-    dedup_window: usize,
+    engine_config: EngineConfig,
     http_threads: usize,
     workers: usize,
     plugin: Option<(LoadedBackend, Json)>,
@@ -811,7 +851,7 @@ pub fn run(
             None => engine_thread(
                 program,
                 durability,
-                dedup_window,
+                engine_config,
                 workers,
                 jobs_rx,
                 engine_metrics,
@@ -837,6 +877,7 @@ pub fn run(
         .fallback(no_such_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_oversized))
         .with_state(shared.clone());
     // One HTTP thread means the thread calling `block_on` serves everything: no hand-offs
     // between an I/O driver thread and a worker.

@@ -459,3 +459,133 @@ class Log:
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+const SPIN_APP: &str = r#"from entiflow import entity
+
+
+@entity
+class Loop:
+    def __init__(self, name: str):
+        self.name = name
+        self.n = 0
+
+    def __key__(self):
+        return self.name
+
+    def spin(self) -> int:
+        self.n += 1
+        while True:
+            try:
+                self.n += 1
+            except BaseException:
+                pass
+            finally:
+                self.n += 0
+
+    def spin_through(self, other: "Loop") -> int:
+        while True:
+            other.get()
+
+    def get(self) -> int:
+        return self.n
+"#;
+
+#[test]
+fn a_loop_that_never_ends_fails_its_transaction_and_keeps_nothing() {
+    let dir = tempdir("spin");
+    let app = dir.join("app.py");
+    std::fs::write(&app, SPIN_APP).unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": 1, "create": "Loop", "args": ["a"]}"#,
+            "\n",
+            r#"{"id": 2, "create": "Loop", "args": ["b"]}"#,
+            "\n",
+            r#"{"id": 3, "entity": "Loop", "key": "a", "method": "spin"}"#,
+            "\n",
+            r#"{"id": 4, "entity": "Loop", "key": "a", "method": "spin_through", "args": [{"$entity": "Loop", "key": "b"}]}"#,
+            "\n",
+            r#"{"id": 5, "entity": "Loop", "key": "a", "method": "get"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    for workers in ["1", "2"] {
+        let out = Command::new(bin())
+            .arg("exec")
+            .arg(&app)
+            .arg("--input")
+            .arg(&input)
+            .args(["--max-steps", "10000", "--workers", workers])
+            .output()
+            .expect("run exec");
+        assert!(out.status.success());
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        for spun in &lines[2..4] {
+            assert_eq!(spun["error"]["type"], "StepLimitExceeded", "{spun}");
+            assert_eq!(
+                spun["error"]["message"],
+                "the transaction ran more than 10000 steps (a loop that never ends?)"
+            );
+        }
+        // Nothing of the failed transactions stays: `n` is still 0.
+        assert_eq!(lines[4]["result"], 0, "workers {workers}: {:?}", lines[4]);
+    }
+}
+
+#[test]
+fn a_durable_exec_remembers_every_id_of_its_input_by_default() {
+    let dir = tempdir("dedup-all");
+    let app = dir.join("app.py");
+    std::fs::write(
+        &app,
+        SPIN_APP.replace(
+            "self.n += 1\n        while True:",
+            "self.n += 1\n        return self.n\n        while True:",
+        ),
+    )
+    .unwrap();
+    let mut input = String::from("{\"id\": \"c\", \"create\": \"Loop\", \"args\": [\"a\"]}\n");
+    for i in 0..300 {
+        input.push_str(&format!(
+            "{{\"id\": {i}, \"entity\": \"Loop\", \"key\": \"a\", \"method\": \"spin\"}}\n"
+        ));
+    }
+    let input_path = dir.join("in.jsonl");
+    std::fs::write(&input_path, input).unwrap();
+    let run = |data: &str, extra: &[&str]| {
+        let state = dir.join(format!("{data}.json"));
+        let out = Command::new(bin())
+            .arg("exec")
+            .arg(&app)
+            .arg("--input")
+            .arg(&input_path)
+            .arg("--data-dir")
+            .arg(dir.join(data))
+            .arg("--dump-state")
+            .arg(&state)
+            .args(extra)
+            .output()
+            .expect("run exec");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dump: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+        dump["Loop"]["a"]["n"].as_i64().unwrap()
+    };
+    // The same input twice on one data directory: the second run answers from the records.
+    assert_eq!(run("all", &[]), 300);
+    assert_eq!(run("all", &[]), 300);
+    // A window smaller than the input forgets the oldest ids, which then run again, and each
+    // of them pushes a newer id out before it is reached: all of them run twice.
+    assert_eq!(run("window", &["--dedup-window", "100"]), 300);
+    assert_eq!(run("window", &["--dedup-window", "100"]), 600);
+}

@@ -397,3 +397,68 @@ fn sigterm_stops_gracefully_and_keeps_everything_acknowledged() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_oversized_body_is_refused_from_its_headers_and_health_answers_while_the_engine_is_busy() {
+    let dir = std::env::temp_dir().join(format!("entiflow-busy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = dir.join("app.py");
+    std::fs::write(
+        &app,
+        "from entiflow import entity\n\n\n@entity\nclass Loop:\n    def __init__(self, name: str):\n        self.name = name\n\n    def __key__(self):\n        return self.name\n\n    def spin(self) -> int:\n        while True:\n            pass\n",
+    )
+    .unwrap();
+    // A step limit of some seconds of work keeps the engine busy while health is asked.
+    let server = Server::start(&app, &["--max-steps", "100000000"]);
+    let address = server.url.trim_start_matches("http://").to_string();
+    // The headers announce more than the limit and no body follows: refused at once.
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    use std::io::{Read, Write};
+    write!(
+        stream,
+        "POST /v1/invoke HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = [0u8; 12];
+    stream
+        .read_exact(&mut head)
+        .expect("an answer before any body");
+    assert_eq!(&head, b"HTTP/1.1 413");
+    let a = agent();
+    post(
+        &a,
+        &format!("{}/v1/invoke", server.url),
+        r#"{"id": 1, "create": "Loop", "args": ["a"]}"#,
+    )
+    .unwrap();
+    let url = server.url.clone();
+    let spinning = std::thread::spawn(move || {
+        let long = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(120))
+            .build();
+        post(
+            &long,
+            &format!("{url}/v1/invoke"),
+            r#"{"id": 2, "entity": "Loop", "key": "a", "method": "spin"}"#,
+        )
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let health = a.get(&format!("{}/healthz", server.url)).call();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    match health {
+        Err(ureq::Error::Status(code, _)) => assert_eq!(code, 503),
+        other => panic!("health while busy: {:?}", other.map(|r| r.status())),
+    }
+    let (code, r) = spinning.join().unwrap().unwrap();
+    assert_eq!(
+        (code, r["error"]["type"].clone()),
+        (200, json!("StepLimitExceeded"))
+    );
+    let ok = a.get(&format!("{}/healthz", server.url)).call().unwrap();
+    assert_eq!(ok.status(), 200);
+}

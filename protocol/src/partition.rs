@@ -198,6 +198,8 @@ struct Local {
     locked: Vec<(usize, String, Working)>,
     segments: Vec<Segment>,
     waiting: Option<Waiting>,
+    /// Blocks the attempt has run on this partition (its step budget).
+    steps: u64,
 }
 
 impl Local {
@@ -207,6 +209,7 @@ impl Local {
             locked: Vec::new(),
             segments: Vec::new(),
             waiting: None,
+            steps: 0,
         }
     }
 
@@ -1206,6 +1209,7 @@ impl Partition {
                 }
             }
             let (caller_entity, caller_key) = (*entity, key.clone());
+            interp.set_steps(local.steps);
             let step = {
                 let Some(Some(record)) = local
                     .locked
@@ -1223,6 +1227,7 @@ impl Partition {
                 };
                 interp.run(frame, &mut record.fields)
             };
+            local.steps = interp.steps();
             match step {
                 Step::Return(v) => {
                     seg.frames.pop();

@@ -45,6 +45,7 @@ pub fn run_init(
     });
     let mut fields = vec![Value::unset(); ent.fields.len()];
     let mut results = Vec::with_capacity(2);
+    interp.begin_transaction();
     for (method, args, kwargs) in [("__init__", args, kwargs), ("__key__", vec![], vec![])] {
         let frame = interp
             .frame(index, method, placeholder.clone(), args, kwargs)

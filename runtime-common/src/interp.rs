@@ -67,7 +67,19 @@ type EmitFn<'a, 'p> =
 pub struct Interpreter<'p> {
     program: &'p Program,
     bases: HashMap<String, String>,
+    /// Blocks run by the current transaction (see [`Interpreter::begin_transaction`]).
+    steps: std::cell::Cell<u64>,
+    /// The most blocks a transaction may run.
+    step_limit: std::cell::Cell<u64>,
 }
+
+/// The most blocks a transaction may run unless the engine is told otherwise: a loop that never
+/// ends fails its transaction (`StepLimitExceeded`, nothing of it kept) instead of stopping the
+/// engine. About a second of work.
+pub const DEFAULT_STEP_LIMIT: u64 = 20_000_000;
+
+/// The error of a transaction that ran more blocks than the limit allows.
+pub const STEP_LIMIT_EXCEEDED: &str = "StepLimitExceeded";
 
 fn unbound(name: &str) -> Value {
     Value::exception(
@@ -100,7 +112,34 @@ impl<'p> Interpreter<'p> {
         for e in &program.exceptions {
             bases.insert(e.name.clone(), e.base.clone());
         }
-        Interpreter { program, bases }
+        Interpreter {
+            program,
+            bases,
+            steps: std::cell::Cell::new(0),
+            step_limit: std::cell::Cell::new(DEFAULT_STEP_LIMIT),
+        }
+    }
+
+    /// Starts a transaction's step budget. Engines call it when a transaction starts; engines
+    /// that interleave transactions on one interpreter save and restore each one's count with
+    /// [`Interpreter::steps`] and [`Interpreter::set_steps`].
+    pub fn begin_transaction(&self) {
+        self.steps.set(0);
+    }
+
+    /// Blocks the current transaction has run.
+    pub fn steps(&self) -> u64 {
+        self.steps.get()
+    }
+
+    /// Sets the count of blocks the current transaction has run.
+    pub fn set_steps(&self, steps: u64) {
+        self.steps.set(steps);
+    }
+
+    /// Sets the most blocks a transaction may run (at least 1).
+    pub fn set_step_limit(&self, limit: u64) {
+        self.step_limit.set(limit.max(1));
     }
 
     /// The program being run.
@@ -255,7 +294,21 @@ impl<'p> Interpreter<'p> {
         let method = &self.program.entities[frame.entity].methods[frame.method];
         loop {
             let block = &method.blocks[frame.block];
-            let outcome = self.run_block(frame, state, block);
+            // Over the limit, every block fails before it runs, handlers and `finally` bodies
+            // too, so the failure leaves the transaction without running more of it.
+            let steps = self.steps.get() + 1;
+            self.steps.set(steps);
+            let outcome = if steps > self.step_limit.get() {
+                Err(Value::exception(
+                    STEP_LIMIT_EXCEEDED,
+                    format!(
+                        "the transaction ran more than {} steps (a loop that never ends?)",
+                        self.step_limit.get()
+                    ),
+                ))
+            } else {
+                self.run_block(frame, state, block)
+            };
             match outcome {
                 Ok(Flow::Goto(b)) => frame.block = b,
                 Ok(Flow::Return(v)) => return Step::Return(v),

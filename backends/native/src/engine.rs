@@ -29,12 +29,15 @@ use serde_json::Value as Json;
 pub struct EngineConfig {
     /// How many invocation ids are remembered for deduplication.
     pub dedup_window: usize,
+    /// The most blocks one transaction may run (see [`runtime_common::interp::DEFAULT_STEP_LIMIT`]).
+    pub max_steps: u64,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
             dedup_window: 250_000,
+            max_steps: runtime_common::interp::DEFAULT_STEP_LIMIT,
         }
     }
 }
@@ -311,6 +314,7 @@ impl Engine {
     pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult> {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
+        interp.set_step_limit(self.config.max_steps);
         batch
             .into_iter()
             .map(|inv| self.execute_one(&interp, inv))
@@ -359,6 +363,7 @@ impl Engine {
             // A transaction's writes stay in its private copies until it commits, so a bug that
             // panics inside one fails that transaction alone and leaves the state as it was.
             Ok((args, kwargs)) => {
+                interp.begin_transaction();
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &inv.request {
                     Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
                     Request::Call {

@@ -188,6 +188,10 @@ struct Worker {
     absent_reads: HashMap<Tid, Vec<(usize, String)>>,
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
+    /// Blocks each transaction has run on this partition in the round (its step budget).
+    steps: HashMap<Tid, u64>,
+    /// The most blocks a transaction may run.
+    max_steps: u64,
 }
 
 impl Worker {
@@ -222,6 +226,7 @@ impl Worker {
     fn run(mut self, inbox: Receiver<ToWorker>) {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
+        interp.set_step_limit(self.max_steps);
         // Handle everything queued, then send what it produced in one message per destination:
         // fewer thread wake-ups than one message per call or reply.
         while let Ok(msg) = inbox.recv() {
@@ -365,6 +370,7 @@ impl Worker {
                 }
                 self.segments.clear();
                 self.dead.clear();
+                self.steps.clear();
                 self.send_to_coordinator(ToCoordinator::Committed);
             }
             ToWorker::DumpState(reply) => {
@@ -686,12 +692,14 @@ impl Worker {
             }
             let caller = (frame.entity, key.clone());
             let mut frame_taken = seg.stack.pop().expect("frame");
+            interp.set_steps(self.steps.get(&tid).copied().unwrap_or(0));
             let step = {
                 let Some(w) = self.working(tid, caller.0, &caller.1) else {
                     return;
                 };
                 interp.run(&mut frame_taken.0, &mut w.fields)
             };
+            self.steps.insert(tid, interp.steps());
             let seg = self.segments.get_mut(&id).expect("segment");
             match step {
                 Step::Return(v) => {
@@ -1008,6 +1016,7 @@ impl ParallelEngine {
             (0..partitions).map(|_| channel()).collect();
         let senders: Vec<Sender<ToWorker>> = channels.iter().map(|(s, _)| s.clone()).collect();
         let mut handles = Vec::new();
+        let max_steps = config.max_steps;
         for (me, (_, rx)) in channels.into_iter().enumerate() {
             let (program, peers, coordinator) =
                 (program.clone(), senders.clone(), to_coord.clone());
@@ -1034,6 +1043,8 @@ impl ParallelEngine {
                             absent_reads: HashMap::new(),
                             outbox: (0..partitions).map(|_| Vec::new()).collect(),
                             coordinator_outbox: Vec::new(),
+                            steps: HashMap::new(),
+                            max_steps,
                         };
                         worker.run(rx)
                     })

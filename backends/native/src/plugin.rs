@@ -64,6 +64,9 @@ impl Backend for NativeBackend {
         if let Some(window) = config_u64(config, "dedup_window")? {
             engine_config.dedup_window = window as usize;
         }
+        if let Some(steps) = config_u64(config, "max_steps")? {
+            engine_config.max_steps = steps;
+        }
         let executor: Box<dyn Executor> = if workers == 1 {
             Box::new(Engine::new(Rc::new(program.clone()), engine_config))
         } else {

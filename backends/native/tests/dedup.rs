@@ -13,7 +13,13 @@ fn ids_within_the_window_are_answered_from_the_table_and_older_ones_run_again() 
     ))
     .unwrap();
     let program = Rc::new(frontend_python::compile(&source, "transfer.py").unwrap());
-    let mut engine = Engine::new(program.clone(), EngineConfig { dedup_window: 3 });
+    let mut engine = Engine::new(
+        program.clone(),
+        EngineConfig {
+            dedup_window: 3,
+            ..EngineConfig::default()
+        },
+    );
     let create = r#"{"id":"c","create":"Account","args":["a",100]}"#;
     let deposit = |i: u32| {
         format!(r#"{{"id":"d{i}","entity":"Account","key":"a","method":"deposit","args":[1]}}"#)
@@ -61,6 +67,7 @@ fn the_window_survives_a_snapshot_and_a_restart() {
             Rc::new(program.clone()),
             EngineConfig {
                 dedup_window: window,
+                ..EngineConfig::default()
             },
         ));
         DurableEngine::open_with(engine, &program, config.clone()).expect("open")
@@ -137,6 +144,7 @@ fn a_restart_with_another_window_replays_the_log_with_the_one_it_was_written_wit
                 Rc::new(program.clone()),
                 EngineConfig {
                     dedup_window: window,
+                    ..EngineConfig::default()
                 },
             ));
             DurableEngine::open_with(engine, &program, config.clone()).expect("open")
