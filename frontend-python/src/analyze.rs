@@ -25,6 +25,8 @@ pub struct ModuleInfo<'a> {
     pub functions: Vec<String>,
     /// The `__init__` of each user exception class that defines one.
     pub exception_inits: HashMap<String, ExceptionInit<'a>>,
+    /// Class-level constants of user exception classes (`code = 402`), by class.
+    pub exception_constants: HashMap<String, Vec<(String, ClassConstant<'a>)>>,
 }
 
 /// A user exception class's `__init__`, in the form the language supports: parameters, then
@@ -101,13 +103,39 @@ impl<'a> ModuleInfo<'a> {
         None
     }
 
-    /// Whether some user exception's `__init__` sets the attribute `name`.
+    /// Whether some user exception's `__init__` sets the attribute `name`, or some user
+    /// exception class has a constant of that name.
     pub fn any_exception_has_attr(&self, name: &str) -> bool {
         self.exception_inits.values().any(|init| {
             init.steps
                 .iter()
                 .any(|s| matches!(s, InitStep::Attr(a, _) if *a == name))
-        })
+        }) || self
+            .exception_constants
+            .values()
+            .any(|cs| cs.iter().any(|(n, _)| n == name))
+    }
+
+    /// The class-level constants an exception of `class` has: its own and its user ancestors',
+    /// the nearest class's value for each name, in the order of the classes from the root down.
+    pub fn exception_class_constants(&self, class: &str) -> Vec<&(String, ClassConstant<'a>)> {
+        let mut chain = Vec::new();
+        let mut current = class;
+        for _ in 0..=self.exceptions.len() {
+            chain.push(current);
+            match self.exceptions.iter().find(|e| e.name == current) {
+                Some(e) => current = &e.base,
+                None => break,
+            }
+        }
+        let mut out: Vec<&(String, ClassConstant<'a>)> = Vec::new();
+        for class in chain.iter().rev() {
+            for c in self.exception_constants.get(*class).into_iter().flatten() {
+                out.retain(|(n, _)| *n != c.0);
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// Whether any entity has a method called `name`.
@@ -399,6 +427,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
         container_constants: HashMap::new(),
         functions: Vec::new(),
         exception_inits: HashMap::new(),
+        exception_constants: HashMap::new(),
     };
     let entity_names: Vec<String> = module
         .iter()
@@ -656,11 +685,23 @@ fn analyze_exception<'a>(
                 continue;
             }
         }
+        if matches!(stmt, Stmt::Assign(_) | Stmt::AnnAssign(_)) {
+            let earlier = info.exception_constants.remove(&name).unwrap_or_default();
+            let found = class_constant(stmt, &info.constants, &earlier);
+            let mut constants = earlier;
+            if let Some((target, value)) = found {
+                constants.retain(|(n, _)| *n != target);
+                constants.push((target, value));
+                info.exception_constants.insert(name.clone(), constants);
+                continue;
+            }
+            info.exception_constants.insert(name.clone(), constants);
+        }
         reporter.error(
             stmt,
             "E0107",
             format!(
-                "exception class `{name}` may only contain a docstring, `pass` and an `__init__`"
+                "exception class `{name}` may only contain a docstring, `pass`, constants and an `__init__`"
             ),
             "unsupported in an exception class",
             None,
@@ -806,8 +847,15 @@ fn analyze_entity<'a>(
     }
     let mut methods = Vec::new();
     let mut class_constants: Vec<(String, ClassConstant<'a>)> = Vec::new();
+    // `balance: int` in the class body (dataclass style): declares a field's type, no value.
+    let mut declared: Vec<(&'a str, Type)> = Vec::new();
     for (i, stmt) in class.body.iter().enumerate() {
         match stmt {
+            Stmt::AnnAssign(a) if a.value.is_none() && matches!(&*a.target, Expr::Name(_)) => {
+                if let Expr::Name(n) = &*a.target {
+                    declared.push((n.id.as_str(), annotation_type(&a.annotation, entity_names)));
+                }
+            }
             Stmt::FunctionDef(def) => {
                 // Defaults are evaluated in the class body: its earlier constants are visible.
                 let scope = scalar_scope(constants, &class_constants);
@@ -882,6 +930,15 @@ fn analyze_entity<'a>(
     let mut fields: Vec<Field> = Vec::new();
     if let Some(init) = methods.iter().find(|m| m.name == "__init__") {
         collect_fields(&init.def.body, &init.params, entity_names, &mut fields);
+    }
+    // A class-level annotation types the field `__init__` assigns; a field is still only what
+    // `__init__` assigns (an annotation alone makes no attribute in Python).
+    for (name, ty) in declared {
+        if let Some(f) = fields.iter_mut().find(|f| f.name == name) {
+            if f.ty == Type::Any {
+                f.ty = ty;
+            }
+        }
     }
     for m in &methods {
         if fields.iter().any(|f| f.name == m.name) {

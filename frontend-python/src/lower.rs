@@ -1496,7 +1496,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     Expr::NewException {
                         class: n.id.as_str().to_string(),
                         args: vec![],
-                        attrs: vec![],
+                        attrs: self.exception_constant_attrs(n.id.as_str()),
                     }
                 }
                 other => self.expr(other),
@@ -2827,6 +2827,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     fn attribute(&mut self, a: &'a ast::ExprAttribute) -> Expr {
+        // `x.__class__.__name__`, another spelling of `type(x).__name__`.
+        if let ast::Expr::Attribute(inner) = &*a.value {
+            if a.attr.as_str() == "__name__" && inner.attr.as_str() == "__class__" {
+                return Expr::Builtin {
+                    func: "$type_name".into(),
+                    args: vec![self.expr(&inner.value)],
+                    kwargs: vec![],
+                };
+            }
+        }
         // `type(x).__name__`, the one use of `type` the language has.
         if let ast::Expr::Call(c) = &*a.value {
             if a.attr.as_str() == "__name__"
@@ -3125,6 +3135,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         Some(Expr::Compare(Box::new(name), vec![(cmp, right)]))
     }
 
+    /// The class-level constants of an exception of `class` (and its user ancestors), as the
+    /// attributes every exception of it starts with (`e.code`).
+    fn exception_constant_attrs(&mut self, class: &str) -> Vec<(String, Expr)> {
+        let info = self.info;
+        info.exception_class_constants(class)
+            .into_iter()
+            .map(|(name, constant)| (name.clone(), self.lower_class_constant(constant)))
+            .collect()
+    }
+
     /// `E(args)` (or `raise E`) for an exception class with an `__init__`: the arguments are
     /// evaluated in order and bound to its parameters (defaults for the rest), then its steps
     /// run inline in order: attribute values, and the `args` its base class's `__init__` gets
@@ -3274,10 +3294,12 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
         }
         let scope = std::mem::replace(&mut self.init_scope, outer).unwrap_or_default();
-        // The latest value of each attribute, in first-assignment order.
-        let mut attrs: Vec<(String, Expr)> = Vec::new();
+        // Class constants first: an attribute `__init__` sets is found before them.
+        let mut attrs = self.exception_constant_attrs(&class);
+        let constants = attrs.len();
+        // Then the latest value of each attribute, in first-assignment order.
         for (name, local) in scope.attrs {
-            match attrs.iter_mut().find(|(n, _)| *n == name) {
+            match attrs[constants..].iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = Expr::Local(local),
                 None => attrs.push((name, Expr::Local(local))),
             }
@@ -3444,11 +3466,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let Some((_, args, _)) = self.call_args(call, None) else {
                     return Expr::Const(Const::None);
                 };
-                Expr::NewException {
-                    class,
-                    args,
-                    attrs: vec![],
-                }
+                let attrs = self.exception_constant_attrs(&class);
+                Expr::NewException { class, args, attrs }
             }
             CallKind::Builtin(func) => self.builtin(call, func, span),
         }
