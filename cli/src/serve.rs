@@ -59,12 +59,27 @@ struct Metrics {
     reexecuted: AtomicU64,
     epochs: AtomicU64,
     epoch_invocations: AtomicU64,
+    epoch_size_buckets: [AtomicU64; EPOCH_BUCKETS.len() + 1],
     latency_buckets: [AtomicU64; 15],
     latency_sum_us: AtomicU64,
     latency_count: AtomicU64,
 }
 
+/// Upper bounds of the epoch size histogram's buckets (invocations).
+const EPOCH_BUCKETS: [u64; 12] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
+
 impl Metrics {
+    /// Counts an epoch of `size` invocations.
+    fn observe_epoch(&self, size: u64) {
+        self.epochs.fetch_add(1, Ordering::Relaxed);
+        self.epoch_invocations.fetch_add(size, Ordering::Relaxed);
+        let bucket = EPOCH_BUCKETS
+            .iter()
+            .position(|b| size <= *b)
+            .unwrap_or(EPOCH_BUCKETS.len());
+        self.epoch_size_buckets[bucket].fetch_add(1, Ordering::Relaxed);
+    }
+
     fn observe(&self, started: Instant) {
         let us = started.elapsed().as_micros() as u64;
         let bucket = BUCKETS_US
@@ -86,8 +101,7 @@ impl Metrics {
         add(&self.invalid, before.invalid, after.invalid);
         add(&self.deduplicated, before.deduplicated, after.deduplicated);
         add(&self.reexecuted, before.reexecuted, after.reexecuted);
-        self.epochs.fetch_add(1, Ordering::Relaxed);
-        self.epoch_invocations.fetch_add(size, Ordering::Relaxed);
+        self.observe_epoch(size);
     }
 
     fn render(&self) -> String {
@@ -128,18 +142,20 @@ impl Metrics {
             "Invocations answered from the deduplication table.",
             &self.deduplicated,
         );
-        counter(
-            &mut out,
-            "entiflow_epochs_total",
-            "Epochs executed.",
-            &self.epochs,
-        );
-        counter(
-            &mut out,
-            "entiflow_epoch_invocations_total",
-            "Invocations over all epochs (divide by epochs for the mean epoch size).",
-            &self.epoch_invocations,
-        );
+        out.push_str("# HELP entiflow_epoch_size Invocations per epoch.\n# TYPE entiflow_epoch_size histogram\n");
+        let mut cumulative = 0;
+        for (i, b) in EPOCH_BUCKETS.iter().enumerate() {
+            cumulative += self.epoch_size_buckets[i].load(Ordering::Relaxed);
+            out.push_str(&format!(
+                "entiflow_epoch_size_bucket{{le=\"{b}\"}} {cumulative}\n"
+            ));
+        }
+        cumulative += self.epoch_size_buckets[EPOCH_BUCKETS.len()].load(Ordering::Relaxed);
+        out.push_str(&format!(
+            "entiflow_epoch_size_bucket{{le=\"+Inf\"}} {cumulative}\nentiflow_epoch_size_sum {}\nentiflow_epoch_size_count {}\n",
+            self.epoch_invocations.load(Ordering::Relaxed),
+            self.epochs.load(Ordering::Relaxed)
+        ));
         out.push_str("# HELP entiflow_request_latency_seconds Time from request arrival to reply.\n# TYPE entiflow_request_latency_seconds histogram\n");
         let mut cumulative = 0;
         for (i, b) in BUCKETS_US.iter().enumerate() {
@@ -425,8 +441,7 @@ fn plugin_engine_thread(
                         };
                         counter.fetch_add(1, Ordering::Relaxed);
                     }
-                    metrics.epochs.fetch_add(1, Ordering::Relaxed);
-                    metrics.epoch_invocations.fetch_add(size, Ordering::Relaxed);
+                    metrics.observe_epoch(size);
                     release(Release::Batch(waiting, results));
                 }
                 Err(e) => {
@@ -614,6 +629,11 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
     let body = match body {
         Ok(b) => b,
         Err(e) => return unreadable(e),
+    };
+    // A UTF-8 byte order mark starts no invocation (as in `exec`'s input).
+    let body = match body.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => Bytes::copy_from_slice(rest),
+        None => body,
     };
     let started = Instant::now();
     let is_array = body

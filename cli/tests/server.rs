@@ -168,6 +168,19 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
         metrics.contains("entiflow_request_latency_seconds_bucket"),
         "{metrics}"
     );
+    // The epoch size histogram: every epoch in the last bucket and the count, every
+    // invocation in the sum.
+    let value = |name: &str| -> u64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {metrics}"))
+    };
+    let epochs = value("entiflow_epoch_size_count ");
+    assert!(epochs > 0);
+    assert_eq!(value("entiflow_epoch_size_bucket{le=\"+Inf\"} "), epochs);
+    assert!(value("entiflow_epoch_size_sum ") >= 6, "{metrics}");
     // A retried id returns the recorded result and runs nothing.
     let (_, again) = post(
         &a,

@@ -229,6 +229,8 @@ pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Inv
 /// which would change the value silently; such a document is refused (with its id, when it has
 /// one).
 pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
+    // A UTF-8 byte order mark is no part of the document.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let json: Json = serde_json::from_slice(bytes)
         .map_err(|e| (id_of_unreadable(bytes), format!("malformed JSON: {e}")))?;
     if !holds_float(&json) {

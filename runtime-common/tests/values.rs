@@ -991,3 +991,12 @@ fn tagged_json_keeps_exception_attributes() {
     let plain = value_to_tagged(&Value::exception("ValueError", "x"));
     assert_eq!(plain, serde_json::json!({"$e": ["ValueError", ["x"]]}));
 }
+
+#[test]
+fn client_json_skips_a_byte_order_mark() {
+    use runtime_common::contract::client_json;
+    let json = client_json(b"\xEF\xBB\xBF{\"id\": 1, \"create\": \"A\"}").unwrap();
+    assert_eq!(json["id"], 1);
+    // Only at the start: inside the document it is what JSON says it is (an error here).
+    assert!(client_json(b"{\"id\": 1}\xEF\xBB\xBF").is_err());
+}
