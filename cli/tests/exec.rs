@@ -170,14 +170,31 @@ fn parallel_runs_are_deterministic_and_conserve_money() {
         .map(|a| a["balance"].as_i64().unwrap())
         .sum();
     assert_eq!(total, 2000);
+    // Entities appear in creation order, as the serial engine gives them.
+    let keys: Vec<&String> = dump["Account"].as_object().unwrap().keys().collect();
+    let created: Vec<String> = (0..20).map(|i| format!("a{i}")).collect();
+    assert_eq!(keys, created.iter().collect::<Vec<_>>());
+    let state3 = dir.join("state3.json");
     let three = exec(
         "tests/apps/transfer.py",
         &input,
-        &["--workers", "3", "--epoch-size", "500"],
+        &[
+            "--workers",
+            "3",
+            "--epoch-size",
+            "500",
+            "--dump-state",
+            state3.to_str().unwrap(),
+        ],
     );
     assert_eq!(
         three.stdout, runs[0].0,
         "results do not depend on the number of partitions"
+    );
+    assert_eq!(
+        std::fs::read(state3).unwrap(),
+        runs[0].1,
+        "nor does the state dump, byte for byte"
     );
 }
 

@@ -53,6 +53,11 @@ use crate::engine::{
 
 type Tid = u64;
 
+/// Where a record stands in the creation order of all partitions: the round that created it
+/// (rounds are numbered alike on every partition; 0 for records loaded from a snapshot) and its
+/// creator's TID (accepted transactions commit in TID order), or its place in the snapshot.
+type Created = (u64, u64);
+
 /// The entities one transaction touched on a partition, with its private copies.
 type Workspace = Vec<(usize, String, Working)>;
 
@@ -129,9 +134,11 @@ enum ToWorker {
     Decide {
         aborted: BTreeSet<Tid>,
     },
-    DumpState(Sender<Result<Vec<ExportedRecord>, String>>),
+    /// Every record with its place in the creation order.
+    DumpState(Sender<Result<Vec<(Created, ExportedRecord)>, String>>),
     Get(usize, String, Sender<Option<Json>>),
-    Load(Vec<ExportedRecord>),
+    /// Records with their places in the exported (creation) order.
+    Load(Vec<(u64, ExportedRecord)>),
     /// Several messages sent at once.
     Batch(Vec<ToWorker>),
     Stop,
@@ -190,6 +197,10 @@ struct Worker {
     coordinator_outbox: Vec<ToCoordinator>,
     /// Blocks each transaction has run on this partition in the round (its step budget).
     steps: HashMap<Tid, u64>,
+    /// Per entity type, the creation order of each record, by its index in `store`.
+    created: Vec<Vec<Created>>,
+    /// Rounds decided so far (the first is 1).
+    rounds: u64,
     /// The most blocks a transaction may run.
     max_steps: u64,
 }
@@ -355,16 +366,20 @@ impl Worker {
                     .filter(|(tid, _)| !aborted.contains(tid))
                     .collect();
                 committed.sort_by_key(|(tid, _)| *tid);
-                for (_, ws) in committed {
+                self.rounds += 1;
+                for (tid, ws) in committed {
                     for (entity, key, w) in ws {
                         if w.written {
-                            self.store[entity].insert(
+                            let (_, added) = self.store[entity].insert_full(
                                 key,
                                 Record {
                                     self_ref: w.self_ref,
                                     fields: w.fields,
                                 },
                             );
+                            if added.is_none() {
+                                self.created[entity].push((self.rounds, tid));
+                            }
                         }
                     }
                 }
@@ -374,7 +389,9 @@ impl Worker {
                 self.send_to_coordinator(ToCoordinator::Committed);
             }
             ToWorker::DumpState(reply) => {
-                let _ = reply.send(Ok(export_records(&self.store)));
+                // Records are exported type by type, each type in index order.
+                let order = self.created.iter().flatten().copied();
+                let _ = reply.send(Ok(order.zip(export_records(&self.store)).collect()));
             }
             ToWorker::Get(entity, key, reply) => {
                 let _ = reply.send(
@@ -383,7 +400,17 @@ impl Worker {
                         .map(|r| fields_json(&program.entities[entity], &r.fields)),
                 );
             }
-            ToWorker::Load(records) => import_records(&program, &mut self.store, records),
+            ToWorker::Load(records) => {
+                let (places, records): (Vec<u64>, Vec<ExportedRecord>) =
+                    records.into_iter().unzip();
+                let entities: Vec<usize> = records.iter().map(|r| r.0).collect();
+                import_records(&program, &mut self.store, records);
+                for (entity, place) in entities.into_iter().zip(places) {
+                    if self.created[entity].len() < self.store[entity].len() {
+                        self.created[entity].push((0, place));
+                    }
+                }
+            }
             ToWorker::Batch(messages) => {
                 for m in messages {
                     if !self.handle(interp, m) {
@@ -1030,6 +1057,7 @@ impl ParallelEngine {
                             .iter()
                             .map(|_| IndexMap::default())
                             .collect();
+                        let created = program.entities.iter().map(|_| Vec::new()).collect();
                         let worker = Worker {
                             me,
                             program,
@@ -1044,6 +1072,8 @@ impl ParallelEngine {
                             outbox: (0..partitions).map(|_| Vec::new()).collect(),
                             coordinator_outbox: Vec::new(),
                             steps: HashMap::new(),
+                            created,
+                            rounds: 0,
                             max_steps,
                         };
                         worker.run(rx)
@@ -1372,7 +1402,9 @@ impl ParallelEngine {
                     .map_err(|_| "partition worker stopped".to_string())??,
             );
         }
-        Ok(all)
+        // Type by type, each in creation order: the order the serial engine keeps.
+        all.sort_by_key(|(created, record)| (record.0, *created));
+        Ok(all.into_iter().map(|(_, record)| record).collect())
     }
 }
 
@@ -1381,8 +1413,7 @@ impl Executor for ParallelEngine {
         ParallelEngine::execute(self, batch)
     }
 
-    /// The state dump of the contract, entities in creation order within each partition,
-    /// partitions in order.
+    /// The state dump of the contract, entities in creation order, as the serial engine gives it.
     fn dump_state(&self) -> Json {
         let mut out = serde_json::Map::new();
         for ent in &self.program.entities {
@@ -1434,9 +1465,11 @@ impl Executor for ParallelEngine {
     }
 
     fn import(&mut self, exported: Exported) {
-        let mut per_partition: Vec<Vec<ExportedRecord>> = vec![Vec::new(); self.workers.len()];
-        for record in exported.records {
-            per_partition[partition_of(record.0, &record.1, self.workers.len())].push(record);
+        let mut per_partition: Vec<Vec<(u64, ExportedRecord)>> =
+            vec![Vec::new(); self.workers.len()];
+        for (place, record) in exported.records.into_iter().enumerate() {
+            per_partition[partition_of(record.0, &record.1, self.workers.len())]
+                .push((place as u64, record));
         }
         for (w, records) in self.workers.iter().zip(per_partition) {
             let _ = w.send(ToWorker::Load(records));
