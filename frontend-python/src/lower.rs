@@ -1757,6 +1757,12 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 other => (other, None),
             })
             .collect();
+        // `[*(x.f() for x in xs)]`: the generator is consumed where it stands, as an argument is.
+        for (value, star) in &items {
+            if let (ast::Expr::Generator(g), Some(_)) = (value, star) {
+                self.generator_args.push(g as *const ast::ExprGenerator);
+            }
+        }
         let values = self.lower_seq_wrapped(&items);
         let mut parts: Vec<Expr> = Vec::new();
         let mut run: Vec<Expr> = Vec::new();
