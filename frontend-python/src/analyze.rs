@@ -93,14 +93,28 @@ impl<'a> ModuleInfo<'a> {
 
     /// The `__init__` an exception class runs: its own or its nearest user ancestor's.
     pub fn exception_init(&self, class: &str) -> Option<&ExceptionInit<'a>> {
+        self.exception_init_of(class).map(|(_, init)| init)
+    }
+
+    /// The `__init__` an exception class runs, with the class that defines it (its own, or the
+    /// nearest user ancestor's), whose base its `super().__init__(...)` reaches.
+    pub fn exception_init_of(&self, class: &str) -> Option<(&str, &ExceptionInit<'a>)> {
         let mut class = class;
         for _ in 0..=self.exceptions.len() {
-            if let Some(init) = self.exception_inits.get(class) {
-                return Some(init);
+            if let Some((name, init)) = self.exception_inits.get_key_value(class) {
+                return Some((name.as_str(), init));
             }
             class = &self.exceptions.iter().find(|e| e.name == class)?.base;
         }
         None
+    }
+
+    /// The base class of a user exception class.
+    pub fn exception_base(&self, class: &str) -> Option<&str> {
+        self.exceptions
+            .iter()
+            .find(|e| e.name == class)
+            .map(|e| e.base.as_str())
     }
 
     /// Whether some user exception's `__init__` sets the attribute `name`, or some user

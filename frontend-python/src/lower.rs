@@ -1091,11 +1091,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     );
                     return;
                 };
+                // The target is read first: a walrus or a call in the value runs after it.
+                let current = self.pin_if(Expr::Local(l), rhs_remote);
                 let rhs = self.expr(&a.value);
                 self.emit(
                     StmtKind::Assign {
                         target: l,
-                        value: Expr::InPlace(op, Box::new(Expr::Local(l)), Box::new(rhs)),
+                        value: Expr::InPlace(op, Box::new(current), Box::new(rhs)),
                     },
                     span,
                 );
@@ -3268,49 +3270,147 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             };
             params.push((name.to_string(), local));
         }
+        // `BaseException.__new__` keeps the positional arguments as `args` until an `__init__`
+        // up the chain passes others to `BaseException.__init__`.
         let mut args: Vec<Expr> = params[..positional.len()]
             .iter()
             .map(|(_, l)| Expr::Local(*l))
             .collect();
-        let outer = self.init_scope.replace(InitScope {
-            params,
-            attrs: Vec::new(),
-        });
-        for step in &init.steps {
-            match step {
-                InitStep::Args(xs) => {
-                    args = self
-                        .lower_seq(xs)
-                        .into_iter()
-                        .map(|value| {
-                            let t = self.temp("exc_arg");
-                            self.emit(StmtKind::Assign { target: t, value }, span);
-                            Expr::Local(t)
-                        })
-                        .collect();
-                }
-                InitStep::Attr(name, value) => {
-                    let value = self.expr(value);
-                    let t = self.temp("exc_attr");
-                    self.emit(StmtKind::Assign { target: t, value }, span);
-                    if let Some(scope) = &mut self.init_scope {
-                        scope.attrs.push((name.to_string(), t));
-                    }
-                }
-            }
-        }
-        let scope = std::mem::replace(&mut self.init_scope, outer).unwrap_or_default();
+        let Some((definer, _)) = info.exception_init_of(&class) else {
+            return Expr::Const(Const::None);
+        };
+        let mut set = Vec::new();
+        self.run_exception_init(definer, init, params, &mut args, &mut set, range);
         // Class constants first: an attribute `__init__` sets is found before them.
         let mut attrs = self.exception_constant_attrs(&class);
         let constants = attrs.len();
         // Then the latest value of each attribute, in first-assignment order.
-        for (name, local) in scope.attrs {
+        for (name, local) in set {
             match attrs[constants..].iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = Expr::Local(local),
                 None => attrs.push((name, Expr::Local(local))),
             }
         }
         Expr::NewException { class, args, attrs }
+    }
+
+    /// Runs the steps of `definer`'s exception `__init__` inline, its parameters bound to
+    /// `params`: attributes go to `attrs`; `super().__init__(...)` runs the base class's own
+    /// `__init__` the same way when it has one, and otherwise sets `args`.
+    fn run_exception_init(
+        &mut self,
+        definer: &str,
+        init: &crate::analyze::ExceptionInit<'a>,
+        params: Vec<(String, Local)>,
+        args: &mut Vec<Expr>,
+        attrs: &mut Vec<(String, Local)>,
+        range: TextRange,
+    ) {
+        let info = self.info;
+        let span = self.rep.map.span(range);
+        let outer = self.init_scope.replace(InitScope {
+            params,
+            attrs: attrs.clone(),
+        });
+        for step in &init.steps {
+            match step {
+                InitStep::Args(xs) => {
+                    let values: Vec<Local> = self
+                        .lower_seq(xs)
+                        .into_iter()
+                        .map(|value| {
+                            let t = self.temp("exc_arg");
+                            self.emit(StmtKind::Assign { target: t, value }, span);
+                            t
+                        })
+                        .collect();
+                    let parent = info
+                        .exception_base(definer)
+                        .and_then(|base| info.exception_init_of(base));
+                    match parent {
+                        Some((parent, parent_init)) => {
+                            let Some(bound) =
+                                self.bind_init_params(parent, parent_init, &values, range)
+                            else {
+                                break;
+                            };
+                            self.run_exception_init(parent, parent_init, bound, args, attrs, range);
+                            if let Some(scope) = &mut self.init_scope {
+                                scope.attrs = attrs.clone();
+                            }
+                        }
+                        None => *args = values.into_iter().map(Expr::Local).collect(),
+                    }
+                }
+                InitStep::Attr(name, value) => {
+                    let value = self.expr(value);
+                    let t = self.temp("exc_attr");
+                    self.emit(StmtKind::Assign { target: t, value }, span);
+                    attrs.push((name.to_string(), t));
+                    if let Some(scope) = &mut self.init_scope {
+                        scope.attrs.push((name.to_string(), t));
+                    }
+                }
+            }
+        }
+        self.init_scope = outer;
+    }
+
+    /// Binds the positional `values` of a `super().__init__(...)` call to the parameters of the
+    /// base class's `__init__` (defaults for the rest); `None` after reporting an arity error.
+    fn bind_init_params(
+        &mut self,
+        class: &str,
+        init: &crate::analyze::ExceptionInit<'a>,
+        values: &[Local],
+        range: TextRange,
+    ) -> Option<Vec<(String, Local)>> {
+        let span = self.rep.map.span(range);
+        let qual = format!("{class}.__init__()");
+        if values.len() > init.params.len() {
+            let takes = init.params.len() + 1;
+            self.error(
+                &range,
+                "E0355",
+                format!(
+                    "{qual} takes {takes} positional argument{} but {} were given",
+                    plural(takes),
+                    values.len() + 1
+                ),
+                "wrong number of arguments",
+                None,
+            );
+            return None;
+        }
+        let mut bound = Vec::new();
+        for (i, (name, default)) in init.params.iter().enumerate() {
+            let local = match (values.get(i), default) {
+                (Some(v), _) => *v,
+                (None, Some(d)) => {
+                    // Defaults are the module's values, not the caller's names.
+                    let outer_scope = self.init_scope.take();
+                    let outer = std::mem::replace(&mut self.module_scope, true);
+                    let value = self.expr(d);
+                    self.module_scope = outer;
+                    self.init_scope = outer_scope;
+                    let t = self.temp("arg");
+                    self.emit(StmtKind::Assign { target: t, value }, span);
+                    t
+                }
+                (None, None) => {
+                    self.error(
+                        &range,
+                        "E0355",
+                        format!("{qual} missing 1 required positional argument: '{name}'"),
+                        "wrong number of arguments",
+                        None,
+                    );
+                    return None;
+                }
+            };
+            bound.push((name.to_string(), local));
+        }
+        Some(bound)
     }
 
     fn check_arity(&mut self, call: &ast::ExprCall, entity: &str, method: &str) {

@@ -974,7 +974,9 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     match (i.next_item(), args.get(1)) {
                         (Some(item), _) => Ok(item),
                         (None, Some(default)) => Ok(default.clone()),
-                        (None, None) => raise("StopIteration", ""),
+                        (None, None) => Err(Value::Exception(Rc::new(
+                            crate::value::Exception::new("StopIteration", vec![]),
+                        ))),
                     }
                 }
                 other => raise(
