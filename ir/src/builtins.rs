@@ -57,6 +57,8 @@ pub const BUILTIN_FUNCTIONS: &[&str] = &[
     "enumerate",
     "float",
     "format",
+    "getattr",
+    "hasattr",
     "hex",
     "int",
     "isinstance",

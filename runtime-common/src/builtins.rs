@@ -585,7 +585,7 @@ fn builtin_arguments<'a>(
         "print" => {
             invalid_keyword::<()>(func, &kwargs, &["sep", "end", "flush"])?;
         }
-        "iter" | "next" | "bin" | "oct" | "hex" => no_keywords(&kwargs)?,
+        "iter" | "next" | "bin" | "oct" | "hex" | "getattr" | "hasattr" => no_keywords(&kwargs)?,
         "pow" => {
             if n + kwargs.len() > 3 {
                 return raise(
@@ -691,6 +691,29 @@ fn builtin_arguments<'a>(
         _ => {}
     }
     Ok((args, kwargs))
+}
+
+/// The data attribute `name` of a value, for `getattr`/`hasattr`: an exception's `args` and the
+/// attributes its class set; builtin values have none here (methods are called, not fetched).
+/// An entity's fields are read as `item.name`, which reaches the entity.
+fn attribute(value: &Value, name: &str) -> Result<Option<Value>, Value> {
+    match value {
+        Value::Exception(e) if name == "args" => Ok(Some(Value::tuple(e.visible_args().to_vec()))),
+        Value::Exception(e) => Ok(e
+            .attrs
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v.clone())),
+        Value::Ref(r) => raise(
+            "TypeError",
+            format!(
+                "getattr() and hasattr() do not reach entities: read `{}` fields as `ref.{name}`",
+                r.entity
+            ),
+        ),
+        _ => Ok(None),
+    }
 }
 
 /// `str.maketrans(x[, y[, z]])`: the table `str.translate` reads, code points to code points,
@@ -966,6 +989,32 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "iter" => {
             arity("iter", args, 1, 1)?;
             iter(&args[0])
+        }
+        "getattr" | "hasattr" => {
+            if func == "getattr" {
+                arity("getattr", args, 2, 3)?;
+            } else {
+                arity("hasattr", args, 2, 2)?;
+            }
+            let Value::Str(name) = &args[1] else {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "attribute name must be string, not '{}'",
+                        args[1].type_name()
+                    ),
+                );
+            };
+            let found = attribute(&args[0], name)?;
+            match (func, found, args.get(2)) {
+                ("hasattr", found, _) => Ok(Value::Bool(found.is_some())),
+                (_, Some(v), _) => Ok(v),
+                (_, None, Some(default)) => Ok(default.clone()),
+                (_, None, None) => raise(
+                    "AttributeError",
+                    format!("'{}' object has no attribute '{name}'", args[0].type_name()),
+                ),
+            }
         }
         "next" => {
             arity("next", args, 1, 2)?;
