@@ -40,8 +40,9 @@ pub struct ExceptionInit<'a> {
 
 /// One statement of an exception's `__init__`.
 pub enum InitStep<'a> {
-    /// `super().__init__(args)` or `Base.__init__(self, args)`: the exception's `args`.
-    Args(Vec<&'a Expr>),
+    /// `super().__init__(args)` or `Base.__init__(self, args)`: the base class's `__init__`
+    /// (the exception's `args` when that is `BaseException`'s), with its keyword arguments.
+    Args(Vec<&'a Expr>, Vec<(&'a str, &'a Expr)>),
     /// `self.name = value`.
     Attr(&'a str, &'a Expr),
 }
@@ -772,7 +773,7 @@ fn exception_init<'a>(
             Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
             Stmt::Expr(e) => match &*e.value {
                 Expr::Call(c)
-                    if c.arguments.keywords.is_empty()
+                    if c.arguments.keywords.iter().all(|k| k.arg.is_some())
                         && !c
                             .arguments
                             .args
@@ -780,6 +781,12 @@ fn exception_init<'a>(
                             .any(|a| matches!(a, Expr::Starred(_))) =>
                 {
                     let args: Vec<&Expr> = c.arguments.args.iter().collect();
+                    let keywords: Vec<(&str, &Expr)> = c
+                        .arguments
+                        .keywords
+                        .iter()
+                        .filter_map(|k| Some((k.arg.as_ref()?.as_str(), &k.value)))
+                        .collect();
                     match &*c.func {
                         // super().__init__(args)
                         Expr::Attribute(a)
@@ -789,7 +796,7 @@ fn exception_init<'a>(
                                         && s.arguments.args.is_empty()
                                         && s.arguments.keywords.is_empty()) =>
                         {
-                            steps.push(InitStep::Args(args));
+                            steps.push(InitStep::Args(args, keywords));
                         }
                         // Base.__init__(self, args)
                         Expr::Attribute(a)
@@ -797,7 +804,7 @@ fn exception_init<'a>(
                                 && matches!(&*a.value, Expr::Name(n) if n.id.as_str() == base)
                                 && args.first().is_some_and(|x| is_self(x)) =>
                         {
-                            steps.push(InitStep::Args(args[1..].to_vec()));
+                            steps.push(InitStep::Args(args[1..].to_vec(), keywords));
                         }
                         _ => ok = false,
                     }

@@ -2887,6 +2887,30 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             // Nothing of the entity is read.
             return self.lower_class_constant(constant);
         }
+        // `Declined.code`: a constant of a user exception class (or of its ancestors).
+        if let ast::Expr::Name(n) = &*a.value {
+            let info = self.info;
+            let class = n.id.as_str();
+            if self.lookup_local(class).is_none()
+                && !info.constants.contains_key(class)
+                && info.exceptions.iter().any(|e| e.name == class)
+            {
+                let found = info
+                    .exception_class_constants(class)
+                    .into_iter()
+                    .find(|(name, _)| name == a.attr.as_str());
+                return match found {
+                    Some((_, constant)) => self.lower_class_constant(constant),
+                    None => self.invalid(
+                        &a.attr,
+                        "E0353",
+                        &format!("`{class}` has no class constant `{}`", a.attr.as_str()),
+                        "unknown class attribute",
+                        None,
+                    ),
+                };
+            }
+        }
         if self
             .field_of_self(&ast::Expr::Attribute(a.clone()))
             .is_some()
@@ -3314,9 +3338,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         });
         for step in &init.steps {
             match step {
-                InitStep::Args(xs) => {
-                    let values: Vec<Local> = self
-                        .lower_seq(xs)
+                InitStep::Args(xs, keywords) => {
+                    let sources: Vec<&'a ast::Expr> = xs
+                        .iter()
+                        .copied()
+                        .chain(keywords.iter().map(|(_, v)| *v))
+                        .collect();
+                    let mut values: Vec<Local> = self
+                        .lower_seq(&sources)
                         .into_iter()
                         .map(|value| {
                             let t = self.temp("exc_arg");
@@ -3324,13 +3353,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             t
                         })
                         .collect();
+                    let named: Vec<(&str, Local)> = keywords
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .zip(values.split_off(xs.len()))
+                        .collect();
                     let parent = info
                         .exception_base(definer)
                         .and_then(|base| info.exception_init_of(base));
                     match parent {
                         Some((parent, parent_init)) => {
                             let Some(bound) =
-                                self.bind_init_params(parent, parent_init, &values, range)
+                                self.bind_init_params(parent, parent_init, &values, &named, range)
                             else {
                                 break;
                             };
@@ -3338,6 +3372,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             if let Some(scope) = &mut self.init_scope {
                                 scope.attrs = attrs.clone();
                             }
+                        }
+                        None if !named.is_empty() => {
+                            self.error(
+                                &range,
+                                "E0355",
+                                "BaseException.__init__() takes no keyword arguments",
+                                "keyword argument",
+                                None,
+                            );
+                            break;
                         }
                         None => *args = values.into_iter().map(Expr::Local).collect(),
                     }
@@ -3356,13 +3400,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.init_scope = outer;
     }
 
-    /// Binds the positional `values` of a `super().__init__(...)` call to the parameters of the
-    /// base class's `__init__` (defaults for the rest); `None` after reporting an arity error.
+    /// Binds the `values` and `named` arguments of a `super().__init__(...)` call to the
+    /// parameters of the base class's `__init__` (defaults for the rest); `None` after reporting
+    /// an arity error.
     fn bind_init_params(
         &mut self,
         class: &str,
         init: &crate::analyze::ExceptionInit<'a>,
         values: &[Local],
+        named: &[(&str, Local)],
         range: TextRange,
     ) -> Option<Vec<(String, Local)>> {
         let span = self.rep.map.span(range);
@@ -3382,9 +3428,30 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             );
             return None;
         }
+        for (name, _) in named {
+            let known = init.params.iter().position(|(p, _)| p == name);
+            let problem = match known {
+                None => Some("got an unexpected keyword argument"),
+                Some(i) if i < values.len() => Some("got multiple values for argument"),
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                self.error(
+                    &range,
+                    "E0355",
+                    format!("{qual} {problem} '{name}'"),
+                    "wrong arguments",
+                    None,
+                );
+                return None;
+            }
+        }
         let mut bound = Vec::new();
         for (i, (name, default)) in init.params.iter().enumerate() {
-            let local = match (values.get(i), default) {
+            let given = values
+                .get(i)
+                .or_else(|| named.iter().find(|(n, _)| n == name).map(|(_, l)| l));
+            let local = match (given, default) {
                 (Some(v), _) => *v,
                 (None, Some(d)) => {
                     // Defaults are the module's values, not the caller's names.
