@@ -57,12 +57,10 @@ struct Metrics {
     invalid: AtomicU64,
     deduplicated: AtomicU64,
     reexecuted: AtomicU64,
-    epochs: AtomicU64,
     epoch_invocations: AtomicU64,
     epoch_size_buckets: [AtomicU64; EPOCH_BUCKETS.len() + 1],
     latency_buckets: [AtomicU64; 15],
     latency_sum_us: AtomicU64,
-    latency_count: AtomicU64,
 }
 
 /// Upper bounds of the epoch size histogram's buckets (invocations).
@@ -71,7 +69,6 @@ const EPOCH_BUCKETS: [u64; 12] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4
 impl Metrics {
     /// Counts an epoch of `size` invocations.
     fn observe_epoch(&self, size: u64) {
-        self.epochs.fetch_add(1, Ordering::Relaxed);
         self.epoch_invocations.fetch_add(size, Ordering::Relaxed);
         let bucket = EPOCH_BUCKETS
             .iter()
@@ -88,7 +85,6 @@ impl Metrics {
             .unwrap_or(BUCKETS_US.len());
         self.latency_buckets[bucket].fetch_add(1, Ordering::Relaxed);
         self.latency_sum_us.fetch_add(us, Ordering::Relaxed);
-        self.latency_count.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Adds what the engine counted during one epoch of `size` invocations.
@@ -142,43 +138,49 @@ impl Metrics {
             "Invocations answered from the deduplication table.",
             &self.deduplicated,
         );
-        out.push_str("# HELP entiflow_epoch_size Invocations per epoch.\n# TYPE entiflow_epoch_size histogram\n");
-        let mut cumulative = 0;
-        for (i, b) in EPOCH_BUCKETS.iter().enumerate() {
-            cumulative += self.epoch_size_buckets[i].load(Ordering::Relaxed);
-            out.push_str(&format!(
-                "entiflow_epoch_size_bucket{{le=\"{b}\"}} {cumulative}\n"
-            ));
-        }
-        cumulative += self.epoch_size_buckets[EPOCH_BUCKETS.len()].load(Ordering::Relaxed);
-        out.push_str(&format!(
-            "entiflow_epoch_size_bucket{{le=\"+Inf\"}} {cumulative}\nentiflow_epoch_size_sum {}\nentiflow_epoch_size_count {}\n",
-            self.epoch_invocations.load(Ordering::Relaxed),
-            self.epochs.load(Ordering::Relaxed)
-        ));
-        out.push_str("# HELP entiflow_request_latency_seconds Time from request arrival to reply.\n# TYPE entiflow_request_latency_seconds histogram\n");
-        let mut cumulative = 0;
-        for (i, b) in BUCKETS_US.iter().enumerate() {
-            cumulative += self.latency_buckets[i].load(Ordering::Relaxed);
-            out.push_str(&format!(
-                "entiflow_request_latency_seconds_bucket{{le=\"{}\"}} {cumulative}\n",
-                *b as f64 / 1e6
-            ));
-        }
-        cumulative += self.latency_buckets[BUCKETS_US.len()].load(Ordering::Relaxed);
-        out.push_str(&format!(
-            "entiflow_request_latency_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n"
-        ));
-        out.push_str(&format!(
-            "entiflow_request_latency_seconds_sum {}\n",
-            self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6
-        ));
-        out.push_str(&format!(
-            "entiflow_request_latency_seconds_count {}\n",
-            self.latency_count.load(Ordering::Relaxed)
-        ));
+        let epoch_bounds: Vec<String> = EPOCH_BUCKETS.iter().map(|b| b.to_string()).collect();
+        histogram(
+            &mut out,
+            "entiflow_epoch_size",
+            "Invocations per epoch.",
+            &epoch_bounds,
+            &self.epoch_size_buckets,
+            self.epoch_invocations.load(Ordering::Relaxed).to_string(),
+        );
+        let latency_bounds: Vec<String> = BUCKETS_US
+            .iter()
+            .map(|b| (*b as f64 / 1e6).to_string())
+            .collect();
+        histogram(
+            &mut out,
+            "entiflow_request_latency_seconds",
+            "Time from request arrival to reply.",
+            &latency_bounds,
+            &self.latency_buckets,
+            (self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6).to_string(),
+        );
         out
     }
+}
+
+/// Renders a Prometheus histogram: `counts` per bucket (one more than `bounds`: the last is
+/// `+Inf`), cumulated; its count is their total.
+fn histogram(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    bounds: &[String],
+    counts: &[AtomicU64],
+    sum: String,
+) {
+    out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} histogram\n"));
+    let mut cumulative = 0;
+    for (i, count) in counts.iter().enumerate() {
+        cumulative += count.load(Ordering::Relaxed);
+        let le = bounds.get(i).map_or("+Inf", String::as_str);
+        out.push_str(&format!("{name}_bucket{{le=\"{le}\"}} {cumulative}\n"));
+    }
+    out.push_str(&format!("{name}_sum {sum}\n{name}_count {cumulative}\n"));
 }
 
 struct Shared {

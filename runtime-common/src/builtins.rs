@@ -871,6 +871,7 @@ fn modular_pow(base: &Value, exp: &Value, modulus: &Value) -> OpResult {
         return raise("ValueError", "pow() 3rd argument cannot be 0");
     }
     let m = m as i128;
+    // Into Python's range for the modulus: [0, m) for a positive one, (m, 0] for a negative one.
     let reduce = |x: i128| ((x % m) + m) % m;
     let mut base = reduce(b as i128);
     if e < 0 {
@@ -887,10 +888,6 @@ fn modular_pow(base: &Value, exp: &Value, modulus: &Value) -> OpResult {
         }
         base = reduce(base * base);
         e >>= 1;
-    }
-    // Python's result has the sign of the modulus.
-    if m < 0 && result > 0 {
-        result += m;
     }
     Ok(Value::Int(result as i64))
 }
