@@ -187,6 +187,8 @@ struct Shared {
     program: Arc<Program>,
     jobs: mpsc::Sender<Job>,
     metrics: Arc<Metrics>,
+    /// How long `/healthz` waits for the engine (none: as long as the engine takes).
+    health_timeout: Option<std::time::Duration>,
 }
 
 /// Clients waiting for an epoch's results: how many results each expects, and where to send them.
@@ -790,22 +792,30 @@ async fn health(State(shared): State<Arc<Shared>>) -> Response {
     {
         return engine_stopped();
     }
-    match tokio::time::timeout(HEALTH_TIMEOUT, rx).await {
-        Ok(Ok(Ok(_))) => "ok\n".into_response(),
-        Ok(Ok(Err(e))) => http_error(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", e),
-        Ok(Err(_)) => engine_stopped(),
-        Err(_) => http_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Unavailable",
-            format!(
-                "the engine did not answer within {} s (busy with a long epoch?)",
-                HEALTH_TIMEOUT.as_secs()
-            ),
-        ),
+    let answer = match shared.health_timeout {
+        Some(limit) => match tokio::time::timeout(limit, rx).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                return http_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Unavailable",
+                    format!(
+                        "the engine did not answer within {} s (busy with a long epoch?)",
+                        limit.as_secs()
+                    ),
+                )
+            }
+        },
+        None => rx.await,
+    };
+    match answer {
+        Ok(Ok(_)) => "ok\n".into_response(),
+        Ok(Err(e)) => http_error(StatusCode::SERVICE_UNAVAILABLE, "Unavailable", e),
+        Err(_) => engine_stopped(),
     }
 }
 
-/// How long `/healthz` waits for the engine to answer.
+/// How long `/healthz` waits for the native engine to answer.
 const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn metrics_page(State(shared): State<Arc<Shared>>) -> Response {
@@ -888,6 +898,8 @@ pub fn run(
         program: shared_program,
         jobs: jobs_tx,
         metrics,
+        // A backend plugin answers within its own timeout (and says why it could not).
+        health_timeout: (!on_plugin).then_some(HEALTH_TIMEOUT),
     });
     let router = Router::new()
         .route("/v1/invoke", post(invoke))
