@@ -120,10 +120,7 @@ pub fn exec(
                     }
                     // Line by line: a line that is not UTF-8 is one invalid invocation.
                     batch.push(match std::str::from_utf8(&line) {
-                        // Without its line break, so that an error's position is in the line.
-                        Ok(text) => {
-                            parse_invocation(text.trim_end_matches(['\n', '\r']), &parse_program)
-                        }
+                        Ok(text) => parse_invocation(text, &parse_program),
                         Err(e) => Err((
                             serde_json::Value::Null,
                             format!("malformed JSON: invalid UTF-8: {e}"),

@@ -222,7 +222,9 @@ pub const DEEP_STACK_BYTES: usize = 1 << 30;
 /// Parses one invocation from JSON text and checks it against the program (entity types and
 /// public methods exist). Errors carry the id when it could be read.
 pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Invalid> {
-    invocation_from_json(client_json(text.as_bytes())?, program)
+    // Without its line break, so that an error's position is within the line.
+    let line = text.trim_end_matches(['\n', '\r']);
+    invocation_from_json(client_json(line.as_bytes())?, program)
 }
 
 /// Parses JSON a client sent. serde_json reads an integer literal beyond 64 bits as a float,

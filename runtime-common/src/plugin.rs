@@ -449,8 +449,6 @@ fn invoke_jsonl(
     program: &Program,
     batch: &str,
 ) -> Result<String, PluginError> {
-    // Lines keep their newline, as `entiflow exec` hands them to the parser (error messages
-    // about malformed JSON then read the same).
     let parsed: Vec<Result<Invocation, Invalid>> = batch
         .split_inclusive('\n')
         .filter(|l| !l.trim().is_empty())
