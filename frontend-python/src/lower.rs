@@ -3188,7 +3188,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         range: TextRange,
     ) -> Expr {
         let info = self.info;
-        let Some(init) = info.exception_init(&class) else {
+        let Some((definer, init)) = info.exception_init_of(&class) else {
             return Expr::Const(Const::None);
         };
         let span = self.rep.map.span(range);
@@ -3196,8 +3196,6 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Some(c) => (&c.arguments.args, &c.arguments.keywords),
             None => (&[], &[]),
         };
-        let qual = format!("{class}.__init__()");
-        let given = positional.len() + 1;
         if positional
             .iter()
             .any(|a| matches!(a, ast::Expr::Starred(_)))
@@ -3210,99 +3208,40 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 None,
             );
         }
-        if positional.len() > init.params.len() {
-            let takes = init.params.len() + 1;
+        if let Some(k) = keywords.iter().find(|k| k.arg.is_none()) {
             return self.invalid(
-                &range,
-                "E0355",
-                &format!(
-                    "{qual} takes {takes} positional argument{} but {given} were given",
-                    plural(takes)
-                ),
-                "wrong number of arguments",
+                k,
+                "E0348",
+                "`**` arguments are not supported",
+                "`**` argument",
                 None,
             );
         }
         // Every argument in source order, each pinned: the steps read them later.
-        let mut sources: Vec<&'a ast::Expr> = positional.iter().collect();
-        let mut slots: Vec<usize> = (0..positional.len()).collect();
-        for k in keywords {
-            let Some(name) = &k.arg else {
-                return self.invalid(
-                    k,
-                    "E0348",
-                    "`**` arguments are not supported",
-                    "`**` argument",
-                    None,
-                );
-            };
-            let Some(i) = init.params.iter().position(|(p, _)| *p == name.as_str()) else {
-                return self.invalid(
-                    k,
-                    "E0355",
-                    &format!(
-                        "{qual} got an unexpected keyword argument '{}'",
-                        name.as_str()
-                    ),
-                    "unknown parameter",
-                    None,
-                );
-            };
-            if slots.contains(&i) {
-                return self.invalid(
-                    k,
-                    "E0355",
-                    &format!(
-                        "{qual} got multiple values for argument '{}'",
-                        name.as_str()
-                    ),
-                    "given twice",
-                    None,
-                );
-            }
-            sources.push(&k.value);
-            slots.push(i);
-        }
-        let values = self.lower_seq(&sources);
-        let mut bound: Vec<Option<Local>> = vec![None; init.params.len()];
-        for (value, slot) in values.into_iter().zip(slots) {
-            let t = self.temp("arg");
-            self.emit(StmtKind::Assign { target: t, value }, span);
-            bound[slot] = Some(t);
-        }
-        let mut params = Vec::new();
-        for ((name, default), local) in init.params.iter().zip(bound.iter()) {
-            let local = match (local, default) {
-                (Some(l), _) => *l,
-                (None, Some(d)) => {
-                    let outer = std::mem::replace(&mut self.module_scope, true);
-                    let value = self.expr(d);
-                    self.module_scope = outer;
-                    let t = self.temp("arg");
-                    self.emit(StmtKind::Assign { target: t, value }, span);
-                    t
-                }
-                (None, None) => {
-                    return self.invalid(
-                        &range,
-                        "E0355",
-                        &format!("{qual} missing 1 required positional argument: '{name}'"),
-                        "wrong number of arguments",
-                        None,
-                    );
-                }
-            };
-            params.push((name.to_string(), local));
-        }
-        // `BaseException.__new__` keeps the positional arguments as `args` until an `__init__`
-        // up the chain passes others to `BaseException.__init__`.
-        let mut args: Vec<Expr> = params[..positional.len()]
+        let sources: Vec<&'a ast::Expr> = positional
             .iter()
-            .map(|(_, l)| Expr::Local(*l))
+            .chain(keywords.iter().map(|k| &k.value))
             .collect();
-        let Some((definer, _)) = info.exception_init_of(&class) else {
+        let mut values: Vec<Local> = self
+            .lower_seq(&sources)
+            .into_iter()
+            .map(|value| {
+                let t = self.temp("arg");
+                self.emit(StmtKind::Assign { target: t, value }, span);
+                t
+            })
+            .collect();
+        let named: Vec<(&str, Local, TextRange)> = keywords
+            .iter()
+            .zip(values.split_off(positional.len()))
+            .filter_map(|(k, l)| Some((k.arg.as_ref()?.as_str(), l, k.range())))
+            .collect();
+        let Some(params) = self.bind_init_params(definer, init, &values, &named, range) else {
             return Expr::Const(Const::None);
         };
+        // `BaseException.__new__` keeps the positional arguments as `args` until an `__init__`
+        // up the chain passes others to `BaseException.__init__`.
+        let mut args: Vec<Expr> = values.iter().map(|l| Expr::Local(*l)).collect();
         let mut set = Vec::new();
         self.run_exception_init(definer, init, params, &mut args, &mut set, range);
         // Class constants first: an attribute `__init__` sets is found before them.
@@ -3353,10 +3292,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             t
                         })
                         .collect();
-                    let named: Vec<(&str, Local)> = keywords
+                    let named: Vec<(&str, Local, TextRange)> = keywords
                         .iter()
-                        .map(|(n, _)| *n)
                         .zip(values.split_off(xs.len()))
+                        .map(|((n, v), l)| (*n, l, v.range()))
                         .collect();
                     let parent = info
                         .exception_base(definer)
@@ -3408,7 +3347,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         class: &str,
         init: &crate::analyze::ExceptionInit<'a>,
         values: &[Local],
-        named: &[(&str, Local)],
+        named: &[(&str, Local, TextRange)],
         range: TextRange,
     ) -> Option<Vec<(String, Local)>> {
         let span = self.rep.map.span(range);
@@ -3428,19 +3367,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             );
             return None;
         }
-        for (name, _) in named {
+        for (name, _, at) in named {
             let known = init.params.iter().position(|(p, _)| p == name);
             let problem = match known {
-                None => Some("got an unexpected keyword argument"),
-                Some(i) if i < values.len() => Some("got multiple values for argument"),
+                None => Some(("got an unexpected keyword argument", "unknown parameter")),
+                Some(i) if i < values.len() => {
+                    Some(("got multiple values for argument", "given twice"))
+                }
                 Some(_) => None,
             };
-            if let Some(problem) = problem {
+            if let Some((problem, label)) = problem {
                 self.error(
-                    &range,
+                    at,
                     "E0355",
                     format!("{qual} {problem} '{name}'"),
-                    "wrong arguments",
+                    label,
                     None,
                 );
                 return None;
@@ -3450,7 +3391,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         for (i, (name, default)) in init.params.iter().enumerate() {
             let given = values
                 .get(i)
-                .or_else(|| named.iter().find(|(n, _)| n == name).map(|(_, l)| l));
+                .or_else(|| named.iter().find(|(n, _, _)| n == name).map(|(_, l, _)| l));
             let local = match (given, default) {
                 (Some(v), _) => *v,
                 (None, Some(d)) => {
