@@ -265,7 +265,6 @@ fn is_builtin_function(name: &str) -> bool {
 
 /// The names an exception's `__init__` sees while it is lowered inline (see
 /// `MethodLowerer::new_exception_with_init`).
-#[derive(Default)]
 struct InitScope {
     /// Parameters, bound to the arguments.
     params: Vec<(String, Local)>,
