@@ -143,25 +143,33 @@ fn bindings<'a>(body: &'a [ast::Stmt], out: &mut Vec<(String, Option<&'a ast::Ex
 }
 
 /// The assignment expressions (`name := value`) of a method body, anywhere in its expressions
-/// (in a comprehension too: the name is the method's local, as in Python), with their values.
+/// (in a comprehension too: the name is the method's local, as in Python; not in a lambda,
+/// which is a scope of its own), with their values.
 fn walrus_bindings(body: &[ast::Stmt]) -> Vec<(&str, &ast::Expr)> {
-    use ruff_python_ast::visitor::{walk_expr, Visitor};
-    struct Finder<'a>(Vec<(&'a str, &'a ast::Expr)>);
-    impl<'a> Visitor<'a> for Finder<'a> {
-        fn visit_expr(&mut self, e: &'a ast::Expr) {
-            if let ast::Expr::Named(n) = e {
-                if let ast::Expr::Name(t) = &*n.target {
-                    self.0.push((t.id.as_str(), &n.value));
-                }
-            }
-            walk_expr(self, e);
-        }
-    }
-    let mut finder = Finder(Vec::new());
+    use ruff_python_ast::visitor::Visitor;
+    let mut finder = WalrusFinder(Vec::new());
     for stmt in body {
         finder.visit_stmt(stmt);
     }
     finder.0
+}
+
+/// Collects assignment expressions, leaving out those inside lambdas.
+struct WalrusFinder<'a>(Vec<(&'a str, &'a ast::Expr)>);
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for WalrusFinder<'a> {
+    fn visit_expr(&mut self, e: &'a ast::Expr) {
+        match e {
+            ast::Expr::Lambda(_) => return,
+            ast::Expr::Named(n) => {
+                if let ast::Expr::Name(t) = &*n.target {
+                    self.0.push((t.id.as_str(), &n.value));
+                }
+            }
+            _ => {}
+        }
+        ruff_python_ast::visitor::walk_expr(self, e);
+    }
 }
 
 /// What [`walk_statements`] visits: a statement, or an `except` clause (before its body).
@@ -4033,6 +4041,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 for (param, arg) in params.iter().zip(args) {
                     self.comp_scope
                         .push((param.name.as_str().to_string(), *arg));
+                }
+                // An assignment expression in a lambda binds a name of the lambda's own.
+                let mut walrus = WalrusFinder(Vec::new());
+                ruff_python_ast::visitor::Visitor::visit_expr(&mut walrus, body);
+                for (name, _) in walrus.0 {
+                    let local = self.temp("lambda_local");
+                    self.comp_scope.push((name.to_string(), local));
                 }
                 let value = self.expr(body);
                 self.comp_scope.truncate(scope_len);

@@ -57,3 +57,9 @@ class Counter:
         if flag and (z := 3):
             pass
         return z
+
+    def lambda_scope(self, y: int) -> list:
+        a = 0
+        out = list(map(lambda v: (a := v + y), [1, 2]))
+        keys = sorted([3, 1, 2], key=lambda v: (k := -v))
+        return [a, out, keys]
