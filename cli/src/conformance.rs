@@ -285,9 +285,10 @@ fn run_case(backend: &Selected, case: &Path, workers: usize, config: &Json) -> V
     for (i, (g, w)) in got.into_iter().zip(want).enumerate() {
         let (g, w) = (normalize(g), normalize(w));
         if g != w {
+            // Numbered as in the input (non-blank lines), whatever the serial order.
             problems.push(format!(
                 "line {}: {}\n    backend:   {g}\n    reference: {w}",
-                i + 1,
+                order.get(i).map_or(i, |at| *at) + 1,
                 lines.get(i).map(String::as_str).unwrap_or("")
             ));
         }
