@@ -7,7 +7,13 @@ use std::process::Command;
 
 use support::{bin, root, transfer_workload};
 
-fn exec(app: &str, input: &std::path::Path, extra: &[&str]) -> std::process::Output {
+/// `entiflow exec APP --input INPUT EXTRA...`; `app` is relative to the repository root (or
+/// absolute).
+fn exec(
+    app: impl AsRef<std::path::Path>,
+    input: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
     Command::new(bin())
         .arg("exec")
         .arg(root().join(app))
@@ -397,15 +403,7 @@ class Node:
     )
     .unwrap();
     let state = dir.join("state.json");
-    let out = Command::new(bin())
-        .arg("exec")
-        .arg(&app)
-        .arg("--input")
-        .arg(&input)
-        .arg("--dump-state")
-        .arg(&state)
-        .output()
-        .expect("run exec");
+    let out = exec(&app, &input, &["--dump-state", state.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -458,13 +456,7 @@ class Log:
         ),
     )
     .unwrap();
-    let out = Command::new(bin())
-        .arg("exec")
-        .arg(&app)
-        .arg("--input")
-        .arg(&input)
-        .output()
-        .expect("run exec");
+    let out = exec(&app, &input, &[]);
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -530,14 +522,11 @@ fn a_loop_that_never_ends_fails_its_transaction_and_keeps_nothing() {
     )
     .unwrap();
     for workers in ["1", "2"] {
-        let out = Command::new(bin())
-            .arg("exec")
-            .arg(&app)
-            .arg("--input")
-            .arg(&input)
-            .args(["--max-steps", "10000", "--workers", workers])
-            .output()
-            .expect("run exec");
+        let out = exec(
+            &app,
+            &input,
+            &["--max-steps", "10000", "--workers", workers],
+        );
         assert!(out.status.success());
         let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
             .lines()
@@ -577,18 +566,15 @@ fn a_durable_exec_remembers_every_id_of_its_input_by_default() {
     std::fs::write(&input_path, input).unwrap();
     let run = |data: &str, extra: &[&str]| {
         let state = dir.join(format!("{data}.json"));
-        let out = Command::new(bin())
-            .arg("exec")
-            .arg(&app)
-            .arg("--input")
-            .arg(&input_path)
-            .arg("--data-dir")
-            .arg(dir.join(data))
-            .arg("--dump-state")
-            .arg(&state)
-            .args(extra)
-            .output()
-            .expect("run exec");
+        let data_dir = dir.join(data);
+        let mut args = vec![
+            "--data-dir",
+            data_dir.to_str().unwrap(),
+            "--dump-state",
+            state.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = exec(&app, &input_path, &args);
         assert!(
             out.status.success(),
             "{}",
