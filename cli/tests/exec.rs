@@ -364,12 +364,25 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A fresh directory holding `app.py` with `source` and `in.jsonl` with `lines`: the directory
+/// and the paths of both files.
+fn write_case(
+    name: &str,
+    source: &str,
+    lines: &[&str],
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempdir(name);
+    let app = dir.join("app.py");
+    std::fs::write(&app, source).unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    (dir, app, input)
+}
+
 #[test]
 fn a_dump_shows_what_json_cannot_hold_by_its_repr() {
-    let dir = tempdir("dump-repr");
-    let app = dir.join("app.py");
-    std::fs::write(
-        &app,
+    let (dir, app, input) = write_case(
+        "dump-repr",
         r#"from entiflow import entity
 
 
@@ -389,19 +402,11 @@ class Node:
         self.odd.append(self.odd)
         return len(self.by_pair)
 "#,
-    )
-    .unwrap();
-    let input = dir.join("in.jsonl");
-    std::fs::write(
-        &input,
-        concat!(
+        &[
             r#"{"id": 1, "create": "Node", "args": ["a"]}"#,
-            "\n",
             r#"{"id": 2, "entity": "Node", "key": "a", "method": "fill", "args": [{"$entity": "Node", "key": "a"}]}"#,
-            "\n"
-        ),
-    )
-    .unwrap();
+        ],
+    );
     let state = dir.join("state.json");
     let out = exec(&app, &input, &["--dump-state", state.to_str().unwrap()]);
     assert!(
@@ -424,10 +429,8 @@ class Node:
 
 #[test]
 fn print_writes_to_stderr_and_results_keep_stdout() {
-    let dir = tempdir("print");
-    let app = dir.join("app.py");
-    std::fs::write(
-        &app,
+    let (_, app, input) = write_case(
+        "print",
         r#"from entiflow import entity
 
 
@@ -443,19 +446,11 @@ class Log:
         print("hello", self.name, n, sep="|", end="!\n")
         return n
 "#,
-    )
-    .unwrap();
-    let input = dir.join("in.jsonl");
-    std::fs::write(
-        &input,
-        concat!(
+        &[
             r#"{"id": 1, "create": "Log", "args": ["a"]}"#,
-            "\n",
             r#"{"id": 2, "entity": "Log", "key": "a", "method": "hello", "args": [7]}"#,
-            "\n"
-        ),
-    )
-    .unwrap();
+        ],
+    );
     let out = exec(&app, &input, &[]);
     assert!(out.status.success());
     assert_eq!(
@@ -501,26 +496,17 @@ class Loop:
 
 #[test]
 fn a_loop_that_never_ends_fails_its_transaction_and_keeps_nothing() {
-    let dir = tempdir("spin");
-    let app = dir.join("app.py");
-    std::fs::write(&app, SPIN_APP).unwrap();
-    let input = dir.join("in.jsonl");
-    std::fs::write(
-        &input,
-        concat!(
+    let (_, app, input) = write_case(
+        "spin",
+        SPIN_APP,
+        &[
             r#"{"id": 1, "create": "Loop", "args": ["a"]}"#,
-            "\n",
             r#"{"id": 2, "create": "Loop", "args": ["b"]}"#,
-            "\n",
             r#"{"id": 3, "entity": "Loop", "key": "a", "method": "spin"}"#,
-            "\n",
             r#"{"id": 4, "entity": "Loop", "key": "a", "method": "spin_through", "args": [{"$entity": "Loop", "key": "b"}]}"#,
-            "\n",
             r#"{"id": 5, "entity": "Loop", "key": "a", "method": "get"}"#,
-            "\n"
-        ),
-    )
-    .unwrap();
+        ],
+    );
     for workers in ["1", "2"] {
         let out = exec(
             &app,
