@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::format::{repr, str_format, to_str};
+use crate::journal;
 use crate::ops::{self, check_hashable, iterate, py_cmp, py_eq, raise, OpResult};
 use crate::unicode_text as text;
 use crate::value::{DictMap, Internal, SetMap, Value, ViewKind};
@@ -283,7 +284,11 @@ fn by_keys(kind: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             };
             // As `list.sort`: on an error the list is left partially sorted.
             let result = ops::py_sort_keyed(&mut pairs, reverse);
-            *list.borrow_mut() = pairs.into_iter().map(|(_, x)| x).collect();
+            let old = std::mem::replace(
+                &mut *list.borrow_mut(),
+                pairs.into_iter().map(|(_, x)| x).collect(),
+            );
+            journal::list_contents(list, old);
             result?;
             if modified {
                 return raise("ValueError", "list modified during sort");
@@ -2144,11 +2149,13 @@ fn list_method(
 ) -> OpResult {
     Ok(match method {
         "append" => {
+            journal::list_grows(l);
             l.borrow_mut().push(args[0].clone());
             Value::None
         }
         "extend" => {
             let items = iterate(&args[0])?;
+            journal::list_grows(l);
             l.borrow_mut().extend(items);
             Value::None
         }
@@ -2158,6 +2165,8 @@ fn list_method(
             let len = v.len() as i64;
             let i = if i < 0 { (i + len).max(0) } else { i.min(len) };
             v.insert(i as usize, args[1].clone());
+            drop(v);
+            journal::list_inserted(l, i as usize);
             Value::None
         }
         "pop" => {
@@ -2170,7 +2179,11 @@ fn list_method(
                 return raise("IndexError", "pop from empty list");
             }
             match ops::norm_index(i, v.len()) {
-                Some(i) => v.remove(i),
+                Some(i) => {
+                    let removed = v.remove(i);
+                    journal::list_removed(l, i, &removed);
+                    removed
+                }
                 None => return raise("IndexError", "pop index out of range"),
             }
         }
@@ -2178,7 +2191,8 @@ fn list_method(
             let mut v = l.borrow_mut();
             match v.iter().position(|x| py_eq(x, &args[0])) {
                 Some(i) => {
-                    v.remove(i);
+                    let removed = v.remove(i);
+                    journal::list_removed(l, i, &removed);
                     Value::None
                 }
                 None => return raise("ValueError", "list.remove(x): x not in list"),
@@ -2203,16 +2217,19 @@ fn list_method(
                 &mut items,
                 kwarg(kwargs, "reverse").is_some_and(Value::truthy),
             );
-            *l.borrow_mut() = items;
+            let old = std::mem::replace(&mut *l.borrow_mut(), items);
+            journal::list_contents(l, old);
             result?;
             Value::None
         }
         "reverse" => {
             l.borrow_mut().reverse();
+            journal::list_reversed(l);
             Value::None
         }
         "clear" => {
-            l.borrow_mut().clear();
+            let old = std::mem::take(&mut *l.borrow_mut());
+            journal::list_contents(l, old);
             Value::None
         }
         "copy" => Value::list(l.borrow().clone()),
@@ -2312,10 +2329,13 @@ fn dict_method(
             let removed = if d.borrow().is_empty() {
                 None
             } else {
-                d.borrow_mut().shift_remove(&args[0])
+                d.borrow_mut().shift_remove_full(&args[0])
             };
             match removed {
-                Some(v) => v,
+                Some((i, k, v)) => {
+                    journal::dict_removed(d, i, &k, &v);
+                    v
+                }
                 None => match args.get(1) {
                     Some(default) => default.clone(),
                     None => return Err(key_error(&args[0])),
@@ -2324,10 +2344,16 @@ fn dict_method(
         }
         "setdefault" => {
             check_hashable(&args[0])?;
-            let mut m = d.borrow_mut();
-            m.entry(args[0].clone())
-                .or_insert_with(|| args.get(1).cloned().unwrap_or(Value::None))
-                .clone()
+            let present = d.borrow().get(&args[0]).cloned();
+            match present {
+                Some(v) => v,
+                None => {
+                    let value = args.get(1).cloned().unwrap_or(Value::None);
+                    let (i, old) = d.borrow_mut().insert_full(args[0].clone(), value.clone());
+                    journal::dict_inserted(d, i, old);
+                    value
+                }
+            }
         }
         "update" => {
             let mut pairs = match args.first() {
@@ -2335,14 +2361,15 @@ fn dict_method(
                 None => Vec::new(),
             };
             pairs.extend(kwargs.iter().map(|(k, v)| (Value::str(k), v.clone())));
-            let mut m = d.borrow_mut();
             for (k, v) in pairs {
-                m.insert(k, v);
+                let (i, old) = d.borrow_mut().insert_full(k, v);
+                journal::dict_inserted(d, i, old);
             }
             Value::None
         }
         "clear" => {
-            d.borrow_mut().clear();
+            let old = std::mem::take(&mut *d.borrow_mut());
+            journal::dict_contents(d, old);
             Value::None
         }
         "copy" => Value::dict(d.borrow().clone()),
@@ -2357,10 +2384,16 @@ fn dict_method(
             }
             Value::dict(m)
         }
-        "popitem" => match d.borrow_mut().pop() {
-            Some((k, v)) => Value::tuple(vec![k, v]),
-            None => return raise("KeyError", "popitem(): dictionary is empty"),
-        },
+        "popitem" => {
+            let last = d.borrow_mut().pop();
+            match last {
+                Some((k, v)) => {
+                    journal::dict_removed(d, d.borrow().len(), &k, &v);
+                    Value::tuple(vec![k, v])
+                }
+                None => return raise("KeyError", "popitem(): dictionary is empty"),
+            }
+        }
         _ => {
             return raise(
                 "AttributeError",
@@ -2387,7 +2420,8 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
     Ok(match method {
         "add" => {
             check_hashable(&args[0])?;
-            s.borrow_mut().insert(args[0].clone());
+            let (_, added) = s.borrow_mut().insert_full(args[0].clone());
+            journal::set_inserted(s, added);
             Value::None
         }
         // A set argument is looked up as the equal frozenset: never a member here.
@@ -2395,14 +2429,18 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         "remove" if matches!(&args[0], Value::Set(_)) => return Err(key_error(&args[0])),
         "discard" => {
             check_hashable(&args[0])?;
-            s.borrow_mut().shift_remove(&args[0]);
+            let removed = s.borrow_mut().shift_remove_full(&args[0]);
+            if let Some((i, v)) = removed {
+                journal::set_removed(s, i, &v);
+            }
             Value::None
         }
         "remove" => {
             check_hashable(&args[0])?;
-            let removed = s.borrow_mut().shift_remove(&args[0]);
-            if !removed {
-                return Err(key_error(&args[0]));
+            let removed = s.borrow_mut().shift_remove_full(&args[0]);
+            match removed {
+                Some((i, v)) => journal::set_removed(s, i, &v),
+                None => return Err(key_error(&args[0])),
             }
             Value::None
         }
@@ -2435,6 +2473,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "update" => {
             for o in others(args)? {
+                journal::set_grows(s);
                 s.borrow_mut().extend(o);
             }
             Value::None
@@ -2450,16 +2489,19 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "intersection_update" => {
             let os = others(args)?;
+            journal::set_before(s);
             s.borrow_mut().retain(|x| os.iter().all(|o| o.contains(x)));
             Value::None
         }
         "difference_update" => {
             let os = others(args)?;
+            journal::set_before(s);
             s.borrow_mut().retain(|x| !os.iter().any(|o| o.contains(x)));
             Value::None
         }
         "symmetric_difference_update" => {
             let other = others(args)?.pop().unwrap_or_default();
+            journal::set_before(s);
             let mut mine = s.borrow_mut();
             for x in other {
                 if !mine.shift_remove(&x) {
@@ -2480,14 +2522,18 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
             new_set(out)
         }
         "clear" => {
-            s.borrow_mut().clear();
+            let old = std::mem::take(&mut *s.borrow_mut());
+            journal::set_contents(s, old);
             Value::None
         }
         "copy" => new_set(s.borrow().clone()),
         "pop" => {
             let first = s.borrow_mut().shift_remove_index(0);
             match first {
-                Some(v) => v,
+                Some(v) => {
+                    journal::set_removed(s, 0, &v);
+                    v
+                }
                 None => return Err(key_error(&Value::str("pop from an empty set"))),
             }
         }

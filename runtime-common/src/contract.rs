@@ -942,7 +942,7 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                     Value::Internal(Rc::new(crate::value::Internal::Iterator {
                         name,
                         items,
-                        consumed: std::cell::Cell::new(consumed as usize),
+                        consumed: Rc::new(std::cell::Cell::new(consumed as usize)),
                     }))
                 }
                 "$drain" => {

@@ -9,6 +9,7 @@ use ir::{Expr, FStringPart, Program, RemoteOp, StmtKind, Target, Terminator};
 
 use crate::builtins::{call_builtin, call_method};
 use crate::format::{format_value, repr, to_str};
+use crate::journal;
 use crate::ops::{self, raise, OpResult};
 use crate::value::{EntityRef, Exception, ExceptionStyle, Value};
 
@@ -940,6 +941,7 @@ fn set_item(object: &Value, index: Value, value: Value) -> Result<(), Value> {
                         },
                     )
                 })?;
+                journal::list_before(l);
                 let mut v = l.borrow_mut();
                 let idx = ops::slice_indices(&a, &b, &c, v.len())?;
                 if plain {
@@ -975,7 +977,9 @@ fn set_item(object: &Value, index: Value, value: Value) -> Result<(), Value> {
             })?;
             match ops::norm_index(i, v.len()) {
                 Some(i) => {
-                    v[i] = value;
+                    let old = std::mem::replace(&mut v[i], value);
+                    drop(v);
+                    journal::list_set(l, i, old);
                     Ok(())
                 }
                 None => raise("IndexError", "list assignment index out of range"),
@@ -983,7 +987,8 @@ fn set_item(object: &Value, index: Value, value: Value) -> Result<(), Value> {
         }
         Value::Dict(d) => {
             ops::check_hashable(&index)?;
-            d.borrow_mut().insert(index, value);
+            let (i, old) = d.borrow_mut().insert_full(index, value);
+            journal::dict_inserted(d, i, old);
             Ok(())
         }
         other => raise(
@@ -999,6 +1004,9 @@ fn set_item(object: &Value, index: Value, value: Value) -> Result<(), Value> {
 fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
     match object {
         Value::List(l) => {
+            if slice_parts(index).is_some() {
+                journal::list_before(l);
+            }
             let mut v = l.borrow_mut();
             if let Some((a, b, c)) = slice_parts(index) {
                 let mut idx = ops::slice_indices(&a, &b, &c, v.len())?;
@@ -1019,7 +1027,9 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
             })?;
             match ops::norm_index(i, v.len()) {
                 Some(i) => {
-                    v.remove(i);
+                    let removed = v.remove(i);
+                    drop(v);
+                    journal::list_removed(l, i, &removed);
                     Ok(())
                 }
                 None => raise("IndexError", "list assignment index out of range"),
@@ -1027,8 +1037,12 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
         }
         Value::Dict(d) => {
             ops::check_hashable(index)?;
-            match d.borrow_mut().shift_remove(index) {
-                Some(_) => Ok(()),
+            let removed = d.borrow_mut().shift_remove_full(index);
+            match removed {
+                Some((i, k, v)) => {
+                    journal::dict_removed(d, i, &k, &v);
+                    Ok(())
+                }
                 None => Err(Value::Exception(Rc::new(Exception::new(
                     "KeyError",
                     vec![index.clone()],

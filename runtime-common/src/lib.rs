@@ -11,6 +11,7 @@ pub mod contract;
 pub mod dedup;
 pub mod format;
 pub mod interp;
+pub mod journal;
 pub mod ops;
 pub mod plugin;
 pub mod unicode_digits;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use ir::{BinOp, CmpOp};
 
+use crate::journal;
 use crate::value::Value;
 
 /// An operation's outcome: a value, or an exception value to raise.
@@ -1319,13 +1320,15 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
                 Value::List(other) if Rc::ptr_eq(l, other) => l.borrow().clone(),
                 other => iterate(other)?,
             };
+            journal::list_grows(l);
             l.borrow_mut().extend(items);
             Ok(a.clone())
         }
         (BinOp::Mul, Value::List(l)) => match b.as_int() {
             Some(n) => {
                 let items = repeat(&l.borrow(), n)?;
-                *l.borrow_mut() = items;
+                let old = std::mem::replace(&mut *l.borrow_mut(), items);
+                journal::list_contents(l, old);
                 Ok(a.clone())
             }
             None => binary(op, a, b),
@@ -1336,18 +1339,18 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
             let result = binary(op, a, b)?;
             if let Value::Set(r) = result {
                 let items = r.borrow().clone();
-                *s.borrow_mut() = items;
+                let old = std::mem::replace(&mut *s.borrow_mut(), items);
+                journal::set_contents(s, old);
             }
             Ok(a.clone())
         }
         // `d |= x` is `d.update(x)`: any iterable of pairs, not only a dict.
         (BinOp::BitOr, Value::Dict(d)) => {
             let pairs = crate::builtins::update_pairs(b)?;
-            let mut m = d.borrow_mut();
             for (k, v) in pairs {
-                m.insert(k, v);
+                let (i, old) = d.borrow_mut().insert_full(k, v);
+                journal::dict_inserted(d, i, old);
             }
-            drop(m);
             Ok(a.clone())
         }
         _ => binary(op, a, b).map_err(|e| inplace_error(op, e)),

@@ -98,8 +98,8 @@ pub enum Internal {
         name: &'static str,
         /// Every item.
         items: Vec<Value>,
-        /// How many of them were consumed.
-        consumed: std::cell::Cell<usize>,
+        /// How many of them were consumed (shared with the journal that can undo a step).
+        consumed: Rc<std::cell::Cell<usize>>,
     },
     /// A `for` loop over an iterator: indexing it consumes the iterator's next item, and its
     /// length is what the loop took plus what is left (so a loop stops when something else
@@ -140,7 +140,7 @@ impl Internal {
         Value::Internal(Rc::new(Internal::Iterator {
             name,
             items,
-            consumed: std::cell::Cell::new(0),
+            consumed: Rc::new(std::cell::Cell::new(0)),
         }))
     }
 
@@ -153,6 +153,7 @@ impl Internal {
             return None;
         };
         let item = items.get(consumed.get())?.clone();
+        crate::journal::consumed(consumed, consumed.get());
         consumed.set(consumed.get() + 1);
         Some(item)
     }
@@ -166,6 +167,7 @@ impl Internal {
             return None;
         };
         let rest = items[consumed.get().min(items.len())..].to_vec();
+        crate::journal::consumed(consumed, consumed.get());
         consumed.set(items.len());
         Some(rest)
     }
@@ -512,7 +514,7 @@ impl Value {
                 } => Value::Internal(Rc::new(Internal::Iterator {
                     name,
                     items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                    consumed: consumed.clone(),
+                    consumed: Rc::new(std::cell::Cell::new(consumed.get())),
                 })),
                 Internal::DictView { dict, kind } => Value::Internal(Rc::new(Internal::DictView {
                     dict: dict.deep_copy_memo(memo),

@@ -1,11 +1,13 @@
 //! The transactional core: runs invocations as serializable transactions over entity state.
 //!
-//! Each invocation is one transaction over every entity its call tree reaches. A transaction
-//! works on private copies of the entities it touches (copied on first touch) and publishes them
-//! only if no exception escapes the invoked method; the call tree is a stack of suspended
-//! [`Frame`]s, so A → B → A re-enters A's private copy and sees the transaction's own writes.
-//! Transactions of a batch run one after another in input order, so the serial order is the
-//! input order and every run of the same input is identical.
+//! Each invocation is one transaction over every entity its call tree reaches. Transactions of a
+//! batch run one after another in input order, so the serial order is the input order and every
+//! run of the same input is identical. Since nothing runs beside it, a transaction changes the
+//! committed entities in place (a private copy would cost an entity's whole size on every call)
+//! and keeps what it needs to take the changes back: the fields of every entity it touched, and
+//! the [`journal`] of every change to a list, dict, set or iterator. An exception that escapes
+//! the invoked method rolls both back. The call tree is a stack of suspended [`Frame`]s, so
+//! A → B → A re-enters A and sees the transaction's own writes.
 
 use std::rc::Rc;
 
@@ -18,6 +20,7 @@ use runtime_common::contract::{
 };
 use runtime_common::dedup::Dedup;
 use runtime_common::format::repr;
+use runtime_common::journal;
 use runtime_common::value::key_text;
 use runtime_common::{
     EntityRef, ErrorReport, Frame, Interpreter, Invocation, InvocationResult, Request, Step, Value,
@@ -49,6 +52,10 @@ pub struct Record {
     pub self_ref: Rc<EntityRef>,
     /// Field values, in schema order.
     pub fields: Vec<Value>,
+    /// How many snapshots the serial engine had captured when these fields' containers were
+    /// last made this record's own: a capture taken since shares them, so a transaction copies
+    /// them before changing them in place. Unused by the parallel engine.
+    pub copied_at: u64,
 }
 
 /// Committed state: per entity type, records by canonical key text, in creation order.
@@ -76,68 +83,46 @@ enum Abort {
     Fatal(ErrorReport),
 }
 
-/// An entity's private copy inside a transaction.
-struct Working {
-    self_ref: Rc<EntityRef>,
-    fields: Vec<Value>,
-}
-
-/// The entities a transaction touched, with its private copies (few per transaction, so a
-/// vector beats a map).
+/// The entities a transaction touched (few per transaction, so a vector beats a map): each
+/// record's place in its type's map and its fields as they were, to put back on an abort. No
+/// record is added or removed while a transaction runs, so the places stay valid.
 #[derive(Default)]
 struct Txn {
-    touched: Vec<(usize, String, Working)>,
+    touched: Vec<(usize, usize, Vec<Value>)>,
 }
 
 impl Txn {
-    /// Brings an entity into the transaction; `false` if it does not exist.
-    fn touch(&mut self, store: &Store, entity: usize, key: &str) -> bool {
-        if self.find(entity, key).is_some() {
-            return true;
-        }
-        match store[entity].get(key) {
-            Some(r) => {
-                let fields = Value::deep_copy_all(&r.fields);
-                self.touched.push((
-                    entity,
-                    key.to_string(),
-                    Working {
-                        self_ref: r.self_ref.clone(),
-                        fields,
-                    },
-                ));
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn find(&self, entity: usize, key: &str) -> Option<usize> {
-        self.touched
+    /// Brings an entity into the transaction: its place in the store, or `None` if it does not
+    /// exist. A record that a snapshot captured since it was last copied gets containers of its
+    /// own first, so the snapshot keeps what it captured.
+    fn touch(
+        &mut self,
+        store: &mut Store,
+        captures: u64,
+        entity: usize,
+        key: &str,
+    ) -> Option<usize> {
+        let place = store[entity].get_index_of(key)?;
+        if !self
+            .touched
             .iter()
-            .position(|(e, k, _)| *e == entity && k == key)
-    }
-
-    fn get(&self, entity: usize, key: &str) -> Option<&Working> {
-        self.find(entity, key).map(|i| &self.touched[i].2)
-    }
-
-    fn get_mut(&mut self, entity: usize, key: &str) -> Option<&mut Working> {
-        self.find(entity, key).map(|i| &mut self.touched[i].2)
-    }
-
-    fn commit(self, store: &mut Store) {
-        for (entity, key, w) in self.touched {
-            let record = Record {
-                self_ref: w.self_ref,
-                fields: w.fields,
-            };
-            match store[entity].get_mut(&key) {
-                Some(r) => *r = record,
-                None => {
-                    store[entity].insert(key, record);
-                }
+            .any(|(e, p, _)| *e == entity && *p == place)
+        {
+            let record = &mut store[entity][place];
+            if record.copied_at < captures {
+                record.fields = Value::deep_copy_all(&record.fields);
+                record.copied_at = captures;
             }
+            self.touched.push((entity, place, record.fields.clone()));
+        }
+        Some(place)
+    }
+
+    /// Takes back every change of the transaction: containers from the journal, then fields.
+    fn roll_back(self, store: &mut Store) {
+        journal::rollback();
+        for (entity, place, fields) in self.touched {
+            store[entity][place].fields = fields;
         }
     }
 }
@@ -171,7 +156,14 @@ pub(crate) fn import_records(program: &Program, store: &mut Store, records: Vec<
             entity: Rc::from(program.entities[entity].name.as_str()),
             key: key_value,
         });
-        store[entity].insert(key, Record { self_ref, fields });
+        store[entity].insert(
+            key,
+            Record {
+                self_ref,
+                fields,
+                copied_at: 0,
+            },
+        );
     }
 }
 
@@ -189,8 +181,9 @@ pub struct Capture {
 enum CaptureRecords {
     /// Already encoded.
     Encoded(std::vec::IntoIter<ExportedRecord>),
-    /// The serial engine's committed records, shared: a commit replaces a record and never
-    /// changes one in place, so these stay as they were when captured.
+    /// The serial engine's committed records, sharing their containers: a transaction copies a
+    /// record captured since its last copy before changing it (see [`Record::copied_at`]), so
+    /// these stay as they were when captured.
     Shared(std::vec::IntoIter<(usize, String, Rc<EntityRef>, Vec<Value>)>),
 }
 
@@ -275,6 +268,8 @@ pub struct Engine {
     dedup: Dedup,
     config: EngineConfig,
     stats: Stats,
+    /// Snapshots captured so far (see [`Record::copied_at`]).
+    captures: std::cell::Cell<u64>,
 }
 
 impl Engine {
@@ -292,6 +287,7 @@ impl Engine {
             dedup: Dedup::default(),
             config,
             stats: Stats::default(),
+            captures: std::cell::Cell::new(0),
         }
     }
 
@@ -360,20 +356,28 @@ impl Engine {
                     outcome: Err(ErrorReport::new("InvalidRequest", message)),
                 };
             }
-            // A transaction's writes stay in its private copies until it commits, so a bug that
-            // panics inside one fails that transaction alone and leaves the state as it was.
+            // Every failure rolls the transaction back, a bug that panics inside one too: it
+            // fails that transaction alone and leaves the state as it was.
             Ok((args, kwargs)) => {
                 interp.begin_transaction();
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &inv.request {
-                    Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
-                    Request::Call {
-                        entity,
-                        key,
-                        method,
-                        ..
-                    } => self.call(interp, entity, key, method, args, kwargs),
-                }))
-                .unwrap_or_else(|panic| Err(internal_error(panic.as_ref())))
+                journal::open();
+                let mut txn = Txn::default();
+                let outcome =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &inv.request {
+                        Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
+                        Request::Call {
+                            entity,
+                            key,
+                            method,
+                            ..
+                        } => self.call(interp, &mut txn, entity, key, method, args, kwargs),
+                    }))
+                    .unwrap_or_else(|panic| Err(internal_error(panic.as_ref())));
+                match outcome {
+                    Ok(_) => journal::commit(),
+                    Err(_) => txn.roll_back(&mut self.store),
+                }
+                outcome
             }
         };
         match &outcome {
@@ -425,13 +429,22 @@ impl Engine {
             key,
         });
         let reply = ref_json(&self_ref);
-        self.store[index].insert(text, Record { self_ref, fields });
+        self.store[index].insert(
+            text,
+            Record {
+                self_ref,
+                fields,
+                copied_at: self.captures.get(),
+            },
+        );
         Ok(reply)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
         interp: &Interpreter<'_>,
+        txn: &mut Txn,
         entity: &str,
         key: &Json,
         method: &str,
@@ -446,17 +459,12 @@ impl Engine {
         };
         let key_value = json_key(key);
         let text = key_text(&key_value);
-        let mut txn = Txn::default();
-        if !txn.touch(&self.store, index, &text) {
+        let Some(place) = txn.touch(&mut self.store, self.captures.get(), index, &text) else {
             return Err(not_found(entity, &key_value));
-        }
-        match self.run_txn(interp, &mut txn, index, text, method, args, kwargs) {
-            Ok(v) => {
-                // A result the contract cannot encode fails the transaction, like any exception.
-                let encoded = value_to_json(&v).map_err(|e| exception_report(&e))?;
-                txn.commit(&mut self.store);
-                Ok(encoded)
-            }
+        };
+        match self.run_txn(interp, txn, index, place, method, args, kwargs) {
+            // A result the contract cannot encode fails the transaction, like any exception.
+            Ok(v) => value_to_json(&v).map_err(|e| exception_report(&e)),
             Err(Abort::Exception(e)) => Err(exception_report(&e)),
             Err(Abort::Fatal(report)) => Err(report),
         }
@@ -468,25 +476,21 @@ impl Engine {
         interp: &Interpreter<'_>,
         txn: &mut Txn,
         entity: usize,
-        key: String,
+        place: usize,
         method: &str,
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> Result<Value, Abort> {
-        let Some(self_ref) = txn.get(entity, &key).map(|w| w.self_ref.clone()) else {
-            return Err(Abort::Exception(Value::exception(
-                "RuntimeError",
-                "entity not in transaction",
-            )));
-        };
+        let self_ref = self.store[entity][place].self_ref.clone();
         let root = interp
             .frame(entity, method, self_ref, args, kwargs)
             .map_err(Abort::Exception)?;
-        let mut stack: Vec<(Frame, String)> = vec![(root, key)];
+        // Each frame with the place of its entity's record.
+        let mut stack: Vec<(Frame, usize)> = vec![(root, place)];
         let mut pending: Option<Result<Value, Value>> = None;
         loop {
             let depth = stack.len();
-            let Some((frame, key)) = stack.last_mut() else {
+            let Some((frame, place)) = stack.last_mut() else {
                 return Err(Abort::Exception(Value::exception(
                     "RuntimeError",
                     "empty call stack",
@@ -502,20 +506,14 @@ impl Engine {
                     continue;
                 }
             }
-            let caller = (frame.entity, key.clone());
-            let Some(working) = txn.get_mut(caller.0, &caller.1) else {
-                return Err(Abort::Exception(Value::exception(
-                    "RuntimeError",
-                    "frame entity not in transaction",
-                )));
-            };
-            match interp.run(frame, &mut working.fields) {
+            let caller = (frame.entity, *place);
+            match interp.run(frame, &mut self.store[caller.0][caller.1].fields) {
                 Step::Return(v) => {
                     stack.pop();
-                    let Some((parent, parent_key)) = stack.last() else {
+                    let Some((parent, parent_place)) = stack.last() else {
                         return Ok(v);
                     };
-                    let crosses = parent.entity != caller.0 || *parent_key != caller.1;
+                    let crosses = parent.entity != caller.0 || *parent_place != caller.1;
                     pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
                 }
                 Step::Raise(e) => {
@@ -533,28 +531,27 @@ impl Engine {
                             format!("unknown entity type '{}'", target.entity),
                         )));
                     };
-                    let target_key = target.key_text();
-                    if !txn.touch(&self.store, target_entity, &target_key) {
+                    let Some(target_place) = txn.touch(
+                        &mut self.store,
+                        self.captures.get(),
+                        target_entity,
+                        &target.key_text(),
+                    ) else {
                         return Err(Abort::Fatal(not_found(&target.entity, &target.key)));
-                    }
-                    let same = target_entity == caller.0 && target_key == caller.1;
-                    let Some(working) = txn.get(target_entity, &target_key) else {
-                        return Err(Abort::Exception(Value::exception(
-                            "RuntimeError",
-                            "entity not in transaction",
-                        )));
                     };
+                    let same = target_entity == caller.0 && target_place == caller.1;
+                    let record = &self.store[target_entity][target_place];
                     let same_type = target_entity == caller.0;
                     match local_call(
                         interp,
                         target_entity,
                         same_type,
                         same,
-                        (&working.self_ref, &working.fields),
+                        (&record.self_ref, &record.fields),
                         op,
                         depth,
                     ) {
-                        LocalCall::Frame(f) => stack.push((f, target_key)),
+                        LocalCall::Frame(f) => stack.push((f, target_place)),
                         LocalCall::Reply(r) => pending = Some(r),
                     }
                 }
@@ -623,6 +620,7 @@ impl Executor for Engine {
     }
 
     fn capture(&self) -> Result<Capture, String> {
+        self.captures.set(self.captures.get() + 1);
         let mut shared = Vec::with_capacity(self.store.iter().map(IndexMap::len).sum());
         for (entity, map) in self.store.iter().enumerate() {
             for (key, r) in map {

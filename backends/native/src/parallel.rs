@@ -375,6 +375,7 @@ impl Worker {
                                 Record {
                                     self_ref: w.self_ref,
                                     fields: w.fields,
+                                    copied_at: 0,
                                 },
                             );
                             if added.is_none() {

@@ -302,3 +302,55 @@ fn the_same_program_from_another_path_or_with_other_comments_replays_the_log() {
     let d = open(&moved, &dir, 1_000_000).unwrap();
     assert_eq!(balance(&d), 3);
 }
+
+#[test]
+fn a_capture_keeps_the_state_it_captured_while_transactions_change_entities_in_place() {
+    let program = program(
+        r#"
+from entiflow import entity
+
+@entity
+class Log:
+    def __init__(self, name: str):
+        self.name = name
+        self.items = [1]
+        self.seen = {"one": 1}
+
+    def __key__(self):
+        return self.name
+
+    def add(self, x: int, fail: bool) -> int:
+        self.items.append(x)
+        self.seen[str(x)] = x
+        if fail:
+            raise ValueError("no")
+        return len(self.items)
+"#,
+    );
+    let mut engine = Engine::new(Rc::new(program.clone()), EngineConfig::default());
+    let run = |engine: &mut Engine, line: &str| {
+        let results = engine.execute(vec![parse_invocation(line, &program)]);
+        let mut out = Vec::new();
+        results[0].write_json(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    run(&mut engine, r#"{"id":1,"create":"Log","args":["a"]}"#);
+    run(
+        &mut engine,
+        r#"{"id":2,"entity":"Log","key":"a","method":"add","args":[2,false]}"#,
+    );
+    let mut capture = engine.capture().unwrap();
+    let added = r#"{"id":3,"entity":"Log","key":"a","method":"add","args":[3,false]}"#;
+    assert!(run(&mut engine, added).contains(r#""result":3"#));
+    let failed = r#"{"id":4,"entity":"Log","key":"a","method":"add","args":[4,true]}"#;
+    assert!(run(&mut engine, failed).contains("ValueError"));
+    let records = capture.next_records(10);
+    assert_eq!(records.len(), 1);
+    let fields = serde_json::to_string(&records[0].3).unwrap();
+    assert_eq!(fields, r#"["a",[1,2],{"$d":[["one",1],["2",2]]}]"#);
+    let now = engine.entity_state("Log", "a").unwrap();
+    assert_eq!(
+        now.to_string(),
+        r#"{"name":"a","items":[1,2,3],"seen":{"one":1,"2":2,"3":3}}"#
+    );
+}
