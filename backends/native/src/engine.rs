@@ -83,15 +83,31 @@ enum Abort {
     Fatal(ErrorReport),
 }
 
-/// The entities a transaction touched (few per transaction, so a vector beats a map): each
-/// record's place in its type's map and its fields as they were, to put back on an abort. No
-/// record is added or removed while a transaction runs, so the places stay valid.
+/// The entities a transaction touched: each record's place in its type's map and its fields as
+/// they were, to put back on an abort. No record is added or removed while a transaction runs,
+/// so the places stay valid.
 #[derive(Default)]
 struct Txn {
     touched: Vec<(usize, usize, Vec<Value>)>,
+    /// The places of `touched`, kept once there are more than [`Txn::SCAN`] (a transaction
+    /// that fans out to thousands of entities must not scan them all on every call).
+    places: rustc_hash::FxHashSet<(usize, usize)>,
 }
 
 impl Txn {
+    /// Up to this many touched entities, a scan beats hashing.
+    const SCAN: usize = 8;
+
+    fn has(&self, entity: usize, place: usize) -> bool {
+        if self.touched.len() <= Self::SCAN {
+            self.touched
+                .iter()
+                .any(|(e, p, _)| *e == entity && *p == place)
+        } else {
+            self.places.contains(&(entity, place))
+        }
+    }
+
     /// Brings an entity into the transaction: its place in the store, or `None` if it does not
     /// exist. A record that a snapshot captured since it was last copied gets containers of its
     /// own first, so the snapshot keeps what it captured.
@@ -103,17 +119,20 @@ impl Txn {
         key: &str,
     ) -> Option<usize> {
         let place = store[entity].get_index_of(key)?;
-        if !self
-            .touched
-            .iter()
-            .any(|(e, p, _)| *e == entity && *p == place)
-        {
+        if !self.has(entity, place) {
             let record = &mut store[entity][place];
             if record.copied_at < captures {
                 record.fields = Value::deep_copy_all(&record.fields);
                 record.copied_at = captures;
             }
             self.touched.push((entity, place, record.fields.clone()));
+            if self.touched.len() > Self::SCAN {
+                if self.places.is_empty() {
+                    self.places = self.touched.iter().map(|(e, p, _)| (*e, *p)).collect();
+                } else {
+                    self.places.insert((entity, place));
+                }
+            }
         }
         Some(place)
     }
