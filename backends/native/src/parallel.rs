@@ -58,6 +58,9 @@ type Tid = u64;
 /// creator's TID (accepted transactions commit in TID order), or its place in the snapshot.
 type Created = (u64, u64);
 
+/// A transaction and a key it touched (entity type, canonical key).
+type TouchedKey = (Tid, (usize, String));
+
 /// The entities one transaction touched on a partition, with its private copies.
 type Workspace = Vec<(usize, String, Working)>;
 
@@ -128,11 +131,14 @@ enum ToWorker {
         segment: u64,
         reply: Reply,
     },
+    /// The round ran: find the transactions that conflict on this partition's keys.
     Validate {
-        failed: BTreeSet<Tid>,
+        failed: Arc<BTreeSet<Tid>>,
     },
+    /// Commit every transaction of the round but the aborted ones (which run again) and the
+    /// failed ones (whose writes are dropped).
     Decide {
-        aborted: BTreeSet<Tid>,
+        aborted: Arc<BTreeSet<Tid>>,
     },
     /// Every record with its place in the creation order.
     DumpState(Sender<Result<Vec<(Created, ExportedRecord)>, String>>),
@@ -149,11 +155,10 @@ enum ToCoordinator {
         tid: Tid,
         outcome: Result<Json, ErrorReport>,
     },
-    Written {
-        writes: Vec<(usize, String, Tid)>,
-        touched: Vec<(usize, String, Tid)>,
-    },
-    Committed,
+    /// The transactions that touched a key of the partition that a smaller TID wrote.
+    Conflicts(Vec<Tid>),
+    /// The round is committed; the keys of this partition each aborted transaction touched.
+    Committed(Vec<TouchedKey>),
     /// Several messages sent at once.
     Batch(Vec<ToCoordinator>),
 }
@@ -193,6 +198,9 @@ struct Worker {
     next_segment: u64,
     dead: BTreeSet<Tid>,
     absent_reads: HashMap<Tid, Vec<(usize, String)>>,
+    /// The round's failed transactions and every key each transaction touched here, from
+    /// validation until the decision.
+    validated: (Arc<BTreeSet<Tid>>, Vec<TouchedKey>),
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
     /// Blocks each transaction has run on this partition in the round (its step budget).
@@ -336,34 +344,64 @@ impl Worker {
                 self.drive(interp, segment);
             }
             ToWorker::Validate { failed } => {
-                let mut writes = Vec::new();
-                let mut touched = Vec::new();
-                for (tid, reads) in self.absent_reads.drain() {
-                    touched.extend(reads.into_iter().map(|(e, k)| (e, k, tid)));
-                }
+                // Every key lives on one partition, and so do all its reads and writes: each
+                // key is reserved for the smallest TID writing it, and a transaction that
+                // touched (read, wrote or found absent) a key reserved by a smaller TID aborts.
                 for (tid, ws) in &mut self.workspaces {
-                    for (entity, key, w) in ws {
-                        touched.push((*entity, key.clone(), *tid));
-                        if failed.contains(tid) {
-                            // A failed transaction read what it touched but writes nothing.
-                            continue;
-                        }
+                    // A failed transaction read what it touched but writes nothing.
+                    if failed.contains(tid) {
+                        continue;
+                    }
+                    for (_, _, w) in ws {
                         w.written = w
                             .original
                             .as_ref()
                             .is_none_or(|before| !unchanged(before, &w.fields));
-                        if w.written {
-                            writes.push((*entity, key.clone(), *tid));
-                        }
                     }
                 }
-                self.send_to_coordinator(ToCoordinator::Written { writes, touched });
+                let mut reserved: HashMap<(usize, &str), Tid, FastHash> = HashMap::default();
+                for (tid, ws) in &self.workspaces {
+                    if failed.contains(tid) {
+                        continue;
+                    }
+                    for (entity, key, _) in ws.iter().filter(|(_, _, w)| w.written) {
+                        let first = reserved.entry((*entity, key.as_str())).or_insert(*tid);
+                        *first = (*first).min(*tid);
+                    }
+                }
+                let mut aborted = BTreeSet::new();
+                let mut touched = Vec::new();
+                let absent = self
+                    .absent_reads
+                    .iter()
+                    .flat_map(|(tid, reads)| reads.iter().map(move |(e, k)| (*tid, *e, k)));
+                let present = self
+                    .workspaces
+                    .iter()
+                    .flat_map(|(tid, ws)| ws.iter().map(move |(e, k, _)| (*tid, *e, k)));
+                for (tid, entity, key) in absent.chain(present) {
+                    if reserved
+                        .get(&(entity, key.as_str()))
+                        .is_some_and(|first| *first < tid)
+                    {
+                        aborted.insert(tid);
+                    }
+                    touched.push((tid, (entity, key.clone())));
+                }
+                self.absent_reads.clear();
+                self.validated = (failed, touched);
+                self.send_to_coordinator(ToCoordinator::Conflicts(aborted.into_iter().collect()));
             }
             ToWorker::Decide { aborted } => {
+                let (failed, touched) = std::mem::take(&mut self.validated);
+                let footprints = touched
+                    .into_iter()
+                    .filter(|(tid, _)| aborted.contains(tid))
+                    .collect();
                 let mut committed: Vec<(Tid, Workspace)> = self
                     .workspaces
                     .drain()
-                    .filter(|(tid, _)| !aborted.contains(tid))
+                    .filter(|(tid, _)| !aborted.contains(tid) && !failed.contains(tid))
                     .collect();
                 committed.sort_by_key(|(tid, _)| *tid);
                 self.rounds += 1;
@@ -387,7 +425,7 @@ impl Worker {
                 self.segments.clear();
                 self.dead.clear();
                 self.steps.clear();
-                self.send_to_coordinator(ToCoordinator::Committed);
+                self.send_to_coordinator(ToCoordinator::Committed(footprints));
             }
             ToWorker::DumpState(reply) => {
                 // Records are exported type by type, each type in index order.
@@ -1070,6 +1108,7 @@ impl ParallelEngine {
                             next_segment: 0,
                             dead: BTreeSet::new(),
                             absent_reads: HashMap::new(),
+                            validated: Default::default(),
                             outbox: (0..partitions).map(|_| Vec::new()).collect(),
                             coordinator_outbox: Vec::new(),
                             steps: HashMap::new(),
@@ -1284,60 +1323,42 @@ impl ParallelEngine {
                     Err(_) => return Vec::new(),
                 }
             }
-            let failed: BTreeSet<Tid> = outcomes
-                .iter()
-                .filter(|(_, o)| o.is_err())
-                .map(|(t, _)| *t)
-                .collect();
+            let failed: Arc<BTreeSet<Tid>> = Arc::new(
+                outcomes
+                    .iter()
+                    .filter(|(_, o)| o.is_err())
+                    .map(|(t, _)| *t)
+                    .collect(),
+            );
             for w in &self.workers {
                 let _ = w.send(ToWorker::Validate {
                     failed: failed.clone(),
                 });
             }
-            let mut writes: HashMap<(usize, String), Tid> = HashMap::new();
-            let mut touched: Vec<(usize, String, Tid)> = Vec::new();
-            for _ in 0..self.workers.len() {
-                if let Ok(ToCoordinator::Written {
-                    writes: w,
-                    touched: t,
-                    ..
-                }) = self.next_message()
-                {
-                    for (e, k, tid) in w {
-                        let slot = writes.entry((e, k)).or_insert(tid);
-                        *slot = (*slot).min(tid);
-                    }
-                    touched.extend(t);
-                }
-            }
             let mut aborted = BTreeSet::new();
-            for (e, k, tid) in &touched {
-                if writes
-                    .get(&(*e, k.clone()))
-                    .is_some_and(|first| first < tid)
-                {
-                    aborted.insert(*tid);
+            for _ in 0..self.workers.len() {
+                if let Ok(ToCoordinator::Conflicts(tids)) = self.next_message() {
+                    aborted.extend(tids);
                 }
             }
-            // Footprints matter only for the transactions that run again.
+            let aborted = Arc::new(aborted);
+            for w in &self.workers {
+                let _ = w.send(ToWorker::Decide {
+                    aborted: aborted.clone(),
+                });
+            }
+            // Footprints matter only for the transactions that run again; the order of the
+            // keys in one does not.
             let mut footprints: BTreeMap<Tid, Vec<(usize, String)>> = BTreeMap::new();
-            for (e, k, tid) in touched {
-                if aborted.contains(&tid) {
-                    footprints.entry(tid).or_default().push((e, k));
+            for _ in 0..self.workers.len() {
+                if let Ok(ToCoordinator::Committed(keys)) = self.next_message() {
+                    for (tid, key) in keys {
+                        footprints.entry(tid).or_default().push(key);
+                    }
                 }
             }
             for (tid, footprint) in footprints {
                 schedule.remember(tid, footprint);
-            }
-            let mut discard = aborted.clone();
-            discard.extend(failed.iter().copied());
-            for w in &self.workers {
-                let _ = w.send(ToWorker::Decide {
-                    aborted: discard.clone(),
-                });
-            }
-            for _ in 0..self.workers.len() {
-                let _ = self.next_message();
             }
             // Serial order of this round: every accepted transaction (committed or failed) in
             // TID order; the aborted ones run again in the next round.
