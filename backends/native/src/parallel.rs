@@ -115,7 +115,7 @@ enum Reply {
 }
 
 enum ToWorker {
-    Round(Vec<(Tid, Start)>),
+    Round(Vec<(Tid, Arc<Start>)>),
     Call {
         tid: Tid,
         entity: usize,
@@ -296,7 +296,7 @@ impl Worker {
         match msg {
             ToWorker::Round(txns) => {
                 for (tid, start) in txns {
-                    self.start(interp, tid, start);
+                    self.start(interp, tid, &start);
                 }
             }
             ToWorker::Call {
@@ -462,12 +462,12 @@ impl Worker {
         true
     }
 
-    fn start(&mut self, interp: &Interpreter<'_>, tid: Tid, start: Start) {
+    fn start(&mut self, interp: &Interpreter<'_>, tid: Tid, start: &Start) {
         match start {
             Start::Failed(report) => {
                 self.send_to_coordinator(ToCoordinator::Done {
                     tid,
-                    outcome: Err(report),
+                    outcome: Err(report.clone()),
                 });
             }
             Start::Create {
@@ -476,12 +476,13 @@ impl Worker {
                 key_value,
                 fields,
             } => {
-                if self.store[entity].contains_key(&key) {
+                let entity = *entity;
+                if self.store[entity].contains_key(key) {
                     self.absent_reads
                         .entry(tid)
                         .or_default()
                         .push((entity, key.clone()));
-                    let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
+                    let key_value = value_from_tagged(key_value).unwrap_or(Value::None);
                     let report = ErrorReport::new(
                         "EntityExists",
                         format!(
@@ -496,16 +497,16 @@ impl Worker {
                     });
                     return;
                 }
-                let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
+                let key_value = value_from_tagged(key_value).unwrap_or(Value::None);
                 let self_ref = Rc::new(EntityRef {
                     entity: Rc::from(self.program.entities[entity].name.as_str()),
                     key: key_value,
                 });
-                let fields = values_from_tagged(&fields).unwrap_or_default();
+                let fields = values_from_tagged(fields).unwrap_or_default();
                 let reply = ref_json(&self_ref);
                 self.workspaces.entry(tid).or_default().push((
                     entity,
-                    key,
+                    key.clone(),
                     Working {
                         self_ref,
                         fields,
@@ -526,10 +527,11 @@ impl Worker {
                 kwargs,
                 missing,
             } => {
-                let Some(w) = self.working(tid, entity, &key) else {
+                let entity = *entity;
+                let Some(w) = self.working(tid, entity, key) else {
                     self.send_to_coordinator(ToCoordinator::Done {
                         tid,
-                        outcome: Err(ErrorReport::new("EntityNotFound", missing)),
+                        outcome: Err(ErrorReport::new("EntityNotFound", missing.clone())),
                     });
                     return;
                 };
@@ -551,9 +553,10 @@ impl Worker {
                         return;
                     }
                 };
-                match interp.frame(entity, &method, self_ref, args, kwargs) {
+                match interp.frame(entity, method, self_ref, args, kwargs) {
                     Ok(frame) => {
-                        let id = self.new_segment(tid, vec![(frame, key)], ReturnTo::Root, 0);
+                        let id =
+                            self.new_segment(tid, vec![(frame, key.clone())], ReturnTo::Root, 0);
                         self.drive(interp, id);
                     }
                     Err(e) => {
@@ -1070,7 +1073,7 @@ pub struct ParallelEngine {
 enum Prepared {
     Done(InvocationResult),
     Duplicate(usize),
-    Txn(Json, Start, usize),
+    Txn(Json, Arc<Start>, usize),
 }
 
 impl ParallelEngine {
@@ -1152,7 +1155,7 @@ impl ParallelEngine {
         &mut self,
         interp: &Interpreter<'_>,
         inv: Result<Invocation, Invalid>,
-        seen: &mut HashMap<String, usize>,
+        seen: &mut HashMap<String, usize, FastHash>,
         index: usize,
     ) -> Prepared {
         let inv = match inv {
@@ -1267,21 +1270,21 @@ impl ParallelEngine {
             }
         };
         seen.insert(key, index);
-        Prepared::Txn(inv.id, start, partition)
+        Prepared::Txn(inv.id, Arc::new(start), partition)
     }
 
     /// Runs a batch (one epoch) and returns one result per entry, in input order.
     pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult> {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         let prepared: Vec<Prepared> = batch
             .into_iter()
             .enumerate()
             .map(|(i, inv)| self.prepare(&interp, inv, &mut seen, i))
             .collect();
         let mut results: Vec<Option<InvocationResult>> = vec![None; prepared.len()];
-        let mut pending: BTreeMap<Tid, (Json, Start, usize)> = BTreeMap::new();
+        let mut pending: BTreeMap<Tid, (Json, Arc<Start>, usize)> = BTreeMap::new();
         for (i, p) in prepared.iter().enumerate() {
             match p {
                 Prepared::Done(r) => results[i] = Some(r.clone()),
@@ -1303,7 +1306,8 @@ impl ParallelEngine {
         while let Some(first) = pending.keys().next().copied() {
             to_run.insert(first);
             let mut outcomes: BTreeMap<Tid, Result<Json, ErrorReport>> = BTreeMap::new();
-            let mut per_partition: Vec<Vec<(Tid, Start)>> = vec![Vec::new(); self.workers.len()];
+            let mut per_partition: Vec<Vec<(Tid, Arc<Start>)>> =
+                vec![Vec::new(); self.workers.len()];
             let expected = to_run.len();
             for tid in std::mem::take(&mut to_run) {
                 if let Some((_, start, partition)) = pending.get(&tid) {
