@@ -1,15 +1,18 @@
 //! The undo journal of a transaction that changes committed state in place.
 //!
-//! An engine that runs one transaction at a time can let it work on the committed entities
-//! directly instead of copying every entity it touches (a copy costs the entity's whole size on
-//! every call, so an entity whose list keeps growing would make a long run quadratic). While a
-//! journal is open on a thread, every change to a list, dict, set or iterator records how to undo
-//! it; [`rollback`] undoes them newest first, which gives every container back exactly the
-//! contents and order it had when the journal opened. Field assignments are not containers: the
-//! engine keeps the fields of each entity it touched and puts them back itself.
+//! An engine can let a transaction work on the committed entities directly instead of copying
+//! every entity it touches (a copy costs the entity's whole size on every call, so an entity
+//! whose list keeps growing would make a long run quadratic). While a journal is open on a
+//! thread, every change to a list, dict, set or iterator records its inverse; [`rollback`] applies
+//! them newest first, which gives every container back exactly the contents and order it had
+//! when the journal opened. Field assignments are not containers: the engine keeps the fields of
+//! each entity it touched and puts them back itself.
 //!
-//! Engines that give transactions private copies never open a journal; recording then costs one
-//! flag check.
+//! Every change is reversible both ways, so an engine that interleaves transactions can also
+//! take one's changes out while another runs: [`suspend`] undoes them and returns them as a
+//! [`Redo`], [`resume`] applies a `Redo` again (journaling its inverses), and [`apply`] makes one
+//! permanent. Engines that give transactions private copies never open a journal; recording then
+//! costs one flag check.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -22,91 +25,228 @@ type SetCell = Rc<RefCell<SetMap>>;
 
 thread_local! {
     static OPEN: Cell<bool> = const { Cell::new(false) };
-    static ENTRIES: RefCell<Vec<Undo>> = const { RefCell::new(Vec::new()) };
+    static ENTRIES: RefCell<Vec<Change>> = const { RefCell::new(Vec::new()) };
 }
 
-/// How to undo one change, given that every later change was undone already.
-enum Undo {
-    /// Items were appended: keep the first `len`.
+/// One change to one container; applying it returns the change that takes it back.
+enum Change {
+    /// Keep the first `len` items.
     ListTruncate(ListCell, usize),
-    /// An item was replaced: put the old one back at the index.
+    /// Append these items.
+    ListExtend(ListCell, Vec<Value>),
+    /// Put this value at the index.
     ListSet(ListCell, usize, Value),
-    /// An item was inserted at the index: remove it.
-    ListInserted(ListCell, usize),
-    /// An item was removed from the index: insert it again.
-    ListRemoved(ListCell, usize, Value),
-    /// The order was reversed: reverse it again.
-    ListReversed(ListCell),
-    /// Anything else: the whole former contents.
-    ListContents(ListCell, Vec<Value>),
-    /// The value at the index was replaced: put the old one back.
-    DictSet(DictCell, usize, Value),
-    /// A key was added (at the end): remove it.
-    DictAdded(DictCell),
-    /// A key was removed from the index: insert it there again.
-    DictRemoved(DictCell, usize, Value, Value),
-    /// Anything else: the whole former contents.
-    DictContents(DictCell, DictMap),
-    /// A member was added (at the end): remove it.
-    SetAdded(SetCell),
-    /// A member was removed from the index: insert it there again.
-    SetRemoved(SetCell, usize, Value),
-    /// Members were added at the end: keep the first `len`.
+    /// Remove the item at the index.
+    ListRemoveAt(ListCell, usize),
+    /// Insert this value at the index.
+    ListInsertAt(ListCell, usize, Value),
+    /// Reverse the order.
+    ListReverse(ListCell),
+    /// Replace the whole contents.
+    ListReplace(ListCell, Vec<Value>),
+    /// Put this value at the index (the key stays).
+    DictSetAt(DictCell, usize, Value),
+    /// Remove the last key.
+    DictPop(DictCell),
+    /// Add this key (absent) at the end.
+    DictPush(DictCell, Value, Value),
+    /// Insert this key (absent) at the index.
+    DictInsertAt(DictCell, usize, Value, Value),
+    /// Remove the key at the index.
+    DictRemoveAt(DictCell, usize),
+    /// Replace the whole contents.
+    DictReplace(DictCell, DictMap),
+    /// Remove the last member.
+    SetPop(SetCell),
+    /// Add this member (absent) at the end.
+    SetPush(SetCell, Value),
+    /// Insert this member (absent) at the index.
+    SetInsertAt(SetCell, usize, Value),
+    /// Remove the member at the index.
+    SetRemoveAt(SetCell, usize),
+    /// Keep the first `len` members.
     SetTruncate(SetCell, usize),
-    /// Anything else: the whole former contents.
-    SetContents(SetCell, SetMap),
-    /// An iterator consumed items: the former count.
+    /// Add these members (absent) at the end.
+    SetExtend(SetCell, Vec<Value>),
+    /// Replace the whole contents.
+    SetReplace(SetCell, SetMap),
+    /// Set an iterator's consumed count.
     Consumed(Rc<Cell<usize>>, usize),
 }
 
-impl Undo {
-    fn undo(self) {
+impl Change {
+    /// Makes the change; returns its inverse (`None` if the container no longer has the shape
+    /// the change was recorded for, which a journal applied in order never meets).
+    fn apply(self) -> Option<Change> {
+        Some(match self {
+            Change::ListTruncate(l, len) => {
+                let tail = {
+                    let mut v = l.borrow_mut();
+                    if len > v.len() {
+                        return None;
+                    }
+                    v.split_off(len)
+                };
+                Change::ListExtend(l, tail)
+            }
+            Change::ListExtend(l, items) => {
+                let len = l.borrow().len();
+                l.borrow_mut().extend(items);
+                Change::ListTruncate(l, len)
+            }
+            Change::ListSet(l, i, value) => {
+                let old = std::mem::replace(l.borrow_mut().get_mut(i)?, value);
+                Change::ListSet(l, i, old)
+            }
+            Change::ListRemoveAt(l, i) => {
+                let old = {
+                    let mut v = l.borrow_mut();
+                    if i >= v.len() {
+                        return None;
+                    }
+                    v.remove(i)
+                };
+                Change::ListInsertAt(l, i, old)
+            }
+            Change::ListInsertAt(l, i, value) => {
+                {
+                    let mut v = l.borrow_mut();
+                    if i > v.len() {
+                        return None;
+                    }
+                    v.insert(i, value);
+                }
+                Change::ListRemoveAt(l, i)
+            }
+            Change::ListReverse(l) => {
+                l.borrow_mut().reverse();
+                Change::ListReverse(l)
+            }
+            Change::ListReplace(l, items) => {
+                let old = std::mem::replace(&mut *l.borrow_mut(), items);
+                Change::ListReplace(l, old)
+            }
+            Change::DictSetAt(d, i, value) => {
+                let old = std::mem::replace(d.borrow_mut().get_index_mut(i)?.1, value);
+                Change::DictSetAt(d, i, old)
+            }
+            Change::DictPop(d) => {
+                let (key, value) = d.borrow_mut().pop()?;
+                Change::DictPush(d, key, value)
+            }
+            Change::DictPush(d, key, value) => {
+                d.borrow_mut().insert(key, value);
+                Change::DictPop(d)
+            }
+            Change::DictInsertAt(d, i, key, value) => {
+                {
+                    let mut m = d.borrow_mut();
+                    if i > m.len() {
+                        return None;
+                    }
+                    m.shift_insert(i, key, value);
+                }
+                Change::DictRemoveAt(d, i)
+            }
+            Change::DictRemoveAt(d, i) => {
+                let (key, value) = d.borrow_mut().shift_remove_index(i)?;
+                Change::DictInsertAt(d, i, key, value)
+            }
+            Change::DictReplace(d, map) => {
+                let old = std::mem::replace(&mut *d.borrow_mut(), map);
+                Change::DictReplace(d, old)
+            }
+            Change::SetPop(s) => {
+                let value = s.borrow_mut().pop()?;
+                Change::SetPush(s, value)
+            }
+            Change::SetPush(s, value) => {
+                s.borrow_mut().insert(value);
+                Change::SetPop(s)
+            }
+            Change::SetInsertAt(s, i, value) => {
+                {
+                    let mut m = s.borrow_mut();
+                    if i > m.len() {
+                        return None;
+                    }
+                    m.shift_insert(i, value);
+                }
+                Change::SetRemoveAt(s, i)
+            }
+            Change::SetRemoveAt(s, i) => {
+                let value = s.borrow_mut().shift_remove_index(i)?;
+                Change::SetInsertAt(s, i, value)
+            }
+            Change::SetTruncate(s, len) => {
+                let tail: Vec<Value> = {
+                    let mut m = s.borrow_mut();
+                    if len > m.len() {
+                        return None;
+                    }
+                    m.drain(len..).collect()
+                };
+                Change::SetExtend(s, tail)
+            }
+            Change::SetExtend(s, items) => {
+                let len = s.borrow().len();
+                s.borrow_mut().extend(items);
+                Change::SetTruncate(s, len)
+            }
+            Change::SetReplace(s, set) => {
+                let old = std::mem::replace(&mut *s.borrow_mut(), set);
+                Change::SetReplace(s, old)
+            }
+            Change::Consumed(cell, n) => {
+                let old = cell.replace(n);
+                Change::Consumed(cell, old)
+            }
+        })
+    }
+
+    /// The identity of the container it changes (as [`Value::container_id`] gives it; an
+    /// iterator's count cell for `Consumed`).
+    fn container(&self) -> usize {
         match self {
-            Undo::ListTruncate(l, len) => l.borrow_mut().truncate(len),
-            Undo::ListSet(l, i, old) => {
-                if let Some(slot) = l.borrow_mut().get_mut(i) {
-                    *slot = old;
-                }
-            }
-            Undo::ListInserted(l, i) => {
-                let mut v = l.borrow_mut();
-                if i < v.len() {
-                    v.remove(i);
-                }
-            }
-            Undo::ListRemoved(l, i, old) => {
-                let mut v = l.borrow_mut();
-                let i = i.min(v.len());
-                v.insert(i, old);
-            }
-            Undo::ListReversed(l) => l.borrow_mut().reverse(),
-            Undo::ListContents(l, old) => *l.borrow_mut() = old,
-            Undo::DictSet(d, i, old) => {
-                if let Some((_, slot)) = d.borrow_mut().get_index_mut(i) {
-                    *slot = old;
-                }
-            }
-            Undo::DictAdded(d) => {
-                d.borrow_mut().pop();
-            }
-            Undo::DictRemoved(d, i, key, value) => {
-                let mut m = d.borrow_mut();
-                let i = i.min(m.len());
-                m.shift_insert(i, key, value);
-            }
-            Undo::DictContents(d, old) => *d.borrow_mut() = old,
-            Undo::SetAdded(s) => {
-                s.borrow_mut().pop();
-            }
-            Undo::SetRemoved(s, i, old) => {
-                let mut m = s.borrow_mut();
-                let i = i.min(m.len());
-                m.shift_insert(i, old);
-            }
-            Undo::SetTruncate(s, len) => s.borrow_mut().truncate(len),
-            Undo::SetContents(s, old) => *s.borrow_mut() = old,
-            Undo::Consumed(cell, old) => cell.set(old),
+            Change::ListTruncate(l, _)
+            | Change::ListExtend(l, _)
+            | Change::ListSet(l, _, _)
+            | Change::ListRemoveAt(l, _)
+            | Change::ListInsertAt(l, _, _)
+            | Change::ListReverse(l)
+            | Change::ListReplace(l, _) => Rc::as_ptr(l) as *const u8 as usize,
+            Change::DictSetAt(d, _, _)
+            | Change::DictPop(d)
+            | Change::DictPush(d, _, _)
+            | Change::DictInsertAt(d, _, _, _)
+            | Change::DictRemoveAt(d, _)
+            | Change::DictReplace(d, _) => Rc::as_ptr(d) as *const u8 as usize,
+            Change::SetPop(s)
+            | Change::SetPush(s, _)
+            | Change::SetInsertAt(s, _, _)
+            | Change::SetRemoveAt(s, _)
+            | Change::SetTruncate(s, _)
+            | Change::SetExtend(s, _)
+            | Change::SetReplace(s, _) => Rc::as_ptr(s) as *const u8 as usize,
+            Change::Consumed(cell, _) => Rc::as_ptr(cell) as *const u8 as usize,
         }
+    }
+}
+
+/// A suspended transaction's changes, oldest first, taken out of the containers by [`suspend`].
+#[derive(Default)]
+pub struct Redo(Vec<Change>);
+
+impl Redo {
+    /// Whether it holds no change.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The identities of the containers it changes (as [`Value::container_id`] names them),
+    /// once per change.
+    pub fn containers(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().map(Change::container)
     }
 }
 
@@ -126,14 +266,39 @@ pub fn commit() {
 
 /// Closes the journal and undoes every change recorded since [`open`], newest first.
 pub fn rollback() {
+    suspend();
+}
+
+/// Closes the journal and undoes every change recorded since it opened, newest first, returning
+/// them so that [`resume`] or [`apply`] can make them again.
+pub fn suspend() -> Redo {
     OPEN.set(false);
     let entries = ENTRIES.with_borrow_mut(std::mem::take);
-    for undo in entries.into_iter().rev() {
-        undo.undo();
+    let mut redo: Vec<Change> = entries
+        .into_iter()
+        .rev()
+        .filter_map(Change::apply)
+        .collect();
+    redo.reverse();
+    Redo(redo)
+}
+
+/// Makes a suspended transaction's changes again and opens the journal with their inverses, so
+/// that the transaction goes on where it was.
+pub fn resume(redo: Redo) {
+    let undo: Vec<Change> = redo.0.into_iter().filter_map(Change::apply).collect();
+    ENTRIES.with_borrow_mut(|entries| *entries = undo);
+    OPEN.set(true);
+}
+
+/// Makes a suspended transaction's changes for good (the journal stays as it is).
+pub fn apply(redo: Redo) {
+    for change in redo.0 {
+        change.apply();
     }
 }
 
-fn record(undo: impl FnOnce() -> Undo) {
+fn record(undo: impl FnOnce() -> Change) {
     if OPEN.get() {
         ENTRIES.with_borrow_mut(|entries| entries.push(undo()));
     }
@@ -146,93 +311,93 @@ pub(crate) fn list_grows(l: &ListCell) {
     }
     ENTRIES.with_borrow_mut(|entries| {
         // Appends since the last change recorded only grew the same list: one entry undoes all.
-        if let Some(Undo::ListTruncate(last, _)) = entries.last() {
+        if let Some(Change::ListTruncate(last, _)) = entries.last() {
             if Rc::ptr_eq(last, l) {
                 return;
             }
         }
-        entries.push(Undo::ListTruncate(l.clone(), l.borrow().len()));
+        entries.push(Change::ListTruncate(l.clone(), l.borrow().len()));
     });
 }
 
 /// After `l[i]` was replaced; `old` is what it held.
 pub(crate) fn list_set(l: &ListCell, i: usize, old: Value) {
-    record(|| Undo::ListSet(l.clone(), i, old));
+    record(|| Change::ListSet(l.clone(), i, old));
 }
 
 /// After an item was inserted into `l` at `i`.
 pub(crate) fn list_inserted(l: &ListCell, i: usize) {
-    record(|| Undo::ListInserted(l.clone(), i));
+    record(|| Change::ListRemoveAt(l.clone(), i));
 }
 
 /// After `old` was removed from `l` at `i`.
 pub(crate) fn list_removed(l: &ListCell, i: usize, old: &Value) {
-    record(|| Undo::ListRemoved(l.clone(), i, old.clone()));
+    record(|| Change::ListInsertAt(l.clone(), i, old.clone()));
 }
 
 /// After `l` was reversed.
 pub(crate) fn list_reversed(l: &ListCell) {
-    record(|| Undo::ListReversed(l.clone()));
+    record(|| Change::ListReverse(l.clone()));
 }
 
 /// After the contents of `l` were replaced; `old` is what it held.
 pub(crate) fn list_contents(l: &ListCell, old: Vec<Value>) {
-    record(|| Undo::ListContents(l.clone(), old));
+    record(|| Change::ListReplace(l.clone(), old));
 }
 
 /// Before a change to `l` that no finer entry describes: keeps a copy of its contents.
 pub(crate) fn list_before(l: &ListCell) {
-    record(|| Undo::ListContents(l.clone(), l.borrow().clone()));
+    record(|| Change::ListReplace(l.clone(), l.borrow().clone()));
 }
 
 /// After `d.insert_full` put a value at index `i`; `old` is the value it replaced, if any.
 pub(crate) fn dict_inserted(d: &DictCell, i: usize, old: Option<Value>) {
     record(|| match old {
-        Some(old) => Undo::DictSet(d.clone(), i, old),
-        None => Undo::DictAdded(d.clone()),
+        Some(old) => Change::DictSetAt(d.clone(), i, old),
+        None => Change::DictPop(d.clone()),
     });
 }
 
 /// After `key: value` was removed from `d` at index `i`.
 pub(crate) fn dict_removed(d: &DictCell, i: usize, key: &Value, value: &Value) {
-    record(|| Undo::DictRemoved(d.clone(), i, key.clone(), value.clone()));
+    record(|| Change::DictInsertAt(d.clone(), i, key.clone(), value.clone()));
 }
 
 /// After the contents of `d` were replaced; `old` is what it held.
 pub(crate) fn dict_contents(d: &DictCell, old: DictMap) {
-    record(|| Undo::DictContents(d.clone(), old));
+    record(|| Change::DictReplace(d.clone(), old));
 }
 
 /// After `s.insert_full` answered `added`.
 pub(crate) fn set_inserted(s: &SetCell, added: bool) {
     if added {
-        record(|| Undo::SetAdded(s.clone()));
+        record(|| Change::SetPop(s.clone()));
     }
 }
 
 /// After `old` was removed from `s` at index `i`.
 pub(crate) fn set_removed(s: &SetCell, i: usize, old: &Value) {
-    record(|| Undo::SetRemoved(s.clone(), i, old.clone()));
+    record(|| Change::SetInsertAt(s.clone(), i, old.clone()));
 }
 
 /// Before members are added to the end of `s` (`update`).
 pub(crate) fn set_grows(s: &SetCell) {
-    record(|| Undo::SetTruncate(s.clone(), s.borrow().len()));
+    record(|| Change::SetTruncate(s.clone(), s.borrow().len()));
 }
 
 /// After the contents of `s` were replaced; `old` is what it held.
 pub(crate) fn set_contents(s: &SetCell, old: SetMap) {
-    record(|| Undo::SetContents(s.clone(), old));
+    record(|| Change::SetReplace(s.clone(), old));
 }
 
 /// Before a change to `s` that no finer entry describes: keeps a copy of its contents.
 pub(crate) fn set_before(s: &SetCell) {
-    record(|| Undo::SetContents(s.clone(), s.borrow().clone()));
+    record(|| Change::SetReplace(s.clone(), s.borrow().clone()));
 }
 
 /// After an iterator's consumed count changed from `old`.
 pub(crate) fn consumed(cell: &Rc<Cell<usize>>, old: usize) {
-    record(|| Undo::Consumed(cell.clone(), old));
+    record(|| Change::Consumed(cell.clone(), old));
 }
 
 #[cfg(test)]
@@ -273,6 +438,34 @@ mod tests {
         list_before(&l);
         rollback();
         assert!(ints(&l).is_empty());
+    }
+
+    #[test]
+    fn a_suspended_transaction_goes_on_where_it_was_and_applies_for_good() {
+        let l = list(&[1, 2]);
+        let d: DictCell = Rc::new(RefCell::new(DictMap::default()));
+        open();
+        list_grows(&l);
+        l.borrow_mut().push(Value::Int(3));
+        let (i, old) = d.borrow_mut().insert_full(Value::str("k"), Value::Int(1));
+        dict_inserted(&d, i, old);
+        let redo = suspend();
+        assert_eq!(ints(&l), vec![1, 2]);
+        assert!(d.borrow().is_empty());
+        let list_id = Value::List(l.clone()).container_id();
+        assert!(redo.containers().any(|c| Some(c) == list_id));
+        resume(redo);
+        assert_eq!(ints(&l), vec![1, 2, 3]);
+        let removed = l.borrow_mut().remove(0);
+        list_removed(&l, 0, &removed);
+        let redo = suspend();
+        assert_eq!(ints(&l), vec![1, 2]);
+        apply(redo);
+        assert_eq!(ints(&l), vec![2, 3]);
+        assert_eq!(
+            d.borrow().get(&Value::str("k")).and_then(Value::as_int),
+            Some(1)
+        );
     }
 
     #[test]

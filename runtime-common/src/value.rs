@@ -462,6 +462,78 @@ impl Value {
         }
     }
 
+    /// The identities of every mutable container reachable from `values` (lists, dicts, sets,
+    /// and the count cells of iterators, which the [`crate::journal`] names the same way).
+    pub fn reachable_containers(values: &[Value]) -> rustc_hash::FxHashSet<usize> {
+        fn walk(v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) {
+            if let Some(id) = v.container_id() {
+                if !seen.insert(id) {
+                    return;
+                }
+            }
+            match v {
+                Value::List(l) => l.borrow().iter().for_each(|x| walk(x, seen)),
+                Value::Dict(d) => d.borrow().iter().for_each(|(k, x)| {
+                    walk(k, seen);
+                    walk(x, seen)
+                }),
+                Value::Set(s) => s.borrow().iter().for_each(|x| walk(x, seen)),
+                Value::Tuple(t) => t.iter().for_each(|x| walk(x, seen)),
+                Value::Exception(e) => {
+                    e.args.iter().for_each(|x| walk(x, seen));
+                    e.attrs.iter().for_each(|(_, x)| walk(x, seen));
+                }
+                Value::Internal(i) => match &**i {
+                    Internal::Iterator {
+                        items, consumed, ..
+                    } => {
+                        seen.insert(Rc::as_ptr(consumed) as *const u8 as usize);
+                        items.iter().for_each(|x| walk(x, seen));
+                    }
+                    Internal::DictView { dict, .. } => walk(dict, seen),
+                    Internal::LiveIter { container, members } => {
+                        walk(container, seen);
+                        walk(members, seen);
+                    }
+                    Internal::Draining { iterator, .. } => walk(iterator, seen),
+                    Internal::Slice(a, b, c) => [a, b, c].into_iter().for_each(|x| walk(x, seen)),
+                    Internal::Unset => {}
+                },
+                _ => {}
+            }
+        }
+        let mut seen = rustc_hash::FxHashSet::default();
+        values.iter().for_each(|v| walk(v, &mut seen));
+        seen
+    }
+
+    /// Whether `self` is the very object `other` is: the same container, exception or internal
+    /// value, or an equal immutable value of the same type (`1`, `1.0` and `True` differ).
+    pub fn is_same_object(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
+            (Value::Tuple(a), Value::Tuple(b)) => {
+                Rc::ptr_eq(a, b)
+                    || (a.len() == b.len()
+                        && a.iter().zip(b.iter()).all(|(x, y)| x.is_same_object(y)))
+            }
+            (Value::Range(a, b, c), Value::Range(x, y, z)) => (a, b, c) == (x, y, z),
+            (Value::Ref(a), Value::Ref(b)) => {
+                Rc::ptr_eq(a, b) || (a.entity == b.entity && a.key.is_same_object(&b.key))
+            }
+            (Value::Exception(a), Value::Exception(b)) => Rc::ptr_eq(a, b),
+            (Value::Internal(a), Value::Internal(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     fn deep_copy_memo(&self, memo: &mut rustc_hash::FxHashMap<usize, Value>) -> Value {
         if let Some(id) = self.container_id() {
             if let Some(done) = memo.get(&id) {

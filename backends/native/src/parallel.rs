@@ -4,19 +4,26 @@
 //! values never cross threads: what crosses is tagged JSON). An epoch runs in rounds:
 //!
 //! 1. **Optimistic execution.** Every transaction of the round runs concurrently against the
-//!    round-start state. Each partition gives a transaction a private copy of every entity it
-//!    touches there. A call to an entity on another partition is a message carrying the call;
-//!    the caller's frames stay parked where they are, and the reply resumes them. No locks.
-//! 2. **Validation.** Each partition computes which keys every transaction wrote (its copy
-//!    differs from the original; a transaction that raised or hit a missing entity writes
-//!    nothing) and reserves every written key for the smallest TID writing it. A transaction
-//!    that touched a key reserved by a smaller TID (read-after-write, which includes
-//!    write-after-write since writing implies touching; reading that a key is absent counts)
-//!    *aborts* and runs again in the next round with its TID.
+//!    round-start state. A transaction sees an entity through its own copy of the entity's
+//!    fields, but shares the containers and changes them in place with the undo journal open
+//!    (`runtime_common::journal`): when it parks or ends on a partition its changes are taken
+//!    out again (and kept to redo), so between two transactions' turns every container holds
+//!    the round-start state, and no copy costs an entity's size. A call to an entity on another
+//!    partition is a message carrying the call; the caller's frames stay parked where they are,
+//!    and the reply resumes them. No locks.
+//! 2. **Validation.** Each partition computes which of its keys every transaction wrote (created
+//!    the entity, gave a field another object, or changed a container the entity's committed
+//!    fields reach; a transaction that raised or hit a missing entity writes nothing) and
+//!    reserves every written key for the smallest TID writing it. A transaction that touched a
+//!    key reserved by a smaller TID (read-after-write, which includes write-after-write since
+//!    writing implies touching; reading that a key is absent counts) *aborts* and runs again in
+//!    the next round with its TID. Only the aborted TIDs (and then their footprints) reach the
+//!    coordinator.
 //! 3. **Commit.** Every other transaction is accepted: it read only keys no smaller accepted
 //!    transaction wrote, so it saw exactly what a serial execution in TID order would have shown
 //!    it, and its result (a value, or the exception that failed it) is final. Successful ones
-//!    commit their copies; no two of them wrote the same key.
+//!    redo their container changes and publish their fields, in TID order; no two of them wrote
+//!    the same key.
 //!
 //! The serial order, and so `seq`, is: the accepted transactions of round 1 in TID order, then
 //! those of round 2, ... Without conflicts that is the input order. Every decision depends only on
@@ -46,6 +53,8 @@ use serde_json::Value as Json;
 
 use runtime_common::calls::{local_call, private_access, run_init, LocalCall, MAX_CALL_DEPTH};
 use runtime_common::dedup::Dedup;
+use runtime_common::journal;
+use rustc_hash::FxHashSet;
 
 use crate::engine::{
     export_records, import_records, EngineConfig, Executor, Exported, ExportedRecord, Record, Stats,
@@ -171,10 +180,13 @@ pub fn partition_of(entity: usize, key: &str, partitions: usize) -> usize {
     (h.finish() % partitions as u64) as usize
 }
 
+/// What a transaction sees of an entity: its own fields (a shallow copy of the committed ones;
+/// the containers are shared and changed in place, see [`Worker::enter`]).
 struct Working {
     self_ref: Rc<EntityRef>,
     fields: Vec<Value>,
-    original: Option<Vec<Value>>,
+    /// The transaction created the entity.
+    created: bool,
     /// Decided at validation: the transaction changed this entity (or created it).
     written: bool,
 }
@@ -201,6 +213,12 @@ struct Worker {
     /// The round's failed transactions and every key each transaction touched here, from
     /// validation until the decision.
     validated: (Arc<BTreeSet<Tid>>, Vec<TouchedKey>),
+    /// Each suspended transaction's changes to this partition's containers (see
+    /// [`Worker::enter`]).
+    redo: HashMap<Tid, journal::Redo>,
+    /// Per entity, the containers its committed fields reach, once needed (see [`wrote`]);
+    /// dropped when the entity is written.
+    reachable: HashMap<(usize, String), FxHashSet<usize>, FastHash>,
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
     /// Blocks each transaction has run on this partition in the round (its step budget).
@@ -227,14 +245,13 @@ impl Worker {
                 .push((entity, key.to_string()));
             return None;
         };
-        let fields: Vec<Value> = Value::deep_copy_all(&record.fields);
         ws.push((
             entity,
             key.to_string(),
             Working {
                 self_ref: record.self_ref.clone(),
-                original: Some(record.fields.clone()),
-                fields,
+                fields: record.fields.clone(),
+                created: false,
                 written: false,
             },
         ));
@@ -296,7 +313,9 @@ impl Worker {
         match msg {
             ToWorker::Round(txns) => {
                 for (tid, start) in txns {
+                    self.enter(tid);
                     self.start(interp, tid, &start);
+                    self.leave(tid);
                 }
             }
             ToWorker::Call {
@@ -308,40 +327,21 @@ impl Worker {
                 same_type,
                 depth,
                 return_to,
-            } => self.call(
-                interp, tid, entity, key, op, missing, same_type, depth, return_to,
-            ),
+            } => {
+                self.enter(tid);
+                self.call(
+                    interp, tid, entity, key, op, missing, same_type, depth, return_to,
+                );
+                self.leave(tid);
+            }
             ToWorker::Reply {
                 tid,
                 segment,
                 reply,
             } => {
-                // Replies to a transaction that failed are dropped, except the failure itself:
-                // it travels back along the chain of segments to the root, which reports it,
-                // also through partitions that saw it first (a → b → a → missing).
-                if self.dead.contains(&tid) && !matches!(reply, Reply::Fatal(_)) {
-                    return true;
-                }
-                let Some(seg) = self.segments.get_mut(&segment) else {
-                    return true;
-                };
-                match reply {
-                    Reply::Value(v) => {
-                        seg.pending = Some(
-                            value_from_tagged(&v).map_err(|e| Value::exception("RuntimeError", e)),
-                        )
-                    }
-                    Reply::Exception(e) => {
-                        seg.pending = Some(Err(value_from_tagged(&e)
-                            .unwrap_or_else(|m| Value::exception("RuntimeError", m))))
-                    }
-                    Reply::Fatal(report) => {
-                        let seg = self.segments.remove(&segment).expect("segment exists");
-                        self.finish_fatal(seg.tid, seg.return_to, report);
-                        return true;
-                    }
-                }
-                self.drive(interp, segment);
+                self.enter(tid);
+                self.reply(interp, tid, segment, reply);
+                self.leave(tid);
             }
             ToWorker::Validate { failed } => {
                 // Every key lives on one partition, and so do all its reads and writes: each
@@ -352,11 +352,30 @@ impl Worker {
                     if failed.contains(tid) {
                         continue;
                     }
-                    for (_, _, w) in ws {
-                        w.written = w
-                            .original
-                            .as_ref()
-                            .is_none_or(|before| !unchanged(before, &w.fields));
+                    let redo = self.redo.get(tid);
+                    for (entity, key, w) in ws {
+                        w.written = w.created
+                            || match self.store[*entity].get(key.as_str()) {
+                                None => true,
+                                Some(record) => {
+                                    wrote(&record.fields, &w.fields, redo, |redo| {
+                                        let place = (*entity, key.clone());
+                                        let reaches_any = |reach: &FxHashSet<usize>| {
+                                            redo.containers().any(|c| reach.contains(&c))
+                                        };
+                                        if let Some(reach) = self.reachable.get(&place) {
+                                            return reaches_any(reach);
+                                        }
+                                        let reach = Value::reachable_containers(&record.fields);
+                                        let hit = reaches_any(&reach);
+                                        // Small entities are walked again rather than kept.
+                                        if reach.len() >= REACH_CACHED {
+                                            self.reachable.insert(place, reach);
+                                        }
+                                        hit
+                                    })
+                                }
+                            };
                     }
                 }
                 let mut reserved: HashMap<(usize, &str), Tid, FastHash> = HashMap::default();
@@ -406,8 +425,15 @@ impl Worker {
                 committed.sort_by_key(|(tid, _)| *tid);
                 self.rounds += 1;
                 for (tid, ws) in committed {
+                    // Its changes to the containers of what it wrote become committed state.
+                    if let Some(redo) = self.redo.remove(&tid) {
+                        if ws.iter().any(|(_, _, w)| w.written) {
+                            journal::apply(redo);
+                        }
+                    }
                     for (entity, key, w) in ws {
                         if w.written {
+                            self.reachable.remove(&(entity, key.clone()));
                             let (_, added) = self.store[entity].insert_full(
                                 key,
                                 Record {
@@ -425,6 +451,7 @@ impl Worker {
                 self.segments.clear();
                 self.dead.clear();
                 self.steps.clear();
+                self.redo.clear();
                 self.send_to_coordinator(ToCoordinator::Committed(footprints));
             }
             ToWorker::DumpState(reply) => {
@@ -444,6 +471,7 @@ impl Worker {
                     records.into_iter().unzip();
                 let entities: Vec<usize> = records.iter().map(|r| r.0).collect();
                 import_records(&program, &mut self.store, records);
+                self.reachable.clear();
                 for (entity, place) in entities.into_iter().zip(places) {
                     if self.created[entity].len() < self.store[entity].len() {
                         self.created[entity].push((0, place));
@@ -510,7 +538,7 @@ impl Worker {
                     Working {
                         self_ref,
                         fields,
-                        original: None,
+                        created: true,
                         written: true,
                     },
                 ));
@@ -567,6 +595,51 @@ impl Worker {
                     }
                 }
             }
+        }
+    }
+
+    /// A reply to one of this partition's parked segments: resume it.
+    fn reply(&mut self, interp: &Interpreter<'_>, tid: Tid, segment: u64, reply: Reply) {
+        // Replies to a transaction that failed are dropped, except the failure itself: it
+        // travels back along the chain of segments to the root, which reports it, also through
+        // partitions that saw it first (a → b → a → missing).
+        if self.dead.contains(&tid) && !matches!(reply, Reply::Fatal(_)) {
+            return;
+        }
+        let Some(seg) = self.segments.get_mut(&segment) else {
+            return;
+        };
+        match reply {
+            Reply::Value(v) => {
+                seg.pending =
+                    Some(value_from_tagged(&v).map_err(|e| Value::exception("RuntimeError", e)))
+            }
+            Reply::Exception(e) => {
+                seg.pending =
+                    Some(Err(value_from_tagged(&e)
+                        .unwrap_or_else(|m| Value::exception("RuntimeError", m))))
+            }
+            Reply::Fatal(report) => {
+                let seg = self.segments.remove(&segment).expect("segment exists");
+                self.finish_fatal(seg.tid, seg.return_to, report);
+                return;
+            }
+        }
+        self.drive(interp, segment);
+    }
+
+    /// Puts transaction `tid`'s changes to this partition's containers back before it runs here
+    /// (or its state is read), with the journal open to record what it changes next.
+    fn enter(&mut self, tid: Tid) {
+        journal::resume(self.redo.remove(&tid).unwrap_or_default());
+    }
+
+    /// Takes transaction `tid`'s changes out of the containers again, so that they hold the
+    /// round-start state while other transactions run.
+    fn leave(&mut self, tid: Tid) {
+        let redo = journal::suspend();
+        if !redo.is_empty() {
+            self.redo.insert(tid, redo);
         }
     }
 
@@ -914,89 +987,34 @@ impl Worker {
     }
 }
 
-/// Whether an entity's fields are as they were: equal values of equal types (`1`, `1.0` and
-/// `True` differ: a write changing a value's type is a write) *and* the same sharing. Rebinding a
-/// field to an equal but distinct list (`self.a = []` where `self.b` aliased the old one) is a
-/// write; so is making two fields share one list. Containers of `before` and `after` are paired
-/// as they are met, and a pairing must stay one-to-one; a container met again is not walked
-/// again, so cycles end.
-fn unchanged(before: &[Value], after: &[Value]) -> bool {
-    let mut pairs = Pairing::default();
-    before.len() == after.len() && before.iter().zip(after).all(|(a, b)| pairs.same(a, b))
-}
+/// The fewest containers an entity must reach for a worker to keep the set (see [`wrote`]).
+const REACH_CACHED: usize = 64;
 
-/// How a pair of containers was met.
-enum Met {
-    /// First time: compare the contents.
-    First,
-    /// Paired with each other before: equal as far as this pair goes.
-    Again,
-    /// One of them is paired with another container: the sharing differs.
-    Conflict,
-}
-
-/// The container pairing of [`unchanged`]: addresses in `before` to addresses in `after` and back.
-#[derive(Default)]
-struct Pairing {
-    forward: HashMap<usize, usize>,
-    backward: HashMap<usize, usize>,
-}
-
-impl Pairing {
-    /// Pairs two containers (by address) and says whether their contents still need comparing.
-    fn pair(&mut self, a: usize, b: usize) -> Met {
-        match (self.forward.get(&a), self.backward.get(&b)) {
-            (None, None) => {
-                self.forward.insert(a, b);
-                self.backward.insert(b, a);
-                Met::First
-            }
-            (Some(x), Some(y)) if *x == b && *y == a => Met::Again,
-            _ => Met::Conflict,
-        }
+/// Whether a transaction wrote an entity: it gave a field another object than the committed
+/// `fields` hold (`mine` is its view of them), or its container changes on this partition
+/// (`redo`) reach into them. A change to a field's own container decides at once; for the
+/// others, `reaches` says whether any of the changed containers is one the fields reach.
+fn wrote(
+    fields: &[Value],
+    mine: &[Value],
+    redo: Option<&journal::Redo>,
+    reaches: impl FnOnce(&journal::Redo) -> bool,
+) -> bool {
+    if fields.len() != mine.len() || fields.iter().zip(mine).any(|(a, b)| !a.is_same_object(b)) {
+        return true;
     }
-
-    fn same(&mut self, a: &Value, b: &Value) -> bool {
-        use Value::*;
-        match (a, b) {
-            (Int(x), Int(y)) => x == y,
-            (Bool(x), Bool(y)) => x == y,
-            (Float(x), Float(y)) => x.to_bits() == y.to_bits(),
-            (List(x), List(y)) => match self.pair(Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize) {
-                Met::Conflict => false,
-                Met::Again => true,
-                Met::First => {
-                    let (x, y) = (x.borrow(), y.borrow());
-                    x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.same(p, q))
-                }
-            },
-            (Tuple(x), Tuple(y)) => {
-                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.same(p, q))
-            }
-            (Dict(x), Dict(y)) => match self.pair(Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize) {
-                Met::Conflict => false,
-                Met::Again => true,
-                Met::First => {
-                    let (x, y) = (x.borrow(), y.borrow());
-                    x.len() == y.len()
-                        && x.iter()
-                            .zip(y.iter())
-                            .all(|((k1, v1), (k2, v2))| self.same(k1, k2) && self.same(v1, v2))
-                }
-            },
-            (Set(x), Set(y)) => match self.pair(Rc::as_ptr(x) as usize, Rc::as_ptr(y) as usize) {
-                Met::Conflict => false,
-                Met::Again => true,
-                Met::First => {
-                    let (x, y) = (x.borrow(), y.borrow());
-                    x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| self.same(p, q))
-                }
-            },
-            (Int(_) | Bool(_) | Float(_) | List(_) | Tuple(_) | Dict(_) | Set(_), _)
-            | (_, Int(_) | Bool(_) | Float(_) | List(_) | Tuple(_) | Dict(_) | Set(_)) => false,
-            _ => a.type_name() == b.type_name() && a == b,
+    let Some(redo) = redo else {
+        return false;
+    };
+    let own: Vec<usize> = fields.iter().filter_map(Value::container_id).collect();
+    let mut deeper = false;
+    for changed in redo.containers() {
+        if own.contains(&changed) {
+            return true;
         }
+        deeper = true;
     }
+    deeper && reaches(redo)
 }
 
 /// Which aborted transactions may run in the next round (see [`ParallelEngine::execute`]).
@@ -1112,6 +1130,8 @@ impl ParallelEngine {
                             dead: BTreeSet::new(),
                             absent_reads: HashMap::new(),
                             validated: Default::default(),
+                            redo: HashMap::new(),
+                            reachable: HashMap::default(),
                             outbox: (0..partitions).map(|_| Vec::new()).collect(),
                             coordinator_outbox: Vec::new(),
                             steps: HashMap::new(),
