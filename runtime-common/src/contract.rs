@@ -694,31 +694,63 @@ pub fn exception_report(exc: &Value) -> ErrorReport {
 /// tuples, sets, non-string dict keys and exceptions apart. Scalars and strings encode as
 /// themselves; everything else as a one-key object tagged with `$`.
 pub fn value_to_tagged(v: &Value) -> Json {
-    tag(v, &mut rustc_hash::FxHashMap::default())
+    tag(v, &mut Tagged::default())
 }
 
 /// Several values in tagged JSON, keeping containers shared between them (an entity's fields,
 /// a call's arguments).
 pub fn values_to_tagged(values: &[Value]) -> Vec<Json> {
-    let mut seen = rustc_hash::FxHashMap::default();
+    let mut seen = Tagged::default();
     values.iter().map(|v| tag(v, &mut seen)).collect()
 }
 
 /// Reads values written by [`values_to_tagged`].
 pub fn values_from_tagged(json: &[Json]) -> Result<Vec<Value>, String> {
-    let mut seen = Vec::new();
+    let mut seen = Untagged::default();
     json.iter().map(|j| untag(j, &mut seen)).collect()
 }
 
+/// The mutable objects already written, numbered in the order they were first met.
+#[derive(Default)]
+struct Tagged {
+    /// Lists and dicts.
+    containers: rustc_hash::FxHashMap<usize, usize>,
+    /// Sets and iterators (numbered apart, so that values written before they were tracked
+    /// read the same).
+    others: rustc_hash::FxHashMap<usize, usize>,
+}
+
+/// The objects read so far, as [`Tagged`] numbers them.
+#[derive(Default)]
+struct Untagged {
+    containers: Vec<Value>,
+    others: Vec<Value>,
+}
+
 /// Lists and dicts met a second time (shared inside the value, or cyclic) are written as
-/// `{"$same": n}`, `n` counting the lists and dicts in the order they are first written.
-fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
+/// `{"$same": n}`, `n` counting the lists and dicts in the order they are first written; sets
+/// and iterators as `{"$alias": n}`, counted apart.
+fn tag(v: &Value, seen: &mut Tagged) -> Json {
     if let (Value::List(_) | Value::Dict(_), Some(id)) = (v, v.container_id()) {
-        if let Some(n) = seen.get(&id) {
+        if let Some(n) = seen.containers.get(&id) {
             return json!({"$same": n});
         }
-        let n = seen.len();
-        seen.insert(id, n);
+        let n = seen.containers.len();
+        seen.containers.insert(id, n);
+    }
+    let other = match v {
+        Value::Set(s) => Some(Rc::as_ptr(s) as *const u8 as usize),
+        Value::Internal(i) if matches!(**i, crate::value::Internal::Iterator { .. }) => {
+            Some(Rc::as_ptr(i) as *const u8 as usize)
+        }
+        _ => None,
+    };
+    if let Some(id) = other {
+        if let Some(n) = seen.others.get(&id) {
+            return json!({"$alias": n});
+        }
+        let n = seen.others.len();
+        seen.others.insert(id, n);
     }
     match v {
         Value::None => Json::Null,
@@ -791,7 +823,7 @@ fn tag(v: &Value, seen: &mut rustc_hash::FxHashMap<usize, usize>) -> Json {
 
 /// Reads a value written by [`value_to_tagged`].
 pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
-    untag(j, &mut Vec::new())
+    untag(j, &mut Untagged::default())
 }
 
 /// The type names an iterator may have (see [`crate::value::Internal::Iterator`]).
@@ -804,8 +836,8 @@ pub const ITERATOR_NAMES: &[&str] = &[
     "reversed",
 ];
 
-fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
-    fn list(x: &Json, seen: &mut Vec<Value>) -> Result<Vec<Value>, String> {
+fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
+    fn list(x: &Json, seen: &mut Untagged) -> Result<Vec<Value>, String> {
         x.as_array()
             .ok_or("expected an array")?
             .iter()
@@ -819,7 +851,7 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
         Json::String(s) => Value::str(s),
         Json::Array(_) => {
             let cell = Rc::new(std::cell::RefCell::new(Vec::new()));
-            seen.push(Value::List(cell.clone()));
+            seen.containers.push(Value::List(cell.clone()));
             let items = list(j, seen)?;
             *cell.borrow_mut() = items;
             Value::List(cell)
@@ -829,7 +861,11 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
             match tag.as_str() {
                 "$same" => {
                     let n = body.as_u64().ok_or("bad $same")? as usize;
-                    seen.get(n).cloned().ok_or("dangling $same")?
+                    seen.containers.get(n).cloned().ok_or("dangling $same")?
+                }
+                "$alias" => {
+                    let n = body.as_u64().ok_or("bad $alias")? as usize;
+                    seen.others.get(n).cloned().ok_or("dangling $alias")?
                 }
                 "$f" => {
                     let s = body.as_str().ok_or("bad float")?;
@@ -841,12 +877,16 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                     })
                 }
                 "$t" => Value::tuple(list(body, seen)?),
-                "$s" => Value::Set(Rc::new(std::cell::RefCell::new(
-                    list(body, seen)?.into_iter().collect(),
-                ))),
+                "$s" => {
+                    let cell = Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
+                    seen.others.push(Value::Set(cell.clone()));
+                    let members = list(body, seen)?.into_iter().collect();
+                    *cell.borrow_mut() = members;
+                    Value::Set(cell)
+                }
                 "$d" => {
                     let cell = Rc::new(std::cell::RefCell::new(DictMap::default()));
-                    seen.push(Value::Dict(cell.clone()));
+                    seen.containers.push(Value::Dict(cell.clone()));
                     let mut m = DictMap::default();
                     for pair in body.as_array().ok_or("bad dict")? {
                         let kv = list(pair, seen)?;
@@ -937,13 +977,19 @@ fn untag(j: &Json, seen: &mut Vec<Value>) -> Result<Value, String> {
                             .ok_or("bad iterator")?,
                         None => return Err("bad iterator".into()),
                     };
+                    // Its number is taken before its items are read, as it was when written; an
+                    // item that holds the iterator itself reads as None.
+                    let slot = seen.others.len();
+                    seen.others.push(Value::None);
                     let items = list(parts.get(1).ok_or("bad iterator")?, seen)?;
                     let consumed = parts.get(2).and_then(Json::as_u64).ok_or("bad iterator")?;
-                    Value::Internal(Rc::new(crate::value::Internal::Iterator {
+                    let iterator = Value::Internal(Rc::new(crate::value::Internal::Iterator {
                         name,
                         items,
                         consumed: Rc::new(std::cell::Cell::new(consumed as usize)),
-                    }))
+                    }));
+                    seen.others[slot] = iterator.clone();
+                    iterator
                 }
                 "$drain" => {
                     let parts = body.as_array().ok_or("bad loop iterator")?;

@@ -365,6 +365,7 @@ fn is(a: &Value, b: &Value) -> bool {
         (Tuple(x), Tuple(y)) => Rc::ptr_eq(x, y),
         (Ref(x), Ref(y)) => Rc::ptr_eq(x, y) || py_eq(a, b),
         (Exception(x), Exception(y)) => Rc::ptr_eq(x, y),
+        (Internal(x), Internal(y)) => Rc::ptr_eq(x, y),
         _ => false,
     }
 }

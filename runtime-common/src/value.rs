@@ -583,11 +583,22 @@ impl Value {
                     name,
                     items,
                     consumed,
-                } => Value::Internal(Rc::new(Internal::Iterator {
-                    name,
-                    items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                    consumed: Rc::new(std::cell::Cell::new(consumed.get())),
-                })),
+                } => {
+                    // An iterator shared inside the value stays shared in the copy (one that
+                    // holds itself through its items copies that inner reference as None).
+                    let id = Rc::as_ptr(i) as *const u8 as usize;
+                    if let Some(done) = memo.get(&id) {
+                        return done.clone();
+                    }
+                    memo.insert(id, Value::None);
+                    let copy = Value::Internal(Rc::new(Internal::Iterator {
+                        name,
+                        items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                        consumed: Rc::new(std::cell::Cell::new(consumed.get())),
+                    }));
+                    memo.insert(id, copy.clone());
+                    copy
+                }
                 Internal::DictView { dict, kind } => Value::Internal(Rc::new(Internal::DictView {
                     dict: dict.deep_copy_memo(memo),
                     kind: *kind,

@@ -910,6 +910,48 @@ fn tagged_json_keeps_shared_and_cyclic_containers() {
 }
 
 #[test]
+fn tagged_json_and_deep_copies_keep_shared_sets_and_iterators() {
+    use runtime_common::contract::{values_from_tagged, values_to_tagged};
+    use runtime_common::value::Internal;
+    use runtime_common::Value;
+    let set = Value::Set(Default::default());
+    let iterator = Internal::iterator("zip", vec![Value::Int(1), Value::Int(2)]);
+    let inner = Value::list(vec![Value::Int(0)]);
+    // Fields sharing a set, an iterator and a list, as an entity's state may.
+    let fields = vec![
+        set.clone(),
+        iterator.clone(),
+        set,
+        inner.clone(),
+        iterator,
+        inner,
+    ];
+    let same = |values: &[Value]| {
+        let ptr = |v: &Value| match v {
+            Value::Set(s) => std::rc::Rc::as_ptr(s) as *const u8 as usize,
+            Value::List(l) => std::rc::Rc::as_ptr(l) as *const u8 as usize,
+            Value::Internal(i) => std::rc::Rc::as_ptr(i) as *const u8 as usize,
+            other => panic!("not shared: {other:?}"),
+        };
+        ptr(&values[0]) == ptr(&values[2])
+            && ptr(&values[1]) == ptr(&values[4])
+            && ptr(&values[3]) == ptr(&values[5])
+            && ptr(&values[0]) != ptr(&values[1])
+    };
+    assert!(same(&fields));
+    let back = values_from_tagged(&values_to_tagged(&fields)).unwrap();
+    assert!(same(&back), "tagged JSON keeps the sharing");
+    assert!(same(&Value::deep_copy_all(&fields)), "so does a deep copy");
+    // Written before sets were numbered: `$same` counts lists and dicts only.
+    let old = serde_json::json!([{"$s": [1]}, [2], {"$same": 0}]);
+    let read = values_from_tagged(old.as_array().unwrap()).unwrap();
+    match (&read[1], &read[2]) {
+        (Value::List(a), Value::List(b)) => assert!(std::rc::Rc::ptr_eq(a, b)),
+        other => panic!("lists expected: {other:?}"),
+    }
+}
+
+#[test]
 fn a_user_tuple_is_never_mistaken_for_a_slice() {
     use runtime_common::ops::subscript;
     use runtime_common::Value;

@@ -354,3 +354,47 @@ class Log:
         r#"{"name":"a","items":[1,2,3],"seen":{"one":1,"2":2,"3":3}}"#
     );
 }
+
+#[test]
+fn fields_sharing_a_set_or_an_iterator_still_share_it_across_snapshots_and_restarts() {
+    let program = program(
+        r#"
+from entiflow import entity
+
+@entity
+class Holder:
+    def __init__(self, key: str):
+        self.key = key
+        self.it = zip([1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6])
+        self.it2 = self.it
+        self.s1 = set()
+        self.s2 = self.s1
+
+    def __key__(self):
+        return self.key
+
+    def step(self, x: int) -> list:
+        self.s1.add(x)
+        return [next(self.it, -1), next(self.it2, -1), sorted(self.s2)]
+"#,
+    );
+    let dir = fresh_dir("shared-objects");
+    let call = |d: &mut DurableEngine, id: u32| {
+        let line =
+            format!(r#"{{"id":{id},"entity":"Holder","key":"h","method":"step","args":[{id}]}}"#);
+        let results = d.execute(vec![parse_invocation(&line, &program)]).unwrap();
+        let mut out = Vec::new();
+        results[0].write_json(&mut out).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        json["result"].to_string()
+    };
+    let mut d = open(&program, &dir, 1).unwrap();
+    let create = r#"{"id":0,"create":"Holder","args":["h"]}"#;
+    d.execute(vec![parse_invocation(create, &program)]).unwrap();
+    // Every epoch is followed by a snapshot, so each call changes a captured record.
+    assert_eq!(call(&mut d, 1), "[[1,1],[2,2],[1]]");
+    assert_eq!(call(&mut d, 2), "[[3,3],[4,4],[1,2]]");
+    drop(d);
+    let mut d = open(&program, &dir, 1).unwrap();
+    assert_eq!(call(&mut d, 3), "[[5,5],[6,6],[1,2,3]]");
+}
