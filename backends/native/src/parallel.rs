@@ -205,24 +205,24 @@ struct Worker {
     peers: Vec<Sender<ToWorker>>,
     coordinator: Sender<ToCoordinator>,
     store: Vec<IndexMap<String, Record, FastHash>>,
-    workspaces: HashMap<Tid, Workspace>,
-    segments: HashMap<u64, Segment>,
+    workspaces: HashMap<Tid, Workspace, FastHash>,
+    segments: HashMap<u64, Segment, FastHash>,
     next_segment: u64,
     dead: BTreeSet<Tid>,
-    absent_reads: HashMap<Tid, Vec<(usize, String)>>,
+    absent_reads: HashMap<Tid, Vec<(usize, String)>, FastHash>,
     /// The round's failed transactions and every key each transaction touched here, from
     /// validation until the decision.
     validated: (Arc<BTreeSet<Tid>>, Vec<TouchedKey>),
     /// Each suspended transaction's changes to this partition's containers (see
     /// [`Worker::enter`]).
-    redo: HashMap<Tid, journal::Redo>,
+    redo: HashMap<Tid, journal::Redo, FastHash>,
     /// Per entity, the containers its committed fields reach, once needed (see [`wrote`]);
     /// dropped when the entity is written.
     reachable: HashMap<(usize, String), FxHashSet<usize>, FastHash>,
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
     /// Blocks each transaction has run on this partition in the round (its step budget).
-    steps: HashMap<Tid, u64>,
+    steps: HashMap<Tid, u64, FastHash>,
     /// Per entity type, the creation order of each record, by its index in `store`.
     created: Vec<Vec<Created>>,
     /// Rounds decided so far (the first is 1).
@@ -1021,9 +1021,9 @@ fn wrote(
 #[derive(Default)]
 struct Schedule {
     /// Each pending transaction's footprint.
-    footprints: HashMap<Tid, Vec<(usize, String)>>,
+    footprints: HashMap<Tid, Vec<(usize, String)>, FastHash>,
     /// Per key, the pending transactions whose footprint holds it.
-    queues: HashMap<(usize, String), BTreeSet<Tid>>,
+    queues: HashMap<(usize, String), BTreeSet<Tid>, FastHash>,
     /// Transactions whose freedom may have changed since the last round.
     dirty: BTreeSet<Tid>,
 }
@@ -1124,17 +1124,17 @@ impl ParallelEngine {
                             peers,
                             coordinator,
                             store,
-                            workspaces: HashMap::new(),
-                            segments: HashMap::new(),
+                            workspaces: HashMap::default(),
+                            segments: HashMap::default(),
                             next_segment: 0,
                             dead: BTreeSet::new(),
-                            absent_reads: HashMap::new(),
+                            absent_reads: HashMap::default(),
                             validated: Default::default(),
-                            redo: HashMap::new(),
+                            redo: HashMap::default(),
                             reachable: HashMap::default(),
                             outbox: (0..partitions).map(|_| Vec::new()).collect(),
                             coordinator_outbox: Vec::new(),
-                            steps: HashMap::new(),
+                            steps: HashMap::default(),
                             created,
                             rounds: 0,
                             max_steps,
