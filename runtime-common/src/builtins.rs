@@ -2155,6 +2155,7 @@ fn list_method(
         }
         "extend" => {
             let items = iterate(&args[0])?;
+            ops::check_items(l.borrow().len() + items.len())?;
             journal::list_grows(l);
             l.borrow_mut().extend(items);
             Value::None

@@ -415,6 +415,14 @@ pub const MAX_ITEMS: usize = 100_000_000;
 /// The most bytes a string built at run time may hold; more raises `MemoryError`.
 pub const MAX_TEXT: usize = 1_000_000_000;
 
+/// `MemoryError` when `n` items are more than a sequence may hold.
+pub fn check_items(n: usize) -> Result<(), Value> {
+    if n > MAX_ITEMS {
+        return raise("MemoryError", "");
+    }
+    Ok(())
+}
+
 /// `MemoryError` when `n` text bytes are more than a string may hold.
 pub fn check_text_size(n: usize) -> Result<(), Value> {
     if n > MAX_TEXT {
@@ -425,9 +433,7 @@ pub fn check_text_size(n: usize) -> Result<(), Value> {
 
 fn repeat(items: &[Value], n: i64) -> Result<Vec<Value>, Value> {
     let n = n.max(0) as usize;
-    if items.len().saturating_mul(n) > MAX_ITEMS {
-        return raise("MemoryError", "");
-    }
+    check_items(items.len().saturating_mul(n))?;
     let mut out = Vec::with_capacity(items.len() * n);
     for _ in 0..n {
         out.extend(items.iter().cloned());
@@ -584,6 +590,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
     }
     match (op, a, b) {
         (BinOp::Add, Str(x), Str(y)) => {
+            check_text_size(x.len() + y.len())?;
             let mut s = String::with_capacity(x.len() + y.len());
             s.push_str(x);
             s.push_str(y);
@@ -595,11 +602,13 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             Ok(Value::str(&s.repeat(n)))
         }
         (BinOp::Add, List(x), List(y)) => {
+            check_items(x.borrow().len() + y.borrow().len())?;
             let mut v = x.borrow().clone();
             v.extend(y.borrow().iter().cloned());
             Ok(Value::list(v))
         }
         (BinOp::Add, Tuple(x), Tuple(y)) => {
+            check_items(x.len() + y.len())?;
             let mut v: Vec<Value> = x.to_vec();
             v.extend(y.iter().cloned());
             Ok(Value::tuple(v))
@@ -1321,6 +1330,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
                 Value::List(other) if Rc::ptr_eq(l, other) => l.borrow().clone(),
                 other => iterate(other)?,
             };
+            check_items(l.borrow().len() + items.len())?;
             journal::list_grows(l);
             l.borrow_mut().extend(items);
             Ok(a.clone())
