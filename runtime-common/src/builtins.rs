@@ -1723,13 +1723,11 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
         "join" => {
             let items = iterate(&args[0])
                 .map_err(|_| Value::exception("TypeError", "can only join an iterable"))?;
-            let mut out = String::new();
+            // The size first, as CPython does: a join too big to build fails before it starts.
+            let mut size = s.len().saturating_mul(items.len().saturating_sub(1));
             for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(s);
-                }
                 match item {
-                    Value::Str(x) => out.push_str(x),
+                    Value::Str(x) => size = size.saturating_add(x.len()),
                     other => {
                         return raise(
                             "TypeError",
@@ -1741,6 +1739,16 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                     }
                 }
             }
+            ops::check_text_size(size)?;
+            let mut out = String::with_capacity(size);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(s);
+                }
+                if let Value::Str(x) = item {
+                    out.push_str(x);
+                }
+            }
             Value::str(&out)
         }
         "replace" => {
@@ -1748,9 +1756,27 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                 str_arg(&args[0], "replace() argument 1")?,
                 str_arg(&args[1], "replace() argument 2")?,
             );
-            match args.get(2).map(int_arg).transpose()? {
-                Some(n) if n >= 0 => Value::str(&s.replacen(from, to, n as usize)),
-                _ => Value::str(&s.replace(from, to)),
+            let limit = match args.get(2).map(int_arg).transpose()? {
+                Some(n) if n >= 0 => Some(n as usize),
+                _ => None,
+            };
+            // The result's size, known before it is built: every match (an empty pattern
+            // matches between characters and at both ends) trades `from` for `to`.
+            if to.len() > from.len() {
+                let matches = if from.is_empty() {
+                    s.chars().count() + 1
+                } else {
+                    s.matches(from).count()
+                };
+                let matches = limit.map_or(matches, |n| matches.min(n));
+                ops::check_text_size(
+                    s.len()
+                        .saturating_add(matches.saturating_mul(to.len() - from.len())),
+                )?;
+            }
+            match limit {
+                Some(n) => Value::str(&s.replacen(from, to, n)),
+                None => Value::str(&s.replace(from, to)),
             }
         }
         "startswith" | "endswith" => {

@@ -1042,3 +1042,31 @@ fn client_json_skips_a_byte_order_mark() {
     // Only at the start: inside the document it is what JSON says it is (an error here).
     assert!(client_json(b"{\"id\": 1}\xEF\xBB\xBF").is_err());
 }
+
+#[test]
+fn strings_too_big_to_build_raise_memory_error_before_they_are_built() {
+    let big = s(&"x".repeat(2_000_000));
+    let many = list(vec![big.clone(); 600]);
+    assert_eq!(
+        exc(method(&s(","), "join", vec![many])),
+        pair("MemoryError", "")
+    );
+    assert_eq!(
+        exc(method(
+            &s(&"a".repeat(1000)),
+            "replace",
+            vec![s("a"), big.clone()]
+        )),
+        pair("MemoryError", "")
+    );
+    assert_eq!(
+        exc(method(&s(&"é".repeat(500)), "replace", vec![s(""), big])),
+        pair("MemoryError", ""),
+        "an empty pattern matches at every gap"
+    );
+    // Within the limits they work as before.
+    let joined = method(&s("-"), "join", vec![list(vec![s("a"), s("b")])]).unwrap();
+    assert_eq!(text(&joined), "'a-b'");
+    let replaced = method(&s("abc"), "replace", vec![s(""), s("x")]).unwrap();
+    assert_eq!(text(&replaced), "'xaxbxcx'");
+}
