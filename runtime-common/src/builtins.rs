@@ -2300,34 +2300,48 @@ fn key_error(key: &Value) -> Value {
 
 /// The (key, value) pairs of `dict(x)` / `d.update(x)`: a dict's items, or an iterable of pairs.
 pub(crate) fn update_pairs(other: &Value) -> Result<Vec<(Value, Value)>, Value> {
+    let (pairs, failure) = update_pairs_until_error(other);
+    failure.map(|()| pairs)
+}
+
+/// The pairs of `dict.update(other)` up to the first bad one, and the error it raises: as in
+/// CPython, the pairs before it are added all the same.
+pub(crate) fn update_pairs_until_error(other: &Value) -> (Vec<(Value, Value)>, Result<(), Value>) {
     if let Value::Dict(o) = other {
-        return Ok(o
+        let pairs = o
             .borrow()
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect());
+            .collect();
+        return (pairs, Ok(()));
     }
+    let items = match iterate(other) {
+        Ok(items) => items,
+        Err(e) => return (Vec::new(), Err(e)),
+    };
     let mut out = Vec::new();
-    for (i, pair) in iterate(other)?.into_iter().enumerate() {
-        let kv = iterate(&pair).map_err(|_| {
-            Value::exception(
-                "TypeError",
-                format!("cannot convert dictionary update sequence element #{i} to a sequence"),
-            )
-        })?;
+    for (i, pair) in items.into_iter().enumerate() {
+        let kv = match iterate(&pair) {
+            Ok(kv) => kv,
+            Err(_) => {
+                let message =
+                    format!("cannot convert dictionary update sequence element #{i} to a sequence");
+                return (out, Err(Value::exception("TypeError", message)));
+            }
+        };
         if kv.len() != 2 {
-            return raise(
-                "ValueError",
-                format!(
-                    "dictionary update sequence element #{i} has length {}; 2 is required",
-                    kv.len()
-                ),
+            let message = format!(
+                "dictionary update sequence element #{i} has length {}; 2 is required",
+                kv.len()
             );
+            return (out, Err(Value::exception("ValueError", message)));
         }
-        check_hashable(&kv[0])?;
+        if let Err(e) = check_hashable(&kv[0]) {
+            return (out, Err(e));
+        }
         out.push((kv[0].clone(), kv[1].clone()));
     }
-    Ok(out)
+    (out, Ok(()))
 }
 
 fn dict_method(
@@ -2383,15 +2397,18 @@ fn dict_method(
             }
         }
         "update" => {
-            let mut pairs = match args.first() {
-                Some(other) => update_pairs(other)?,
-                None => Vec::new(),
+            let (mut pairs, failure) = match args.first() {
+                Some(other) => update_pairs_until_error(other),
+                None => (Vec::new(), Ok(())),
             };
-            pairs.extend(kwargs.iter().map(|(k, v)| (Value::str(k), v.clone())));
+            if failure.is_ok() {
+                pairs.extend(kwargs.iter().map(|(k, v)| (Value::str(k), v.clone())));
+            }
             for (k, v) in pairs {
                 let (i, old) = d.borrow_mut().insert_full(k, v);
                 journal::dict_inserted(d, i, old);
             }
+            failure?;
             Value::None
         }
         "clear" => {
@@ -2498,10 +2515,16 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
                     .collect(),
             )
         }
+        // Members are added one by one: an unhashable one raises after those before it went in,
+        // as in CPython.
         "update" => {
-            for o in others(args)? {
+            for a in args {
+                let items = iterate(a)?;
                 journal::set_grows(s);
-                s.borrow_mut().extend(o);
+                for x in items {
+                    check_hashable(&x)?;
+                    s.borrow_mut().insert(x);
+                }
             }
             Value::None
         }
@@ -2520,10 +2543,15 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
             s.borrow_mut().retain(|x| os.iter().all(|o| o.contains(x)));
             Value::None
         }
+        // Members are removed one by one, also up to an unhashable one, as in CPython.
         "difference_update" => {
-            let os = others(args)?;
             journal::set_before(s);
-            s.borrow_mut().retain(|x| !os.iter().any(|o| o.contains(x)));
+            for a in args {
+                for x in iterate(a)? {
+                    check_hashable(&x)?;
+                    s.borrow_mut().shift_remove(&x);
+                }
+            }
             Value::None
         }
         "symmetric_difference_update" => {

@@ -715,8 +715,8 @@ pub fn values_from_tagged(json: &[Json]) -> Result<Vec<Value>, String> {
 struct Tagged {
     /// Lists and dicts.
     containers: rustc_hash::FxHashMap<usize, usize>,
-    /// Sets and iterators (numbered apart, so that values written before they were tracked
-    /// read the same).
+    /// Sets, tuples, exceptions and iterators (numbered apart, so that values written before
+    /// they were tracked read the same).
     others: rustc_hash::FxHashMap<usize, usize>,
 }
 
@@ -728,8 +728,9 @@ struct Untagged {
 }
 
 /// Lists and dicts met a second time (shared inside the value, or cyclic) are written as
-/// `{"$same": n}`, `n` counting the lists and dicts in the order they are first written; sets
-/// and iterators as `{"$alias": n}`, counted apart.
+/// `{"$same": n}`, `n` counting the lists and dicts in the order they are first written; sets,
+/// tuples, exceptions and iterators as `{"$alias": n}`, counted apart (a set numbered before its
+/// members, the others after what they hold; a cycle always runs through a list or dict).
 fn tag(v: &Value, seen: &mut Tagged) -> Json {
     if let (Value::List(_) | Value::Dict(_), Some(id)) = (v, v.container_id()) {
         if let Some(n) = seen.containers.get(&id) {
@@ -740,6 +741,8 @@ fn tag(v: &Value, seen: &mut Tagged) -> Json {
     }
     let other = match v {
         Value::Set(s) => Some(Rc::as_ptr(s) as *const u8 as usize),
+        Value::Tuple(t) => Some(Rc::as_ptr(t) as *const u8 as usize),
+        Value::Exception(e) => Some(Rc::as_ptr(e) as *const u8 as usize),
         Value::Internal(i) if matches!(**i, crate::value::Internal::Iterator { .. }) => {
             Some(Rc::as_ptr(i) as *const u8 as usize)
         }
@@ -749,9 +752,22 @@ fn tag(v: &Value, seen: &mut Tagged) -> Json {
         if let Some(n) = seen.others.get(&id) {
             return json!({"$alias": n});
         }
+        // A set is numbered before its members (it is filled in place when read); the others
+        // after what they hold, which they are built from.
+        if matches!(v, Value::Set(_)) {
+            let n = seen.others.len();
+            seen.others.insert(id, n);
+        }
+    }
+    let json = tag_inner(v, seen);
+    if let (Some(id), false) = (other, matches!(v, Value::Set(_))) {
         let n = seen.others.len();
         seen.others.insert(id, n);
     }
+    json
+}
+
+fn tag_inner(v: &Value, seen: &mut Tagged) -> Json {
     match v {
         Value::None => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
@@ -830,10 +846,21 @@ pub fn value_from_tagged(j: &Json) -> Result<Value, String> {
 pub const ITERATOR_NAMES: &[&str] = &[
     "zip",
     "enumerate",
-    "list_reverseiterator",
-    "range_iterator",
-    "dict_reversekeyiterator",
+    "map",
+    "filter",
+    "iterator",
     "reversed",
+    "list_iterator",
+    "list_reverseiterator",
+    "tuple_iterator",
+    "str_iterator",
+    "str_ascii_iterator",
+    "set_iterator",
+    "range_iterator",
+    "dict_keyiterator",
+    "dict_valueiterator",
+    "dict_itemiterator",
+    "dict_reversekeyiterator",
 ];
 
 fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
@@ -876,7 +903,11 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                         other => other.parse().map_err(|_| "bad float")?,
                     })
                 }
-                "$t" => Value::tuple(list(body, seen)?),
+                "$t" => {
+                    let tuple = Value::tuple(list(body, seen)?);
+                    seen.others.push(tuple.clone());
+                    tuple
+                }
                 "$s" => {
                     let cell = Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
                     seen.others.push(Value::Set(cell.clone()));
@@ -942,7 +973,7 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                             attrs.push((Rc::from(name), untag(value, seen)?));
                         }
                     }
-                    Value::Exception(Rc::new(crate::value::Exception {
+                    let exception = Value::Exception(Rc::new(crate::value::Exception {
                         class: Rc::from(class),
                         args,
                         style: match parts.get(2) {
@@ -951,7 +982,9 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                             _ => crate::value::ExceptionStyle::of_builtin(class),
                         },
                         attrs,
-                    }))
+                    }));
+                    seen.others.push(exception.clone());
+                    exception
                 }
                 "$slice" | "$iter" => {
                     let parts = list(body, seen)?;
@@ -977,10 +1010,6 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                             .ok_or("bad iterator")?,
                         None => return Err("bad iterator".into()),
                     };
-                    // Its number is taken before its items are read, as it was when written; an
-                    // item that holds the iterator itself reads as None.
-                    let slot = seen.others.len();
-                    seen.others.push(Value::None);
                     let items = list(parts.get(1).ok_or("bad iterator")?, seen)?;
                     let consumed = parts.get(2).and_then(Json::as_u64).ok_or("bad iterator")?;
                     let iterator = Value::Internal(Rc::new(crate::value::Internal::Iterator {
@@ -988,7 +1017,7 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                         items,
                         consumed: Rc::new(std::cell::Cell::new(consumed as usize)),
                     }));
-                    seen.others[slot] = iterator.clone();
+                    seen.others.push(iterator.clone());
                     iterator
                 }
                 "$drain" => {

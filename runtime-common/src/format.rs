@@ -2,6 +2,7 @@
 
 use crate::ops::{check_text_size, raise, OpResult};
 use crate::value::Value;
+use rustc_hash::FxHashSet;
 
 /// The shortest digits that read back as `f`, in Rust's `1.25e-7` notation. Among shortest
 /// strings, CPython's repr takes the one nearest to the exact value, ties to even (Rust's
@@ -128,82 +129,130 @@ fn is_printable(c: char) -> bool {
         ))
 }
 
-fn join_repr<'a>(items: impl Iterator<Item = &'a Value>, active: &mut Vec<usize>) -> String {
-    items
-        .map(|v| repr_in(v, active))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn join_repr<'a>(
+    items: impl Iterator<Item = &'a Value>,
+    active: &mut FxHashSet<usize>,
+    out: &mut String,
+) {
+    for (i, v) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        repr_into(v, active, out);
+    }
 }
 
 /// Python's `repr(v)`.
 pub fn repr(v: &Value) -> String {
-    repr_in(v, &mut Vec::new())
+    let mut out = String::new();
+    repr_into(v, &mut FxHashSet::default(), &mut out);
+    out
 }
 
-fn repr_in(v: &Value, active: &mut Vec<usize>) -> String {
+/// Writes the repr of `v` to `out`: one string for the whole value, so a deeply nested one
+/// costs its size, not its size times its depth. `active` holds the containers being written,
+/// to write one met again inside itself as `[...]` or `{...}`.
+fn repr_into(v: &Value, active: &mut FxHashSet<usize>, out: &mut String) {
     if let Some(id) = v.container_id() {
-        if active.contains(&id) {
-            return match v {
-                Value::Dict(_) => "{...}".into(),
-                _ => "[...]".into(),
-            };
+        if !active.insert(id) {
+            out.push_str(match v {
+                Value::Dict(_) => "{...}",
+                _ => "[...]",
+            });
+            return;
         }
-        active.push(id);
-        let text = repr_inner(v, active);
-        active.pop();
-        return text;
+        repr_inner(v, active, out);
+        active.remove(&id);
+        return;
     }
-    repr_inner(v, active)
+    repr_inner(v, active, out);
 }
 
-fn repr_inner(v: &Value, active: &mut Vec<usize>) -> String {
-    let repr = |x: &Value, active: &mut Vec<usize>| repr_in(x, active);
+fn repr_inner(v: &Value, active: &mut FxHashSet<usize>, out: &mut String) {
+    use std::fmt::Write;
     match v {
-        Value::None => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => float_repr(*f),
-        Value::Str(s) => str_repr(s),
-        Value::List(l) => format!("[{}]", join_repr(l.borrow().iter(), active)),
-        Value::Tuple(t) if t.len() == 1 => format!("({},)", repr(&t[0], active)),
-        Value::Tuple(t) => format!("({})", join_repr(t.iter(), active)),
-        Value::Dict(d) => format!(
-            "{{{}}}",
-            d.borrow()
-                .iter()
-                .map(|(k, v)| format!("{}: {}", repr(k, active), repr(v, active)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Set(s) if s.borrow().is_empty() => "set()".into(),
-        Value::Set(s) => format!("{{{}}}", join_repr(s.borrow().iter(), active)),
-        Value::Range(a, b, 1) => format!("range({a}, {b})"),
-        Value::Range(a, b, c) => format!("range({a}, {b}, {c})"),
-        Value::Ref(r) => format!("Ref({}, {})", str_repr(&r.entity), repr(&r.key, active)),
-        Value::Exception(e) => format!(
-            "{}({})",
-            e.class,
-            join_repr(e.visible_args().iter(), active)
-        ),
+        Value::None => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&float_repr(*f)),
+        Value::Str(s) => out.push_str(&str_repr(s)),
+        Value::List(l) => {
+            out.push('[');
+            join_repr(l.borrow().iter(), active, out);
+            out.push(']');
+        }
+        Value::Tuple(t) if t.len() == 1 => {
+            out.push('(');
+            repr_into(&t[0], active, out);
+            out.push_str(",)");
+        }
+        Value::Tuple(t) => {
+            out.push('(');
+            join_repr(t.iter(), active, out);
+            out.push(')');
+        }
+        Value::Dict(d) => {
+            out.push('{');
+            for (i, (k, v)) in d.borrow().iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                repr_into(k, active, out);
+                out.push_str(": ");
+                repr_into(v, active, out);
+            }
+            out.push('}');
+        }
+        Value::Set(s) if s.borrow().is_empty() => out.push_str("set()"),
+        Value::Set(s) => {
+            out.push('{');
+            join_repr(s.borrow().iter(), active, out);
+            out.push('}');
+        }
+        Value::Range(a, b, 1) => {
+            let _ = write!(out, "range({a}, {b})");
+        }
+        Value::Range(a, b, c) => {
+            let _ = write!(out, "range({a}, {b}, {c})");
+        }
+        Value::Ref(r) => {
+            let _ = write!(out, "Ref({}, ", str_repr(&r.entity));
+            repr_into(&r.key, active, out);
+            out.push(')');
+        }
+        Value::Exception(e) => {
+            out.push_str(&e.class);
+            out.push('(');
+            join_repr(e.visible_args().iter(), active, out);
+            out.push(')');
+        }
         Value::Internal(i) => match &**i {
             crate::value::Internal::Slice(a, b, c) => {
-                format!(
-                    "slice({}, {}, {})",
-                    repr(a, active),
-                    repr(b, active),
-                    repr(c, active)
-                )
+                out.push_str("slice(");
+                repr_into(a, active, out);
+                out.push_str(", ");
+                repr_into(b, active, out);
+                out.push_str(", ");
+                repr_into(c, active, out);
+                out.push(')');
             }
             crate::value::Internal::LiveIter { container, .. } => {
-                format!("<{}_iterator object>", container.type_name())
+                let _ = write!(out, "<{}_iterator object>", container.type_name());
             }
-            crate::value::Internal::Iterator { name, .. } => format!("<{name} object>"),
-            crate::value::Internal::Draining { .. } => "<iterator object>".into(),
-            crate::value::Internal::Unset => "<unset>".into(),
+            crate::value::Internal::Iterator { name, .. } => {
+                let _ = write!(out, "<{name} object>");
+            }
+            crate::value::Internal::Draining { .. } => out.push_str("<iterator object>"),
+            crate::value::Internal::Unset => out.push_str("<unset>"),
             crate::value::Internal::DictView { .. } => {
                 let members = i.view_members().unwrap_or_default();
-                format!("{}([{}])", v.type_name(), join_repr(members.iter(), active))
+                out.push_str(v.type_name());
+                out.push_str("([");
+                join_repr(members.iter(), active, out);
+                out.push_str("])");
             }
         },
     }

@@ -1357,12 +1357,12 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
         }
         // `d |= x` is `d.update(x)`: any iterable of pairs, not only a dict.
         (BinOp::BitOr, Value::Dict(d)) => {
-            let pairs = crate::builtins::update_pairs(b)?;
+            let (pairs, failure) = crate::builtins::update_pairs_until_error(b);
             for (k, v) in pairs {
                 let (i, old) = d.borrow_mut().insert_full(k, v);
                 journal::dict_inserted(d, i, old);
             }
-            Ok(a.clone())
+            failure.map(|()| a.clone())
         }
         _ => binary(op, a, b).map_err(|e| inplace_error(op, e)),
     }

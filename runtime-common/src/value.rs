@@ -566,17 +566,36 @@ impl Value {
                 memo.insert(self.container_id().unwrap_or(0), copy.clone());
                 copy
             }
-            Value::Tuple(t) => Value::tuple(t.iter().map(|v| v.deep_copy_memo(memo)).collect()),
-            Value::Exception(e) => Value::Exception(Rc::new(Exception {
-                class: e.class.clone(),
-                args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                style: e.style,
-                attrs: e
-                    .attrs
-                    .iter()
-                    .map(|(n, v)| (n.clone(), v.deep_copy_memo(memo)))
-                    .collect(),
-            })),
+            // Tuples and exceptions are copied once too, so that what shares one still does
+            // (remembered once copied: a cycle always runs through a list or dict, which are
+            // remembered first).
+            Value::Tuple(t) => {
+                let id = Rc::as_ptr(t) as *const u8 as usize;
+                if let Some(done) = memo.get(&id) {
+                    return done.clone();
+                }
+                let copy = Value::tuple(t.iter().map(|v| v.deep_copy_memo(memo)).collect());
+                memo.insert(id, copy.clone());
+                copy
+            }
+            Value::Exception(e) => {
+                let id = Rc::as_ptr(e) as *const u8 as usize;
+                if let Some(done) = memo.get(&id) {
+                    return done.clone();
+                }
+                let copy = Value::Exception(Rc::new(Exception {
+                    class: e.class.clone(),
+                    args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                    style: e.style,
+                    attrs: e
+                        .attrs
+                        .iter()
+                        .map(|(n, v)| (n.clone(), v.deep_copy_memo(memo)))
+                        .collect(),
+                }));
+                memo.insert(id, copy.clone());
+                copy
+            }
             // A view crossing an entity boundary views a copy of its dict.
             Value::Internal(i) => match &**i {
                 Internal::Iterator {
@@ -584,13 +603,11 @@ impl Value {
                     items,
                     consumed,
                 } => {
-                    // An iterator shared inside the value stays shared in the copy (one that
-                    // holds itself through its items copies that inner reference as None).
+                    // An iterator shared inside the value stays shared in the copy.
                     let id = Rc::as_ptr(i) as *const u8 as usize;
                     if let Some(done) = memo.get(&id) {
                         return done.clone();
                     }
-                    memo.insert(id, Value::None);
                     let copy = Value::Internal(Rc::new(Internal::Iterator {
                         name,
                         items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
@@ -611,12 +628,11 @@ impl Value {
 
     /// Whether the value contains itself (a list appended to itself, ...).
     pub fn is_cyclic(&self) -> bool {
-        fn walk(v: &Value, active: &mut Vec<usize>) -> bool {
+        fn walk(v: &Value, active: &mut rustc_hash::FxHashSet<usize>) -> bool {
             if let Some(id) = v.container_id() {
-                if active.contains(&id) {
+                if !active.insert(id) {
                     return true;
                 }
-                active.push(id);
             }
             let found = match v {
                 Value::List(l) => l.borrow().iter().any(|x| walk(x, active)),
@@ -624,12 +640,12 @@ impl Value {
                 Value::Tuple(t) => t.iter().any(|x| walk(x, active)),
                 _ => false,
             };
-            if v.container_id().is_some() {
-                active.pop();
+            if let Some(id) = v.container_id() {
+                active.remove(&id);
             }
             found
         }
-        walk(self, &mut Vec::new())
+        walk(self, &mut rustc_hash::FxHashSet::default())
     }
 
     /// As an i64 if it is an int or a bool.

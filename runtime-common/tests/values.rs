@@ -1070,3 +1070,42 @@ fn strings_too_big_to_build_raise_memory_error_before_they_are_built() {
     let replaced = method(&s("abc"), "replace", vec![s(""), s("x")]).unwrap();
     assert_eq!(text(&replaced), "'xaxbxcx'");
 }
+
+#[test]
+fn every_kind_of_iterator_reads_back_from_tagged_json() {
+    use runtime_common::contract::{value_from_tagged, value_to_tagged};
+    let dict = builtin(
+        "dict",
+        vec![list(vec![Value::tuple(vec![s("k"), Value::Int(1)])])],
+    )
+    .unwrap();
+    let sources = vec![
+        list(vec![Value::Int(1)]),
+        Value::tuple(vec![Value::Int(1)]),
+        s("ab"),
+        s("é"),
+        dict.clone(),
+        builtin("set", vec![list(vec![Value::Int(1)])]).unwrap(),
+        Value::Range(0, 3, 1),
+        method(&dict, "keys", vec![]).unwrap(),
+        method(&dict, "values", vec![]).unwrap(),
+        method(&dict, "items", vec![]).unwrap(),
+    ];
+    let mut iterators = Vec::new();
+    for x in &sources {
+        iterators.push(builtin("iter", vec![x.clone()]).unwrap());
+        if let Ok(r) = builtin("reversed", vec![x.clone()]) {
+            iterators.push(r);
+        }
+    }
+    iterators.push(builtin("zip", vec![sources[0].clone(), sources[1].clone()]).unwrap());
+    iterators.push(builtin("enumerate", vec![sources[0].clone()]).unwrap());
+    for kind in ["map", "filter"] {
+        iterators.push(builtin("$iterator", vec![sources[0].clone(), s(kind)]).unwrap());
+    }
+    for it in iterators {
+        let back = value_from_tagged(&value_to_tagged(&it))
+            .unwrap_or_else(|e| panic!("{} does not read back: {e}", text(&it)));
+        assert_eq!(text(&back), text(&it));
+    }
+}

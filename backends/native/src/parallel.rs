@@ -530,7 +530,18 @@ impl Worker {
                     entity: Rc::from(self.program.entities[entity].name.as_str()),
                     key: key_value,
                 });
-                let fields = values_from_tagged(fields).unwrap_or_default();
+                let fields = match values_from_tagged(fields) {
+                    Ok(fields) => fields,
+                    Err(e) => {
+                        let report =
+                            ErrorReport::new("SystemError", format!("internal error: {e}"));
+                        self.send_to_coordinator(ToCoordinator::Done {
+                            tid,
+                            outcome: Err(report),
+                        });
+                        return;
+                    }
+                };
                 let reply = ref_json(&self_ref);
                 self.workspaces.entry(tid).or_default().push((
                     entity,
@@ -751,12 +762,18 @@ impl Worker {
                 }
                 let self_ref = w.self_ref.clone();
                 // Positional and keyword arguments each arrive as one tagged group.
-                let args = values_from_tagged(&args).unwrap_or_default();
                 let (names, values): (Vec<String>, Vec<Json>) = kwargs.into_iter().unzip();
-                let kwargs: Vec<(String, Value)> = names
-                    .into_iter()
-                    .zip(values_from_tagged(&values).unwrap_or_default())
-                    .collect();
+                let (args, values) = match (values_from_tagged(&args), values_from_tagged(&values))
+                {
+                    (Ok(args), Ok(values)) => (args, values),
+                    (Err(e), _) | (_, Err(e)) => {
+                        let report =
+                            ErrorReport::new("SystemError", format!("internal error: {e}"));
+                        reply_to(self, Reply::Fatal(report));
+                        return;
+                    }
+                };
+                let kwargs: Vec<(String, Value)> = names.into_iter().zip(values).collect();
                 match interp.frame(entity, &method, self_ref, args, kwargs) {
                     Ok(frame) => {
                         let id = self.new_segment(tid, vec![(frame, key)], return_to, depth);

@@ -17,6 +17,7 @@ raises :class:`ValueError`.
 
 from __future__ import annotations
 
+import re
 import json
 import math
 from typing import Any, Callable, Optional
@@ -144,7 +145,11 @@ def encode_dump(value: Any, entity_hook: EntityHook | None = None) -> Any:
         return [encode_dump(v, entity_hook) for v in value]
     if isinstance(value, dict):
         return {_dump_key(k, entity_hook): encode_dump(v, entity_hook) for k, v in value.items()}
-    return repr(value)
+    # An iterator's repr without its address (``<zip object>``), as entiflow writes it.
+    return _ADDRESS.sub(">", repr(value))
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>$")
 
 
 def _dump_key(key: object, hook: EntityHook | None) -> str:

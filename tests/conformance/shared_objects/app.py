@@ -11,6 +11,8 @@ class Holder:
         self.it2 = self.it
         self.rows = [[0]]
         self.view = self.rows[0]
+        self.kinds = [iter([5, 6, 7]), iter("xyz"), iter((8, 9)),
+                      map(str, [1, 2]), filter(None, [0, 3]), reversed([1, 2])]
 
     def __key__(self):
         return self.key
@@ -26,14 +28,11 @@ class Holder:
         self.view.append(x)
         return self.rows
 
+    def advance(self) -> list:
+        return [next(i, None) for i in self.kinds]
+
     def shared(self) -> list:
         return [self.s1 is self.s2, self.it is self.it2, self.rows[0] is self.view]
-
-    def close(self) -> list:
-        rest = list(self.it)
-        self.it = None
-        self.it2 = None
-        return rest
 
     def fail_after_take(self) -> None:
         next(self.it)
