@@ -146,13 +146,13 @@ fn reference(app: &Path, input: &Path) -> Result<(Vec<Json>, Json), String> {
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            serde_json::from_str(l)
+            runtime_common::contract::from_slice_unbounded(l.as_bytes())
                 .map_err(|e| format!("the reference printed a result that is not JSON: {e}"))
         })
         .collect::<Result<Vec<Json>, String>>()?;
     let state_text = std::fs::read_to_string(&state_path)
         .map_err(|e| format!("the reference wrote no state dump: {e}"))?;
-    let state = serde_json::from_str(&state_text)
+    let state = runtime_common::contract::from_slice_unbounded(state_text.as_bytes())
         .map_err(|e| format!("the reference's state dump is not JSON: {e}"))?;
     Ok((results, state))
 }

@@ -538,11 +538,22 @@ pub fn value_to_json(v: &Value) -> Result<Json, Value> {
     if v.is_cyclic() {
         return ops::raise("ValueError", "Circular reference detected");
     }
-    encode(v)
+    encode(v, 0)
 }
 
-fn encode(v: &Value) -> Result<Json, Value> {
-    let value_to_json = encode;
+/// How deep a value the contract's JSON may nest, as CPython's `json` module allows about as
+/// many levels before it raises `RecursionError`: every thread that handles results (HTTP
+/// workers too) can hold such a document on an ordinary stack.
+pub const MAX_JSON_DEPTH: usize = 1000;
+
+fn encode(v: &Value, depth: usize) -> Result<Json, Value> {
+    if depth > MAX_JSON_DEPTH {
+        return ops::raise(
+            "RecursionError",
+            "maximum recursion depth exceeded while encoding a JSON object",
+        );
+    }
+    let value_to_json = |x: &Value| encode(x, depth + 1);
     Ok(match v {
         Value::None => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
@@ -648,6 +659,10 @@ fn dump_json(v: &Value) -> Json {
     match value_to_json(v) {
         Ok(json) => json,
         Err(_) if v.is_cyclic() => Json::String(crate::format::repr(v)),
+        // Deeper than JSON may nest: the repr, as for a value that contains itself.
+        Err(Value::Exception(e)) if &*e.class == "RecursionError" => {
+            Json::String(crate::format::repr(v))
+        }
         Err(_) => match v {
             Value::List(l) => Json::Array(l.borrow().iter().map(dump_json).collect()),
             Value::Tuple(t) => Json::Array(t.iter().map(dump_json).collect()),

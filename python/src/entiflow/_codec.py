@@ -17,9 +17,11 @@ raises :class:`ValueError`.
 
 from __future__ import annotations
 
-import re
+import inspect
 import json
 import math
+import re
+import sys
 from typing import Any, Callable, Optional
 
 from ._ref import Ref, ref_json
@@ -94,10 +96,23 @@ def encode_value(value: Any, entity_hook: EntityHook | None = None) -> Any:
     ``entity_hook`` maps objects that are not plain data (such as entity
     objects) to a :class:`Ref`; objects it maps to None are not encodable.
     """
-    return _encode(value, entity_hook, set())
+    # Python frames are deeper than JSON levels: room for MAX_JSON_DEPTH of them, whatever the
+    # caller's own depth, so that the limit below is the one that answers.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, len(inspect.stack(0)) + 3 * MAX_JSON_DEPTH + 100))
+    try:
+        return _encode(value, entity_hook, set(), 0)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
-def _encode(value: Any, hook: EntityHook | None, active: set[int]) -> Any:
+#: How deep a value's JSON may nest, as entiflow (and CPython's ``json``, about) allow.
+MAX_JSON_DEPTH = 1000
+
+
+def _encode(value: Any, hook: EntityHook | None, active: set[int], depth: int) -> Any:
+    if depth > MAX_JSON_DEPTH:
+        raise RecursionError("maximum recursion depth exceeded while encoding a JSON object")
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
@@ -115,10 +130,10 @@ def _encode(value: Any, hook: EntityHook | None, active: set[int]) -> Any:
         active.add(marker)
         try:
             if isinstance(value, dict):
-                return {encode_key(k): _encode(v, hook, active) for k, v in value.items()}
+                return {encode_key(k): _encode(v, hook, active, depth + 1) for k, v in value.items()}
             if isinstance(value, (set, frozenset)):
-                return sort_encoded([_encode(v, hook, active) for v in value])
-            return [_encode(v, hook, active) for v in value]
+                return sort_encoded([_encode(v, hook, active, depth + 1) for v in value])
+            return [_encode(v, hook, active, depth + 1) for v in value]
         finally:
             active.discard(marker)
     if hook is not None:
@@ -136,7 +151,10 @@ def encode_dump(value: Any, entity_hook: EntityHook | None = None) -> Any:
     (``"(1, 'a')"``), a container that contains itself (``"[[...]]"``).
     """
     try:
-        return _encode(value, entity_hook, set())
+        return encode_value(value, entity_hook)
+    except RecursionError:
+        # Deeper than JSON may nest: the repr, as for a value that contains itself.
+        return repr(value)
     except (TypeError, ValueError):
         pass
     if _is_cyclic(value, set()):
