@@ -36,6 +36,7 @@ pub const BUILTIN_EXCEPTIONS: &[(&str, &str)] = &[
     ("ProcessLookupError", "OSError"),
     ("TimeoutError", "OSError"),
     ("EOFError", "Exception"),
+    ("MemoryError", "Exception"),
     ("StopIteration", "Exception"),
     ("UnicodeError", "ValueError"),
     ("Warning", "Exception"),

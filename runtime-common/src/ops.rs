@@ -17,6 +17,14 @@ pub fn raise<T>(class: &str, message: impl Into<String>) -> Result<T, Value> {
     Err(Value::exception(class, message))
 }
 
+/// `MemoryError()`: raised without arguments, as CPython raises it when an allocation fails.
+pub fn no_memory<T>() -> Result<T, Value> {
+    Err(Value::Exception(Rc::new(crate::value::Exception::new(
+        "MemoryError",
+        vec![],
+    ))))
+}
+
 fn overflow<T>() -> Result<T, Value> {
     raise(
         "OverflowError",
@@ -418,7 +426,7 @@ pub const MAX_TEXT: usize = 1_000_000_000;
 /// `MemoryError` when `n` items are more than a sequence may hold.
 pub fn check_items(n: usize) -> Result<(), Value> {
     if n > MAX_ITEMS {
-        return raise("MemoryError", "");
+        return no_memory();
     }
     Ok(())
 }
@@ -426,7 +434,7 @@ pub fn check_items(n: usize) -> Result<(), Value> {
 /// `MemoryError` when `n` text bytes are more than a string may hold.
 pub fn check_text_size(n: usize) -> Result<(), Value> {
     if n > MAX_TEXT {
-        return raise("MemoryError", "");
+        return no_memory();
     }
     Ok(())
 }
@@ -598,6 +606,11 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
         }
         (BinOp::Mul, Str(s), n) | (BinOp::Mul, n, Str(s)) if n.as_int().is_some() => {
             let n = n.as_int().unwrap_or(0).max(0) as usize;
+            // CPython: a length past the largest index is an OverflowError, an allocation
+            // that fails a MemoryError.
+            if (s.len() as u128) * (n as u128) > i64::MAX as u128 {
+                return raise("OverflowError", "repeated string is too long");
+            }
             check_text_size(s.len().saturating_mul(n))?;
             Ok(Value::str(&s.repeat(n)))
         }
@@ -1063,7 +1076,7 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
         }
         Value::Range(..) => {
             if range_len(v) > MAX_ITEMS as i128 {
-                return raise("MemoryError", "");
+                return no_memory();
             }
             (0..range_len(v))
                 .map(|i| Value::Int(index_range(v, i)))
