@@ -4179,7 +4179,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             FunctionRole::Filter => {
                 let x = items[0];
                 let cond = match &function {
-                    Some(f) => self.apply_function(f, &items, args[0].range()),
+                    Some(f) => {
+                        self.apply_ending_at_stop_iteration(f, &items, args[0].range(), exit, span)
+                    }
                     None => Expr::Local(x),
                 };
                 let keep = self.new_block();
@@ -4196,13 +4198,62 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
             _ => {
                 let f = function.as_ref()?;
-                let value = self.apply_function(f, &items, args[0].range());
+                let value =
+                    self.apply_ending_at_stop_iteration(f, &items, args[0].range(), exit, span);
                 each(self, value);
             }
         }
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
         Some(())
+    }
+
+    /// The function of a `map` or `filter` applied to one item, its value in a temporary. A
+    /// `StopIteration` it raises ends the iteration (jumps to `exit`), as it ends CPython's
+    /// `map` and `filter` iterators; any other exception goes on as before.
+    fn apply_ending_at_stop_iteration(
+        &mut self,
+        function: &FunctionArg<'a>,
+        items: &[Local],
+        range: ruff_text_size::TextRange,
+        exit: BlockId,
+        span: Span,
+    ) -> Expr {
+        let outer = self.handler;
+        let exc = self.temp("stop");
+        let dispatch = self.new_block();
+        self.with_handler(
+            Some(Handler {
+                block: dispatch,
+                exception: exc,
+            }),
+            span,
+        );
+        let value = self.apply_function(function, items, range);
+        let result = self.temp("applied");
+        self.emit(
+            StmtKind::Assign {
+                target: result,
+                value,
+            },
+            span,
+        );
+        self.with_handler(outer, span);
+        let after = self.current;
+        self.start(dispatch);
+        let reraise = self.new_block();
+        self.terminate(
+            Terminator::Branch {
+                cond: Expr::IsInstance(Box::new(Expr::Local(exc)), vec!["StopIteration".into()]),
+                then: exit,
+                otherwise: reraise,
+            },
+            span,
+        );
+        self.start(reraise);
+        self.terminate(Terminator::Raise(Expr::Local(exc)), span);
+        self.start(after);
+        Expr::Local(result)
     }
 
     /// `map(...)` or `filter(...)` as a value: the list of what it yields. CPython gives a lazy
