@@ -581,40 +581,16 @@ fn a_durable_exec_remembers_every_id_of_its_input_by_default() {
 
 #[test]
 fn a_value_nested_a_hundred_thousand_levels_deep_fails_its_result_but_never_the_process() {
-    let (_dir, app, input) = write_case(
-        "deep",
-        r#"from entiflow import entity
-
-
-@entity
-class Deep:
-    def __init__(self, key: str):
-        self.key = key
-        self.x = []
-
-    def __key__(self):
-        return self.key
-
-    def nest(self, n: int) -> int:
-        x = []
-        for i in range(n):
-            x = [x]
-        self.x = x
-        return n
-
-    def give(self) -> list:
-        return self.x
-
-    def size(self) -> int:
-        return len(repr(self.x))
-"#,
-        &[
-            r#"{"id":1,"create":"Deep","args":["d"]}"#,
-            r#"{"id":2,"entity":"Deep","key":"d","method":"nest","args":[100000]}"#,
-            r#"{"id":3,"entity":"Deep","key":"d","method":"give","args":[]}"#,
-            r#"{"id":4,"entity":"Deep","key":"d","method":"size","args":[]}"#,
-        ],
-    );
+    let dir = tempdir("deep");
+    let input = dir.join("in.jsonl");
+    let lines = [
+        r#"{"id":1,"create":"Deep","args":["d"]}"#,
+        r#"{"id":2,"entity":"Deep","key":"d","method":"nest","args":[100000]}"#,
+        r#"{"id":3,"entity":"Deep","key":"d","method":"give","args":[]}"#,
+        r#"{"id":4,"entity":"Deep","key":"d","method":"text_size","args":[]}"#,
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let app = "tests/conformance/deep_values/app.py";
     let out = exec(&app, &input, &[]);
     assert!(
         out.status.success(),
@@ -626,5 +602,6 @@ class Deep:
         lines[2],
         r#"{"id":3,"seq":3,"error":{"type":"RecursionError","message":"maximum recursion depth exceeded while encoding a JSON object"}}"#
     );
-    assert_eq!(lines[3], r#"{"id":4,"seq":4,"result":200002}"#);
+    // `repr` and `str` of the list: 100,000 brackets on each side and the innermost `[]`.
+    assert_eq!(lines[3], r#"{"id":4,"seq":4,"result":400004}"#);
 }
