@@ -591,7 +591,7 @@ fn a_value_nested_a_hundred_thousand_levels_deep_fails_its_result_but_never_the_
     ];
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
     let app = "tests/conformance/deep_values/app.py";
-    let out = exec(&app, &input, &[]);
+    let out = exec(app, &input, &[]);
     assert!(
         out.status.success(),
         "{}",
