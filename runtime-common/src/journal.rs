@@ -252,16 +252,14 @@ impl Redo {
 
 /// Opens the journal on this thread: from now on every change to a container is recorded.
 pub fn open() {
-    let stale = ENTRIES.with_borrow_mut(std::mem::take);
-    drop(stale);
+    ENTRIES.with_borrow_mut(Vec::clear);
     OPEN.set(true);
 }
 
-/// Closes the journal, keeping every change.
+/// Closes the journal, keeping every change (and the journal's room for the next transaction).
 pub fn commit() {
     OPEN.set(false);
-    let entries = ENTRIES.with_borrow_mut(std::mem::take);
-    drop(entries);
+    ENTRIES.with_borrow_mut(Vec::clear);
 }
 
 /// Closes the journal and undoes every change recorded since [`open`], newest first.

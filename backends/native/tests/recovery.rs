@@ -75,6 +75,13 @@ fn balance(d: &DurableEngine) -> i64 {
         .unwrap()
 }
 
+/// The first result of an epoch as its JSON line reads.
+fn first_result(results: &[runtime_common::InvocationResult]) -> serde_json::Value {
+    let mut out = Vec::new();
+    results[0].write_json(&mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
 fn error_of(result: std::io::Result<DurableEngine>) -> String {
     match result {
         Ok(_) => panic!("recovery should have been refused"),
@@ -329,10 +336,7 @@ class Log:
     );
     let mut engine = Engine::new(Rc::new(program.clone()), EngineConfig::default());
     let run = |engine: &mut Engine, line: &str| {
-        let results = engine.execute(vec![parse_invocation(line, &program)]);
-        let mut out = Vec::new();
-        results[0].write_json(&mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        first_result(&engine.execute(vec![parse_invocation(line, &program)]))
     };
     run(&mut engine, r#"{"id":1,"create":"Log","args":["a"]}"#);
     run(
@@ -341,9 +345,9 @@ class Log:
     );
     let mut capture = engine.capture().unwrap();
     let added = r#"{"id":3,"entity":"Log","key":"a","method":"add","args":[3,false]}"#;
-    assert!(run(&mut engine, added).contains(r#""result":3"#));
+    assert_eq!(run(&mut engine, added)["result"], 3);
     let failed = r#"{"id":4,"entity":"Log","key":"a","method":"add","args":[4,true]}"#;
-    assert!(run(&mut engine, failed).contains("ValueError"));
+    assert_eq!(run(&mut engine, failed)["error"]["type"], "ValueError");
     let records = capture.next_records(10);
     assert_eq!(records.len(), 1);
     let fields = serde_json::to_string(&records[0].3).unwrap();
@@ -383,10 +387,7 @@ class Holder:
         let line =
             format!(r#"{{"id":{id},"entity":"Holder","key":"h","method":"step","args":[{id}]}}"#);
         let results = d.execute(vec![parse_invocation(&line, &program)]).unwrap();
-        let mut out = Vec::new();
-        results[0].write_json(&mut out).unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        json["result"].to_string()
+        first_result(&results)["result"].to_string()
     };
     let mut d = open(&program, &dir, 1).unwrap();
     let create = r#"{"id":0,"create":"Holder","args":["h"]}"#;
