@@ -70,7 +70,7 @@ type Created = (u64, u64);
 /// A transaction and a key it touched (entity type, canonical key).
 type TouchedKey = (Tid, (usize, String));
 
-/// The entities one transaction touched on a partition, with its private copies.
+/// The entities one transaction touched on a partition, with its view of their fields.
 type Workspace = Vec<(usize, String, Working)>;
 
 /// Where a call segment returns to.
