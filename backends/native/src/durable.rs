@@ -9,7 +9,8 @@
 //! - `snapshot.json`: committed state, `seq`, the dedup table and the last epoch it includes.
 //!
 //! Taking a snapshot never stalls the engine for long: the engine thread captures the state
-//! (shared references to the committed records, which commits replace but never change) and
+//! (shared references to the committed records; a transaction copies a captured record before
+//! it changes one in place) and
 //! starts a new log segment; then, after each epoch, it encodes the next few hundred captured
 //! entities and hands them to a background thread, which streams the snapshot to a temporary
 //! file, fsyncs and renames it, and only then deletes the segments it covers. A snapshot whose
