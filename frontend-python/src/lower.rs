@@ -1322,6 +1322,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             return;
         }
         self.refine_loop_target(&f.target, &f.iter);
+        if let Some((call, func)) = self.lazy_map_filter(&f.iter) {
+            return self.for_over_map_filter(f, call, &func, span);
+        }
         let iterable = self.expr(&f.iter);
         let (header, exit, item) = self.loop_begin(iterable, span);
         let after = self.new_block();
@@ -1335,6 +1338,59 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.loops.pop();
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
+        self.stmts(&f.orelse);
+        self.terminate(Terminator::Jump(after), span);
+        self.start(after);
+    }
+
+    /// `iter` as the `map(...)` or `filter(...)` call it is, with the builtin's name, when it is
+    /// one: a loop over it then applies the function item by item, as CPython's lazy iterators
+    /// do (a `break` leaves the rest of the items unapplied).
+    fn lazy_map_filter(&self, iter: &'a ast::Expr) -> Option<(&'a ast::ExprCall, String)> {
+        let ast::Expr::Call(call) = iter else {
+            return None;
+        };
+        match self.classify_call(call) {
+            CallKind::Builtin(name) if LOWERED_BUILTINS.contains(&name.as_str()) => {
+                Some((call, name))
+            }
+            _ => None,
+        }
+    }
+
+    /// `for target in map(f, xs): ...` (or `filter`): the function runs for an item just before
+    /// the body does; `break` stops it, and a `StopIteration` it raises ends the loop normally
+    /// (the `else` clause runs).
+    fn for_over_map_filter(
+        &mut self,
+        f: &'a ast::StmtFor,
+        call: &'a ast::ExprCall,
+        func: &str,
+        span: Span,
+    ) {
+        let after = self.new_block();
+        let next = self.new_block();
+        let mut body = |this: &mut Self, item: Expr| {
+            this.assign(&f.target, item, span);
+            this.loops.push(LoopCtx {
+                break_to: after,
+                continue_to: next,
+                finally_depth: this.finally.len(),
+            });
+            this.stmts(&f.body);
+            this.loops.pop();
+            // On to the next item (the loop's jump back to its header follows).
+            this.terminate(Terminator::Jump(next), span);
+            this.start(next);
+        };
+        if self.map_filter_loop(call, func, span, &mut body).is_none() {
+            // The call was refused (before any item); the body is still checked.
+            self.dead_block();
+            body(self, Expr::Const(Const::None));
+            self.terminate(Terminator::Jump(after), span);
+            self.start(after);
+            return;
+        }
         self.stmts(&f.orelse);
         self.terminate(Terminator::Jump(after), span);
         self.start(after);
@@ -4635,28 +4691,49 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             return;
         };
         let element = self.element_type(&g.iter);
+        if let Some((call, func)) = self.lazy_map_filter(&g.iter) {
+            // Lazily, as in a `for` statement: the function runs for an item just before the
+            // rest of the comprehension does.
+            let next = self.new_block();
+            let scope_len = self.comp_scope.len();
+            self.map_filter_loop(call, &func, span, &mut |this: &mut Self, item| {
+                let target = this.comp_target(&g.target, &element);
+                this.bind_target(&target, item, span);
+                this.comp_conditions(&g.ifs, next, span);
+                this.comp_loops(gens, i + 1, span, body);
+                this.comp_scope.truncate(scope_len);
+                this.terminate(Terminator::Jump(next), span);
+                this.start(next);
+            });
+            return;
+        }
         let iterable = self.expr(&g.iter);
         let (header, exit, item) = self.loop_begin(iterable, span);
         let scope_len = self.comp_scope.len();
         let target = self.comp_target(&g.target, &element);
         self.bind_target(&target, item, span);
-        for cond in &g.ifs {
+        self.comp_conditions(&g.ifs, header, span);
+        self.comp_loops(gens, i + 1, span, body);
+        self.comp_scope.truncate(scope_len);
+        self.terminate(Terminator::Jump(header), span);
+        self.start(exit);
+    }
+
+    /// The `if` clauses of one comprehension loop: the first false one goes on to `next_item`.
+    fn comp_conditions(&mut self, ifs: &'a [ast::Expr], next_item: BlockId, span: Span) {
+        for cond in ifs {
             let c = self.expr(cond);
             let pass = self.new_block();
             self.terminate(
                 Terminator::Branch {
                     cond: c,
                     then: pass,
-                    otherwise: header,
+                    otherwise: next_item,
                 },
                 span,
             );
             self.start(pass);
         }
-        self.comp_loops(gens, i + 1, span, body);
-        self.comp_scope.truncate(scope_len);
-        self.terminate(Terminator::Jump(header), span);
-        self.start(exit);
     }
 
     fn bind_target(&mut self, target: &Target, value: Expr, span: Span) {
