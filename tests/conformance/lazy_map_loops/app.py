@@ -167,3 +167,18 @@ class Probe:
                 if ok:
                     break
         return [rounds, self.log]
+
+    def scopes(self) -> list:
+        xs = [1, 2, 3]
+        x = 5
+        same_name = [x for x in map(lambda x: x + 1, xs)]
+        outer_var = [y for x in xs for y in map(lambda v: v + x, [10, 20]) if y != 21]
+        pairs = [i + a + b for i, (a, b) in enumerate(map(lambda p: (p, p * p), xs))]
+        unpacked = {k: v for k, v in map(lambda p: (str(p), p), xs)}
+        return [same_name, outer_var, pairs, unpacked, x]
+
+    def loop_conversion_fails(self) -> int:
+        last = 0
+        for last in map(int, ["1", "2", "z", "4"]):
+            pass
+        return last
