@@ -57,13 +57,22 @@ fn underscores_ok(text: &str, digit: fn(&u8) -> bool) -> bool {
     })
 }
 
+/// CPython's `TypeError` for `reversed()` of a value with no order to reverse.
+fn not_reversible(v: &Value) -> OpResult {
+    raise(
+        "TypeError",
+        format!("'{}' object is not reversible", v.type_name()),
+    )
+}
+
 /// `int(text, base)` as CPython parses it: surrounding whitespace, a sign, a `0x`/`0o`/`0b`
 /// prefix matching the base (any of them with base 0), and single underscores between digits.
 fn parse_int(text: &str, base: u32) -> Result<i64, IntParse> {
     // Digits of other scripts count as their ASCII values (`int("١٢")` is 12).
     let ascii = crate::unicode_digits::ascii_digits(text);
     let text = ascii.as_deref().unwrap_or(text);
-    let t = text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
+    // Unlike `str.strip()`, CPython's `int()` does not skip the separators `\x1c`..`\x1f`.
+    let t = text.trim_matches(char::is_whitespace);
     let (neg, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
@@ -1263,17 +1272,22 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         }
         "reversed" => {
             arity("reversed", args, 1, 1)?;
-            if matches!(&args[0], Value::Set(_)) {
-                return raise(
-                    "TypeError",
-                    format!("'{}' object is not reversible", args[0].type_name()),
-                );
-            }
+            // Sequences, dicts and their views are reversible; iterators, sets and scalars
+            // are not (CPython has no `__reversed__` or sequence protocol for them).
             let name = match &args[0] {
                 Value::List(_) => "list_reverseiterator",
                 Value::Range(..) => "range_iterator",
                 Value::Dict(_) => "dict_reversekeyiterator",
-                _ => "reversed",
+                Value::Tuple(_) | Value::Str(_) => "reversed",
+                Value::Internal(internal) => match &**internal {
+                    Internal::DictView { kind, .. } => match kind {
+                        ViewKind::Keys => "dict_reversekeyiterator",
+                        ViewKind::Values => "dict_reversevalueiterator",
+                        ViewKind::Items => "dict_reverseitemiterator",
+                    },
+                    _ => return not_reversible(&args[0]),
+                },
+                _ => return not_reversible(&args[0]),
             };
             let mut items = iterate(&args[0])?;
             items.reverse();
@@ -1660,6 +1674,9 @@ pub fn call_method(
     args: &[Value],
     kwargs: &[(String, Value)],
 ) -> OpResult {
+    if let (Value::Range(start, stop, step), "index" | "count") = (receiver, method) {
+        return range_index_count(*start, *stop, *step, method, args, kwargs);
+    }
     let known = match receiver {
         Value::Str(_) => ir::STR_METHODS.contains(&method),
         Value::List(_) => ir::LIST_METHODS.contains(&method),
@@ -1696,6 +1713,56 @@ pub fn call_method(
         Value::Int(n) => Ok(Value::Int(bit_length(*n))),
         Value::Bool(b) => Ok(Value::Int(i64::from(*b))),
         _ => unreachable!("checked above"),
+    }
+}
+
+/// `range.index(x)` and `range.count(x)`: arithmetic for an int (or bool), and for another
+/// value what comparing it with every item would find (only an integral float equals one).
+fn range_index_count(
+    start: i64,
+    stop: i64,
+    step: i64,
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+) -> OpResult {
+    if !kwargs.is_empty() {
+        return raise(
+            "TypeError",
+            format!("range.{method}() takes no keyword arguments"),
+        );
+    }
+    let [x] = args else {
+        return raise(
+            "TypeError",
+            format!(
+                "range.{method}() takes exactly one argument ({} given)",
+                args.len()
+            ),
+        );
+    };
+    let wanted = match x {
+        Value::Int(n) => Some(*n),
+        Value::Bool(b) => Some(i64::from(*b)),
+        Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18 => Some(*f as i64),
+        _ => None,
+    };
+    let position = wanted.and_then(|n| {
+        let inside = if step > 0 {
+            start <= n && n < stop
+        } else {
+            stop < n && n <= start
+        };
+        let offset = i128::from(n) - i128::from(start);
+        (inside && offset % i128::from(step) == 0).then(|| (offset / i128::from(step)) as i64)
+    });
+    match (method, position) {
+        ("count", found) => Ok(Value::Int(i64::from(found.is_some()))),
+        (_, Some(i)) => Ok(Value::Int(i)),
+        (_, None) if matches!(x, Value::Int(_) | Value::Bool(_)) => {
+            raise("ValueError", format!("{} is not in range", repr(x)))
+        }
+        (_, None) => raise("ValueError", "sequence.index(x): x not in sequence"),
     }
 }
 

@@ -876,6 +876,8 @@ pub const ITERATOR_NAMES: &[&str] = &[
     "dict_valueiterator",
     "dict_itemiterator",
     "dict_reversekeyiterator",
+    "dict_reversevalueiterator",
+    "dict_reverseitemiterator",
 ];
 
 fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
