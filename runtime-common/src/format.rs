@@ -1071,8 +1071,23 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
 fn field_text(chars: &mut std::iter::Peekable<std::str::Chars>) -> Result<String, Value> {
     let mut field = String::new();
     let mut depth = 0;
+    // In the field name an index in brackets is taken whole (`{0[a:b}]}` names the key `a:b}`).
+    let mut in_name = true;
+    let mut in_brackets = false;
     loop {
         match chars.next() {
+            Some(c) if in_brackets => {
+                in_brackets = c != ']';
+                field.push(c);
+            }
+            Some('[') if in_name => {
+                in_brackets = true;
+                field.push('[');
+            }
+            Some(c @ (':' | '!')) if in_name => {
+                in_name = false;
+                field.push(c);
+            }
             Some('}') if depth == 0 => return Ok(field),
             Some(c) => {
                 match c {
@@ -1085,6 +1100,21 @@ fn field_text(chars: &mut std::iter::Peekable<std::str::Chars>) -> Result<String
             None => return raise("ValueError", "expected '}' before end of string"),
         }
     }
+}
+
+/// Where the name of a replacement field ends: at the first `!` or `:` outside an index in
+/// brackets, or at its end.
+fn name_end(field: &str) -> usize {
+    let mut in_brackets = false;
+    for (i, c) in field.char_indices() {
+        match c {
+            '[' => in_brackets = true,
+            ']' => in_brackets = false,
+            '!' | ':' if !in_brackets => return i,
+            _ => {}
+        }
+    }
+    field.len()
 }
 
 /// `template.format(*args, **kwargs)` for `{}`, `{0}`, `{name}` fields (with `[index]` lookups),
@@ -1127,15 +1157,20 @@ fn render_template(
                     return raise("ValueError", "Max string recursion exceeded");
                 }
                 let field = field_text(&mut chars)?;
-                let (name_conv, spec) = match field.find(':') {
-                    Some(p) => (&field[..p], &field[p + 1..]),
-                    None => (&field[..], ""),
+                let (name, rest) = field.split_at(name_end(&field));
+                let (conversion_text, spec) = match rest.chars().next() {
+                    Some('!') => match rest.find(':') {
+                        Some(p) => (Some(&rest[1..p]), &rest[p + 1..]),
+                        None => (Some(&rest[1..]), ""),
+                    },
+                    Some(_) => (None, &rest[1..]),
+                    None => (None, ""),
                 };
-                let (name, conversion) = match name_conv.split_once('!') {
-                    Some((n, c)) => {
+                let conversion = match conversion_text {
+                    Some(c) => {
                         let mut cs = c.chars();
                         match (cs.next(), cs.next()) {
-                            (Some(k @ ('r' | 's' | 'a')), None) => (n, Some(k)),
+                            (Some(k @ ('r' | 's' | 'a')), None) => Some(k),
                             (Some(k), None) => {
                                 return raise(
                                     "ValueError",
@@ -1156,7 +1191,7 @@ fn render_template(
                             }
                         }
                     }
-                    None => (name_conv, None),
+                    None => None,
                 };
                 let first_end = name.find(['[', '.']).unwrap_or(name.len());
                 let (first, mut lookups) = name.split_at(first_end);
@@ -1194,13 +1229,20 @@ fn render_template(
                     let Some(rest) = lookups.strip_prefix('[') else {
                         return raise(
                             "ValueError",
-                            "attribute lookups are not supported in format fields",
+                            if lookups.starts_with('.') {
+                                "attribute lookups are not supported in format fields"
+                            } else {
+                                "Only '.' or '[' may follow ']' in format field specifier"
+                            },
                         );
                     };
                     let Some(close) = rest.find(']') else {
                         return raise("ValueError", "Missing ']' in format string");
                     };
                     let key = &rest[..close];
+                    if key.is_empty() {
+                        return raise("ValueError", "Empty attribute in format string");
+                    }
                     let index = match key.parse::<i64>() {
                         Ok(i) if !key.starts_with(['-', '+']) => Value::Int(i),
                         _ => Value::str(key),
