@@ -11,7 +11,47 @@ use crate::unicode_text as text;
 use crate::value::{DictMap, Internal, SetMap, Value, ViewKind};
 
 fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), Value> {
-    if args.len() < min || args.len() > max {
+    let given = args.len();
+    if given < min || given > max {
+        // CPython words the error by how the builtin parses its arguments.
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        match name {
+            "ord" | "chr" | "bin" | "oct" | "hex" => {
+                return raise(
+                    "TypeError",
+                    format!("{name}() takes exactly one argument ({given} given)"),
+                )
+            }
+            "pow" if given < 2 => {
+                let missing = ["base", "exp"][given];
+                return raise(
+                    "TypeError",
+                    format!(
+                        "pow() missing required argument '{missing}' (pos {})",
+                        given + 1
+                    ),
+                );
+            }
+            "iter" if given == 2 => return raise("TypeError", "iter(v, w): v must be callable"),
+            "format" | "iter" | "next" | "getattr" | "hasattr" => {
+                let max = if name == "iter" { 2 } else { max };
+                let (bound, n) = if min == max {
+                    (String::new(), min)
+                } else if given < min {
+                    ("at least ".to_string(), min)
+                } else {
+                    ("at most ".to_string(), max)
+                };
+                return raise(
+                    "TypeError",
+                    format!(
+                        "{name} expected {bound}{n} argument{}, got {given}",
+                        plural(n)
+                    ),
+                );
+            }
+            _ => {}
+        }
         let expected = if min == max {
             format!("exactly {min} argument{}", if min == 1 { "" } else { "s" })
         } else if args.len() < min {
@@ -557,14 +597,14 @@ fn builtin_arguments<'a>(
             }
         }
         "min" | "max" => {
-            invalid_keyword::<()>(func, &kwargs, &["key", "default"])?;
-            drop_none_key(&mut kwargs);
             if n == 0 {
                 return raise(
                     "TypeError",
                     format!("{func} expected at least 1 argument, got 0"),
                 );
             }
+            invalid_keyword::<()>(func, &kwargs, &["key", "default"])?;
+            drop_none_key(&mut kwargs);
             if n > 1 && kwarg(&kwargs, "default").is_some() {
                 return raise(
                     "TypeError",
@@ -876,6 +916,18 @@ fn iter(x: &Value) -> OpResult {
 /// `pow(base, exp, mod)`: integers only; a negative exponent takes the modular inverse.
 fn modular_pow(base: &Value, exp: &Value, modulus: &Value) -> OpResult {
     let (Some(b), Some(e), Some(m)) = (base.as_int(), exp.as_int(), modulus.as_int()) else {
+        let number = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::Float(_));
+        if ![base, exp, modulus].into_iter().all(number) {
+            return raise(
+                "TypeError",
+                format!(
+                    "unsupported operand type(s) for ** or pow(): '{}', '{}', '{}'",
+                    base.type_name(),
+                    exp.type_name(),
+                    modulus.type_name()
+                ),
+            );
+        }
         return raise(
             "TypeError",
             "pow() 3rd argument not allowed unless all arguments are integers",
@@ -2009,7 +2061,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
                     return raise(
                         "TypeError",
                         format!(
-                            "{method}() argument 2 must be a unicode character, not {}",
+                            "The fill character must be a unicode character, not {}",
                             other.type_name()
                         ),
                     )
