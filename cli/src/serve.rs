@@ -483,11 +483,13 @@ fn plugin_engine_thread(
             }
         }
     }
-    // Every job is answered or abandoned: the server waits for the backend's own shutdown.
+    // Every job is answered or abandoned: the server waits for the backend's own shutdown
+    // (within the grace period: a second signal says it is over).
     let _ = drained.send(());
     if let Err(e) = instance.shutdown() {
         eprintln!("error: backend shutdown failed: {e}");
     }
+    let _ = drained.send(());
 }
 
 /// A request rejected before it reached the engine: counted, timed and answered 400.
@@ -968,6 +970,14 @@ pub fn run(
         if let Err(mpsc::RecvTimeoutError::Timeout) = drained_rx.recv_timeout(SHUTDOWN_GRACE) {
             eprintln!(
                 "entiflow: the backend is still waiting for results of clients that left; stopping without it"
+            );
+            return Ok(());
+        }
+        // Its shutdown (closing its clients of the cluster) gets the same grace.
+        if let Err(mpsc::RecvTimeoutError::Timeout) = drained_rx.recv_timeout(SHUTDOWN_GRACE) {
+            eprintln!(
+                "entiflow: the backend did not finish its shutdown within {} s; stopping without it",
+                SHUTDOWN_GRACE.as_secs()
             );
             return Ok(());
         }
