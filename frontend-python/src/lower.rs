@@ -1568,10 +1568,59 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             },
         };
         if let Some(cause) = &r.cause {
-            let _ = self.expr(cause);
+            self.check_exception_cause(cause, span);
         }
         self.terminate(Terminator::Raise(exc), span);
         self.dead_block();
+    }
+
+    /// The cause of `raise ... from cause`: evaluated for its effects and checked as CPython
+    /// checks it (an exception, an exception class or `None`; anything else is a `TypeError`).
+    fn check_exception_cause(&mut self, cause: &'a ast::Expr, span: Span) {
+        match cause {
+            ast::Expr::NoneLiteral(_) => return,
+            ast::Expr::Name(n)
+                if self.lookup_local(n.id.as_str()).is_none()
+                    && self.info.is_exception(n.id.as_str()) =>
+            {
+                return
+            }
+            _ => {}
+        }
+        let value = self.expr(cause);
+        let value = self.pin(value);
+        let ok = self.new_block();
+        let not_exception = self.new_block();
+        let refused = self.new_block();
+        self.terminate(
+            Terminator::Branch {
+                cond: Expr::IsInstance(Box::new(value.clone()), vec!["BaseException".into()]),
+                then: ok,
+                otherwise: not_exception,
+            },
+            span,
+        );
+        self.start(not_exception);
+        self.terminate(
+            Terminator::Branch {
+                cond: Expr::Compare(Box::new(value), vec![(CmpOp::Is, Expr::Const(Const::None))]),
+                then: ok,
+                otherwise: refused,
+            },
+            span,
+        );
+        self.start(refused);
+        self.terminate(
+            Terminator::Raise(Expr::NewException {
+                class: "TypeError".into(),
+                args: vec![Expr::Const(Const::Str(
+                    "exception causes must derive from BaseException".into(),
+                ))],
+                attrs: vec![],
+            }),
+            span,
+        );
+        self.start(ok);
     }
 
     fn except_types(&mut self, h: &ast::ExceptHandlerExceptHandler) -> Vec<String> {

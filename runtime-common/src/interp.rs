@@ -1049,12 +1049,23 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
                 )))),
             }
         }
-        other => raise(
-            "TypeError",
-            format!(
-                "'{}' object doesn't support item deletion",
-                other.type_name()
-            ),
-        ),
+        other => {
+            // CPython's two wordings: a sequence indexed by an int, and everything else.
+            let sequence_index =
+                matches!(other, Value::Str(_) | Value::Tuple(_) | Value::Range(..))
+                    && matches!(index, Value::Int(_) | Value::Bool(_));
+            raise(
+                "TypeError",
+                format!(
+                    "'{}' object {} support item deletion",
+                    other.type_name(),
+                    if sequence_index {
+                        "doesn't"
+                    } else {
+                        "does not"
+                    }
+                ),
+            )
+        }
     }
 }
