@@ -36,8 +36,16 @@ pub fn parse(source: &str, reporter: &mut Reporter<'_>) -> Option<Vec<Stmt>> {
         }
         Err(e) => {
             let message = e.error.to_string();
+            // An error at the end of the file (an unclosed bracket, say) is shown at the end of
+            // its last line, not on the empty line after the final newline.
+            let last = source.trim_end().len();
+            let location = if usize::from(e.location.start()) >= last {
+                TextRange::empty(TextSize::try_from(last).unwrap_or_default())
+            } else {
+                e.location
+            };
             reporter.error(
-                &e.location,
+                &location,
                 "E0001",
                 format!("syntax error: {message}"),
                 "invalid syntax",
