@@ -492,6 +492,22 @@ fn plugin_engine_thread(
     let _ = drained.send(());
 }
 
+/// The items of a JSON array body, each left as text; items may be as deeply nested as one
+/// invocation may be (see [`runtime_common::contract::MAX_DOCUMENT_DEPTH`]).
+fn json_array_items(body: &[u8]) -> Result<Vec<&serde_json::value::RawValue>, String> {
+    use serde::Deserialize;
+    let max = runtime_common::contract::MAX_DOCUMENT_DEPTH;
+    if runtime_common::contract::nesting_exceeds(body, max + 1) {
+        return Err(format!("an item is nested more than {max} levels deep"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    de.disable_recursion_limit();
+    let items =
+        Vec::<&serde_json::value::RawValue>::deserialize(&mut de).map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(items)
+}
+
 /// A request rejected before it reached the engine: counted, timed and answered 400.
 fn rejected(shared: &Shared, started: Instant, id: Json, message: String) -> Response {
     shared.metrics.invalid.fetch_add(1, Ordering::Relaxed);
@@ -647,7 +663,7 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'[');
     let items: Vec<Result<Invocation, Invalid>> = if is_array {
-        match serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(&body) {
+        match json_array_items(&body) {
             Ok(items) => items
                 .into_iter()
                 .map(|raw| {

@@ -233,7 +233,16 @@ pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Inv
 pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
     // A UTF-8 byte order mark is no part of the document.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let json: Json = serde_json::from_slice(bytes)
+    // An argument may be as deep as a result (serde_json's own limit, 128, would refuse values
+    // entiflow returns), inside the invocation object and its `args` list; deeper is refused
+    // before parsing, so no document can exhaust the stack.
+    if nesting_exceeds(bytes, MAX_DOCUMENT_DEPTH) {
+        return Err((
+            Json::Null,
+            format!("malformed JSON: nested more than {MAX_DOCUMENT_DEPTH} levels deep"),
+        ));
+    }
+    let json: Json = from_slice_unbounded(bytes)
         .map_err(|e| (id_of_unreadable(bytes), format!("malformed JSON: {e}")))?;
     if !holds_float(&json) {
         return Ok(json);
@@ -251,7 +260,41 @@ pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
     for at in literals.negative_zeros {
         patched[at] = b' ';
     }
-    serde_json::from_slice(&patched).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))
+    from_slice_unbounded(&patched).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))
+}
+
+/// How deeply a client's JSON document may nest: a value as deep as a result may be
+/// ([`MAX_JSON_DEPTH`]) inside an invocation object and its argument list.
+pub const MAX_DOCUMENT_DEPTH: usize = MAX_JSON_DEPTH + 2;
+
+/// Whether JSON text opens more than `max` arrays and objects inside one another (brackets
+/// inside strings do not count): a check cheap enough to run before parsing without a
+/// recursion limit.
+pub fn nesting_exceeds(bytes: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The id of a document that is well-formed JSON but not readable as a value (a number out of
