@@ -352,6 +352,19 @@ impl Engine {
                 };
             }
         };
+        // Arguments are checked first: a repeated id with a bad argument (an unknown entity
+        // type in a reference, say) is an invalid request, not a repeat.
+        let (args, kwargs) = match request_args(&inv.request, &self.program) {
+            Ok(converted) => converted,
+            Err(message) => {
+                self.stats.invalid += 1;
+                return InvocationResult {
+                    id: inv.id,
+                    seq: None,
+                    outcome: Err(ErrorReport::new("InvalidRequest", message)),
+                };
+            }
+        };
         let dedup_key = (!inv.id.is_null()).then(|| inv.id.to_string());
         if let Some(k) = &dedup_key {
             if let Some(previous) = self
@@ -366,39 +379,26 @@ impl Engine {
                 return previous;
             }
         }
-        let outcome = match request_args(&inv.request, &self.program) {
-            Err(message) => {
-                self.stats.invalid += 1;
-                return InvocationResult {
-                    id: inv.id,
-                    seq: None,
-                    outcome: Err(ErrorReport::new("InvalidRequest", message)),
-                };
-            }
-            // Every failure rolls the transaction back, a bug that panics inside one too: it
-            // fails that transaction alone and leaves the state as it was.
-            Ok((args, kwargs)) => {
-                interp.begin_transaction();
-                journal::open();
-                let mut txn = Txn::default();
-                let outcome =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &inv.request {
-                        Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
-                        Request::Call {
-                            entity,
-                            key,
-                            method,
-                            ..
-                        } => self.call(interp, &mut txn, entity, key, method, args, kwargs),
-                    }))
-                    .unwrap_or_else(|panic| Err(internal_error(panic.as_ref())));
-                match outcome {
-                    Ok(_) => journal::commit(),
-                    Err(_) => txn.roll_back(&mut self.store),
-                }
-                outcome
-            }
-        };
+        // Every failure rolls the transaction back, a bug that panics inside one too: it fails
+        // that transaction alone and leaves the state as it was.
+        interp.begin_transaction();
+        journal::open();
+        let mut txn = Txn::default();
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &inv.request {
+                Request::Create { entity, .. } => self.create(interp, entity, args, kwargs),
+                Request::Call {
+                    entity,
+                    key,
+                    method,
+                    ..
+                } => self.call(interp, &mut txn, entity, key, method, args, kwargs),
+            }))
+            .unwrap_or_else(|panic| Err(internal_error(panic.as_ref())));
+        match outcome {
+            Ok(_) => journal::commit(),
+            Err(_) => txn.roll_back(&mut self.store),
+        }
         match &outcome {
             Ok(_) => self.stats.committed += 1,
             Err(_) => self.stats.aborted += 1,

@@ -1206,6 +1206,26 @@ impl ParallelEngine {
                 });
             }
         };
+        // Arguments are checked first: a repeated id with a bad argument (an unknown entity
+        // type in a reference, say) is an invalid request, not a repeat.
+        let program = self.program.clone();
+        let (args, kwargs) = match &inv.request {
+            Request::Call { args, kwargs, .. } | Request::Create { args, kwargs, .. } => {
+                (args, kwargs)
+            }
+        };
+        if let Some(e) = args
+            .iter()
+            .chain(kwargs.iter().map(|(_, j)| j))
+            .find_map(|a| json_to_value(a, &program).err())
+        {
+            self.stats.invalid += 1;
+            return Prepared::Done(InvocationResult {
+                id: inv.id,
+                seq: None,
+                outcome: Err(ErrorReport::new("InvalidRequest", e)),
+            });
+        }
         let key = inv.id.to_string();
         if let Some(previous) = self
             .dedup
@@ -1220,13 +1240,6 @@ impl ParallelEngine {
             self.stats.deduplicated += 1;
             return Prepared::Duplicate(*first);
         }
-        let program = self.program.clone();
-        let args_ok = |args: &[Json], kwargs: &[(String, Json)]| -> Result<(), String> {
-            for a in args.iter().chain(kwargs.iter().map(|(_, j)| j)) {
-                json_to_value(a, &program)?;
-            }
-            Ok(())
-        };
         let (start, partition) = match inv.request {
             Request::Call {
                 entity,
@@ -1235,14 +1248,6 @@ impl ParallelEngine {
                 args,
                 kwargs,
             } => {
-                if let Err(e) = args_ok(&args, &kwargs) {
-                    self.stats.invalid += 1;
-                    return Prepared::Done(InvocationResult {
-                        id: inv.id,
-                        seq: None,
-                        outcome: Err(ErrorReport::new("InvalidRequest", e)),
-                    });
-                }
                 let index = program.entity_index(&entity).unwrap_or(0);
                 let key_value = match &k {
                     Json::String(s) => Value::str(s),
