@@ -621,6 +621,26 @@ impl Partition {
         };
         let id_key = (!invocation.id.is_null()).then(|| invocation.id.to_string());
         if let Some(k) = &id_key {
+            // A repeat must be a valid request too: one whose arguments cannot be decoded (a
+            // reference to an unknown entity type, say) is refused, not answered as a repeat.
+            let repeated = self.dedup.get(k).is_some() || self.running_ids.contains_key(k);
+            let (args, kwargs) = match &invocation.request {
+                Request::Call { args, kwargs, .. } | Request::Create { args, kwargs, .. } => {
+                    (args, kwargs)
+                }
+            };
+            if repeated {
+                if let Err(message) = json_args(args, kwargs, &self.program) {
+                    return self.answer(
+                        reply,
+                        InvocationResult {
+                            id: invocation.id,
+                            seq: None,
+                            outcome: Err(ErrorReport::new("InvalidRequest", message)),
+                        },
+                    );
+                }
+            }
             if let Some(previous) = self
                 .dedup
                 .get(k)

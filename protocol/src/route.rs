@@ -65,9 +65,11 @@ pub fn owner(interp: &Interpreter<'_>, json: &Json, count: u32) -> Result<u32, I
 /// Routes one ingress record (the invocation's contract JSON, as bytes) to its partition, or
 /// answers it at once when it is malformed. Deterministic: the same bytes always go the same way.
 pub fn route(interp: &Interpreter<'_>, bytes: &[u8], reply: ReplyTo, count: u32) -> Routed {
-    let json: Json = match serde_json::from_slice(bytes) {
+    // Read as every front door reads a client's JSON (as deep as a result may be, integers
+    // beyond 64 bits refused).
+    let json: Json = match runtime_common::contract::client_json(bytes) {
         Ok(j) => j,
-        Err(e) => return invalid((Json::Null, format!("malformed JSON: {e}"))),
+        Err(e) => return invalid(e),
     };
     let to = match owner(interp, &json, count) {
         Ok(to) => to,

@@ -219,7 +219,8 @@ fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup:
             }
             if let Some(saved) = rebuilt.checkpoint() {
                 let text = saved.to_string();
-                let parsed: Json = serde_json::from_str(&text).expect("checkpoint is JSON");
+                let parsed: Json = runtime_common::contract::from_slice_unbounded(text.as_bytes())
+                    .expect("checkpoint is JSON");
                 rebuilt = Partition::restore(
                     program.clone(),
                     p as u32,
@@ -340,9 +341,19 @@ proptest! {
     }
 }
 
-/// Every conformance case (and example) on 2 and 3 partitions, under several interleavings.
+/// Every conformance case (and example) on 2 and 3 partitions, under several interleavings, on
+/// a stack as deep as every engine thread has (some cases hold values 1000 levels deep).
 #[test]
 fn conformance_cases_match_serial_replay() {
+    std::thread::Builder::new()
+        .stack_size(runtime_common::contract::DEEP_STACK_BYTES)
+        .spawn(every_case_matches_serial_replay)
+        .expect("spawn")
+        .join()
+        .expect("every case matches");
+}
+
+fn every_case_matches_serial_replay() {
     let mut cases = Vec::new();
     for dir in ["examples", "tests/conformance"] {
         for entry in std::fs::read_dir(root().join(dir)).expect("dir") {

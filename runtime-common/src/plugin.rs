@@ -1019,7 +1019,8 @@ impl RunningBackend {
         let text = self.invoke_jsonl(&batch)?;
         let mut results = Vec::with_capacity(expected);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let json: Json = serde_json::from_str(line).map_err(|e| {
+            // Results may be as deep as a value may (serde_json's default limit is 128).
+            let json: Json = crate::contract::from_slice_unbounded(line.as_bytes()).map_err(|e| {
                 PluginError::new(
                     "Protocol",
                     format!(
@@ -1062,7 +1063,7 @@ impl RunningBackend {
     pub fn dump_state(&mut self) -> Result<Json, PluginError> {
         let name = self.name.clone();
         let text = from_ffi(self.instance()?.dump_state())?;
-        serde_json::from_str(text.as_str()).map_err(|e| {
+        crate::contract::from_slice_unbounded(text.as_bytes()).map_err(|e| {
             PluginError::new(
                 "Protocol",
                 format!("backend '{name}' returned a state dump that is not JSON: {e}"),
