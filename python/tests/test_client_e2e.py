@@ -82,6 +82,8 @@ def test_create_and_call(client: Client) -> None:
     assert client.state("User", "alice") == {"username": "alice", "balance": 90}
     assert client.state("Item", "apple") == {"item_id": "apple", "price": 5, "stock": 8}
     assert client.state("Item", "pear") is None
+    with pytest.raises(errors.InvalidRequest, match="unknown entity type"):
+        client.state("Pear", "pear")
 
 
 def test_errors_are_raised(client: Client) -> None:

@@ -17,22 +17,24 @@ raises :class:`ValueError`.
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import re
 import sys
-from typing import Any, Callable, Optional
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Optional
 
 from ._ref import Ref, ref_json
 
 __all__ = [
     "ENTITY_TAG",
+    "MAX_JSON_DEPTH",
     "decode_value",
     "dumps_compact",
     "encode_dump",
     "encode_key",
     "encode_value",
+    "room_for_depth",
     "sort_encoded",
 ]
 
@@ -96,18 +98,33 @@ def encode_value(value: Any, entity_hook: EntityHook | None = None) -> Any:
     ``entity_hook`` maps objects that are not plain data (such as entity
     objects) to a :class:`Ref`; objects it maps to None are not encodable.
     """
-    # Python frames are deeper than JSON levels: room for MAX_JSON_DEPTH of them, whatever the
-    # caller's own depth, so that the limit below is the one that answers.
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, len(inspect.stack(0)) + 3 * MAX_JSON_DEPTH + 100))
-    try:
+    with room_for_depth():
         return _encode(value, entity_hook, set(), 0)
-    finally:
-        sys.setrecursionlimit(limit)
 
 
 #: How deep a value's JSON may nest, as entiflow (and CPython's ``json``, about) allow.
 MAX_JSON_DEPTH = 1000
+
+
+@contextmanager
+def room_for_depth() -> Iterator[None]:
+    """Let the code inside recurse through a value :data:`MAX_JSON_DEPTH` levels deep.
+
+    Walking a value takes a few Python frames per level, more than CPython's default
+    recursion limit leaves for a value entiflow accepts; the limit is raised for the walk
+    alone (whatever the caller's own depth), so a method's own recursion keeps CPython's.
+    """
+    depth = 0
+    frame = sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, depth + 4 * MAX_JSON_DEPTH + 100))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _encode(value: Any, hook: EntityHook | None, active: set[int], depth: int) -> Any:
@@ -150,6 +167,11 @@ def encode_dump(value: Any, entity_hook: EntityHook | None = None) -> Any:
     non-finite float (``"inf"``), a tuple or reference used as a dict key
     (``"(1, 'a')"``), a container that contains itself (``"[[...]]"``).
     """
+    with room_for_depth():
+        return _encode_dump(value, entity_hook)
+
+
+def _encode_dump(value: Any, entity_hook: EntityHook | None) -> Any:
     try:
         return encode_value(value, entity_hook)
     except RecursionError:
@@ -160,9 +182,9 @@ def encode_dump(value: Any, entity_hook: EntityHook | None = None) -> Any:
     if _is_cyclic(value, set()):
         return repr(value)
     if isinstance(value, (list, tuple)):
-        return [encode_dump(v, entity_hook) for v in value]
+        return [_encode_dump(v, entity_hook) for v in value]
     if isinstance(value, dict):
-        return {_dump_key(k, entity_hook): encode_dump(v, entity_hook) for k, v in value.items()}
+        return {_dump_key(k, entity_hook): _encode_dump(v, entity_hook) for k, v in value.items()}
     # An iterator's repr without its address (``<zip object>``), as entiflow writes it.
     return _ADDRESS.sub(">", repr(value))
 
@@ -199,13 +221,18 @@ def decode_value(value: Any, make_ref: Callable[[Any, Any], Ref]) -> Any:
     them; a missing ``key`` is passed as ``None``).  An object with other
     members besides ``"$entity"`` and ``"key"`` raises :class:`ValueError`.
     """
+    with room_for_depth():
+        return _decode(value, make_ref)
+
+
+def _decode(value: Any, make_ref: Callable[[Any, Any], Ref]) -> Any:
     if isinstance(value, list):
-        return [decode_value(v, make_ref) for v in value]
+        return [_decode(v, make_ref) for v in value]
     if isinstance(value, dict):
         if ENTITY_TAG in value:
             extra = set(value) - {ENTITY_TAG, "key"}
             if extra:
                 raise ValueError(f"entity reference has unexpected members: {', '.join(sorted(extra))}")
             return make_ref(value[ENTITY_TAG], value.get("key"))
-        return {k: decode_value(v, make_ref) for k, v in value.items()}
+        return {k: _decode(v, make_ref) for k, v in value.items()}
     return value

@@ -79,6 +79,13 @@ class Ref:
         object.__setattr__(self, "_ef_norm", norm)
         object.__setattr__(self, "_ef_backend", backend)
 
+    def __getattribute__(self, name: str) -> Any:
+        """Attributes of the reference itself, except ``__init__``: an entity's constructor
+        cannot be called through a reference (nor can it re-aim the reference)."""
+        if name == "__init__":
+            raise AttributeError(f"{object.__getattribute__(self, '_ef_type')}.__init__ cannot be used through a reference")
+        return object.__getattribute__(self, name)
+
     def __getattr__(self, name: str) -> Any:
         """Forward a field read or method lookup to the bound backend."""
         if name.startswith("__") and name.endswith("__"):

@@ -116,12 +116,9 @@ def exception_from_error(
     name = str(error.get("type", "RemoteError"))
     message = str(error.get("message", ""))
     if exception_types and name in exception_types:
-        try:
-            exc = exception_types[name](message)
-        except Exception:
-            exc = None
-        if exc is not None and str(exc) == message:
-            return exc
+        rebuilt = _rebuild(exception_types[name], message)
+        if rebuilt is not None:
+            return rebuilt
     if name in _ENTIFLOW_ERRORS:
         return _ENTIFLOW_ERRORS[name](message)
     candidate = getattr(builtins, name, None)
@@ -131,6 +128,29 @@ def exception_from_error(
         except Exception:
             pass
     return _remote_error_class(name)(message)
+
+
+def _rebuild(cls: type[BaseException], message: str) -> BaseException | None:
+    """An instance of the user exception class ``cls`` whose ``str`` is ``message``, or None.
+
+    The class is called with the message; when its ``__init__`` wants other arguments (whose
+    values the reply does not carry), the instance is made without it, holding the message as
+    its only argument, so that ``except`` clauses naming the class or a base still catch it.
+    """
+    for make in (lambda: cls(message), lambda: _without_init(cls, message)):
+        try:
+            exc = make()
+            if str(exc) == message:
+                return exc
+        except Exception:
+            continue
+    return None
+
+
+def _without_init(cls: type[BaseException], message: str) -> BaseException:
+    exc = cls.__new__(cls, message)
+    exc.args = (message,)
+    return exc
 
 
 class _ClientMethod:
@@ -240,12 +260,19 @@ class Client:
         return reply
 
     def state(self, entity_type: str, key: Key) -> dict[str, Any] | None:
-        """Return the fields of an entity as JSON values, or None if it does not exist."""
+        """Return the fields of an entity as JSON values, or None if it does not exist.
+
+        An unknown entity type raises :class:`~entiflow.errors.InvalidRequest`.
+        """
         path = "/v1/entities/{}/{}".format(
             urllib.parse.quote(entity_type, safe=""), urllib.parse.quote(normalize_key(key), safe="")
         )
         status, reply = self._request("GET", path, None, ok_statuses=(200, 404))
         if status == 404:
+            error = reply.get("error") if isinstance(reply, dict) else None
+            if isinstance(error, dict) and error.get("type") == "InvalidRequest":
+                # An unknown entity type, not a missing entity.
+                raise exception_from_error(error, self.exception_types)
             return None
         if not isinstance(reply, dict):
             raise errors.TransportError(f"unexpected reply to GET {path}: {reply!r:.200}")

@@ -14,6 +14,7 @@ __all__ = [
     "InvalidRequest",
     "RemoteError",
     "TransportError",
+    "UnknownAttribute",
 ]
 
 
@@ -26,6 +27,14 @@ class InvalidRequest(EntiflowError):
 
     Invalid requests are rejected before they run: they are not transactions
     and consume no sequence number.
+    """
+
+
+class UnknownAttribute(InvalidRequest, AttributeError):
+    """A reference, outside of a transaction, read an attribute its entity type does not offer.
+
+    It is an :class:`InvalidRequest` (nothing ran) and, as plain Python would raise, an
+    :class:`AttributeError`, so ``hasattr(ref, name)`` and ``getattr(ref, name, default)`` work.
     """
 
 

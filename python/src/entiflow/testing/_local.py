@@ -19,6 +19,7 @@ import importlib.util
 import inspect
 import itertools
 import json
+import math
 import os
 import sys
 import types
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from .. import errors
-from .._codec import ENTITY_TAG, decode_value, encode_dump, encode_value
+from .._codec import ENTITY_TAG, MAX_JSON_DEPTH, decode_value, encode_dump, encode_value, room_for_depth
 from .._entity import is_entity_class
 from .._ref import Key, Ref, normalize_key, ref_key, ref_type
 
@@ -240,9 +241,12 @@ class LocalApp:
         """Parse one JSON line and :meth:`invoke` it (bad JSON is an InvalidRequest)."""
         self._require_idle()
         try:
-            invocation = json.loads(line, parse_constant=_reject_constant)
+            with room_for_depth():
+                invocation = json.loads(line, parse_constant=_reject_constant, parse_float=_finite_float)
         except (ValueError, RecursionError) as exc:
             return _invalid_result(None, f"malformed JSON: {exc}")
+        if _nesting(invocation) > MAX_DOCUMENT_DEPTH:
+            return _invalid_result(None, f"malformed JSON: nested more than {MAX_DOCUMENT_DEPTH} levels deep")
         return self.invoke(invocation)
 
     def exec_jsonl(self, path: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -311,8 +315,7 @@ class LocalApp:
         obj = self._store[entity_type].get(normalize_key(key))
         if obj is None:
             raise errors.EntityNotFound(_not_found_message(entity_type, key))
-        fields: dict[str, Any] = self._encode(vars(obj))
-        return fields
+        return self._encode_fields(obj)
 
     def exists(self, entity_type: str, key: Key) -> bool:
         """Return True if the entity exists."""
@@ -338,7 +341,7 @@ class LocalApp:
                 raise errors.EntityNotFound(_not_found_message(entity_type, ref_key(ref)))
             if not name.startswith("_") and name in vars(obj):
                 return self._boundary_copy(vars(obj)[name])
-            raise errors.InvalidRequest(f"{entity_type} has no public method or field {name!r}")
+            raise errors.UnknownAttribute(f"{entity_type} has no public method or field {name!r}")
         if name.startswith("__") and name.endswith("__"):
             # `__init__` and `__key__` of another entity are not the language's to call.
             raise AttributeError(f"{entity_type}.{name} cannot be used through a reference")
@@ -555,12 +558,14 @@ class LocalApp:
 
     def _boundary_copy(self, value: _T) -> _T:
         """Deep copy for values crossing an entity boundary: entities become refs."""
-        copied: _T = _deep_copy(value, {}, self._bind_or_ref)
+        with room_for_depth():
+            copied: _T = _deep_copy(value, {}, self._bind_or_ref)
         return copied
 
     def _snapshot_copy(self, value: _T) -> _T:
         """Deep copy of an entity's own state: entity objects stay themselves."""
-        copied: _T = _deep_copy(value, {}, self._keep_entity)
+        with room_for_depth():
+            copied: _T = _deep_copy(value, {}, self._keep_entity)
         return copied
 
     def _bind_or_ref(self, value: object) -> object:
@@ -659,3 +664,31 @@ def _invalid_result(request_id: object, message: str) -> dict[str, Any]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number as a float; one beyond the float range (``1e400``) is refused, as
+    entiflow refuses it, rather than read as infinity."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
+#: How deeply an invocation may nest: an argument as deep as a result may be
+#: (:data:`~entiflow._codec.MAX_JSON_DEPTH`) inside the invocation and its argument list.
+MAX_DOCUMENT_DEPTH = MAX_JSON_DEPTH + 2
+
+
+def _nesting(value: Any) -> int:
+    """How many arrays and objects of a parsed JSON document sit inside one another."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
