@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from entiflow import errors
+from entiflow import Ref, errors
 from entiflow.client import exception_from_error
 from entiflow.testing import LocalApp
 
@@ -112,3 +112,9 @@ def test_a_user_exception_with_more_parameters_is_rebuilt_as_its_class() -> None
     )
     assert isinstance(exc, module.OutOfStock) and isinstance(exc, ValueError)
     assert str(exc) == "apple: 3 more needed"
+
+
+def test_a_reference_to_an_unknown_entity_type_is_refused_as_an_argument(app: LocalApp) -> None:
+    with pytest.raises(errors.InvalidRequest, match="unknown entity type"):
+        app.ref("Box", "b").depth([Ref("Nope", "x")])
+    assert app.ref("Box", "b").depth([[Ref("Box", "b")]]) == 2

@@ -570,7 +570,12 @@ class LocalApp:
 
     def _bind_or_ref(self, value: object) -> object:
         if isinstance(value, Ref):
-            return value if value._ef_backend is self else self._intern_ref(ref_type(value), ref_key(value))
+            if value._ef_backend is self:
+                return value
+            if ref_type(value) not in self._classes:
+                # As in an invocation's JSON: a reference to an unknown entity type is refused.
+                raise errors.InvalidRequest(f"unknown entity type in reference {value!r}")
+            return self._intern_ref(ref_type(value), ref_key(value))
         return self._entity_ref(value)
 
     def _keep_entity(self, value: object) -> object:
