@@ -1020,15 +1020,16 @@ impl RunningBackend {
         let mut results = Vec::with_capacity(expected);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             // Results may be as deep as a value may (serde_json's default limit is 128).
-            let json: Json = crate::contract::from_slice_unbounded(line.as_bytes()).map_err(|e| {
-                PluginError::new(
-                    "Protocol",
-                    format!(
-                        "backend '{}' returned a result that is not JSON: {e}",
-                        self.name
-                    ),
-                )
-            })?;
+            let json: Json =
+                crate::contract::from_slice_unbounded(line.as_bytes()).map_err(|e| {
+                    PluginError::new(
+                        "Protocol",
+                        format!(
+                            "backend '{}' returned a result that is not JSON: {e}",
+                            self.name
+                        ),
+                    )
+                })?;
             let result = InvocationResult::from_json(&json).ok_or_else(|| {
                 PluginError::new(
                     "Protocol",
