@@ -1232,18 +1232,23 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             span,
         );
         self.start(body);
-        self.loops.push(LoopCtx {
-            break_to: after,
-            continue_to: header,
-            finally_depth: self.finally.len(),
-        });
-        self.stmts(&w.body);
-        self.loops.pop();
+        self.loop_body(&w.body, after, header);
         self.terminate(Terminator::Jump(header), span);
         self.start(orelse);
         self.stmts(&w.orelse);
         self.terminate(Terminator::Jump(after), span);
         self.start(after);
+    }
+
+    /// The body of a loop: `break` leaves for `break_to`, `continue` goes on at `continue_to`.
+    fn loop_body(&mut self, body: &'a [ast::Stmt], break_to: BlockId, continue_to: BlockId) {
+        self.loops.push(LoopCtx {
+            break_to,
+            continue_to,
+            finally_depth: self.finally.len(),
+        });
+        self.stmts(body);
+        self.loops.pop();
     }
 
     /// Emits the loop header over `iterable`; returns (header, exit-to-else block, element).
@@ -1329,13 +1334,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let (header, exit, item) = self.loop_begin(iterable, span);
         let after = self.new_block();
         self.assign(&f.target, item, span);
-        self.loops.push(LoopCtx {
-            break_to: after,
-            continue_to: header,
-            finally_depth: self.finally.len(),
-        });
-        self.stmts(&f.body);
-        self.loops.pop();
+        self.loop_body(&f.body, after, header);
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
         self.stmts(&f.orelse);
@@ -1372,13 +1371,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let next = self.new_block();
         let mut body = |this: &mut Self, item: Expr| {
             this.assign(&f.target, item, span);
-            this.loops.push(LoopCtx {
-                break_to: after,
-                continue_to: next,
-                finally_depth: this.finally.len(),
-            });
-            this.stmts(&f.body);
-            this.loops.pop();
+            this.loop_body(&f.body, after, next);
             // On to the next item (the loop's jump back to its header follows).
             this.terminate(Terminator::Jump(next), span);
             this.start(next);
