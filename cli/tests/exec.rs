@@ -605,3 +605,49 @@ fn a_value_nested_a_hundred_thousand_levels_deep_fails_its_result_but_never_the_
     // `repr` and `str` of the list: 100,000 brackets on each side and the innermost `[]`.
     assert_eq!(lines[3], r#"{"id":4,"seq":4,"result":400004}"#);
 }
+
+/// A repeated id is answered from the recorded result only when the repeat is a valid request:
+/// one whose arguments hold a reference to an unknown entity type (or a key that is no key) is
+/// an `InvalidRequest`, on the serial and the parallel engine alike.
+#[test]
+fn a_repeated_id_with_invalid_arguments_is_invalid_not_a_repeat() {
+    let (_dir, app, input) = write_case(
+        "repeated-invalid",
+        "from entiflow import entity\n\n\n@entity\nclass Box:\n    def __init__(self, name: str):\n        self.name = name\n        self.looks = 0\n\n    def __key__(self):\n        return self.name\n\n    def look(self, other: \"Box\") -> int:\n        self.looks += 1\n        return self.looks\n",
+        &[
+            r#"{"id": 1, "create": "Box", "args": ["b"]}"#,
+            r#"{"id": 2, "entity": "Box", "key": "b", "method": "look", "args": [{"$entity": "Box", "key": "b"}]}"#,
+            r#"{"id": 2, "entity": "Box", "key": "b", "method": "look", "args": [{"$entity": "Zed", "key": "b"}]}"#,
+            r#"{"id": 2, "entity": "Box", "key": "b", "method": "look", "args": [{"$entity": "Box", "key": 1.5}]}"#,
+            r#"{"id": 1, "create": "Box", "args": [{"$entity": "Nope", "key": "x"}]}"#,
+            r#"{"id": 2, "entity": "Box", "key": "b", "method": "look", "args": [{"$entity": "Box", "key": "b"}]}"#,
+        ],
+    );
+    for workers in ["1", "2"] {
+        let out = exec(&app, &input, &["--workers", workers]);
+        assert!(out.status.success(), "workers {workers}");
+        let results: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let kinds: Vec<&str> = results
+            .iter()
+            .map(|r| r["error"]["type"].as_str().unwrap_or("ok"))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "ok",
+                "ok",
+                "InvalidRequest",
+                "InvalidRequest",
+                "InvalidRequest",
+                "ok"
+            ],
+            "workers {workers}"
+        );
+        // The last line is a valid repeat: the recorded result, not a second look.
+        assert_eq!(results[5], results[1], "workers {workers}");
+        assert_eq!(results[1]["result"], 1);
+    }
+}

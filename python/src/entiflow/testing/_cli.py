@@ -9,7 +9,7 @@ import sys
 import traceback
 from typing import Any, Iterable, Sequence, TextIO
 
-from .._codec import dumps_compact
+from .._codec import dumps_compact, room_for_depth
 from ._local import LocalApp
 
 __all__ = ["main", "run_lines"]
@@ -29,7 +29,9 @@ def run_lines(app: LocalApp, lines: Iterable[str], out: TextIO) -> int:
         result: dict[str, Any]
         try:
             result = app.invoke_json(line)
-            text = dumps_compact(result)
+            # A result holds a value as deep as MAX_JSON_DEPTH inside its own object.
+            with room_for_depth():
+                text = dumps_compact(result)
         except Exception as exc:  # defensive: keep the one-line-per-input promise
             result = {"id": _read_id(line), "error": {"type": "InternalError", "message": repr(exc)}}
             text = dumps_compact(result)
@@ -106,7 +108,9 @@ def _run(args: argparse.Namespace, results: TextIO) -> int:
         return 2
     if args.dump_state:
         try:
-            text = json.dumps(app.dump_state(), indent=2)
+            state = app.dump_state()
+            with room_for_depth():
+                text = json.dumps(state, indent=2)
             with open(args.dump_state, "w", encoding="utf-8") as fh:
                 fh.write(text + "\n")
         except (OSError, TypeError, ValueError) as exc:
