@@ -23,6 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Results and states hold values up to 1000 levels deep (the contract's limit), which Python's
+# `json` reads and writes with a few frames per level.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+
 
 def normalize(result: dict) -> dict:
     err = result.get("error")
