@@ -1342,11 +1342,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.start(after);
     }
 
-    /// `iter` as the `map(...)` or `filter(...)` call it is, with the builtin's name, when it is
-    /// one: a loop over it then applies the function item by item, as CPython's lazy iterators
-    /// do (a `break` leaves the rest of the items unapplied).
-    fn lazy_map_filter(&self, iter: &'a ast::Expr) -> Option<(&'a ast::ExprCall, String)> {
-        let ast::Expr::Call(call) = iter else {
+    /// `e` as the `map(...)` or `filter(...)` call it is, with the builtin's name, when it is
+    /// one: a consumer that reads it item by item (a `for` loop, a comprehension, `any`, `all`,
+    /// `next`) then applies the function lazily, as CPython's iterators do.
+    fn lazy_map_filter(&self, e: &'a ast::Expr) -> Option<(&'a ast::ExprCall, String)> {
+        let ast::Expr::Call(call) = e else {
             return None;
         };
         match self.classify_call(call) {
@@ -3745,11 +3745,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
         }
         if (func == "any" || func == "all") && call.arguments.keywords.is_empty() {
-            if let [ast::Expr::Call(inner)] = &call.arguments.args[..] {
-                if let CallKind::Builtin(lowered) = self.classify_call(inner) {
-                    if LOWERED_BUILTINS.contains(&lowered.as_str()) {
-                        return self.map_filter_any_all(&func, inner, &lowered, span);
-                    }
+            if let [arg] = &call.arguments.args[..] {
+                if let Some((inner, lowered)) = self.lazy_map_filter(arg) {
+                    return self.map_filter_any_all(&func, inner, &lowered, span);
                 }
             }
         }
@@ -4607,13 +4605,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let args = &call.arguments.args;
         let lowered = match args.first() {
             Some(ast::Expr::Generator(_)) => None,
-            Some(ast::Expr::Call(inner)) => match self.classify_call(inner) {
-                CallKind::Builtin(name) if LOWERED_BUILTINS.contains(&name.as_str()) => {
-                    Some((inner, name))
-                }
-                _ => return None,
-            },
-            _ => return None,
+            Some(arg) => Some(self.lazy_map_filter(arg)?),
+            None => return None,
         };
         if args.len() > 2
             || !call.arguments.keywords.is_empty()

@@ -16,8 +16,8 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
-    exception_report, fields_json, invocation_from_json, json_args, ref_json, value_from_tagged,
-    value_to_json, value_to_tagged,
+    exception_report, fields_json, invocation_from_json, json_args, ref_json, request_args,
+    value_from_tagged, value_to_json, value_to_tagged,
 };
 use runtime_common::dedup::Dedup;
 use runtime_common::format::repr;
@@ -624,13 +624,8 @@ impl Partition {
             // A repeat must be a valid request too: one whose arguments cannot be decoded (a
             // reference to an unknown entity type, say) is refused, not answered as a repeat.
             let repeated = self.dedup.get(k).is_some() || self.running_ids.contains_key(k);
-            let (args, kwargs) = match &invocation.request {
-                Request::Call { args, kwargs, .. } | Request::Create { args, kwargs, .. } => {
-                    (args, kwargs)
-                }
-            };
             if repeated {
-                if let Err(message) = json_args(args, kwargs, &self.program) {
+                if let Err(message) = request_args(&invocation.request, &self.program) {
                     return self.answer(
                         reply,
                         InvocationResult {

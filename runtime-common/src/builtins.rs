@@ -32,9 +32,7 @@ fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), Value
                     ),
                 );
             }
-            "iter" if given == 2 => return raise("TypeError", "iter(v, w): v must be callable"),
             "format" | "iter" | "next" | "getattr" | "hasattr" => {
-                let max = if name == "iter" { 2 } else { max };
                 let (bound, n) = if min == max {
                     (String::new(), min)
                 } else if given < min {
@@ -1050,7 +1048,11 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             Ok(Value::None)
         }
         "iter" => {
-            arity("iter", args, 1, 1)?;
+            arity("iter", args, 1, 2)?;
+            if args.len() == 2 {
+                // `iter(callable, sentinel)`: no value of the language is callable.
+                return raise("TypeError", "iter(v, w): v must be callable");
+            }
             iter(&args[0])
         }
         "getattr" | "hasattr" => {

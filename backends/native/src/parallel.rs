@@ -40,8 +40,9 @@ use std::thread::JoinHandle;
 use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::contract::{
-    exception_report, fields_json, internal_error, json_to_value, ref_json, value_from_tagged,
-    value_to_json, value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
+    exception_report, fields_json, internal_error, json_to_value, ref_json, request_args,
+    value_from_tagged, value_to_json, value_to_tagged, values_from_tagged, values_to_tagged,
+    Invalid,
 };
 use runtime_common::format::repr;
 use runtime_common::value::{key_text, FastHash};
@@ -1209,23 +1210,17 @@ impl ParallelEngine {
         // Arguments are checked first: a repeated id with a bad argument (an unknown entity
         // type in a reference, say) is an invalid request, not a repeat.
         let program = self.program.clone();
-        let (args, kwargs) = match &inv.request {
-            Request::Call { args, kwargs, .. } | Request::Create { args, kwargs, .. } => {
-                (args, kwargs)
+        let (args, kwargs) = match request_args(&inv.request, &program) {
+            Ok(converted) => converted,
+            Err(e) => {
+                self.stats.invalid += 1;
+                return Prepared::Done(InvocationResult {
+                    id: inv.id,
+                    seq: None,
+                    outcome: Err(ErrorReport::new("InvalidRequest", e)),
+                });
             }
         };
-        if let Some(e) = args
-            .iter()
-            .chain(kwargs.iter().map(|(_, j)| j))
-            .find_map(|a| json_to_value(a, &program).err())
-        {
-            self.stats.invalid += 1;
-            return Prepared::Done(InvocationResult {
-                id: inv.id,
-                seq: None,
-                outcome: Err(ErrorReport::new("InvalidRequest", e)),
-            });
-        }
         let key = inv.id.to_string();
         if let Some(previous) = self
             .dedup
@@ -1241,6 +1236,7 @@ impl ParallelEngine {
             return Prepared::Duplicate(*first);
         }
         let (start, partition) = match inv.request {
+            // The partition decodes a call's arguments again, from the JSON it is sent.
             Request::Call {
                 entity,
                 key: k,
@@ -1268,31 +1264,9 @@ impl ParallelEngine {
                     p,
                 )
             }
-            Request::Create {
-                entity,
-                args,
-                kwargs,
-            } => {
+            Request::Create { entity, .. } => {
                 let index = program.entity_index(&entity).unwrap_or(0);
-                let convert = |j: &Json| json_to_value(j, &program);
-                let (a, k) = match (
-                    args.iter().map(convert).collect::<Result<Vec<_>, _>>(),
-                    kwargs
-                        .iter()
-                        .map(|(n, j)| Ok((n.clone(), convert(j)?)))
-                        .collect::<Result<Vec<_>, String>>(),
-                ) {
-                    (Ok(a), Ok(k)) => (a, k),
-                    (Err(e), _) | (_, Err(e)) => {
-                        self.stats.invalid += 1;
-                        return Prepared::Done(InvocationResult {
-                            id: inv.id,
-                            seq: None,
-                            outcome: Err(ErrorReport::new("InvalidRequest", e)),
-                        });
-                    }
-                };
-                match run_init(interp, index, &entity, a, k) {
+                match run_init(interp, index, &entity, args, kwargs) {
                     Ok((key_value, fields)) => {
                         let text = key_text(&key_value);
                         let p = partition_of(index, &text, self.workers.len());
