@@ -101,7 +101,8 @@ def test_an_unknown_attribute_is_an_attribute_error_and_an_invalid_request(app: 
     with pytest.raises(errors.InvalidRequest):
         box._private_thing
     with pytest.raises(AttributeError):
-        box.__init__
+        box.__init__("Box", "zzz")
+    assert box == Ref("Box", "b")
 
 
 def test_a_user_exception_with_more_parameters_is_rebuilt_as_its_class() -> None:

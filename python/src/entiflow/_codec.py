@@ -21,8 +21,7 @@ import json
 import math
 import re
 import sys
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 from ._ref import Ref, ref_json
 
@@ -106,25 +105,23 @@ def encode_value(value: Any, entity_hook: EntityHook | None = None) -> Any:
 MAX_JSON_DEPTH = 1000
 
 
-@contextmanager
-def room_for_depth() -> Iterator[None]:
+class room_for_depth:
     """Let the code inside recurse through a value :data:`MAX_JSON_DEPTH` levels deep.
 
     Walking a value takes a few Python frames per level, more than CPython's default
     recursion limit leaves for a value entiflow accepts; the limit is raised for the walk
-    alone (whatever the caller's own depth), so a method's own recursion keeps CPython's.
+    alone (by a fixed margin above the current limit, which the caller's own depth is
+    within), so a method's own recursion keeps CPython's. Cheap enough to wrap every copy.
     """
-    depth = 0
-    frame = sys._getframe()
-    while frame is not None:
-        depth += 1
-        frame = frame.f_back
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, depth + 4 * MAX_JSON_DEPTH + 100))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(limit)
+
+    __slots__ = ("_limit",)
+
+    def __enter__(self) -> None:
+        self._limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(self._limit + 4 * MAX_JSON_DEPTH + 100)
+
+    def __exit__(self, *exc: object) -> None:
+        sys.setrecursionlimit(self._limit)
 
 
 def _encode(value: Any, hook: EntityHook | None, active: set[int], depth: int) -> Any:

@@ -70,7 +70,17 @@ class Ref:
     _ef_backend: RefBackend | None
 
     def __init__(self, entity_type: str, key: Key, backend: RefBackend | None = None) -> None:
-        """Create a reference; ``backend`` resolves attribute access (optional)."""
+        """Create a reference; ``backend`` resolves attribute access (optional).
+
+        A reference is immutable: calling ``__init__`` on an existing one (``ref.__init__(...)``,
+        which would re-aim every holder of the shared reference) raises :class:`AttributeError`.
+        """
+        try:
+            entity = object.__getattribute__(self, "_ef_type")
+        except AttributeError:
+            pass
+        else:
+            raise AttributeError(f"{entity}.__init__ cannot be used through a reference")
         if not isinstance(entity_type, str):
             raise TypeError(f"entity type must be a str, not {type(entity_type).__name__}")
         norm = normalize_key(key)
@@ -78,13 +88,6 @@ class Ref:
         object.__setattr__(self, "_ef_key", key)
         object.__setattr__(self, "_ef_norm", norm)
         object.__setattr__(self, "_ef_backend", backend)
-
-    def __getattribute__(self, name: str) -> Any:
-        """Attributes of the reference itself, except ``__init__``: an entity's constructor
-        cannot be called through a reference (nor can it re-aim the reference)."""
-        if name == "__init__":
-            raise AttributeError(f"{object.__getattribute__(self, '_ef_type')}.__init__ cannot be used through a reference")
-        return object.__getattribute__(self, name)
 
     def __getattr__(self, name: str) -> Any:
         """Forward a field read or method lookup to the bound backend."""

@@ -245,7 +245,9 @@ class LocalApp:
                 invocation = json.loads(line, parse_constant=_reject_constant, parse_float=_finite_float)
         except (ValueError, RecursionError) as exc:
             return _invalid_result(None, f"malformed JSON: {exc}")
-        if _nesting(invocation) > MAX_DOCUMENT_DEPTH:
+        # Only a line with that many brackets can nest that deep.
+        brackets = line.count("[") + line.count("{")
+        if brackets > MAX_DOCUMENT_DEPTH and _nesting(invocation) > MAX_DOCUMENT_DEPTH:
             return _invalid_result(None, f"malformed JSON: nested more than {MAX_DOCUMENT_DEPTH} levels deep")
         return self.invoke(invocation)
 
