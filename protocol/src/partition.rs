@@ -1213,17 +1213,18 @@ impl Partition {
             let Some((frame, entity, key)) = seg.frames.last_mut() else {
                 return;
             };
+            let (caller_entity, caller_key) = (*entity, key.clone());
             if let Some(reply) = pending.take() {
                 if let Some(exc) = interp.resume(frame, reply) {
                     seg.frames.pop();
-                    if seg.frames.is_empty() {
+                    let Some((_, pe, pk)) = seg.frames.last() else {
                         return self.end_segment(at, SegmentEnd::Value(Err(exc)));
-                    }
-                    pending = Some(Err(exc));
+                    };
+                    let crosses = *pe != caller_entity || *pk != caller_key;
+                    pending = Some(Err(if crosses { exc.deep_copy() } else { exc }));
                     continue;
                 }
             }
-            let (caller_entity, caller_key) = (*entity, key.clone());
             interp.set_steps(local.steps);
             let step = {
                 let Some(Some(record)) = local
@@ -1254,10 +1255,12 @@ impl Partition {
                 }
                 Step::Raise(e) => {
                     seg.frames.pop();
-                    if seg.frames.is_empty() {
+                    let Some((_, pe, pk)) = seg.frames.last() else {
                         return self.end_segment(at, SegmentEnd::Value(Err(e)));
-                    }
-                    pending = Some(Err(e));
+                    };
+                    // An exception crossing into another entity is a copy, as a result is.
+                    let crosses = *pe != caller_entity || *pk != caller_key;
+                    pending = Some(Err(if crosses { e.deep_copy() } else { e }));
                 }
                 Step::Call { target, op } => {
                     let Some(target_entity) = self.program.entity_index(&target.entity) else {

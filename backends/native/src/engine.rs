@@ -515,17 +515,18 @@ impl Engine {
                     "empty call stack",
                 )));
             };
+            let caller = (frame.entity, *place);
             if let Some(reply) = pending.take() {
                 if let Some(exc) = interp.resume(frame, reply) {
                     stack.pop();
-                    if stack.is_empty() {
+                    let Some((parent, parent_place)) = stack.last() else {
                         return Err(Abort::Exception(exc));
-                    }
-                    pending = Some(Err(exc));
+                    };
+                    let crosses = parent.entity != caller.0 || *parent_place != caller.1;
+                    pending = Some(Err(if crosses { exc.deep_copy() } else { exc }));
                     continue;
                 }
             }
-            let caller = (frame.entity, *place);
             match interp.run(frame, &mut self.store[caller.0][caller.1].fields) {
                 Step::Return(v) => {
                     stack.pop();
@@ -537,10 +538,12 @@ impl Engine {
                 }
                 Step::Raise(e) => {
                     stack.pop();
-                    if stack.is_empty() {
+                    let Some((parent, parent_place)) = stack.last() else {
                         return Err(Abort::Exception(e));
-                    }
-                    pending = Some(Err(e));
+                    };
+                    // An exception crossing into another entity is a copy, as a result is.
+                    let crosses = parent.entity != caller.0 || *parent_place != caller.1;
+                    pending = Some(Err(if crosses { e.deep_copy() } else { e }));
                 }
                 Step::Call { target, op } => {
                     self.stats.remote_calls += 1;

@@ -836,21 +836,20 @@ impl Worker {
             let Some((frame, key)) = seg.stack.last_mut() else {
                 return;
             };
+            let caller = (frame.entity, key.clone());
             if let Some(reply) = seg.pending.take() {
                 if let Some(exc) = interp.resume(frame, reply) {
                     seg.stack.pop();
-                    if seg.stack.is_empty() {
+                    let Some(parent) = seg.stack.last() else {
                         let seg = self.segments.remove(&id).expect("segment");
                         self.finish(seg, Err(exc));
                         return;
-                    }
-                    if let Some(seg) = self.segments.get_mut(&id) {
-                        seg.pending = Some(Err(exc));
-                    }
+                    };
+                    let crosses = parent.0.entity != caller.0 || parent.1 != caller.1;
+                    seg.pending = Some(Err(if crosses { exc.deep_copy() } else { exc }));
                     continue;
                 }
             }
-            let caller = (frame.entity, key.clone());
             let mut frame_taken = seg.stack.pop().expect("frame");
             interp.set_steps(self.steps.get(&tid).copied().unwrap_or(0));
             let step = {
@@ -873,12 +872,14 @@ impl Worker {
                     seg.pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
                 }
                 Step::Raise(e) => {
-                    if seg.stack.is_empty() {
+                    let Some(parent) = seg.stack.last() else {
                         let seg = self.segments.remove(&id).expect("segment");
                         self.finish(seg, Err(e));
                         return;
-                    }
-                    seg.pending = Some(Err(e));
+                    };
+                    // An exception crossing into another entity is a copy, as a result is.
+                    let crosses = parent.0.entity != caller.0 || parent.1 != caller.1;
+                    seg.pending = Some(Err(if crosses { e.deep_copy() } else { e }));
                 }
                 Step::Call { target, op } => {
                     seg.stack.push(frame_taken);

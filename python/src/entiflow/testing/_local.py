@@ -379,7 +379,12 @@ class LocalApp:
             # The running entity calling itself through a reference: like ``self.method``,
             # arguments and result are shared, not copied.
             return self._call(ref, name, list(args), dict(kwargs))
-        return self._boundary_copy(self._call(ref, name, self._boundary_copy(list(args)), self._boundary_copy(kwargs)))
+        try:
+            result = self._call(ref, name, self._boundary_copy(list(args)), self._boundary_copy(kwargs))
+        except Exception as exc:
+            # An exception crossing into the caller is a copy, as a result is.
+            raise self._boundary_copy(exc) from None
+        return self._boundary_copy(result)
 
     # ------------------------------------------------------------ internals
 
@@ -623,6 +628,24 @@ def _deep_copy(value: Any, memo: dict[int, Any], special: Callable[[object], obj
     elif kind is frozenset:
         result = frozenset(_deep_copy(v, memo, special) for v in value)
         memo[marker] = result
+    elif isinstance(value, BaseException):
+        # Not through `copy.deepcopy`, which calls the class with `args`: an `__init__` that
+        # takes other parameters than the message would fail or run twice.
+        # The nearest builtin class sets what it keeps beside `args` (`StopIteration.value`,
+        # `OSError.errno`), in `__new__` or `__init__` (as CPython's own classes choose).
+        args = _deep_copy(value.args, memo, special)
+        builtin = next(c for c in kind.__mro__ if c.__module__ == "builtins")
+        result = kind.__new__(kind, *args)
+        builtin.__init__(result, *args)
+        result.args = args
+        memo[marker] = result
+        if isinstance(value, OSError):
+            # Set only when present: `str()` shows a file name that was set, even to None.
+            for name in ("filename", "filename2"):
+                if getattr(value, name) is not None:
+                    setattr(result, name, getattr(value, name))
+        for name, attribute in vars(value).items():
+            setattr(result, name, _deep_copy(attribute, memo, special))
     else:
         result = copy.deepcopy(value, memo)
     return result
