@@ -764,35 +764,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
             ast::Stmt::Delete(d) => {
                 for target in &d.targets {
-                    match target {
-                        ast::Expr::Name(n) => match self.lookup_local(n.id.as_str()) {
-                            Some(l) => self.emit(StmtKind::DelLocal(l), span),
-                            None => self.error(
-                                n,
-                                "E0310",
-                                format!("cannot delete `{}`", n.id.as_str()),
-                                "not a local variable",
-                                None,
-                            ),
-                        },
-                        ast::Expr::Subscript(s) => {
-                            self.check_changeable(&s.value);
-                            let parts = self.lower_seq(&[&s.value, &s.slice]);
-                            let mut it = parts.into_iter();
-                            let (object, index) = (
-                                it.next().unwrap_or(Expr::Const(Const::None)),
-                                it.next().unwrap_or(Expr::Const(Const::None)),
-                            );
-                            self.emit(StmtKind::DelItem { object, index }, span);
-                        }
-                        other => self.error(
-                            other,
-                            "E0310",
-                            "unsupported `del` target",
-                            "only local names and subscripts can be deleted",
-                            Some("entity fields cannot be removed; assign None instead"),
-                        ),
-                    }
+                    self.lower_del(target, span);
                 }
             }
             ast::Stmt::FunctionDef(f) => self.error(
@@ -2184,7 +2156,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         | "hasattr" | "id" | "hash" | "iter" | "next" | "map" | "filter" => {
                             Some("this builtin is not available in entity methods")
                         }
-                        "type" => Some("only `type(x).__name__` is supported"),
+                        "type" => Some("`type(x)` is for `type(x).__name__` and exact checks against builtin or exception classes (`type(x) is int`); for an entity, compare `type(x).__name__ == \"Item\"` or use `isinstance`"),
                         _ if self.info.functions.iter().any(|f| f == name) => Some(
                             "module-level functions are not supported: make it a method of the entity",
                         ),
@@ -2847,6 +2819,43 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
         }
         parts
+    }
+
+    /// Lowers one target of `del`.
+    fn lower_del(&mut self, target: &'a ast::Expr, span: Span) {
+        match target {
+            // `del a, b` and `del (a, b)` delete each target in turn, left to right.
+            ast::Expr::Tuple(t) => t.elts.iter().for_each(|e| self.lower_del(e, span)),
+            ast::Expr::List(l) => l.elts.iter().for_each(|e| self.lower_del(e, span)),
+            ast::Expr::Name(n) => match self.lookup_local(n.id.as_str()) {
+                Some(l) => self.emit(StmtKind::DelLocal(l), span),
+                None => self.error(
+                    n,
+                    "E0310",
+                    format!("cannot delete `{}`", n.id.as_str()),
+                    "not a local variable",
+                    None,
+                ),
+            },
+            ast::Expr::Subscript(s) => {
+                self.check_changeable(&s.value);
+                let parts = self.lower_seq(&[&s.value, &s.slice]);
+                let mut it = parts.into_iter();
+                let (object, index) = (
+                    it.next().unwrap_or(Expr::Const(Const::None)),
+                    it.next().unwrap_or(Expr::Const(Const::None)),
+                );
+                self.emit(StmtKind::DelItem { object, index }, span);
+            }
+            other => self.error(
+                other,
+                "E0310",
+                "unsupported `del` target",
+                "only local names and subscripts can be deleted",
+                matches!(other, ast::Expr::Attribute(_))
+                    .then_some("entity fields cannot be removed; assign None instead"),
+            ),
+        }
     }
 
     /// Whether `object` (a container about to be changed in place) may be changed: not a

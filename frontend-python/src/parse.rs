@@ -8,7 +8,15 @@ use crate::analyze::Reporter;
 
 /// Parses a module; syntax errors become diagnostics (code `E0001`) and `None`.
 pub fn parse(source: &str, reporter: &mut Reporter<'_>) -> Option<Vec<Stmt>> {
-    match ruff_python_parser::parse_module(source) {
+    // CPython 3.11's grammar: what is newer (`type X = ...`, PEP 695 generics, ...) is a syntax
+    // error that names the version that added it.
+    let options = ruff_python_parser::ParseOptions::from(ruff_python_parser::Mode::Module)
+        .with_target_version(ruff_python_ast::PythonVersion::PY311);
+    let parsed = ruff_python_parser::parse(source, options).map(|p| {
+        p.try_into_module()
+            .expect("a module parsed in module mode is a module")
+    });
+    match parsed {
         Ok(parsed) => {
             let unsupported = parsed.unsupported_syntax_errors();
             if let Some(e) = unsupported.first() {

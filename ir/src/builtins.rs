@@ -127,6 +127,7 @@ pub const STR_METHODS: &[&str] = &[
     "casefold",
     "isnumeric",
     "isdecimal",
+    "isascii",
     "istitle",
     "isprintable",
     "isidentifier",

@@ -635,7 +635,7 @@ fn builtin_arguments<'a>(
             invalid_keyword::<()>(func, &kwargs, &["strict"])?;
         }
         "print" => {
-            invalid_keyword::<()>(func, &kwargs, &["sep", "end", "flush"])?;
+            invalid_keyword::<()>(func, &kwargs, &["sep", "end", "file", "flush"])?;
         }
         "iter" | "next" | "bin" | "oct" | "hex" | "getattr" | "hasattr" => no_keywords(&kwargs)?,
         "pow" => {
@@ -982,6 +982,13 @@ fn print(args: &[Value], kwargs: &[(String, Value)]) -> Result<(), Value> {
             ),
         }
     };
+    // Standard error is the only stream here: `file=None` means the default one.
+    if let Some(file) = kwarg(kwargs, "file").filter(|f| !matches!(f, Value::None)) {
+        return raise(
+            "AttributeError",
+            format!("'{}' object has no attribute 'write'", file.type_name()),
+        );
+    }
     let sep = text_or_default("sep", " ")?;
     let end = text_or_default("end", "\n")?;
     let mut line = args.iter().map(to_str).collect::<Vec<_>>().join(&sep);
@@ -1530,7 +1537,7 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
             "str",
             "upper" | "lower" | "title" | "capitalize" | "isdigit" | "isalpha" | "isalnum"
             | "isupper" | "islower" | "isspace" | "swapcase" | "casefold" | "isnumeric"
-            | "isdecimal" | "istitle" | "isprintable" | "isidentifier",
+            | "isdecimal" | "istitle" | "isprintable" | "isidentifier" | "isascii",
         ) => (NoArgs, None),
         ("str", "expandtabs") => (Legacy(0, 1), Some(&["tabsize"])),
         ("str", "maketrans") => (Positional(1, 3), None),
@@ -2149,6 +2156,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
         }
         "isalpha" => Value::Bool(!s.is_empty() && s.chars().all(text::is_alpha)),
         "isalnum" => Value::Bool(!s.is_empty() && s.chars().all(text::is_alnum)),
+        "isascii" => Value::Bool(s.is_ascii()),
         "zfill" => {
             let width = int_arg(&args[0])?.max(0) as usize;
             crate::ops::check_text_size(width)?;
