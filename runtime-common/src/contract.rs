@@ -204,12 +204,22 @@ fn args_of(obj: &Map<String, Json>) -> Result<JsonArgs, String> {
 
 /// Parses JSON that entiflow itself wrote (snapshots, logs, messages between partitions,
 /// recorded results): entity state may nest deeper than serde_json's default limit of 128
-/// levels, which stays in force for what clients send. Threads that parse it run on
-/// [`DEEP_STACK_BYTES`] stacks.
+/// levels, which stays in force for what clients send, and as deep as memory allows (the
+/// parser grows its stack onto the heap as it goes down).
 pub fn from_slice_unbounded<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     de.disable_recursion_limit();
-    let value = T::deserialize(&mut de)?;
+    let value = T::deserialize(serde_stacker::Deserializer::new(&mut de))?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Parses a document whose nesting was checked to be at most [`MAX_DOCUMENT_DEPTH`] levels,
+/// which an ordinary stack holds.
+fn from_slice_checked_depth(bytes: &[u8]) -> serde_json::Result<Json> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.disable_recursion_limit();
+    let value = <Json as serde::Deserialize>::deserialize(&mut de)?;
     de.end()?;
     Ok(value)
 }
@@ -242,7 +252,7 @@ pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
             format!("malformed JSON: nested more than {MAX_DOCUMENT_DEPTH} levels deep"),
         ));
     }
-    let json: Json = from_slice_unbounded(bytes)
+    let json: Json = from_slice_checked_depth(bytes)
         .map_err(|e| (id_of_unreadable(bytes), format!("malformed JSON: {e}")))?;
     if !holds_float(&json) {
         return Ok(json);
@@ -260,7 +270,7 @@ pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
     for at in literals.negative_zeros {
         patched[at] = b' ';
     }
-    from_slice_unbounded(&patched).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))
+    from_slice_checked_depth(&patched).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))
 }
 
 /// How deeply a client's JSON document may nest: a value as deep as a result may be
@@ -497,49 +507,52 @@ pub fn invocation_from_json(json: Json, program: &Program) -> Result<Invocation,
 
 /// Converts a JSON argument into a value; `{"$entity": T, "key": K}` becomes a reference.
 pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
-    Ok(match json {
-        Json::Null => Value::None,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None if n.is_u64() => return Err(format!("integer {n} does not fit in 64 bits")),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Json::String(s) => Value::str(s),
-        Json::Array(items) => Value::list(
-            items
-                .iter()
-                .map(|x| json_to_value(x, program))
-                .collect::<Result<_, _>>()?,
-        ),
-        Json::Object(obj) => {
-            if let Some(entity) = obj.get("$entity") {
-                if let Some(extra) = obj.keys().find(|k| *k != "$entity" && *k != "key") {
-                    return Err(format!("entity reference has unexpected members: {extra}"));
-                }
-                let Some(entity) = entity.as_str().filter(|e| program.entity(e).is_some()) else {
-                    return Err(format!("unknown entity type in reference {json}"));
-                };
-                let key = match obj.get("key") {
-                    Some(Json::String(s)) => Value::str(s),
-                    Some(k) if k.is_i64() => Value::Int(k.as_i64().unwrap_or(0)),
-                    _ => {
-                        return Err(format!(
-                            "an entity reference needs a string or integer \"key\": {json}"
-                        ))
+    crate::value::deeper(|| {
+        Ok(match json {
+            Json::Null => Value::None,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None if n.is_u64() => return Err(format!("integer {n} does not fit in 64 bits")),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Json::String(s) => Value::str(s),
+            Json::Array(items) => Value::list(
+                items
+                    .iter()
+                    .map(|x| json_to_value(x, program))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Json::Object(obj) => {
+                if let Some(entity) = obj.get("$entity") {
+                    if let Some(extra) = obj.keys().find(|k| *k != "$entity" && *k != "key") {
+                        return Err(format!("entity reference has unexpected members: {extra}"));
                     }
-                };
-                return Ok(Value::Ref(Rc::new(EntityRef {
-                    entity: Rc::from(entity),
-                    key,
-                })));
+                    let Some(entity) = entity.as_str().filter(|e| program.entity(e).is_some())
+                    else {
+                        return Err(format!("unknown entity type in reference {json}"));
+                    };
+                    let key = match obj.get("key") {
+                        Some(Json::String(s)) => Value::str(s),
+                        Some(k) if k.is_i64() => Value::Int(k.as_i64().unwrap_or(0)),
+                        _ => {
+                            return Err(format!(
+                                "an entity reference needs a string or integer \"key\": {json}"
+                            ))
+                        }
+                    };
+                    return Ok(Value::Ref(Rc::new(EntityRef {
+                        entity: Rc::from(entity),
+                        key,
+                    })));
+                }
+                let mut m = DictMap::default();
+                for (k, v) in obj {
+                    m.insert(Value::str(k), json_to_value(v, program)?);
+                }
+                Value::dict(m)
             }
-            let mut m = DictMap::default();
-            for (k, v) in obj {
-                m.insert(Value::str(k), json_to_value(v, program)?);
-            }
-            Value::dict(m)
-        }
+        })
     })
 }
 
@@ -659,7 +672,7 @@ fn json_rank(j: &Json) -> u8 {
 
 /// Compact JSON with object keys sorted: the tie-breaking order of unorderable set members.
 fn canonical_json(j: &Json) -> String {
-    match j {
+    crate::value::deeper(|| match j {
         Json::Array(items) => format!(
             "[{}]",
             items
@@ -678,7 +691,7 @@ fn canonical_json(j: &Json) -> String {
             format!("{{{}}}", parts.join(","))
         }
         other => other.to_string(),
-    }
+    })
 }
 
 /// An entity's fields as the state dump shows them, by name in declaration order; a field never
@@ -699,28 +712,30 @@ pub fn fields_json(entity: &ir::Entity, values: &[Value]) -> Json {
 /// otherwise, as far down as JSON can hold it, Python's `repr` of what it cannot (a dict key
 /// that is a tuple or a reference, a non-finite float, a value that contains itself).
 fn dump_json(v: &Value) -> Json {
-    match value_to_json(v) {
-        Ok(json) => json,
-        Err(_) if v.is_cyclic() => Json::String(crate::format::repr(v)),
-        // Deeper than JSON may nest: the repr, as for a value that contains itself.
-        Err(Value::Exception(e)) if &*e.class == "RecursionError" => {
-            Json::String(crate::format::repr(v))
+    crate::value::deeper(|| {
+        match value_to_json(v) {
+            Ok(json) => json,
+            Err(_) if v.is_cyclic() => Json::String(crate::format::repr(v)),
+            // Deeper than JSON may nest: the repr, as for a value that contains itself.
+            Err(Value::Exception(e)) if &*e.class == "RecursionError" => {
+                Json::String(crate::format::repr(v))
+            }
+            Err(_) => match v {
+                Value::List(l) => Json::Array(l.borrow().iter().map(dump_json).collect()),
+                Value::Tuple(t) => Json::Array(t.iter().map(dump_json).collect()),
+                Value::Dict(d) => Json::Object(
+                    d.borrow()
+                        .iter()
+                        .map(|(k, v)| {
+                            let key = dict_key(k).unwrap_or_else(|_| crate::format::repr(k));
+                            (key, dump_json(v))
+                        })
+                        .collect(),
+                ),
+                other => Json::String(crate::format::repr(other)),
+            },
         }
-        Err(_) => match v {
-            Value::List(l) => Json::Array(l.borrow().iter().map(dump_json).collect()),
-            Value::Tuple(t) => Json::Array(t.iter().map(dump_json).collect()),
-            Value::Dict(d) => Json::Object(
-                d.borrow()
-                    .iter()
-                    .map(|(k, v)| {
-                        let key = dict_key(k).unwrap_or_else(|_| crate::format::repr(k));
-                        (key, dump_json(v))
-                    })
-                    .collect(),
-            ),
-            other => Json::String(crate::format::repr(other)),
-        },
-    }
+    })
 }
 
 /// The error report for a transaction that hit a bug of the engine (a panic): `SystemError`, as
@@ -790,39 +805,41 @@ struct Untagged {
 /// tuples, exceptions and iterators as `{"$alias": n}`, counted apart (a set numbered before its
 /// members, the others after what they hold; a cycle always runs through a list or dict).
 fn tag(v: &Value, seen: &mut Tagged) -> Json {
-    if let (Value::List(_) | Value::Dict(_), Some(id)) = (v, v.container_id()) {
-        if let Some(n) = seen.containers.get(&id) {
-            return json!({"$same": n});
+    crate::value::deeper(|| {
+        if let (Value::List(_) | Value::Dict(_), Some(id)) = (v, v.container_id()) {
+            if let Some(n) = seen.containers.get(&id) {
+                return json!({"$same": n});
+            }
+            let n = seen.containers.len();
+            seen.containers.insert(id, n);
         }
-        let n = seen.containers.len();
-        seen.containers.insert(id, n);
-    }
-    let other = match v {
-        Value::Set(s) => Some(Rc::as_ptr(s) as *const u8 as usize),
-        Value::Tuple(t) => Some(Rc::as_ptr(t) as *const u8 as usize),
-        Value::Exception(e) => Some(Rc::as_ptr(e) as *const u8 as usize),
-        Value::Internal(i) if matches!(**i, crate::value::Internal::Iterator { .. }) => {
-            Some(Rc::as_ptr(i) as *const u8 as usize)
+        let other = match v {
+            Value::Set(s) => Some(Rc::as_ptr(s) as *const u8 as usize),
+            Value::Tuple(t) => Some(Rc::as_ptr(t) as *const u8 as usize),
+            Value::Exception(e) => Some(Rc::as_ptr(e) as *const u8 as usize),
+            Value::Internal(i) if matches!(**i, crate::value::Internal::Iterator { .. }) => {
+                Some(Rc::as_ptr(i) as *const u8 as usize)
+            }
+            _ => None,
+        };
+        if let Some(id) = other {
+            if let Some(n) = seen.others.get(&id) {
+                return json!({"$alias": n});
+            }
+            // A set is numbered before its members (it is filled in place when read); the others
+            // after what they hold, which they are built from.
+            if matches!(v, Value::Set(_)) {
+                let n = seen.others.len();
+                seen.others.insert(id, n);
+            }
         }
-        _ => None,
-    };
-    if let Some(id) = other {
-        if let Some(n) = seen.others.get(&id) {
-            return json!({"$alias": n});
-        }
-        // A set is numbered before its members (it is filled in place when read); the others
-        // after what they hold, which they are built from.
-        if matches!(v, Value::Set(_)) {
+        let json = tag_inner(v, seen);
+        if let (Some(id), false) = (other, matches!(v, Value::Set(_))) {
             let n = seen.others.len();
             seen.others.insert(id, n);
         }
-    }
-    let json = tag_inner(v, seen);
-    if let (Some(id), false) = (other, matches!(v, Value::Set(_))) {
-        let n = seen.others.len();
-        seen.others.insert(id, n);
-    }
-    json
+        json
+    })
 }
 
 fn tag_inner(v: &Value, seen: &mut Tagged) -> Json {
@@ -924,190 +941,222 @@ pub const ITERATOR_NAMES: &[&str] = &[
 ];
 
 fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
-    fn list(x: &Json, seen: &mut Untagged) -> Result<Vec<Value>, String> {
-        x.as_array()
-            .ok_or("expected an array")?
-            .iter()
-            .map(|y| untag(y, seen))
-            .collect()
-    }
-    Ok(match j {
-        Json::Null => Value::None,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => Value::Int(n.as_i64().ok_or("integer out of range")?),
-        Json::String(s) => Value::str(s),
-        Json::Array(_) => {
-            let cell = Rc::new(std::cell::RefCell::new(Vec::new()));
-            seen.containers.push(Value::List(cell.clone()));
-            let items = list(j, seen)?;
-            *cell.borrow_mut() = items;
-            Value::List(cell)
+    crate::value::deeper(|| {
+        fn list(x: &Json, seen: &mut Untagged) -> Result<Vec<Value>, String> {
+            x.as_array()
+                .ok_or("expected an array")?
+                .iter()
+                .map(|y| untag(y, seen))
+                .collect()
         }
-        Json::Object(o) => {
-            let (tag, body) = o.iter().next().ok_or("empty tagged object")?;
-            match tag.as_str() {
-                "$same" => {
-                    let n = body.as_u64().ok_or("bad $same")? as usize;
-                    seen.containers.get(n).cloned().ok_or("dangling $same")?
-                }
-                "$alias" => {
-                    let n = body.as_u64().ok_or("bad $alias")? as usize;
-                    seen.others.get(n).cloned().ok_or("dangling $alias")?
-                }
-                "$f" => {
-                    let s = body.as_str().ok_or("bad float")?;
-                    Value::Float(match s {
-                        "inf" => f64::INFINITY,
-                        "-inf" => f64::NEG_INFINITY,
-                        "nan" => f64::NAN,
-                        other => other.parse().map_err(|_| "bad float")?,
-                    })
-                }
-                "$t" => {
-                    let tuple = Value::tuple(list(body, seen)?);
-                    seen.others.push(tuple.clone());
-                    tuple
-                }
-                "$s" => {
-                    let cell = Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
-                    seen.others.push(Value::Set(cell.clone()));
-                    let members = list(body, seen)?.into_iter().collect();
-                    *cell.borrow_mut() = members;
-                    Value::Set(cell)
-                }
-                "$d" => {
-                    let cell = Rc::new(std::cell::RefCell::new(DictMap::default()));
-                    seen.containers.push(Value::Dict(cell.clone()));
-                    let mut m = DictMap::default();
-                    for pair in body.as_array().ok_or("bad dict")? {
-                        let kv = list(pair, seen)?;
-                        if kv.len() != 2 {
-                            return Err("bad dict entry".into());
-                        }
-                        let mut it = kv.into_iter();
-                        let (k, v) = (
-                            it.next().unwrap_or(Value::None),
-                            it.next().unwrap_or(Value::None),
-                        );
-                        m.insert(k, v);
-                    }
-                    *cell.borrow_mut() = m;
-                    Value::Dict(cell)
-                }
-                "$r" => {
-                    let r: Vec<i64> = body
-                        .as_array()
-                        .ok_or("bad range")?
-                        .iter()
-                        .filter_map(Json::as_i64)
-                        .collect();
-                    if r.len() != 3 {
-                        return Err("bad range".into());
-                    }
-                    Value::Range(r[0], r[1], r[2])
-                }
-                "$ref" => {
-                    let parts = body.as_array().ok_or("bad ref")?;
-                    let entity = parts.first().and_then(Json::as_str).ok_or("bad ref")?;
-                    let key = untag(parts.get(1).ok_or("bad ref")?, seen)?;
-                    Value::Ref(Rc::new(EntityRef {
-                        entity: Rc::from(entity),
-                        key,
-                    }))
-                }
-                "$e" => {
-                    let parts = body.as_array().ok_or("bad exception")?;
-                    let class = parts
-                        .first()
-                        .and_then(Json::as_str)
-                        .ok_or("bad exception")?;
-                    let args = list(parts.get(1).ok_or("bad exception")?, seen)?;
-                    let mut attrs = Vec::new();
-                    if let Some(Json::Array(pairs)) = parts.get(3) {
-                        for pair in pairs {
-                            let (Some(name), Some(value)) =
-                                (pair.get(0).and_then(Json::as_str), pair.get(1))
-                            else {
-                                return Err("bad exception attribute".into());
-                            };
-                            attrs.push((Rc::from(name), untag(value, seen)?));
-                        }
-                    }
-                    let exception = Value::Exception(Rc::new(crate::value::Exception {
-                        class: Rc::from(class),
-                        args,
-                        style: match parts.get(2) {
-                            Some(Json::Bool(true)) => crate::value::ExceptionStyle::Key,
-                            Some(Json::String(s)) if s == "os" => crate::value::ExceptionStyle::Os,
-                            _ => crate::value::ExceptionStyle::of_builtin(class),
-                        },
-                        attrs,
-                    }));
-                    seen.others.push(exception.clone());
-                    exception
-                }
-                "$slice" | "$iter" => {
-                    let parts = list(body, seen)?;
-                    let mut it = parts.into_iter();
-                    let mut next = || it.next().ok_or("bad internal value");
-                    let internal = if tag == "$slice" {
-                        crate::value::Internal::Slice(next()?, next()?, next()?)
-                    } else {
-                        crate::value::Internal::LiveIter {
-                            container: next()?,
-                            members: next()?,
-                        }
-                    };
-                    Value::Internal(Rc::new(internal))
-                }
-                "$it" => {
-                    let parts = body.as_array().ok_or("bad iterator")?;
-                    let name = match parts.first().and_then(Json::as_str) {
-                        Some(n) => ITERATOR_NAMES
-                            .iter()
-                            .find(|k| **k == n)
-                            .copied()
-                            .ok_or("bad iterator")?,
-                        None => return Err("bad iterator".into()),
-                    };
-                    let items = list(parts.get(1).ok_or("bad iterator")?, seen)?;
-                    let consumed = parts.get(2).and_then(Json::as_u64).ok_or("bad iterator")?;
-                    let iterator = Value::Internal(Rc::new(crate::value::Internal::Iterator {
-                        name,
-                        items,
-                        consumed: Rc::new(std::cell::Cell::new(consumed as usize)),
-                    }));
-                    seen.others.push(iterator.clone());
-                    iterator
-                }
-                "$drain" => {
-                    let parts = body.as_array().ok_or("bad loop iterator")?;
-                    let iterator = untag(parts.first().ok_or("bad loop iterator")?, seen)?;
-                    let taken = parts
-                        .get(1)
-                        .and_then(Json::as_u64)
-                        .ok_or("bad loop iterator")?;
-                    Value::Internal(Rc::new(crate::value::Internal::Draining {
-                        iterator,
-                        taken: std::cell::Cell::new(taken as usize),
-                    }))
-                }
-                "$unset" => Value::unset(),
-                "$view" => {
-                    let parts = body.as_array().ok_or("bad dict view")?;
-                    let kind = parts
-                        .first()
-                        .and_then(Json::as_str)
-                        .and_then(crate::value::ViewKind::of_method)
-                        .ok_or("bad dict view")?;
-                    let dict = untag(parts.get(1).ok_or("bad dict view")?, seen)?;
-                    if !matches!(dict, Value::Dict(_)) {
-                        return Err("bad dict view".into());
-                    }
-                    Value::Internal(Rc::new(crate::value::Internal::DictView { dict, kind }))
-                }
-                other => return Err(format!("unknown tag {other}")),
+        Ok(match j {
+            Json::Null => Value::None,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Int(n.as_i64().ok_or("integer out of range")?),
+            Json::String(s) => Value::str(s),
+            Json::Array(_) => {
+                let cell = Rc::new(std::cell::RefCell::new(Vec::new()));
+                seen.containers.push(Value::List(cell.clone()));
+                let items = list(j, seen)?;
+                *cell.borrow_mut() = items;
+                Value::List(cell)
             }
-        }
+            Json::Object(o) => {
+                let (tag, body) = o.iter().next().ok_or("empty tagged object")?;
+                match tag.as_str() {
+                    "$same" => {
+                        let n = body.as_u64().ok_or("bad $same")? as usize;
+                        seen.containers.get(n).cloned().ok_or("dangling $same")?
+                    }
+                    "$alias" => {
+                        let n = body.as_u64().ok_or("bad $alias")? as usize;
+                        seen.others.get(n).cloned().ok_or("dangling $alias")?
+                    }
+                    "$f" => {
+                        let s = body.as_str().ok_or("bad float")?;
+                        Value::Float(match s {
+                            "inf" => f64::INFINITY,
+                            "-inf" => f64::NEG_INFINITY,
+                            "nan" => f64::NAN,
+                            other => other.parse().map_err(|_| "bad float")?,
+                        })
+                    }
+                    "$t" => {
+                        let tuple = Value::tuple(list(body, seen)?);
+                        seen.others.push(tuple.clone());
+                        tuple
+                    }
+                    "$s" => {
+                        let cell =
+                            Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
+                        seen.others.push(Value::Set(cell.clone()));
+                        let members = list(body, seen)?.into_iter().collect();
+                        *cell.borrow_mut() = members;
+                        Value::Set(cell)
+                    }
+                    "$d" => {
+                        let cell = Rc::new(std::cell::RefCell::new(DictMap::default()));
+                        seen.containers.push(Value::Dict(cell.clone()));
+                        let mut m = DictMap::default();
+                        for pair in body.as_array().ok_or("bad dict")? {
+                            let kv = list(pair, seen)?;
+                            if kv.len() != 2 {
+                                return Err("bad dict entry".into());
+                            }
+                            let mut it = kv.into_iter();
+                            let (k, v) = (
+                                it.next().unwrap_or(Value::None),
+                                it.next().unwrap_or(Value::None),
+                            );
+                            m.insert(k, v);
+                        }
+                        *cell.borrow_mut() = m;
+                        Value::Dict(cell)
+                    }
+                    "$r" => {
+                        let r: Vec<i64> = body
+                            .as_array()
+                            .ok_or("bad range")?
+                            .iter()
+                            .filter_map(Json::as_i64)
+                            .collect();
+                        if r.len() != 3 {
+                            return Err("bad range".into());
+                        }
+                        Value::Range(r[0], r[1], r[2])
+                    }
+                    "$ref" => {
+                        let parts = body.as_array().ok_or("bad ref")?;
+                        let entity = parts.first().and_then(Json::as_str).ok_or("bad ref")?;
+                        let key = untag(parts.get(1).ok_or("bad ref")?, seen)?;
+                        Value::Ref(Rc::new(EntityRef {
+                            entity: Rc::from(entity),
+                            key,
+                        }))
+                    }
+                    "$e" => {
+                        let parts = body.as_array().ok_or("bad exception")?;
+                        let class = parts
+                            .first()
+                            .and_then(Json::as_str)
+                            .ok_or("bad exception")?;
+                        let args = list(parts.get(1).ok_or("bad exception")?, seen)?;
+                        let mut attrs = Vec::new();
+                        if let Some(Json::Array(pairs)) = parts.get(3) {
+                            for pair in pairs {
+                                let (Some(name), Some(value)) =
+                                    (pair.get(0).and_then(Json::as_str), pair.get(1))
+                                else {
+                                    return Err("bad exception attribute".into());
+                                };
+                                attrs.push((Rc::from(name), untag(value, seen)?));
+                            }
+                        }
+                        let exception = Value::Exception(Rc::new(crate::value::Exception {
+                            class: Rc::from(class),
+                            args,
+                            style: match parts.get(2) {
+                                Some(Json::Bool(true)) => crate::value::ExceptionStyle::Key,
+                                Some(Json::String(s)) if s == "os" => {
+                                    crate::value::ExceptionStyle::Os
+                                }
+                                _ => crate::value::ExceptionStyle::of_builtin(class),
+                            },
+                            attrs,
+                        }));
+                        seen.others.push(exception.clone());
+                        exception
+                    }
+                    "$slice" | "$iter" => {
+                        let parts = list(body, seen)?;
+                        let mut it = parts.into_iter();
+                        let mut next = || it.next().ok_or("bad internal value");
+                        let internal = if tag == "$slice" {
+                            crate::value::Internal::Slice(next()?, next()?, next()?)
+                        } else {
+                            crate::value::Internal::LiveIter {
+                                container: next()?,
+                                members: next()?,
+                            }
+                        };
+                        Value::Internal(Rc::new(internal))
+                    }
+                    "$it" => {
+                        let parts = body.as_array().ok_or("bad iterator")?;
+                        let name = match parts.first().and_then(Json::as_str) {
+                            Some(n) => ITERATOR_NAMES
+                                .iter()
+                                .find(|k| **k == n)
+                                .copied()
+                                .ok_or("bad iterator")?,
+                            None => return Err("bad iterator".into()),
+                        };
+                        let items = list(parts.get(1).ok_or("bad iterator")?, seen)?;
+                        let consumed = parts.get(2).and_then(Json::as_u64).ok_or("bad iterator")?;
+                        let iterator = Value::Internal(Rc::new(crate::value::Internal::Iterator {
+                            name,
+                            items,
+                            consumed: Rc::new(std::cell::Cell::new(consumed as usize)),
+                        }));
+                        seen.others.push(iterator.clone());
+                        iterator
+                    }
+                    "$drain" => {
+                        let parts = body.as_array().ok_or("bad loop iterator")?;
+                        let iterator = untag(parts.first().ok_or("bad loop iterator")?, seen)?;
+                        let taken = parts
+                            .get(1)
+                            .and_then(Json::as_u64)
+                            .ok_or("bad loop iterator")?;
+                        Value::Internal(Rc::new(crate::value::Internal::Draining {
+                            iterator,
+                            taken: std::cell::Cell::new(taken as usize),
+                        }))
+                    }
+                    "$unset" => Value::unset(),
+                    "$view" => {
+                        let parts = body.as_array().ok_or("bad dict view")?;
+                        let kind = parts
+                            .first()
+                            .and_then(Json::as_str)
+                            .and_then(crate::value::ViewKind::of_method)
+                            .ok_or("bad dict view")?;
+                        let dict = untag(parts.get(1).ok_or("bad dict view")?, seen)?;
+                        if !matches!(dict, Value::Dict(_)) {
+                            return Err("bad dict view".into());
+                        }
+                        Value::Internal(Rc::new(crate::value::Internal::DictView { dict, kind }))
+                    }
+                    other => return Err(format!("unknown tag {other}")),
+                }
+            }
+        })
     })
+}
+
+/// Serializes a JSON document entiflow wrote (tagged state may nest as deep as memory allows)
+/// with room on the stack for every level: `serde_json::to_writer(w, &DeepJson(&json))`.
+pub struct DeepJson<'a>(pub &'a Json);
+
+impl serde::Serialize for DeepJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::value::deeper(|| match self.0 {
+            Json::Array(items) => serializer.collect_seq(items.iter().map(DeepJson)),
+            Json::Object(map) => serializer.collect_map(map.iter().map(|(k, v)| (k, DeepJson(v)))),
+            other => other.serialize(serializer),
+        })
+    }
+}
+
+/// Drops a JSON document level by level instead of recursively (its own drop recurses once
+/// per level of nesting).
+pub fn drop_deep_json(json: Json) {
+    let mut pending = vec![json];
+    while let Some(mut item) = pending.pop() {
+        match &mut item {
+            Json::Array(items) => pending.append(items),
+            Json::Object(map) => pending.extend(std::mem::take(map).into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
 }

@@ -153,19 +153,21 @@ pub fn repr(v: &Value) -> String {
 /// costs its size, not its size times its depth. `active` holds the containers being written,
 /// to write one met again inside itself as `[...]` or `{...}`.
 fn repr_into(v: &Value, active: &mut FxHashSet<usize>, out: &mut String) {
-    if let Some(id) = v.container_id() {
-        if !active.insert(id) {
-            out.push_str(match v {
-                Value::Dict(_) => "{...}",
-                _ => "[...]",
-            });
+    crate::value::deeper(|| {
+        if let Some(id) = v.container_id() {
+            if !active.insert(id) {
+                out.push_str(match v {
+                    Value::Dict(_) => "{...}",
+                    _ => "[...]",
+                });
+                return;
+            }
+            repr_inner(v, active, out);
+            active.remove(&id);
             return;
         }
         repr_inner(v, active, out);
-        active.remove(&id);
-        return;
-    }
-    repr_inner(v, active, out);
+    })
 }
 
 fn repr_inner(v: &Value, active: &mut FxHashSet<usize>, out: &mut String) {

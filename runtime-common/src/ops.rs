@@ -7,7 +7,7 @@ use std::rc::Rc;
 use ir::{BinOp, CmpOp};
 
 use crate::journal;
-use crate::value::Value;
+use crate::value::{deeper, Value};
 
 /// An operation's outcome: a value, or an exception value to raise.
 pub type OpResult = Result<Value, Value>;
@@ -76,16 +76,17 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
             *x == i as f64 && (x.fract() != 0.0 || (*x as i128) == i as i128)
         }
         (Str(x), Str(y)) => x == y,
-        (List(x), List(y)) => Rc::ptr_eq(x, y) || *x.borrow() == *y.borrow(),
-        (Tuple(x), Tuple(y)) => x == y,
-        (Dict(x), Dict(y)) => {
+        // Containers recurse into their items: see `deeper`.
+        (List(x), List(y)) => Rc::ptr_eq(x, y) || deeper(|| *x.borrow() == *y.borrow()),
+        (Tuple(x), Tuple(y)) => deeper(|| x == y),
+        (Dict(x), Dict(y)) => deeper(|| {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
-        }
-        (Set(x), Set(y)) => {
+        }),
+        (Set(x), Set(y)) => deeper(|| {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().all(|k| y.contains(k))
-        }
+        }),
         (Range(..), Range(..)) => {
             let (la, lb) = (range_len(a), range_len(b));
             la == lb
@@ -229,12 +230,14 @@ fn cmp_int_float(i: i64, f: f64) -> Option<Ordering> {
 }
 
 fn seq_cmp(x: &[Value], y: &[Value], op: &str) -> Result<Option<Ordering>, Value> {
-    for (a, b) in x.iter().zip(y.iter()) {
-        if !py_eq(a, b) {
-            return py_cmp(a, b, op);
+    deeper(|| {
+        for (a, b) in x.iter().zip(y.iter()) {
+            if !py_eq(a, b) {
+                return py_cmp(a, b, op);
+            }
         }
-    }
-    Ok(Some(x.len().cmp(&y.len())))
+        Ok(Some(x.len().cmp(&y.len())))
+    })
 }
 
 /// Python `x in container`.
@@ -335,7 +338,7 @@ pub fn check_hashable(x: &Value) -> Result<(), Value> {
     // A tuple is unhashable because of a member: CPython names the member's type.
     if let Value::Tuple(items) = x {
         if let Some(inner) = items.iter().find(|i| !i.is_hashable()) {
-            return check_hashable(inner);
+            return deeper(|| check_hashable(inner));
         }
     }
     raise("TypeError", format!("unhashable type: '{}'", x.type_name()))

@@ -424,7 +424,7 @@ impl Value {
     pub fn is_hashable(&self) -> bool {
         match self {
             Value::List(_) | Value::Dict(_) | Value::Set(_) => false,
-            Value::Tuple(t) => t.iter().all(Value::is_hashable),
+            Value::Tuple(t) => deeper(|| t.iter().all(Value::is_hashable)),
             Value::Internal(i) => !matches!(**i, Internal::DictView { .. }),
             _ => true,
         }
@@ -466,41 +466,45 @@ impl Value {
     /// and the count cells of iterators, which the [`crate::journal`] names the same way).
     pub fn reachable_containers(values: &[Value]) -> rustc_hash::FxHashSet<usize> {
         fn walk(v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) {
-            if let Some(id) = v.container_id() {
-                if !seen.insert(id) {
-                    return;
-                }
-            }
-            match v {
-                Value::List(l) => l.borrow().iter().for_each(|x| walk(x, seen)),
-                Value::Dict(d) => d.borrow().iter().for_each(|(k, x)| {
-                    walk(k, seen);
-                    walk(x, seen)
-                }),
-                Value::Set(s) => s.borrow().iter().for_each(|x| walk(x, seen)),
-                Value::Tuple(t) => t.iter().for_each(|x| walk(x, seen)),
-                Value::Exception(e) => {
-                    e.args.iter().for_each(|x| walk(x, seen));
-                    e.attrs.iter().for_each(|(_, x)| walk(x, seen));
-                }
-                Value::Internal(i) => match &**i {
-                    Internal::Iterator {
-                        items, consumed, ..
-                    } => {
-                        seen.insert(Rc::as_ptr(consumed) as *const u8 as usize);
-                        items.iter().for_each(|x| walk(x, seen));
+            deeper(|| {
+                if let Some(id) = v.container_id() {
+                    if !seen.insert(id) {
+                        return;
                     }
-                    Internal::DictView { dict, .. } => walk(dict, seen),
-                    Internal::LiveIter { container, members } => {
-                        walk(container, seen);
-                        walk(members, seen);
+                }
+                match v {
+                    Value::List(l) => l.borrow().iter().for_each(|x| walk(x, seen)),
+                    Value::Dict(d) => d.borrow().iter().for_each(|(k, x)| {
+                        walk(k, seen);
+                        walk(x, seen)
+                    }),
+                    Value::Set(s) => s.borrow().iter().for_each(|x| walk(x, seen)),
+                    Value::Tuple(t) => t.iter().for_each(|x| walk(x, seen)),
+                    Value::Exception(e) => {
+                        e.args.iter().for_each(|x| walk(x, seen));
+                        e.attrs.iter().for_each(|(_, x)| walk(x, seen));
                     }
-                    Internal::Draining { iterator, .. } => walk(iterator, seen),
-                    Internal::Slice(a, b, c) => [a, b, c].into_iter().for_each(|x| walk(x, seen)),
-                    Internal::Unset => {}
-                },
-                _ => {}
-            }
+                    Value::Internal(i) => match &**i {
+                        Internal::Iterator {
+                            items, consumed, ..
+                        } => {
+                            seen.insert(Rc::as_ptr(consumed) as *const u8 as usize);
+                            items.iter().for_each(|x| walk(x, seen));
+                        }
+                        Internal::DictView { dict, .. } => walk(dict, seen),
+                        Internal::LiveIter { container, members } => {
+                            walk(container, seen);
+                            walk(members, seen);
+                        }
+                        Internal::Draining { iterator, .. } => walk(iterator, seen),
+                        Internal::Slice(a, b, c) => {
+                            [a, b, c].into_iter().for_each(|x| walk(x, seen))
+                        }
+                        Internal::Unset => {}
+                    },
+                    _ => {}
+                }
+            })
         }
         let mut seen = rustc_hash::FxHashSet::default();
         values.iter().for_each(|v| walk(v, &mut seen));
@@ -535,115 +539,122 @@ impl Value {
     }
 
     fn deep_copy_memo(&self, memo: &mut rustc_hash::FxHashMap<usize, Value>) -> Value {
-        if let Some(id) = self.container_id() {
-            if let Some(done) = memo.get(&id) {
-                return done.clone();
-            }
-        }
-        match self {
-            Value::List(l) => {
-                let copy = Rc::new(RefCell::new(Vec::new()));
-                memo.insert(self.container_id().unwrap_or(0), Value::List(copy.clone()));
-                let items: Vec<Value> = l.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect();
-                *copy.borrow_mut() = items;
-                Value::List(copy)
-            }
-            Value::Dict(d) => {
-                let copy = Rc::new(RefCell::new(DictMap::default()));
-                memo.insert(self.container_id().unwrap_or(0), Value::Dict(copy.clone()));
-                let items: DictMap = d
-                    .borrow()
-                    .iter()
-                    .map(|(k, v)| (k.deep_copy_memo(memo), v.deep_copy_memo(memo)))
-                    .collect();
-                *copy.borrow_mut() = items;
-                Value::Dict(copy)
-            }
-            Value::Set(s) => {
-                let copy = Value::Set(Rc::new(RefCell::new(
-                    s.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                )));
-                memo.insert(self.container_id().unwrap_or(0), copy.clone());
-                copy
-            }
-            // Tuples and exceptions are copied once too, so that what shares one still does
-            // (remembered once copied: a cycle always runs through a list or dict, which are
-            // remembered first).
-            Value::Tuple(t) => {
-                let id = Rc::as_ptr(t) as *const u8 as usize;
+        deeper(|| {
+            if let Some(id) = self.container_id() {
                 if let Some(done) = memo.get(&id) {
                     return done.clone();
                 }
-                let copy = Value::tuple(t.iter().map(|v| v.deep_copy_memo(memo)).collect());
-                memo.insert(id, copy.clone());
-                copy
             }
-            Value::Exception(e) => {
-                let id = Rc::as_ptr(e) as *const u8 as usize;
-                if let Some(done) = memo.get(&id) {
-                    return done.clone();
+            match self {
+                Value::List(l) => {
+                    let copy = Rc::new(RefCell::new(Vec::new()));
+                    memo.insert(self.container_id().unwrap_or(0), Value::List(copy.clone()));
+                    let items: Vec<Value> =
+                        l.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect();
+                    *copy.borrow_mut() = items;
+                    Value::List(copy)
                 }
-                let copy = Value::Exception(Rc::new(Exception {
-                    class: e.class.clone(),
-                    args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                    style: e.style,
-                    attrs: e
-                        .attrs
+                Value::Dict(d) => {
+                    let copy = Rc::new(RefCell::new(DictMap::default()));
+                    memo.insert(self.container_id().unwrap_or(0), Value::Dict(copy.clone()));
+                    let items: DictMap = d
+                        .borrow()
                         .iter()
-                        .map(|(n, v)| (n.clone(), v.deep_copy_memo(memo)))
-                        .collect(),
-                }));
-                memo.insert(id, copy.clone());
-                copy
-            }
-            // A view crossing an entity boundary views a copy of its dict.
-            Value::Internal(i) => match &**i {
-                Internal::Iterator {
-                    name,
-                    items,
-                    consumed,
-                } => {
-                    // An iterator shared inside the value stays shared in the copy.
-                    let id = Rc::as_ptr(i) as *const u8 as usize;
+                        .map(|(k, v)| (k.deep_copy_memo(memo), v.deep_copy_memo(memo)))
+                        .collect();
+                    *copy.borrow_mut() = items;
+                    Value::Dict(copy)
+                }
+                Value::Set(s) => {
+                    let copy = Value::Set(Rc::new(RefCell::new(
+                        s.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                    )));
+                    memo.insert(self.container_id().unwrap_or(0), copy.clone());
+                    copy
+                }
+                // Tuples and exceptions are copied once too, so that what shares one still does
+                // (remembered once copied: a cycle always runs through a list or dict, which are
+                // remembered first).
+                Value::Tuple(t) => {
+                    let id = Rc::as_ptr(t) as *const u8 as usize;
                     if let Some(done) = memo.get(&id) {
                         return done.clone();
                     }
-                    let copy = Value::Internal(Rc::new(Internal::Iterator {
-                        name,
-                        items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                        consumed: Rc::new(std::cell::Cell::new(consumed.get())),
+                    let copy = Value::tuple(t.iter().map(|v| v.deep_copy_memo(memo)).collect());
+                    memo.insert(id, copy.clone());
+                    copy
+                }
+                Value::Exception(e) => {
+                    let id = Rc::as_ptr(e) as *const u8 as usize;
+                    if let Some(done) = memo.get(&id) {
+                        return done.clone();
+                    }
+                    let copy = Value::Exception(Rc::new(Exception {
+                        class: e.class.clone(),
+                        args: e.args.iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                        style: e.style,
+                        attrs: e
+                            .attrs
+                            .iter()
+                            .map(|(n, v)| (n.clone(), v.deep_copy_memo(memo)))
+                            .collect(),
                     }));
                     memo.insert(id, copy.clone());
                     copy
                 }
-                Internal::DictView { dict, kind } => Value::Internal(Rc::new(Internal::DictView {
-                    dict: dict.deep_copy_memo(memo),
-                    kind: *kind,
-                })),
-                _ => self.clone(),
-            },
-            other => other.clone(),
-        }
+                // A view crossing an entity boundary views a copy of its dict.
+                Value::Internal(i) => match &**i {
+                    Internal::Iterator {
+                        name,
+                        items,
+                        consumed,
+                    } => {
+                        // An iterator shared inside the value stays shared in the copy.
+                        let id = Rc::as_ptr(i) as *const u8 as usize;
+                        if let Some(done) = memo.get(&id) {
+                            return done.clone();
+                        }
+                        let copy = Value::Internal(Rc::new(Internal::Iterator {
+                            name,
+                            items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
+                            consumed: Rc::new(std::cell::Cell::new(consumed.get())),
+                        }));
+                        memo.insert(id, copy.clone());
+                        copy
+                    }
+                    Internal::DictView { dict, kind } => {
+                        Value::Internal(Rc::new(Internal::DictView {
+                            dict: dict.deep_copy_memo(memo),
+                            kind: *kind,
+                        }))
+                    }
+                    _ => self.clone(),
+                },
+                other => other.clone(),
+            }
+        })
     }
 
     /// Whether the value contains itself (a list appended to itself, ...).
     pub fn is_cyclic(&self) -> bool {
         fn walk(v: &Value, active: &mut rustc_hash::FxHashSet<usize>) -> bool {
-            if let Some(id) = v.container_id() {
-                if !active.insert(id) {
-                    return true;
+            deeper(|| {
+                if let Some(id) = v.container_id() {
+                    if !active.insert(id) {
+                        return true;
+                    }
                 }
-            }
-            let found = match v {
-                Value::List(l) => l.borrow().iter().any(|x| walk(x, active)),
-                Value::Dict(d) => d.borrow().values().any(|x| walk(x, active)),
-                Value::Tuple(t) => t.iter().any(|x| walk(x, active)),
-                _ => false,
-            };
-            if let Some(id) = v.container_id() {
-                active.remove(&id);
-            }
-            found
+                let found = match v {
+                    Value::List(l) => l.borrow().iter().any(|x| walk(x, active)),
+                    Value::Dict(d) => d.borrow().values().any(|x| walk(x, active)),
+                    Value::Tuple(t) => t.iter().any(|x| walk(x, active)),
+                    _ => false,
+                };
+                if let Some(id) = v.container_id() {
+                    active.remove(&id);
+                }
+                found
+            })
         }
         walk(self, &mut rustc_hash::FxHashSet::default())
     }
@@ -684,7 +695,7 @@ impl Hash for Value {
             Value::Str(s) => s.hash(state),
             Value::Tuple(t) => {
                 7u8.hash(state);
-                t.iter().for_each(|x| x.hash(state));
+                deeper(|| t.iter().for_each(|x| x.hash(state)));
             }
             Value::Range(a, b, c) => (a, b, c).hash(state),
             Value::Ref(r) => {
@@ -696,4 +707,13 @@ impl Hash for Value {
             Value::List(_) | Value::Dict(_) | Value::Set(_) => 9u8.hash(state),
         }
     }
+}
+
+/// Runs one level of a walk over a value with room on the stack for it. Values nest as deep as
+/// memory allows (`x = [x]` in a loop, or one level per call over many transactions), so the
+/// walks that recurse over them (equality, ordering, hashing, `repr`, copies, snapshots) grow
+/// the stack onto the heap when it runs low instead of overflowing it.
+#[inline]
+pub fn deeper<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(256 * 1024, 8 * 1024 * 1024, f)
 }

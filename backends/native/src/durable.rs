@@ -28,8 +28,8 @@ use std::thread::JoinHandle;
 
 use ir::Program;
 use runtime_common::contract::{
-    from_slice_unbounded, invocation_from_json, value_from_tagged, value_to_tagged,
-    values_from_tagged, Invalid,
+    drop_deep_json, from_slice_unbounded, invocation_from_json, value_from_tagged, value_to_tagged,
+    values_from_tagged, DeepJson, Invalid,
 };
 use runtime_common::{Invocation, InvocationResult, Value};
 use serde_json::{json, Value as Json};
@@ -288,7 +288,7 @@ impl DurableEngine {
             let text = fs::read_to_string(&snapshot_path)?;
             let json: Json = from_slice_unbounded(text.as_bytes())
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
-            epoch = restore_snapshot(engine.as_mut(), program, &json)
+            epoch = restore_snapshot(engine.as_mut(), program, json)
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
         }
         let snapshot_epoch = epoch;
@@ -742,8 +742,13 @@ fn write_snapshot_file(
                 w.write_all(b":[")?;
                 open = Some(*entity);
             }
-            serde_json::to_writer(&mut w, &(key, key_value, fields))?;
+            let fields: Vec<DeepJson<'_>> = fields.iter().map(DeepJson).collect();
+            serde_json::to_writer(&mut w, &(key, DeepJson(key_value), fields))?;
         }
+        records.into_iter().for_each(|(_, _, key_value, fields)| {
+            drop_deep_json(key_value);
+            fields.into_iter().for_each(drop_deep_json);
+        });
     }
     if open.is_some() {
         w.write_all(b"]")?;
@@ -792,7 +797,7 @@ fn field_layout(
 fn restore_snapshot(
     engine: &mut dyn Executor,
     program: &Program,
-    json: &Json,
+    mut json: Json,
 ) -> Result<u64, String> {
     let epoch = json
         .get("epoch")
@@ -803,12 +808,15 @@ fn restore_snapshot(
         .and_then(Json::as_u64)
         .ok_or("missing seq")?;
     let mut records = Vec::new();
-    let entities = json
-        .get("entities")
-        .and_then(Json::as_object)
+    // Records are taken out of the document, not cloned: a field may nest millions of levels
+    // deep, and a clone of it would recurse as deep.
+    let mut entities = json
+        .get_mut("entities")
+        .map(Json::take)
         .ok_or("missing entities")?;
+    let entities = entities.as_object_mut().ok_or("missing entities")?;
     let stored_fields = json.get("fields").and_then(Json::as_object);
-    for (name, list) in entities {
+    for (name, list) in entities.iter_mut() {
         let index = program
             .entity_index(name)
             .ok_or_else(|| format!("snapshot has unknown entity type {name}"))?;
@@ -816,25 +824,28 @@ fn restore_snapshot(
             Some(names) => Some(field_layout(program, index, names)?),
             None => None,
         };
-        for r in list.as_array().ok_or("bad records")? {
-            let parts = r.as_array().ok_or("bad record")?;
+        for r in list.as_array_mut().ok_or("bad records")? {
+            let parts = r.as_array_mut().ok_or("bad record")?;
             let key = parts
                 .first()
                 .and_then(Json::as_str)
-                .ok_or("bad record key")?;
-            let key_value = parts.get(1).ok_or("bad record")?.clone();
+                .ok_or("bad record key")?
+                .to_string();
+            let key_value = parts.get_mut(1).map(Json::take).ok_or("bad record")?;
             value_from_tagged(&key_value)?;
-            let fields: Vec<Json> = parts
-                .get(2)
-                .and_then(Json::as_array)
-                .ok_or("bad record fields")?
-                .clone();
+            let mut fields: Vec<Json> = match parts.get_mut(2).map(Json::take) {
+                Some(Json::Array(fields)) => fields,
+                _ => return Err("bad record fields".into()),
+            };
             values_from_tagged(&fields)?;
             let fields = match &layout {
                 Some(layout) => layout
                     .iter()
                     .map(|from| match from {
-                        Some(i) => fields.get(*i).cloned().ok_or("bad record fields"),
+                        Some(i) => fields
+                            .get_mut(*i)
+                            .map(Json::take)
+                            .ok_or("bad record fields"),
                         None => Ok(value_to_tagged(&Value::unset())),
                     })
                     .collect::<Result<Vec<Json>, _>>()?,
@@ -847,7 +858,7 @@ fn restore_snapshot(
                     program.entities[index].fields.len()
                 ));
             }
-            records.push((index, key.to_string(), key_value, fields));
+            records.push((index, key, key_value, fields));
         }
     }
     let mut dedup = Vec::new();

@@ -15,8 +15,9 @@ use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
 use runtime_common::contract::{
-    exception_report, fields_json, internal_error, ref_json, request_args, value_from_tagged,
-    value_to_json, value_to_tagged, values_from_tagged, values_to_tagged, Invalid,
+    drop_deep_json, exception_report, fields_json, internal_error, ref_json, request_args,
+    value_from_tagged, value_to_json, value_to_tagged, values_from_tagged, values_to_tagged,
+    Invalid,
 };
 use runtime_common::dedup::Dedup;
 use runtime_common::format::repr;
@@ -167,10 +168,12 @@ pub(crate) fn export_records(store: &Store) -> Vec<ExportedRecord> {
 
 /// Puts exported records back into a store.
 pub(crate) fn import_records(program: &Program, store: &mut Store, records: Vec<ExportedRecord>) {
-    for (entity, key, key_value, fields) in records {
-        let key_value = value_from_tagged(&key_value).unwrap_or(Value::None);
-        let fields = values_from_tagged(&fields)
+    for (entity, key, key_value_json, fields_json) in records {
+        let key_value = value_from_tagged(&key_value_json).unwrap_or(Value::None);
+        let fields = values_from_tagged(&fields_json)
             .unwrap_or_else(|_| vec![Value::None; program.entities[entity].fields.len()]);
+        drop_deep_json(key_value_json);
+        fields_json.into_iter().for_each(drop_deep_json);
         let self_ref = Rc::new(EntityRef {
             entity: Rc::from(program.entities[entity].name.as_str()),
             key: key_value,
