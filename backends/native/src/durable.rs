@@ -151,10 +151,13 @@ struct Manifest {
     /// The dedup window the log was written with: whether a repeated id is answered from the
     /// table or runs again depends on it, so the log is replayed with it (`None`: not recorded).
     dedup_window: Option<u64>,
+    /// The step limit (`--max-steps`) the log was written with: a transaction that ran out of
+    /// steps under one limit commits under a higher one (`None`: not recorded).
+    max_steps: Option<u64>,
 }
 
 impl Manifest {
-    fn of(program: &Program, engine: &str, dedup_window: usize) -> Manifest {
+    fn of(program: &Program, engine: &str, dedup_window: usize, max_steps: u64) -> Manifest {
         fn strip_spans(j: &mut Json) {
             match j {
                 Json::Object(m) => {
@@ -179,6 +182,7 @@ impl Manifest {
             program: format!("{hash:016x}"),
             engine: engine.to_string(),
             dedup_window: Some(dedup_window as u64),
+            max_steps: Some(max_steps),
         }
     }
 
@@ -199,6 +203,7 @@ impl Manifest {
             program: field("program")?,
             engine: field("engine")?,
             dedup_window: json.get("dedup_window").and_then(Json::as_u64),
+            max_steps: json.get("max_steps").and_then(Json::as_u64),
         }))
     }
 
@@ -207,11 +212,22 @@ impl Manifest {
         let mut f = File::create(&tmp)?;
         serde_json::to_writer(
             &mut f,
-            &json!({"program": self.program, "engine": self.engine, "dedup_window": self.dedup_window}),
+            &json!({
+                "program": self.program,
+                "engine": self.engine,
+                "dedup_window": self.dedup_window,
+                "max_steps": self.max_steps,
+            }),
         )?;
         f.sync_all()?;
         fs::rename(&tmp, dir.join("manifest.json"))?;
         sync_dir(dir)
+    }
+
+    /// Whether replaying the log this manifest describes under `now` could change its results.
+    fn differs(&self, now: &Manifest) -> bool {
+        (&self.program, &self.engine) != (&now.program, &now.engine)
+            || self.max_steps.is_some_and(|m| Some(m) != now.max_steps)
     }
 
     fn mismatch(&self, now: &Manifest, dir: &Path) -> String {
@@ -220,8 +236,14 @@ impl Manifest {
                 "the {} engine, and this is the {} one (`--workers 1` is serial, more is parallel)",
                 self.engine, now.engine
             )
-        } else {
+        } else if self.program != now.program {
             "another version of the program".to_string()
+        } else {
+            format!(
+                "a run with `--max-steps {}` (this one has `--max-steps {}`)",
+                self.max_steps.unwrap_or_default(),
+                now.max_steps.unwrap_or_default()
+            )
         };
         format!(
             "{}: its log was written by {what}; replaying it now could change acknowledged \
@@ -274,7 +296,12 @@ impl DurableEngine {
         fs::create_dir_all(&config.dir)?;
         let lock = lock_dir(&config.dir)?;
         let started = std::time::Instant::now();
-        let manifest = Manifest::of(program, engine.kind(), engine.dedup_window());
+        let manifest = Manifest::of(
+            program,
+            engine.kind(),
+            engine.dedup_window(),
+            engine.max_steps(),
+        );
         let recorded = Manifest::read(&config.dir)?;
         // The log replays with the window it was written with; the one asked for takes over
         // once a snapshot covers the replayed epochs (below).
@@ -346,9 +373,7 @@ impl DurableEngine {
                     )));
                 }
                 if epoch == snapshot_epoch {
-                    if let Some(recorded) = recorded.as_ref().filter(|r| {
-                        (&r.program, &r.engine) != (&manifest.program, &manifest.engine)
-                    }) {
+                    if let Some(recorded) = recorded.as_ref().filter(|r| r.differs(&manifest)) {
                         return Err(invalid_data(recorded.mismatch(&manifest, &config.dir)));
                     }
                 }

@@ -255,6 +255,8 @@ pub trait Executor {
     fn stats(&self) -> Stats;
     /// How many invocation ids the dedup table remembers.
     fn dedup_window(&self) -> usize;
+    /// The most blocks one transaction may run: part of what a logged epoch's outcome depends on.
+    fn max_steps(&self) -> u64;
     /// Changes the dedup window (a smaller one forgets the oldest ids at the next record).
     fn set_dedup_window(&mut self, window: usize);
     /// `serial` or `parallel`: engines of different kinds order an epoch differently, so a
@@ -629,6 +631,10 @@ impl Executor for Engine {
 
     fn dedup_window(&self) -> usize {
         self.config.dedup_window
+    }
+
+    fn max_steps(&self) -> u64 {
+        self.config.max_steps
     }
 
     fn set_dedup_window(&mut self, window: usize) {

@@ -1491,6 +1491,10 @@ impl Executor for ParallelEngine {
         self.config.dedup_window
     }
 
+    fn max_steps(&self) -> u64 {
+        self.config.max_steps
+    }
+
     fn set_dedup_window(&mut self, window: usize) {
         self.config.dedup_window = window;
     }

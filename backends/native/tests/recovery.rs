@@ -225,6 +225,43 @@ fn a_log_is_replayed_only_by_the_program_that_wrote_it() {
     assert_eq!(balance(&d), 3);
 }
 
+/// A transaction that ran out of steps under one `--max-steps` commits under a higher one (and
+/// the other way round): a log is replayed only with the limit it was written with.
+#[test]
+fn a_log_is_replayed_only_with_the_step_limit_it_was_written_with() {
+    let p = transfer_program();
+    let dir = fresh_dir("max-steps");
+    drop(run_deposits(&p, &dir, 3, 1_000_000));
+    let open_with_limit = |max_steps: u64| {
+        let engine: Box<dyn Executor> = Box::new(Engine::new(
+            Rc::new(p.clone()),
+            EngineConfig {
+                max_steps,
+                ..EngineConfig::default()
+            },
+        ));
+        DurableEngine::open_with(
+            engine,
+            &p,
+            DurabilityConfig {
+                dir: dir.clone(),
+                snapshot_every: 1_000_000,
+                snapshot_log_bytes: 1 << 40,
+            },
+        )
+    };
+    let message = error_of(open_with_limit(1_000));
+    assert!(message.contains("--max-steps 1000"), "{message}");
+    // With the limit that wrote it, the log replays; after a clean shutdown (a snapshot covers
+    // it) another limit may take over.
+    let mut d = open(&p, &dir, 1_000_000).unwrap();
+    assert_eq!(balance(&d), 3);
+    d.snapshot().unwrap();
+    drop(d);
+    let d = open_with_limit(1_000).unwrap();
+    assert_eq!(balance(&d), 3);
+}
+
 #[test]
 fn deeply_nested_state_survives_a_snapshot_and_a_restart() {
     let p = program(
