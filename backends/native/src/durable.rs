@@ -95,6 +95,8 @@ pub struct DurableEngine {
     schema: Vec<(String, Vec<String>)>,
     snapshotter: Option<JoinHandle<io::Result<()>>>,
     encoding: Option<Encoding>,
+    /// What `DIR/manifest.json` says (rewritten when a new segment starts).
+    manifest: Manifest,
 }
 
 /// What the snapshot writer receives: entities (grouped by type, in order), then the end.
@@ -154,6 +156,9 @@ struct Manifest {
     /// The step limit (`--max-steps`) the log was written with: a transaction that ran out of
     /// steps under one limit commits under a higher one (`None`: not recorded).
     max_steps: Option<u64>,
+    /// The first epoch of the log segment being written: recovery refuses a directory that lacks
+    /// it (a deleted last segment leaves no gap to see; `None`: not recorded).
+    segment: Option<u64>,
 }
 
 impl Manifest {
@@ -183,6 +188,7 @@ impl Manifest {
             engine: engine.to_string(),
             dedup_window: Some(dedup_window as u64),
             max_steps: Some(max_steps),
+            segment: None,
         }
     }
 
@@ -204,6 +210,7 @@ impl Manifest {
             engine: field("engine")?,
             dedup_window: json.get("dedup_window").and_then(Json::as_u64),
             max_steps: json.get("max_steps").and_then(Json::as_u64),
+            segment: json.get("segment").and_then(Json::as_u64),
         }))
     }
 
@@ -217,6 +224,7 @@ impl Manifest {
                 "engine": self.engine,
                 "dedup_window": self.dedup_window,
                 "max_steps": self.max_steps,
+                "segment": self.segment,
             }),
         )?;
         f.sync_all()?;
@@ -308,6 +316,16 @@ impl DurableEngine {
         let wanted_window = engine.dedup_window();
         if let Some(w) = recorded.as_ref().and_then(|r| r.dedup_window) {
             engine.set_dedup_window(usize::try_from(w).unwrap_or(usize::MAX));
+        }
+        if let Some(first) = recorded.as_ref().and_then(|r| r.segment) {
+            let path = segment_path(&config.dir, first);
+            if !path.exists() {
+                return Err(invalid_data(format!(
+                    "{} is missing (the log segment being written when the directory was last \
+                     used); refusing to recover without it",
+                    path.display()
+                )));
+            }
         }
         let mut epoch = 0;
         let snapshot_path = config.dir.join("snapshot.json");
@@ -408,12 +426,17 @@ impl DurableEngine {
         }
         let window_changed = engine.dedup_window() != wanted_window;
         let replayed = epoch > snapshot_epoch;
+        // The segment exists before a manifest names it.
+        let log = File::create(segment_path(&config.dir, epoch + 1))?;
+        sync_dir(&config.dir)?;
+        let manifest = Manifest {
+            segment: Some(epoch + 1),
+            ..manifest
+        };
         if !window_changed || !replayed {
             engine.set_dedup_window(wanted_window);
             manifest.write(&config.dir)?;
         }
-        let log = File::create(segment_path(&config.dir, epoch + 1))?;
-        sync_dir(&config.dir)?;
         let shared_log = Arc::new(Mutex::new(log.try_clone()?));
         let schema = program
             .entities
@@ -437,13 +460,16 @@ impl DurableEngine {
             schema,
             snapshotter: None,
             encoding: None,
+            manifest,
         };
         if window_changed && replayed {
             // The replayed epochs ran with the recorded window: a snapshot covers them (and
             // removes their segments) before the new window applies to anything logged.
+            durable.manifest.dedup_window = Some(durable.engine.dedup_window() as u64);
             durable.snapshot()?;
             durable.engine.set_dedup_window(wanted_window);
-            manifest.write(&durable.config.dir)?;
+            durable.manifest.dedup_window = Some(wanted_window as u64);
+            durable.manifest.write(&durable.config.dir)?;
         }
         Ok(durable)
     }
@@ -547,6 +573,8 @@ impl DurableEngine {
         self.log.sync_data()?;
         let new_log = File::create(segment_path(&self.config.dir, self.epoch + 1))?;
         sync_dir(&self.config.dir)?;
+        self.manifest.segment = Some(self.epoch + 1);
+        self.manifest.write(&self.config.dir)?;
         *self
             .shared_log
             .lock()

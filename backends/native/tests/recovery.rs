@@ -1,6 +1,7 @@
 //! Recovery refuses a data directory it cannot recover exactly, rather than lose or change
-//! acknowledged work: damage before the last record, a missing snapshot or segment, a second
-//! process, another program or engine kind. A torn last record (never acknowledged) is dropped.
+//! acknowledged work: damage before the last record, a missing snapshot or segment (also the
+//! last one), a second process, another program, engine kind or step limit. A torn last record
+//! (never acknowledged) is dropped.
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -187,6 +188,20 @@ fn a_missing_snapshot_or_segment_is_refused() {
     std::fs::remove_file(&all[1]).unwrap();
     let message = error_of(open(&p, &dir, 1_000_000));
     assert!(message.contains("a log segment"), "{message}");
+
+    // The last segment (the only one, or the one after the snapshot) leaves no gap when it is
+    // deleted: the manifest names it.
+    for every in [1_000_000, 2] {
+        let dir = fresh_dir(&format!("missing-last-segment-{every}"));
+        drop(run_deposits(&p, &dir, 5, every));
+        let last = segments(&dir).pop().unwrap();
+        std::fs::remove_file(&last).unwrap();
+        let message = error_of(open(&p, &dir, 1_000_000));
+        assert!(
+            message.contains(&format!("{} is missing", last.display())),
+            "{message}"
+        );
+    }
 }
 
 #[test]
