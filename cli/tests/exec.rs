@@ -606,13 +606,13 @@ fn a_value_nested_a_hundred_thousand_levels_deep_fails_its_result_but_never_the_
     assert_eq!(lines[3], r#"{"id":4,"seq":4,"result":400004}"#);
 }
 
-/// A field nested 300,000 levels deep (built in a loop, as CPython allows) is
-/// compared, printed, snapshotted and read back after a restart: every walk over a value grows
-/// its stack as it needs, so none aborts the process (a crash here would recur on every
-/// recovery of the directory).
+/// A field nested 300,000 levels deep (built in a loop, as CPython allows) is printed,
+/// hashed, snapshotted and read back after a restart, and comparing it raises `RecursionError`
+/// as in CPython: every walk over a value grows its stack as it needs, so none aborts the
+/// process (a crash here would recur on every recovery of the directory).
 #[test]
 fn a_field_nested_300_000_levels_deep_survives_comparison_snapshot_and_restart() {
-    let source = "from entiflow import entity\n\n\n@entity\nclass Nest:\n    def __init__(self, name: str):\n        self.name = name\n        self.keep = []\n\n    def __key__(self):\n        return self.name\n\n    def build(self, n: int) -> int:\n        a = []\n        for _ in range(n):\n            a = [a]\n        self.keep = a\n        return n\n\n    def same_as_built(self, n: int) -> list:\n        b = []\n        for _ in range(n):\n            b = [b]\n        t = ()\n        u = ()\n        for _ in range(n):\n            t = (t,)\n            u = (u,)\n        return [self.keep == b, self.keep == [b], {t: 1}.get(u), len(repr(self.keep))]\n";
+    let source = "from entiflow import entity\n\n\n@entity\nclass Nest:\n    def __init__(self, name: str):\n        self.name = name\n        self.keep = []\n\n    def __key__(self):\n        return self.name\n\n    def build(self, n: int) -> int:\n        a = []\n        for _ in range(n):\n            a = [a]\n        self.keep = a\n        return n\n\n    def same_as_built(self, n: int) -> list:\n        b = []\n        for _ in range(n):\n            b = [b]\n        t = ()\n        u = ()\n        for _ in range(n):\n            t = (t,)\n            u = (u,)\n        out = []\n        for probe in range(3):\n            try:\n                if probe == 0:\n                    out.append(self.keep == b)\n                elif probe == 1:\n                    out.append({t: 1}.get(u))\n                else:\n                    out.append(self.keep == self.keep)\n            except RecursionError as e:\n                out.append(str(e))\n        return out + [len(repr(self.keep))]\n";
     for workers in ["1", "2"] {
         let (dir, app, first) = write_case(
             &format!("million-deep-{workers}"),
@@ -652,7 +652,7 @@ fn a_field_nested_300_000_levels_deep_survives_comparison_snapshot_and_restart()
         );
         assert_eq!(
             String::from_utf8_lossy(&out.stdout).trim(),
-            r#"{"id":3,"seq":3,"result":[true,false,1,600002]}"#,
+            r#"{"id":3,"seq":3,"result":["maximum recursion depth exceeded in comparison","maximum recursion depth exceeded in comparison",true,600002]}"#,
             "workers {workers}"
         );
     }

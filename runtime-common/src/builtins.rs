@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::format::{repr, str_format, to_str};
 use crate::journal;
-use crate::ops::{self, check_hashable, iterate, py_cmp, py_eq, raise, OpResult};
+use crate::ops::{self, check_hashable, iterate, py_cmp, raise, OpResult};
 use crate::unicode_text as text;
 use crate::value::{DictMap, Internal, SetMap, Value, ViewKind};
 
@@ -2344,10 +2344,12 @@ fn list_method(
             }
         }
         "remove" => {
-            let mut v = l.borrow_mut();
-            match v.iter().position(|x| py_eq(x, &args[0])) {
+            // Searched without holding the list: an item may be the list itself, which the
+            // comparison then reads.
+            let found = l.borrow().iter().position(|x| *x == args[0]);
+            match found {
                 Some(i) => {
-                    let removed = v.remove(i);
+                    let removed = l.borrow_mut().remove(i);
                     journal::list_removed(l, i, &removed);
                     Value::None
                 }
@@ -2402,7 +2404,7 @@ fn list_method(
 fn seq_index_count(v: &[Value], type_name: &str, method: &str, args: &[Value]) -> OpResult {
     if method == "count" {
         return Ok(Value::Int(
-            v.iter().filter(|x| py_eq(x, &args[0])).count() as i64
+            v.iter().filter(|x| **x == args[0]).count() as i64
         ));
     }
     // Unlike str.find, these do not accept None bounds.
@@ -2413,7 +2415,7 @@ fn seq_index_count(v: &[Value], type_name: &str, method: &str, args: &[Value]) -
         );
     }
     let (start, end) = search_bounds(&args[1..], v.len())?;
-    match (start..end.max(start)).find(|&i| i < v.len() && py_eq(&v[i], &args[0])) {
+    match (start..end.max(start)).find(|&i| i < v.len() && v[i] == args[0]) {
         Some(i) => Ok(Value::Int(i as i64)),
         None if type_name == "tuple" => raise("ValueError", "tuple.index(x): x not in tuple"),
         None => raise("ValueError", format!("{} is not in list", repr(&args[0]))),

@@ -333,8 +333,23 @@ impl<'p> Interpreter<'p> {
     ) -> Result<Flow, Value> {
         for stmt in &block.stmts {
             self.stmt(frame, state, &stmt.kind)?;
+            // A comparison that went too deep inside a builtin (a dict lookup, `sort`) answered
+            // without raising: its `RecursionError` surfaces here.
+            crate::ops::comparison_overflow()?;
         }
-        match &block.terminator {
+        let flow = self.terminate(frame, state, &block.terminator);
+        crate::ops::comparison_overflow()?;
+        flow
+    }
+
+    /// Runs a block's terminator: where control goes next.
+    fn terminate(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        terminator: &Terminator,
+    ) -> Result<Flow, Value> {
+        match terminator {
             Terminator::Return(e) => Ok(Flow::Return(self.eval(frame, state, e)?)),
             Terminator::Jump(b) => Ok(Flow::Goto(b.0 as usize)),
             Terminator::Branch {
@@ -801,7 +816,11 @@ impl<'p> Interpreter<'p> {
             Expr::Subscript(a, i) => {
                 let a = self.eval(frame, state, a)?;
                 let i = self.eval(frame, state, i)?;
-                ops::subscript(&a, &i)?
+                let item = ops::subscript(&a, &i)?;
+                // A lookup whose key comparison went too deep raises here, before its answer
+                // is used (see `ops::comparison_overflow`); so do builtins and methods.
+                ops::comparison_overflow()?;
+                item
             }
             Expr::Slice(a, b, c) => {
                 let mut part = |x: &Option<Box<Expr>>| -> OpResult {
@@ -816,7 +835,9 @@ impl<'p> Interpreter<'p> {
             Expr::Builtin { func, args, kwargs } => {
                 let a = self.eval_all(frame, state, args)?;
                 let k = self.eval_kwargs(frame, state, kwargs)?;
-                call_builtin(func, &a, &k)?
+                let value = call_builtin(func, &a, &k)?;
+                ops::comparison_overflow()?;
+                value
             }
             Expr::Method {
                 receiver,
@@ -827,7 +848,9 @@ impl<'p> Interpreter<'p> {
                 let r = self.eval(frame, state, receiver)?;
                 let a = self.eval_all(frame, state, args)?;
                 let k = self.eval_kwargs(frame, state, kwargs)?;
-                call_method(&r, method, &a, &k)?
+                let value = call_method(&r, method, &a, &k)?;
+                ops::comparison_overflow()?;
+                value
             }
             Expr::IsInstance(x, types) => {
                 let v = self.eval(frame, state, x)?;

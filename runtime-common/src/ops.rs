@@ -76,14 +76,17 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
             *x == i as f64 && (x.fract() != 0.0 || (*x as i128) == i as i128)
         }
         (Str(x), Str(y)) => x == y,
-        // Containers recurse into their items: see `deeper`.
-        (List(x), List(y)) => Rc::ptr_eq(x, y) || deeper(|| *x.borrow() == *y.borrow()),
-        (Tuple(x), Tuple(y)) => deeper(|| x == y),
-        (Dict(x), Dict(y)) => deeper(|| {
+        // Containers compare their items (each an identical object or an equal one, as
+        // CPython's `PyObject_RichCompareBool`), one level deeper: see `nested_comparison`.
+        (List(x), List(y)) => {
+            Rc::ptr_eq(x, y) || nested_comparison(false, || *x.borrow() == *y.borrow())
+        }
+        (Tuple(x), Tuple(y)) => Rc::ptr_eq(x, y) || nested_comparison(false, || x == y),
+        (Dict(x), Dict(y)) => nested_comparison(false, || {
             let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| v == w))
         }),
-        (Set(x), Set(y)) => deeper(|| {
+        (Set(x), Set(y)) => nested_comparison(false, || {
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len() && x.iter().all(|k| y.contains(k))
         }),
@@ -230,14 +233,56 @@ fn cmp_int_float(i: i64, f: f64) -> Option<Ordering> {
 }
 
 fn seq_cmp(x: &[Value], y: &[Value], op: &str) -> Result<Option<Ordering>, Value> {
-    deeper(|| {
+    let outcome = nested_comparison(Ok(None), || {
         for (a, b) in x.iter().zip(y.iter()) {
-            if !py_eq(a, b) {
+            if a != b {
                 return py_cmp(a, b, op);
             }
         }
         Ok(Some(x.len().cmp(&y.len())))
-    })
+    });
+    comparison_overflow()?;
+    outcome
+}
+
+/// How many containers deep a comparison may go before it raises `RecursionError` (CPython's
+/// recursion limit): two containers that hold themselves would otherwise compare forever.
+pub const MAX_COMPARISON_DEPTH: usize = 1000;
+
+thread_local! {
+    /// How deep the running comparison is, and whether it went too deep (equality answers a
+    /// `bool`, so the `RecursionError` is raised where a comparison's result is used).
+    static COMPARISON: std::cell::Cell<(usize, bool)> = const { std::cell::Cell::new((0, false)) };
+}
+
+/// Runs one level of a comparison of containers' items; past [`MAX_COMPARISON_DEPTH`] it
+/// answers `too_deep` and marks the comparison for [`comparison_overflow`].
+fn nested_comparison<R>(too_deep: R, f: impl FnOnce() -> R) -> R {
+    let (depth, overflowed) = COMPARISON.get();
+    if depth >= MAX_COMPARISON_DEPTH || overflowed {
+        COMPARISON.set((depth, true));
+        return too_deep;
+    }
+    COMPARISON.set((depth + 1, overflowed));
+    let result = deeper(f);
+    let (_, overflowed) = COMPARISON.get();
+    COMPARISON.set((depth, overflowed));
+    result
+}
+
+/// `RecursionError` if a comparison since the last check went deeper than
+/// [`MAX_COMPARISON_DEPTH`] (its answer was not used; the interpreter checks after every
+/// statement, and the operators that compare before they answer).
+pub fn comparison_overflow() -> Result<(), Value> {
+    let (depth, overflowed) = COMPARISON.get();
+    if overflowed && depth == 0 {
+        COMPARISON.set((0, false));
+        return raise(
+            "RecursionError",
+            "maximum recursion depth exceeded in comparison",
+        );
+    }
+    Ok(())
 }
 
 /// Python `x in container`.
@@ -255,8 +300,8 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
                 )
             }
         },
-        Value::List(l) => l.borrow().iter().any(|v| py_eq(v, x)),
-        Value::Tuple(t) => t.iter().any(|v| py_eq(v, x)),
+        Value::List(l) => l.borrow().iter().any(|v| v == x),
+        Value::Tuple(t) => t.iter().any(|v| v == x),
         Value::Dict(d) => {
             check_hashable(x)?;
             d.borrow().contains_key(x)
@@ -278,11 +323,11 @@ pub fn contains(container: &Value, x: &Value) -> Result<bool, Value> {
                     check_hashable(x)?;
                     d.borrow().contains_key(x)
                 }
-                crate::value::ViewKind::Values => d.borrow().values().any(|v| py_eq(v, x)),
+                crate::value::ViewKind::Values => d.borrow().values().any(|v| v == x),
                 crate::value::ViewKind::Items => match x {
                     Value::Tuple(kv) if kv.len() == 2 => {
                         check_hashable(&kv[0])?;
-                        d.borrow().get(&kv[0]).is_some_and(|v| py_eq(v, &kv[1]))
+                        d.borrow().get(&kv[0]).is_some_and(|v| *v == kv[1])
                     }
                     _ => false,
                 },
@@ -346,6 +391,12 @@ pub fn check_hashable(x: &Value) -> Result<(), Value> {
 
 /// Evaluates a comparison operator.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Value> {
+    let answer = compare_unchecked(op, a, b);
+    comparison_overflow()?;
+    answer
+}
+
+fn compare_unchecked(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Value> {
     Ok(match op {
         CmpOp::Eq => py_eq(a, b),
         CmpOp::NotEq => !py_eq(a, b),

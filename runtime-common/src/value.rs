@@ -511,6 +511,21 @@ impl Value {
         seen
     }
 
+    /// Whether `self` and `other` are the same mutable container, tuple, exception or internal
+    /// value: an item compares equal to itself before `==` is asked (as in CPython, where a
+    /// list that holds itself equals itself).
+    pub fn is_same_container(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
+            (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
+            (Value::Exception(a), Value::Exception(b)) => Rc::ptr_eq(a, b),
+            (Value::Internal(a), Value::Internal(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// Whether `self` is the very object `other` is: the same container, exception or internal
     /// value, or an equal immutable value of the same type (`1`, `1.0` and `True` differ).
     pub fn is_same_object(&self, other: &Value) -> bool {
@@ -672,7 +687,7 @@ impl Value {
 impl PartialEq for Value {
     /// Python `==`.
     fn eq(&self, other: &Value) -> bool {
-        crate::ops::py_eq(self, other)
+        self.is_same_container(other) || crate::ops::py_eq(self, other)
     }
 }
 
