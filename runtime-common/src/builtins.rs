@@ -304,7 +304,7 @@ fn by_keys(kind: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         .cloned()
         .zip(items.borrow().iter().cloned())
         .collect();
-    let reverse = kwarg(kwargs, "reverse").is_some_and(Value::truthy);
+    let reverse = reverse_flag(kwargs)?;
     match kind {
         "$sorted" => {
             ops::py_sort_keyed(&mut pairs, reverse)?;
@@ -1325,10 +1325,7 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
             arity("sorted", args, 1, 1)?;
             no_kwargs("sorted", kwargs, &["reverse"])?;
             let mut items = iterate(&args[0])?;
-            ops::py_sort(
-                &mut items,
-                kwarg(kwargs, "reverse").is_some_and(Value::truthy),
-            )?;
+            ops::py_sort(&mut items, reverse_flag(kwargs)?)?;
             Ok(Value::list(items))
         }
         "reversed" => {
@@ -2370,11 +2367,9 @@ fn list_method(
             }
             // Sorted outside the list (comparisons cannot touch it here), then stored back,
             // partially sorted on an error as in CPython.
+            let reverse = reverse_flag(kwargs)?;
             let mut items = l.borrow().clone();
-            let result = ops::py_sort(
-                &mut items,
-                kwarg(kwargs, "reverse").is_some_and(Value::truthy),
-            );
+            let result = ops::py_sort(&mut items, reverse);
             let old = std::mem::replace(&mut *l.borrow_mut(), items);
             journal::list_contents(l, old);
             result?;
@@ -2398,6 +2393,23 @@ fn list_method(
             )
         }
     })
+}
+
+/// The `reverse=` of `sorted` and `list.sort`: an integer (or bool), as CPython reads it.
+fn reverse_flag(kwargs: &[(String, Value)]) -> Result<bool, Value> {
+    match kwarg(kwargs, "reverse") {
+        None => Ok(false),
+        Some(v) => match v.as_int() {
+            Some(i) => Ok(i != 0),
+            None => raise(
+                "TypeError",
+                format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    v.type_name()
+                ),
+            ),
+        },
+    }
 }
 
 /// `seq.index(x[, start[, stop]])` and `seq.count(x)` of a list or tuple.

@@ -1069,6 +1069,8 @@ pub fn slice(container: &Value, lower: &Value, upper: &Value, step: &Value) -> O
                 fit(range_step * k)?,
             ))
         }
+        // A slice is a key like any other to a dict, and an unhashable one.
+        Value::Dict(_) => raise("TypeError", "unhashable type: 'slice'"),
         other => raise(
             "TypeError",
             format!("'{}' object is not subscriptable", other.type_name()),

@@ -425,7 +425,8 @@ impl Value {
         match self {
             Value::List(_) | Value::Dict(_) | Value::Set(_) => false,
             Value::Tuple(t) => deeper(|| t.iter().all(Value::is_hashable)),
-            Value::Internal(i) => !matches!(**i, Internal::DictView { .. }),
+            // Slices are unhashable until CPython 3.12.
+            Value::Internal(i) => !matches!(**i, Internal::DictView { .. } | Internal::Slice(..)),
             _ => true,
         }
     }
