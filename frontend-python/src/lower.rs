@@ -2676,15 +2676,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 // With a remote call among its fields, the fields before it are evaluated first
                 // (pinned); without one the f-string stays one expression (it may stand inside a
                 // comprehension, whose names exist only there).
-                let pin = self.has_remote(e);
+                let all = f.value.as_slice();
                 let mut parts = Vec::new();
-                for part in f.value.as_slice() {
+                for (j, part) in all.iter().enumerate() {
                     match part {
                         ast::FStringPart::Literal(l) => {
                             parts.push(FStringPart::Literal(l.as_str().to_string()))
                         }
                         ast::FStringPart::FString(fs) => {
-                            let lowered = self.fstring(&fs.elements, pin);
+                            let later_remote = all[j + 1..].iter().any(|p| match p {
+                                ast::FStringPart::FString(later) => {
+                                    self.elements_have_remote(&later.elements)
+                                }
+                                ast::FStringPart::Literal(_) => false,
+                            });
+                            let lowered = self.fstring(&fs.elements, later_remote);
                             parts.extend(lowered);
                         }
                     }
@@ -2776,13 +2782,33 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
     }
 
+    /// Whether a field of an f-string (or of a format spec inside one) calls another entity.
+    fn elements_have_remote(&self, elements: &ast::InterpolatedStringElements) -> bool {
+        elements.iter().any(|el| self.element_has_remote(el))
+    }
+
+    fn element_has_remote(&self, element: &ast::InterpolatedStringElement) -> bool {
+        match element {
+            ast::InterpolatedStringElement::Literal(_) => false,
+            ast::InterpolatedStringElement::Interpolation(i) => {
+                self.has_remote(&i.expression)
+                    || i.format_spec
+                        .as_ref()
+                        .is_some_and(|spec| self.elements_have_remote(&spec.elements))
+            }
+        }
+    }
+
+    /// The parts of an f-string; `later_remote`: a field after these calls another entity.
     fn fstring(
         &mut self,
         elements: &'a ast::InterpolatedStringElements,
-        pin: bool,
+        later_remote: bool,
     ) -> Vec<FStringPart> {
         let mut parts = Vec::new();
-        for el in elements.iter() {
+        let last_remote = elements.iter().rposition(|el| self.element_has_remote(el));
+        for (n, el) in elements.iter().enumerate() {
+            let pin = later_remote || last_remote.is_some_and(|last| n < last);
             match el {
                 ast::InterpolatedStringElement::Literal(l) => {
                     parts.push(FStringPart::Literal(l.value.to_string()))
@@ -2794,7 +2820,6 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         parts.push(FStringPart::Literal(debug.as_str().to_string()));
                     }
                     let value = self.expr(&i.expression);
-                    let value = self.pin_if(value, pin);
                     let conversion = match i.conversion {
                         ast::ConversionFlag::None
                             if i.debug_text.is_some() && i.format_spec.is_none() =>
@@ -2810,11 +2835,23 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         Some(spec) => self.fstring(&spec.elements, pin),
                         None => Vec::new(),
                     };
-                    parts.push(FStringPart::Field {
+                    let field = FStringPart::Field {
                         value,
                         conversion,
                         spec,
-                    });
+                    };
+                    if pin {
+                        // A remote call in a later field runs after this one is formatted (it
+                        // may change what this one shows): the text is what waits for it.
+                        let text = self.pin(Expr::FString(vec![field]));
+                        parts.push(FStringPart::Field {
+                            value: text,
+                            conversion: None,
+                            spec: Vec::new(),
+                        });
+                    } else {
+                        parts.push(field);
+                    }
                 }
             }
         }

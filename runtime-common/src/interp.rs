@@ -572,14 +572,16 @@ impl<'p> Interpreter<'p> {
                     conversion,
                     spec,
                 } => {
+                    // As CPython's FORMAT_VALUE: the value, then its format spec, then the
+                    // conversion and the formatting together.
                     let v = self.eval(frame, state, value)?;
+                    let spec = self.fstring(frame, state, spec)?;
                     let v = match conversion {
                         Some('r') => Value::str(&repr(&v)),
                         Some('a') => Value::str(&crate::format::ascii(&v)),
                         Some(_) => Value::str(&to_str(&v)),
                         None => v,
                     };
-                    let spec = self.fstring(frame, state, spec)?;
                     out.push_str(&format_value(&v, &spec)?);
                 }
             }
