@@ -2640,13 +2640,11 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "intersection" => {
             let os = others(args)?;
-            new_set(
-                s.borrow()
-                    .iter()
-                    .filter(|x| os.iter().all(|o| o.contains(*x)))
-                    .cloned()
-                    .collect(),
-            )
+            let mut out = s.borrow().clone();
+            for (o, arg) in os.iter().zip(args) {
+                out = ops::intersect(&out, o, matches!(arg, Value::Set(_)));
+            }
+            new_set(out)
         }
         "difference" => {
             let os = others(args)?;
@@ -2682,8 +2680,12 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "intersection_update" => {
             let os = others(args)?;
+            let mut out = s.borrow().clone();
+            for (o, arg) in os.iter().zip(args) {
+                out = ops::intersect(&out, o, matches!(arg, Value::Set(_)));
+            }
             journal::set_before(s);
-            s.borrow_mut().retain(|x| os.iter().all(|o| o.contains(x)));
+            *s.borrow_mut() = out;
             Value::None
         }
         // Members are removed one by one, also up to an unhashable one, as in CPython.

@@ -697,7 +697,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             let (x, y) = (x.borrow(), y.borrow());
             let out: crate::value::SetMap = match op {
                 BinOp::BitOr => x.iter().chain(y.iter()).cloned().collect(),
-                BinOp::BitAnd => x.iter().filter(|k| y.contains(*k)).cloned().collect(),
+                BinOp::BitAnd => intersect(&x, &y, true),
                 BinOp::Sub => x.iter().filter(|k| !y.contains(*k)).cloned().collect(),
                 _ => x
                     .iter()
@@ -1435,6 +1435,26 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
         }
         _ => binary(op, a, b).map_err(|e| inplace_error(op, e)),
     }
+}
+
+/// `so & other` as CPython builds it: the members come from the smaller set (the right one on a
+/// tie, and always from `other` when it is not a set), in its order. Which one counts when
+/// members are equal but not alike (`{2} & {2.0}` is `{2.0}`).
+pub fn intersect(
+    so: &crate::value::SetMap,
+    other: &crate::value::SetMap,
+    other_is_set: bool,
+) -> crate::value::SetMap {
+    let (iterated, probed) = if other_is_set && other.len() > so.len() {
+        (so, other)
+    } else {
+        (other, so)
+    };
+    iterated
+        .iter()
+        .filter(|k| probed.contains(*k))
+        .cloned()
+        .collect()
 }
 
 /// CPython names the augmented operator (`+=`) when neither operand supports it.
