@@ -1735,6 +1735,39 @@ pub fn call_method(
     if let (Value::Range(start, stop, step), "index" | "count") = (receiver, method) {
         return range_index_count(*start, *stop, *step, method, args, kwargs);
     }
+    if let (Value::Internal(view), "isdisjoint") = (receiver, method) {
+        if let Internal::DictView {
+            kind: crate::value::ViewKind::Keys | crate::value::ViewKind::Items,
+            ..
+        } = &**view
+        {
+            // The one method of the set-like views.
+            if !kwargs.is_empty() {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "{}.isdisjoint() takes no keyword arguments",
+                        receiver.type_name()
+                    ),
+                );
+            }
+            let [other] = args else {
+                return raise(
+                    "TypeError",
+                    format!(
+                        "isdisjoint() takes exactly one argument ({} given)",
+                        args.len()
+                    ),
+                );
+            };
+            for x in iterate(other)? {
+                if ops::contains(receiver, &x)? {
+                    return Ok(Value::Bool(false));
+                }
+            }
+            return Ok(Value::Bool(true));
+        }
+    }
     let known = match receiver {
         Value::Str(_) => ir::STR_METHODS.contains(&method),
         Value::List(_) => ir::LIST_METHODS.contains(&method),

@@ -39,3 +39,15 @@ class Sets:
     def keep(self, other: list) -> list:
         self.s &= set(other)
         return self._kinds(self.s)
+
+    def views_disjoint(self, d: dict, other: list) -> list:
+        out = [d.keys().isdisjoint(other), d.items().isdisjoint([("a", 1)])]
+        try:
+            d.keys().isdisjoint([[1]])
+        except TypeError as e:
+            out.append(str(e))
+        try:
+            d.values().isdisjoint(other)
+        except AttributeError as e:
+            out.append(str(e))
+        return out
