@@ -85,7 +85,12 @@ fn no_kwargs(name: &str, kwargs: &[(String, Value)], allowed: &[&str]) -> Result
 enum IntParse {
     Invalid,
     Overflow,
+    /// More digits than CPython converts in a base that is not a power of two.
+    TooManyDigits(usize),
 }
+
+/// CPython's default `sys.get_int_max_str_digits()`.
+const MAX_INT_STR_DIGITS: usize = 4300;
 
 /// Underscores are allowed only between two digits (`digit` tells which bytes are digits).
 fn underscores_ok(text: &str, digit: fn(&u8) -> bool) -> bool {
@@ -147,6 +152,9 @@ fn parse_int(text: &str, base: u32) -> Result<i64, IntParse> {
         return Err(IntParse::Invalid);
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if !base.is_power_of_two() && clean.len() > MAX_INT_STR_DIGITS {
+        return Err(IntParse::TooManyDigits(clean.len()));
+    }
     let magnitude = u64::from_str_radix(&clean, base).map_err(|_| IntParse::Overflow)?;
     if neg {
         0i64.checked_sub_unsigned(magnitude)
@@ -1211,6 +1219,7 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     Ok(i) => Ok(Value::Int(i)),
                     Err(IntParse::Overflow) => raise("OverflowError", "integer overflow (entiflow integers are 64-bit)"),
                     Err(IntParse::Invalid) => raise("ValueError", format!("invalid literal for int() with base {}: {}", b.unwrap_or(10), repr(&args[0]))),
+                    Err(IntParse::TooManyDigits(n)) => raise("ValueError", format!("Exceeds the limit ({MAX_INT_STR_DIGITS} digits) for integer string conversion: value has {n} digits; use sys.set_int_max_str_digits() to increase the limit")),
                 },
                 (Some(_), Some(_)) => raise("TypeError", "int() can't convert non-string with explicit base"),
                 (Some(Value::Float(f)), None) => {
@@ -1845,11 +1854,17 @@ fn range_index_count(
             stop < n && n <= start
         };
         let offset = i128::from(n) - i128::from(start);
-        (inside && offset % i128::from(step) == 0).then(|| (offset / i128::from(step)) as i64)
+        (inside && offset % i128::from(step) == 0).then(|| offset / i128::from(step))
     });
     match (method, position) {
         ("count", found) => Ok(Value::Int(i64::from(found.is_some()))),
-        (_, Some(i)) => Ok(Value::Int(i)),
+        (_, Some(i)) => match i64::try_from(i) {
+            Ok(i) => Ok(Value::Int(i)),
+            Err(_) => raise(
+                "OverflowError",
+                "integer overflow (entiflow integers are 64-bit)",
+            ),
+        },
         (_, None) if matches!(x, Value::Int(_) | Value::Bool(_)) => {
             raise("ValueError", format!("{} is not in range", repr(x)))
         }
