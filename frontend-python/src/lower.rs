@@ -894,13 +894,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             Some("declare every field by assigning it in `__init__`"),
                         ),
                     }
-                } else {
+                } else if matches!(self.type_of(&a.value), Type::Ref(_)) {
                     self.error(
                         target,
                         "E0316",
                         "cannot assign a field of another entity",
                         "assignment to another entity's state",
                         Some("call a method of that entity that sets the field"),
+                    );
+                } else {
+                    self.error(
+                        target,
+                        "E0316",
+                        "cannot assign this attribute",
+                        "only fields of `self` are assigned",
+                        Some("another entity's field is set by a method of that entity; an exception's attributes are set in its class's `__init__`"),
                     );
                 }
             }
