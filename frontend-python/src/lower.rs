@@ -2143,6 +2143,19 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         hint: Some("a module constant hides the builtin of its name: rename it"),
                     };
                 }
+                let on_entity = call
+                    .arguments
+                    .args
+                    .first()
+                    .is_some_and(|a| matches!(self.type_of(a), Type::Ref(_)));
+                if matches!(name, "getattr" | "hasattr") && on_entity {
+                    return CallKind::Invalid {
+                        code: "E0336",
+                        message: format!("`{name}()` of an entity"),
+                        label: "an entity's attribute by name".into(),
+                        hint: Some("read the field directly (`item.price`), or call a method of the entity that answers"),
+                    };
+                }
                 if is_builtin_function(name) {
                     CallKind::Builtin(name.to_string())
                 } else if self.info.is_exception(name) {
