@@ -95,7 +95,7 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if !is_printable(c) => {
+            c if !crate::unicode_text::is_printable(c) => {
                 let n = c as u32;
                 out.push_str(&if n < 0x100 {
                     format!("\\x{n:02x}")
@@ -110,23 +110,6 @@ pub fn str_repr(s: &str) -> String {
     }
     out.push(quote);
     out
-}
-
-/// `str.isprintable()` for one character, as `repr` uses it: control and format characters,
-/// separators other than the space, private-use code points and non-characters are escaped.
-/// (Unassigned code points are printed as they are: that needs Unicode tables this crate does
-/// not carry.)
-fn is_printable(c: char) -> bool {
-    let n = c as u32;
-    !(c.is_control()
-        || matches!(
-            n,
-            0xA0 | 0x1680 | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x2064
-                | 0x2066..=0x206F | 0x3000 | 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F
-                | 0x890..=0x891 | 0x8E2 | 0x180E | 0xFEFF | 0xFFF9..=0xFFFB | 0xFFFE..=0xFFFF
-                | 0xE000..=0xF8FF | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
-                | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F | 0xF0000..=0x10FFFF
-        ))
 }
 
 fn join_repr<'a>(

@@ -60,3 +60,8 @@ class Shower:
 
     def ref_str(self) -> list:
         return [str(self.name), repr(self.out)]
+
+    def text_repr(self, codes: list) -> list:
+        # Unassigned code points, private use, separators and controls are escaped; other
+        # letters of every script are shown as they are.
+        return [repr(chr(c)) for c in codes] + [f"{chr(c)!a}" for c in codes]
