@@ -1033,6 +1033,16 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         "all" | "any" => {
             arity(func, args, 1, 1)?;
             let want = func == "any";
+            // A range answers from its bounds (every item but 0 is true), however long it is.
+            if let Value::Range(..) = &args[0] {
+                let has_zero = ops::contains(&args[0], &Value::Int(0))?;
+                let len = ops::range_len(&args[0]);
+                return Ok(Value::Bool(if want {
+                    len > i128::from(has_zero)
+                } else {
+                    !has_zero
+                }));
+            }
             // An iterator is consumed only up to the first decisive item, as in CPython.
             if let Value::Internal(i) = &args[0] {
                 if matches!(**i, Internal::Iterator { .. }) {

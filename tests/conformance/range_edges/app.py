@@ -35,3 +35,7 @@ class A:
         except ValueError as e:
             del e
         return "done"
+
+    def any_all(self, start: int, stop: int, step: int) -> list:
+        r = range(start, stop, step)
+        return [any(r), all(r)]
