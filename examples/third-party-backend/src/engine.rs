@@ -285,17 +285,22 @@ impl SerialEngine {
             let top = stack.last_mut().ok_or_else(|| {
                 Abort::Report(ErrorReport::new("RuntimeError", "empty call stack"))
             })?;
+            let (me, my_key) = (top.frame.entity, top.key.clone());
             if let Some(r) = reply.take() {
                 if let Some(unhandled) = interp.resume(&mut top.frame, r) {
                     stack.pop();
-                    if stack.is_empty() {
+                    let Some(caller) = stack.last() else {
                         return Err(Abort::Raised(unhandled));
-                    }
-                    reply = Some(Err(unhandled));
+                    };
+                    let same_entity = caller.frame.entity == me && caller.key == my_key;
+                    reply = Some(Err(if same_entity {
+                        unhandled
+                    } else {
+                        unhandled.deep_copy()
+                    }));
                     continue;
                 }
             }
-            let (me, my_key) = (top.frame.entity, top.key.clone());
             let fields = work.fields_mut(me, &my_key).ok_or_else(|| {
                 Abort::Report(ErrorReport::new(
                     "RuntimeError",
@@ -317,10 +322,12 @@ impl SerialEngine {
                 }
                 Step::Raise(exc) => {
                     stack.pop();
-                    if stack.is_empty() {
+                    let Some(caller) = stack.last() else {
                         return Err(Abort::Raised(exc));
-                    }
-                    reply = Some(Err(exc));
+                    };
+                    // An exception crossing into another entity is a copy, as a value is.
+                    let same_entity = caller.frame.entity == me && caller.key == my_key;
+                    reply = Some(Err(if same_entity { exc } else { exc.deep_copy() }));
                 }
                 Step::Call { target, op } => {
                     let Some(callee) = program.entity_index(&target.entity) else {
