@@ -29,6 +29,16 @@ pub fn parse(source: &str, reporter: &mut Reporter<'_>) -> Option<Vec<Stmt>> {
                 );
                 return None;
             }
+            if let Some(at) = too_deeply_nested(parsed.tokens()) {
+                reporter.error(
+                    &at,
+                    "E0001",
+                    "syntax error: too many nested parentheses",
+                    "the 201st bracket open at once",
+                    Some("CPython's tokenizer allows 200 nested brackets: name the inner parts"),
+                );
+                return None;
+            }
             let suite: Vec<Stmt> = parsed.into_suite().into_iter().collect();
             if let Some(at) = inconsistent_tabs(source, &suite) {
                 reporter.error(
@@ -62,6 +72,34 @@ pub fn parse(source: &str, reporter: &mut Reporter<'_>) -> Option<Vec<Stmt>> {
             None
         }
     }
+}
+
+/// How many brackets (`(`, `[`, `{`) CPython's tokenizer lets be open at once.
+const MAX_BRACKET_NESTING: usize = 200;
+
+/// The bracket that opens one level more than [`MAX_BRACKET_NESTING`], outside f-strings
+/// (whose fields CPython 3.11 tokenizes on their own).
+fn too_deeply_nested(tokens: &ruff_python_ast::token::Tokens) -> Option<TextRange> {
+    use ruff_python_ast::token::TokenKind;
+    let (mut depth, mut fstrings) = (0usize, 0usize);
+    for token in tokens.iter() {
+        match token.kind() {
+            TokenKind::FStringStart | TokenKind::TStringStart => fstrings += 1,
+            TokenKind::FStringEnd | TokenKind::TStringEnd => fstrings = fstrings.saturating_sub(1),
+            _ if fstrings > 0 => {}
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
+                depth += 1;
+                if depth > MAX_BRACKET_NESTING {
+                    return Some(token.range());
+                }
+            }
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A hint for a syntax error, from its message.
