@@ -1051,55 +1051,73 @@ pub fn percent_format(fmt: &str, args: &Value) -> Result<Value, Value> {
     Ok(Value::str(&out))
 }
 
-/// Reads a replacement field's text after its `{`, up to the matching `}` (nested fields in the
-/// spec are kept).
-fn field_text(chars: &mut std::iter::Peekable<std::str::Chars>) -> Result<String, Value> {
-    let mut field = String::new();
-    let mut depth = 0;
-    // In the field name an index in brackets is taken whole (`{0[a:b}]}` names the key `a:b}`).
-    let mut in_name = true;
-    let mut in_brackets = false;
-    loop {
-        match chars.next() {
-            Some(c) if in_brackets => {
-                in_brackets = c != ']';
-                field.push(c);
+/// A replacement field after its `{`, read as CPython's `parse_field` reads it (with its
+/// errors): the name (an index in brackets taken whole: `{0[a:b}]}` names the key `a:b}`), the
+/// character after a `!`, and the format spec up to the matching `}` (nested fields kept).
+fn field_text(
+    chars: &mut std::iter::Peekable<std::str::Chars>,
+) -> Result<(String, Option<char>, String), Value> {
+    let mut name = String::new();
+    let mut end = None;
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => return raise("ValueError", "unexpected '{' in field name"),
+            '[' => {
+                name.push('[');
+                while let Some(&n) = chars.peek() {
+                    if n == ']' {
+                        break;
+                    }
+                    name.push(n);
+                    chars.next();
+                }
             }
-            Some('[') if in_name => {
-                in_brackets = true;
-                field.push('[');
+            '}' | ':' | '!' => {
+                end = Some(c);
+                break;
             }
-            Some(c @ (':' | '!')) if in_name => {
-                in_name = false;
-                field.push(c);
+            other => name.push(other),
+        }
+    }
+    match end {
+        Some('}') => Ok((name, None, String::new())),
+        Some(c) => {
+            let mut conversion = None;
+            if c == '!' {
+                let Some(k) = chars.next() else {
+                    return raise(
+                        "ValueError",
+                        "end of string while looking for conversion specifier",
+                    );
+                };
+                conversion = Some(k);
+                match chars.next() {
+                    Some('}') => return Ok((name, conversion, String::new())),
+                    Some(':') | None => {}
+                    Some(_) => {
+                        return raise("ValueError", "expected ':' after conversion specifier")
+                    }
+                }
             }
-            Some('}') if depth == 0 => return Ok(field),
-            Some(c) => {
+            let mut spec = String::new();
+            let mut open = 1;
+            for c in chars.by_ref() {
                 match c {
-                    '{' => depth += 1,
-                    '}' => depth -= 1,
+                    '{' => open += 1,
+                    '}' => {
+                        open -= 1;
+                        if open == 0 {
+                            return Ok((name, conversion, spec));
+                        }
+                    }
                     _ => {}
                 }
-                field.push(c);
+                spec.push(c);
             }
-            None => return raise("ValueError", "expected '}' before end of string"),
+            raise("ValueError", "unmatched '{' in format spec")
         }
+        None => raise("ValueError", "expected '}' before end of string"),
     }
-}
-
-/// Where the name of a replacement field ends: at the first `!` or `:` outside an index in
-/// brackets, or at its end.
-fn name_end(field: &str) -> usize {
-    let mut in_brackets = false;
-    for (i, c) in field.char_indices() {
-        match c {
-            '[' => in_brackets = true,
-            ']' => in_brackets = false,
-            '!' | ':' if !in_brackets => return i,
-            _ => {}
-        }
-    }
-    field.len()
 }
 
 /// `template.format(*args, **kwargs)` for `{}`, `{0}`, `{name}` fields (with `[index]` lookups),
@@ -1141,42 +1159,14 @@ fn render_template(
                 if depth == 0 {
                     return raise("ValueError", "Max string recursion exceeded");
                 }
-                let field = field_text(&mut chars)?;
-                let (name, rest) = field.split_at(name_end(&field));
-                let (conversion_text, spec) = match rest.chars().next() {
-                    Some('!') => match rest.find(':') {
-                        Some(p) => (Some(&rest[1..p]), &rest[p + 1..]),
-                        None => (Some(&rest[1..]), ""),
-                    },
-                    Some(_) => (None, &rest[1..]),
-                    None => (None, ""),
-                };
-                let conversion = match conversion_text {
-                    Some(c) => {
-                        let mut cs = c.chars();
-                        match (cs.next(), cs.next()) {
-                            (Some(k @ ('r' | 's' | 'a')), None) => Some(k),
-                            (Some(k), None) => {
-                                return raise(
-                                    "ValueError",
-                                    format!("Unknown conversion specifier {k}"),
-                                )
-                            }
-                            (None, _) => {
-                                return raise(
-                                    "ValueError",
-                                    "end of string while looking for conversion specifier",
-                                )
-                            }
-                            (Some(_), Some(_)) => {
-                                return raise(
-                                    "ValueError",
-                                    "expected ':' after conversion specifier",
-                                )
-                            }
-                        }
-                    }
+                let (name, conversion, spec) = field_text(&mut chars)?;
+                let (name, spec) = (name.as_str(), spec.as_str());
+                let conversion = match conversion {
                     None => None,
+                    Some(k @ ('r' | 's' | 'a')) => Some(k),
+                    Some(k) => {
+                        return raise("ValueError", format!("Unknown conversion specifier {k}"))
+                    }
                 };
                 let first_end = name.find(['[', '.']).unwrap_or(name.len());
                 let (first, mut lookups) = name.split_at(first_end);
@@ -1214,10 +1204,12 @@ fn render_template(
                     let Some(rest) = lookups.strip_prefix('[') else {
                         return raise(
                             "ValueError",
-                            if lookups.starts_with('.') {
-                                "attribute lookups are not supported in format fields"
-                            } else {
-                                "Only '.' or '[' may follow ']' in format field specifier"
+                            match lookups.strip_prefix('.') {
+                                Some(attr) if attr.is_empty() || attr.starts_with(['.', '[']) => {
+                                    "Empty attribute in format string"
+                                }
+                                Some(_) => "attribute lookups are not supported in format fields",
+                                None => "Only '.' or '[' may follow ']' in format field specifier",
                             },
                         );
                     };
