@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 use ir::Program;
-use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
+use runtime_common::calls::{
+    json_key, local_call, not_found, reply_to_caller, run_init, LocalCall,
+};
 use runtime_common::contract::{
     exception_report, fields_json, invocation_from_json, json_args, ref_json, request_args,
     value_from_tagged, value_to_json, value_to_tagged,
@@ -1221,7 +1223,7 @@ impl Partition {
                         return self.end_segment(at, SegmentEnd::Value(Err(exc)));
                     };
                     let crosses = *pe != caller_entity || *pk != caller_key;
-                    pending = Some(Err(if crosses { exc.deep_copy() } else { exc }));
+                    pending = Some(reply_to_caller(Err(exc), crosses));
                     continue;
                 }
             }
@@ -1251,16 +1253,15 @@ impl Partition {
                         return self.end_segment(at, SegmentEnd::Value(Ok(v)));
                     };
                     let crosses = *pe != caller_entity || *pk != caller_key;
-                    pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
+                    pending = Some(reply_to_caller(Ok(v), crosses));
                 }
                 Step::Raise(e) => {
                     seg.frames.pop();
                     let Some((_, pe, pk)) = seg.frames.last() else {
                         return self.end_segment(at, SegmentEnd::Value(Err(e)));
                     };
-                    // An exception crossing into another entity is a copy, as a result is.
                     let crosses = *pe != caller_entity || *pk != caller_key;
-                    pending = Some(Err(if crosses { e.deep_copy() } else { e }));
+                    pending = Some(reply_to_caller(Err(e), crosses));
                 }
                 Step::Call { target, op } => {
                     let Some(target_entity) = self.program.entity_index(&target.entity) else {

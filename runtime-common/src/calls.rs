@@ -140,6 +140,17 @@ pub fn private_access(ent: &ir::Entity, name: &str, same_type: bool) -> Option<V
     })
 }
 
+/// What a frame that ended hands its caller: its value or its exception, copied when the
+/// caller runs on another entity (`crosses`), as every value crossing an entity boundary is;
+/// within one entity, the object itself.
+pub fn reply_to_caller(outcome: Result<Value, Value>, crosses: bool) -> Result<Value, Value> {
+    match outcome {
+        Ok(v) if crosses => Ok(v.deep_copy()),
+        Err(e) if crosses => Err(e.deep_copy()),
+        same => same,
+    }
+}
+
 /// What a call to an entity whose state is at hand resolves to.
 pub enum LocalCall {
     /// Run this frame next (a method invocation).

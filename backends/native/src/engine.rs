@@ -13,7 +13,9 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 use ir::Program;
-use runtime_common::calls::{json_key, local_call, not_found, run_init, LocalCall};
+use runtime_common::calls::{
+    json_key, local_call, not_found, reply_to_caller, run_init, LocalCall,
+};
 use runtime_common::contract::{
     drop_deep_json, exception_report, fields_json, internal_error, ref_json, request_args,
     value_from_tagged, value_to_json, value_to_tagged, values_from_tagged, values_to_tagged,
@@ -528,7 +530,7 @@ impl Engine {
                         return Err(Abort::Exception(exc));
                     };
                     let crosses = parent.entity != caller.0 || *parent_place != caller.1;
-                    pending = Some(Err(if crosses { exc.deep_copy() } else { exc }));
+                    pending = Some(reply_to_caller(Err(exc), crosses));
                     continue;
                 }
             }
@@ -539,16 +541,15 @@ impl Engine {
                         return Ok(v);
                     };
                     let crosses = parent.entity != caller.0 || *parent_place != caller.1;
-                    pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
+                    pending = Some(reply_to_caller(Ok(v), crosses));
                 }
                 Step::Raise(e) => {
                     stack.pop();
                     let Some((parent, parent_place)) = stack.last() else {
                         return Err(Abort::Exception(e));
                     };
-                    // An exception crossing into another entity is a copy, as a result is.
                     let crosses = parent.entity != caller.0 || *parent_place != caller.1;
-                    pending = Some(Err(if crosses { e.deep_copy() } else { e }));
+                    pending = Some(reply_to_caller(Err(e), crosses));
                 }
                 Step::Call { target, op } => {
                     self.stats.remote_calls += 1;

@@ -52,7 +52,9 @@ use runtime_common::{
 };
 use serde_json::Value as Json;
 
-use runtime_common::calls::{local_call, private_access, run_init, LocalCall, MAX_CALL_DEPTH};
+use runtime_common::calls::{
+    local_call, private_access, reply_to_caller, run_init, LocalCall, MAX_CALL_DEPTH,
+};
 use runtime_common::dedup::Dedup;
 use runtime_common::journal;
 use rustc_hash::FxHashSet;
@@ -846,7 +848,7 @@ impl Worker {
                         return;
                     };
                     let crosses = parent.0.entity != caller.0 || parent.1 != caller.1;
-                    seg.pending = Some(Err(if crosses { exc.deep_copy() } else { exc }));
+                    seg.pending = Some(reply_to_caller(Err(exc), crosses));
                     continue;
                 }
             }
@@ -869,7 +871,7 @@ impl Worker {
                     }
                     let parent = seg.stack.last().expect("parent");
                     let crosses = parent.0.entity != caller.0 || parent.1 != caller.1;
-                    seg.pending = Some(Ok(if crosses { v.deep_copy() } else { v }));
+                    seg.pending = Some(reply_to_caller(Ok(v), crosses));
                 }
                 Step::Raise(e) => {
                     let Some(parent) = seg.stack.last() else {
@@ -877,9 +879,8 @@ impl Worker {
                         self.finish(seg, Err(e));
                         return;
                     };
-                    // An exception crossing into another entity is a copy, as a result is.
                     let crosses = parent.0.entity != caller.0 || parent.1 != caller.1;
-                    seg.pending = Some(Err(if crosses { e.deep_copy() } else { e }));
+                    seg.pending = Some(reply_to_caller(Err(e), crosses));
                 }
                 Step::Call { target, op } => {
                     seg.stack.push(frame_taken);

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use ir::Program;
-use runtime_common::calls::{private_access, run_init};
+use runtime_common::calls::{private_access, reply_to_caller, run_init};
 use runtime_common::contract::{
     exception_report, fields_json, json_to_value, ref_json, value_to_json, Invalid,
 };
@@ -292,12 +292,8 @@ impl SerialEngine {
                     let Some(caller) = stack.last() else {
                         return Err(Abort::Raised(unhandled));
                     };
-                    let same_entity = caller.frame.entity == me && caller.key == my_key;
-                    reply = Some(Err(if same_entity {
-                        unhandled
-                    } else {
-                        unhandled.deep_copy()
-                    }));
+                    let crosses = caller.frame.entity != me || caller.key != my_key;
+                    reply = Some(reply_to_caller(Err(unhandled), crosses));
                     continue;
                 }
             }
@@ -313,21 +309,16 @@ impl SerialEngine {
                     let Some(caller) = stack.last() else {
                         return Ok(value);
                     };
-                    let same_entity = caller.frame.entity == me && caller.key == my_key;
-                    reply = Some(Ok(if same_entity {
-                        value
-                    } else {
-                        value.deep_copy()
-                    }));
+                    let crosses = caller.frame.entity != me || caller.key != my_key;
+                    reply = Some(reply_to_caller(Ok(value), crosses));
                 }
                 Step::Raise(exc) => {
                     stack.pop();
                     let Some(caller) = stack.last() else {
                         return Err(Abort::Raised(exc));
                     };
-                    // An exception crossing into another entity is a copy, as a value is.
-                    let same_entity = caller.frame.entity == me && caller.key == my_key;
-                    reply = Some(Err(if same_entity { exc } else { exc.deep_copy() }));
+                    let crosses = caller.frame.entity != me || caller.key != my_key;
+                    reply = Some(reply_to_caller(Err(exc), crosses));
                 }
                 Step::Call { target, op } => {
                     let Some(callee) = program.entity_index(&target.entity) else {
