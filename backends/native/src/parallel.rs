@@ -1,34 +1,33 @@
-//! Parallel deterministic execution of an epoch (Aria-style), for `--workers N` with N > 1.
+//! Parallel deterministic execution of an epoch, for `--workers N` with N > 1.
 //!
 //! State is partitioned by key hash; each partition is owned by one worker thread (run-time
-//! values never cross threads: what crosses is tagged JSON). An epoch runs in rounds:
+//! values never cross threads: what crosses is tagged JSON). Transactions take deterministic
+//! locks (as Calvin does), so that conflicting ones wait for each other instead of aborting:
 //!
-//! 1. **Optimistic execution.** Every transaction of the round runs concurrently against the
-//!    round-start state. A transaction sees an entity through its own copy of the entity's
-//!    fields, but shares the containers and changes them in place with the undo journal open
-//!    (`runtime_common::journal`): when it parks or ends on a partition its changes are taken
-//!    out again (and kept to redo), so between two transactions' turns every container holds
-//!    the round-start state, and no copy costs an entity's size. A call to an entity on another
-//!    partition is a message carrying the call; the caller's frames stay parked where they are,
-//!    and the reply resumes them. No locks.
-//! 2. **Validation.** Each partition computes which of its keys every transaction wrote (created
-//!    the entity, gave a field another object, or changed a container the entity's committed
-//!    fields reach; a transaction that raised or hit a missing entity writes nothing) and
-//!    reserves every written key for the smallest TID writing it. A transaction that touched a
-//!    key reserved by a smaller TID (read-after-write, which includes write-after-write since
-//!    writing implies touching; reading that a key is absent counts) *aborts* and runs again in
-//!    the next round with its TID. Only the aborted TIDs (and then their footprints) reach the
-//!    coordinator.
-//! 3. **Commit.** Every other transaction is accepted: it read only keys no smaller accepted
-//!    transaction wrote, so it saw exactly what a serial execution in TID order would have shown
-//!    it, and its result (a value, or the exception that failed it) is final. Successful ones
-//!    redo their container changes and publish their fields, in TID order; no two of them wrote
-//!    the same key.
+//! 1. **Footprints.** The coordinator predicts the keys each transaction will touch: the entity
+//!    it is called on (or creates) and every entity reference among its arguments.
+//! 2. **Passes.** An epoch runs in passes. In a pass, each partition queues every transaction of
+//!    the pass on each key of its footprint the partition owns, in TID order. A transaction runs
+//!    once it heads the queue of every key of its footprint on every partition (its home, the
+//!    partition of the entity it is called on, hears from the others); a call to an entity on
+//!    another partition is a message carrying the call, and the reply resumes the caller's
+//!    parked frames. No thread ever blocks on a lock: queues are data.
+//! 3. **Finish.** When a transaction ends, its home tells every partition of its footprint to
+//!    make its changes committed state (it returned) or to drop them (an exception escaped, an
+//!    entity was missing), and to pass each key on to the next transaction in its queue.
+//! 4. **Misses.** A transaction that touches a key outside its footprint stops at once, changes
+//!    nothing, and runs again in the next pass with that key added to its footprint (keys
+//!    reached through references held in state are learned this way).
 //!
-//! The serial order, and so `seq`, is: the accepted transactions of round 1 in TID order, then
-//! those of round 2, ... Without conflicts that is the input order. Every decision depends only on
-//! the epoch's input and the state, never on timing or on the number of partitions, so the output
-//! is the same on every run and for every `--workers` value greater than one.
+//! Why it is serializable: a transaction reads and writes only keys it holds, and it holds a key
+//! only after every smaller TID of its pass queued on that key has finished, and no greater one
+//! touches the key before it finishes; transactions that miss have no effect. So each pass equals
+//! a serial execution, in TID order, of the transactions that finished in it, and the serial
+//! order (and so `seq`) is: pass 1's finished transactions in TID order, then pass 2's, ...
+//! Without misses that is the input order. Why it cannot deadlock: a transaction waits only
+//! before it starts, and only for smaller TIDs, which never wait for it. Every decision depends
+//! only on the epoch's input and the state, never on timing or on the number of partitions, so
+//! the output is the same on every run and for every `--workers` value greater than one.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -57,7 +56,6 @@ use runtime_common::calls::{
 };
 use runtime_common::dedup::Dedup;
 use runtime_common::journal;
-use rustc_hash::FxHashSet;
 
 use crate::engine::{
     export_records, import_records, EngineConfig, Executor, Exported, ExportedRecord, Record, Stats,
@@ -65,13 +63,13 @@ use crate::engine::{
 
 type Tid = u64;
 
-/// Where a record stands in the creation order of all partitions: the round that created it
-/// (rounds are numbered alike on every partition; 0 for records loaded from a snapshot) and its
-/// creator's TID (accepted transactions commit in TID order), or its place in the snapshot.
-type Created = (u64, u64);
+/// An entity instance: its type's index and its canonical key text.
+type Key = (usize, String);
 
-/// A transaction and a key it touched (entity type, canonical key).
-type TouchedKey = (Tid, (usize, String));
+/// Where a record stands in the creation order of all partitions: the pass that created it
+/// (passes are numbered alike on every partition; 0 for records loaded from a snapshot) and its
+/// creator's TID (a pass's transactions serialize in TID order), or its place in the snapshot.
+type Created = (u64, u64);
 
 /// The entities one transaction touched on a partition, with its view of their fields.
 type Workspace = Vec<(usize, String, Working)>;
@@ -79,7 +77,7 @@ type Workspace = Vec<(usize, String, Working)>;
 /// Where a call segment returns to.
 #[derive(Clone, Copy, Debug)]
 enum ReturnTo {
-    /// The transaction's root: report to the coordinator.
+    /// The transaction's root: its home partition concludes it.
     Root,
     /// A parked segment on another partition.
     Segment { partition: usize, segment: u64 },
@@ -102,8 +100,6 @@ enum Start {
         key_value: Json,
         fields: Vec<Json>,
     },
-    /// Failed before touching any state (e.g. `__init__` raised).
-    Failed(ErrorReport),
 }
 
 /// A remote operation in flight between partitions.
@@ -117,17 +113,53 @@ enum RemoteOp {
     GetField(String),
 }
 
-/// A reply between partitions: a value, a catchable exception, or a fatal abort of the whole
-/// transaction (a missing entity).
+/// What ends a transaction before it returns or raises: a missing entity (the transaction
+/// fails), or a key outside its footprint (it runs again in the next pass).
+#[derive(Clone, Debug)]
+enum Fatal {
+    Failed(ErrorReport),
+    Missed(Key),
+}
+
+/// A reply between partitions: a value, a catchable exception, or a fatal end of the whole
+/// transaction.
 #[derive(Clone, Debug)]
 enum Reply {
     Value(Json),
     Exception(Json),
-    Fatal(ErrorReport),
+    Fatal(Fatal),
+}
+
+/// How a transaction of a pass ended.
+#[derive(Clone, Debug)]
+enum Outcome {
+    /// It returned a value or failed: final, in this pass's serial order.
+    Finished(Result<Json, ErrorReport>),
+    /// It touched this key outside its footprint: it changed nothing and runs again.
+    Missed(Key),
+}
+
+/// A transaction of a pass, as one partition of its footprint sees it.
+struct PassTxn {
+    tid: Tid,
+    /// The keys of its footprint this partition owns: it queues on them.
+    keys: Vec<Key>,
+    /// The partition that runs its root and concludes it.
+    home: usize,
+    /// On its home partition: what to run, and every partition of its footprint.
+    start: Option<(Arc<Start>, Vec<usize>)>,
 }
 
 enum ToWorker {
-    Round(Vec<(Tid, Arc<Start>)>),
+    /// The transactions of a pass that queue on this partition's keys, in TID order.
+    Pass {
+        pass: u64,
+        txns: Vec<PassTxn>,
+    },
+    /// Transaction `tid` heads every queue of its keys on the sending partition.
+    Ready {
+        tid: Tid,
+    },
     Call {
         tid: Tid,
         entity: usize,
@@ -143,14 +175,10 @@ enum ToWorker {
         segment: u64,
         reply: Reply,
     },
-    /// The round ran: find the transactions that conflict on this partition's keys.
-    Validate {
-        failed: Arc<BTreeSet<Tid>>,
-    },
-    /// Commit every transaction of the round but the aborted ones (which run again) and the
-    /// failed ones (whose writes are dropped).
-    Decide {
-        aborted: Arc<BTreeSet<Tid>>,
+    /// Transaction `tid` ended: keep its changes (`commit`) or drop them, and release its keys.
+    Finish {
+        tid: Tid,
+        commit: bool,
     },
     /// Every record with its place in the creation order.
     DumpState(Sender<Result<Vec<(Created, ExportedRecord)>, String>>),
@@ -163,14 +191,9 @@ enum ToWorker {
 }
 
 enum ToCoordinator {
-    Done {
-        tid: Tid,
-        outcome: Result<Json, ErrorReport>,
-    },
-    /// The transactions that touched a key of the partition that a smaller TID wrote.
-    Conflicts(Vec<Tid>),
-    /// The round is committed; the keys of this partition each aborted transaction touched.
-    Committed(Vec<TouchedKey>),
+    /// A transaction of the pass ended; every partition of its footprint has been told (the
+    /// messages are on their way ahead of anything the coordinator sends next).
+    Done { tid: Tid, outcome: Outcome },
     /// Several messages sent at once.
     Batch(Vec<ToCoordinator>),
 }
@@ -188,10 +211,6 @@ pub fn partition_of(entity: usize, key: &str, partitions: usize) -> usize {
 struct Working {
     self_ref: Rc<EntityRef>,
     fields: Vec<Value>,
-    /// The transaction created the entity.
-    created: bool,
-    /// Decided at validation: the transaction changed this entity (or created it).
-    written: bool,
 }
 
 struct Segment {
@@ -202,51 +221,74 @@ struct Segment {
     pending: Option<Result<Value, Value>>,
 }
 
+/// A transaction queued on this partition's keys in the current pass.
+#[derive(Default)]
+struct Queued {
+    /// Its keys here.
+    keys: Vec<Key>,
+    /// How many of them it does not head the queue of yet.
+    blocked: usize,
+    /// Its home partition.
+    home: usize,
+    /// On its home: what to run and every partition of its footprint.
+    start: Option<(Arc<Start>, Vec<usize>)>,
+    /// On its home: how many partitions reported it heads all its queues there.
+    ready: usize,
+}
+
+/// Why a transaction cannot see an entity.
+enum Unseen {
+    /// The entity does not exist (and the transaction holds its key: that is final).
+    Absent,
+    /// The key is outside the transaction's footprint.
+    Unlocked,
+}
+
 struct Worker {
     me: usize,
     program: Arc<Program>,
     peers: Vec<Sender<ToWorker>>,
     coordinator: Sender<ToCoordinator>,
     store: Vec<IndexMap<String, Record, FastHash>>,
+    /// Per entity type and key, the transactions queued on it, holder first.
+    locks: Vec<HashMap<String, std::collections::VecDeque<Tid>, FastHash>>,
+    queued: HashMap<Tid, Queued, FastHash>,
+    /// Transactions that hold all their keys and may start.
+    runnable: Vec<Tid>,
+    /// Transactions whose root ended here, to conclude once their turn is over.
+    concluded: Vec<(Tid, Outcome)>,
     workspaces: HashMap<Tid, Workspace, FastHash>,
     segments: HashMap<u64, Segment, FastHash>,
     next_segment: u64,
     dead: BTreeSet<Tid>,
-    absent_reads: HashMap<Tid, Vec<(usize, String)>, FastHash>,
-    /// The round's failed transactions and every key each transaction touched here, from
-    /// validation until the decision.
-    validated: (Arc<BTreeSet<Tid>>, Vec<TouchedKey>),
     /// Each suspended transaction's changes to this partition's containers (see
     /// [`Worker::enter`]).
     redo: HashMap<Tid, journal::Redo, FastHash>,
-    /// Per entity, the containers its committed fields reach, once needed (see [`wrote`]);
-    /// dropped when the entity is written.
-    reachable: HashMap<(usize, String), FxHashSet<usize>, FastHash>,
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
-    /// Blocks each transaction has run on this partition in the round (its step budget).
+    /// Blocks each transaction has run on this partition (its step budget).
     steps: HashMap<Tid, u64, FastHash>,
     /// Per entity type, the creation order of each record, by its index in `store`.
     created: Vec<Vec<Created>>,
-    /// Rounds decided so far (the first is 1).
-    rounds: u64,
+    /// The pass being run.
+    pass: u64,
     /// The most blocks a transaction may run.
     max_steps: u64,
 }
 
 impl Worker {
-    fn working(&mut self, tid: Tid, entity: usize, key: &str) -> Option<&mut Working> {
+    /// Transaction `tid`'s view of an entity, made on first use from the committed record.
+    fn working(&mut self, tid: Tid, entity: usize, key: &str) -> Result<&mut Working, Unseen> {
         let ws = self.workspaces.entry(tid).or_default();
         if let Some(i) = ws.iter().position(|(e, k, _)| *e == entity && k == key) {
-            return Some(&mut ws[i].2);
+            return Ok(&mut ws[i].2);
+        }
+        let holder = self.locks[entity].get(key).and_then(|q| q.front());
+        if holder != Some(&tid) {
+            return Err(Unseen::Unlocked);
         }
         let Some(record) = self.store[entity].get(key) else {
-            // Reading that a key is absent is a read too: a smaller TID creating it conflicts.
-            self.absent_reads
-                .entry(tid)
-                .or_default()
-                .push((entity, key.to_string()));
-            return None;
+            return Err(Unseen::Absent);
         };
         ws.push((
             entity,
@@ -254,12 +296,18 @@ impl Worker {
             Working {
                 self_ref: record.self_ref.clone(),
                 fields: record.fields.clone(),
-                created: false,
-                written: false,
             },
         ));
         let last = ws.len() - 1;
-        Some(&mut ws[last].2)
+        Ok(&mut ws[last].2)
+    }
+
+    /// Why `tid` cannot see an entity, as what ends the transaction.
+    fn unseen(why: Unseen, entity: usize, key: &str, missing: String) -> Fatal {
+        match why {
+            Unseen::Absent => Fatal::Failed(ErrorReport::new("EntityNotFound", missing)),
+            Unseen::Unlocked => Fatal::Missed((entity, key.to_string())),
+        }
     }
 
     fn run(mut self, inbox: Receiver<ToWorker>) {
@@ -270,11 +318,13 @@ impl Worker {
         // fewer thread wake-ups than one message per call or reply.
         while let Ok(msg) = inbox.recv() {
             let mut go_on = self.handle(&interp, msg);
+            self.settle(&interp);
             while go_on {
                 match inbox.try_recv() {
                     Ok(more) => go_on = self.handle(&interp, more),
                     Err(_) => break,
                 }
+                self.settle(&interp);
             }
             self.flush();
             if !go_on {
@@ -314,13 +364,13 @@ impl Worker {
     fn handle(&mut self, interp: &Interpreter<'_>, msg: ToWorker) -> bool {
         let program = self.program.clone();
         match msg {
-            ToWorker::Round(txns) => {
-                for (tid, start) in txns {
-                    self.enter(tid);
-                    self.start(interp, tid, &start);
-                    self.leave(tid);
+            ToWorker::Pass { pass, txns } => {
+                self.pass = pass;
+                for txn in txns {
+                    self.queue(txn);
                 }
             }
+            ToWorker::Ready { tid } => self.count_ready(tid),
             ToWorker::Call {
                 tid,
                 entity,
@@ -346,117 +396,7 @@ impl Worker {
                 self.reply(interp, tid, segment, reply);
                 self.leave(tid);
             }
-            ToWorker::Validate { failed } => {
-                // Every key lives on one partition, and so do all its reads and writes: each
-                // key is reserved for the smallest TID writing it, and a transaction that
-                // touched (read, wrote or found absent) a key reserved by a smaller TID aborts.
-                for (tid, ws) in &mut self.workspaces {
-                    // A failed transaction read what it touched but writes nothing.
-                    if failed.contains(tid) {
-                        continue;
-                    }
-                    let redo = self.redo.get(tid);
-                    for (entity, key, w) in ws {
-                        w.written = w.created
-                            || match self.store[*entity].get(key.as_str()) {
-                                None => true,
-                                Some(record) => {
-                                    wrote(&record.fields, &w.fields, redo, |redo| {
-                                        let place = (*entity, key.clone());
-                                        let reaches_any = |reach: &FxHashSet<usize>| {
-                                            redo.containers().any(|c| reach.contains(&c))
-                                        };
-                                        if let Some(reach) = self.reachable.get(&place) {
-                                            return reaches_any(reach);
-                                        }
-                                        let reach = Value::reachable_containers(&record.fields);
-                                        let hit = reaches_any(&reach);
-                                        // Small entities are walked again rather than kept.
-                                        if reach.len() >= REACH_CACHED {
-                                            self.reachable.insert(place, reach);
-                                        }
-                                        hit
-                                    })
-                                }
-                            };
-                    }
-                }
-                let mut reserved: HashMap<(usize, &str), Tid, FastHash> = HashMap::default();
-                for (tid, ws) in &self.workspaces {
-                    if failed.contains(tid) {
-                        continue;
-                    }
-                    for (entity, key, _) in ws.iter().filter(|(_, _, w)| w.written) {
-                        let first = reserved.entry((*entity, key.as_str())).or_insert(*tid);
-                        *first = (*first).min(*tid);
-                    }
-                }
-                let mut aborted = BTreeSet::new();
-                let mut touched = Vec::new();
-                let absent = self
-                    .absent_reads
-                    .iter()
-                    .flat_map(|(tid, reads)| reads.iter().map(move |(e, k)| (*tid, *e, k)));
-                let present = self
-                    .workspaces
-                    .iter()
-                    .flat_map(|(tid, ws)| ws.iter().map(move |(e, k, _)| (*tid, *e, k)));
-                for (tid, entity, key) in absent.chain(present) {
-                    if reserved
-                        .get(&(entity, key.as_str()))
-                        .is_some_and(|first| *first < tid)
-                    {
-                        aborted.insert(tid);
-                    }
-                    touched.push((tid, (entity, key.clone())));
-                }
-                self.absent_reads.clear();
-                self.validated = (failed, touched);
-                self.send_to_coordinator(ToCoordinator::Conflicts(aborted.into_iter().collect()));
-            }
-            ToWorker::Decide { aborted } => {
-                let (failed, touched) = std::mem::take(&mut self.validated);
-                let footprints = touched
-                    .into_iter()
-                    .filter(|(tid, _)| aborted.contains(tid))
-                    .collect();
-                let mut committed: Vec<(Tid, Workspace)> = self
-                    .workspaces
-                    .drain()
-                    .filter(|(tid, _)| !aborted.contains(tid) && !failed.contains(tid))
-                    .collect();
-                committed.sort_by_key(|(tid, _)| *tid);
-                self.rounds += 1;
-                for (tid, ws) in committed {
-                    // Its changes to the containers of what it wrote become committed state.
-                    if let Some(redo) = self.redo.remove(&tid) {
-                        if ws.iter().any(|(_, _, w)| w.written) {
-                            journal::apply(redo);
-                        }
-                    }
-                    for (entity, key, w) in ws {
-                        if w.written {
-                            self.reachable.remove(&(entity, key.clone()));
-                            let (_, added) = self.store[entity].insert_full(
-                                key,
-                                Record {
-                                    self_ref: w.self_ref,
-                                    fields: w.fields,
-                                    copied_at: 0,
-                                },
-                            );
-                            if added.is_none() {
-                                self.created[entity].push((self.rounds, tid));
-                            }
-                        }
-                    }
-                }
-                self.segments.clear();
-                self.dead.clear();
-                self.steps.clear();
-                self.redo.clear();
-                self.send_to_coordinator(ToCoordinator::Committed(footprints));
-            }
+            ToWorker::Finish { tid, commit } => self.finish_here(tid, commit),
             ToWorker::DumpState(reply) => {
                 // Records are exported type by type, each type in index order.
                 let order = self.created.iter().flatten().copied();
@@ -474,7 +414,6 @@ impl Worker {
                     records.into_iter().unzip();
                 let entities: Vec<usize> = records.iter().map(|r| r.0).collect();
                 import_records(&program, &mut self.store, records);
-                self.reachable.clear();
                 for (entity, place) in entities.into_iter().zip(places) {
                     if self.created[entity].len() < self.store[entity].len() {
                         self.created[entity].push((0, place));
@@ -493,14 +432,144 @@ impl Worker {
         true
     }
 
+    /// Queues a transaction of the pass on its keys here.
+    fn queue(&mut self, txn: PassTxn) {
+        let mut blocked = 0;
+        for (entity, key) in &txn.keys {
+            let queue = self.locks[*entity].entry(key.clone()).or_default();
+            if !queue.is_empty() {
+                blocked += 1;
+            }
+            queue.push_back(txn.tid);
+        }
+        // Its home may have heard from other partitions already.
+        let queued = self.queued.entry(txn.tid).or_default();
+        queued.keys = txn.keys;
+        queued.blocked = blocked;
+        queued.home = txn.home;
+        queued.start = txn.start;
+        if blocked == 0 {
+            self.heads_all(txn.tid);
+        }
+    }
+
+    /// Transaction `tid` heads every queue of its keys here: tell its home.
+    fn heads_all(&mut self, tid: Tid) {
+        let home = self.queued.get(&tid).map_or(self.me, |q| q.home);
+        if home == self.me {
+            self.count_ready(tid);
+        } else {
+            self.send_to_peer(home, ToWorker::Ready { tid });
+        }
+    }
+
+    /// On `tid`'s home: one more partition of its footprint is ready; once all are, it may run.
+    fn count_ready(&mut self, tid: Tid) {
+        let queued = self.queued.entry(tid).or_default();
+        queued.ready += 1;
+        if queued
+            .start
+            .as_ref()
+            .is_some_and(|(_, partitions)| queued.ready == partitions.len())
+        {
+            self.runnable.push(tid);
+        }
+    }
+
+    /// Starts the transactions that may run and concludes the ones that ended, until none is
+    /// left (one may let the next run).
+    fn settle(&mut self, interp: &Interpreter<'_>) {
+        loop {
+            if let Some((tid, outcome)) = self.concluded.pop() {
+                self.conclude(tid, outcome);
+            } else if let Some(tid) = self.runnable.pop() {
+                let start = self.queued.get(&tid).and_then(|q| q.start.clone());
+                if let Some((start, _)) = start {
+                    self.enter(tid);
+                    self.start(interp, tid, &start);
+                    self.leave(tid);
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// On `tid`'s home, after its root ended: every partition of its footprint keeps or drops
+    /// its changes and releases its keys, then the coordinator hears how it ended. (A worker
+    /// sends to its peers before the coordinator, so they have the news before anything the
+    /// coordinator sends next.)
+    fn conclude(&mut self, tid: Tid, outcome: Outcome) {
+        let commit = matches!(outcome, Outcome::Finished(Ok(_)));
+        let partitions = self
+            .queued
+            .get(&tid)
+            .and_then(|q| q.start.as_ref())
+            .map(|(_, partitions)| partitions.clone())
+            .unwrap_or_default();
+        for p in partitions {
+            if p == self.me {
+                self.finish_here(tid, commit);
+            } else {
+                self.send_to_peer(p, ToWorker::Finish { tid, commit });
+            }
+        }
+        self.send_to_coordinator(ToCoordinator::Done { tid, outcome });
+    }
+
+    /// Transaction `tid` ended: its changes here become committed state (`commit`) or are
+    /// dropped, and each of its keys passes to the next transaction queued on it.
+    fn finish_here(&mut self, tid: Tid, commit: bool) {
+        let redo = self.redo.remove(&tid);
+        let ws = self.workspaces.remove(&tid).unwrap_or_default();
+        if commit {
+            if let Some(redo) = redo {
+                journal::apply(redo);
+            }
+            for (entity, key, w) in ws {
+                let (_, before) = self.store[entity].insert_full(
+                    key,
+                    Record {
+                        self_ref: w.self_ref,
+                        fields: w.fields,
+                        copied_at: 0,
+                    },
+                );
+                if before.is_none() {
+                    self.created[entity].push((self.pass, tid));
+                }
+            }
+        }
+        if self.dead.remove(&tid) {
+            self.segments.retain(|_, seg| seg.tid != tid);
+        }
+        self.steps.remove(&tid);
+        let Some(queued) = self.queued.remove(&tid) else {
+            return;
+        };
+        for (entity, key) in queued.keys {
+            let Some(queue) = self.locks[entity].get_mut(&key) else {
+                continue;
+            };
+            debug_assert_eq!(queue.front(), Some(&tid));
+            queue.pop_front();
+            match queue.front().copied() {
+                Some(next) => {
+                    let next_queued = self.queued.entry(next).or_default();
+                    next_queued.blocked -= 1;
+                    if next_queued.blocked == 0 {
+                        self.heads_all(next);
+                    }
+                }
+                None => {
+                    self.locks[entity].remove(&key);
+                }
+            }
+        }
+    }
+
     fn start(&mut self, interp: &Interpreter<'_>, tid: Tid, start: &Start) {
         match start {
-            Start::Failed(report) => {
-                self.send_to_coordinator(ToCoordinator::Done {
-                    tid,
-                    outcome: Err(report.clone()),
-                });
-            }
             Start::Create {
                 entity,
                 key,
@@ -508,12 +577,8 @@ impl Worker {
                 fields,
             } => {
                 let entity = *entity;
+                let key_value = value_from_tagged(key_value).unwrap_or(Value::None);
                 if self.store[entity].contains_key(key) {
-                    self.absent_reads
-                        .entry(tid)
-                        .or_default()
-                        .push((entity, key.clone()));
-                    let key_value = value_from_tagged(key_value).unwrap_or(Value::None);
                     let report = ErrorReport::new(
                         "EntityExists",
                         format!(
@@ -522,13 +587,9 @@ impl Worker {
                             repr(&key_value)
                         ),
                     );
-                    self.send_to_coordinator(ToCoordinator::Done {
-                        tid,
-                        outcome: Err(report),
-                    });
+                    self.concluded.push((tid, Outcome::Finished(Err(report))));
                     return;
                 }
-                let key_value = value_from_tagged(key_value).unwrap_or(Value::None);
                 let self_ref = Rc::new(EntityRef {
                     entity: Rc::from(self.program.entities[entity].name.as_str()),
                     key: key_value,
@@ -538,10 +599,7 @@ impl Worker {
                     Err(e) => {
                         let report =
                             ErrorReport::new("SystemError", format!("internal error: {e}"));
-                        self.send_to_coordinator(ToCoordinator::Done {
-                            tid,
-                            outcome: Err(report),
-                        });
+                        self.concluded.push((tid, Outcome::Finished(Err(report))));
                         return;
                     }
                 };
@@ -549,17 +607,9 @@ impl Worker {
                 self.workspaces.entry(tid).or_default().push((
                     entity,
                     key.clone(),
-                    Working {
-                        self_ref,
-                        fields,
-                        created: true,
-                        written: true,
-                    },
+                    Working { self_ref, fields },
                 ));
-                self.send_to_coordinator(ToCoordinator::Done {
-                    tid,
-                    outcome: Ok(reply),
-                });
+                self.concluded.push((tid, Outcome::Finished(Ok(reply))));
             }
             Start::Call {
                 entity,
@@ -570,12 +620,13 @@ impl Worker {
                 missing,
             } => {
                 let entity = *entity;
-                let Some(w) = self.working(tid, entity, key) else {
-                    self.send_to_coordinator(ToCoordinator::Done {
-                        tid,
-                        outcome: Err(ErrorReport::new("EntityNotFound", missing.clone())),
-                    });
-                    return;
+                let w = match self.working(tid, entity, key) {
+                    Ok(w) => w,
+                    Err(why) => {
+                        let fatal = Self::unseen(why, entity, key, missing.clone());
+                        self.finish_fatal(tid, ReturnTo::Root, fatal);
+                        return;
+                    }
                 };
                 let self_ref = w.self_ref.clone();
                 let program = self.program.clone();
@@ -588,10 +639,8 @@ impl Worker {
                 let (args, kwargs) = match (args, kwargs) {
                     (Ok(a), Ok(k)) => (a, k),
                     (Err(e), _) | (_, Err(e)) => {
-                        self.send_to_coordinator(ToCoordinator::Done {
-                            tid,
-                            outcome: Err(ErrorReport::new("InvalidRequest", e)),
-                        });
+                        let report = ErrorReport::new("InvalidRequest", e);
+                        self.concluded.push((tid, Outcome::Finished(Err(report))));
                         return;
                     }
                 };
@@ -602,10 +651,8 @@ impl Worker {
                         self.drive(interp, id);
                     }
                     Err(e) => {
-                        self.send_to_coordinator(ToCoordinator::Done {
-                            tid,
-                            outcome: Err(exception_report(&e)),
-                        });
+                        let report = exception_report(&e);
+                        self.concluded.push((tid, Outcome::Finished(Err(report))));
                     }
                 }
             }
@@ -633,9 +680,9 @@ impl Worker {
                     Some(Err(value_from_tagged(&e)
                         .unwrap_or_else(|m| Value::exception("RuntimeError", m))))
             }
-            Reply::Fatal(report) => {
+            Reply::Fatal(fatal) => {
                 let seg = self.segments.remove(&segment).expect("segment exists");
-                self.finish_fatal(seg.tid, seg.return_to, report);
+                self.finish_fatal(seg.tid, seg.return_to, fatal);
                 return;
             }
         }
@@ -706,12 +753,13 @@ impl Worker {
                 );
             }
         };
-        let Some(w) = self.working(tid, entity, &key) else {
-            reply_to(
-                self,
-                Reply::Fatal(ErrorReport::new("EntityNotFound", missing)),
-            );
-            return;
+        let w = match self.working(tid, entity, &key) {
+            Ok(w) => w,
+            Err(why) => {
+                let fatal = Self::unseen(why, entity, &key, missing);
+                reply_to(self, Reply::Fatal(fatal));
+                return;
+            }
         };
         let name = match &op {
             RemoteOp::GetField(f) => f,
@@ -772,7 +820,7 @@ impl Worker {
                     (Err(e), _) | (_, Err(e)) => {
                         let report =
                             ErrorReport::new("SystemError", format!("internal error: {e}"));
-                        reply_to(self, Reply::Fatal(report));
+                        reply_to(self, Reply::Fatal(Fatal::Failed(report)));
                         return;
                     }
                 };
@@ -788,14 +836,15 @@ impl Worker {
         }
     }
 
-    fn finish_fatal(&mut self, tid: Tid, return_to: ReturnTo, report: ErrorReport) {
+    fn finish_fatal(&mut self, tid: Tid, return_to: ReturnTo, fatal: Fatal) {
         self.dead.insert(tid);
         match return_to {
             ReturnTo::Root => {
-                self.send_to_coordinator(ToCoordinator::Done {
-                    tid,
-                    outcome: Err(report),
-                });
+                let outcome = match fatal {
+                    Fatal::Failed(report) => Outcome::Finished(Err(report)),
+                    Fatal::Missed(key) => Outcome::Missed(key),
+                };
+                self.concluded.push((tid, outcome));
             }
             ReturnTo::Segment { partition, segment } => {
                 self.send_to_peer(
@@ -803,7 +852,7 @@ impl Worker {
                     ToWorker::Reply {
                         tid,
                         segment,
-                        reply: Reply::Fatal(report),
+                        reply: Reply::Fatal(fatal),
                     },
                 );
             }
@@ -823,7 +872,8 @@ impl Worker {
         }));
         if let Err(panic) = run {
             self.segments.remove(&id);
-            self.finish_fatal(tid, return_to, internal_error(panic.as_ref()));
+            let report = internal_error(panic.as_ref());
+            self.finish_fatal(tid, return_to, Fatal::Failed(report));
         }
     }
 
@@ -855,7 +905,7 @@ impl Worker {
             let mut frame_taken = seg.stack.pop().expect("frame");
             interp.set_steps(self.steps.get(&tid).copied().unwrap_or(0));
             let step = {
-                let Some(w) = self.working(tid, caller.0, &caller.1) else {
+                let Ok(w) = self.working(tid, caller.0, &caller.1) else {
                     return;
                 };
                 interp.run(&mut frame_taken.0, &mut w.fields)
@@ -887,14 +937,11 @@ impl Worker {
                     let Some(target_entity) = program.entity_index(&target.entity) else {
                         let seg = self.segments.remove(&id).expect("segment");
                         let (tid, rt) = (seg.tid, seg.return_to);
-                        self.finish_fatal(
-                            tid,
-                            rt,
-                            ErrorReport::new(
-                                "InvalidRequest",
-                                format!("unknown entity type '{}'", target.entity),
-                            ),
+                        let report = ErrorReport::new(
+                            "InvalidRequest",
+                            format!("unknown entity type '{}'", target.entity),
                         );
+                        self.finish_fatal(tid, rt, Fatal::Failed(report));
                         return;
                     };
                     let target_key = target.key_text();
@@ -944,18 +991,17 @@ impl Worker {
                         );
                         return;
                     }
-                    let Some(w) = self.working(tid, target_entity, &target_key) else {
-                        let seg = self.segments.remove(&id).expect("segment");
-                        let (tid, rt) = (seg.tid, seg.return_to);
-                        self.finish_fatal(
-                            tid,
-                            rt,
-                            ErrorReport::new(
-                                "EntityNotFound",
-                                format!("{} {} does not exist", target.entity, repr(&target.key)),
-                            ),
-                        );
-                        return;
+                    let w = match self.working(tid, target_entity, &target_key) {
+                        Ok(w) => w,
+                        Err(why) => {
+                            let seg = self.segments.remove(&id).expect("segment");
+                            let (tid, rt) = (seg.tid, seg.return_to);
+                            let missing =
+                                format!("{} {} does not exist", target.entity, repr(&target.key));
+                            let fatal = Self::unseen(why, target_entity, &target_key, missing);
+                            self.finish_fatal(tid, rt, fatal);
+                            return;
+                        }
                     };
                     let resolved = local_call(
                         interp,
@@ -984,10 +1030,7 @@ impl Worker {
                     Ok(v) => value_to_json(&v).map_err(|e| exception_report(&e)),
                     Err(e) => Err(exception_report(&e)),
                 };
-                self.send_to_coordinator(ToCoordinator::Done {
-                    tid: seg.tid,
-                    outcome,
-                });
+                self.concluded.push((seg.tid, Outcome::Finished(outcome)));
             }
             ReturnTo::Segment { partition, segment } => {
                 let reply = match outcome {
@@ -1007,94 +1050,6 @@ impl Worker {
     }
 }
 
-/// The fewest containers an entity must reach for a worker to keep the set (see [`wrote`]).
-const REACH_CACHED: usize = 64;
-
-/// Whether a transaction wrote an entity: it gave a field another object than the committed
-/// `fields` hold (`mine` is its view of them), or its container changes on this partition
-/// (`redo`) reach into them. A change to a field's own container decides at once; for the
-/// others, `reaches` says whether any of the changed containers is one the fields reach.
-fn wrote(
-    fields: &[Value],
-    mine: &[Value],
-    redo: Option<&journal::Redo>,
-    reaches: impl FnOnce(&journal::Redo) -> bool,
-) -> bool {
-    if fields.len() != mine.len() || fields.iter().zip(mine).any(|(a, b)| !a.is_same_object(b)) {
-        return true;
-    }
-    let Some(redo) = redo else {
-        return false;
-    };
-    let own: Vec<usize> = fields.iter().filter_map(Value::container_id).collect();
-    let mut deeper = false;
-    for changed in redo.containers() {
-        if own.contains(&changed) {
-            return true;
-        }
-        deeper = true;
-    }
-    deeper && reaches(redo)
-}
-
-/// Which aborted transactions may run in the next round (see [`ParallelEngine::execute`]).
-#[derive(Default)]
-struct Schedule {
-    /// Each pending transaction's footprint.
-    footprints: HashMap<Tid, Vec<(usize, String)>, FastHash>,
-    /// Per key, the pending transactions whose footprint holds it.
-    queues: HashMap<(usize, String), BTreeSet<Tid>, FastHash>,
-    /// Transactions whose freedom may have changed since the last round.
-    dirty: BTreeSet<Tid>,
-}
-
-impl Schedule {
-    /// A transaction about to run: its old footprint no longer blocks anyone.
-    fn forget(&mut self, tid: Tid) {
-        for key in self.footprints.remove(&tid).unwrap_or_default() {
-            if let Some(queue) = self.queues.get_mut(&key) {
-                queue.remove(&tid);
-                match queue.first() {
-                    Some(head) => {
-                        self.dirty.insert(*head);
-                    }
-                    None => {
-                        self.queues.remove(&key);
-                    }
-                }
-            }
-        }
-        self.dirty.remove(&tid);
-    }
-
-    /// A transaction that aborted, with the keys it touched.
-    fn remember(&mut self, tid: Tid, footprint: Vec<(usize, String)>) {
-        for key in &footprint {
-            let queue = self.queues.entry(key.clone()).or_default();
-            queue.insert(tid);
-            if let Some(head) = queue.first() {
-                self.dirty.insert(*head);
-            }
-        }
-        self.dirty.insert(tid);
-        self.footprints.insert(tid, footprint);
-    }
-
-    /// The transactions that head the queue of every key of their footprint, in TID order.
-    fn free(&mut self) -> BTreeSet<Tid> {
-        let dirty = std::mem::take(&mut self.dirty);
-        dirty
-            .into_iter()
-            .filter(|tid| {
-                self.footprints.get(tid).is_some_and(|f| {
-                    f.iter()
-                        .all(|k| self.queues.get(k).and_then(|q| q.first()) == Some(tid))
-                })
-            })
-            .collect()
-    }
-}
-
 /// The parallel engine: a coordinator (the caller's thread) and one worker thread per partition.
 pub struct ParallelEngine {
     program: Arc<Program>,
@@ -1106,13 +1061,58 @@ pub struct ParallelEngine {
     dedup: Dedup,
     config: EngineConfig,
     stats: Stats,
+    /// Passes run so far (the first is 1).
+    passes: u64,
 }
 
+/// An invocation of an epoch, made ready to run.
 enum Prepared {
+    /// Answered without running: invalid, or a repeat of an earlier epoch's id.
     Done(InvocationResult),
+    /// A repeat of an id earlier in the same epoch (its index).
     Duplicate(usize),
-    Txn(Json, Arc<Start>, usize),
+    /// Failed before touching state (`__init__` raised): it serializes first in its pass.
+    Failed(Json, ErrorReport),
+    Txn(Pending),
 }
+
+/// A transaction waiting to finish.
+struct Pending {
+    id: Json,
+    start: Arc<Start>,
+    /// The partition that runs its root.
+    home: usize,
+    /// The keys it is expected to touch, sorted and without repeats.
+    footprint: Vec<Key>,
+    /// How many passes it missed a key in.
+    misses: u32,
+}
+
+/// Adds the key of every entity reference `value` holds (looking into containers) to `keys`.
+fn collect_refs(value: &Value, program: &Program, keys: &mut Vec<Key>) {
+    match value {
+        Value::Ref(r) => {
+            if let Some(entity) = program.entity_index(&r.entity) {
+                keys.push((entity, key_text(&r.key)));
+            }
+        }
+        Value::List(items) => items
+            .borrow()
+            .iter()
+            .for_each(|v| collect_refs(v, program, keys)),
+        Value::Tuple(items) => items.iter().for_each(|v| collect_refs(v, program, keys)),
+        Value::Dict(map) => map
+            .borrow()
+            .values()
+            .for_each(|v| collect_refs(v, program, keys)),
+        _ => {}
+    }
+}
+
+/// After this many misses a transaction runs alone in a pass: with nothing else changing state,
+/// each pass adds the key it missed, and it finishes once its footprint holds every key it
+/// reaches.
+const MISSES_BEFORE_RUNNING_ALONE: u32 = 3;
 
 impl ParallelEngine {
     /// Starts `partitions` worker threads (at least 2) for a validated program.
@@ -1138,6 +1138,11 @@ impl ParallelEngine {
                             .map(|_| IndexMap::default())
                             .collect();
                         let created = program.entities.iter().map(|_| Vec::new()).collect();
+                        let locks = program
+                            .entities
+                            .iter()
+                            .map(|_| HashMap::default())
+                            .collect();
                         let worker = Worker {
                             me,
                             program,
@@ -1148,15 +1153,16 @@ impl ParallelEngine {
                             segments: HashMap::default(),
                             next_segment: 0,
                             dead: BTreeSet::new(),
-                            absent_reads: HashMap::default(),
-                            validated: Default::default(),
+                            locks,
+                            queued: HashMap::default(),
+                            runnable: Vec::new(),
+                            concluded: Vec::new(),
                             redo: HashMap::default(),
-                            reachable: HashMap::default(),
                             outbox: (0..partitions).map(|_| Vec::new()).collect(),
                             coordinator_outbox: Vec::new(),
                             steps: HashMap::default(),
                             created,
-                            rounds: 0,
+                            pass: 0,
                             max_steps,
                         };
                         worker.run(rx)
@@ -1174,6 +1180,7 @@ impl ParallelEngine {
             dedup: Dedup::default(),
             config,
             stats: Stats::default(),
+            passes: 0,
         }
     }
 
@@ -1237,7 +1244,13 @@ impl ParallelEngine {
             self.stats.deduplicated += 1;
             return Prepared::Duplicate(*first);
         }
-        let (start, partition) = match inv.request {
+        // The footprint: the entity called or created, and every reference among the
+        // arguments (others are learned when touched).
+        let mut footprint: Vec<Key> = Vec::new();
+        for arg in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
+            collect_refs(arg, &program, &mut footprint);
+        }
+        let (start, home) = match inv.request {
             // The partition decodes a call's arguments again, from the JSON it is sent.
             Request::Call {
                 entity,
@@ -1252,8 +1265,9 @@ impl ParallelEngine {
                     other => Value::Int(other.as_i64().unwrap_or(0)),
                 };
                 let text = key_text(&key_value);
-                let p = partition_of(index, &text, self.workers.len());
+                let home = partition_of(index, &text, self.workers.len());
                 let missing = format!("{entity} {} does not exist", repr(&key_value));
+                footprint.push((index, text.clone()));
                 (
                     Start::Call {
                         entity: index,
@@ -1263,7 +1277,7 @@ impl ParallelEngine {
                         kwargs,
                         missing,
                     },
-                    p,
+                    home,
                 )
             }
             Request::Create { entity, .. } => {
@@ -1271,7 +1285,9 @@ impl ParallelEngine {
                 match run_init(interp, index, &entity, args, kwargs) {
                     Ok((key_value, fields)) => {
                         let text = key_text(&key_value);
-                        let p = partition_of(index, &text, self.workers.len());
+                        let home = partition_of(index, &text, self.workers.len());
+                        // `__init__` makes no calls: the new key is all a creation touches.
+                        footprint = vec![(index, text.clone())];
                         (
                             Start::Create {
                                 entity: index,
@@ -1279,16 +1295,26 @@ impl ParallelEngine {
                                 key_value: value_to_tagged(&key_value),
                                 fields: values_to_tagged(&fields),
                             },
-                            p,
+                            home,
                         )
                     }
-                    // Fails before touching state: it serializes at the start of the round.
-                    Err(report) => (Start::Failed(report), 0),
+                    Err(report) => {
+                        seen.insert(key, index);
+                        return Prepared::Failed(inv.id, report);
+                    }
                 }
             }
         };
         seen.insert(key, index);
-        Prepared::Txn(inv.id, Arc::new(start), partition)
+        footprint.sort_unstable();
+        footprint.dedup();
+        Prepared::Txn(Pending {
+            id: inv.id,
+            start: Arc::new(start),
+            home,
+            footprint,
+            misses: 0,
+        })
     }
 
     /// Runs a batch (one epoch) and returns one result per entry, in input order.
@@ -1296,106 +1322,102 @@ impl ParallelEngine {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
         let mut seen = HashMap::default();
-        let prepared: Vec<Prepared> = batch
+        let mut prepared: Vec<Prepared> = batch
             .into_iter()
             .enumerate()
             .map(|(i, inv)| self.prepare(&interp, inv, &mut seen, i))
             .collect();
         let mut results: Vec<Option<InvocationResult>> = vec![None; prepared.len()];
-        let mut pending: BTreeMap<Tid, (Json, Arc<Start>, usize)> = BTreeMap::new();
-        for (i, p) in prepared.iter().enumerate() {
-            match p {
-                Prepared::Done(r) => results[i] = Some(r.clone()),
-                Prepared::Txn(id, start, partition) => {
-                    pending.insert(i as Tid, (id.clone(), start.clone(), *partition));
+        let mut failed: BTreeMap<Tid, (Json, ErrorReport)> = BTreeMap::new();
+        let mut pending: BTreeMap<Tid, Pending> = BTreeMap::new();
+        for (i, p) in prepared.iter_mut().enumerate() {
+            match std::mem::replace(p, Prepared::Duplicate(usize::MAX)) {
+                Prepared::Done(r) => results[i] = Some(r),
+                Prepared::Txn(txn) => {
+                    pending.insert(i as Tid, txn);
                 }
-                Prepared::Duplicate(_) => {}
+                Prepared::Failed(id, report) => {
+                    failed.insert(i as Tid, (id, report));
+                }
+                duplicate @ Prepared::Duplicate(_) => *p = duplicate,
             }
         }
-        // Round 1 runs everything. Later rounds run only the transactions whose last footprint
-        // (the keys they touched when they last ran) is disjoint from every smaller pending
-        // transaction's, and always the smallest, so a hot key does not re-execute its whole
-        // queue each round. Each key queues the pending transactions whose footprint holds it,
-        // so a transaction is free when it heads the queue of every key of its footprint; only
-        // transactions that ran, or now head a queue that changed, are checked again, so a
-        // round costs what changed in it, not the number of pending transactions.
-        let mut schedule = Schedule::default();
-        let mut to_run: BTreeSet<Tid> = pending.keys().copied().collect();
-        while let Some(first) = pending.keys().next().copied() {
-            to_run.insert(first);
-            let mut outcomes: BTreeMap<Tid, Result<Json, ErrorReport>> = BTreeMap::new();
-            let mut per_partition: Vec<Vec<(Tid, Arc<Start>)>> =
-                vec![Vec::new(); self.workers.len()];
-            let expected = to_run.len();
-            for tid in std::mem::take(&mut to_run) {
-                if let Some((_, start, partition)) = pending.get(&tid) {
-                    per_partition[*partition].push((tid, start.clone()));
+        while !pending.is_empty() || !failed.is_empty() {
+            self.passes += 1;
+            // A transaction that keeps missing keys runs alone (see MISSES_BEFORE_RUNNING_ALONE).
+            let alone = pending
+                .iter()
+                .next()
+                .filter(|(_, txn)| txn.misses >= MISSES_BEFORE_RUNNING_ALONE)
+                .map(|(tid, _)| *tid);
+            let mut per_partition: Vec<Vec<PassTxn>> =
+                (0..self.workers.len()).map(|_| Vec::new()).collect();
+            let mut expected = 0;
+            for (tid, txn) in &pending {
+                if alone.is_some_and(|first| first != *tid) {
+                    continue;
                 }
-                schedule.forget(tid);
+                expected += 1;
+                let mut keys: BTreeMap<usize, Vec<Key>> = BTreeMap::new();
+                keys.entry(txn.home).or_default();
+                for key in &txn.footprint {
+                    let owner = partition_of(key.0, &key.1, self.workers.len());
+                    keys.entry(owner).or_default().push(key.clone());
+                }
+                let partitions: Vec<usize> = keys.keys().copied().collect();
+                for (p, keys) in keys {
+                    let start = (p == txn.home).then(|| (txn.start.clone(), partitions.clone()));
+                    per_partition[p].push(PassTxn {
+                        tid: *tid,
+                        keys,
+                        home: txn.home,
+                        start,
+                    });
+                }
             }
             for (p, txns) in per_partition.into_iter().enumerate() {
-                let _ = self.workers[p].send(ToWorker::Round(txns));
+                if !txns.is_empty() {
+                    let pass = self.passes;
+                    let _ = self.workers[p].send(ToWorker::Pass { pass, txns });
+                }
             }
-            while outcomes.len() < expected {
+            // What failed before touching state serializes first, in TID order, then what
+            // finishes in the pass.
+            let mut outcomes: BTreeMap<Tid, Result<Json, ErrorReport>> = BTreeMap::new();
+            let mut ids: BTreeMap<Tid, Json> = BTreeMap::new();
+            for (tid, (id, report)) in std::mem::take(&mut failed) {
+                outcomes.insert(tid, Err(report));
+                ids.insert(tid, id);
+            }
+            let mut done = 0;
+            while done < expected {
                 match self.next_message() {
                     Ok(ToCoordinator::Done { tid, outcome }) => {
-                        outcomes.insert(tid, outcome);
+                        done += 1;
+                        match outcome {
+                            Outcome::Finished(outcome) => {
+                                if let Some(txn) = pending.remove(&tid) {
+                                    outcomes.insert(tid, outcome);
+                                    ids.insert(tid, txn.id);
+                                }
+                            }
+                            Outcome::Missed(key) => {
+                                if let Some(txn) = pending.get_mut(&tid) {
+                                    txn.misses += 1;
+                                    if let Err(at) = txn.footprint.binary_search(&key) {
+                                        txn.footprint.insert(at, key);
+                                    }
+                                    self.stats.reexecuted += 1;
+                                }
+                            }
+                        }
                     }
                     Ok(_) => {}
                     Err(_) => return Vec::new(),
                 }
             }
-            let failed: Arc<BTreeSet<Tid>> = Arc::new(
-                outcomes
-                    .iter()
-                    .filter(|(_, o)| o.is_err())
-                    .map(|(t, _)| *t)
-                    .collect(),
-            );
-            for w in &self.workers {
-                let _ = w.send(ToWorker::Validate {
-                    failed: failed.clone(),
-                });
-            }
-            let mut aborted = BTreeSet::new();
-            for _ in 0..self.workers.len() {
-                if let Ok(ToCoordinator::Conflicts(tids)) = self.next_message() {
-                    aborted.extend(tids);
-                }
-            }
-            let aborted = Arc::new(aborted);
-            for w in &self.workers {
-                let _ = w.send(ToWorker::Decide {
-                    aborted: aborted.clone(),
-                });
-            }
-            // Footprints matter only for the transactions that run again; the order of the
-            // keys in one does not.
-            let mut footprints: BTreeMap<Tid, Vec<(usize, String)>> = BTreeMap::new();
-            for _ in 0..self.workers.len() {
-                if let Ok(ToCoordinator::Committed(keys)) = self.next_message() {
-                    for (tid, key) in keys {
-                        footprints.entry(tid).or_default().push(key);
-                    }
-                }
-            }
-            for (tid, footprint) in footprints {
-                schedule.remember(tid, footprint);
-            }
-            // Serial order of this round: every accepted transaction (committed or failed) in
-            // TID order; the aborted ones run again in the next round.
-            let order: Vec<Tid> = outcomes
-                .keys()
-                .copied()
-                .filter(|t| !aborted.contains(t))
-                .collect();
-            for tid in order {
-                let Some((id, _, _)) = pending.remove(&tid) else {
-                    continue;
-                };
-                let outcome = outcomes
-                    .remove(&tid)
-                    .unwrap_or_else(|| Err(ErrorReport::new("RuntimeError", "lost transaction")));
+            for (tid, outcome) in outcomes {
+                let id = ids.remove(&tid).unwrap_or(Json::Null);
                 match &outcome {
                     Ok(_) => self.stats.committed += 1,
                     Err(_) => self.stats.aborted += 1,
@@ -1416,12 +1438,12 @@ impl ParallelEngine {
                 }
                 results[tid as usize] = Some(result);
             }
-            self.stats.reexecuted += aborted.len() as u64;
-            to_run = schedule.free();
         }
         for (i, p) in prepared.iter().enumerate() {
             if let Prepared::Duplicate(first) = p {
-                results[i] = results[*first].clone();
+                if let Some(first) = results.get(*first).cloned().flatten() {
+                    results[i] = Some(first);
+                }
             }
         }
         results
