@@ -1088,6 +1088,58 @@ struct Pending {
     misses: u32,
 }
 
+/// Transactions the coordinator prepares before sending them to the partitions.
+const STREAM_CHUNK: usize = 64;
+
+/// The coordinator's view of one pass.
+struct Pass {
+    /// The pass's transactions in TID order.
+    order: Vec<Tid>,
+    /// How many of `order` have their place in the serial order (or run again).
+    recorded: usize,
+    /// Transactions that ended and are not recorded yet, with their ids.
+    ended: HashMap<Tid, (Json, Outcome), FastHash>,
+    /// Per partition, what is to be sent to it.
+    outgoing: Vec<Vec<PassTxn>>,
+    /// Transactions added since the last send.
+    unsent: usize,
+}
+
+impl Pass {
+    fn new(partitions: usize) -> Pass {
+        Pass {
+            order: Vec::new(),
+            recorded: 0,
+            ended: HashMap::default(),
+            outgoing: (0..partitions).map(|_| Vec::new()).collect(),
+            unsent: 0,
+        }
+    }
+
+    /// Adds a transaction to the pass: each partition of its footprint queues it on the keys
+    /// it owns; its home runs it.
+    fn add(&mut self, tid: Tid, txn: &Pending, partitions: usize) {
+        let mut keys: BTreeMap<usize, Vec<Key>> = BTreeMap::new();
+        keys.entry(txn.home).or_default();
+        for key in &txn.footprint {
+            let owner = partition_of(key.0, &key.1, partitions);
+            keys.entry(owner).or_default().push(key.clone());
+        }
+        let involved: Vec<usize> = keys.keys().copied().collect();
+        for (p, keys) in keys {
+            let start = (p == txn.home).then(|| (txn.start.clone(), involved.clone()));
+            self.outgoing[p].push(PassTxn {
+                tid,
+                keys,
+                home: txn.home,
+                start,
+            });
+        }
+        self.order.push(tid);
+        self.unsent += 1;
+    }
+}
+
 /// Adds the key of every entity reference `value` holds (looking into containers) to `keys`.
 fn collect_refs(value: &Value, program: &Program, keys: &mut Vec<Key>) {
     match value {
@@ -1318,133 +1370,70 @@ impl ParallelEngine {
     }
 
     /// Runs a batch (one epoch) and returns one result per entry, in input order.
+    ///
+    /// The first pass streams: each transaction goes to its partitions as soon as it is
+    /// prepared, in chunks, and results are recorded as soon as every smaller TID of the pass
+    /// has ended, so the coordinator's work overlaps the partitions'.
     pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult> {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
         let mut seen = HashMap::default();
-        let mut prepared: Vec<Prepared> = batch
-            .into_iter()
-            .enumerate()
-            .map(|(i, inv)| self.prepare(&interp, inv, &mut seen, i))
-            .collect();
-        let mut results: Vec<Option<InvocationResult>> = vec![None; prepared.len()];
-        let mut failed: BTreeMap<Tid, (Json, ErrorReport)> = BTreeMap::new();
+        let mut results: Vec<Option<InvocationResult>> = vec![None; batch.len()];
+        let mut duplicates: Vec<(usize, usize)> = Vec::new();
         let mut pending: BTreeMap<Tid, Pending> = BTreeMap::new();
-        for (i, p) in prepared.iter_mut().enumerate() {
-            match std::mem::replace(p, Prepared::Duplicate(usize::MAX)) {
+        let mut pass = Pass::new(self.workers.len());
+        self.passes += 1;
+        for (i, inv) in batch.into_iter().enumerate() {
+            let tid = i as Tid;
+            match self.prepare(&interp, inv, &mut seen, i) {
                 Prepared::Done(r) => results[i] = Some(r),
-                Prepared::Txn(txn) => {
-                    pending.insert(i as Tid, txn);
-                }
+                Prepared::Duplicate(first) => duplicates.push((i, first)),
                 Prepared::Failed(id, report) => {
-                    failed.insert(i as Tid, (id, report));
+                    pass.order.push(tid);
+                    pass.ended.insert(tid, (id, Outcome::Finished(Err(report))));
                 }
-                duplicate @ Prepared::Duplicate(_) => *p = duplicate,
+                Prepared::Txn(txn) => {
+                    pass.add(tid, &txn, self.workers.len());
+                    pending.insert(tid, txn);
+                    if pass.unsent >= STREAM_CHUNK {
+                        self.send_pass(&mut pass);
+                    }
+                }
+            }
+            if i % STREAM_CHUNK == 0 {
+                while let Ok(msg) = self.inbox.try_recv() {
+                    self.unread.push_back(msg);
+                }
+                if !self.take_done(&mut pass, &mut pending, &mut results, false) {
+                    return Vec::new();
+                }
             }
         }
-        while !pending.is_empty() || !failed.is_empty() {
+        loop {
+            self.send_pass(&mut pass);
+            if !self.take_done(&mut pass, &mut pending, &mut results, true) {
+                return Vec::new();
+            }
+            if pending.is_empty() {
+                break;
+            }
+            // The transactions that missed a key run again, with it, in a new pass; one that
+            // keeps missing runs alone (see MISSES_BEFORE_RUNNING_ALONE).
             self.passes += 1;
-            // A transaction that keeps missing keys runs alone (see MISSES_BEFORE_RUNNING_ALONE).
+            pass = Pass::new(self.workers.len());
             let alone = pending
                 .iter()
                 .next()
                 .filter(|(_, txn)| txn.misses >= MISSES_BEFORE_RUNNING_ALONE)
                 .map(|(tid, _)| *tid);
-            let mut per_partition: Vec<Vec<PassTxn>> =
-                (0..self.workers.len()).map(|_| Vec::new()).collect();
-            let mut expected = 0;
             for (tid, txn) in &pending {
-                if alone.is_some_and(|first| first != *tid) {
-                    continue;
+                if alone.is_none_or(|first| first == *tid) {
+                    pass.add(*tid, txn, self.workers.len());
                 }
-                expected += 1;
-                let mut keys: BTreeMap<usize, Vec<Key>> = BTreeMap::new();
-                keys.entry(txn.home).or_default();
-                for key in &txn.footprint {
-                    let owner = partition_of(key.0, &key.1, self.workers.len());
-                    keys.entry(owner).or_default().push(key.clone());
-                }
-                let partitions: Vec<usize> = keys.keys().copied().collect();
-                for (p, keys) in keys {
-                    let start = (p == txn.home).then(|| (txn.start.clone(), partitions.clone()));
-                    per_partition[p].push(PassTxn {
-                        tid: *tid,
-                        keys,
-                        home: txn.home,
-                        start,
-                    });
-                }
-            }
-            for (p, txns) in per_partition.into_iter().enumerate() {
-                if !txns.is_empty() {
-                    let pass = self.passes;
-                    let _ = self.workers[p].send(ToWorker::Pass { pass, txns });
-                }
-            }
-            // What failed before touching state serializes first, in TID order, then what
-            // finishes in the pass.
-            let mut outcomes: BTreeMap<Tid, Result<Json, ErrorReport>> = BTreeMap::new();
-            let mut ids: BTreeMap<Tid, Json> = BTreeMap::new();
-            for (tid, (id, report)) in std::mem::take(&mut failed) {
-                outcomes.insert(tid, Err(report));
-                ids.insert(tid, id);
-            }
-            let mut done = 0;
-            while done < expected {
-                match self.next_message() {
-                    Ok(ToCoordinator::Done { tid, outcome }) => {
-                        done += 1;
-                        match outcome {
-                            Outcome::Finished(outcome) => {
-                                if let Some(txn) = pending.remove(&tid) {
-                                    outcomes.insert(tid, outcome);
-                                    ids.insert(tid, txn.id);
-                                }
-                            }
-                            Outcome::Missed(key) => {
-                                if let Some(txn) = pending.get_mut(&tid) {
-                                    txn.misses += 1;
-                                    if let Err(at) = txn.footprint.binary_search(&key) {
-                                        txn.footprint.insert(at, key);
-                                    }
-                                    self.stats.reexecuted += 1;
-                                }
-                            }
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(_) => return Vec::new(),
-                }
-            }
-            for (tid, outcome) in outcomes {
-                let id = ids.remove(&tid).unwrap_or(Json::Null);
-                match &outcome {
-                    Ok(_) => self.stats.committed += 1,
-                    Err(_) => self.stats.aborted += 1,
-                }
-                self.seq += 1;
-                let result = InvocationResult {
-                    id,
-                    seq: Some(self.seq),
-                    outcome,
-                };
-                let mut text = Vec::new();
-                if result.write_json(&mut text).is_ok() {
-                    self.dedup.record(
-                        result.id.to_string().into(),
-                        String::from_utf8_lossy(&text).into(),
-                        self.config.dedup_window,
-                    );
-                }
-                results[tid as usize] = Some(result);
             }
         }
-        for (i, p) in prepared.iter().enumerate() {
-            if let Prepared::Duplicate(first) = p {
-                if let Some(first) = results.get(*first).cloned().flatten() {
-                    results[i] = Some(first);
-                }
-            }
+        for (i, first) in duplicates {
+            results[i] = results[first].clone();
         }
         results
             .into_iter()
@@ -1456,6 +1445,106 @@ impl ParallelEngine {
                 })
             })
             .collect()
+    }
+
+    /// Sends the transactions of the pass not sent yet to their partitions.
+    fn send_pass(&mut self, pass: &mut Pass) {
+        for (p, txns) in pass.outgoing.iter_mut().enumerate() {
+            if !txns.is_empty() {
+                let txns = std::mem::take(txns);
+                let _ = self.workers[p].send(ToWorker::Pass {
+                    pass: self.passes,
+                    txns,
+                });
+            }
+        }
+        pass.unsent = 0;
+    }
+
+    /// Takes the ends of transactions the workers reported (waiting for all of the pass's when
+    /// `all`), and records, in TID order, every one no smaller TID of the pass is still running
+    /// before. `false` when the workers are gone.
+    fn take_done(
+        &mut self,
+        pass: &mut Pass,
+        pending: &mut BTreeMap<Tid, Pending>,
+        results: &mut [Option<InvocationResult>],
+        all: bool,
+    ) -> bool {
+        loop {
+            while let Some(&tid) = pass.order.get(pass.recorded) {
+                let Some((id, outcome)) = pass.ended.remove(&tid) else {
+                    break;
+                };
+                pass.recorded += 1;
+                match outcome {
+                    Outcome::Finished(outcome) => {
+                        pending.remove(&tid);
+                        self.record(tid, id, outcome, results);
+                    }
+                    Outcome::Missed(key) => {
+                        if let Some(txn) = pending.get_mut(&tid) {
+                            txn.misses += 1;
+                            if let Err(at) = txn.footprint.binary_search(&key) {
+                                txn.footprint.insert(at, key);
+                            }
+                            self.stats.reexecuted += 1;
+                        }
+                    }
+                }
+            }
+            if pass.recorded == pass.order.len() {
+                return true;
+            }
+            let msg = if all {
+                match self.next_message() {
+                    Ok(msg) => msg,
+                    Err(_) => return false,
+                }
+            } else {
+                match self.unread.pop_front() {
+                    Some(ToCoordinator::Batch(messages)) => {
+                        self.unread.extend(messages);
+                        continue;
+                    }
+                    Some(msg) => msg,
+                    None => return true,
+                }
+            };
+            if let ToCoordinator::Done { tid, outcome } = msg {
+                let id = pending.get(&tid).map_or(Json::Null, |txn| txn.id.clone());
+                pass.ended.insert(tid, (id, outcome));
+            }
+        }
+    }
+
+    /// Gives a transaction that ended its place in the serial order and keeps its result.
+    fn record(
+        &mut self,
+        tid: Tid,
+        id: Json,
+        outcome: Result<Json, ErrorReport>,
+        results: &mut [Option<InvocationResult>],
+    ) {
+        match &outcome {
+            Ok(_) => self.stats.committed += 1,
+            Err(_) => self.stats.aborted += 1,
+        }
+        self.seq += 1;
+        let result = InvocationResult {
+            id,
+            seq: Some(self.seq),
+            outcome,
+        };
+        let mut text = Vec::new();
+        if result.write_json(&mut text).is_ok() {
+            self.dedup.record(
+                result.id.to_string().into(),
+                String::from_utf8_lossy(&text).into(),
+                self.config.dedup_window,
+            );
+        }
+        results[tid as usize] = Some(result);
     }
 
     fn records(&self) -> Result<Vec<ExportedRecord>, String> {
