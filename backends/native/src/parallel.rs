@@ -92,7 +92,8 @@ enum Start {
         method: String,
         args: Vec<Json>,
         kwargs: Vec<(String, Json)>,
-        missing: String,
+        /// `repr` of the key when it is not a str.
+        key_repr: Option<String>,
     },
     Create {
         entity: usize,
@@ -165,7 +166,8 @@ enum ToWorker {
         entity: usize,
         key: String,
         op: RemoteOp,
-        missing: String,
+        /// `repr` of the key when it is not a str.
+        key_repr: Option<String>,
         same_type: bool,
         depth: usize,
         return_to: ReturnTo,
@@ -302,10 +304,18 @@ impl Worker {
         Ok(&mut ws[last].2)
     }
 
-    /// Why `tid` cannot see an entity, as what ends the transaction.
-    fn unseen(why: Unseen, entity: usize, key: &str, missing: String) -> Fatal {
+    /// Why a transaction cannot see an entity (`key_repr`: the key's `repr` when it is not a
+    /// str), as what ends the transaction.
+    fn unseen(&self, why: Unseen, entity: usize, key: &str, key_repr: Option<&str>) -> Fatal {
         match why {
-            Unseen::Absent => Fatal::Failed(ErrorReport::new("EntityNotFound", missing)),
+            Unseen::Absent => {
+                let name = &self.program.entities[entity].name;
+                let message = match key_repr {
+                    Some(shown) => format!("{name} {shown} does not exist"),
+                    None => format!("{name} {} does not exist", repr(&Value::str(key))),
+                };
+                Fatal::Failed(ErrorReport::new("EntityNotFound", message))
+            }
             Unseen::Unlocked => Fatal::Missed((entity, key.to_string())),
         }
     }
@@ -376,14 +386,14 @@ impl Worker {
                 entity,
                 key,
                 op,
-                missing,
+                key_repr,
                 same_type,
                 depth,
                 return_to,
             } => {
                 self.enter(tid);
                 self.call(
-                    interp, tid, entity, key, op, missing, same_type, depth, return_to,
+                    interp, tid, entity, key, op, key_repr, same_type, depth, return_to,
                 );
                 self.leave(tid);
             }
@@ -617,13 +627,13 @@ impl Worker {
                 method,
                 args,
                 kwargs,
-                missing,
+                key_repr,
             } => {
                 let entity = *entity;
                 let w = match self.working(tid, entity, key) {
                     Ok(w) => w,
                     Err(why) => {
-                        let fatal = Self::unseen(why, entity, key, missing.clone());
+                        let fatal = self.unseen(why, entity, key, key_repr.as_deref());
                         self.finish_fatal(tid, ReturnTo::Root, fatal);
                         return;
                     }
@@ -734,7 +744,7 @@ impl Worker {
         entity: usize,
         key: String,
         op: RemoteOp,
-        missing: String,
+        key_repr: Option<String>,
         same_type: bool,
         depth: usize,
         return_to: ReturnTo,
@@ -756,7 +766,7 @@ impl Worker {
         let w = match self.working(tid, entity, &key) {
             Ok(w) => w,
             Err(why) => {
-                let fatal = Self::unseen(why, entity, &key, missing);
+                let fatal = self.unseen(why, entity, &key, key_repr.as_deref());
                 reply_to(self, Reply::Fatal(fatal));
                 return;
             }
@@ -976,11 +986,7 @@ impl Worker {
                                 entity: target_entity,
                                 key: target_key,
                                 op,
-                                missing: format!(
-                                    "{} {} does not exist",
-                                    target.entity,
-                                    repr(&target.key)
-                                ),
+                                key_repr: shown_key(&target.key),
                                 same_type: target_entity == caller.0,
                                 depth,
                                 return_to: ReturnTo::Segment {
@@ -996,9 +1002,9 @@ impl Worker {
                         Err(why) => {
                             let seg = self.segments.remove(&id).expect("segment");
                             let (tid, rt) = (seg.tid, seg.return_to);
-                            let missing =
-                                format!("{} {} does not exist", target.entity, repr(&target.key));
-                            let fatal = Self::unseen(why, target_entity, &target_key, missing);
+                            let shown = shown_key(&target.key);
+                            let fatal =
+                                self.unseen(why, target_entity, &target_key, shown.as_deref());
                             self.finish_fatal(tid, rt, fatal);
                             return;
                         }
@@ -1088,6 +1094,11 @@ struct Pending {
     misses: u32,
 }
 
+/// `repr` of a key that is not a str (a str key's is made from its text when needed).
+fn shown_key(key: &Value) -> Option<String> {
+    (!matches!(key, Value::Str(_))).then(|| repr(key))
+}
+
 /// Transactions the coordinator prepares before sending them to the partitions.
 const STREAM_CHUNK: usize = 64;
 
@@ -1164,7 +1175,7 @@ fn collect_refs(value: &Value, program: &Program, keys: &mut Vec<Key>) {
 /// After this many misses a transaction runs alone in a pass: with nothing else changing state,
 /// each pass adds the key it missed, and it finishes once its footprint holds every key it
 /// reaches.
-const MISSES_BEFORE_RUNNING_ALONE: u32 = 3;
+const MISSES_BEFORE_RUNNING_ALONE: u32 = 8;
 
 impl ParallelEngine {
     /// Starts `partitions` worker threads (at least 2) for a validated program.
@@ -1318,7 +1329,6 @@ impl ParallelEngine {
                 };
                 let text = key_text(&key_value);
                 let home = partition_of(index, &text, self.workers.len());
-                let missing = format!("{entity} {} does not exist", repr(&key_value));
                 footprint.push((index, text.clone()));
                 (
                     Start::Call {
@@ -1327,7 +1337,7 @@ impl ParallelEngine {
                         method,
                         args,
                         kwargs,
-                        missing,
+                        key_repr: shown_key(&key_value),
                     },
                     home,
                 )
@@ -1380,7 +1390,9 @@ impl ParallelEngine {
         let mut seen = HashMap::default();
         let mut results: Vec<Option<InvocationResult>> = vec![None; batch.len()];
         let mut duplicates: Vec<(usize, usize)> = Vec::new();
-        let mut pending: BTreeMap<Tid, Pending> = BTreeMap::new();
+        // By TID: the transactions that have not finished.
+        let mut pending: Vec<Option<Pending>> = Vec::new();
+        pending.resize_with(results.len(), || None);
         let mut pass = Pass::new(self.workers.len());
         self.passes += 1;
         for (i, inv) in batch.into_iter().enumerate() {
@@ -1394,7 +1406,7 @@ impl ParallelEngine {
                 }
                 Prepared::Txn(txn) => {
                     pass.add(tid, &txn, self.workers.len());
-                    pending.insert(tid, txn);
+                    pending[i] = Some(txn);
                     if pass.unsent >= STREAM_CHUNK {
                         self.send_pass(&mut pass);
                     }
@@ -1414,21 +1426,25 @@ impl ParallelEngine {
             if !self.take_done(&mut pass, &mut pending, &mut results, true) {
                 return Vec::new();
             }
-            if pending.is_empty() {
+            if pending.iter().all(Option::is_none) {
                 break;
             }
             // The transactions that missed a key run again, with it, in a new pass; one that
             // keeps missing runs alone (see MISSES_BEFORE_RUNNING_ALONE).
             self.passes += 1;
             pass = Pass::new(self.workers.len());
-            let alone = pending
+            let waiting = pending
                 .iter()
+                .enumerate()
+                .filter_map(|(tid, txn)| Some((tid as Tid, txn.as_ref()?)));
+            let alone = waiting
+                .clone()
                 .next()
                 .filter(|(_, txn)| txn.misses >= MISSES_BEFORE_RUNNING_ALONE)
-                .map(|(tid, _)| *tid);
-            for (tid, txn) in &pending {
-                if alone.is_none_or(|first| first == *tid) {
-                    pass.add(*tid, txn, self.workers.len());
+                .map(|(tid, _)| tid);
+            for (tid, txn) in waiting {
+                if alone.is_none_or(|first| first == tid) {
+                    pass.add(tid, txn, self.workers.len());
                 }
             }
         }
@@ -1467,7 +1483,7 @@ impl ParallelEngine {
     fn take_done(
         &mut self,
         pass: &mut Pass,
-        pending: &mut BTreeMap<Tid, Pending>,
+        pending: &mut [Option<Pending>],
         results: &mut [Option<InvocationResult>],
         all: bool,
     ) -> bool {
@@ -1479,11 +1495,11 @@ impl ParallelEngine {
                 pass.recorded += 1;
                 match outcome {
                     Outcome::Finished(outcome) => {
-                        pending.remove(&tid);
+                        pending[tid as usize] = None;
                         self.record(tid, id, outcome, results);
                     }
                     Outcome::Missed(key) => {
-                        if let Some(txn) = pending.get_mut(&tid) {
+                        if let Some(Some(txn)) = pending.get_mut(tid as usize) {
                             txn.misses += 1;
                             if let Err(at) = txn.footprint.binary_search(&key) {
                                 txn.footprint.insert(at, key);
@@ -1512,7 +1528,10 @@ impl ParallelEngine {
                 }
             };
             if let ToCoordinator::Done { tid, outcome } = msg {
-                let id = pending.get(&tid).map_or(Json::Null, |txn| txn.id.clone());
+                let id = match pending.get(tid as usize) {
+                    Some(Some(txn)) => txn.id.clone(),
+                    _ => Json::Null,
+                };
                 pass.ended.insert(tid, (id, outcome));
             }
         }
