@@ -129,7 +129,7 @@ impl Metrics {
         counter(
             &mut out,
             "entiflow_transactions_reexecuted_total",
-            "Transactions re-executed after a conflict (parallel epochs).",
+            "Transactions run again after touching a key outside their predicted footprint (parallel epochs).",
             &self.reexecuted,
         );
         counter(

@@ -977,8 +977,8 @@ fn inverse(a: i128, m: i128) -> Option<i128> {
 }
 
 /// `print(*values, sep=" ", end="\n", flush=False)`: writes to standard error, since standard
-/// output carries results. A transaction that runs again (re-executed after a conflict, or
-/// replayed on recovery) prints again.
+/// output carries results. A transaction that runs again (after touching a key outside its
+/// predicted footprint in parallel epochs, or replayed on recovery) prints again.
 fn print(args: &[Value], kwargs: &[(String, Value)]) -> Result<(), Value> {
     let text_or_default = |name: &str, default: &str| -> Result<String, Value> {
         match kwarg(kwargs, name) {

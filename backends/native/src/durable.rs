@@ -148,7 +148,7 @@ struct Manifest {
     /// file's path and name and the source spans (the same app run from another directory, or
     /// with comments edited, may replay the log).
     program: String,
-    /// `serial` or `parallel` (their serial orders differ).
+    /// `serial` or `parallel-locking` (their serial orders differ).
     engine: String,
     /// The dedup window the log was written with: whether a repeated id is answered from the
     /// table or runs again depends on it, so the log is replayed with it (`None`: not recorded).

@@ -77,7 +77,8 @@ pub struct Stats {
     pub deduplicated: u64,
     /// Remote calls executed (including field reads).
     pub remote_calls: u64,
-    /// Transactions re-executed after a conflict (parallel execution only).
+    /// Transactions run again after touching a key outside their predicted footprint (parallel
+    /// execution only).
     pub reexecuted: u64,
 }
 
@@ -261,8 +262,8 @@ pub trait Executor {
     fn max_steps(&self) -> u64;
     /// Changes the dedup window (a smaller one forgets the oldest ids at the next record).
     fn set_dedup_window(&mut self, window: usize);
-    /// `serial` or `parallel`: engines of different kinds order an epoch differently, so a
-    /// log is replayed by the kind that wrote it.
+    /// `serial` or `parallel-locking`: engines of different kinds order an epoch differently,
+    /// so a log is replayed by the kind that wrote it.
     fn kind(&self) -> &'static str {
         "serial"
     }

@@ -1631,7 +1631,8 @@ impl Executor for ParallelEngine {
     }
 
     fn kind(&self) -> &'static str {
-        "parallel"
+        // Logs of the earlier, optimistic parallel engine (`parallel`) replay in another order.
+        "parallel-locking"
     }
 
     fn export(&self) -> Result<Exported, String> {
