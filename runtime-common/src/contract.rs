@@ -511,9 +511,8 @@ pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
         Ok(match json {
             Json::Null => Value::None,
             Json::Bool(b) => Value::Bool(*b),
-            Json::Number(n) => match n.as_i64() {
+            Json::Number(n) => match json_int(n)? {
                 Some(i) => Value::Int(i),
-                None if n.is_u64() => return Err(format!("integer {n} does not fit in 64 bits")),
                 None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
             Json::String(s) => Value::str(s),
@@ -524,22 +523,10 @@ pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
                     .collect::<Result<_, _>>()?,
             ),
             Json::Object(obj) => {
-                if let Some(entity) = obj.get("$entity") {
-                    if let Some(extra) = obj.keys().find(|k| *k != "$entity" && *k != "key") {
-                        return Err(format!("entity reference has unexpected members: {extra}"));
-                    }
-                    let Some(entity) = entity.as_str().filter(|e| program.entity(e).is_some())
-                    else {
-                        return Err(format!("unknown entity type in reference {json}"));
-                    };
-                    let key = match obj.get("key") {
-                        Some(Json::String(s)) => Value::str(s),
-                        Some(k) if k.is_i64() => Value::Int(k.as_i64().unwrap_or(0)),
-                        _ => {
-                            return Err(format!(
-                                "an entity reference needs a string or integer \"key\": {json}"
-                            ))
-                        }
+                if let Some((entity, key)) = json_ref(obj, json, program)? {
+                    let key = match key {
+                        RefKey::Str(s) => Value::str(s),
+                        RefKey::Int(i) => Value::Int(i),
                     };
                     return Ok(Value::Ref(Rc::new(EntityRef {
                         entity: Rc::from(entity),
@@ -554,6 +541,83 @@ pub fn json_to_value(json: &Json, program: &Program) -> Result<Value, String> {
             }
         })
     })
+}
+
+/// The key of an entity reference in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKey<'a> {
+    /// A str key.
+    Str(&'a str),
+    /// An integer key.
+    Int(i64),
+}
+
+/// A JSON number as an integer (`None`: a float); integers beyond 64 bits are refused.
+fn json_int(n: &serde_json::Number) -> Result<Option<i64>, String> {
+    match n.as_i64() {
+        Some(i) => Ok(Some(i)),
+        None if n.is_u64() => Err(format!("integer {n} does not fit in 64 bits")),
+        None => Ok(None),
+    }
+}
+
+/// The entity type and key of a JSON object that is an entity reference (`None`: a plain
+/// object), checked against the program.
+fn json_ref<'a>(
+    obj: &'a serde_json::Map<String, Json>,
+    json: &Json,
+    program: &Program,
+) -> Result<Option<(&'a str, RefKey<'a>)>, String> {
+    let Some(entity) = obj.get("$entity") else {
+        return Ok(None);
+    };
+    if let Some(extra) = obj.keys().find(|k| *k != "$entity" && *k != "key") {
+        return Err(format!("entity reference has unexpected members: {extra}"));
+    }
+    let Some(entity) = entity.as_str().filter(|e| program.entity(e).is_some()) else {
+        return Err(format!("unknown entity type in reference {json}"));
+    };
+    let key = match obj.get("key") {
+        Some(Json::String(s)) => RefKey::Str(s),
+        Some(k) if k.is_i64() => RefKey::Int(k.as_i64().unwrap_or(0)),
+        _ => {
+            return Err(format!(
+                "an entity reference needs a string or integer \"key\": {json}"
+            ))
+        }
+    };
+    Ok(Some((entity, key)))
+}
+
+/// Checks JSON arguments as [`json_args`] would decode them, without building values, and
+/// hands every entity reference they hold to `on_ref`.
+pub fn check_json_args<'a>(
+    args: &'a [Json],
+    kwargs: &'a [(String, Json)],
+    program: &Program,
+    on_ref: &mut dyn FnMut(&'a str, RefKey<'a>),
+) -> Result<(), String> {
+    fn check<'a>(
+        json: &'a Json,
+        program: &Program,
+        on_ref: &mut dyn FnMut(&'a str, RefKey<'a>),
+    ) -> Result<(), String> {
+        crate::value::deeper(|| match json {
+            Json::Number(n) => json_int(n).map(|_| ()),
+            Json::Array(items) => items.iter().try_for_each(|x| check(x, program, on_ref)),
+            Json::Object(obj) => match json_ref(obj, json, program)? {
+                Some((entity, key)) => {
+                    on_ref(entity, key);
+                    Ok(())
+                }
+                None => obj.values().try_for_each(|v| check(v, program, on_ref)),
+            },
+            Json::Null | Json::Bool(_) | Json::String(_) => Ok(()),
+        })
+    }
+    args.iter()
+        .chain(kwargs.iter().map(|(_, v)| v))
+        .try_for_each(|j| check(j, program, on_ref))
 }
 
 /// Encodes a reference as JSON.

@@ -39,9 +39,9 @@ use std::thread::JoinHandle;
 use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::contract::{
-    exception_report, fields_json, internal_error, json_to_value, ref_json, request_args,
-    value_from_tagged, value_to_json, value_to_tagged, values_from_tagged, values_to_tagged,
-    Invalid,
+    check_json_args, exception_report, fields_json, internal_error, json_to_value, ref_json,
+    request_args, value_from_tagged, value_to_json, value_to_tagged, values_from_tagged,
+    values_to_tagged, Invalid, RefKey,
 };
 use runtime_common::format::repr;
 use runtime_common::value::{key_text, FastHash};
@@ -1151,27 +1151,6 @@ impl Pass {
     }
 }
 
-/// Adds the key of every entity reference `value` holds (looking into containers) to `keys`.
-fn collect_refs(value: &Value, program: &Program, keys: &mut Vec<Key>) {
-    match value {
-        Value::Ref(r) => {
-            if let Some(entity) = program.entity_index(&r.entity) {
-                keys.push((entity, key_text(&r.key)));
-            }
-        }
-        Value::List(items) => items
-            .borrow()
-            .iter()
-            .for_each(|v| collect_refs(v, program, keys)),
-        Value::Tuple(items) => items.iter().for_each(|v| collect_refs(v, program, keys)),
-        Value::Dict(map) => map
-            .borrow()
-            .values()
-            .for_each(|v| collect_refs(v, program, keys)),
-        _ => {}
-    }
-}
-
 /// After this many misses a transaction runs alone in a pass: with nothing else changing state,
 /// each pass adds the key it missed, and it finishes once its footprint holds every key it
 /// reaches.
@@ -1282,7 +1261,26 @@ impl ParallelEngine {
         // Arguments are checked first: a repeated id with a bad argument (an unknown entity
         // type in a reference, say) is an invalid request, not a repeat.
         let program = self.program.clone();
-        let (args, kwargs) = match request_args(&inv.request, &program) {
+        // The footprint: the entity called or created, and every reference among a call's
+        // arguments (others are learned when touched). A call's arguments are only checked
+        // here (its home partition decodes them); a creation's run `__init__` here.
+        let mut footprint: Vec<Key> = Vec::new();
+        let checked = match &inv.request {
+            Request::Call { args, kwargs, .. } => {
+                let mut on_ref = |entity: &str, key: RefKey<'_>| {
+                    if let Some(index) = program.entity_index(entity) {
+                        let text = match key {
+                            RefKey::Str(s) => s.to_string(),
+                            RefKey::Int(i) => i.to_string(),
+                        };
+                        footprint.push((index, text));
+                    }
+                };
+                check_json_args(args, kwargs, &program, &mut on_ref).map(|()| None)
+            }
+            Request::Create { .. } => request_args(&inv.request, &program).map(Some),
+        };
+        let converted = match checked {
             Ok(converted) => converted,
             Err(e) => {
                 self.stats.invalid += 1;
@@ -1306,12 +1304,6 @@ impl ParallelEngine {
         if let Some(first) = seen.get(&key) {
             self.stats.deduplicated += 1;
             return Prepared::Duplicate(*first);
-        }
-        // The footprint: the entity called or created, and every reference among the
-        // arguments (others are learned when touched).
-        let mut footprint: Vec<Key> = Vec::new();
-        for arg in args.iter().chain(kwargs.iter().map(|(_, v)| v)) {
-            collect_refs(arg, &program, &mut footprint);
         }
         let (start, home) = match inv.request {
             // The partition decodes a call's arguments again, from the JSON it is sent.
@@ -1344,6 +1336,7 @@ impl ParallelEngine {
             }
             Request::Create { entity, .. } => {
                 let index = program.entity_index(&entity).unwrap_or(0);
+                let (args, kwargs) = converted.unwrap_or_default();
                 match run_init(interp, index, &entity, args, kwargs) {
                     Ok((key_value, fields)) => {
                         let text = key_text(&key_value);
