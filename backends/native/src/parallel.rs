@@ -1108,8 +1108,8 @@ struct Pass {
     order: Vec<Tid>,
     /// How many of `order` have their place in the serial order (or run again).
     recorded: usize,
-    /// Transactions that ended and are not recorded yet, with their ids.
-    ended: HashMap<Tid, (Json, Outcome), FastHash>,
+    /// By TID, transactions that ended and are not recorded yet, with their ids.
+    ended: Vec<Option<(Json, Outcome)>>,
     /// Per partition, what is to be sent to it.
     outgoing: Vec<Vec<PassTxn>>,
     /// Transactions added since the last send.
@@ -1117,11 +1117,14 @@ struct Pass {
 }
 
 impl Pass {
-    fn new(partitions: usize) -> Pass {
+    /// A pass over an epoch of `size` invocations.
+    fn new(partitions: usize, size: usize) -> Pass {
+        let mut ended = Vec::new();
+        ended.resize_with(size, || None);
         Pass {
             order: Vec::new(),
             recorded: 0,
-            ended: HashMap::default(),
+            ended,
             outgoing: (0..partitions).map(|_| Vec::new()).collect(),
             unsent: 0,
         }
@@ -1386,7 +1389,7 @@ impl ParallelEngine {
         // By TID: the transactions that have not finished.
         let mut pending: Vec<Option<Pending>> = Vec::new();
         pending.resize_with(results.len(), || None);
-        let mut pass = Pass::new(self.workers.len());
+        let mut pass = Pass::new(self.workers.len(), results.len());
         self.passes += 1;
         for (i, inv) in batch.into_iter().enumerate() {
             let tid = i as Tid;
@@ -1395,7 +1398,7 @@ impl ParallelEngine {
                 Prepared::Duplicate(first) => duplicates.push((i, first)),
                 Prepared::Failed(id, report) => {
                     pass.order.push(tid);
-                    pass.ended.insert(tid, (id, Outcome::Finished(Err(report))));
+                    pass.ended[i] = Some((id, Outcome::Finished(Err(report))));
                 }
                 Prepared::Txn(txn) => {
                     pass.add(tid, &txn, self.workers.len());
@@ -1425,7 +1428,7 @@ impl ParallelEngine {
             // The transactions that missed a key run again, with it, in a new pass; one that
             // keeps missing runs alone (see MISSES_BEFORE_RUNNING_ALONE).
             self.passes += 1;
-            pass = Pass::new(self.workers.len());
+            pass = Pass::new(self.workers.len(), results.len());
             let waiting = pending
                 .iter()
                 .enumerate()
@@ -1482,7 +1485,7 @@ impl ParallelEngine {
     ) -> bool {
         loop {
             while let Some(&tid) = pass.order.get(pass.recorded) {
-                let Some((id, outcome)) = pass.ended.remove(&tid) else {
+                let Some((id, outcome)) = pass.ended[tid as usize].take() else {
                     break;
                 };
                 pass.recorded += 1;
@@ -1525,7 +1528,9 @@ impl ParallelEngine {
                     Some(Some(txn)) => txn.id.clone(),
                     _ => Json::Null,
                 };
-                pass.ended.insert(tid, (id, outcome));
+                if let Some(slot) = pass.ended.get_mut(tid as usize) {
+                    *slot = Some((id, outcome));
+                }
             }
         }
     }
