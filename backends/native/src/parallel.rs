@@ -213,6 +213,8 @@ pub fn partition_of(entity: usize, key: &str, partitions: usize) -> usize {
 struct Working {
     self_ref: Rc<EntityRef>,
     fields: Vec<Value>,
+    /// The record's index in its type's store (`None`: the transaction creates it).
+    place: Option<usize>,
 }
 
 struct Segment {
@@ -289,7 +291,7 @@ impl Worker {
         if holder != Some(&tid) {
             return Err(Unseen::Unlocked);
         }
-        let Some(record) = self.store[entity].get(key) else {
+        let Some((place, _, record)) = self.store[entity].get_full(key) else {
             return Err(Unseen::Absent);
         };
         ws.push((
@@ -298,6 +300,7 @@ impl Worker {
             Working {
                 self_ref: record.self_ref.clone(),
                 fields: record.fields.clone(),
+                place: Some(place),
             },
         ));
         let last = ws.len() - 1;
@@ -446,7 +449,11 @@ impl Worker {
     fn queue(&mut self, txn: PassTxn) {
         let mut blocked = 0;
         for (entity, key) in &txn.keys {
-            let queue = self.locks[*entity].entry(key.clone()).or_default();
+            let locks = &mut self.locks[*entity];
+            let queue = match locks.get_mut(key) {
+                Some(queue) => queue,
+                None => locks.entry(key.clone()).or_default(),
+            };
             if !queue.is_empty() {
                 blocked += 1;
             }
@@ -537,16 +544,17 @@ impl Worker {
                 journal::apply(redo);
             }
             for (entity, key, w) in ws {
-                let (_, before) = self.store[entity].insert_full(
-                    key,
-                    Record {
-                        self_ref: w.self_ref,
-                        fields: w.fields,
-                        copied_at: 0,
-                    },
-                );
-                if before.is_none() {
-                    self.created[entity].push((self.pass, tid));
+                match w.place.and_then(|i| self.store[entity].get_index_mut(i)) {
+                    Some((_, record)) => record.fields = w.fields,
+                    None => {
+                        let record = Record {
+                            self_ref: w.self_ref,
+                            fields: w.fields,
+                            copied_at: 0,
+                        };
+                        self.store[entity].insert(key, record);
+                        self.created[entity].push((self.pass, tid));
+                    }
                 }
             }
         }
@@ -571,8 +579,12 @@ impl Worker {
                         self.heads_all(next);
                     }
                 }
+                // An empty queue stays for the next transaction on an entity that exists (one per
+                // entity, like its record); a key without one does not keep it.
                 None => {
-                    self.locks[entity].remove(&key);
+                    if !self.store[entity].contains_key(&key) {
+                        self.locks[entity].remove(&key);
+                    }
                 }
             }
         }
@@ -617,7 +629,11 @@ impl Worker {
                 self.workspaces.entry(tid).or_default().push((
                     entity,
                     key.clone(),
-                    Working { self_ref, fields },
+                    Working {
+                        self_ref,
+                        fields,
+                        place: None,
+                    },
                 ));
                 self.concluded.push((tid, Outcome::Finished(Ok(reply))));
             }
