@@ -29,7 +29,7 @@
 //! only on the epoch's input and the state, never on timing or on the number of partitions, so
 //! the output is the same on every run and for every `--workers` value greater than one.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -1094,13 +1094,15 @@ enum Prepared {
     /// A repeat of an id earlier in the same epoch (its index).
     Duplicate(usize),
     /// Failed before touching state (`__init__` raised): it serializes first in its pass.
-    Failed(Json, ErrorReport),
+    Failed(Json, Arc<str>, ErrorReport),
     Txn(Pending),
 }
 
 /// A transaction waiting to finish.
 struct Pending {
     id: Json,
+    /// The id as compact JSON text: its key in the dedup table.
+    id_text: Arc<str>,
     start: Arc<Start>,
     /// The partition that runs its root.
     home: usize,
@@ -1124,8 +1126,9 @@ struct Pass {
     order: Vec<Tid>,
     /// How many of `order` have their place in the serial order (or run again).
     recorded: usize,
-    /// By TID, transactions that ended and are not recorded yet, with their ids.
-    ended: Vec<Option<(Json, Outcome)>>,
+    /// By TID, transactions that ended and are not recorded yet, with their ids (as JSON and
+    /// as text).
+    ended: Vec<Option<(Json, Arc<str>, Outcome)>>,
     /// Per partition, what is to be sent to it.
     outgoing: Vec<Vec<PassTxn>>,
     /// Transactions added since the last send.
@@ -1149,13 +1152,16 @@ impl Pass {
     /// Adds a transaction to the pass: each partition of its footprint queues it on the keys
     /// it owns; its home runs it.
     fn add(&mut self, tid: Tid, txn: &Pending, partitions: usize) {
-        let mut keys: BTreeMap<usize, Vec<Key>> = BTreeMap::new();
-        keys.entry(txn.home).or_default();
+        // Usually one or two partitions: a short list, sorted by partition.
+        let mut keys: Vec<(usize, Vec<Key>)> = vec![(txn.home, Vec::new())];
         for key in &txn.footprint {
             let owner = partition_of(key.0, &key.1, partitions);
-            keys.entry(owner).or_default().push(key.clone());
+            match keys.binary_search_by_key(&owner, |(p, _)| *p) {
+                Ok(at) => keys[at].1.push(key.clone()),
+                Err(at) => keys.insert(at, (owner, vec![key.clone()])),
+            }
         }
-        let involved: Vec<usize> = keys.keys().copied().collect();
+        let involved: Vec<usize> = keys.iter().map(|(p, _)| *p).collect();
         for (p, keys) in keys {
             let start = (p == txn.home).then(|| (txn.start.clone(), involved.clone()));
             self.outgoing[p].push(PassTxn {
@@ -1263,7 +1269,7 @@ impl ParallelEngine {
         &mut self,
         interp: &Interpreter<'_>,
         inv: Result<Invocation, Invalid>,
-        seen: &mut HashMap<String, usize, FastHash>,
+        seen: &mut HashMap<Arc<str>, usize, FastHash>,
         index: usize,
     ) -> Prepared {
         let inv = match inv {
@@ -1310,17 +1316,17 @@ impl ParallelEngine {
                 });
             }
         };
-        let key = inv.id.to_string();
+        let key: Arc<str> = inv.id.to_string().into();
         if let Some(previous) = self
             .dedup
-            .get(key.as_str())
+            .get(&key)
             .and_then(|t| runtime_common::contract::from_slice_unbounded(t.as_bytes()).ok())
             .and_then(|j| InvocationResult::from_json(&j))
         {
             self.stats.deduplicated += 1;
             return Prepared::Done(previous);
         }
-        if let Some(first) = seen.get(&key) {
+        if let Some(first) = seen.get(&*key) {
             self.stats.deduplicated += 1;
             return Prepared::Duplicate(*first);
         }
@@ -1373,17 +1379,18 @@ impl ParallelEngine {
                         )
                     }
                     Err(report) => {
-                        seen.insert(key, index);
-                        return Prepared::Failed(inv.id, report);
+                        seen.insert(key.clone(), index);
+                        return Prepared::Failed(inv.id, key, report);
                     }
                 }
             }
         };
-        seen.insert(key, index);
+        seen.insert(key.clone(), index);
         footprint.sort_unstable();
         footprint.dedup();
         Prepared::Txn(Pending {
             id: inv.id,
+            id_text: key,
             start: Arc::new(start),
             home,
             footprint,
@@ -1412,9 +1419,9 @@ impl ParallelEngine {
             match self.prepare(&interp, inv, &mut seen, i) {
                 Prepared::Done(r) => results[i] = Some(r),
                 Prepared::Duplicate(first) => duplicates.push((i, first)),
-                Prepared::Failed(id, report) => {
+                Prepared::Failed(id, id_text, report) => {
                     pass.order.push(tid);
-                    pass.ended[i] = Some((id, Outcome::Finished(Err(report))));
+                    pass.ended[i] = Some((id, id_text, Outcome::Finished(Err(report))));
                 }
                 Prepared::Txn(txn) => {
                     pass.add(tid, &txn, self.workers.len());
@@ -1501,14 +1508,14 @@ impl ParallelEngine {
     ) -> bool {
         loop {
             while let Some(&tid) = pass.order.get(pass.recorded) {
-                let Some((id, outcome)) = pass.ended[tid as usize].take() else {
+                let Some((id, id_text, outcome)) = pass.ended[tid as usize].take() else {
                     break;
                 };
                 pass.recorded += 1;
                 match outcome {
                     Outcome::Finished(outcome) => {
                         pending[tid as usize] = None;
-                        self.record(tid, id, outcome, results);
+                        self.record(tid, id, id_text, outcome, results);
                     }
                     Outcome::Missed(key) => {
                         if let Some(Some(txn)) = pending.get_mut(tid as usize) {
@@ -1540,12 +1547,10 @@ impl ParallelEngine {
                 }
             };
             if let ToCoordinator::Done { tid, outcome } = msg {
-                let id = match pending.get(tid as usize) {
-                    Some(Some(txn)) => txn.id.clone(),
-                    _ => Json::Null,
-                };
-                if let Some(slot) = pass.ended.get_mut(tid as usize) {
-                    *slot = Some((id, outcome));
+                if let (Some(Some(txn)), Some(slot)) =
+                    (pending.get(tid as usize), pass.ended.get_mut(tid as usize))
+                {
+                    *slot = Some((txn.id.clone(), txn.id_text.clone(), outcome));
                 }
             }
         }
@@ -1556,6 +1561,7 @@ impl ParallelEngine {
         &mut self,
         tid: Tid,
         id: Json,
+        id_text: Arc<str>,
         outcome: Result<Json, ErrorReport>,
         results: &mut [Option<InvocationResult>],
     ) {
@@ -1572,7 +1578,7 @@ impl ParallelEngine {
         let mut text = Vec::new();
         if result.write_json(&mut text).is_ok() {
             self.dedup.record(
-                result.id.to_string().into(),
+                id_text,
                 String::from_utf8_lossy(&text).into(),
                 self.config.dedup_window,
             );
