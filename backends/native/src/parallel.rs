@@ -171,11 +171,15 @@ enum ToWorker {
         same_type: bool,
         depth: usize,
         return_to: ReturnTo,
+        /// Blocks the transaction has run so far, on every partition (its step budget).
+        steps: u64,
     },
     Reply {
         tid: Tid,
         segment: u64,
         reply: Reply,
+        /// Blocks the transaction has run so far, on every partition.
+        steps: u64,
     },
     /// Transaction `tid` ended: keep its changes (`commit`) or drop them, and release its keys.
     Finish {
@@ -270,7 +274,8 @@ struct Worker {
     redo: HashMap<Tid, journal::Redo, FastHash>,
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
-    /// Blocks each transaction has run on this partition (its step budget).
+    /// Blocks each transaction has run, on every partition (its step budget; calls and replies
+    /// carry the count from partition to partition).
     steps: HashMap<Tid, u64, FastHash>,
     /// Per entity type, the creation order of each record, by its index in `store`.
     created: Vec<Vec<Created>>,
@@ -393,7 +398,9 @@ impl Worker {
                 same_type,
                 depth,
                 return_to,
+                steps,
             } => {
+                self.steps.insert(tid, steps);
                 self.enter(tid);
                 self.call(
                     interp, tid, entity, key, op, key_repr, same_type, depth, return_to,
@@ -404,7 +411,9 @@ impl Worker {
                 tid,
                 segment,
                 reply,
+                steps,
             } => {
+                self.steps.insert(tid, steps);
                 self.enter(tid);
                 self.reply(interp, tid, segment, reply);
                 self.leave(tid);
@@ -769,14 +778,7 @@ impl Worker {
         let ent = &program.entities[entity];
         let reply_to = |this: &mut Worker, reply: Reply| {
             if let ReturnTo::Segment { partition, segment } = return_to {
-                this.send_to_peer(
-                    partition,
-                    ToWorker::Reply {
-                        tid,
-                        segment,
-                        reply,
-                    },
-                );
+                this.reply_to_segment(partition, tid, segment, reply);
             }
         };
         let w = match self.working(tid, entity, &key) {
@@ -862,6 +864,20 @@ impl Worker {
         }
     }
 
+    /// Sends a reply to a segment parked on another partition, with the transaction's steps.
+    fn reply_to_segment(&mut self, partition: usize, tid: Tid, segment: u64, reply: Reply) {
+        let steps = self.steps.get(&tid).copied().unwrap_or(0);
+        self.send_to_peer(
+            partition,
+            ToWorker::Reply {
+                tid,
+                segment,
+                reply,
+                steps,
+            },
+        );
+    }
+
     fn finish_fatal(&mut self, tid: Tid, return_to: ReturnTo, fatal: Fatal) {
         self.dead.insert(tid);
         match return_to {
@@ -873,14 +889,7 @@ impl Worker {
                 self.concluded.push((tid, outcome));
             }
             ReturnTo::Segment { partition, segment } => {
-                self.send_to_peer(
-                    partition,
-                    ToWorker::Reply {
-                        tid,
-                        segment,
-                        reply: Reply::Fatal(fatal),
-                    },
-                );
+                self.reply_to_segment(partition, tid, segment, Reply::Fatal(fatal));
             }
         }
     }
@@ -1009,6 +1018,7 @@ impl Worker {
                                     partition: self.me,
                                     segment: id,
                                 },
+                                steps: self.steps.get(&tid).copied().unwrap_or(0),
                             },
                         );
                         return;
@@ -1059,14 +1069,7 @@ impl Worker {
                     Ok(v) => Reply::Value(value_to_tagged(&v)),
                     Err(e) => Reply::Exception(value_to_tagged(&e)),
                 };
-                self.send_to_peer(
-                    partition,
-                    ToWorker::Reply {
-                        tid: seg.tid,
-                        segment,
-                        reply,
-                    },
-                );
+                self.reply_to_segment(partition, seg.tid, segment, reply);
             }
         }
     }
@@ -1406,6 +1409,8 @@ impl ParallelEngine {
     pub fn execute(&mut self, batch: Vec<Result<Invocation, Invalid>>) -> Vec<InvocationResult> {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
+        // `__init__` runs here, under the same step limit as the rest of a transaction.
+        interp.set_step_limit(self.config.max_steps);
         let mut seen = HashMap::default();
         let mut results: Vec<Option<InvocationResult>> = vec![None; batch.len()];
         let mut duplicates: Vec<(usize, usize)> = Vec::new();

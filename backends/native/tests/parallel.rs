@@ -266,3 +266,66 @@ fn calls_through_references_in_state_match_serial_replay() {
         "the workload is meant to miss footprints"
     );
 }
+
+/// The step limit counts a transaction's blocks on every partition it runs on: where a limit
+/// is crossed does not depend on how its entities are spread over partitions.
+#[test]
+fn the_step_limit_counts_steps_on_every_partition() {
+    let mut lines: Vec<String> = (0..5)
+        .map(|n| format!(r#"{{"id":"c{n}","create":"Node","args":["n{n}"]}}"#))
+        .collect();
+    for n in 0..5 {
+        let next = (n + 1) % 5;
+        lines.push(format!(r#"{{"id":"l{n}","entity":"Node","key":"n{n}","method":"link","args":[{{"$entity":"Node","key":"n{next}"}}]}}"#));
+    }
+    for hops in 0..12 {
+        lines.push(format!(
+            r#"{{"id":"p{hops}","entity":"Node","key":"n{}","method":"push","args":[1,{hops}]}}"#,
+            hops % 5
+        ));
+    }
+    let program = program("tests/apps/chain.py");
+    let outcomes = |engine: &mut dyn Executor| {
+        let results = engine.execute(
+            lines
+                .iter()
+                .map(|l| parse_invocation(l, &program))
+                .collect(),
+        );
+        let mut by_id: Vec<(String, String)> = results
+            .iter()
+            .map(|r| (r.id.to_string(), format!("{:?}", r.outcome)))
+            .collect();
+        by_id.sort();
+        by_id
+    };
+    let mut limits_that_matter = 0;
+    for max_steps in 1..80 {
+        let config = EngineConfig {
+            max_steps,
+            ..EngineConfig::default()
+        };
+        let serial = outcomes(&mut Engine::new(Rc::new(program.clone()), config.clone()));
+        for partitions in [2, 3] {
+            let parallel = outcomes(&mut ParallelEngine::new(
+                Arc::new(program.clone()),
+                config.clone(),
+                partitions,
+            ));
+            assert_eq!(
+                serial, parallel,
+                "--max-steps {max_steps}, {partitions} partitions"
+            );
+        }
+        let exceeded = serial
+            .iter()
+            .filter(|(_, o)| o.contains("StepLimitExceeded"));
+        if exceeded.count() > 0 && serial.iter().any(|(_, o)| o.starts_with("Ok")) {
+            limits_that_matter += 1;
+        }
+    }
+    assert!(
+        limits_that_matter > 10,
+        "the limits tried must split the workload"
+    );
+}
