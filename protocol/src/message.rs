@@ -228,6 +228,9 @@ pub enum Message {
         op: WireOp,
         /// The call depth so far (frames on the transaction's stack).
         depth: u32,
+        /// Blocks the attempt has run so far, on every partition (its step budget).
+        #[serde(default)]
+        steps: u64,
     },
     /// The end of a remote call.
     Reply {
@@ -237,6 +240,9 @@ pub enum Message {
         outcome: WireOutcome,
         /// Every partition the call's subtree locked something on.
         participants: Vec<u32>,
+        /// Blocks the attempt has run so far, on every partition.
+        #[serde(default)]
+        steps: u64,
     },
     /// To the root: this partition now holds state for the attempt (so an abort reaches it).
     Joined {

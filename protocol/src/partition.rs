@@ -200,7 +200,8 @@ struct Local {
     locked: Vec<(usize, String, Working)>,
     segments: Vec<Segment>,
     waiting: Option<Waiting>,
-    /// Blocks the attempt has run on this partition (its step budget).
+    /// Blocks the attempt has run so far, on every partition (its step budget; calls and
+    /// replies carry the count).
     steps: u64,
 }
 
@@ -554,18 +555,21 @@ impl Partition {
                 key,
                 op,
                 depth,
+                steps,
             } => {
                 self.observe(&at);
-                self.remote_call(at, root, caller, caller_type, entity, key, op, depth)
+                self.remote_call(at, root, caller, caller_type, entity, key, op, depth, steps)
             }
             Message::Reply {
                 at,
                 outcome,
                 participants,
+                steps,
             } => {
                 let Some(local) = self.locals.get_mut(&at) else {
                     return; // the attempt was aborted here
                 };
+                local.steps = local.steps.max(steps);
                 let Some(seg) = local.segments.last_mut() else {
                     return;
                 };
@@ -1135,12 +1139,14 @@ impl Partition {
         mut participants: BTreeSet<u32>,
     ) {
         participants.insert(self.id);
+        let steps = self.locals.get(&at).map_or(0, |local| local.steps);
         self.send(
             caller,
             Message::Reply {
                 at,
                 outcome,
                 participants: participants.into_iter().collect(),
+                steps,
             },
         );
     }
@@ -1156,6 +1162,7 @@ impl Partition {
         key: Json,
         op: WireOp,
         depth: u32,
+        steps: u64,
     ) {
         let fail = |kind: &str, message: String| WireOutcome::Fatal {
             kind: kind.into(),
@@ -1186,6 +1193,9 @@ impl Partition {
                     },
                 );
             }
+        }
+        if let Some(local) = self.locals.get_mut(&at) {
+            local.steps = local.steps.max(steps);
         }
         let request = Pending::Remote {
             op,
@@ -1293,6 +1303,7 @@ impl Partition {
                         key: value_to_tagged(&target.key),
                         op: WireOp::from_op(&op),
                         depth,
+                        steps: local.steps,
                     };
                     return self.send(to, message);
                 }

@@ -50,8 +50,22 @@ struct Run {
 
 /// Runs `lines` on `count` partitions; `duplicate_percent` of the messages are delivered twice.
 fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup: u64) -> Run {
+    let limit = runtime_common::interp::DEFAULT_STEP_LIMIT;
+    simulate_with_step_limit(program, lines, count, seed, dup, limit)
+}
+
+/// [`simulate`] with a step limit per transaction.
+fn simulate_with_step_limit(
+    program: &ir::Program,
+    lines: &[String],
+    count: u32,
+    seed: u64,
+    dup: u64,
+    max_steps: u64,
+) -> Run {
     let program = Arc::new(program.clone());
     let interp = Interpreter::new(&program);
+    interp.set_step_limit(max_steps);
     let mut rng = Rng(seed | 1);
     let mut partitions: Vec<Partition> = (0..count)
         .map(|p| Partition::new(program.clone(), p, count, PartitionConfig::default()))
@@ -619,4 +633,75 @@ fn a_front_door_channel_is_kept_in_order_and_survives_a_checkpoint() {
         restored.dump_state()["Account"]["alice"]["balance"],
         Json::from(105)
     );
+}
+
+/// The step limit counts an attempt's blocks on every partition it runs on: outcomes equal the
+/// serial engine's for every limit, whatever the partition count.
+#[test]
+fn the_step_limit_counts_steps_on_every_partition() {
+    let program = program(&root().join("tests/apps/chain.py"));
+    let mut lines: Vec<String> = (0..5)
+        .map(|n| format!(r#"{{"id":"c{n}","create":"Node","args":["n{n}"]}}"#))
+        .collect();
+    for n in 0..5 {
+        let next = (n + 1) % 5;
+        lines.push(format!(r#"{{"id":"l{n}","entity":"Node","key":"n{n}","method":"link","args":[{{"$entity":"Node","key":"n{next}"}}]}}"#));
+    }
+    for hops in 0..12 {
+        lines.push(format!(
+            r#"{{"id":"p{hops}","entity":"Node","key":"n{}","method":"push","args":[1,{hops}]}}"#,
+            hops % 5
+        ));
+    }
+    let kinds = |results: Vec<(String, Result<Json, String>)>| {
+        let mut by_id: Vec<(String, String)> = results
+            .into_iter()
+            .map(|(id, outcome)| (id, format!("{outcome:?}")))
+            .collect();
+        by_id.sort();
+        by_id
+    };
+    for max_steps in (20..80).step_by(3) {
+        let config = EngineConfig {
+            max_steps,
+            ..EngineConfig::default()
+        };
+        for count in [2, 3] {
+            let run = simulate_with_step_limit(&program, &lines, count, 7, 0, max_steps);
+            let got: Vec<(String, Result<Json, String>)> = run
+                .results
+                .iter()
+                .map(|rs| {
+                    (
+                        rs[0].id.to_string(),
+                        rs[0].outcome.clone().map_err(|e| e.kind),
+                    )
+                })
+                .collect();
+            // The serial engine, with the same limit, in the run's `seq` order.
+            let mut order: Vec<(u64, &String)> = run
+                .results
+                .iter()
+                .zip(&lines)
+                .map(|(rs, line)| (rs[0].seq.expect("a seq"), line))
+                .collect();
+            order.sort();
+            let mut serial = Engine::new(Rc::new(program.clone()), config.clone());
+            let replayed = serial.execute(
+                order
+                    .iter()
+                    .map(|(_, l)| parse_invocation(l, &program))
+                    .collect(),
+            );
+            let expected = replayed
+                .into_iter()
+                .map(|r| (r.id.to_string(), r.outcome.map_err(|e| e.kind)))
+                .collect();
+            assert_eq!(
+                kinds(got),
+                kinds(expected),
+                "--max-steps {max_steps}, {count} partitions"
+            );
+        }
+    }
 }

@@ -400,7 +400,7 @@ impl Worker {
                 return_to,
                 steps,
             } => {
-                self.steps.insert(tid, steps);
+                self.carry_steps(tid, steps);
                 self.enter(tid);
                 self.call(
                     interp, tid, entity, key, op, key_repr, same_type, depth, return_to,
@@ -413,7 +413,7 @@ impl Worker {
                 reply,
                 steps,
             } => {
-                self.steps.insert(tid, steps);
+                self.carry_steps(tid, steps);
                 self.enter(tid);
                 self.reply(interp, tid, segment, reply);
                 self.leave(tid);
@@ -862,6 +862,13 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// Takes the step count a call or reply brings: the transaction's blocks so far (counts
+    /// only grow along its chain of calls).
+    fn carry_steps(&mut self, tid: Tid, steps: u64) {
+        let count = self.steps.entry(tid).or_default();
+        *count = (*count).max(steps);
     }
 
     /// Sends a reply to a segment parked on another partition, with the transaction's steps.
