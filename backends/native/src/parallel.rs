@@ -17,7 +17,8 @@
 //!    entity was missing), and to pass each key on to the next transaction in its queue.
 //! 4. **Misses.** A transaction that touches a key outside its footprint stops at once, changes
 //!    nothing, and runs again in the next pass with that key added to its footprint (keys
-//!    reached through references held in state are learned this way).
+//!    reached through references held in state are learned this way). After two misses it runs
+//!    alone in a pass: nothing else runs, so it takes every key as it reaches it and finishes.
 //!
 //! Why it is serializable: a transaction reads and writes only keys it holds, and it holds a key
 //! only after every smaller TID of its pass queued on that key has finished, and no greater one
@@ -149,6 +150,8 @@ struct PassTxn {
     home: usize,
     /// On its home partition: what to run, and every partition of its footprint.
     start: Option<(Arc<Start>, Vec<usize>)>,
+    /// It runs alone in its pass: it takes any key it reaches when it reaches it.
+    alone: bool,
 }
 
 enum ToWorker {
@@ -242,6 +245,8 @@ struct Queued {
     start: Option<(Arc<Start>, Vec<usize>)>,
     /// On its home: how many partitions reported it heads all its queues there.
     ready: usize,
+    /// It runs alone in its pass (see [`PassTxn::alone`]).
+    alone: bool,
 }
 
 /// Why a transaction cannot see an entity.
@@ -292,9 +297,21 @@ impl Worker {
         if let Some(i) = ws.iter().position(|(e, k, _)| *e == entity && k == key) {
             return Ok(&mut ws[i].2);
         }
-        let holder = self.locks[entity].get(key).and_then(|q| q.front());
-        if holder != Some(&tid) {
-            return Err(Unseen::Unlocked);
+        let holder = self.locks[entity].get(key).and_then(|q| q.front()).copied();
+        if holder != Some(tid) {
+            let queued = self.queued.get_mut(&tid);
+            match queued {
+                // Alone in its pass, the transaction takes the key: no one else holds or
+                // waits for it.
+                Some(queued) if queued.alone && holder.is_none() => {
+                    queued.keys.push((entity, key.to_string()));
+                    self.locks[entity]
+                        .entry(key.to_string())
+                        .or_default()
+                        .push_back(tid);
+                }
+                _ => return Err(Unseen::Unlocked),
+            }
         }
         let Some((place, _, record)) = self.store[entity].get_full(key) else {
             return Err(Unseen::Absent);
@@ -474,6 +491,7 @@ impl Worker {
         queued.blocked = blocked;
         queued.home = txn.home;
         queued.start = txn.start;
+        queued.alone = txn.alone;
         if blocked == 0 {
             self.heads_all(txn.tid);
         }
@@ -1160,10 +1178,15 @@ impl Pass {
     }
 
     /// Adds a transaction to the pass: each partition of its footprint queues it on the keys
-    /// it owns; its home runs it.
-    fn add(&mut self, tid: Tid, txn: &Pending, partitions: usize) {
+    /// it owns; its home runs it. A transaction `alone` in its pass is sent to every partition
+    /// and takes the keys it reaches as it goes.
+    fn add(&mut self, tid: Tid, txn: &Pending, partitions: usize, alone: bool) {
         // Usually one or two partitions: a short list, sorted by partition.
-        let mut keys: Vec<(usize, Vec<Key>)> = vec![(txn.home, Vec::new())];
+        let mut keys: Vec<(usize, Vec<Key>)> = if alone {
+            (0..partitions).map(|p| (p, Vec::new())).collect()
+        } else {
+            vec![(txn.home, Vec::new())]
+        };
         for key in &txn.footprint {
             let owner = partition_of(key.0, &key.1, partitions);
             match keys.binary_search_by_key(&owner, |(p, _)| *p) {
@@ -1179,6 +1202,7 @@ impl Pass {
                 keys,
                 home: txn.home,
                 start,
+                alone,
             });
         }
         self.order.push(tid);
@@ -1186,10 +1210,9 @@ impl Pass {
     }
 }
 
-/// After this many misses a transaction runs alone in a pass: with nothing else changing state,
-/// each pass adds the key it missed, and it finishes once its footprint holds every key it
-/// reaches.
-const MISSES_BEFORE_RUNNING_ALONE: u32 = 8;
+/// After this many misses a transaction runs alone in a pass, where nothing else runs, so it
+/// can take every key it reaches as it reaches it: it finishes in that pass.
+const MISSES_BEFORE_RUNNING_ALONE: u32 = 2;
 
 impl ParallelEngine {
     /// Starts `partitions` worker threads (at least 2) for a validated program.
@@ -1436,7 +1459,7 @@ impl ParallelEngine {
                     pass.ended[i] = Some((id, id_text, Outcome::Finished(Err(report))));
                 }
                 Prepared::Txn(txn) => {
-                    pass.add(tid, &txn, self.workers.len());
+                    pass.add(tid, &txn, self.workers.len(), false);
                     pending[i] = Some(txn);
                     if pass.unsent >= STREAM_CHUNK {
                         self.send_pass(&mut pass);
@@ -1474,8 +1497,10 @@ impl ParallelEngine {
                 .filter(|(_, txn)| txn.misses >= MISSES_BEFORE_RUNNING_ALONE)
                 .map(|(tid, _)| tid);
             for (tid, txn) in waiting {
-                if alone.is_none_or(|first| first == tid) {
-                    pass.add(tid, txn, self.workers.len());
+                match alone {
+                    None => pass.add(tid, txn, self.workers.len(), false),
+                    Some(first) if first == tid => pass.add(tid, txn, self.workers.len(), true),
+                    Some(_) => {}
                 }
             }
         }
