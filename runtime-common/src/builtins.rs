@@ -573,10 +573,8 @@ fn builtin_arguments<'a>(
             }
         }
         "sorted" | "reversed" | "divmod" => {
-            if func == "sorted" {
-                invalid_keyword::<()>("sort", &kwargs, &["key", "reverse"])?;
-                drop_none_key(&mut kwargs);
-            } else {
+            // `sorted` counts its positional arguments before `list.sort` reads the keywords.
+            if func != "sorted" {
                 no_keywords(&kwargs)?;
             }
             let want = if func == "divmod" { 2 } else { 1 };
@@ -588,6 +586,10 @@ fn builtin_arguments<'a>(
                         if want == 1 { "" } else { "s" }
                     ),
                 );
+            }
+            if func == "sorted" {
+                invalid_keyword::<()>("sort", &kwargs, &["key", "reverse"])?;
+                drop_none_key(&mut kwargs);
             }
         }
         "range" => {
@@ -1228,7 +1230,8 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                 (Some(Value::Str(s)), b) => match parse_int(s, b.unwrap_or(10)) {
                     Ok(i) => Ok(Value::Int(i)),
                     Err(IntParse::Overflow) => raise("OverflowError", "integer overflow (entiflow integers are 64-bit)"),
-                    Err(IntParse::Invalid) => raise("ValueError", format!("invalid literal for int() with base {}: {}", b.unwrap_or(10), repr(&args[0]))),
+                    // CPython shows at most 200 characters of the repr (`%.200R`).
+                    Err(IntParse::Invalid) => raise("ValueError", format!("invalid literal for int() with base {}: {}", b.unwrap_or(10), repr(&args[0]).chars().take(200).collect::<String>())),
                     Err(IntParse::TooManyDigits(n)) => raise("ValueError", format!("Exceeds the limit ({MAX_INT_STR_DIGITS} digits) for integer string conversion: value has {n} digits; use sys.set_int_max_str_digits() to increase the limit")),
                 },
                 (Some(_), Some(_)) => raise("TypeError", "int() can't convert non-string with explicit base"),

@@ -904,3 +904,15 @@ class B:
             return [text.center(5, fill), text.ljust(4, fill), text.rjust(3, fill)]
         except TypeError as e:
             return str(e)
+
+    def sorted_keywords(self, which: int):
+        try:
+            if which == 0:
+                return sorted(iterable=[1])
+            if which == 1:
+                return sorted([2, 1], foo=1)
+            if which == 2:
+                return sorted()
+            return sorted([3, 1], [2], key=None)
+        except TypeError as e:
+            return str(e)
