@@ -501,6 +501,9 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
             Stmt::Assign(a) => {
                 let value = constant_expr(&a.value, &info.constants);
                 for target in &a.targets {
+                    if let Expr::Name(n) = target {
+                        constant_names_class(&info, n, reporter);
+                    }
                     match (target, &value) {
                         (Expr::Name(n), Some(v)) => {
                             info.constants.insert(n.id.as_str().to_string(), v.clone());
@@ -527,6 +530,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                 }
             }
             Stmt::AnnAssign(a) => match (&*a.target, a.value.as_deref()) {
+                (Expr::Name(n), Some(_)) if constant_names_class(&info, n, reporter) => {}
                 (Expr::Name(n), Some(value))
                     if constant_expr(value, &info.constants).is_some() =>
                 {
@@ -550,7 +554,17 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                 let name = class.name.as_str();
                 let taken = info.entities.iter().any(|e| e.name == name)
                     || info.exceptions.iter().any(|e| e.name == name);
-                if taken {
+                let constant = info.constants.contains_key(name)
+                    || info.container_constants.contains_key(name);
+                if constant {
+                    reporter.error(
+                        &class.name,
+                        "E0108",
+                        format!("`{name}` is both a module constant and a class"),
+                        "the class rebinds the constant's name",
+                        Some("give the constant and the class different names"),
+                    );
+                } else if taken {
                     reporter.error(
                         &class.name,
                         "E0108",
@@ -837,6 +851,28 @@ fn exception_init<'a>(
         }
     }
     Some(ExceptionInit { params, steps })
+}
+
+/// Reports a module constant that rebinds the name of a class defined above it (E0108);
+/// `true` when it does.
+fn constant_names_class(
+    info: &ModuleInfo<'_>,
+    name: &ast::ExprName,
+    reporter: &mut Reporter<'_>,
+) -> bool {
+    let text = name.id.as_str();
+    let class = info.entities.iter().any(|e| e.name == text)
+        || info.exceptions.iter().any(|e| e.name == text);
+    if class {
+        reporter.error(
+            name,
+            "E0108",
+            format!("`{text}` is both a class and a module constant"),
+            "the constant rebinds the class's name",
+            Some("give the constant and the class different names"),
+        );
+    }
+    class
 }
 
 fn analyze_entity<'a>(
