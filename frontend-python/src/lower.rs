@@ -91,6 +91,10 @@ pub struct MethodLowerer<'m, 'a, 'r, 's> {
     /// Types of the targets of the comprehensions [`Self::has_remote`] is looking into (they
     /// are not declared yet), innermost last.
     peeked_targets: std::cell::RefCell<Vec<(String, Type)>>,
+    /// While [`Self::has_remote`] walks an expression (nothing changes meanwhile), the types of
+    /// its calls found so far, by node: a chain of n calls is then classified in O(n), not
+    /// O(n²) per walk.
+    call_types: std::cell::RefCell<Option<HashMap<*const ast::ExprCall, Type>>>,
     /// Locals every assignment of which is plainly a builtin value (`d = {}`, `s = f"..."`,
     /// `n = len(xs)`): a method call on them is a builtin method even when an entity has a
     /// method of the same name.
@@ -432,6 +436,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             stmt_span: Span::default(),
             generator_args: Vec::new(),
             peeked_targets: Default::default(),
+            call_types: Default::default(),
             builtin_locals: HashSet::new(),
             handler_names: HashSet::new(),
             init_scope: None,
@@ -1957,40 +1962,57 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             )),
             ast::Expr::Dict(_) => Type::Dict(Box::new(Type::Any), Box::new(Type::Any)),
             ast::Expr::Set(_) => Type::Builtin("set".into()),
-            ast::Expr::Call(c) => match self.classify_call(c) {
-                CallKind::Remote {
-                    entity: Some(t),
-                    method,
-                    ..
-                } => self
-                    .info
-                    .entity(&t)
-                    .and_then(|ent| ent.method(&method).map(|m| m.returns.clone()))
-                    .unwrap_or(Type::Any),
-                CallKind::Builtin(name)
-                    if matches!(name.as_str(), "list" | "sorted" | "reversed") =>
-                {
-                    c.arguments
-                        .args
-                        .first()
-                        .map(|x| {
-                            Type::List(Box::new(
-                                self.element_type(x).first().cloned().unwrap_or(Type::Any),
-                            ))
-                        })
-                        .unwrap_or(Type::Any)
-                }
-                CallKind::ValueMethod { receiver, method }
-                    if method == "get" || method == "pop" =>
-                {
-                    match self.type_of(receiver) {
-                        Type::Dict(_, v) => *v,
-                        Type::List(t) => *t,
-                        _ => Type::Any,
+            ast::Expr::Call(c) => {
+                // Names a comprehension binds change meaning inside it: no memo there.
+                let memo = self.peeked_targets.borrow().is_empty();
+                let key: *const ast::ExprCall = c;
+                if memo {
+                    if let Some(known) = self.call_types.borrow().as_ref().and_then(|m| m.get(&key))
+                    {
+                        return known.clone();
                     }
                 }
-                _ => Type::Any,
-            },
+                let ty = self.call_type(c);
+                if memo {
+                    if let Some(m) = self.call_types.borrow_mut().as_mut() {
+                        m.insert(key, ty.clone());
+                    }
+                }
+                ty
+            }
+            _ => Type::Any,
+        }
+    }
+
+    /// The type a call returns, as far as it is known.
+    fn call_type(&self, c: &ast::ExprCall) -> Type {
+        match self.classify_call(c) {
+            CallKind::Remote {
+                entity: Some(t),
+                method,
+                ..
+            } => self
+                .info
+                .entity(&t)
+                .and_then(|ent| ent.method(&method).map(|m| m.returns.clone()))
+                .unwrap_or(Type::Any),
+            CallKind::Builtin(name) if matches!(name.as_str(), "list" | "sorted" | "reversed") => c
+                .arguments
+                .args
+                .first()
+                .map(|x| {
+                    Type::List(Box::new(
+                        self.element_type(x).first().cloned().unwrap_or(Type::Any),
+                    ))
+                })
+                .unwrap_or(Type::Any),
+            CallKind::ValueMethod { receiver, method } if method == "get" || method == "pop" => {
+                match self.type_of(receiver) {
+                    Type::Dict(_, v) => *v,
+                    Type::List(t) => *t,
+                    _ => Type::Any,
+                }
+            }
             _ => Type::Any,
         }
     }
@@ -2224,7 +2246,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     /// (an `any`/`all` over a generator), so that enclosing expressions keep their order.
     fn has_remote(&self, e: &ast::Expr) -> bool {
         let mut found = false;
+        let outermost = self.call_types.borrow().is_none();
+        if outermost {
+            *self.call_types.borrow_mut() = Some(HashMap::new());
+        }
         self.walk_remote(e, &mut found);
+        if outermost {
+            *self.call_types.borrow_mut() = None;
+        }
         found
     }
 
