@@ -707,12 +707,11 @@ impl Write for PacedFile {
     }
 }
 
-/// The JSON text of a log line whose checksum holds (see the module doc); a line without one
-/// (written before checksums) as it is. `None` for a damaged line.
+/// The JSON text of a log line whose checksum holds (see the module doc). `None` for a damaged
+/// line, and for one without a checksum: every record is written with one, so a line that lacks
+/// it was cut short (or changed).
 fn checked_record(line: &[u8]) -> Option<&[u8]> {
-    let Some(tab) = line.iter().rposition(|b| *b == b'\t') else {
-        return Some(line);
-    };
+    let tab = line.iter().rposition(|b| *b == b'\t')?;
     let (text, crc) = (&line[..tab], &line[tab + 1..]);
     let crc = std::str::from_utf8(crc)
         .ok()

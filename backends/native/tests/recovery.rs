@@ -451,3 +451,29 @@ class Holder:
     let mut d = open(&program, &dir, 1).unwrap();
     assert_eq!(call(&mut d, 3), "[[5,5],[6,6],[1,2,3]]");
 }
+
+#[test]
+fn a_record_without_its_checksum_is_damage_and_a_last_one_is_torn() {
+    let p = transfer_program();
+    // Before the last record: the record was changed (its checksum taken off with it).
+    let dir = fresh_dir("no-checksum-middle");
+    drop(run_deposits(&p, &dir, 10, 1_000_000));
+    let last = segments(&dir).pop().unwrap();
+    let text = std::fs::read_to_string(&last).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let (record, _) = lines[4].rsplit_once('\t').unwrap();
+    lines[4] = record.replacen(r#""args":[1]"#, r#""args":[100]"#, 1);
+    std::fs::write(&last, lines.join("\n") + "\n").unwrap();
+    let message = error_of(open(&p, &dir, 1_000_000));
+    assert!(message.contains("damaged"), "{message}");
+
+    // The last record cut just before its checksum was never acknowledged: it is dropped.
+    let dir = fresh_dir("no-checksum-last");
+    drop(run_deposits(&p, &dir, 10, 1_000_000));
+    let last = segments(&dir).pop().unwrap();
+    let text = std::fs::read_to_string(&last).unwrap();
+    let (kept, _) = text.trim_end().rsplit_once('\t').unwrap();
+    std::fs::write(&last, format!("{kept}\n")).unwrap();
+    let d = open(&p, &dir, 1_000_000).unwrap();
+    assert_eq!(balance(&d), 9);
+}
