@@ -68,6 +68,7 @@ pub fn exec(
 ) -> Result<(), String> {
     let program = Rc::new(load_program(app)?);
     let (mut reader, size) = open_input(input)?;
+    let dump_file = dump_state.map(create_dump_file).transpose()?;
     let progress = ProgressBar::new(size);
     if size < 1 << 20 {
         progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -174,21 +175,34 @@ pub fn exec(
     writer
         .join()
         .map_err(|_| "the output writer panicked".to_string())??;
-    if let Some(path) = dump_state {
-        let state = match &durable {
-            Some(d) => d.engine().dump_state(),
-            None => engine.as_ref().map(|e| e.dump_state()).unwrap_or_default(),
-        };
-        let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
     if let Some(d) = &mut durable {
         // A finished run is a clean shutdown: a snapshot covers the log, which is then removed.
         d.snapshot()
             .map_err(|e| format!("cannot write the snapshot: {e}"))?;
     }
+    if let (Some(path), Some(file)) = (dump_state, dump_file) {
+        let state = match &durable {
+            Some(d) => d.engine().dump_state(),
+            None => engine.as_ref().map(|e| e.dump_state()).unwrap_or_default(),
+        };
+        write_dump(path, file, &state)?;
+    }
     Ok(())
+}
+
+/// Creates (or empties) the `--dump-state` file before anything runs, so that a path that
+/// cannot be written is refused before any transaction changes state.
+fn create_dump_file(path: &Path) -> Result<std::fs::File, String> {
+    std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes the state dump into the file made by [`create_dump_file`].
+fn write_dump(path: &Path, file: std::fs::File, state: &serde_json::Value) -> Result<(), String> {
+    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let mut w = BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut w, state).map_err(|e| failed(e.into()))?;
+    w.write_all(b"\n").map_err(failed)?;
+    w.flush().map_err(failed)
 }
 
 /// The start configuration `exec` and `run` give a plugin: only what was asked for.
@@ -225,6 +239,7 @@ pub fn exec_plugin(
     args: &crate::BackendArgs,
 ) -> Result<(), String> {
     let program = load_program(app)?;
+    let dump_file = dump_state.map(create_dump_file).transpose()?;
     let config = plugin_config(backend, workers, data_dir.as_deref(), args)?;
     let name = backend.description().name.clone();
     let failed = |e: runtime_common::plugin::PluginError| {
@@ -263,11 +278,9 @@ pub fn exec_plugin(
         }
     }
     out.flush().map_err(|e| e.to_string())?;
-    if let Some(path) = dump_state {
+    if let (Some(path), Some(file)) = (dump_state, dump_file) {
         let state = running.dump_state().map_err(failed)?;
-        let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_dump(path, file, &state)?;
     }
     running.shutdown().map_err(failed)
 }

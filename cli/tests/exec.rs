@@ -703,3 +703,46 @@ fn a_repeated_id_with_invalid_arguments_is_invalid_not_a_repeat() {
         assert_eq!(results[1]["result"], 1);
     }
 }
+
+#[test]
+fn a_dump_path_that_cannot_be_written_is_refused_before_anything_runs() {
+    let dir = tempdir("dump-path");
+    let data = dir.join("data");
+    let unwritable = dir.join("missing-dir").join("state.json");
+    let out = exec(
+        "examples/shop/app.py",
+        &root().join("examples/shop/invocations.jsonl"),
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--dump-state",
+            unwritable.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(out.stdout.is_empty(), "no invocation ran");
+    assert!(!data.exists(), "the data directory was not touched");
+    // A writable path: the run ends with a clean shutdown (a snapshot, no log to replay) and
+    // the dump.
+    let state = dir.join("state.json");
+    let out = exec(
+        "examples/shop/app.py",
+        &root().join("examples/shop/invocations.jsonl"),
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--dump-state",
+            state.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(data.join("snapshot.json").exists());
+    let dump: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert!(dump["Item"].is_object());
+}
