@@ -4661,7 +4661,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let is_any = func == "any";
         let result = self.any_all_start(is_any, span);
         let done = self.new_block();
-        self.comp_loops(&g.generators, 0, span, &mut |this: &mut Self| {
+        self.comp_loops(&g.generators, 0, true, span, &mut |this: &mut Self| {
             let v = this.expr(&g.elt);
             this.any_all_step(is_any, v, result, done, span);
         });
@@ -4736,7 +4736,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         };
         match (&args[0], lowered) {
             (ast::Expr::Generator(g), _) => {
-                self.comp_loops(&g.generators, 0, span, &mut |this: &mut Self| {
+                self.comp_loops(&g.generators, 0, true, span, &mut |this: &mut Self| {
                     let v = this.expr(&g.elt);
                     take(this, v);
                 });
@@ -4810,10 +4810,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     }
 
     /// Lowers nested comprehension loops, calling `body` innermost. Targets go into `comp_scope`.
+    ///
+    /// For a generator expression (`generator`), everything after its first iterable runs in
+    /// the generator, where a `StopIteration` becomes `RuntimeError: generator raised
+    /// StopIteration` (PEP 479).
     fn comp_loops(
         &mut self,
         gens: &'a [ast::Comprehension],
         i: usize,
+        generator: bool,
         span: Span,
         body: &mut dyn FnMut(&mut Self),
     ) {
@@ -4830,8 +4835,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             self.map_filter_loop(call, &func, span, &mut |this: &mut Self, item| {
                 let target = this.comp_target(&g.target, &element);
                 this.bind_target(&target, item, span);
-                this.comp_conditions(&g.ifs, next, span);
-                this.comp_loops(gens, i + 1, span, body);
+                this.in_generator(i == 0 && generator, span, &mut |this: &mut Self| {
+                    this.comp_conditions(&g.ifs, next, span);
+                    this.comp_loops(gens, i + 1, false, span, body);
+                });
                 this.comp_scope.truncate(scope_len);
                 this.terminate(Terminator::Jump(next), span);
                 this.start(next);
@@ -4843,11 +4850,60 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let scope_len = self.comp_scope.len();
         let target = self.comp_target(&g.target, &element);
         self.bind_target(&target, item, span);
-        self.comp_conditions(&g.ifs, header, span);
-        self.comp_loops(gens, i + 1, span, body);
+        self.in_generator(i == 0 && generator, span, &mut |this: &mut Self| {
+            this.comp_conditions(&g.ifs, header, span);
+            this.comp_loops(gens, i + 1, false, span, body);
+        });
         self.comp_scope.truncate(scope_len);
         self.terminate(Terminator::Jump(header), span);
         self.start(exit);
+    }
+
+    /// Lowers `code` as a generator's body when `generator` (otherwise as it is): a
+    /// `StopIteration` raised in it becomes `RuntimeError: generator raised StopIteration`, as
+    /// PEP 479 has it; any other exception goes on as before.
+    fn in_generator(&mut self, generator: bool, span: Span, code: &mut dyn FnMut(&mut Self)) {
+        if !generator {
+            code(self);
+            return;
+        }
+        let outer = self.handler;
+        let exc = self.temp("genexc");
+        let dispatch = self.new_block();
+        self.with_handler(
+            Some(Handler {
+                block: dispatch,
+                exception: exc,
+            }),
+            span,
+        );
+        code(self);
+        self.with_handler(outer, span);
+        let after = self.current;
+        self.start(dispatch);
+        let (converted, reraise) = (self.new_block(), self.new_block());
+        self.terminate(
+            Terminator::Branch {
+                cond: Expr::IsInstance(Box::new(Expr::Local(exc)), vec!["StopIteration".into()]),
+                then: converted,
+                otherwise: reraise,
+            },
+            span,
+        );
+        self.start(converted);
+        self.terminate(
+            Terminator::Raise(Expr::NewException {
+                class: "RuntimeError".into(),
+                args: vec![Expr::Const(Const::Str(
+                    "generator raised StopIteration".into(),
+                ))],
+                attrs: vec![],
+            }),
+            span,
+        );
+        self.start(reraise);
+        self.terminate(Terminator::Raise(Expr::Local(exc)), span);
+        self.start(after);
     }
 
     /// The `if` clauses of one comprehension loop: the first false one goes on to `next_item`.
@@ -4983,41 +5039,48 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             },
             span,
         );
-        self.comp_loops(gens, 0, span, &mut |this: &mut Self| match value {
-            Some(v) => {
-                let parts = this.lower_seq(&[elt, v]);
-                let mut it = parts.into_iter();
-                let (k, v) = (
-                    it.next().unwrap_or(Expr::Const(Const::None)),
-                    it.next().unwrap_or(Expr::Const(Const::None)),
-                );
-                this.emit(
-                    StmtKind::SetItem {
-                        object: Expr::Local(result),
-                        index: k,
-                        value: v,
-                    },
-                    span,
-                );
-            }
-            None => {
-                let x = this.expr(elt);
-                let method = if kind == ComprehensionKind::Set {
-                    "add"
-                } else {
-                    "append"
-                };
-                this.emit(
-                    StmtKind::Expr(Expr::Method {
-                        receiver: Box::new(Expr::Local(result)),
-                        method: method.into(),
-                        args: vec![x],
-                        kwargs: vec![],
-                    }),
-                    span,
-                );
-            }
-        });
+        let generator = matches!(whole, ast::Expr::Generator(_));
+        self.comp_loops(
+            gens,
+            0,
+            generator,
+            span,
+            &mut |this: &mut Self| match value {
+                Some(v) => {
+                    let parts = this.lower_seq(&[elt, v]);
+                    let mut it = parts.into_iter();
+                    let (k, v) = (
+                        it.next().unwrap_or(Expr::Const(Const::None)),
+                        it.next().unwrap_or(Expr::Const(Const::None)),
+                    );
+                    this.emit(
+                        StmtKind::SetItem {
+                            object: Expr::Local(result),
+                            index: k,
+                            value: v,
+                        },
+                        span,
+                    );
+                }
+                None => {
+                    let x = this.expr(elt);
+                    let method = if kind == ComprehensionKind::Set {
+                        "add"
+                    } else {
+                        "append"
+                    };
+                    this.emit(
+                        StmtKind::Expr(Expr::Method {
+                            receiver: Box::new(Expr::Local(result)),
+                            method: method.into(),
+                            args: vec![x],
+                            kwargs: vec![],
+                        }),
+                        span,
+                    );
+                }
+            },
+        );
         Expr::Local(result)
     }
 }

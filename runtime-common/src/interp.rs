@@ -639,6 +639,43 @@ impl<'p> Interpreter<'p> {
             return emit(self, frame, state);
         };
         let iterable = self.eval(frame, state, &g.iter)?;
+        self.comprehension_items(frame, state, generators, depth, iterable, emit)
+    }
+
+    /// A generator expression evaluated at once: its first iterable as any comprehension's, the
+    /// rest as its body, where a `StopIteration` becomes `RuntimeError: generator raised
+    /// StopIteration` (PEP 479).
+    fn generator(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        generators: &[ir::Generator],
+        emit: &mut EmitFn<'_, 'p>,
+    ) -> Result<(), Value> {
+        let Some(g) = generators.first() else {
+            return emit(self, frame, state);
+        };
+        let iterable = self.eval(frame, state, &g.iter)?;
+        self.comprehension_items(frame, state, generators, 0, iterable, emit)
+            .map_err(|e| match &e {
+                Value::Exception(x) if self.exception_is(&x.class, "StopIteration") => {
+                    Value::exception("RuntimeError", "generator raised StopIteration")
+                }
+                _ => e,
+            })
+    }
+
+    /// The loop of comprehension level `depth` over `iterable` (already evaluated).
+    fn comprehension_items(
+        &self,
+        frame: &mut Frame,
+        state: &mut [Value],
+        generators: &[ir::Generator],
+        depth: usize,
+        iterable: Value,
+        emit: &mut EmitFn<'_, 'p>,
+    ) -> Result<(), Value> {
+        let g = &generators[depth];
         // Immutable sequences are taken at once; containers are iterated as a `for` loop does
         // (a list live, a dict or set checked for changes of size, an iterator consumed).
         let (taken, live) = match &iterable {
@@ -888,7 +925,7 @@ impl<'p> Interpreter<'p> {
                 generators,
             } => {
                 let mut items: Vec<(Value, Option<Value>)> = Vec::new();
-                self.comprehension(frame, state, generators, 0, &mut |this, frame, state| {
+                let mut emit = |this: &Self, frame: &mut Frame, state: &mut [Value]| {
                     let k = this.eval(frame, state, elt)?;
                     let v = match value {
                         Some(v) => Some(this.eval(frame, state, v)?),
@@ -896,7 +933,12 @@ impl<'p> Interpreter<'p> {
                     };
                     items.push((k, v));
                     Ok(())
-                })?;
+                };
+                if *kind == ir::ComprehensionKind::Generator {
+                    self.generator(frame, state, generators, &mut emit)?;
+                } else {
+                    self.comprehension(frame, state, generators, 0, &mut emit)?;
+                }
                 match kind {
                     ir::ComprehensionKind::Dict => {
                         let mut m = crate::value::DictMap::default();
