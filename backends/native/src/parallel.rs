@@ -749,7 +749,7 @@ impl Worker {
     }
 
     /// Takes transaction `tid`'s changes out of the containers again, so that they hold the
-    /// round-start state while other transactions run.
+    /// committed state while other transactions run (and when its changes are dropped).
     fn leave(&mut self, tid: Tid) {
         let redo = journal::suspend();
         if !redo.is_empty() {
