@@ -36,7 +36,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::types::RDKafkaRespErr;
 use runtime_common::Interpreter;
 
-use crate::admin::{client_config, drain, UserSettings};
+use crate::admin::{client_config, drain, UserSettings, MAX_MESSAGE_BYTES};
 use crate::config::{KafkaConfig, FETCH_WAIT_MAX_MS};
 use crate::records::{
     ingress_records, output_records, IngressRecord, OutRecord, CONTROL_HEADER, REPLY_TOPIC_HEADER,
@@ -848,9 +848,20 @@ impl Worker {
             self.produce_all(via, records)?;
             if let Some(s) = snapshot {
                 trace(&format!("  snapshot at {}", s.offset));
-                let key = partition.to_string();
-                let topic = self.config.topics.snapshots.clone();
-                self.produce(via, &topic, Some(partition), Some(&key), &s.to_bytes())?;
+                let bytes = s.to_bytes();
+                if bytes.len() > MAX_MESSAGE_BYTES - 1024 {
+                    // The broker would refuse the record on every attempt: no snapshot this
+                    // time; a new owner replays the log from the last one that was taken.
+                    eprintln!(
+                        "warning: the snapshot of partition {partition} takes {} bytes, more \
+                         than a record may ({MAX_MESSAGE_BYTES}); not taken",
+                        bytes.len()
+                    );
+                } else {
+                    let key = partition.to_string();
+                    let topic = self.config.topics.snapshots.clone();
+                    self.produce(via, &topic, Some(partition), Some(&key), &bytes)?;
+                }
             }
             self.mark(via, offset)?;
         }
