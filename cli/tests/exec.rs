@@ -708,17 +708,19 @@ fn a_repeated_id_with_invalid_arguments_is_invalid_not_a_repeat() {
 fn a_dump_path_that_cannot_be_written_is_refused_before_anything_runs() {
     let dir = tempdir("dump-path");
     let data = dir.join("data");
-    let unwritable = dir.join("missing-dir").join("state.json");
-    let out = exec(
-        "examples/shop/app.py",
-        &root().join("examples/shop/invocations.jsonl"),
-        &[
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--dump-state",
-            unwritable.to_str().unwrap(),
-        ],
-    );
+    let run = |dump: &std::path::Path| {
+        exec(
+            "examples/shop/app.py",
+            &root().join("examples/shop/invocations.jsonl"),
+            &[
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--dump-state",
+                dump.to_str().unwrap(),
+            ],
+        )
+    };
+    let out = run(&dir.join("missing-dir").join("state.json"));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot write"), "{stderr}");
@@ -727,16 +729,7 @@ fn a_dump_path_that_cannot_be_written_is_refused_before_anything_runs() {
     // A writable path: the run ends with a clean shutdown (a snapshot, no log to replay) and
     // the dump.
     let state = dir.join("state.json");
-    let out = exec(
-        "examples/shop/app.py",
-        &root().join("examples/shop/invocations.jsonl"),
-        &[
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--dump-state",
-            state.to_str().unwrap(),
-        ],
-    );
+    let out = run(&state);
     assert!(
         out.status.success(),
         "{}",

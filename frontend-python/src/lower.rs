@@ -4411,8 +4411,38 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         exit: BlockId,
         span: Span,
     ) -> Expr {
+        let mut result = None;
+        self.catching_stop_iteration(
+            "stop",
+            span,
+            &mut |this: &mut Self| {
+                let value = this.apply_function(function, items, range);
+                let applied = this.temp("applied");
+                this.emit(
+                    StmtKind::Assign {
+                        target: applied,
+                        value,
+                    },
+                    span,
+                );
+                result = Some(applied);
+            },
+            &mut |_: &mut Self| exit,
+        );
+        result.map_or(Expr::Const(Const::None), Expr::Local)
+    }
+
+    /// Lowers `code` under a handler that sends a `StopIteration` to the block `stopped` makes
+    /// (or names) and raises any other exception on; lowering goes on after `code`.
+    fn catching_stop_iteration(
+        &mut self,
+        name: &str,
+        span: Span,
+        code: &mut dyn FnMut(&mut Self),
+        stopped: &mut dyn FnMut(&mut Self) -> BlockId,
+    ) {
         let outer = self.handler;
-        let exc = self.temp("stop");
+        let exc = self.temp(name);
         let dispatch = self.new_block();
         self.with_handler(
             Some(Handler {
@@ -4421,23 +4451,16 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }),
             span,
         );
-        let value = self.apply_function(function, items, range);
-        let result = self.temp("applied");
-        self.emit(
-            StmtKind::Assign {
-                target: result,
-                value,
-            },
-            span,
-        );
+        code(self);
         self.with_handler(outer, span);
         let after = self.current;
-        self.start(dispatch);
+        let target = stopped(self);
         let reraise = self.new_block();
+        self.start(dispatch);
         self.terminate(
             Terminator::Branch {
                 cond: Expr::IsInstance(Box::new(Expr::Local(exc)), vec!["StopIteration".into()]),
-                then: exit,
+                then: target,
                 otherwise: reraise,
             },
             span,
@@ -4445,7 +4468,6 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         self.start(reraise);
         self.terminate(Terminator::Raise(Expr::Local(exc)), span);
         self.start(after);
-        Expr::Local(result)
     }
 
     /// `map(...)` or `filter(...)` as a value: the list of what it yields. CPython gives a lazy
@@ -4867,43 +4889,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             code(self);
             return;
         }
-        let outer = self.handler;
-        let exc = self.temp("genexc");
-        let dispatch = self.new_block();
-        self.with_handler(
-            Some(Handler {
-                block: dispatch,
-                exception: exc,
-            }),
-            span,
-        );
-        code(self);
-        self.with_handler(outer, span);
-        let after = self.current;
-        self.start(dispatch);
-        let (converted, reraise) = (self.new_block(), self.new_block());
-        self.terminate(
-            Terminator::Branch {
-                cond: Expr::IsInstance(Box::new(Expr::Local(exc)), vec!["StopIteration".into()]),
-                then: converted,
-                otherwise: reraise,
-            },
-            span,
-        );
-        self.start(converted);
-        self.terminate(
-            Terminator::Raise(Expr::NewException {
-                class: "RuntimeError".into(),
-                args: vec![Expr::Const(Const::Str(
-                    "generator raised StopIteration".into(),
-                ))],
-                attrs: vec![],
-            }),
-            span,
-        );
-        self.start(reraise);
-        self.terminate(Terminator::Raise(Expr::Local(exc)), span);
-        self.start(after);
+        self.catching_stop_iteration("genexc", span, code, &mut |this: &mut Self| {
+            let converted = this.new_block();
+            this.start(converted);
+            this.terminate(
+                Terminator::Raise(Expr::NewException {
+                    class: "RuntimeError".into(),
+                    args: vec![Expr::Const(Const::Str(
+                        "generator raised StopIteration".into(),
+                    ))],
+                    attrs: vec![],
+                }),
+                span,
+            );
+            converted
+        });
     }
 
     /// The `if` clauses of one comprehension loop: the first false one goes on to `next_item`.

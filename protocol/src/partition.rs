@@ -853,14 +853,8 @@ impl Partition {
         if !result.id.is_null() {
             let key = result.id.to_string();
             self.running_ids.remove(&key);
-            let mut text = Vec::new();
-            if result.write_json(&mut text).is_ok() {
-                self.dedup.record(
-                    key.into(),
-                    String::from_utf8_lossy(&text).into(),
-                    self.config.dedup_window,
-                );
-            }
+            self.dedup
+                .record_result(key.into(), &result, self.config.dedup_window);
         }
         // Partition 0 answered the clients known when the `seq` was asked; a repeat of the
         // invocation that joined since is answered here.

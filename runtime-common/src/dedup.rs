@@ -53,6 +53,14 @@ impl Dedup {
         }
     }
 
+    /// Records a result under its id (`id` as compact JSON text), as the contract's JSON.
+    pub fn record_result(&mut self, id: Arc<str>, result: &crate::InvocationResult, window: usize) {
+        let mut text = Vec::new();
+        if result.write_json(&mut text).is_ok() {
+            self.record(id, String::from_utf8_lossy(&text).into(), window);
+        }
+    }
+
     fn forget_oldest(&mut self) {
         let oldest = match self.sealed.front() {
             Some(chunk) => {

@@ -418,14 +418,8 @@ impl Engine {
             outcome,
         };
         if let Some(k) = dedup_key {
-            let mut text = Vec::new();
-            if result.write_json(&mut text).is_ok() {
-                self.dedup.record(
-                    k.into(),
-                    String::from_utf8_lossy(&text).into(),
-                    self.config.dedup_window,
-                );
-            }
+            self.dedup
+                .record_result(k.into(), &result, self.config.dedup_window);
         }
         result
     }

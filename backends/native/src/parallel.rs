@@ -1612,14 +1612,8 @@ impl ParallelEngine {
             seq: Some(self.seq),
             outcome,
         };
-        let mut text = Vec::new();
-        if result.write_json(&mut text).is_ok() {
-            self.dedup.record(
-                id_text,
-                String::from_utf8_lossy(&text).into(),
-                self.config.dedup_window,
-            );
-        }
+        self.dedup
+            .record_result(id_text, &result, self.config.dedup_window);
         results[tid as usize] = Some(result);
     }
 
