@@ -40,14 +40,48 @@ use crate::route::{self, partition_of};
 pub struct PartitionConfig {
     /// How many invocation ids each partition remembers for deduplication.
     pub dedup_window: usize,
+    /// The largest message (as JSON) the transport carries between partitions, if it has a
+    /// limit. A call or reply that would be larger raises `MemoryError` in the caller instead of
+    /// being sent (deterministically: every replay decides alike); a result too large for a
+    /// `SeqRequest` goes to its clients from the root, where the transport handles it.
+    pub max_message_bytes: Option<usize>,
 }
 
 impl Default for PartitionConfig {
     fn default() -> Self {
         PartitionConfig {
             dedup_window: 250_000,
+            max_message_bytes: None,
         }
     }
+}
+
+/// The length of `message` as JSON, without writing it anywhere.
+fn json_len<T: serde::Serialize>(message: &T) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    // Serializing tagged JSON cannot fail (string keys, finite numbers).
+    let _ = serde_json::to_writer(&mut counter, message);
+    counter.0
+}
+
+/// The exception a call or reply too large for the transport raises in the caller.
+fn too_large(what: &str, len: usize, limit: usize) -> Value {
+    Value::exception(
+        "MemoryError",
+        format!(
+            "the {what} takes {len} bytes, more than a message between partitions may ({limit})"
+        ),
+    )
 }
 
 /// Counters a partition keeps.
@@ -810,12 +844,16 @@ impl Partition {
             .to_json(),
             replies: root.replies.clone(),
         };
+        // A result too large to travel is answered by the root itself, through the transport.
+        let answer = match self.config.max_message_bytes {
+            Some(limit) if json_len(&answer) > limit => None,
+            _ => Some(answer),
+        };
         root.state = RootState::Finishing {
             outcome,
             participants,
-            answered: answer.replies.len(),
+            answered: answer.as_ref().map_or(0, |a| a.replies.len()),
         };
-        let answer = Some(answer);
         self.send(
             0,
             Message::SeqRequest {
@@ -1134,6 +1172,13 @@ impl Partition {
     ) {
         participants.insert(self.id);
         let steps = self.locals.get(&at).map_or(0, |local| local.steps);
+        let outcome = match self.config.max_message_bytes {
+            Some(limit) if json_len(&outcome) > limit => {
+                let exc = too_large("reply", json_len(&outcome), limit);
+                WireOutcome::Raise(value_to_tagged(&exc))
+            }
+            _ => outcome,
+        };
         self.send(
             caller,
             Message::Reply {
@@ -1299,6 +1344,19 @@ impl Partition {
                         depth,
                         steps: local.steps,
                     };
+                    if let Some(limit) = self.config.max_message_bytes {
+                        let len = json_len(&message);
+                        if len > limit {
+                            let what = match &op {
+                                CallOp::Invoke { method, .. } => {
+                                    format!("call of {}.{method}", target.entity)
+                                }
+                                CallOp::GetField(_) => format!("call to {}", target.entity),
+                            };
+                            pending = Some(Err(too_large(&what, len, limit)));
+                            continue;
+                        }
+                    }
                     return self.send(to, message);
                 }
             }

@@ -16,7 +16,7 @@ use entiflow_protocol::{
 use proptest::prelude::*;
 use runtime_common::contract::parse_invocation;
 use runtime_common::{Interpreter, InvocationResult};
-use serde_json::Value as Json;
+use serde_json::{json, Value as Json};
 
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -51,24 +51,33 @@ struct Run {
 /// Runs `lines` on `count` partitions; `duplicate_percent` of the messages are delivered twice.
 fn simulate(program: &ir::Program, lines: &[String], count: u32, seed: u64, dup: u64) -> Run {
     let limit = runtime_common::interp::DEFAULT_STEP_LIMIT;
-    simulate_with_step_limit(program, lines, count, seed, dup, limit)
+    simulate_with(
+        program,
+        lines,
+        count,
+        seed,
+        dup,
+        limit,
+        &PartitionConfig::default(),
+    )
 }
 
-/// [`simulate`] with a step limit per transaction.
-fn simulate_with_step_limit(
+/// [`simulate`] with a step limit per transaction and partition settings.
+fn simulate_with(
     program: &ir::Program,
     lines: &[String],
     count: u32,
     seed: u64,
     dup: u64,
     max_steps: u64,
+    config: &PartitionConfig,
 ) -> Run {
     let program = Arc::new(program.clone());
     let interp = Interpreter::new(&program);
     interp.set_step_limit(max_steps);
     let mut rng = Rng(seed | 1);
     let mut partitions: Vec<Partition> = (0..count)
-        .map(|p| Partition::new(program.clone(), p, count, PartitionConfig::default()))
+        .map(|p| Partition::new(program.clone(), p, count, config.clone()))
         .collect();
     // Per (from, to) channel: envelopes sent but not yet in the receiver's log.
     let mut transit: Vec<VecDeque<(u32, Envelope)>> = Vec::new();
@@ -165,6 +174,11 @@ fn simulate_with_step_limit(
                 outputs[p].push(format!("{out:?}"));
                 match out {
                     Output::Send { to, envelope } => {
+                        if let Some(limit) = config.max_message_bytes {
+                            // The channel position adds a few bytes to the message.
+                            let len = serde_json::to_vec(&envelope).expect("JSON").len();
+                            assert!(len <= limit + 100, "a message of {len} bytes was sent");
+                        }
                         let channel = p * count as usize + to as usize;
                         if transit.len() <= channel {
                             transit.resize_with(count as usize * count as usize, VecDeque::new);
@@ -212,8 +226,7 @@ fn simulate_with_step_limit(
         // Recovery: a fresh partition fed the same log produces the same outputs and state, and
         // so does one restored from a checkpoint (taken, as text, at the 1st, 2nd, 4th, 8th, ...
         // quiescent point: spread over the run without making it quadratic).
-        let mut rebuilt =
-            Partition::new(program.clone(), p as u32, count, PartitionConfig::default());
+        let mut rebuilt = Partition::new(program.clone(), p as u32, count, config.clone());
         let mut replayed = Vec::new();
         let mut checkpoints = 0;
         let mut quiescent = 0u64;
@@ -235,14 +248,9 @@ fn simulate_with_step_limit(
                 let text = saved.to_string();
                 let parsed: Json = runtime_common::contract::from_slice_unbounded(text.as_bytes())
                     .expect("checkpoint is JSON");
-                rebuilt = Partition::restore(
-                    program.clone(),
-                    p as u32,
-                    count,
-                    PartitionConfig::default(),
-                    &parsed,
-                )
-                .expect("restore a checkpoint");
+                rebuilt =
+                    Partition::restore(program.clone(), p as u32, count, config.clone(), &parsed)
+                        .expect("restore a checkpoint");
                 assert_eq!(rebuilt.checkpoint(), Some(saved), "checkpoint round trip");
                 checkpoints += 1;
             }
@@ -667,7 +675,15 @@ fn the_step_limit_counts_steps_on_every_partition() {
             ..EngineConfig::default()
         };
         for count in [2, 3] {
-            let run = simulate_with_step_limit(&program, &lines, count, 7, 0, max_steps);
+            let run = simulate_with(
+                &program,
+                &lines,
+                count,
+                7,
+                0,
+                max_steps,
+                &PartitionConfig::default(),
+            );
             let got: Vec<(String, Result<Json, String>)> = run
                 .results
                 .iter()
@@ -703,5 +719,75 @@ fn the_step_limit_counts_steps_on_every_partition() {
                 "--max-steps {max_steps}, {count} partitions"
             );
         }
+    }
+}
+
+/// With a transport limit on messages, a call or reply between partitions that would exceed it
+/// raises `MemoryError` in the caller (catchable; uncaught it aborts the transaction) instead of
+/// being sent, and the same call within one partition runs as usual. Replaying a partition's
+/// log decides alike (checked by the simulation).
+#[test]
+fn a_call_or_reply_too_large_for_the_transport_raises_memory_error_in_the_caller() {
+    let program = program(&root().join("tests/apps/payload.py"));
+    let count = 2;
+    let config = PartitionConfig {
+        max_message_bytes: Some(4096),
+        ..PartitionConfig::default()
+    };
+    let boxes = ["b0", "b1", "b2", "b3"];
+    let mut lines: Vec<String> = boxes
+        .iter()
+        .map(|b| format!(r#"{{"id":"c{b}","create":"Box","args":["{b}"]}}"#))
+        .collect();
+    let mut expected = Vec::new();
+    for from in boxes {
+        for to in boxes.iter().filter(|t| **t != from) {
+            let crosses = entiflow_protocol::partition_of("Box", from, count)
+                != entiflow_protocol::partition_of("Box", to, count);
+            for size in [100, 10_000] {
+                let too_large = crosses && size > 4096;
+                for method in ["send", "fetch", "try_send", "try_fetch"] {
+                    lines.push(format!(
+                        r#"{{"id":"{method}-{from}-{to}-{size}","entity":"Box","key":"{from}","method":"{method}","args":[{{"$entity":"Box","key":"{to}"}},{size}]}}"#
+                    ));
+                    expected.push(match (too_large, method.starts_with("try")) {
+                        (false, _) => Ok(json!(size)),
+                        (true, false) => Err("MemoryError".to_string()),
+                        (true, true) => Ok(json!(-1)),
+                    });
+                }
+            }
+        }
+    }
+    // Results too large for a message to partition 0 go to their clients from the root.
+    for b in boxes {
+        lines.push(format!(
+            r#"{{"id":"get-{b}","entity":"Box","key":"{b}","method":"get","args":[10000]}}"#
+        ));
+        expected.push(Ok(json!("x".repeat(10_000))));
+    }
+    let limit = runtime_common::interp::DEFAULT_STEP_LIMIT;
+    let run = simulate_with(&program, &lines, count, 11, 10, limit, &config);
+    let got: Vec<Result<Json, String>> = run.results[boxes.len()..]
+        .iter()
+        .map(|rs| rs[0].outcome.clone().map_err(|e| e.kind))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(
+        expected.iter().any(Result::is_err),
+        "some pairs cross partitions"
+    );
+    // Aborted calls kept no writes: a box counts the calls it made that succeeded or caught.
+    for from in boxes {
+        let kept = expected
+            .iter()
+            .zip(&lines[boxes.len()..])
+            .filter(|(outcome, line)| {
+                outcome.is_ok()
+                    && line.contains(&format!(r#""key":"{from}","method""#))
+                    && !line.contains(r#""method":"get""#)
+            })
+            .count();
+        assert_eq!(run.state["Box"][from]["calls"], json!(kept), "box {from}");
     }
 }

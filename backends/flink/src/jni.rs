@@ -14,7 +14,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use entiflow_kafka_topics::config::Topics;
-use entiflow_kafka_topics::records::{ingress_records, output_records, IngressRecord, OutRecord};
+use entiflow_kafka_topics::records::{
+    ingress_records, output_records, partition_config, IngressRecord, OutRecord,
+};
 use entiflow_protocol::{Envelope, Output, Partition, PartitionConfig};
 use ir::Program;
 use jni::objects::{JByteArray, JClass, JString};
@@ -46,7 +48,7 @@ impl JobState {
             program: Arc::new(program),
             topics: Topics::for_app(app),
             partitions: partitions.max(1),
-            config: PartitionConfig { dedup_window },
+            config: partition_config(dedup_window),
             loaded: BTreeMap::new(),
         })
     }

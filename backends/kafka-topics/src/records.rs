@@ -1,7 +1,7 @@
 //! What a step produces, as Kafka records: the encoding shared by every engine that moves the
 //! protocol's envelopes through these topics (this crate's workers, the Flink job).
 
-use entiflow_protocol::{route, Channel, Envelope, Message, Output, Routed};
+use entiflow_protocol::{route, Channel, Envelope, Message, Output, PartitionConfig, Routed};
 use runtime_common::{ErrorReport, Interpreter, InvocationResult};
 use serde_json::{json, Value as Json};
 
@@ -12,6 +12,15 @@ use crate::config::Topics;
 pub const REPLY_TOPIC_HEADER: &str = "entiflow-reply-topic";
 /// The header marking a control record (`dump`: send the state of every partition).
 pub const CONTROL_HEADER: &str = "entiflow-control";
+
+/// The settings of a partition whose envelopes travel as records of these topics: calls and
+/// replies stay a little under the record limit, leaving room for the envelope around them.
+pub fn partition_config(dedup_window: usize) -> PartitionConfig {
+    PartitionConfig {
+        dedup_window,
+        max_message_bytes: Some(MAX_MESSAGE_BYTES - 1024),
+    }
+}
 
 /// A record to produce.
 #[derive(Debug, Clone, PartialEq, Eq)]

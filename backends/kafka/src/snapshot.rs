@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use entiflow_protocol::{Partition, PartitionConfig};
+use entiflow_protocol::Partition;
 use ir::Program;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
@@ -23,6 +23,7 @@ use serde_json::Value as Json;
 
 use crate::admin::{client_config, UserSettings};
 use crate::config::KafkaConfig;
+use crate::records::partition_config;
 
 /// The version of the snapshot record format.
 const SNAPSHOT_VERSION: u64 = 1;
@@ -140,9 +141,7 @@ pub fn restore(
         program.clone(),
         partition as u32,
         config.partitions,
-        PartitionConfig {
-            dedup_window: config.dedup_window,
-        },
+        partition_config(config.dedup_window),
         &snapshot.checkpoint,
     )
 }

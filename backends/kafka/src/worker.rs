@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use entiflow_protocol::{Envelope, Output, Partition, PartitionConfig};
+use entiflow_protocol::{Envelope, Output, Partition};
 use ir::Program;
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
@@ -39,7 +39,8 @@ use runtime_common::Interpreter;
 use crate::admin::{client_config, drain, UserSettings, MAX_MESSAGE_BYTES};
 use crate::config::{KafkaConfig, FETCH_WAIT_MAX_MS};
 use crate::records::{
-    ingress_records, output_records, IngressRecord, OutRecord, CONTROL_HEADER, REPLY_TOPIC_HEADER,
+    ingress_records, output_records, partition_config, IngressRecord, OutRecord, CONTROL_HEADER,
+    REPLY_TOPIC_HEADER,
 };
 use crate::snapshot::{self, Snapshot};
 
@@ -537,9 +538,7 @@ impl Worker {
                                     program.clone(),
                                     p as u32,
                                     self.config.partitions,
-                                    PartitionConfig {
-                                        dedup_window: self.config.dedup_window,
-                                    },
+                                    partition_config(self.config.dedup_window),
                                 ),
                                 0,
                             ),
