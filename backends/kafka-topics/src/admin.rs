@@ -45,7 +45,8 @@ impl UserSettings for ClientConfig {
 }
 
 /// Creates the topics that do not exist yet (ingress and internal with `partitions` parts,
-/// egress and dead letters with one) and checks the partition counts of those that do.
+/// egress and dead letters with one; dead letters compacted, keyed by their source record) and
+/// checks the partition counts of those that do.
 pub fn ensure_topics(config: &KafkaConfig) -> Result<(), String> {
     let t = &config.topics;
     let parts = config.partitions as i32;
@@ -55,7 +56,7 @@ pub fn ensure_topics(config: &KafkaConfig) -> Result<(), String> {
             (&t.ingress, parts, false),
             (&t.internal, parts, false),
             (&t.egress, 1, false),
-            (&t.dead_letter, 1, false),
+            (&t.dead_letter, 1, true),
         ],
     )
 }

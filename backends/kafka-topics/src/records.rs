@@ -128,13 +128,17 @@ pub fn ingress_records(
                         key: Some(k),
                         payload: bytes,
                     },
+                    // A dead letter is keyed by its source record: routing the record again
+                    // (after a takeover) publishes it again under the same key.
                     None => OutRecord {
                         topic: topics.dead_letter.clone(),
                         partition: None,
-                        key: None,
+                        key: Some(format!("{}/{}", record.partition, record.offset)),
                         payload: json_bytes(&json!({
                             "error": result.to_json().get("error").cloned().unwrap_or(Json::Null),
                             "record": String::from_utf8_lossy(record.payload),
+                            "partition": record.partition,
+                            "offset": record.offset,
                         }))?,
                     },
                 },

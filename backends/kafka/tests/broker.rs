@@ -206,6 +206,11 @@ fn malformed_ingress_records_get_answers_or_dead_letters_and_never_stop_a_worker
     assert!(dead
         .iter()
         .all(|d| d.1["error"]["type"] == "InvalidRequest"));
+    // Each is keyed by its source record, so a repeat after a takeover can be told apart.
+    for (key, letter) in &dead {
+        let source = format!("{}/{}", letter["partition"], letter["offset"]);
+        assert_eq!(key.as_deref(), Some(source.as_str()), "{letter}");
+    }
     let topic = &dead
         .iter()
         .find(|d| d.1["error"]["message"].to_string().contains("reply-topic"))
