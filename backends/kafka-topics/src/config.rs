@@ -71,6 +71,19 @@ impl Topics {
             snapshots: format!("{app}.snapshots"),
         }
     }
+
+    /// Whether `topic` is one the application's workers read or keep state in (ingress,
+    /// internal, dead letters, snapshots): results must never be written there.
+    pub fn is_own_input(&self, topic: &str) -> bool {
+        [
+            &self.ingress,
+            &self.internal,
+            &self.dead_letter,
+            &self.snapshots,
+        ]
+        .iter()
+        .any(|own| own.as_str() == topic)
+    }
 }
 
 fn str_of<'a>(config: &'a Json, name: &str) -> Result<Option<&'a str>, PluginError> {

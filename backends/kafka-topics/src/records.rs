@@ -72,12 +72,13 @@ pub fn ingress_records(
         .and_then(|k| std::str::from_utf8(k).ok())
         .map(str::to_string);
     // A reply topic that cannot exist would fail the transaction carrying the reply, on every
-    // replay: such a record is a dead letter, like one with no key to answer to.
+    // replay, and one of the app's own topics would feed results to its workers: such a record
+    // is a dead letter, like one with no key to answer to.
     let reply_topic = match record.reply_topic {
         None => Some(topics.egress.clone()),
         Some(v) => std::str::from_utf8(v)
             .ok()
-            .filter(|t| is_topic_name(t))
+            .filter(|t| is_topic_name(t) && !topics.is_own_input(t))
             .map(str::to_string),
     };
     let reply = json!({"topic": reply_topic, "key": key});
@@ -98,7 +99,7 @@ pub fn ingress_records(
         (None, _) => Routed::Answer(refused(
             record.payload,
             format!(
-                "the {REPLY_TOPIC_HEADER} header is not a topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-'): {:?}",
+                "the {REPLY_TOPIC_HEADER} header is not a topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-') other than the app's ingress, internal, dead-letter and snapshot topics: {:?}",
                 String::from_utf8_lossy(record.reply_topic.unwrap_or_default())
             ),
         )),
