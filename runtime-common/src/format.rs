@@ -3,6 +3,7 @@
 use crate::ops::{check_text_size, raise, OpResult};
 use crate::value::Value;
 use rustc_hash::FxHashSet;
+use std::rc::Rc;
 
 /// The shortest digits that read back as `f`, in Rust's `1.25e-7` notation. Among shortest
 /// strings, CPython's repr takes the one nearest to the exact value, ties to even (Rust's
@@ -134,13 +135,19 @@ pub fn repr(v: &Value) -> String {
 
 /// Writes the repr of `v` to `out`: one string for the whole value, so a deeply nested one
 /// costs its size, not its size times its depth. `active` holds the containers being written,
-/// to write one met again inside itself as `[...]` or `{...}`.
+/// to write one met again inside itself as `[...]`, `{...}` or `(...)` (a tuple can hold itself
+/// through a list, and CPython guards its repr too).
 fn repr_into(v: &Value, active: &mut FxHashSet<usize>, out: &mut String) {
     crate::value::deeper(|| {
-        if let Some(id) = v.container_id() {
+        let id = match v {
+            Value::Tuple(t) => Some(Rc::as_ptr(t) as usize),
+            _ => v.container_id(),
+        };
+        if let Some(id) = id {
             if !active.insert(id) {
                 out.push_str(match v {
                     Value::Dict(_) => "{...}",
+                    Value::Tuple(_) => "(...)",
                     _ => "[...]",
                 });
                 return;
