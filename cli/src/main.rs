@@ -116,7 +116,8 @@ enum Command {
         dedup_window: Option<usize>,
         /// The most interpreter steps (blocks) one transaction may run before it fails with
         /// StepLimitExceeded (a loop that never ends must not stop the engine).
-        #[arg(long, default_value_t = runtime_common::interp::DEFAULT_STEP_LIMIT)]
+        #[arg(long, default_value_t = runtime_common::interp::DEFAULT_STEP_LIMIT,
+              value_parser = clap::value_parser!(u64).range(1..))]
         max_steps: u64,
         /// Backend: `native` (built in), `native-plugin` (the native engine's plugin build), the
         /// name of a plugin listed by `entiflow backends`, or the path of a plugin file.
@@ -146,7 +147,8 @@ enum Command {
         dedup_window: usize,
         /// The most interpreter steps (blocks) one transaction may run before it fails with
         /// StepLimitExceeded (a loop that never ends must not stop the engine).
-        #[arg(long, default_value_t = runtime_common::interp::DEFAULT_STEP_LIMIT)]
+        #[arg(long, default_value_t = runtime_common::interp::DEFAULT_STEP_LIMIT,
+              value_parser = clap::value_parser!(u64).range(1..))]
         max_steps: u64,
         /// Threads serving HTTP (the engine and the log syncer have their own).
         #[arg(long, default_value_t = 1)]

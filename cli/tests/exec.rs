@@ -739,3 +739,17 @@ fn a_dump_path_that_cannot_be_written_is_refused_before_anything_runs() {
     let dump: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
     assert!(dump["Item"].is_object());
 }
+
+#[test]
+fn settings_out_of_range_are_refused_before_anything_runs() {
+    let input = std::env::temp_dir().join(format!("entiflow-range-{}.jsonl", std::process::id()));
+    std::fs::write(&input, r#"{"id":1,"create":"Account","args":["a",1]}"#).unwrap();
+    for (flag, value) in [("--max-steps", "0"), ("--workers", "0"), ("--workers", "1025")] {
+        let out = exec("tests/apps/transfer.py", &input, &[flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
+        assert!(out.stdout.is_empty(), "{flag} {value} ran something");
+    }
+    let _ = std::fs::remove_file(&input);
+}

@@ -6,7 +6,9 @@
 //!   `{"epoch": N, "batch": [invocation, ...]}`, a tab and the CRC-32 of the JSON text in eight
 //!   hex digits, fsynced before any result of the epoch is released. The epoch's composition is logged, so replay runs the very same batches in the very
 //!   same order.
-//! - `snapshot.json`: committed state, `seq`, the dedup table and the last epoch it includes.
+//! - `snapshot.json`: committed state, `seq`, the dedup table and the last epoch it includes,
+//!   then a tab and the CRC-32 of the JSON text (checked on recovery; a damaged snapshot is
+//!   refused).
 //!
 //! Taking a snapshot never stalls the engine for long: the engine thread captures the state
 //! (shared references to the committed records; a transaction copies a captured record before
@@ -330,8 +332,15 @@ impl DurableEngine {
         let mut epoch = 0;
         let snapshot_path = config.dir.join("snapshot.json");
         if snapshot_path.exists() {
-            let text = fs::read_to_string(&snapshot_path)?;
-            let json: Json = from_slice_unbounded(text.as_bytes())
+            let bytes = fs::read(&snapshot_path)?;
+            let text = snapshot_text(&bytes).ok_or_else(|| {
+                invalid_data(format!(
+                    "{}: its checksum does not match its contents: the snapshot is damaged; \
+                     refusing to recover from it",
+                    snapshot_path.display()
+                ))
+            })?;
+            let json: Json = from_slice_unbounded(text)
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
             epoch = restore_snapshot(engine.as_mut(), program, json)
                 .map_err(|e| invalid_data(format!("{}: {e}", snapshot_path.display())))?;
@@ -684,6 +693,8 @@ fn lower_priority() {
 struct PacedFile {
     file: File,
     unsynced: usize,
+    /// The CRC-32 of everything written so far.
+    crc: crc32fast::Hasher,
 }
 
 impl PacedFile {
@@ -693,6 +704,7 @@ impl PacedFile {
 impl Write for PacedFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.file.write(buf)?;
+        self.crc.update(&buf[..n]);
         self.unsynced += n;
         if self.unsynced >= Self::PACE {
             self.file.sync_data()?;
@@ -704,6 +716,18 @@ impl Write for PacedFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.file.flush()
+    }
+}
+
+/// The JSON text of a snapshot file: followed by a tab and its CRC-32 (as a log line is), which
+/// must hold. A snapshot is renamed into place only once complete, so one without a checksum was
+/// written by a version that did not add one, and is taken as it is.
+fn snapshot_text(bytes: &[u8]) -> Option<&[u8]> {
+    let trimmed = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    if trimmed.contains(&b'\t') {
+        checked_record(trimmed)
+    } else {
+        Some(trimmed)
     }
 }
 
@@ -756,7 +780,12 @@ fn write_snapshot_file(
     parts: mpsc::Receiver<SnapshotPart>,
 ) -> io::Result<()> {
     let file = File::create(tmp)?;
-    let mut w = io::BufWriter::with_capacity(PacedFile::PACE, PacedFile { file, unsynced: 0 });
+    let paced = PacedFile {
+        file,
+        unsynced: 0,
+        crc: crc32fast::Hasher::new(),
+    };
+    let mut w = io::BufWriter::with_capacity(PacedFile::PACE, paced);
     write!(
         w,
         r#"{{"epoch":{},"seq":{},"fields":{{"#,
@@ -813,7 +842,9 @@ fn write_snapshot_file(
         serde_json::to_writer(&mut w, &(&**id, &**result))?;
     }
     w.write_all(b"]}")?;
-    let paced = w.into_inner().map_err(|e| e.into_error())?;
+    let mut paced = w.into_inner().map_err(|e| e.into_error())?;
+    let crc = paced.crc.clone().finalize();
+    paced.file.write_all(format!("\t{crc:08x}\n").as_bytes())?;
     paced.file.sync_all()
 }
 

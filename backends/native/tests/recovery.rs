@@ -477,3 +477,23 @@ fn a_record_without_its_checksum_is_damage_and_a_last_one_is_torn() {
     let d = open(&p, &dir, 1_000_000).unwrap();
     assert_eq!(balance(&d), 9);
 }
+
+#[test]
+fn a_snapshot_whose_checksum_does_not_hold_is_refused() {
+    let p = transfer_program();
+    let dir = fresh_dir("snapshot-checksum");
+    let mut d = run_deposits(&p, &dir, 7, 1_000_000);
+    d.snapshot().unwrap();
+    drop(d);
+    let path = dir.join("snapshot.json");
+    let good = std::fs::read_to_string(&path).unwrap();
+    // The balance of 7 changed to 9: still valid JSON, so only the checksum can tell.
+    let damaged = good.replacen(r#"["a",7]"#, r#"["a",9]"#, 1);
+    assert_ne!(damaged, good, "the balance is in the snapshot: {good}");
+    std::fs::write(&path, &damaged).unwrap();
+    let message = error_of(open(&p, &dir, 1_000_000));
+    assert!(message.contains("checksum"), "{message}");
+    // The snapshot as written recovers.
+    std::fs::write(&path, &good).unwrap();
+    assert_eq!(balance(&open(&p, &dir, 1_000_000).unwrap()), 7);
+}
