@@ -744,7 +744,11 @@ fn a_dump_path_that_cannot_be_written_is_refused_before_anything_runs() {
 fn settings_out_of_range_are_refused_before_anything_runs() {
     let input = std::env::temp_dir().join(format!("entiflow-range-{}.jsonl", std::process::id()));
     std::fs::write(&input, r#"{"id":1,"create":"Account","args":["a",1]}"#).unwrap();
-    for (flag, value) in [("--max-steps", "0"), ("--workers", "0"), ("--workers", "1025")] {
+    for (flag, value) in [
+        ("--max-steps", "0"),
+        ("--workers", "0"),
+        ("--workers", "1025"),
+    ] {
         let out = exec("tests/apps/transfer.py", &input, &[flag, value]);
         assert_eq!(out.status.code(), Some(2), "{flag} {value}");
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -3284,12 +3284,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             match &k.arg {
                 Some(name) => names.push(name.as_str().to_string()),
                 None => {
+                    let calls_format = matches!(
+                        &*call.func,
+                        ast::Expr::Attribute(a) if a.attr.as_str() == "format"
+                    );
+                    let hint = if calls_format {
+                        "use `template.format_map(d)`, or name each field: `.format(name=d[\"name\"])`"
+                    } else {
+                        "pass the dict itself"
+                    };
                     self.error(
                         k,
                         "E0348",
                         "star-args are not supported",
                         "`**` argument",
-                        Some("pass the dict itself"),
+                        Some(hint),
                     );
                     return None;
                 }
@@ -3626,6 +3635,11 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let Some(sig) = self.info.entity(entity).and_then(|e| e.method(method)) else {
             return;
         };
+        let starred = call.arguments.args.iter().any(ast::Expr::is_starred_expr)
+            || call.arguments.keywords.iter().any(|k| k.arg.is_none());
+        if starred {
+            return; // refused on its own (E0348): the count would mislead
+        }
         let nargs = call.arguments.args.len();
         let params = &sig.params;
         let qual = format!("{entity}.{method}()");

@@ -101,6 +101,7 @@ pub const STR_METHODS: &[&str] = &[
     "index",
     "count",
     "format",
+    "format_map",
     "title",
     "capitalize",
     "isdigit",

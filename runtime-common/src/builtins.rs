@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::format::{repr, str_format, to_str};
+use crate::format::{repr, str_format, str_format_map, to_str};
 use crate::journal;
 use crate::ops::{self, check_hashable, iterate, py_cmp, raise, OpResult};
 use crate::unicode_text as text;
@@ -1574,6 +1574,7 @@ fn method_arity(type_name: &str, method: &str) -> (Arity, Option<&'static [&'sta
             (Legacy(1, 3), None)
         }
         ("str", "format") => (Any, Some(&[])),
+        ("str", "format_map") => (One, None),
         ("list", "append" | "extend" | "remove" | "count") => (One, None),
         ("list", "insert") => (Positional(2, 2), None),
         ("list", "pop") => (Positional(0, 1), None),
@@ -2087,6 +2088,7 @@ fn str_method(s: &Rc<str>, method: &str, args: &[Value], kwargs: &[(String, Valu
             }
         }
         "format" => Value::str(&str_format(s, args, kwargs)?),
+        "format_map" => Value::str(&str_format_map(s, &args[0])?),
         "title" => Value::str(&text::title(s)),
         "capitalize" => Value::str(&text::capitalize(s)),
         "rsplit" => split(s, args, kwargs, true)?,

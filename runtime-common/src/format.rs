@@ -1134,19 +1134,57 @@ pub fn str_format(
     args: &[Value],
     kwargs: &[(String, Value)],
 ) -> Result<String, Value> {
-    let mut auto: Option<usize> = None;
-    let mut manual = false;
-    render_template(template, args, kwargs, &mut auto, &mut manual, 2)
+    let mut fields = Fields {
+        args,
+        kwargs,
+        from_mapping: false,
+        auto: None,
+        manual: false,
+    };
+    render_template(template, &mut fields, 2)
 }
 
-fn render_template(
-    template: &str,
-    args: &[Value],
-    kwargs: &[(String, Value)],
-    auto: &mut Option<usize>,
-    manual: &mut bool,
-    depth: u32,
-) -> Result<String, Value> {
+/// `template.format_map(mapping)`: named fields from a dict's str keys; a positional field is a
+/// `ValueError`, a missing key a `KeyError`, as in CPython.
+pub fn str_format_map(template: &str, mapping: &Value) -> Result<String, Value> {
+    let Value::Dict(d) = mapping else {
+        return raise(
+            "TypeError",
+            format!(
+                "format_map() argument must be a dict, not {}",
+                mapping.type_name()
+            ),
+        );
+    };
+    let kwargs: Vec<(String, Value)> = d
+        .borrow()
+        .iter()
+        .filter_map(|(k, v)| match k {
+            Value::Str(k) => Some((k.to_string(), v.clone())),
+            _ => None,
+        })
+        .collect();
+    let mut fields = Fields {
+        args: &[],
+        kwargs: &kwargs,
+        from_mapping: true,
+        auto: None,
+        manual: false,
+    };
+    render_template(template, &mut fields, 2)
+}
+
+/// Where the replacement fields of a format template come from, and how they were numbered.
+struct Fields<'a> {
+    args: &'a [Value],
+    kwargs: &'a [(String, Value)],
+    /// `format_map`: no positional fields at all.
+    from_mapping: bool,
+    auto: Option<usize>,
+    manual: bool,
+}
+
+fn render_template(template: &str, fields: &mut Fields<'_>, depth: u32) -> Result<String, Value> {
     let mut out = String::new();
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
@@ -1177,31 +1215,36 @@ fn render_template(
                 };
                 let first_end = name.find(['[', '.']).unwrap_or(name.len());
                 let (first, mut lookups) = name.split_at(first_end);
+                let positional = first.is_empty() || first.parse::<usize>().is_ok();
+                if positional && fields.from_mapping {
+                    return raise("ValueError", "Format string contains positional fields");
+                }
                 let mut value = if first.is_empty() {
-                    if *manual {
+                    if fields.manual {
                         return raise("ValueError", "cannot switch from manual field specification to automatic field numbering");
                     }
-                    let i = auto.map_or(0, |i| i + 1);
-                    *auto = Some(i);
-                    args.get(i).cloned().ok_or_else(|| {
+                    let i = fields.auto.map_or(0, |i| i + 1);
+                    fields.auto = Some(i);
+                    fields.args.get(i).cloned().ok_or_else(|| {
                         Value::exception(
                             "IndexError",
                             format!("Replacement index {i} out of range for positional args tuple"),
                         )
                     })?
                 } else if let Ok(i) = first.parse::<usize>() {
-                    if auto.is_some() {
+                    if fields.auto.is_some() {
                         return raise("ValueError", "cannot switch from automatic field numbering to manual field specification");
                     }
-                    *manual = true;
-                    args.get(i).cloned().ok_or_else(|| {
+                    fields.manual = true;
+                    fields.args.get(i).cloned().ok_or_else(|| {
                         Value::exception(
                             "IndexError",
                             format!("Replacement index {i} out of range for positional args tuple"),
                         )
                     })?
                 } else {
-                    kwargs
+                    fields
+                        .kwargs
                         .iter()
                         .find(|(k, _)| k == first)
                         .map(|(_, v)| v.clone())
@@ -1241,7 +1284,7 @@ fn render_template(
                     None => value,
                 };
                 let spec = if spec.contains('{') {
-                    render_template(spec, args, kwargs, auto, manual, depth - 1)?
+                    render_template(spec, fields, depth - 1)?
                 } else {
                     spec.to_string()
                 };
