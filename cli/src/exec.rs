@@ -11,7 +11,7 @@ use entiflow_native::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use ir::Program;
-use runtime_common::contract::{parse_invocation, Invalid};
+use runtime_common::contract::{is_blank_line, parse_invocation, Invalid};
 use runtime_common::plugin::LoadedBackend;
 use runtime_common::{Invocation, InvocationResult};
 
@@ -116,7 +116,7 @@ pub fn exec(
                         break;
                     }
                     bytes += n;
-                    if line.trim_ascii().is_empty() {
+                    if is_blank_line(&line) {
                         continue;
                     }
                     // Line by line: a line that is not UTF-8 is one invalid invocation.
@@ -264,7 +264,7 @@ pub fn exec_plugin(
             {
                 break;
             }
-            if !line.trim().is_empty() {
+            if !is_blank_line(line.as_bytes()) {
                 batch.push(line.trim_end_matches(['\n', '\r']).to_string());
             }
         }

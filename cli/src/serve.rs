@@ -21,7 +21,9 @@ use axum::routing::{get, post};
 use axum::{Json as AxumJson, Router};
 use entiflow_native::{DurabilityConfig, DurableEngine, EngineConfig, Executor, LogSyncer, Stats};
 use ir::Program;
-use runtime_common::contract::{client_json, invocation_from_json, Invalid};
+use runtime_common::contract::{
+    client_json, invocation_from_json, is_blank_line, json_array_items, Invalid,
+};
 use runtime_common::plugin::{LoadedBackend, RunningBackend};
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::{json, Value as Json};
@@ -492,22 +494,6 @@ fn plugin_engine_thread(
     let _ = drained.send(());
 }
 
-/// The items of a JSON array body, each left as text; items may be as deeply nested as one
-/// invocation may be (see [`runtime_common::contract::MAX_DOCUMENT_DEPTH`]).
-fn json_array_items(body: &[u8]) -> Result<Vec<&serde_json::value::RawValue>, String> {
-    use serde::Deserialize;
-    let max = runtime_common::contract::MAX_DOCUMENT_DEPTH;
-    if runtime_common::contract::nesting_exceeds(body, max + 1) {
-        return Err(format!("an item is nested more than {max} levels deep"));
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    de.disable_recursion_limit();
-    let items =
-        Vec::<&serde_json::value::RawValue>::deserialize(&mut de).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
-    Ok(items)
-}
-
 /// A request rejected before it reached the engine: counted, timed and answered 400.
 fn rejected(shared: &Shared, started: Instant, id: Json, message: String) -> Response {
     shared.metrics.invalid.fetch_add(1, Ordering::Relaxed);
@@ -666,9 +652,7 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
         match json_array_items(&body) {
             Ok(items) => items
                 .into_iter()
-                .map(|raw| {
-                    invocation_from_json(client_json(raw.get().as_bytes())?, &shared.program)
-                })
+                .map(|item| invocation_from_json(client_json(item)?, &shared.program))
                 .collect(),
             Err(e) => {
                 return rejected(
@@ -684,7 +668,7 @@ async fn batch(State(shared): State<Arc<Shared>>, body: Result<Bytes, BytesRejec
         // A parse error names the line of the body, not of the line alone.
         body.split(|b| *b == b'\n')
             .enumerate()
-            .filter(|(_, l)| !l.trim_ascii().is_empty())
+            .filter(|(_, l)| !is_blank_line(l))
             .map(|(i, l)| match std::str::from_utf8(l) {
                 Ok(text) => runtime_common::contract::parse_invocation(text, &shared.program)
                     .map_err(|(id, m)| {

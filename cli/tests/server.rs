@@ -196,6 +196,35 @@ fn http_api_serves_invocations_batches_state_and_metrics() {
         .into_json()
         .unwrap();
     assert_eq!(item["stock"], 6);
+    // In an array too, one item too deep (or malformed) is that item's error alone; a line of
+    // Unicode whitespace is blank.
+    let deep = format!(
+        r#"[{{"id": 73, "create": "Item", "args": ["fig", 1]}}, {{"id": 74, "create": "Item", "args": [{}{}]}}, 5, {{"id": 75, "create": "Item", "args": ["kiwi", 1]}}]"#,
+        "[".repeat(1100),
+        "]".repeat(1100)
+    );
+    let (code, r) = post(&a, &format!("{}/v1/batch", server.url), &deep).unwrap();
+    assert_eq!(code, 200, "{r}");
+    let kinds: Vec<&Value> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| &x["error"]["type"])
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            &Value::Null,
+            &json!("InvalidRequest"),
+            &json!("InvalidRequest"),
+            &Value::Null
+        ],
+        "{r}"
+    );
+    assert_eq!(r[3]["result"], json!({"$entity": "Item", "key": "kiwi"}));
+    let jsonl = "\u{a0}\n{\"id\": 76, \"create\": \"Item\", \"args\": [\"lime\", 1]}\n\u{3000}\n";
+    let (_, r) = post(&a, &format!("{}/v1/batch", server.url), jsonl).unwrap();
+    assert_eq!(r.as_array().map(Vec::len), Some(1), "{r}");
 }
 
 #[test]

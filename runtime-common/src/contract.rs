@@ -229,6 +229,16 @@ fn from_slice_checked_depth(bytes: &[u8]) -> serde_json::Result<Json> {
 /// a stack overflow would abort the process (address space only; pages are committed as used).
 pub const DEEP_STACK_BYTES: usize = 1 << 30;
 
+/// Whether a line of JSON lines input holds no invocation: nothing but whitespace as Python's
+/// `str.strip` sees it (Unicode White_Space and the separators U+001C to U+001F), so a line a
+/// Python client would skip is skipped. A line that is not UTF-8 is not blank.
+pub fn is_blank_line(line: &[u8]) -> bool {
+    std::str::from_utf8(line).is_ok_and(|text| {
+        text.chars()
+            .all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+    })
+}
+
 /// Parses one invocation from JSON text and checks it against the program (entity types and
 /// public methods exist). Errors carry the id when it could be read.
 pub fn parse_invocation(text: &str, program: &Program) -> Result<Invocation, Invalid> {
@@ -305,6 +315,59 @@ pub fn nesting_exceeds(bytes: &[u8], max: usize) -> bool {
         }
     }
     false
+}
+
+/// The items of a JSON array, each as its own text (surrounding whitespace removed), found by
+/// scanning brackets and strings without parsing the items: one item that is malformed or too
+/// deep is that item's error alone ([`client_json`] reads each). `Err` when the text is not an
+/// array of items separated by commas (unbalanced brackets, an empty item, text after it).
+pub fn json_array_items(text: &[u8]) -> Result<Vec<&[u8]>, String> {
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .filter(|i| text[*i] == b'[')
+        .ok_or("expected a JSON array")?;
+    let mut items = Vec::new();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut item_start = start + 1;
+    let mut end = None;
+    for (i, &b) in text.iter().enumerate().skip(start + 1) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth > 0 => depth -= 1,
+            b',' | b']' if depth == 0 => {
+                let item = text[item_start..i].trim_ascii();
+                if item.is_empty() && !(b == b']' && items.is_empty()) {
+                    return Err(format!("an empty item before byte {i}"));
+                }
+                if !item.is_empty() {
+                    items.push(item);
+                }
+                if b == b']' {
+                    end = Some(i);
+                    break;
+                }
+                item_start = i + 1;
+            }
+            b'}' => return Err(format!("unbalanced '}}' at byte {i}")),
+            _ => {}
+        }
+    }
+    let end = end.ok_or("the array is not closed")?;
+    if !text[end + 1..].trim_ascii().is_empty() {
+        return Err(format!("text after the array at byte {}", end + 1));
+    }
+    Ok(items)
 }
 
 /// The id of a document that is well-formed JSON but not readable as a value (a number out of

@@ -451,7 +451,7 @@ fn invoke_jsonl(
 ) -> Result<String, PluginError> {
     let parsed: Vec<Result<Invocation, Invalid>> = batch
         .split_inclusive('\n')
-        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !crate::contract::is_blank_line(l.as_bytes()))
         .map(|l| parse_invocation(l, program))
         .collect();
     let expected = parsed.len();
@@ -1003,7 +1003,7 @@ impl RunningBackend {
         let mut expected = 0;
         for line in lines {
             let line = line.as_ref();
-            if line.trim().is_empty() {
+            if crate::contract::is_blank_line(line.as_bytes()) {
                 continue;
             }
             if line.contains('\n') {
