@@ -19,12 +19,23 @@ pub fn load_program(app: &Path) -> Result<Program, String> {
     })
 }
 
-/// `entiflow check`: exit 0 when valid, 1 with every error otherwise.
+/// `entiflow check`: exit 0 when valid, 1 with every error otherwise, 2 when the file cannot be
+/// read (in JSON too: `ok` false and an `error`).
 pub fn check(app: &Path, format: CheckFormat) -> ExitCode {
     let source = match std::fs::read_to_string(app) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", app.display());
+            let message = format!("cannot read {}: {e}", app.display());
+            if let CheckFormat::Json = format {
+                let doc = serde_json::json!({
+                    "file": app.display().to_string(),
+                    "ok": false,
+                    "error": message,
+                    "diagnostics": [],
+                });
+                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            }
+            eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };

@@ -29,6 +29,22 @@ impl Diagnostic {
     pub fn render(&self, file: &str, source: &str, color: bool) -> String {
         let start = self.range.0.min(source.len());
         let end = self.range.1.clamp(start, source.len());
+        // On an empty line (an empty file, say) the renderer finds nothing to point at and
+        // drops the label: that one case is laid out here, the same way.
+        let at_line_start = start == 0 || source[..start].ends_with('\n');
+        let rest = &source[start..];
+        if at_line_start && start == end && (rest.is_empty() || rest.starts_with(['\n', '\r'])) {
+            return self.render_on_empty_line(file, source[..start].matches('\n').count() + 1);
+        }
+        // A NUL byte (refused, E0001) is shown as a space: the same width, and no raw control
+        // character on the terminal.
+        let shown;
+        let source = if source.contains('\0') {
+            shown = source.replace('\0', " ");
+            shown.as_str()
+        } else {
+            source
+        };
         let title = self.message.as_str();
         let mut message = Level::Error.title(title).id(self.code).snippet(
             Snippet::source(source)
@@ -51,6 +67,21 @@ impl Diagnostic {
             renderer.term_width(DEFAULT_TERM_WIDTH.max(longest_line(source, start, end) + 40));
         let rendered = renderer.render(message).to_string();
         rendered
+    }
+}
+
+impl Diagnostic {
+    /// [`Diagnostic::render`] for a diagnostic on empty line `line`, plain.
+    fn render_on_empty_line(&self, file: &str, line: usize) -> String {
+        let pad = " ".repeat(line.to_string().len());
+        let mut out = format!(
+            "error[{}]: {}\n{pad}--> {file}:{line}:1\n{pad} |\n{line} |\n{pad} | ^ {}\n{pad} |",
+            self.code, self.message, self.label
+        );
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("\n{pad} = help: {hint}"));
+        }
+        out
     }
 }
 

@@ -8,6 +8,18 @@ use crate::analyze::Reporter;
 
 /// Parses a module; syntax errors become diagnostics (code `E0001`) and `None`.
 pub fn parse(source: &str, reporter: &mut Reporter<'_>) -> Option<Vec<Stmt>> {
+    // CPython refuses a source with a NUL byte anywhere, comments and strings included.
+    if let Some(at) = source.find('\0') {
+        let at = TextSize::try_from(at).unwrap_or_default();
+        reporter.error(
+            &TextRange::at(at, TextSize::from(1)),
+            "E0001",
+            "syntax error: source code cannot contain null bytes",
+            "a NUL byte",
+            Some("remove it: CPython refuses any source that holds one"),
+        );
+        return None;
+    }
     // CPython 3.11's grammar: what is newer (`type X = ...`, PEP 695 generics, ...) is a syntax
     // error that names the version that added it.
     let options = ruff_python_parser::ParseOptions::from(ruff_python_parser::Mode::Module)
