@@ -328,7 +328,10 @@ fn check_reports_errors_with_locations_and_exit_codes() {
     assert_eq!(missing.status.code(), Some(2));
     let doc: serde_json::Value = serde_json::from_slice(&missing.stdout).unwrap();
     assert_eq!(doc["ok"], false);
-    assert!(doc["error"].as_str().unwrap().contains("cannot read"), "{doc}");
+    assert!(
+        doc["error"].as_str().unwrap().contains("cannot read"),
+        "{doc}"
+    );
 }
 
 #[test]

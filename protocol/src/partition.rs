@@ -1172,10 +1172,13 @@ impl Partition {
     ) {
         participants.insert(self.id);
         let steps = self.locals.get(&at).map_or(0, |local| local.steps);
-        let outcome = match self.config.max_message_bytes {
-            Some(limit) if json_len(&outcome) > limit => {
-                let exc = too_large("reply", json_len(&outcome), limit);
-                WireOutcome::Raise(value_to_tagged(&exc))
+        let outcome = match self
+            .config
+            .max_message_bytes
+            .map(|l| (l, json_len(&outcome)))
+        {
+            Some((limit, len)) if len > limit => {
+                WireOutcome::Raise(value_to_tagged(&too_large("reply", len, limit)))
             }
             _ => outcome,
         };
