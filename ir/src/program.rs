@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The IR version this crate writes; readers accept any version with the same major number
 /// (and, while the major is 0, the same minor) that is not newer than this one.
-pub const IR_VERSION: &str = "0.1.5";
+pub const IR_VERSION: &str = "0.1.6";
 
 /// A source location: 1-based line and column of the start and end (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
