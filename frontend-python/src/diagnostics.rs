@@ -68,9 +68,7 @@ impl Diagnostic {
         let rendered = renderer.render(message).to_string();
         rendered
     }
-}
 
-impl Diagnostic {
     /// [`Diagnostic::render`] for a diagnostic on empty line `line`, plain.
     fn render_on_empty_line(&self, file: &str, line: usize) -> String {
         let pad = " ".repeat(line.to_string().len());
