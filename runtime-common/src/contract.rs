@@ -291,19 +291,9 @@ pub const MAX_DOCUMENT_DEPTH: usize = MAX_JSON_DEPTH + 2;
 /// inside strings do not count): a check cheap enough to run before parsing without a
 /// recursion limit.
 pub fn nesting_exceeds(bytes: &[u8], max: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut depth = 0usize;
+    for (_, b) in outside_strings(bytes) {
         match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
@@ -317,6 +307,25 @@ pub fn nesting_exceeds(bytes: &[u8], max: usize) -> bool {
     false
 }
 
+/// The bytes of JSON text outside its strings (quotes, contents and escapes skipped), with their
+/// positions: what a scan for brackets and commas looks at.
+fn outside_strings(bytes: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let (mut in_string, mut escaped) = (false, false);
+    bytes.iter().enumerate().filter_map(move |(i, &b)| {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            return None;
+        }
+        in_string = b == b'"';
+        (!in_string).then_some((i, b))
+    })
+}
+
 /// The items of a JSON array, each as its own text (surrounding whitespace removed), found by
 /// scanning brackets and strings without parsing the items: one item that is malformed or too
 /// deep is that item's error alone ([`client_json`] reads each). `Err` when the text is not an
@@ -328,21 +337,11 @@ pub fn json_array_items(text: &[u8]) -> Result<Vec<&[u8]>, String> {
         .filter(|i| text[*i] == b'[')
         .ok_or("expected a JSON array")?;
     let mut items = Vec::new();
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut depth = 0usize;
     let mut item_start = start + 1;
     let mut end = None;
-    for (i, &b) in text.iter().enumerate().skip(start + 1) {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    for (i, b) in outside_strings(text).filter(|(i, _)| *i > start) {
         match b {
-            b'"' => in_string = true,
             b'[' | b'{' => depth += 1,
             b']' | b'}' if depth > 0 => depth -= 1,
             b',' | b']' if depth == 0 => {
