@@ -7,6 +7,7 @@
 //! {"id": 3, "seq": 8, "error": {"type": "ValueError", "message": "insufficient balance"}}
 //! ```
 
+use std::ops::ControlFlow;
 use std::rc::Rc;
 
 use ir::Program;
@@ -233,10 +234,17 @@ pub const DEEP_STACK_BYTES: usize = 1 << 30;
 /// `str.strip` sees it (Unicode White_Space and the separators U+001C to U+001F), so a line a
 /// Python client would skip is skipped. A line that is not UTF-8 is not blank.
 pub fn is_blank_line(line: &[u8]) -> bool {
-    std::str::from_utf8(line).is_ok_and(|text| {
-        text.chars()
-            .all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
-    })
+    let python_space = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
+    // An invocation's line ends the scan at its first byte (`{`): only a line that starts with
+    // non-ASCII text is decoded.
+    match line
+        .iter()
+        .position(|b| !python_space(char::from(*b)) || !b.is_ascii())
+    {
+        None => true,
+        Some(i) if line[i].is_ascii() => false,
+        Some(i) => std::str::from_utf8(&line[i..]).is_ok_and(|text| text.chars().all(python_space)),
+    }
 }
 
 /// Parses one invocation from JSON text and checks it against the program (entity types and
@@ -292,26 +300,32 @@ pub const MAX_DOCUMENT_DEPTH: usize = MAX_JSON_DEPTH + 2;
 /// recursion limit.
 pub fn nesting_exceeds(bytes: &[u8], max: usize) -> bool {
     let mut depth = 0usize;
-    for (_, b) in outside_strings(bytes) {
+    scan_outside_strings(bytes, |_, b| {
         match b {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
-                    return true;
+                    return ControlFlow::Break(());
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
-    }
-    false
+        ControlFlow::Continue(())
+    })
+    .is_break()
 }
 
-/// The bytes of JSON text outside its strings (quotes, contents and escapes skipped), with their
-/// positions: what a scan for brackets and commas looks at.
-fn outside_strings(bytes: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
+/// Calls `f` with each byte of JSON text outside its strings (quotes, contents and escapes
+/// skipped) and its position, until `f` breaks: what a scan for brackets and commas looks at. A
+/// plain loop, as the nesting check runs over every client document.
+#[inline]
+fn scan_outside_strings<B>(
+    bytes: &[u8],
+    mut f: impl FnMut(usize, u8) -> ControlFlow<B>,
+) -> ControlFlow<B> {
     let (mut in_string, mut escaped) = (false, false);
-    bytes.iter().enumerate().filter_map(move |(i, &b)| {
+    for (i, &b) in bytes.iter().enumerate() {
         if in_string {
             match b {
                 _ if escaped => escaped = false,
@@ -319,11 +333,13 @@ fn outside_strings(bytes: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
                 b'"' => in_string = false,
                 _ => {}
             }
-            return None;
+        } else if b == b'"' {
+            in_string = true;
+        } else {
+            f(i, b)?;
         }
-        in_string = b == b'"';
-        (!in_string).then_some((i, b))
-    })
+    }
+    ControlFlow::Continue(())
 }
 
 /// The items of a JSON array, each as its own text (surrounding whitespace removed), found by
@@ -339,30 +355,34 @@ pub fn json_array_items(text: &[u8]) -> Result<Vec<&[u8]>, String> {
     let mut items = Vec::new();
     let mut depth = 0usize;
     let mut item_start = start + 1;
-    let mut end = None;
-    for (i, b) in outside_strings(text).filter(|(i, _)| *i > start) {
+    // Breaks with the position of the closing bracket, or with an error.
+    let scan = scan_outside_strings(&text[start + 1..], |i, b| {
+        let i = start + 1 + i;
         match b {
             b'[' | b'{' => depth += 1,
             b']' | b'}' if depth > 0 => depth -= 1,
             b',' | b']' if depth == 0 => {
                 let item = text[item_start..i].trim_ascii();
                 if item.is_empty() && !(b == b']' && items.is_empty()) {
-                    return Err(format!("an empty item before byte {i}"));
+                    return ControlFlow::Break(Err(format!("an empty item before byte {i}")));
                 }
                 if !item.is_empty() {
                     items.push(item);
                 }
                 if b == b']' {
-                    end = Some(i);
-                    break;
+                    return ControlFlow::Break(Ok(i));
                 }
                 item_start = i + 1;
             }
-            b'}' => return Err(format!("unbalanced '}}' at byte {i}")),
+            b'}' => return ControlFlow::Break(Err(format!("unbalanced '}}' at byte {i}"))),
             _ => {}
         }
-    }
-    let end = end.ok_or("the array is not closed")?;
+        ControlFlow::Continue(())
+    });
+    let end = match scan {
+        ControlFlow::Break(end) => end?,
+        ControlFlow::Continue(()) => return Err("the array is not closed".into()),
+    };
     if !text[end + 1..].trim_ascii().is_empty() {
         return Err(format!("text after the array at byte {}", end + 1));
     }
