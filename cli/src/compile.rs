@@ -115,8 +115,6 @@ pub fn compile(
             }
         }
     }
-    std::fs::create_dir_all(output)
-        .map_err(|e| format!("cannot create {}: {e}", output.display()))?;
     for (name, text) in files {
         let path = output.join(name);
         if let Some(parent) = path.parent() {

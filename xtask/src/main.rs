@@ -3,8 +3,9 @@
 //! - `test`: everything CI runs: the Rust test suite, the Python package and example tests, and
 //!   the conformance suite of every backend.
 //! - `compile [--backend NAME] APP.py [-o DIR]`: builds the compiler and the backend's plugin,
-//!   loads the plugin and writes the IR and the engine's artifacts. NAME is `native`, a
-//!   workspace package that builds a plugin, a directory holding a plugin crate of its own
+//!   loads the plugin and writes the IR and the engine's artifacts. NAME is a backend of the
+//!   workspace (`native`, `kafka`, `flink`: the crate in `backends/NAME`), a workspace package
+//!   that builds a plugin, a directory holding a plugin crate of its own
 //!   workspace (built into `target/<directory name>`), or a plugin file.
 //! - `bench`: the criterion benchmarks and the end-to-end load figures (native, and Kafka beside
 //!   native on a local broker).
@@ -139,11 +140,9 @@ fn build_plugin(backend: &str) -> Result<PathBuf> {
             .arg(&target))?;
         return Ok(target.join("debug").join(library_file(&package)));
     }
-    let package = match backend {
-        "native" | "native-plugin" => "entiflow-native",
-        other => other,
-    };
-    run(cargo().args(["build", "--quiet", "-p", package])).with_context(|| format!("backend '{backend}' is neither `native`, a workspace package, a plugin crate directory nor a plugin file"))?;
+    let package = workspace_backend_package(backend)?;
+    let package = package.as_str();
+    run(cargo().args(["build", "--quiet", "-p", package])).with_context(|| format!("backend '{backend}' is neither a backend of the workspace (`native`, `kafka`, `flink`), a workspace package, a plugin crate directory nor a plugin file"))?;
     let file = root().join("target/debug").join(library_file(package));
     if !file.is_file() {
         bail!(
@@ -152,6 +151,22 @@ fn build_plugin(backend: &str) -> Result<PathBuf> {
         );
     }
     Ok(file)
+}
+
+/// The workspace package that builds the plugin of backend `name`: the package of
+/// `backends/<name>` (`kafka` is `entiflow-kafka`), `entiflow-native` for `native-plugin`, or
+/// `name` itself (a package named directly).
+fn workspace_backend_package(name: &str) -> Result<String> {
+    let name = if name == "native-plugin" {
+        "native"
+    } else {
+        name
+    };
+    let manifest = root().join("backends").join(name).join("Cargo.toml");
+    if !name.is_empty() && !name.contains(['/', '\\', '.']) && manifest.is_file() {
+        return package_name(&manifest);
+    }
+    Ok(name.to_string())
 }
 
 fn bench() -> Result<()> {

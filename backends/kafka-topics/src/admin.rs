@@ -8,7 +8,7 @@ use rdkafka::config::ClientConfig;
 use rdkafka::error::RDKafkaErrorCode;
 use rdkafka::producer::{BaseProducer, Producer};
 
-use crate::config::KafkaConfig;
+use crate::config::{KafkaConfig, TopicSpec};
 
 /// The largest record the backend produces.
 pub const MAX_MESSAGE_BYTES: usize = 64 << 20;
@@ -44,44 +44,34 @@ impl UserSettings for ClientConfig {
     }
 }
 
-/// Creates the topics that do not exist yet (ingress and internal with `partitions` parts,
-/// egress and dead letters with one; dead letters compacted, keyed by their source record) and
-/// checks the partition counts of those that do.
+/// Creates the data topics that do not exist yet ([`KafkaConfig::data_topics`]) and checks
+/// the partition counts of those that do.
 pub fn ensure_topics(config: &KafkaConfig) -> Result<(), String> {
-    let t = &config.topics;
-    let parts = config.partitions as i32;
-    create_topics(
-        config,
-        &[
-            (&t.ingress, parts, false),
-            (&t.internal, parts, false),
-            (&t.egress, 1, false),
-            (&t.dead_letter, 1, true),
-        ],
-    )
+    create_topics(config, &config.data_topics())
 }
 
 /// Creates the compacted snapshot topic (one part per state partition) if it does not exist
 /// yet, and checks its partition count.
 pub fn ensure_snapshot_topic(config: &KafkaConfig) -> Result<(), String> {
-    create_topics(
-        config,
-        &[(&config.topics.snapshots, config.partitions as i32, true)],
-    )
+    create_topics(config, &[config.snapshot_topic()])
 }
 
-/// Creates the topics `(name, partitions, compacted)` that do not exist yet and checks the
-/// partition counts of those that do.
-fn create_topics(config: &KafkaConfig, wanted: &[(&str, i32, bool)]) -> Result<(), String> {
+/// Creates the topics of `wanted` that do not exist yet and checks the partition counts of
+/// those that do.
+fn create_topics(config: &KafkaConfig, wanted: &[TopicSpec]) -> Result<(), String> {
     let admin: AdminClient<DefaultClientContext> = client_config(config)
         .user_settings(config)
         .create()
         .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
     let new: Vec<NewTopic<'_>> = wanted
         .iter()
-        .map(|(name, parts, compacted)| {
-            let topic = NewTopic::new(name, *parts, TopicReplication::Fixed(1));
-            if *compacted {
+        .map(|spec| {
+            let topic = NewTopic::new(
+                &spec.name,
+                spec.partitions as i32,
+                TopicReplication::Fixed(1),
+            );
+            if spec.compacted {
                 topic.set("cleanup.policy", "compact")
             } else {
                 topic
@@ -103,7 +93,8 @@ fn create_topics(config: &KafkaConfig, wanted: &[(&str, i32, bool)]) -> Result<(
         .user_settings(config)
         .create()
         .map_err(|e| format!("cannot connect to {}: {e}", config.brokers))?;
-    for &(name, parts, _) in wanted {
+    for spec in wanted {
+        let (name, parts) = (spec.name.as_str(), spec.partitions as i32);
         let mut found = 0;
         for _ in 0..50 {
             let metadata = probe

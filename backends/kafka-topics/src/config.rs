@@ -86,6 +86,19 @@ impl Topics {
     }
 }
 
+/// A topic of an application as the backend creates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSpec {
+    /// What the topic carries: `ingress`, `internal`, `egress`, `dead-letter` or `snapshots`.
+    pub role: &'static str,
+    /// The topic's name.
+    pub name: String,
+    /// Its partition count.
+    pub partitions: u32,
+    /// Whether it is compacted (`cleanup.policy=compact`) rather than kept by retention.
+    pub compacted: bool,
+}
+
 fn str_of<'a>(config: &'a Json, name: &str) -> Result<Option<&'a str>, PluginError> {
     match config.get(name) {
         None | Some(Json::Null) => Ok(None),
@@ -219,6 +232,35 @@ impl KafkaConfig {
                 })
                 .collect(),
         })
+    }
+
+    /// The topics every process of the application reads and writes: ingress and internal
+    /// with one part per state partition, egress and dead letters with one (dead letters
+    /// compacted, keyed by their source record).
+    pub fn data_topics(&self) -> [TopicSpec; 4] {
+        let t = &self.topics;
+        let spec = |role, name: &String, partitions, compacted| TopicSpec {
+            role,
+            name: name.clone(),
+            partitions,
+            compacted,
+        };
+        [
+            spec("ingress", &t.ingress, self.partitions, false),
+            spec("internal", &t.internal, self.partitions, false),
+            spec("egress", &t.egress, 1, false),
+            spec("dead-letter", &t.dead_letter, 1, true),
+        ]
+    }
+
+    /// The workers' compacted snapshot topic (one part per state partition).
+    pub fn snapshot_topic(&self) -> TopicSpec {
+        TopicSpec {
+            role: "snapshots",
+            name: self.topics.snapshots.clone(),
+            partitions: self.partitions,
+            compacted: true,
+        }
     }
 
     /// The consumer group of the application's workers.

@@ -20,7 +20,9 @@ use std::sync::Arc;
 
 use ir::Program;
 use runtime_common::contract::Invalid;
-use runtime_common::plugin::{Backend, Capabilities, Description, Instance, PluginError};
+use runtime_common::plugin::{
+    ir_artifacts, Artifacts, Backend, Capabilities, Description, Instance, PluginError,
+};
 use runtime_common::{Invocation, InvocationResult};
 use serde_json::Value as Json;
 
@@ -47,6 +49,53 @@ pub fn description() -> Description {
     }
 }
 
+/// The topics and consumer group of an application, as JSON.
+fn deployment_plan(config: &KafkaConfig) -> String {
+    let topics: Vec<Json> = config
+        .data_topics()
+        .into_iter()
+        .chain([config.snapshot_topic()])
+        .map(|t| {
+            serde_json::json!({
+                "role": t.role,
+                "name": t.name,
+                "partitions": t.partitions,
+                "cleanup_policy": if t.compacted { "compact" } else { "delete" },
+            })
+        })
+        .collect();
+    let plan = serde_json::json!({
+        "app": config.topics.ingress.trim_end_matches(".ingress"),
+        "consumer_group": config.group_id(),
+        "state_partitions": config.partitions,
+        "topics": topics,
+    });
+    let mut text = serde_json::to_string_pretty(&plan).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A script that starts one worker process of the application.
+fn worker_script(config: &KafkaConfig) -> String {
+    let app = config.topics.ingress.trim_end_matches(".ingress");
+    let partitions = config.partitions;
+    format!(
+        r#"#!/usr/bin/env bash
+# Starts a worker process of this application: it joins consumer group {group}
+# and processes its share of the {partitions} state partitions until SIGTERM. Start one per machine,
+# or more; they rebalance as they come and go. The topics are created by the first process.
+#   BROKERS=HOST:PORT bash worker.sh APP.py [--threads N] [--backend-opt KEY=VALUE ...]
+# ENTIFLOW names the entiflow binary (default: entiflow on PATH).
+set -euo pipefail
+: "${{BROKERS:?set BROKERS to the Kafka bootstrap address}}"
+app_file="${{1:?usage: BROKERS=HOST:PORT bash worker.sh APP.py [OPTIONS]}}"
+shift
+exec "${{ENTIFLOW:-entiflow}}" kafka worker "$app_file" --brokers "$BROKERS" --partitions {partitions} --topics {app} "$@"
+"#,
+        group = config.group_id(),
+    )
+}
+
 struct KafkaInstance {
     front: Option<FrontDoor>,
     workers: Vec<WorkerHandle>,
@@ -56,6 +105,22 @@ struct KafkaInstance {
 impl Backend for KafkaBackend {
     fn describe(&self) -> Description {
         description()
+    }
+
+    /// The IR, the application's deployment plan (`kafka.json`: topic prefix, consumer group,
+    /// every topic with its partitions and cleanup policy) and `worker.sh`, which starts a
+    /// worker process of the application. Build settings are start settings (`app`,
+    /// `partitions`, ...); no broker is contacted.
+    fn compile(&self, program: &Program, options: &Json) -> Result<Artifacts, PluginError> {
+        let mut settings = serde_json::Map::new();
+        settings.insert("brokers".into(), "unused-at-compile-time:0".into());
+        settings.extend(options.as_object().cloned().unwrap_or_default());
+        settings.remove("output_dir");
+        let config = KafkaConfig::from_json(program, &Json::Object(settings))?;
+        let mut artifacts = ir_artifacts(program);
+        artifacts.insert("kafka.json".into(), deployment_plan(&config));
+        artifacts.insert("worker.sh".into(), worker_script(&config));
+        Ok(artifacts)
     }
 
     fn start(&self, program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
