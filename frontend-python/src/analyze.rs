@@ -21,7 +21,9 @@ pub struct ModuleInfo<'a> {
     /// Module-level list, dict and set displays of literals (`PRICES = {"basic": 10}`): every
     /// use is a fresh copy of the display.
     pub container_constants: HashMap<String, &'a Expr>,
-    /// Names of module-level functions (not supported; known so their calls say why).
+    /// Names of the module-level functions whose signatures are valid. Each is compiled into
+    /// every entity as a private method ([`function_method_name`]) that runs on the calling
+    /// entity, so a call `f(x)` is a call of the caller on itself.
     pub functions: Vec<String>,
     /// The `__init__` of each user exception class that defines one.
     pub exception_inits: HashMap<String, ExceptionInit<'a>>,
@@ -69,7 +71,14 @@ pub enum ClassConstant<'a> {
     Display(&'a Expr),
 }
 
+/// The name of the private method a module-level function `name` becomes in every entity (a
+/// name no Python method can have, so it never clashes, and private, so clients cannot call it).
+pub fn function_method_name(name: &str) -> String {
+    format!("_module.{name}")
+}
+
 /// A method's signature.
+#[derive(Clone)]
 pub struct MethodSig<'a> {
     /// The method name.
     pub name: String,
@@ -79,6 +88,8 @@ pub struct MethodSig<'a> {
     pub params: Vec<Param>,
     /// The annotated return type.
     pub returns: Type,
+    /// A module-level function compiled as a method: it has no `self`.
+    pub is_function: bool,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -453,6 +464,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
             _ => None,
         })
         .collect();
+    let mut function_defs: Vec<&ast::StmtFunctionDef> = Vec::new();
     for (i, stmt) in module.iter().enumerate() {
         match stmt {
             Stmt::ImportFrom(imp) => {
@@ -587,16 +599,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                     analyze_exception(class, &mut info, &entity_names, &defined_later, reporter);
                 }
             }
-            Stmt::FunctionDef(f) => {
-                info.functions.push(f.name.to_string());
-                reporter.error(
-                    &f.name,
-                    "E0103",
-                    "module-level functions are not supported",
-                    "function outside an entity",
-                    Some("make it a method of an entity (a `_helper` method stays private)"),
-                )
-            }
+            Stmt::FunctionDef(f) => function_defs.push(f),
             other => reporter.error(
                 other,
                 "E0104",
@@ -606,6 +609,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
             ),
         }
     }
+    analyze_functions(&function_defs, &mut info, &entity_names, reporter);
     if info.entities.is_empty() && reporter.diagnostics.is_empty() {
         reporter.error(
             &ruff_text_size::TextRange::default(),
@@ -916,7 +920,7 @@ fn analyze_entity<'a>(
             Stmt::FunctionDef(def) => {
                 // Defaults are evaluated in the class body: its earlier constants are visible.
                 let scope = scalar_scope(constants, &class_constants);
-                if let Some(sig) = method_signature(def, entity_names, &scope, reporter) {
+                if let Some(sig) = method_signature(def, entity_names, &scope, reporter, false) {
                     if methods.iter().any(|m: &MethodSig<'_>| m.name == sig.name) {
                         reporter.error(
                             &def.name,
@@ -1163,10 +1167,12 @@ fn method_signature<'a>(
     entity_names: &[String],
     constants: &HashMap<String, Const>,
     reporter: &mut Reporter<'_>,
+    is_function: bool,
 ) -> Option<MethodSig<'a>> {
     let name = def.name.as_str().to_string();
     let mut ok = true;
-    if name.len() > 4
+    if !is_function
+        && name.len() > 4
         && name.starts_with("__")
         && name.ends_with("__")
         && !matches!(name.as_str(), "__init__" | "__key__")
@@ -1195,7 +1201,11 @@ fn method_signature<'a>(
         reporter.error(
             d,
             "E0207",
-            "method decorators are not supported",
+            if is_function {
+                "function decorators are not supported"
+            } else {
+                "method decorators are not supported"
+            },
             "decorator",
             None,
         );
@@ -1243,6 +1253,7 @@ fn method_signature<'a>(
     }
     let all: Vec<&ast::ParameterWithDefault> = p.posonlyargs.iter().chain(p.args.iter()).collect();
     match all.first() {
+        _ if is_function => {}
         Some(first) if first.parameter.name.as_str() == "self" => {}
         _ => {
             reporter.error(
@@ -1256,7 +1267,8 @@ fn method_signature<'a>(
         }
     }
     let mut params = Vec::new();
-    for param in &all[1..] {
+    let after_self = if is_function { 0 } else { 1 };
+    for param in &all[after_self..] {
         let ty = param
             .parameter
             .annotation
@@ -1290,5 +1302,99 @@ fn method_signature<'a>(
         def,
         params,
         returns,
+        is_function,
     })
+}
+
+/// Module-level functions: each valid one becomes a private method of every entity
+/// ([`function_method_name`]). A function may not use `self` (it has none) and may not share
+/// its name with a class or a constant.
+fn analyze_functions<'a>(
+    defs: &[&'a ast::StmtFunctionDef],
+    info: &mut ModuleInfo<'a>,
+    entity_names: &[String],
+    reporter: &mut Reporter<'_>,
+) {
+    for (i, def) in defs.iter().enumerate() {
+        let name = def.name.as_str();
+        let class_named = info.exceptions.iter().any(|e| e.name == name)
+            || entity_names.iter().any(|e| e == name);
+        if class_named
+            || info.constants.contains_key(name)
+            || info.container_constants.contains_key(name)
+        {
+            reporter.error(
+                &def.name,
+                "E0108",
+                format!("`{name}` is both a module-level function and a class or constant"),
+                "the function's name is taken",
+                Some("give the function and the other definition different names"),
+            );
+            continue;
+        }
+        if defs[..i].iter().any(|d| d.name.as_str() == name) {
+            reporter.error(
+                &def.name,
+                "E0108",
+                format!("function `{name}` is defined twice"),
+                "second definition",
+                Some("give each function its own name"),
+            );
+            continue;
+        }
+        let mut uses_self = SelfUses(Vec::new());
+        for stmt in &def.body {
+            ruff_python_ast::visitor::Visitor::visit_stmt(&mut uses_self, stmt);
+        }
+        let self_param = def
+            .parameters
+            .args
+            .iter()
+            .chain(def.parameters.posonlyargs.iter())
+            .find(|p| p.parameter.name.as_str() == "self");
+        if let Some(p) = self_param {
+            reporter.error(
+                &p.parameter,
+                "E0103",
+                "a module-level function cannot take `self`",
+                "`self` parameter",
+                Some("make it a method of the entity, or give the parameter another name"),
+            );
+            continue;
+        }
+        if let Some(range) = uses_self.0.first() {
+            reporter.error(
+                range,
+                "E0103",
+                format!("module-level function `{name}` has no `self`"),
+                "`self` outside a method",
+                Some(
+                    "pass what the function needs as arguments, or make it a method of the entity",
+                ),
+            );
+            continue;
+        }
+        let constants = info.constants.clone();
+        if let Some(mut sig) = method_signature(def, entity_names, &constants, reporter, true) {
+            info.functions.push(name.to_string());
+            sig.name = function_method_name(name);
+            for entity in &mut info.entities {
+                entity.methods.push(sig.clone());
+            }
+        }
+    }
+}
+
+/// Where a function body reads the name `self`.
+struct SelfUses(Vec<ruff_text_size::TextRange>);
+
+impl<'a> ruff_python_ast::visitor::Visitor<'a> for SelfUses {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        if let Expr::Name(n) = e {
+            if n.id.as_str() == "self" {
+                self.0.push(n.range);
+            }
+        }
+        ruff_python_ast::visitor::walk_expr(self, e);
+    }
 }

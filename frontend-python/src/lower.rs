@@ -16,7 +16,9 @@ use ir::{
 use ruff_python_ast::{self as ast};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::analyze::{ClassConstant, EntityInfo, InitStep, MethodSig, ModuleInfo, Reporter};
+use crate::analyze::{
+    function_method_name, ClassConstant, EntityInfo, InitStep, MethodSig, ModuleInfo, Reporter,
+};
 
 /// A call's lowered receiver, positional and keyword arguments.
 type LoweredArgs = (Option<Expr>, Vec<Expr>, Vec<(String, Expr)>);
@@ -36,6 +38,8 @@ enum CallKind<'a> {
     },
     /// A builtin function.
     Builtin(String),
+    /// A module-level function (by its Python name): a call of the running entity on itself.
+    Function(String),
     /// Constructing an exception.
     Exception(String),
     /// Not supported (a diagnostic has the reason).
@@ -1996,6 +2000,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 .entity(&t)
                 .and_then(|ent| ent.method(&method).map(|m| m.returns.clone()))
                 .unwrap_or(Type::Any),
+            CallKind::Function(name) => self
+                .entity
+                .method(&function_method_name(&name))
+                .map_or(Type::Any, |m| m.returns.clone()),
             CallKind::Builtin(name) if matches!(name.as_str(), "list" | "sorted" | "reversed") => c
                 .arguments
                 .args
@@ -2165,6 +2173,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         hint: Some("a module constant hides the builtin of its name: rename it"),
                     };
                 }
+                if self.info.functions.iter().any(|f| f == name) {
+                    // A module-level function hides the builtin of its name, as in Python.
+                    return CallKind::Function(name.to_string());
+                }
                 let on_entity = call
                     .arguments
                     .args
@@ -2200,9 +2212,6 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             Some("this builtin is not available in entity methods")
                         }
                         "type" => Some("`type(x)` is for `type(x).__name__` and exact checks against builtin or exception classes (`type(x) is int`); for an entity, compare `type(x).__name__ == \"Item\"` or use `isinstance`"),
-                        _ if self.info.functions.iter().any(|f| f == name) => Some(
-                            "module-level functions are not supported: make it a method of the entity",
-                        ),
                         _ => None,
                     };
                     CallKind::Invalid {
@@ -2264,7 +2273,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         match e {
             ast::Expr::Call(c) => {
                 match self.classify_call(c) {
-                    CallKind::Remote { .. } => {
+                    CallKind::Remote { .. } | CallKind::Function(_) => {
                         *found = true;
                         return;
                     }
@@ -3019,6 +3028,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             return value;
         }
         let hint = if is_builtin_function(name)
+            || self.info.functions.iter().any(|f| f == name)
             || self.info.entity(name).is_some()
             || self.info.is_exception(name)
         {
@@ -3642,16 +3652,25 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
         let nargs = call.arguments.args.len();
         let params = &sig.params;
-        let qual = format!("{entity}.{method}()");
+        // As CPython counts: a method's `self` is one of its positional arguments.
+        let (qual, with_self) = match &*call.func {
+            ast::Expr::Name(n) if sig.is_function => (format!("{}()", n.id.as_str()), 0),
+            _ => (format!("{entity}.{method}()"), 1),
+        };
         if nargs > params.len() {
+            let takes = params.len() + with_self;
             self.error(
                 call,
                 "E0355",
                 format!(
-                    "{qual} takes {} positional argument{} but {} were given",
-                    params.len() + 1,
-                    if params.is_empty() { "" } else { "s" },
-                    nargs + 1
+                    "{qual} takes {takes} positional argument{} but {} {} given",
+                    if takes == 1 { "" } else { "s" },
+                    nargs + with_self,
+                    if nargs + with_self == 1 {
+                        "was"
+                    } else {
+                        "were"
+                    }
                 ),
                 "wrong number of arguments",
                 None,
@@ -3752,6 +3771,24 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.remote(
                     target,
                     entity,
+                    RemoteOp::Invoke {
+                        method,
+                        args,
+                        kwargs,
+                    },
+                    call.range(),
+                )
+            }
+            CallKind::Function(name) => {
+                let entity = self.entity.name.clone();
+                let method = function_method_name(&name);
+                self.check_arity(call, &entity, &method);
+                let Some((_, args, kwargs)) = self.call_args(call, None) else {
+                    return Expr::Const(Const::None);
+                };
+                self.remote(
+                    Expr::SelfRef,
+                    Some(entity),
                     RemoteOp::Invoke {
                         method,
                         args,
