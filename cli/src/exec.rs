@@ -236,11 +236,18 @@ pub fn exec_plugin(
     dump_state: Option<&Path>,
     (workers, data_dir): (usize, Option<PathBuf>),
     epoch_size: usize,
+    (dedup_window, max_steps): (Option<usize>, u64),
     args: &crate::BackendArgs,
 ) -> Result<(), String> {
     let program = load_program(app)?;
     let dump_file = dump_state.map(create_dump_file).transpose()?;
-    let config = plugin_config(backend, workers, data_dir.as_deref(), args)?;
+    let mut config = plugin_config(backend, workers, data_dir.as_deref(), args)?;
+    if let Some(c) = config.as_object_mut() {
+        if let Some(window) = dedup_window {
+            c.insert("dedup_window".into(), window.into());
+        }
+        c.insert("max_steps".into(), max_steps.into());
+    }
     let name = backend.description().name.clone();
     let failed = |e: runtime_common::plugin::PluginError| {
         format!(

@@ -308,6 +308,7 @@ fn run() -> ExitCode {
                 dump_state.as_deref(),
                 (workers.into(), data_dir),
                 epoch_size,
+                (dedup_window, max_steps),
                 &backend_args,
             ),
         }),

@@ -529,3 +529,56 @@ fn the_native_plugin_is_durable_like_the_linked_engine() {
         text(&out)
     );
 }
+
+/// `exec --max-steps` and `--dedup-window` reach a plugin as they reach the linked engine: the
+/// output is the same byte for byte.
+#[test]
+fn exec_settings_reach_the_plugin_as_the_linked_engine() {
+    workspace_plugins();
+    let dir = tempdir("exec-settings");
+    let app = dir.join("app.py");
+    std::fs::write(
+        &app,
+        "from entiflow import entity\n\n@entity\nclass T:\n    def __init__(self, k: str):\n        self.k = k\n        self.v = 0\n    def __key__(self):\n        return self.k\n    def spin(self):\n        while True:\n            self.v += 1\n    def bump(self):\n        self.v += 1\n        return self.v\n",
+    )
+    .unwrap();
+    let input = dir.join("in.jsonl");
+    let call = |id: u32, method: &str| {
+        format!(r#"{{"id":{id},"entity":"T","key":"a","method":"{method}"}}"#)
+    };
+    let lines = [
+        r#"{"id":1,"create":"T","args":["a"]}"#.to_string(),
+        call(2, "spin"),
+        call(3, "bump"),
+        call(4, "bump"),
+        call(5, "bump"),
+        call(3, "bump"), // out of a window of 2: runs again
+        call(5, "bump"), // in the window: its recorded result
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let run = |backend: &str| {
+        let out = entiflow(&[
+            "exec",
+            app.to_str().unwrap(),
+            "--input",
+            input.to_str().unwrap(),
+            "--max-steps",
+            "1000",
+            "--dedup-window",
+            "2",
+            "--backend",
+            backend,
+        ])
+        .output()
+        .unwrap();
+        check(&format!("exec --backend {backend}"), &out);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let linked = run("native");
+    assert!(
+        linked.contains("more than 1000 steps")
+            && linked.contains(r#"{"id":3,"seq":6,"result":4}"#),
+        "{linked}"
+    );
+    assert_eq!(run("native-plugin"), linked);
+}

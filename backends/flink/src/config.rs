@@ -96,6 +96,16 @@ impl FlinkConfig {
             o.insert("workers".into(), 0.into());
         }
         let kafka = KafkaConfig::from_json(program, &kafka_side)?;
+        if kafka.max_steps != runtime_common::interp::DEFAULT_STEP_LIMIT {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                format!(
+                    "the Flink job runs transactions with the default step limit ({}); \
+                     'max_steps' cannot be changed",
+                    runtime_common::interp::DEFAULT_STEP_LIMIT
+                ),
+            ));
+        }
         let jobmanager = string(config, "jobmanager")?
             .or_else(|| std::env::var("ENTIFLOW_FLINK_JOBMANAGER").ok())
             .filter(|s| !s.is_empty())

@@ -43,6 +43,9 @@ pub struct KafkaConfig {
     pub commit_interval: Duration,
     /// librdkafka settings for every client (`librdkafka.<name>` entries of the configuration).
     pub librdkafka: Vec<(String, String)>,
+    /// The most interpreter steps (blocks) a transaction may run, over every partition it
+    /// reaches. Every process of an application must use the same limit: a replay decides by it.
+    pub max_steps: u64,
 }
 
 /// The topics of one application.
@@ -133,7 +136,8 @@ impl KafkaConfig {
     ///   front door with embedded workers; `"worker"`: workers only);
     /// - `timeout_ms` (default 120000), `dedup_window`, `session_timeout_ms` (default 6000),
     ///   `max_batch` (default 1000), `snapshot_every` (default 10000; 0: no snapshots),
-    ///   `commit_interval_ms` (default 1000);
+    ///   `commit_interval_ms` (default 1000), `max_steps` (default
+    ///   [`runtime_common::interp::DEFAULT_STEP_LIMIT`]; the same in every process of the app);
     /// - `librdkafka.<name>`: a librdkafka setting for every client of the backend.
     pub fn from_json(program: &Program, config: &Json) -> Result<KafkaConfig, PluginError> {
         if !config.is_object() {
@@ -206,7 +210,16 @@ impl KafkaConfig {
                 ),
             ));
         }
+        let max_steps =
+            config_u64(config, "max_steps")?.unwrap_or(runtime_common::interp::DEFAULT_STEP_LIMIT);
+        if max_steps == 0 {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                "'max_steps' must be at least 1",
+            ));
+        }
         Ok(KafkaConfig {
+            max_steps,
             brokers,
             topics: Topics::for_app(&app),
             partitions: partitions as u32,

@@ -322,6 +322,7 @@ impl FrontDoor {
     ) -> Result<Vec<InvocationResult>, PluginError> {
         let program = self.program.clone();
         let interp = Interpreter::new(&program);
+        interp.set_step_limit(self.config.max_steps);
         let mut results: Vec<Option<InvocationResult>> = Vec::with_capacity(batch.len());
         let mut pending = HashMap::new();
         for (index, item) in batch.into_iter().enumerate() {

@@ -373,6 +373,7 @@ impl Worker {
 
     fn run(&mut self, program: &Arc<Program>, stop: &AtomicBool) -> Result<(), String> {
         let interp = Interpreter::new(program);
+        interp.set_step_limit(self.config.max_steps);
         let mut idle_since = Instant::now();
         while !stop.load(Ordering::SeqCst) {
             let open = self.producers.values().any(|p| p.open.is_some());
