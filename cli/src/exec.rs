@@ -235,8 +235,7 @@ pub fn exec_plugin(
     input: &str,
     dump_state: Option<&Path>,
     (workers, data_dir): (usize, Option<PathBuf>),
-    epoch_size: usize,
-    (dedup_window, max_steps): (Option<usize>, u64),
+    (epoch_size, dedup_window, max_steps): (usize, Option<usize>, u64),
     args: &crate::BackendArgs,
 ) -> Result<(), String> {
     let program = load_program(app)?;
