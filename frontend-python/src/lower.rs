@@ -797,9 +797,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 "global state is not allowed",
                 Some("keep state in entity fields"),
             ),
-            ast::Stmt::Nonlocal(g) => {
-                self.error(g, "E0312", "`nonlocal` is not supported", "nonlocal", None)
-            }
+            ast::Stmt::Nonlocal(g) => self.error(
+                g,
+                "E0312",
+                "`nonlocal` is not supported",
+                "nonlocal",
+                Some("there are no nested functions: assign the local directly"),
+            ),
             ast::Stmt::Import(i) => self.error(
                 i,
                 "E0101",
@@ -1312,7 +1316,13 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
     fn for_stmt(&mut self, f: &'a ast::StmtFor) {
         let span = self.span(&*f.iter);
         if f.is_async {
-            self.error(f, "E0321", "`async for` is not supported", "async", None);
+            self.error(
+                f,
+                "E0321",
+                "`async for` is not supported",
+                "async",
+                Some("remote calls are plain calls: drop `async`"),
+            );
             return;
         }
         self.refine_loop_target(&f.target, &f.iter);
@@ -1524,7 +1534,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         "E0323",
                         "bare `raise` outside an `except` block",
                         "no active exception to re-raise",
-                        None,
+                        Some("raise an exception here (`raise ValueError(...)`), or re-raise in the caller's own `except`"),
                     );
                     return;
                 }
@@ -2072,7 +2082,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         code: "E0335",
                         message: format!("`{t}` has no method `{method}`"),
                         label: "unknown method".into(),
-                        hint: None,
+                        hint: Some(
+                            "call a method the class defines (check the spelling), or add it",
+                        ),
                     }
                 }
             }
@@ -2119,7 +2131,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         code: "E0335",
                         message: format!("unknown method `{method}`"),
                         label: "no entity or builtin type has this method".into(),
-                        hint: None,
+                        hint: Some("annotate the receiver with its type (`x: Item`, `xs: list[str]`) if it is known, or check the spelling"),
                     },
                 }
             }
@@ -2144,7 +2156,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         code: "E0335",
                         message: format!("unknown method `{method}`"),
                         label: "not a supported method of a builtin value".into(),
-                        hint: None,
+                        hint: Some(
+                            "README.md lists the supported methods of str, list, dict and set",
+                        ),
                     }
                 }
             }
@@ -3657,6 +3671,18 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             ast::Expr::Name(n) if sig.is_function => (format!("{}()", n.id.as_str()), 0),
             _ => (format!("{entity}.{method}()"), 1),
         };
+        let shown: Vec<String> = params
+            .iter()
+            .map(|p| match &p.default {
+                Some(_) => format!("{}=...", p.name),
+                None => p.name.clone(),
+            })
+            .collect();
+        let hint = format!(
+            "the signature is `{}({})`",
+            qual.trim_end_matches("()"),
+            shown.join(", ")
+        );
         if nargs > params.len() {
             let takes = params.len() + with_self;
             self.error(
@@ -3673,7 +3699,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     }
                 ),
                 "wrong number of arguments",
-                None,
+                Some(&hint),
             );
             return;
         }
@@ -3689,7 +3715,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         name.as_str()
                     ),
                     "unknown parameter",
-                    None,
+                    Some(&hint),
                 );
             } else if !bound.insert(name.as_str()) {
                 self.error(
@@ -3700,7 +3726,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         name.as_str()
                     ),
                     "duplicate argument",
-                    None,
+                    Some(&hint),
                 );
             }
         }
@@ -3724,7 +3750,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         .join(", ")
                 ),
                 "wrong number of arguments",
-                None,
+                Some(&hint),
             );
         }
     }
@@ -5052,7 +5078,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 "E0321",
                 "async comprehensions are not supported",
                 "async",
-                None,
+                Some("remote calls are plain calls: drop `async`"),
             );
         }
         if !self.has_remote(whole) {
