@@ -617,6 +617,53 @@ fn a_value_nested_a_hundred_thousand_levels_deep_fails_its_result_but_never_the_
     assert_eq!(lines[3], r#"{"id":4,"seq":4,"result":400004}"#);
 }
 
+/// The deepest result the contract gives (1001 lists inside one another) can be sent back as an
+/// argument; one level more is refused before parsing.
+#[test]
+fn the_deepest_result_can_be_sent_back_as_an_argument() {
+    let dir = tempdir("deepest");
+    let app = dir.join("app.py");
+    std::fs::write(
+        &app,
+        "from entiflow import entity\n\n@entity\nclass D:\n    def __init__(self, k: str):\n        self.k = k\n    def __key__(self):\n        return self.k\n    def nest(self, n: int) -> list:\n        x = []\n        for i in range(n):\n            x = [x]\n        return x\n    def depth(self, x: list) -> int:\n        d = 0\n        while x is not None:\n            d += 1\n            x = x[0] if x else None\n        return d\n",
+    )
+    .unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":1,\"create\":\"D\",\"args\":[\"d\"]}\n{\"id\":2,\"entity\":\"D\",\"key\":\"d\",\"method\":\"nest\",\"args\":[1000]}\n",
+    )
+    .unwrap();
+    let out = exec(app.to_str().unwrap(), &input, &[]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Taken as text: serde_json's own reader stops at 128 levels.
+    let arg = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.strip_prefix(r#"{"id":2,"seq":2,"result":"#))
+        .and_then(|l| l.strip_suffix('}'))
+        .unwrap_or_else(|| panic!("{text}"))
+        .to_string();
+    assert_eq!(arg.matches('[').count(), 1001);
+    let call = |id: u32, arg: &str| {
+        format!(r#"{{"id":{id},"entity":"D","key":"d","method":"depth","args":[{arg}]}}"#)
+    };
+    let lines = [
+        r#"{"id":1,"create":"D","args":["d"]}"#.to_string(),
+        call(2, &arg),
+        call(3, &format!("[{arg}]")),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = exec(app.to_str().unwrap(), &input, &[]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let results: Vec<&str> = text.lines().collect();
+    assert_eq!(results[1], r#"{"id":2,"seq":2,"result":1001}"#, "{text}");
+    assert!(
+        results[2].contains("InvalidRequest") && results[2].contains("nested more than"),
+        "{text}"
+    );
+}
+
 /// A field nested 300,000 levels deep (built in a loop, as CPython allows) is printed,
 /// hashed, snapshotted and read back after a restart, and comparing it raises `RecursionError`
 /// as in CPython: every walk over a value grows its stack as it needs, so none aborts the

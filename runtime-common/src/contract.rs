@@ -291,9 +291,11 @@ pub fn client_json(bytes: &[u8]) -> Result<Json, Invalid> {
     from_slice_checked_depth(&patched).map_err(|e| (Json::Null, format!("malformed JSON: {e}")))
 }
 
-/// How deeply a client's JSON document may nest: a value as deep as a result may be
-/// ([`MAX_JSON_DEPTH`]) inside an invocation object and its argument list.
-pub const MAX_DOCUMENT_DEPTH: usize = MAX_JSON_DEPTH + 2;
+/// How deeply a client's JSON document may nest: a value as deep as a result may be inside an
+/// invocation object and its argument list. A result holds containers down to depth
+/// [`MAX_JSON_DEPTH`] counted from 0 (`MAX_JSON_DEPTH + 1` of them inside one another, as
+/// CPython's `json` allows), so any result can be sent back as an argument.
+pub const MAX_DOCUMENT_DEPTH: usize = MAX_JSON_DEPTH + 3;
 
 /// Whether JSON text opens more than `max` arrays and objects inside one another (brackets
 /// inside strings do not count): a check cheap enough to run before parsing without a
