@@ -4249,6 +4249,52 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
             ast::Expr::Name(n)
                 if self.lookup_local(n.id.as_str()).is_none()
+                    && self.info.functions.iter().any(|f| f == n.id.as_str()) =>
+            {
+                // A module-level function: called on the running entity, as in a call `f(x)`.
+                let name = n.id.as_str();
+                let method = function_method_name(name);
+                let sig = self.entity.method(&method)?;
+                let required = sig.params.iter().filter(|p| p.default.is_none()).count();
+                if sig.params.len() < arity || required > arity {
+                    // As CPython words it when the function is called.
+                    let message = if sig.params.len() < arity {
+                        let taken = sig.params.len();
+                        format!(
+                            "{name}() takes {taken} positional argument{} but {arity} {} given",
+                            plural(taken),
+                            if arity == 1 { "was" } else { "were" }
+                        )
+                    } else {
+                        let missing: Vec<String> = sig.params[arity..]
+                            .iter()
+                            .filter(|p| p.default.is_none())
+                            .map(|p| format!("'{}'", p.name))
+                            .collect();
+                        let listed = match missing.as_slice() {
+                            [one] => one.clone(),
+                            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                            [] => String::new(),
+                        };
+                        format!(
+                            "{name}() missing {} required positional argument{}: {listed}",
+                            missing.len(),
+                            plural(missing.len())
+                        )
+                    };
+                    self.error(
+                        n,
+                        "E0355",
+                        message,
+                        format!("a {} is called with {}", role.label(), arguments(arity)),
+                        Some("wrap it in a lambda that passes what it needs"),
+                    );
+                    return None;
+                }
+                FunctionArg::Entity(Expr::SelfRef, Some(self.entity.name.clone()), method)
+            }
+            ast::Expr::Name(n)
+                if self.lookup_local(n.id.as_str()).is_none()
                     && ir::BUILTIN_FUNCTIONS.contains(&n.id.as_str())
                     && !matches!(n.id.as_str(), "isinstance" | "print") =>
             {
