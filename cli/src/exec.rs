@@ -242,7 +242,9 @@ pub fn exec_plugin(
     let dump_file = dump_state.map(create_dump_file).transpose()?;
     let mut config = plugin_config(backend, workers, data_dir.as_deref(), args)?;
     if let Some(c) = config.as_object_mut() {
-        if let Some(window) = dedup_window {
+        // As the linked engine: with a data directory, every id of the input is remembered.
+        let window = dedup_window.or(data_dir.is_some().then_some(usize::MAX));
+        if let Some(window) = window {
             c.insert("dedup_window".into(), window.into());
         }
         c.insert("max_steps".into(), max_steps.into());
