@@ -124,7 +124,16 @@ impl Backend for KafkaBackend {
     }
 
     fn start(&self, program: Program, config: &Json) -> Result<Box<dyn Instance>, PluginError> {
+        let fresh = config.get("fresh_state").and_then(Json::as_bool) == Some(true);
         let config = KafkaConfig::from_json(&program, config)?;
+        if fresh && (!config.front_door || config.workers == 0) {
+            return Err(PluginError::new(
+                "InvalidConfig",
+                "'fresh_state' makes up a new topic prefix that no other process can know: it \
+                 needs a front door with embedded workers; to run workers apart, give every \
+                 process the same 'app' instead",
+            ));
+        }
         admin::ensure_topics(&config)
             .and_then(|()| admin::ensure_snapshot_topic(&config))
             .map_err(|e| PluginError::new("Kafka", e))?;
