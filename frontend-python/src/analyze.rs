@@ -25,6 +25,12 @@ pub struct ModuleInfo<'a> {
     /// every entity as a private method ([`function_method_name`]) that runs on the calling
     /// entity, so a call `f(x)` is a call of the caller on itself.
     pub functions: Vec<String>,
+    /// Module-level functions refused for their definition (their calls are not reported
+    /// again).
+    pub rejected_functions: Vec<String>,
+    /// Static methods, as (class, method): each is a method of its class and also, for calls
+    /// through the class, a private method of every entity ([`static_method_name`]).
+    pub statics: Vec<(String, String)>,
     /// The `__init__` of each user exception class that defines one.
     pub exception_inits: HashMap<String, ExceptionInit<'a>>,
     /// Class-level constants of user exception classes (`code = 402`), by class.
@@ -77,6 +83,23 @@ pub fn function_method_name(name: &str) -> String {
     format!("_module.{name}")
 }
 
+/// The name of the private method a static method `class.name` becomes in every entity, for
+/// calls through the class (`Account.fee(x)`); through an instance it is the method `name`.
+pub fn static_method_name(class: &str, name: &str) -> String {
+    format!("_static.{class}.{name}")
+}
+
+/// What a `def` is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DefKind {
+    /// An entity method, `self` first.
+    Method,
+    /// A module-level function.
+    Function,
+    /// An entity's `@staticmethod`.
+    Static,
+}
+
 /// A method's signature.
 #[derive(Clone)]
 pub struct MethodSig<'a> {
@@ -88,7 +111,7 @@ pub struct MethodSig<'a> {
     pub params: Vec<Param>,
     /// The annotated return type.
     pub returns: Type,
-    /// A module-level function compiled as a method: it has no `self`.
+    /// A module-level function or a static method compiled as a method: it has no `self`.
     pub is_function: bool,
 }
 
@@ -452,6 +475,8 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
         constants: HashMap::new(),
         container_constants: HashMap::new(),
         functions: Vec::new(),
+        statics: Vec::new(),
+        rejected_functions: Vec::new(),
         exception_inits: HashMap::new(),
         exception_constants: HashMap::new(),
     };
@@ -464,7 +489,8 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
             _ => None,
         })
         .collect();
-    let mut function_defs: Vec<&ast::StmtFunctionDef> = Vec::new();
+    // Each function with the module constants defined before it (its defaults see only those).
+    let mut function_defs: Vec<(&ast::StmtFunctionDef, HashMap<String, Const>)> = Vec::new();
     for (i, stmt) in module.iter().enumerate() {
         match stmt {
             Stmt::ImportFrom(imp) => {
@@ -599,7 +625,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
                     analyze_exception(class, &mut info, &entity_names, &defined_later, reporter);
                 }
             }
-            Stmt::FunctionDef(f) => function_defs.push(f),
+            Stmt::FunctionDef(f) => function_defs.push((f, info.constants.clone())),
             other => reporter.error(
                 other,
                 "E0104",
@@ -610,6 +636,7 @@ pub fn analyze<'a>(module: &'a [Stmt], reporter: &mut Reporter<'_>) -> ModuleInf
         }
     }
     analyze_functions(&function_defs, &mut info, &entity_names, reporter);
+    share_static_methods(&mut info);
     if info.entities.is_empty() && reporter.diagnostics.is_empty() {
         reporter.error(
             &ruff_text_size::TextRange::default(),
@@ -875,6 +902,20 @@ fn constant_names_class(
             "the constant rebinds the class's name",
             Some("give the constant and the class different names"),
         );
+    } else if is_builtin_name(text) {
+        // Python would let it hide the builtin everywhere (`key=len`, `isinstance(x, int)`).
+        reporter.error(
+            name,
+            "E0108",
+            if text == "entity" {
+                "constant `entity` hides the `entity` decorator".to_string()
+            } else {
+                format!("constant `{text}` hides the builtin of that name")
+            },
+            "builtin name",
+            Some("give the constant another name"),
+        );
+        return true;
     }
     class
 }
@@ -920,7 +961,15 @@ fn analyze_entity<'a>(
             Stmt::FunctionDef(def) => {
                 // Defaults are evaluated in the class body: its earlier constants are visible.
                 let scope = scalar_scope(constants, &class_constants);
-                if let Some(sig) = method_signature(def, entity_names, &scope, reporter, false) {
+                let kind = if is_staticmethod(def) {
+                    DefKind::Static
+                } else {
+                    DefKind::Method
+                };
+                if kind == DefKind::Static && !has_no_self(def, "static method", reporter) {
+                    continue;
+                }
+                if let Some(sig) = method_signature(def, entity_names, &scope, reporter, kind) {
                     if methods.iter().any(|m: &MethodSig<'_>| m.name == sig.name) {
                         reporter.error(
                             &def.name,
@@ -1167,8 +1216,9 @@ fn method_signature<'a>(
     entity_names: &[String],
     constants: &HashMap<String, Const>,
     reporter: &mut Reporter<'_>,
-    is_function: bool,
+    kind: DefKind,
 ) -> Option<MethodSig<'a>> {
+    let is_function = kind != DefKind::Method;
     let name = def.name.as_str().to_string();
     let mut ok = true;
     if !is_function
@@ -1197,17 +1247,22 @@ fn method_signature<'a>(
             Some("remote calls are plain calls; drop `async`"),
         );
     }
-    if let Some(d) = def.decorator_list.first() {
+    let decorators = match kind {
+        DefKind::Static => &def.decorator_list[1..],
+        _ => &def.decorator_list[..],
+    };
+    if let Some(d) = decorators.first() {
         reporter.error(
             d,
             "E0207",
-            if is_function {
+            if kind == DefKind::Function {
                 "function decorators are not supported"
             } else {
                 "method decorators are not supported"
             },
             "decorator",
-            None,
+            (kind == DefKind::Method)
+                .then_some("`@staticmethod` is the one method decorator supported"),
         );
     }
     let p = &def.parameters;
@@ -1261,7 +1316,7 @@ fn method_signature<'a>(
                 "E0209",
                 format!("method `{name}` must take `self` first"),
                 "no `self` parameter",
-                Some("static and class methods are not supported"),
+                Some("a method without `self` is a `@staticmethod`"),
             );
             return None;
         }
@@ -1310,15 +1365,33 @@ fn method_signature<'a>(
 /// ([`function_method_name`]). A function may not use `self` (it has none) and may not share
 /// its name with a class or a constant.
 fn analyze_functions<'a>(
-    defs: &[&'a ast::StmtFunctionDef],
+    defs: &[(&'a ast::StmtFunctionDef, HashMap<String, Const>)],
     info: &mut ModuleInfo<'a>,
     entity_names: &[String],
     reporter: &mut Reporter<'_>,
 ) {
-    for (i, def) in defs.iter().enumerate() {
+    for (i, (def, constants)) in defs.iter().enumerate() {
+        let def = *def;
         let name = def.name.as_str();
         let class_named = info.exceptions.iter().any(|e| e.name == name)
             || entity_names.iter().any(|e| e == name);
+        if is_builtin_name(name) {
+            // Python would let the function hide the builtin everywhere (`key=len`,
+            // `isinstance(x, int)`, `except KeyError`); here builtins are resolved statically.
+            reporter.error(
+                &def.name,
+                "E0108",
+                if name == "entity" {
+                    "function `entity` hides the `entity` decorator".to_string()
+                } else {
+                    format!("function `{name}` hides the builtin of that name")
+                },
+                "builtin name",
+                Some("give the function another name"),
+            );
+            info.rejected_functions.push(name.to_string());
+            continue;
+        }
         if class_named
             || info.constants.contains_key(name)
             || info.container_constants.contains_key(name)
@@ -1332,7 +1405,7 @@ fn analyze_functions<'a>(
             );
             continue;
         }
-        if defs[..i].iter().any(|d| d.name.as_str() == name) {
+        if defs[..i].iter().any(|(d, _)| d.name.as_str() == name) {
             reporter.error(
                 &def.name,
                 "E0108",
@@ -1342,40 +1415,16 @@ fn analyze_functions<'a>(
             );
             continue;
         }
-        let mut uses_self = SelfUses(Vec::new());
-        for stmt in &def.body {
-            ruff_python_ast::visitor::Visitor::visit_stmt(&mut uses_self, stmt);
-        }
-        let self_param = def
-            .parameters
-            .args
-            .iter()
-            .chain(def.parameters.posonlyargs.iter())
-            .find(|p| p.parameter.name.as_str() == "self");
-        if let Some(p) = self_param {
-            reporter.error(
-                &p.parameter,
-                "E0103",
-                "a module-level function cannot take `self`",
-                "`self` parameter",
-                Some("make it a method of the entity, or give the parameter another name"),
-            );
+        if !has_no_self(def, "module-level function", reporter) {
+            info.rejected_functions.push(name.to_string());
             continue;
         }
-        if let Some(range) = uses_self.0.first() {
-            reporter.error(
-                range,
-                "E0103",
-                format!("module-level function `{name}` has no `self`"),
-                "`self` outside a method",
-                Some(
-                    "pass what the function needs as arguments, or make it a method of the entity",
-                ),
-            );
+        let sig = method_signature(def, entity_names, constants, reporter, DefKind::Function);
+        let Some(mut sig) = sig else {
+            info.rejected_functions.push(name.to_string());
             continue;
-        }
-        let constants = info.constants.clone();
-        if let Some(mut sig) = method_signature(def, entity_names, &constants, reporter, true) {
+        };
+        {
             info.functions.push(name.to_string());
             sig.name = function_method_name(name);
             for entity in &mut info.entities {
@@ -1383,6 +1432,77 @@ fn analyze_functions<'a>(
             }
         }
     }
+}
+
+/// Whether `name` is a builtin the language resolves by name (a function, a type, an exception
+/// class) or the `entity` decorator.
+fn is_builtin_name(name: &str) -> bool {
+    name == "entity"
+        || ir::BUILTIN_FUNCTIONS.contains(&name)
+        || ir::BUILTIN_TYPES.contains(&name)
+        || ir::is_builtin_exception(name)
+}
+
+/// Makes every static method also a private method of every entity ([`static_method_name`]),
+/// for calls through its class from anywhere.
+fn share_static_methods(info: &mut ModuleInfo<'_>) {
+    let mut shared = Vec::new();
+    for entity in &info.entities {
+        for m in &entity.methods {
+            if m.is_function && !m.name.starts_with("_module.") {
+                let mut copy = m.clone();
+                copy.name = static_method_name(&entity.name, &m.name);
+                shared.push(copy);
+                info.statics.push((entity.name.clone(), m.name.clone()));
+            }
+        }
+    }
+    for entity in &mut info.entities {
+        entity.methods.extend(shared.iter().cloned());
+    }
+}
+
+/// Whether `def` (a function or a static method, `what`) neither takes nor reads `self`;
+/// reports why not.
+fn has_no_self(def: &ast::StmtFunctionDef, what: &str, reporter: &mut Reporter<'_>) -> bool {
+    let self_param = def
+        .parameters
+        .args
+        .iter()
+        .chain(def.parameters.posonlyargs.iter())
+        .find(|p| p.parameter.name.as_str() == "self");
+    if let Some(p) = self_param {
+        reporter.error(
+            &p.parameter,
+            "E0103",
+            format!("a {what} cannot take `self`"),
+            "`self` parameter",
+            Some("make it an ordinary method, or give the parameter another name"),
+        );
+        return false;
+    }
+    let mut uses_self = SelfUses(Vec::new());
+    for stmt in &def.body {
+        ruff_python_ast::visitor::Visitor::visit_stmt(&mut uses_self, stmt);
+    }
+    if let Some(range) = uses_self.0.first() {
+        reporter.error(
+            range,
+            "E0103",
+            format!("{what} `{}` has no `self`", def.name.as_str()),
+            "`self` outside a method",
+            Some("pass what it needs as arguments, or make it an ordinary method"),
+        );
+        return false;
+    }
+    true
+}
+
+/// Whether a method is decorated `@staticmethod` (first).
+fn is_staticmethod(def: &ast::StmtFunctionDef) -> bool {
+    def.decorator_list
+        .first()
+        .is_some_and(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == "staticmethod"))
 }
 
 /// Where a function body reads the name `self`.

@@ -17,7 +17,8 @@ use ruff_python_ast::{self as ast};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::analyze::{
-    function_method_name, ClassConstant, EntityInfo, InitStep, MethodSig, ModuleInfo, Reporter,
+    function_method_name, static_method_name, ClassConstant, EntityInfo, InitStep, MethodSig,
+    ModuleInfo, Reporter,
 };
 
 /// A call's lowered receiver, positional and keyword arguments.
@@ -38,8 +39,11 @@ enum CallKind<'a> {
     },
     /// A builtin function.
     Builtin(String),
-    /// A module-level function (by its Python name): a call of the running entity on itself.
+    /// A module-level function or a static method called through its class, by the private
+    /// method it is in every entity: a call of the running entity on itself.
     Function(String),
+    /// A module-level function whose definition was refused: reported there, not at its calls.
+    Refused,
     /// Constructing an exception.
     Exception(String),
     /// Not supported (a diagnostic has the reason).
@@ -2010,9 +2014,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 .entity(&t)
                 .and_then(|ent| ent.method(&method).map(|m| m.returns.clone()))
                 .unwrap_or(Type::Any),
-            CallKind::Function(name) => self
+            CallKind::Function(method) => self
                 .entity
-                .method(&function_method_name(&name))
+                .method(&method)
                 .map_or(Type::Any, |m| m.returns.clone()),
             CallKind::Builtin(name) if matches!(name.as_str(), "list" | "sorted" | "reversed") => c
                 .arguments
@@ -2059,9 +2063,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         ),
                     };
                 }
-                if target.method(&method).is_some()
-                    && (is_self || !method.starts_with('_') || t == self.entity.name)
-                {
+                let own = !self.sig.is_function && (is_self || t == self.entity.name);
+                if target.method(&method).is_some() && (own || !method.starts_with('_')) {
                     CallKind::Remote {
                         receiver,
                         entity: Some(t),
@@ -2072,10 +2075,14 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                         code: "E0334",
                         message: format!("`{t}.{method}` is private"),
                         label: "private method of another entity type".into(),
-                        hint: Some(
+                        hint: Some(if self.sig.is_function {
+                            "a module-level function or static method runs as part of every \
+                             entity that calls it, so it uses public names only: call a public \
+                             method"
+                        } else {
                             "names starting with `_` are for entities of their own type \
-                                 alone: call a public method",
-                        ),
+                                 alone: call a public method"
+                        }),
                     }
                 } else {
                     CallKind::Invalid {
@@ -2188,8 +2195,10 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     };
                 }
                 if self.info.functions.iter().any(|f| f == name) {
-                    // A module-level function hides the builtin of its name, as in Python.
-                    return CallKind::Function(name.to_string());
+                    return CallKind::Function(function_method_name(name));
+                }
+                if self.info.rejected_functions.iter().any(|f| f == name) {
+                    return CallKind::Refused;
                 }
                 let on_entity = call
                     .arguments
@@ -2236,7 +2245,20 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     }
                 }
             }
-            ast::Expr::Attribute(a) => self.classify_method(&a.value, a.attr.as_str().to_string()),
+            ast::Expr::Attribute(a) => match &*a.value {
+                // `Account.fee(x)`: a static method through its class.
+                ast::Expr::Name(class)
+                    if self.lookup_local(class.id.as_str()).is_none()
+                        && self
+                            .info
+                            .statics
+                            .iter()
+                            .any(|(c, m)| c == class.id.as_str() && m == a.attr.as_str()) =>
+                {
+                    CallKind::Function(static_method_name(class.id.as_str(), a.attr.as_str()))
+                }
+                _ => self.classify_method(&a.value, a.attr.as_str().to_string()),
+            },
             other => {
                 let _ = other;
                 CallKind::Invalid {
@@ -3173,11 +3195,20 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             Type::Ref(t) => {
                 match self.info.entity(t) {
                     Some(ent) if ent.field(&field).is_some() => {
-                        if is_private(&field) && *t != self.entity.name {
-                            let hint = format!(
-                                "names starting with `_` are for `{t}` entities alone: add a \
-                                 public method to `{t}` that returns what is needed"
-                            );
+                        if is_private(&field) && (*t != self.entity.name || self.sig.is_function)
+                        {
+                            let hint = if self.sig.is_function {
+                                format!(
+                                    "a module-level function or static method runs as part of \
+                                     every entity that calls it, so it uses public names only: \
+                                     add a public method to `{t}` that returns what is needed"
+                                )
+                            } else {
+                                format!(
+                                    "names starting with `_` are for `{t}` entities alone: add \
+                                     a public method to `{t}` that returns what is needed"
+                                )
+                            };
                             return self.invalid(
                                 &a.attr,
                                 "E0334",
@@ -3668,8 +3699,15 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let params = &sig.params;
         // As CPython counts: a method's `self` is one of its positional arguments.
         let (qual, with_self) = match &*call.func {
-            ast::Expr::Name(n) if sig.is_function => (format!("{}()", n.id.as_str()), 0),
-            _ => (format!("{entity}.{method}()"), 1),
+            _ if !sig.is_function => (format!("{entity}.{method}()"), 1),
+            ast::Expr::Name(n) => (format!("{}()", n.id.as_str()), 0),
+            ast::Expr::Attribute(a) => match &*a.value {
+                ast::Expr::Name(c) if self.info.entity(c.id.as_str()).is_some() => {
+                    (format!("{}.{}()", c.id.as_str(), a.attr.as_str()), 0)
+                }
+                _ => (format!("{entity}.{}()", sig.def.name.as_str()), 0),
+            },
+            _ => (format!("{entity}.{method}()"), 0),
         };
         let shown: Vec<String> = params
             .iter()
@@ -3782,6 +3820,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 self.error(&*call.func, code, message, label, hint);
                 Expr::Const(Const::None)
             }
+            CallKind::Refused => Expr::Const(Const::None),
             CallKind::Remote {
                 receiver,
                 entity,
@@ -3805,9 +3844,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     call.range(),
                 )
             }
-            CallKind::Function(name) => {
+            CallKind::Function(method) => {
                 let entity = self.entity.name.clone();
-                let method = function_method_name(&name);
                 self.check_arity(call, &entity, &method);
                 let Some((_, args, kwargs)) = self.call_args(call, None) else {
                     return Expr::Const(Const::None);
@@ -4251,47 +4289,21 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 if self.lookup_local(n.id.as_str()).is_none()
                     && self.info.functions.iter().any(|f| f == n.id.as_str()) =>
             {
-                // A module-level function: called on the running entity, as in a call `f(x)`.
                 let name = n.id.as_str();
-                let method = function_method_name(name);
-                let sig = self.entity.method(&method)?;
-                let required = sig.params.iter().filter(|p| p.default.is_none()).count();
-                if sig.params.len() < arity || required > arity {
-                    // As CPython words it when the function is called.
-                    let message = if sig.params.len() < arity {
-                        let taken = sig.params.len();
-                        format!(
-                            "{name}() takes {taken} positional argument{} but {arity} {} given",
-                            plural(taken),
-                            if arity == 1 { "was" } else { "were" }
-                        )
-                    } else {
-                        let missing: Vec<String> = sig.params[arity..]
-                            .iter()
-                            .filter(|p| p.default.is_none())
-                            .map(|p| format!("'{}'", p.name))
-                            .collect();
-                        let listed = match missing.as_slice() {
-                            [one] => one.clone(),
-                            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-                            [] => String::new(),
-                        };
-                        format!(
-                            "{name}() missing {} required positional argument{}: {listed}",
-                            missing.len(),
-                            plural(missing.len())
-                        )
-                    };
-                    self.error(
-                        n,
-                        "E0355",
-                        message,
-                        format!("a {} is called with {}", role.label(), arguments(arity)),
-                        Some("wrap it in a lambda that passes what it needs"),
-                    );
+                self.shared_function_arg(n, name, function_method_name(name), arity, role)?
+            }
+            ast::Expr::Attribute(a)
+                if matches!(&*a.value, ast::Expr::Name(c)
+                    if self.lookup_local(c.id.as_str()).is_none()
+                        && self.info.statics.iter().any(|(class, m)| class == c.id.as_str() && m == a.attr.as_str())) =>
+            {
+                // `key=Account.fee`: a static method through its class.
+                let ast::Expr::Name(class) = &*a.value else {
                     return None;
-                }
-                FunctionArg::Entity(Expr::SelfRef, Some(self.entity.name.clone()), method)
+                };
+                let shown = format!("{}.{}", class.id.as_str(), a.attr.as_str());
+                let method = static_method_name(class.id.as_str(), a.attr.as_str());
+                self.shared_function_arg(a, &shown, method, arity, role)?
             }
             ast::Expr::Name(n)
                 if self.lookup_local(n.id.as_str()).is_none()
@@ -4340,6 +4352,61 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 return None;
             }
         })
+    }
+
+    /// A module-level function or a static method (`shown` is how the user wrote it) as a key
+    /// function or the function of `map`/`filter`: the private method `method` of the running
+    /// entity, called with `arity` arguments each time; `None` after reporting a wrong arity.
+    fn shared_function_arg(
+        &mut self,
+        node: &impl Ranged,
+        shown: &str,
+        method: String,
+        arity: usize,
+        role: FunctionRole,
+    ) -> Option<FunctionArg<'a>> {
+        let sig = self.entity.method(&method)?;
+        let required = sig.params.iter().filter(|p| p.default.is_none()).count();
+        if sig.params.len() < arity || required > arity {
+            // As CPython words it when the function is called.
+            let message = if sig.params.len() < arity {
+                let taken = sig.params.len();
+                format!(
+                    "{shown}() takes {taken} positional argument{} but {arity} {} given",
+                    plural(taken),
+                    if arity == 1 { "was" } else { "were" }
+                )
+            } else {
+                let missing: Vec<String> = sig.params[arity..]
+                    .iter()
+                    .filter(|p| p.default.is_none())
+                    .map(|p| format!("'{}'", p.name))
+                    .collect();
+                let listed = match missing.as_slice() {
+                    [one] => one.clone(),
+                    [init @ .., last] => format!("{} and {last}", init.join(", ")),
+                    [] => String::new(),
+                };
+                format!(
+                    "{shown}() missing {} required positional argument{}: {listed}",
+                    missing.len(),
+                    plural(missing.len())
+                )
+            };
+            self.error(
+                node,
+                "E0355",
+                message,
+                format!("a {} is called with {}", role.label(), arguments(arity)),
+                Some("wrap it in a lambda that passes what it needs"),
+            );
+            return None;
+        }
+        Some(FunctionArg::Entity(
+            Expr::SelfRef,
+            Some(self.entity.name.clone()),
+            method,
+        ))
     }
 
     /// The call of a function classified by [`Self::function_arg`] on `args`.

@@ -77,6 +77,22 @@ def test_entity_without_key_is_rejected(tmp_path: Path) -> None:
         LocalApp(path)
 
 
+def test_a_static_method_is_called_like_a_method(tmp_path: Path) -> None:
+    path = tmp_path / "static.py"
+    path.write_text(
+        "from entiflow import entity\n\n@entity\nclass A:\n"
+        "    def __init__(self, k: str):\n        self.k = k\n"
+        "    def __key__(self):\n        return self.k\n"
+        "    @staticmethod\n    def fee(x: int) -> int:\n        return x // 10\n"
+        "    def twice(self, x: int) -> int:\n        return self.fee(x) + A.fee(x)\n"
+    )
+    app = LocalApp(path)
+    a = app.create("A", "a")
+    assert a.fee(50) == 5
+    assert a.twice(50) == 10
+    assert call(app, "A", "a", "fee", 70)["result"] == 7
+
+
 # ------------------------------------------------------------ sequence numbers
 
 

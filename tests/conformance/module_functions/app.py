@@ -15,8 +15,8 @@ def push(xs, x):
     xs.append(x)
     return len(xs)
 
-def sum(xs):
-    return -1
+def negated_total(xs):
+    return -sum(xs)
 
 def boom(x):
     if x < 0:
@@ -44,7 +44,7 @@ class Acc:
         n = push(self.log, x)
         return self.v * 1000 + n
     def cost(self, items: list[Item]) -> int:
-        return total_price(items) + fact(5) + sum([1])
+        return total_price(items) + fact(5) + negated_total([1])
     def safe(self, x: int):
         try:
             return boom(x)

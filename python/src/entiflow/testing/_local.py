@@ -361,7 +361,7 @@ class LocalApp:
                 # field itself, as ``self.name`` is: no entity boundary is crossed.
                 return fields[name]
             return self._boundary_copy(fields[name])
-        if isinstance(inspect.getattr_static(type(obj), name, None), types.FunctionType):
+        if _is_method(inspect.getattr_static(type(obj), name, None)):
             return _RemoteMethod(self, ref, name)
         # Class attributes, or AttributeError as plain Python would raise it.
         return self._boundary_copy(getattr(obj, name))
@@ -671,7 +671,13 @@ def _is_public_method(cls: type, name: str) -> bool:
     """True if ``name`` is a method that may be invoked from outside."""
     if name.startswith("_"):
         return False
-    return isinstance(inspect.getattr_static(cls, name, None), types.FunctionType)
+    return _is_method(inspect.getattr_static(cls, name, None))
+
+
+def _is_method(attribute: object) -> bool:
+    """True for a method of an entity class as defined in its body: a plain function or a
+    ``@staticmethod`` (which a call through an instance reaches as well)."""
+    return isinstance(attribute, (types.FunctionType, staticmethod))
 
 
 def _not_found_message(entity_type: str, key: object) -> str:
