@@ -1221,7 +1221,17 @@ fn method_signature<'a>(
     let is_function = kind != DefKind::Method;
     let name = def.name.as_str().to_string();
     let mut ok = true;
-    if !is_function
+    if kind == DefKind::Static && matches!(name.as_str(), "__init__" | "__key__") {
+        reporter.error(
+            &def.name,
+            "E0211",
+            format!("`{name}` cannot be a static method"),
+            "static special method",
+            Some("drop `@staticmethod`: it takes `self`"),
+        );
+        ok = false;
+    }
+    if kind != DefKind::Function
         && name.len() > 4
         && name.starts_with("__")
         && name.ends_with("__")
