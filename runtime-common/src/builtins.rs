@@ -2753,22 +2753,27 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         // Members are removed one by one, also up to an unhashable one, as in CPython.
         "difference_update" => {
-            journal::set_before(s);
             for a in args {
                 for x in iterate(a)? {
                     check_hashable(&x)?;
-                    s.borrow_mut().shift_remove(&x);
+                    let removed = s.borrow_mut().shift_remove_full(&x);
+                    if let Some((i, v)) = removed {
+                        journal::set_removed(s, i, &v);
+                    }
                 }
             }
             Value::None
         }
         "symmetric_difference_update" => {
             let other = others(args)?.pop().unwrap_or_default();
-            journal::set_before(s);
-            let mut mine = s.borrow_mut();
             for x in other {
-                if !mine.shift_remove(&x) {
-                    mine.insert(x);
+                let removed = s.borrow_mut().shift_remove_full(&x);
+                match removed {
+                    Some((i, v)) => journal::set_removed(s, i, &v),
+                    None => {
+                        let (_, added) = s.borrow_mut().insert_full(x);
+                        journal::set_inserted(s, added);
+                    }
                 }
             }
             Value::None

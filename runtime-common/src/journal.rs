@@ -378,19 +378,43 @@ pub(crate) fn set_removed(s: &SetCell, i: usize, old: &Value) {
     record(|| Change::SetInsertAt(s.clone(), i, old.clone()));
 }
 
-/// Before members are added to the end of `s` (`update`).
+/// Before members are added to the end of `s` (`update`, `|=`).
 pub(crate) fn set_grows(s: &SetCell) {
-    record(|| Change::SetTruncate(s.clone(), s.borrow().len()));
+    if !OPEN.get() {
+        return;
+    }
+    ENTRIES.with_borrow_mut(|entries| {
+        // Additions since the last change recorded only grew the same set: one entry undoes all.
+        if let Some(Change::SetTruncate(last, _)) = entries.last() {
+            if Rc::ptr_eq(last, s) {
+                return;
+            }
+        }
+        entries.push(Change::SetTruncate(s.clone(), s.borrow().len()));
+    });
+}
+
+/// Whether the newest entry already restores the whole of `s` as it was before it: then a
+/// change made since needs no entry of its own (a loop of `s &= t` keeps one copy, not one
+/// per pass).
+fn replaced_last(s: &SetCell) -> bool {
+    ENTRIES.with_borrow(|entries| {
+        matches!(entries.last(), Some(Change::SetReplace(last, _)) if Rc::ptr_eq(last, s))
+    })
 }
 
 /// After the contents of `s` were replaced; `old` is what it held.
 pub(crate) fn set_contents(s: &SetCell, old: SetMap) {
-    record(|| Change::SetReplace(s.clone(), old));
+    if OPEN.get() && !replaced_last(s) {
+        record(|| Change::SetReplace(s.clone(), old));
+    }
 }
 
 /// Before a change to `s` that no finer entry describes: keeps a copy of its contents.
 pub(crate) fn set_before(s: &SetCell) {
-    record(|| Change::SetReplace(s.clone(), s.borrow().clone()));
+    if OPEN.get() && !replaced_last(s) {
+        record(|| Change::SetReplace(s.clone(), s.borrow().clone()));
+    }
 }
 
 /// After an iterator's consumed count changed from `old`.
@@ -408,6 +432,29 @@ mod tests {
 
     fn ints(l: &ListCell) -> Vec<i64> {
         l.borrow().iter().filter_map(Value::as_int).collect()
+    }
+
+    #[test]
+    fn repeated_whole_set_changes_keep_one_copy_and_still_roll_back() {
+        let s: SetCell = Rc::new(RefCell::new((0..100).map(Value::Int).collect()));
+        let members =
+            |s: &SetCell| -> Vec<i64> { s.borrow().iter().filter_map(Value::as_int).collect() };
+        open();
+        // `s &= t` in a loop: one copy of the set, not one per pass.
+        for i in 0..50 {
+            set_before(&s);
+            s.borrow_mut().shift_remove(&Value::Int(i));
+        }
+        assert_eq!(ENTRIES.with_borrow(Vec::len), 1);
+        // `s |= {x}` in a loop: one truncation.
+        for i in 0..50 {
+            set_grows(&s);
+            s.borrow_mut().insert(Value::Int(1000 + i));
+        }
+        assert_eq!(ENTRIES.with_borrow(Vec::len), 2);
+        assert_eq!(members(&s).len(), 100);
+        rollback();
+        assert_eq!(members(&s), (0..100).collect::<Vec<_>>());
     }
 
     #[test]

@@ -1413,9 +1413,45 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
             }
             None => binary(op, a, b),
         },
-        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(s))
-            if matches!(b, Value::Set(_)) =>
-        {
+        // `s |= t` and `s -= t` change `s` member by member, as CPython does: time and journal
+        // in proportion to `t`, not to `s`.
+        (BinOp::BitOr, Value::Set(s)) if matches!(b, Value::Set(_)) => {
+            if let Value::Set(t) = b {
+                if !Rc::ptr_eq(s, t) {
+                    let added: Vec<Value> = {
+                        let mine = s.borrow();
+                        t.borrow()
+                            .iter()
+                            .filter(|x| !mine.contains(*x))
+                            .cloned()
+                            .collect()
+                    };
+                    if !added.is_empty() {
+                        journal::set_grows(s);
+                        s.borrow_mut().extend(added);
+                    }
+                }
+            }
+            Ok(a.clone())
+        }
+        (BinOp::Sub, Value::Set(s)) if matches!(b, Value::Set(_)) => {
+            if let Value::Set(t) = b {
+                if Rc::ptr_eq(s, t) {
+                    let old = std::mem::take(&mut *s.borrow_mut());
+                    journal::set_contents(s, old);
+                } else {
+                    let gone: Vec<Value> = t.borrow().iter().cloned().collect();
+                    for x in gone {
+                        let removed = s.borrow_mut().shift_remove_full(&x);
+                        if let Some((i, v)) = removed {
+                            journal::set_removed(s, i, &v);
+                        }
+                    }
+                }
+            }
+            Ok(a.clone())
+        }
+        (BinOp::BitAnd | BinOp::BitXor, Value::Set(s)) if matches!(b, Value::Set(_)) => {
             let result = binary(op, a, b)?;
             if let Value::Set(r) = result {
                 let items = r.borrow().clone();
