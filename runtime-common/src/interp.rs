@@ -871,6 +871,16 @@ impl<'p> Interpreter<'p> {
                 let (a, b, c) = (part(a)?, part(b)?, part(c)?);
                 Value::Internal(Rc::new(crate::value::Internal::Slice(a, b, c)))
             }
+            // `len(x)`, which every lowered loop asks on each pass: straight to the operation,
+            // without the argument vector and the lookup of the builtin by name.
+            Expr::Builtin { func, args, kwargs }
+                if args.len() == 1 && kwargs.is_empty() && func == "len" =>
+            {
+                let v = self.eval(frame, state, &args[0])?;
+                let n = ops::len(&v)?;
+                ops::comparison_overflow()?;
+                Value::Int(n as i64)
+            }
             Expr::Builtin { func, args, kwargs } => {
                 let a = self.eval_all(frame, state, args)?;
                 let k = self.eval_kwargs(frame, state, kwargs)?;
