@@ -8,11 +8,12 @@
 //! when the journal opened. Field assignments are not containers: the engine keeps the fields of
 //! each entity it touched and puts them back itself.
 //!
-//! Every change is reversible both ways, so an engine that interleaves transactions can also
-//! take one's changes out while another runs: [`suspend`] undoes them and returns them as a
-//! [`Redo`], [`resume`] applies a `Redo` again (journaling its inverses), and [`apply`] makes one
-//! permanent. Engines that give transactions private copies never open a journal; recording then
-//! costs one flag check.
+//! An engine that interleaves transactions over disjoint entities (each holds the locks of the
+//! entities it touches) leaves one's changes in place while another runs: [`detach`] closes the
+//! journal and hands back its entries as an [`Undo`], [`attach`] opens the journal with them
+//! again when the transaction goes on, and [`undo`] takes a detached transaction's changes back
+//! if it fails. Engines that give transactions private copies never open a journal; recording
+//! then costs one flag check.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -203,50 +204,16 @@ impl Change {
             }
         })
     }
-
-    /// The identity of the container it changes (as [`Value::container_id`] gives it; an
-    /// iterator's count cell for `Consumed`).
-    fn container(&self) -> usize {
-        match self {
-            Change::ListTruncate(l, _)
-            | Change::ListExtend(l, _)
-            | Change::ListSet(l, _, _)
-            | Change::ListRemoveAt(l, _)
-            | Change::ListInsertAt(l, _, _)
-            | Change::ListReverse(l)
-            | Change::ListReplace(l, _) => Rc::as_ptr(l) as *const u8 as usize,
-            Change::DictSetAt(d, _, _)
-            | Change::DictPop(d)
-            | Change::DictPush(d, _, _)
-            | Change::DictInsertAt(d, _, _, _)
-            | Change::DictRemoveAt(d, _)
-            | Change::DictReplace(d, _) => Rc::as_ptr(d) as *const u8 as usize,
-            Change::SetPop(s)
-            | Change::SetPush(s, _)
-            | Change::SetInsertAt(s, _, _)
-            | Change::SetRemoveAt(s, _)
-            | Change::SetTruncate(s, _)
-            | Change::SetExtend(s, _)
-            | Change::SetReplace(s, _) => Rc::as_ptr(s) as *const u8 as usize,
-            Change::Consumed(cell, _) => Rc::as_ptr(cell) as *const u8 as usize,
-        }
-    }
 }
 
-/// A suspended transaction's changes, oldest first, taken out of the containers by [`suspend`].
+/// A detached transaction's changes, left in place: how to undo them, oldest first.
 #[derive(Default)]
-pub struct Redo(Vec<Change>);
+pub struct Undo(Vec<Change>);
 
-impl Redo {
+impl Undo {
     /// Whether it holds no change.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-
-    /// The identities of the containers it changes (as [`Value::container_id`] names them),
-    /// once per change.
-    pub fn containers(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().map(Change::container)
     }
 }
 
@@ -264,34 +231,25 @@ pub fn commit() {
 
 /// Closes the journal and undoes every change recorded since [`open`], newest first.
 pub fn rollback() {
-    suspend();
+    undo(detach());
 }
 
-/// Closes the journal and undoes every change recorded since it opened, newest first, returning
-/// them so that [`resume`] or [`apply`] can make them again.
-pub fn suspend() -> Redo {
+/// Closes the journal and returns its entries, leaving every change in place (the transaction
+/// goes on later, after [`attach`], or ends: [`undo`] if it fails, nothing if it commits).
+pub fn detach() -> Undo {
     OPEN.set(false);
-    let entries = ENTRIES.with_borrow_mut(std::mem::take);
-    let mut redo: Vec<Change> = entries
-        .into_iter()
-        .rev()
-        .filter_map(Change::apply)
-        .collect();
-    redo.reverse();
-    Redo(redo)
+    Undo(ENTRIES.with_borrow_mut(std::mem::take))
 }
 
-/// Makes a suspended transaction's changes again and opens the journal with their inverses, so
-/// that the transaction goes on where it was.
-pub fn resume(redo: Redo) {
-    let undo: Vec<Change> = redo.0.into_iter().filter_map(Change::apply).collect();
-    ENTRIES.with_borrow_mut(|entries| *entries = undo);
+/// Opens the journal with a detached transaction's entries: it goes on where it was.
+pub fn attach(undo: Undo) {
+    ENTRIES.with_borrow_mut(|entries| *entries = undo.0);
     OPEN.set(true);
 }
 
-/// Makes a suspended transaction's changes for good (the journal stays as it is).
-pub fn apply(redo: Redo) {
-    for change in redo.0 {
+/// Takes a detached transaction's changes back, newest first.
+pub fn undo(undo: Undo) {
+    for change in undo.0.into_iter().rev() {
         change.apply();
     }
 }
@@ -486,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn a_suspended_transaction_goes_on_where_it_was_and_applies_for_good() {
+    fn a_detached_transaction_goes_on_where_it_was_and_can_still_be_undone() {
         let l = list(&[1, 2]);
         let d: DictCell = Rc::new(RefCell::new(DictMap::default()));
         open();
@@ -494,23 +452,17 @@ mod tests {
         l.borrow_mut().push(Value::Int(3));
         let (i, old) = d.borrow_mut().insert_full(Value::str("k"), Value::Int(1));
         dict_inserted(&d, i, old);
-        let redo = suspend();
-        assert_eq!(ints(&l), vec![1, 2]);
-        assert!(d.borrow().is_empty());
-        let list_id = Value::List(l.clone()).container_id();
-        assert!(redo.containers().any(|c| Some(c) == list_id));
-        resume(redo);
+        let detached = detach();
+        // Left in place, and no longer recorded.
         assert_eq!(ints(&l), vec![1, 2, 3]);
+        list_before(&l);
+        attach(detached);
         let removed = l.borrow_mut().remove(0);
         list_removed(&l, 0, &removed);
-        let redo = suspend();
-        assert_eq!(ints(&l), vec![1, 2]);
-        apply(redo);
         assert_eq!(ints(&l), vec![2, 3]);
-        assert_eq!(
-            d.borrow().get(&Value::str("k")).and_then(Value::as_int),
-            Some(1)
-        );
+        undo(detach());
+        assert_eq!(ints(&l), vec![1, 2]);
+        assert!(d.borrow().is_empty());
     }
 
     #[test]

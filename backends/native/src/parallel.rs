@@ -274,9 +274,9 @@ struct Worker {
     segments: HashMap<u64, Segment, FastHash>,
     next_segment: u64,
     dead: BTreeSet<Tid>,
-    /// Each suspended transaction's changes to this partition's containers (see
+    /// How to undo each unfinished transaction's changes to this partition's containers (see
     /// [`Worker::enter`]).
-    redo: HashMap<Tid, journal::Redo, FastHash>,
+    undo: HashMap<Tid, journal::Undo, FastHash>,
     outbox: Vec<Vec<ToWorker>>,
     coordinator_outbox: Vec<ToCoordinator>,
     /// Blocks each transaction has run, on every partition (its step budget; calls and replies
@@ -583,12 +583,14 @@ impl Worker {
     /// Transaction `tid` ended: its changes here become committed state (`commit`) or are
     /// dropped, and each of its keys passes to the next transaction queued on it.
     fn finish_here(&mut self, tid: Tid, commit: bool) {
-        let redo = self.redo.remove(&tid);
+        let undo = self.undo.remove(&tid);
         let ws = self.workspaces.remove(&tid).unwrap_or_default();
-        if commit {
-            if let Some(redo) = redo {
-                journal::apply(redo);
+        if !commit {
+            if let Some(undo) = undo {
+                journal::undo(undo);
             }
+        }
+        if commit {
             for (entity, key, w) in ws {
                 match w.place.and_then(|i| self.store[entity].get_index_mut(i)) {
                     Some((_, record)) => record.fields = w.fields,
@@ -761,18 +763,21 @@ impl Worker {
         self.drive(interp, segment);
     }
 
-    /// Puts transaction `tid`'s changes to this partition's containers back before it runs here
-    /// (or its state is read), with the journal open to record what it changes next.
+    /// Opens the journal with transaction `tid`'s entries before it runs here, to record what it
+    /// changes next. Its earlier changes stayed in place while others ran: every transaction
+    /// holds the keys of the entities it touches, and values never cross entities uncopied, so
+    /// no other transaction can reach the containers it changed (and no one reads committed
+    /// state in the middle of an epoch).
     fn enter(&mut self, tid: Tid) {
-        journal::resume(self.redo.remove(&tid).unwrap_or_default());
+        journal::attach(self.undo.remove(&tid).unwrap_or_default());
     }
 
-    /// Takes transaction `tid`'s changes out of the containers again, so that they hold the
-    /// committed state while other transactions run (and when its changes are dropped).
+    /// Closes the journal, keeping what undoes transaction `tid`'s changes here in case it fails
+    /// (see [`Worker::enter`]).
     fn leave(&mut self, tid: Tid) {
-        let redo = journal::suspend();
-        if !redo.is_empty() {
-            self.redo.insert(tid, redo);
+        let undo = journal::detach();
+        if !undo.is_empty() {
+            self.undo.insert(tid, undo);
         }
     }
 
@@ -1276,7 +1281,7 @@ impl ParallelEngine {
                             queued: HashMap::default(),
                             runnable: Vec::new(),
                             concluded: Vec::new(),
-                            redo: HashMap::default(),
+                            undo: HashMap::default(),
                             outbox: (0..partitions).map(|_| Vec::new()).collect(),
                             coordinator_outbox: Vec::new(),
                             steps: HashMap::default(),
