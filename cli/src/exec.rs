@@ -107,7 +107,7 @@ pub fn exec(
             loop {
                 let mut batch = Vec::with_capacity(epoch_size);
                 let mut bytes = 0;
-                while batch.len() < epoch_size {
+                while batch.len() < epoch_size && bytes < EPOCH_BYTES {
                     line.clear();
                     let n = reader
                         .read_until(b'\n', &mut line)
@@ -228,6 +228,12 @@ pub fn plugin_config(
     Ok(serde_json::Value::Object(config))
 }
 
+/// An epoch also ends once its lines reach this many bytes: parsed invocations take many times
+/// the room of their JSON text (a 45 KB line of nested dicts about 25 times), so an epoch of
+/// 1,024 huge lines would hold gigabytes. Only the input decides where epochs end, so runs stay
+/// deterministic.
+const EPOCH_BYTES: usize = 4 << 20;
+
 /// `exec` through a backend plugin: epochs of input lines cross to the plugin as JSONL batches.
 pub fn exec_plugin(
     backend: &LoadedBackend,
@@ -263,15 +269,16 @@ pub fn exec_plugin(
     let mut line = String::new();
     loop {
         let mut batch = Vec::with_capacity(epoch_size);
-        while batch.len() < epoch_size {
+        let mut bytes = 0;
+        while batch.len() < epoch_size && bytes < EPOCH_BYTES {
             line.clear();
-            if reader
+            let n = reader
                 .read_line(&mut line)
-                .map_err(|e| format!("cannot read {input}: {e}"))?
-                == 0
-            {
+                .map_err(|e| format!("cannot read {input}: {e}"))?;
+            if n == 0 {
                 break;
             }
+            bytes += n;
             if !is_blank_line(line.as_bytes()) {
                 batch.push(line.trim_end_matches(['\n', '\r']).to_string());
             }

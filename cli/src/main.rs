@@ -106,7 +106,7 @@ enum Command {
         /// Make the run durable in this directory (recovers what it holds first).
         #[arg(long)]
         data_dir: Option<PathBuf>,
-        /// Invocations per epoch.
+        /// Invocations per epoch, at most (an epoch also ends once its lines reach 4 MiB).
         #[arg(long, default_value_t = 1024)]
         epoch_size: usize,
         /// How many invocation ids to remember for deduplication; with --data-dir the default is
