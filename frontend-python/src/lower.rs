@@ -2255,7 +2255,22 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                             .iter()
                             .any(|(c, m)| c == class.id.as_str() && m == a.attr.as_str()) =>
                 {
-                    CallKind::Function(static_method_name(class.id.as_str(), a.attr.as_str()))
+                    let (class, method) = (class.id.as_str(), a.attr.as_str());
+                    if is_private(method) && (class != self.entity.name || self.sig.is_function) {
+                        return CallKind::Invalid {
+                            code: "E0334",
+                            message: format!("`{class}.{method}` is private"),
+                            label: "private method of another entity type".into(),
+                            hint: Some(if self.sig.is_function {
+                                "a module-level function or static method runs as part of \
+                                 every entity that calls it, so it uses public names only"
+                            } else {
+                                "names starting with `_` are for entities of their own type \
+                                 alone: call a public method"
+                            }),
+                        };
+                    }
+                    CallKind::Function(static_method_name(class, method))
                 }
                 _ => self.classify_method(&a.value, a.attr.as_str().to_string()),
             },
