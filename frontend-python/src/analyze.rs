@@ -966,8 +966,9 @@ fn analyze_entity<'a>(
                 } else {
                     DefKind::Method
                 };
-                if kind == DefKind::Static && !has_no_self(def, "static method", reporter) {
-                    continue;
+                if kind == DefKind::Static {
+                    // Reported, but the method stays known: its calls are not reported again.
+                    has_no_self(def, "static method", reporter);
                 }
                 if let Some(sig) = method_signature(def, entity_names, &scope, reporter, kind) {
                     if methods.iter().any(|m: &MethodSig<'_>| m.name == sig.name) {

@@ -335,6 +335,37 @@ fn arguments(n: usize) -> String {
 }
 
 /// `"s"` after a count other than one.
+/// What CPython says when `shown` (a function, or a method counting `with_self` for its
+/// `self`), whose parameters are `params`, is called with `arity` positional arguments it cannot
+/// take.
+fn arity_message(shown: &str, params: &[ir::Param], arity: usize, with_self: usize) -> String {
+    if params.len() < arity {
+        let taken = params.len() + with_self;
+        let given = arity + with_self;
+        format!(
+            "{shown}() takes {taken} positional argument{} but {given} {} given",
+            plural(taken),
+            if given == 1 { "was" } else { "were" }
+        )
+    } else {
+        let missing: Vec<String> = params[arity..]
+            .iter()
+            .filter(|p| p.default.is_none())
+            .map(|p| format!("'{}'", p.name))
+            .collect();
+        let listed = match missing.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        format!(
+            "{shown}() missing {} required positional argument{}: {listed}",
+            missing.len(),
+            plural(missing.len())
+        )
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -2272,6 +2303,25 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                     }
                     CallKind::Function(static_method_name(class, method))
                 }
+                // `Account.deposit(acc, 5)`: an ordinary method through its class.
+                ast::Expr::Name(class)
+                    if self.lookup_local(class.id.as_str()).is_none()
+                        && self
+                            .info
+                            .entity(class.id.as_str())
+                            .is_some_and(|e| e.method(a.attr.as_str()).is_some()) =>
+                {
+                    CallKind::Invalid {
+                        code: "E0330",
+                        message: format!(
+                            "`{}.{}` is called through its class",
+                            class.id.as_str(),
+                            a.attr.as_str()
+                        ),
+                        label: "method of an entity class".into(),
+                        hint: Some("call it on an entity: `entity.method(x)`, `self.method(x)` (only a `@staticmethod` is called through its class)"),
+                    }
+                }
                 _ => self.classify_method(&a.value, a.attr.as_str().to_string()),
             },
             other => {
@@ -3197,6 +3247,19 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         }
         let field = a.attr.as_str().to_string();
         if let Some(class) = self.entity_class_name(&a.value) {
+            if self
+                .info
+                .entity(&class)
+                .is_some_and(|e| e.method(&field).is_some())
+            {
+                return self.invalid(
+                    &a.attr,
+                    "E0353",
+                    &format!("`{class}.{field}` is a method, not a value"),
+                    "method read through its class",
+                    Some("methods are called: `Class.static_method(x)`, `entity.method(x)`; a key function may be `key=Class.static_method`"),
+                );
+            }
             return self.invalid(
                 &a.attr,
                 "E0353",
@@ -3793,7 +3856,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 call,
                 "E0355",
                 format!(
-                    "{qual} missing {} required argument{}: {}",
+                    "{qual} missing {} required positional argument{}: {}",
                     missing.len(),
                     if missing.len() == 1 { "" } else { "s" },
                     missing
@@ -4359,9 +4422,9 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             }
             other => {
                 let (message, hint) = match role {
-                    FunctionRole::Key => ("unsupported key function", "use a lambda (`key=lambda x: self._rank(x)`), a builtin such as `len`, or a bound method such as `counts.get`"),
-                    FunctionRole::Map => ("unsupported function for map()", "use a lambda (`lambda x: x * 2`), a builtin such as `str`, a method such as `str.strip`, or a bound method such as `self._price`"),
-                    FunctionRole::Filter => ("unsupported function for filter()", "use `None`, a lambda (`lambda x: x > 0`), a builtin such as `bool`, or a bound method such as `self._valid`"),
+                    FunctionRole::Key => ("unsupported key function", "use a lambda (`key=lambda x: self._rank(x)`), a builtin such as `len`, a bound method such as `counts.get`, or a module-level function or static method defined in this file"),
+                    FunctionRole::Map => ("unsupported function for map()", "use a lambda (`lambda x: x * 2`), a builtin such as `str`, a method such as `str.strip`, a bound method such as `self._price`, or a module-level function or static method defined in this file"),
+                    FunctionRole::Filter => ("unsupported function for filter()", "use `None`, a lambda (`lambda x: x > 0`), a builtin such as `bool`, a bound method such as `self._valid`, or a module-level function or static method defined in this file"),
                 };
                 self.invalid(other, "E0359", message, role.label(), Some(hint));
                 return None;
@@ -4384,30 +4447,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         let required = sig.params.iter().filter(|p| p.default.is_none()).count();
         if sig.params.len() < arity || required > arity {
             // As CPython words it when the function is called.
-            let message = if sig.params.len() < arity {
-                let taken = sig.params.len();
-                format!(
-                    "{shown}() takes {taken} positional argument{} but {arity} {} given",
-                    plural(taken),
-                    if arity == 1 { "was" } else { "were" }
-                )
-            } else {
-                let missing: Vec<String> = sig.params[arity..]
-                    .iter()
-                    .filter(|p| p.default.is_none())
-                    .map(|p| format!("'{}'", p.name))
-                    .collect();
-                let listed = match missing.as_slice() {
-                    [one] => one.clone(),
-                    [init @ .., last] => format!("{} and {last}", init.join(", ")),
-                    [] => String::new(),
-                };
-                format!(
-                    "{shown}() missing {} required positional argument{}: {listed}",
-                    missing.len(),
-                    plural(missing.len())
-                )
-            };
+            let message = arity_message(shown, &sig.params, arity, 0);
             self.error(
                 node,
                 "E0355",
@@ -4861,22 +4901,17 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if let Some(sig) = sig {
             let required = sig.params.iter().filter(|p| p.default.is_none()).count();
             if sig.params.len() < arity || required > arity {
-                let qual = format!("{}.{method}()", entity.as_deref().unwrap_or_default());
-                let (taken, given) = if sig.params.len() < arity {
-                    (sig.params.len() + 1, arity + 1)
-                } else {
-                    (required + 1, arity + 1)
-                };
-                let message = format!(
-                    "{qual} takes {taken} positional argument{} but {given} were given",
-                    plural(taken)
-                );
+                let shown = format!("{}.{method}", entity.as_deref().unwrap_or_default());
+                // A method's `self` counts as an argument, as CPython counts; a static method
+                // has none.
+                let with_self = usize::from(!sig.is_function);
+                let message = arity_message(&shown, &sig.params, arity, with_self);
                 self.error(
                     a,
                     "E0355",
                     message,
                     format!("a {} is called with {}", role.label(), arguments(arity)),
-                    None,
+                    Some("wrap it in a lambda that passes what it needs"),
                 );
                 return None;
             }
