@@ -348,21 +348,26 @@ fn arity_message(shown: &str, params: &[ir::Param], arity: usize, with_self: usi
             if given == 1 { "was" } else { "were" }
         )
     } else {
-        let missing: Vec<String> = params[arity..]
+        let missing: Vec<&str> = params[arity..]
             .iter()
             .filter(|p| p.default.is_none())
-            .map(|p| format!("'{}'", p.name))
+            .map(|p| p.name.as_str())
             .collect();
-        let listed = match missing.as_slice() {
-            [one] => one.clone(),
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-            [] => String::new(),
-        };
         format!(
-            "{shown}() missing {} required positional argument{}: {listed}",
+            "{shown}() missing {} required positional argument{}: {}",
             missing.len(),
-            plural(missing.len())
+            plural(missing.len()),
+            quoted_list(&missing)
         )
+    }
+}
+
+/// Names as CPython lists them in an arity error: `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`.
+fn quoted_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.as_slice() {
+        [init @ .., last] if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => quoted.concat(),
     }
 }
 
@@ -3858,12 +3863,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 format!(
                     "{qual} missing {} required positional argument{}: {}",
                     missing.len(),
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing
-                        .iter()
-                        .map(|m| format!("'{m}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    plural(missing.len()),
+                    quoted_list(&missing)
                 ),
                 "wrong number of arguments",
                 Some(&hint),
