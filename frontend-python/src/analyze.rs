@@ -1435,12 +1435,10 @@ fn analyze_functions<'a>(
             info.rejected_functions.push(name.to_string());
             continue;
         };
-        {
-            info.functions.push(name.to_string());
-            sig.name = function_method_name(name);
-            for entity in &mut info.entities {
-                entity.methods.push(sig.clone());
-            }
+        info.functions.push(name.to_string());
+        sig.name = function_method_name(name);
+        for entity in &mut info.entities {
+            entity.methods.push(sig.clone());
         }
     }
 }

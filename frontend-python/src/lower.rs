@@ -334,7 +334,6 @@ fn arguments(n: usize) -> String {
     }
 }
 
-/// `"s"` after a count other than one.
 /// What CPython says when `shown` (a function, or a method counting `with_self` for its
 /// `self`), whose parameters are `params`, is called with `arity` positional arguments it cannot
 /// take.
@@ -371,6 +370,7 @@ fn quoted_list(names: &[&str]) -> String {
     }
 }
 
+/// `"s"` after a count other than one.
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -4444,18 +4444,8 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         arity: usize,
         role: FunctionRole,
     ) -> Option<FunctionArg<'a>> {
-        let sig = self.entity.method(&method)?;
-        let required = sig.params.iter().filter(|p| p.default.is_none()).count();
-        if sig.params.len() < arity || required > arity {
-            // As CPython words it when the function is called.
-            let message = arity_message(shown, &sig.params, arity, 0);
-            self.error(
-                node,
-                "E0355",
-                message,
-                format!("a {} is called with {}", role.label(), arguments(arity)),
-                Some("wrap it in a lambda that passes what it needs"),
-            );
+        let params = self.entity.method(&method)?.params.clone();
+        if !self.takes_arity(node, shown, &params, 0, arity, role) {
             return None;
         }
         Some(FunctionArg::Entity(
@@ -4900,24 +4890,42 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             .and_then(|t| self.info.entity(t))
             .and_then(|e| e.method(&method));
         if let Some(sig) = sig {
-            let required = sig.params.iter().filter(|p| p.default.is_none()).count();
-            if sig.params.len() < arity || required > arity {
-                let shown = format!("{}.{method}", entity.as_deref().unwrap_or_default());
-                // A method's `self` counts as an argument, as CPython counts; a static method
-                // has none.
-                let with_self = usize::from(!sig.is_function);
-                let message = arity_message(&shown, &sig.params, arity, with_self);
-                self.error(
-                    a,
-                    "E0355",
-                    message,
-                    format!("a {} is called with {}", role.label(), arguments(arity)),
-                    Some("wrap it in a lambda that passes what it needs"),
-                );
+            // A method's `self` counts as an argument, as CPython counts; a static method has
+            // none.
+            let with_self = usize::from(!sig.is_function);
+            let params = sig.params.clone();
+            let shown = format!("{}.{method}", entity.as_deref().unwrap_or_default());
+            if !self.takes_arity(a, &shown, &params, with_self, arity, role) {
                 return None;
             }
         }
         Some((entity, method))
+    }
+
+    /// Whether a function `shown` with `params` (and a `self`, when `with_self` is 1) can be
+    /// called with `arity` positional arguments each time it serves as a `role`; if not,
+    /// reports it at `node` as CPython words it when the call happens.
+    fn takes_arity(
+        &mut self,
+        node: &impl Ranged,
+        shown: &str,
+        params: &[ir::Param],
+        with_self: usize,
+        arity: usize,
+        role: FunctionRole,
+    ) -> bool {
+        let required = params.iter().filter(|p| p.default.is_none()).count();
+        if params.len() >= arity && required <= arity {
+            return true;
+        }
+        self.error(
+            node,
+            "E0355",
+            arity_message(shown, params, arity, with_self),
+            format!("a {} is called with {}", role.label(), arguments(arity)),
+            Some("wrap it in a lambda that passes what it needs"),
+        );
+        false
     }
 
     fn any_all_loop(&mut self, func: &str, g: &'a ast::ExprGenerator, span: Span) -> Expr {

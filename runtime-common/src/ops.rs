@@ -1440,9 +1440,8 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
                     let old = std::mem::take(&mut *s.borrow_mut());
                     journal::set_contents(s, old);
                 } else {
-                    let gone: Vec<Value> = t.borrow().iter().cloned().collect();
-                    for x in gone {
-                        let removed = s.borrow_mut().shift_remove_full(&x);
+                    for x in t.borrow().iter() {
+                        let removed = s.borrow_mut().shift_remove_full(x);
                         if let Some((i, v)) = removed {
                             journal::set_removed(s, i, &v);
                         }

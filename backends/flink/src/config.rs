@@ -122,11 +122,7 @@ impl FlinkConfig {
                 ))
             }
         };
-        let app = kafka
-            .topics
-            .internal
-            .trim_end_matches(".internal")
-            .to_string();
+        let app = kafka.topics.app.clone();
         let checkpoint_dir = string(config, "checkpoint_dir")?.unwrap_or_else(|| {
             let dir = std::env::temp_dir()
                 .join("entiflow-flink")
@@ -164,7 +160,7 @@ impl FlinkConfig {
 
     /// The topic prefix.
     pub fn app(&self) -> &str {
-        self.kafka.topics.internal.trim_end_matches(".internal")
+        &self.kafka.topics.app
     }
 
     /// The job's program arguments.

@@ -51,6 +51,8 @@ pub struct KafkaConfig {
 /// The topics of one application.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topics {
+    /// The prefix every name below starts with (the application's name on the broker).
+    pub app: String,
     /// Client invocations (any partition; records carry the reply address).
     pub ingress: String,
     /// Calls, replies and control messages between partitions, one partition per state part.
@@ -67,6 +69,7 @@ impl Topics {
     /// The topics of application `app`.
     pub fn for_app(app: &str) -> Topics {
         Topics {
+            app: app.to_string(),
             ingress: format!("{app}.ingress"),
             internal: format!("{app}.internal"),
             egress: format!("{app}.egress"),
@@ -278,9 +281,6 @@ impl KafkaConfig {
 
     /// The consumer group of the application's workers.
     pub fn group_id(&self) -> String {
-        format!(
-            "{}.workers",
-            self.topics.internal.trim_end_matches(".internal")
-        )
+        format!("{}.workers", self.topics.app)
     }
 }

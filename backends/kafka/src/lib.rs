@@ -65,7 +65,7 @@ fn deployment_plan(config: &KafkaConfig) -> String {
         })
         .collect();
     let plan = serde_json::json!({
-        "app": config.topics.ingress.trim_end_matches(".ingress"),
+        "app": config.topics.app,
         "consumer_group": config.group_id(),
         "state_partitions": config.partitions,
         "topics": topics,
@@ -77,7 +77,7 @@ fn deployment_plan(config: &KafkaConfig) -> String {
 
 /// A script that starts one worker process of the application.
 fn worker_script(config: &KafkaConfig) -> String {
-    let app = config.topics.ingress.trim_end_matches(".ingress");
+    let app = &config.topics.app;
     let partitions = config.partitions;
     format!(
         r#"#!/usr/bin/env bash
