@@ -1041,6 +1041,15 @@ fn analyze_entity<'a>(
     let mut fields: Vec<Field> = Vec::new();
     if let Some(init) = methods.iter().find(|m| m.name == "__init__") {
         collect_fields(&init.def.body, &init.params, entity_names, &mut fields);
+        for value in returned_values(&init.def.body) {
+            reporter.error(
+                value,
+                "E0213",
+                "`__init__` returns a value",
+                "returned here",
+                Some("`__init__` must return None (CPython raises TypeError at every creation): drop the value, or keep it in a field"),
+            );
+        }
     }
     // A class-level annotation types the field `__init__` assigns; a field is still only what
     // `__init__` assigns (an annotation alone makes no attribute in Python).
@@ -1526,4 +1535,30 @@ impl<'a> ruff_python_ast::visitor::Visitor<'a> for SelfUses {
         }
         ruff_python_ast::visitor::walk_expr(self, e);
     }
+}
+
+/// The values of `return` statements in a function body that are not the literal `None`.
+fn returned_values(body: &[Stmt]) -> Vec<&Expr> {
+    use ruff_python_ast::visitor::{walk_stmt, Visitor};
+    struct Returns<'a>(Vec<&'a Expr>);
+    impl<'a> Visitor<'a> for Returns<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            match stmt {
+                Stmt::Return(r) => {
+                    if let Some(value) = r.value.as_deref() {
+                        if !value.is_none_literal_expr() {
+                            self.0.push(value);
+                        }
+                    }
+                }
+                Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
+                _ => walk_stmt(self, stmt),
+            }
+        }
+    }
+    let mut returns = Returns(Vec::new());
+    for stmt in body {
+        returns.visit_stmt(stmt);
+    }
+    returns.0
 }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use crate::format::{repr, str_format, str_format_map, to_str};
 use crate::journal;
 use crate::ops::{self, check_hashable, iterate, py_cmp, raise, OpResult};
+use crate::set_order;
 use crate::unicode_text as text;
 use crate::value::{DictMap, Internal, SetMap, Value, ViewKind};
 
@@ -1273,14 +1274,19 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
         }
         "set" => {
             arity("set", args, 0, 1)?;
-            let mut s = SetMap::default();
+            // CPython sizes the table ahead for a set's or a dict's members.
+            let mut s = match args.first() {
+                Some(Value::Set(other)) => return Ok(new_set(set_order::copy(&other.borrow()))),
+                Some(Value::Dict(d)) => set_order::presized(d.borrow().len()),
+                _ => SetMap::default(),
+            };
             if let Some(v) = args.first() {
                 for x in iterate(v)? {
                     check_hashable(&x)?;
                     s.insert(x);
                 }
             }
-            Ok(Value::Set(Rc::new(RefCell::new(s))))
+            Ok(new_set(s))
         }
         "dict" => {
             arity("dict", args, 0, 1)?;
@@ -1387,6 +1393,42 @@ fn builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> OpResult {
                     .map(|(i, x)| Value::tuple(vec![Value::Int(start + i as i64), x]))
                     .collect(),
             ))
+        }
+        // Single-pass iterators among the arguments are taken from in turn, one item of each
+        // argument per row, so that `zip(it, it)` pairs consecutive items as in CPython.
+        "zip"
+            if !kwarg(kwargs, "strict").is_some_and(Value::truthy)
+                && args.iter().any(is_single_pass) =>
+        {
+            let mut lists: Vec<Option<std::vec::IntoIter<Value>>> = args
+                .iter()
+                .map(|a| {
+                    Ok(if is_single_pass(a) {
+                        None
+                    } else {
+                        Some(iterate(a)?.into_iter())
+                    })
+                })
+                .collect::<Result<_, Value>>()?;
+            let mut rows = Vec::new();
+            'rows: loop {
+                let mut row = Vec::with_capacity(args.len());
+                for (arg, list) in args.iter().zip(lists.iter_mut()) {
+                    let item = match list {
+                        Some(items) => items.next(),
+                        None => match arg {
+                            Value::Internal(i) => i.next_item(),
+                            _ => None,
+                        },
+                    };
+                    match item {
+                        Some(x) => row.push(x),
+                        None => break 'rows,
+                    }
+                }
+                rows.push(Value::tuple(row));
+            }
+            Ok(Internal::iterator("zip", rows))
         }
         "zip" => {
             let lists: Vec<Vec<Value>> = args.iter().map(iterate).collect::<Result<_, _>>()?;
@@ -2653,10 +2695,20 @@ fn dict_method(
     })
 }
 
+/// A new set value.
+fn new_set(members: SetMap) -> Value {
+    Value::Set(Rc::new(RefCell::new(members)))
+}
+
 fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult {
     let others = |args: &[Value]| -> Result<Vec<SetMap>, Value> {
         let mut out = Vec::new();
         for a in args {
+            // A set argument is used as it is (its iteration order is its own).
+            if let Value::Set(t) = a {
+                out.push(t.borrow().clone());
+                continue;
+            }
             let mut set = SetMap::default();
             for x in iterate(a)? {
                 check_hashable(&x)?;
@@ -2666,7 +2718,6 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         Ok(out)
     };
-    let new_set = |m: SetMap| Value::Set(Rc::new(RefCell::new(m)));
     Ok(match method {
         "add" => {
             check_hashable(&args[0])?;
@@ -2679,6 +2730,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         "remove" if matches!(&args[0], Value::Set(_)) => return Err(key_error(&args[0])),
         "discard" => {
             check_hashable(&args[0])?;
+            set_order::losing_members(&s.borrow());
             let removed = s.borrow_mut().shift_remove_full(&args[0]);
             if let Some((i, v)) = removed {
                 journal::set_removed(s, i, &v);
@@ -2687,6 +2739,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "remove" => {
             check_hashable(&args[0])?;
+            set_order::losing_members(&s.borrow());
             let removed = s.borrow_mut().shift_remove_full(&args[0]);
             match removed {
                 Some((i, v)) => journal::set_removed(s, i, &v),
@@ -2694,15 +2747,22 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
             }
             Value::None
         }
+        // A copy that set arguments are merged into, and other iterables added to one by one.
         "union" => {
-            let mut out = s.borrow().clone();
-            for o in others(args)? {
-                out.extend(o);
+            let mut out = set_order::copy(&s.borrow());
+            for (o, arg) in others(args)?.iter().zip(args) {
+                match arg {
+                    Value::Set(_) => set_order::merge(&mut out, o),
+                    _ => out.extend(o.iter().cloned()),
+                }
             }
             new_set(out)
         }
         "intersection" => {
             let os = others(args)?;
+            if os.is_empty() {
+                return Ok(new_set(set_order::copy(&s.borrow())));
+            }
             let mut out = s.borrow().clone();
             for (o, arg) in os.iter().zip(args) {
                 out = ops::intersect(&out, o, matches!(arg, Value::Set(_)));
@@ -2711,19 +2771,25 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "difference" => {
             let os = others(args)?;
-            new_set(
-                s.borrow()
-                    .iter()
-                    .filter(|x| !os.iter().any(|o| o.contains(*x)))
-                    .cloned()
-                    .collect(),
-            )
+            let Some((first, rest)) = os.split_first() else {
+                return Ok(new_set(set_order::copy(&s.borrow())));
+            };
+            let mut out =
+                set_order::difference(&s.borrow(), first, matches!(&args[0], Value::Set(_)));
+            if rest.iter().any(|o| out.iter().any(|x| o.contains(x))) {
+                set_order::losing_members(&out);
+                out.retain(|x| !rest.iter().any(|o| o.contains(x)));
+            }
+            new_set(out)
         }
         // Members are added one by one: an unhashable one raises after those before it went in,
         // as in CPython.
         "update" => {
             for a in args {
                 let items = iterate(a)?;
+                if matches!(a, Value::Set(_) | Value::Dict(_)) {
+                    set_order::growing_by(&s.borrow(), items.len());
+                }
                 journal::set_grows(s);
                 for x in items {
                     check_hashable(&x)?;
@@ -2753,6 +2819,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         // Members are removed one by one, also up to an unhashable one, as in CPython.
         "difference_update" => {
+            set_order::losing_members(&s.borrow());
             for a in args {
                 for x in iterate(a)? {
                     check_hashable(&x)?;
@@ -2766,6 +2833,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "symmetric_difference_update" => {
             let other = others(args)?.pop().unwrap_or_default();
+            set_order::losing_members(&s.borrow());
             for x in other {
                 let removed = s.borrow_mut().shift_remove_full(&x);
                 match removed {
@@ -2780,26 +2848,26 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "symmetric_difference" => {
             let other = others(args)?.pop().unwrap_or_default();
-            let mine = s.borrow();
-            let mut out: SetMap = mine
-                .iter()
-                .filter(|x| !other.contains(*x))
-                .cloned()
-                .collect();
-            out.extend(other.iter().filter(|x| !mine.contains(*x)).cloned());
-            new_set(out)
+            new_set(set_order::symmetric_difference(
+                &s.borrow(),
+                &other,
+                matches!(&args[0], Value::Set(_)),
+            ))
         }
         "clear" => {
             let old = std::mem::take(&mut *s.borrow_mut());
             journal::set_contents(s, old);
             Value::None
         }
-        "copy" => new_set(s.borrow().clone()),
+        "copy" => new_set(set_order::copy(&s.borrow())),
+        // CPython pops the member in its first occupied slot.
         "pop" => {
-            let first = s.borrow_mut().shift_remove_index(0);
-            match first {
+            set_order::losing_members(&s.borrow());
+            let first = set_order::python_order(&s.borrow()).map_or(0, |order| order[0]);
+            let popped = s.borrow_mut().shift_remove_index(first);
+            match popped {
                 Some(v) => {
-                    journal::set_removed(s, 0, &v);
+                    journal::set_removed(s, first, &v);
                     v
                 }
                 None => return Err(key_error(&Value::str("pop from an empty set"))),
@@ -2812,4 +2880,9 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
             )
         }
     })
+}
+
+/// A single-pass iterator (`iter(...)`, `zip`, `enumerate`, ...): taking an item consumes it.
+fn is_single_pass(v: &Value) -> bool {
+    matches!(v, Value::Internal(i) if matches!(**i, Internal::Iterator { .. }))
 }

@@ -999,7 +999,15 @@ fn tag_inner(v: &Value, seen: &mut Tagged) -> Json {
         Value::Str(s) => Json::String(s.to_string()),
         Value::List(l) => Json::Array(l.borrow().iter().map(|x| tag(x, seen)).collect()),
         Value::Tuple(t) => json!({"$t": t.iter().map(|x| tag(x, seen)).collect::<Vec<_>>()}),
-        Value::Set(s) => json!({"$s": s.borrow().iter().map(|x| tag(x, seen)).collect::<Vec<_>>()}),
+        Value::Set(s) => {
+            let s = s.borrow();
+            let members: Vec<Json> = s.iter().map(|x| tag(x, seen)).collect();
+            // A table sized beyond its members is kept: it decides the iteration order.
+            match s.hasher().table_room() {
+                0 => json!({ "$s": members }),
+                room => json!({ "$S": [room, members] }),
+            }
+        }
         Value::Dict(d) => {
             let pairs: Vec<Json> = d
                 .borrow()
@@ -1134,11 +1142,22 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                         seen.others.push(tuple.clone());
                         tuple
                     }
-                    "$s" => {
+                    "$s" | "$S" => {
                         let cell =
                             Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
                         seen.others.push(Value::Set(cell.clone()));
-                        let members = list(body, seen)?.into_iter().collect();
+                        let (room, body) = match (tag.as_str(), body.as_array()) {
+                            ("$S", Some(pair)) if pair.len() == 2 => (
+                                pair[0].as_u64().ok_or("bad set table size")? as usize,
+                                &pair[1],
+                            ),
+                            ("$S", _) => return Err("bad $S".into()),
+                            _ => (0, body),
+                        };
+                        let mut members = crate::value::SetMap::with_hasher(
+                            crate::value::SetHasher::with_room(room),
+                        );
+                        members.extend(list(body, seen)?);
                         *cell.borrow_mut() = members;
                         Value::Set(cell)
                     }

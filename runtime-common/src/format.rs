@@ -201,7 +201,7 @@ fn repr_inner(v: &Value, active: &mut FxHashSet<usize>, out: &mut String) {
         Value::Set(s) if s.borrow().is_empty() => out.push_str("set()"),
         Value::Set(s) => {
             out.push('{');
-            join_repr(s.borrow().iter(), active, out);
+            join_repr(crate::set_order::members(&s.borrow()).iter(), active, out);
             out.push('}');
         }
         Value::Range(a, b, 1) => {

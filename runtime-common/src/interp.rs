@@ -742,6 +742,13 @@ impl<'p> Interpreter<'p> {
             }
             Expr::List(xs) => Value::list(self.eval_all(frame, state, xs)?),
             Expr::Tuple(xs) => Value::tuple(self.eval_all(frame, state, xs)?),
+            // CPython makes a display of three or more constants a frozenset constant, copied.
+            Expr::Set(xs) if xs.len() >= 3 && xs.iter().all(is_constant) => {
+                let items = self.eval_all(frame, state, xs)?;
+                Value::Set(Rc::new(std::cell::RefCell::new(
+                    crate::set_order::from_constants(items),
+                )))
+            }
             Expr::Set(xs) => {
                 let mut s = crate::value::SetMap::default();
                 for x in self.eval_all(frame, state, xs)? {
@@ -1144,5 +1151,15 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
                 ),
             )
         }
+    }
+}
+
+/// An expression CPython folds to a constant: a literal, or a tuple of them.
+fn is_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Const(_) => true,
+        Expr::Unary(ir::UnaryOp::Neg, operand) => matches!(**operand, Expr::Const(_)),
+        Expr::Tuple(items) => items.iter().all(is_constant),
+        _ => false,
     }
 }

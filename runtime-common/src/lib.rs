@@ -14,6 +14,7 @@ pub mod interp;
 pub mod journal;
 pub mod ops;
 pub mod plugin;
+pub mod set_order;
 pub mod unicode_digits;
 mod unicode_tables;
 pub mod unicode_text;

@@ -695,16 +695,16 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
         }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Set(x), Set(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
+            // Built as CPython builds them, so that they iterate in its order.
             let out: crate::value::SetMap = match op {
-                BinOp::BitOr => x.iter().chain(y.iter()).cloned().collect(),
+                BinOp::BitOr => {
+                    let mut out = crate::set_order::copy(&x);
+                    crate::set_order::merge(&mut out, &y);
+                    out
+                }
                 BinOp::BitAnd => intersect(&x, &y, true),
-                BinOp::Sub => x.iter().filter(|k| !y.contains(*k)).cloned().collect(),
-                _ => x
-                    .iter()
-                    .filter(|k| !y.contains(*k))
-                    .chain(y.iter().filter(|k| !x.contains(*k)))
-                    .cloned()
-                    .collect(),
+                BinOp::Sub => crate::set_order::difference(&x, &y, true),
+                _ => crate::set_order::symmetric_difference(&x, &y, true),
             };
             Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
         }
@@ -1121,7 +1121,7 @@ pub fn iterate(v: &Value) -> Result<Vec<Value>, Value> {
         Value::Tuple(t) => t.to_vec(),
         Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
         Value::Dict(d) => d.borrow().keys().cloned().collect(),
-        Value::Set(s) => s.borrow().iter().cloned().collect(),
+        Value::Set(s) => crate::set_order::members(&s.borrow()),
         Value::Internal(i)
             if matches!(
                 **i,
@@ -1420,13 +1420,13 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
                 if !Rc::ptr_eq(s, t) {
                     let added: Vec<Value> = {
                         let mine = s.borrow();
-                        t.borrow()
-                            .iter()
-                            .filter(|x| !mine.contains(*x))
-                            .cloned()
+                        crate::set_order::members(&t.borrow())
+                            .into_iter()
+                            .filter(|x| !mine.contains(x))
                             .collect()
                     };
                     if !added.is_empty() {
+                        crate::set_order::growing_by(&s.borrow(), t.borrow().len());
                         journal::set_grows(s);
                         s.borrow_mut().extend(added);
                     }
@@ -1440,6 +1440,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
                     let old = std::mem::take(&mut *s.borrow_mut());
                     journal::set_contents(s, old);
                 } else {
+                    crate::set_order::losing_members(&s.borrow());
                     for x in t.borrow().iter() {
                         let removed = s.borrow_mut().shift_remove_full(x);
                         if let Some((i, v)) = removed {
@@ -1485,10 +1486,9 @@ pub fn intersect(
     } else {
         (other, so)
     };
-    iterated
-        .iter()
-        .filter(|k| probed.contains(*k))
-        .cloned()
+    crate::set_order::members(iterated)
+        .into_iter()
+        .filter(|k| probed.contains(k))
         .collect()
 }
 

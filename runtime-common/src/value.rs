@@ -11,8 +11,50 @@ use indexmap::{IndexMap, IndexSet};
 pub type FastHash = std::hash::BuildHasherDefault<rustc_hash::FxHasher>;
 /// A dict: insertion-ordered, keyed by hashable values.
 pub type DictMap = IndexMap<Value, Value, FastHash>;
-/// A set: insertion-ordered (iteration order is deterministic, unlike CPython's for strings).
-pub type SetMap = IndexSet<Value, FastHash>;
+/// A set: stored in insertion order; iterated in CPython's order (see [`crate::set_order`]).
+pub type SetMap = IndexSet<Value, SetHasher>;
+
+/// The hasher of sets: Fx, carrying how many slots CPython's table for the set keeps at least
+/// (a table sized ahead by a copy, or one that lost members: tables never shrink when members
+/// leave), which [`crate::set_order`] needs to know the set's iteration order.
+#[derive(Clone, Default, Debug)]
+pub struct SetHasher {
+    table_room: std::cell::Cell<usize>,
+}
+
+impl SetHasher {
+    /// A hasher for a set whose table has at least `slots` slots.
+    pub fn with_room(slots: usize) -> SetHasher {
+        SetHasher {
+            table_room: std::cell::Cell::new(slots),
+        }
+    }
+
+    /// The slots CPython's table keeps at least (0: as for a set built member by member).
+    pub fn table_room(&self) -> usize {
+        self.table_room.get()
+    }
+
+    /// Keeps at least `slots` slots from now on.
+    pub fn keep_room(&self, slots: usize) {
+        self.table_room.set(self.table_room.get().max(slots));
+    }
+}
+
+impl std::hash::BuildHasher for SetHasher {
+    type Hasher = rustc_hash::FxHasher;
+
+    fn build_hasher(&self) -> rustc_hash::FxHasher {
+        rustc_hash::FxHasher::default()
+    }
+}
+
+/// What a deep copy remembers: the copies made so far (by container identity), and whether sets
+/// are built again as `copy.deepcopy` builds them (member by member in iteration order).
+struct CopyMemo {
+    copies: rustc_hash::FxHashMap<usize, Value>,
+    rebuild_sets: bool,
+}
 
 /// A Python value.
 #[derive(Clone, Debug)]
@@ -441,7 +483,10 @@ impl Value {
             | Value::Dict(_)
             | Value::Set(_)
             | Value::Exception(_)
-            | Value::Internal(_) => self.deep_copy_memo(&mut rustc_hash::FxHashMap::default()),
+            | Value::Internal(_) => self.deep_copy_memo(&mut CopyMemo {
+                copies: rustc_hash::FxHashMap::default(),
+                rebuild_sets: true,
+            }),
             other => other.clone(),
         }
     }
@@ -449,7 +494,21 @@ impl Value {
     /// Deep copies of several values made together: containers shared between them stay shared
     /// between the copies, as one `copy.deepcopy` of them all would do.
     pub fn deep_copy_all(values: &[Value]) -> Vec<Value> {
-        let mut memo = rustc_hash::FxHashMap::default();
+        let mut memo = CopyMemo {
+            copies: rustc_hash::FxHashMap::default(),
+            rebuild_sets: true,
+        };
+        values.iter().map(|v| v.deep_copy_memo(&mut memo)).collect()
+    }
+
+    /// Deep copies of several values that keep every set as it is stored (its insertion order
+    /// and table size), where [`Value::deep_copy_all`] builds sets again as CPython's
+    /// `copy.deepcopy` does: for an engine's own copies of state, which must not change it.
+    pub fn exact_copy_all(values: &[Value]) -> Vec<Value> {
+        let mut memo = CopyMemo {
+            copies: rustc_hash::FxHashMap::default(),
+            rebuild_sets: false,
+        };
         values.iter().map(|v| v.deep_copy_memo(&mut memo)).collect()
     }
 
@@ -554,17 +613,18 @@ impl Value {
         }
     }
 
-    fn deep_copy_memo(&self, memo: &mut rustc_hash::FxHashMap<usize, Value>) -> Value {
+    fn deep_copy_memo(&self, memo: &mut CopyMemo) -> Value {
         deeper(|| {
             if let Some(id) = self.container_id() {
-                if let Some(done) = memo.get(&id) {
+                if let Some(done) = memo.copies.get(&id) {
                     return done.clone();
                 }
             }
             match self {
                 Value::List(l) => {
                     let copy = Rc::new(RefCell::new(Vec::new()));
-                    memo.insert(self.container_id().unwrap_or(0), Value::List(copy.clone()));
+                    memo.copies
+                        .insert(self.container_id().unwrap_or(0), Value::List(copy.clone()));
                     let items: Vec<Value> =
                         l.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect();
                     *copy.borrow_mut() = items;
@@ -572,7 +632,8 @@ impl Value {
                 }
                 Value::Dict(d) => {
                     let copy = Rc::new(RefCell::new(DictMap::default()));
-                    memo.insert(self.container_id().unwrap_or(0), Value::Dict(copy.clone()));
+                    memo.copies
+                        .insert(self.container_id().unwrap_or(0), Value::Dict(copy.clone()));
                     let items: DictMap = d
                         .borrow()
                         .iter()
@@ -582,10 +643,20 @@ impl Value {
                     Value::Dict(copy)
                 }
                 Value::Set(s) => {
-                    let copy = Value::Set(Rc::new(RefCell::new(
-                        s.borrow().iter().map(|v| v.deep_copy_memo(memo)).collect(),
-                    )));
-                    memo.insert(self.container_id().unwrap_or(0), copy.clone());
+                    let copy = if memo.rebuild_sets {
+                        crate::set_order::members(&s.borrow())
+                            .iter()
+                            .map(|v| v.deep_copy_memo(memo))
+                            .collect()
+                    } else {
+                        let s = s.borrow();
+                        let mut copy = SetMap::with_hasher(s.hasher().clone());
+                        copy.extend(s.iter().map(|v| v.deep_copy_memo(memo)));
+                        copy
+                    };
+                    let copy = Value::Set(Rc::new(RefCell::new(copy)));
+                    memo.copies
+                        .insert(self.container_id().unwrap_or(0), copy.clone());
                     copy
                 }
                 // Tuples and exceptions are copied once too, so that what shares one still does
@@ -593,16 +664,16 @@ impl Value {
                 // remembered first).
                 Value::Tuple(t) => {
                     let id = Rc::as_ptr(t) as *const u8 as usize;
-                    if let Some(done) = memo.get(&id) {
+                    if let Some(done) = memo.copies.get(&id) {
                         return done.clone();
                     }
                     let copy = Value::tuple(t.iter().map(|v| v.deep_copy_memo(memo)).collect());
-                    memo.insert(id, copy.clone());
+                    memo.copies.insert(id, copy.clone());
                     copy
                 }
                 Value::Exception(e) => {
                     let id = Rc::as_ptr(e) as *const u8 as usize;
-                    if let Some(done) = memo.get(&id) {
+                    if let Some(done) = memo.copies.get(&id) {
                         return done.clone();
                     }
                     let copy = Value::Exception(Rc::new(Exception {
@@ -615,7 +686,7 @@ impl Value {
                             .map(|(n, v)| (n.clone(), v.deep_copy_memo(memo)))
                             .collect(),
                     }));
-                    memo.insert(id, copy.clone());
+                    memo.copies.insert(id, copy.clone());
                     copy
                 }
                 // A view crossing an entity boundary views a copy of its dict.
@@ -627,7 +698,7 @@ impl Value {
                     } => {
                         // An iterator shared inside the value stays shared in the copy.
                         let id = Rc::as_ptr(i) as *const u8 as usize;
-                        if let Some(done) = memo.get(&id) {
+                        if let Some(done) = memo.copies.get(&id) {
                             return done.clone();
                         }
                         let copy = Value::Internal(Rc::new(Internal::Iterator {
@@ -635,7 +706,7 @@ impl Value {
                             items: items.iter().map(|v| v.deep_copy_memo(memo)).collect(),
                             consumed: Rc::new(std::cell::Cell::new(consumed.get())),
                         }));
-                        memo.insert(id, copy.clone());
+                        memo.copies.insert(id, copy.clone());
                         copy
                     }
                     Internal::DictView { dict, kind } => {
