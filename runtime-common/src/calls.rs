@@ -145,8 +145,8 @@ pub fn private_access(ent: &ir::Entity, name: &str, same_type: bool) -> Option<V
 /// within one entity, the object itself.
 pub fn reply_to_caller(outcome: Result<Value, Value>, crosses: bool) -> Result<Value, Value> {
     match outcome {
-        Ok(v) if crosses => Ok(v.deep_copy()),
-        Err(e) if crosses => Err(e.deep_copy()),
+        Ok(v) if crosses => Ok(v.crossing_copy()),
+        Err(e) if crosses => Err(e.crossing_copy()),
         same => same,
     }
 }
@@ -190,7 +190,7 @@ pub fn local_call(
         CallOp::GetField(field) => LocalCall::Reply(match ent.field_index(&field) {
             Some(i) if fields[i].is_unset() => Err(interp.unset_field(target_entity, i)),
             Some(i) if same => Ok(fields[i].clone()),
-            Some(i) => Ok(fields[i].deep_copy()),
+            Some(i) => Ok(fields[i].crossing_copy()),
             None => Err(missing(&field)),
         }),
         CallOp::Invoke {
@@ -217,10 +217,10 @@ pub fn local_call(
                 // the CPython reference does): containers shared within a group stay shared.
                 let (names, values): (Vec<String>, Vec<Value>) = kwargs.into_iter().unzip();
                 (
-                    Value::deep_copy_all(&args),
+                    Value::crossing_copy_all(&args),
                     names
                         .into_iter()
-                        .zip(Value::deep_copy_all(&values))
+                        .zip(Value::crossing_copy_all(&values))
                         .collect(),
                 )
             };

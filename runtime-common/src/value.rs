@@ -473,43 +473,48 @@ impl Value {
         }
     }
 
-    /// A copy with no containers shared with `self` (entity references stay references):
-    /// what crosses an entity boundary. Like `copy.deepcopy`, containers shared inside the value
-    /// stay shared in the copy and cycles are preserved.
+    /// A copy with no containers shared with `self` (entity references stay references). Like
+    /// `copy.deepcopy`, containers shared inside the value stay shared in the copy and cycles are
+    /// preserved; sets stay exactly as they are stored (an engine's copies of state must not
+    /// change it). What crosses an entity boundary is a [`Value::crossing_copy`].
     pub fn deep_copy(&self) -> Value {
-        match self {
-            Value::List(_)
-            | Value::Tuple(_)
-            | Value::Dict(_)
-            | Value::Set(_)
-            | Value::Exception(_)
-            | Value::Internal(_) => self.deep_copy_memo(&mut CopyMemo {
-                copies: rustc_hash::FxHashMap::default(),
-                rebuild_sets: true,
-            }),
-            other => other.clone(),
-        }
+        Value::copy_all(std::slice::from_ref(self), false).remove(0)
     }
 
     /// Deep copies of several values made together: containers shared between them stay shared
     /// between the copies, as one `copy.deepcopy` of them all would do.
     pub fn deep_copy_all(values: &[Value]) -> Vec<Value> {
-        let mut memo = CopyMemo {
-            copies: rustc_hash::FxHashMap::default(),
-            rebuild_sets: true,
-        };
-        values.iter().map(|v| v.deep_copy_memo(&mut memo)).collect()
+        Value::copy_all(values, false)
     }
 
-    /// Deep copies of several values that keep every set as it is stored (its insertion order
-    /// and table size), where [`Value::deep_copy_all`] builds sets again as CPython's
-    /// `copy.deepcopy` does: for an engine's own copies of state, which must not change it.
-    pub fn exact_copy_all(values: &[Value]) -> Vec<Value> {
+    /// The copy of a value crossing an entity boundary: a [`Value::deep_copy`] that builds sets
+    /// again as CPython's `copy.deepcopy` does (member by member, in iteration order).
+    pub fn crossing_copy(&self) -> Value {
+        Value::copy_all(std::slice::from_ref(self), true).remove(0)
+    }
+
+    /// [`Value::crossing_copy`] of several values made together (sharing kept between them).
+    pub fn crossing_copy_all(values: &[Value]) -> Vec<Value> {
+        Value::copy_all(values, true)
+    }
+
+    fn copy_all(values: &[Value], rebuild_sets: bool) -> Vec<Value> {
         let mut memo = CopyMemo {
             copies: rustc_hash::FxHashMap::default(),
-            rebuild_sets: false,
+            rebuild_sets,
         };
-        values.iter().map(|v| v.deep_copy_memo(&mut memo)).collect()
+        values
+            .iter()
+            .map(|v| match v {
+                Value::List(_)
+                | Value::Tuple(_)
+                | Value::Dict(_)
+                | Value::Set(_)
+                | Value::Exception(_)
+                | Value::Internal(_) => v.deep_copy_memo(&mut memo),
+                other => other.clone(),
+            })
+            .collect()
     }
 
     /// The identity of a mutable container (`None` for other values).

@@ -126,7 +126,7 @@ impl Txn {
         if !self.has(entity, place) {
             let record = &mut store[entity][place];
             if record.copied_at < captures {
-                record.fields = Value::exact_copy_all(&record.fields);
+                record.fields = Value::deep_copy_all(&record.fields);
                 record.copied_at = captures;
             }
             self.touched.push((entity, place, record.fields.clone()));

@@ -355,7 +355,7 @@ impl SerialEngine {
                                     Err(interp.unset_field(callee, i))
                                 }
                                 Some(i) if same_entity => Ok(callee_fields[i].clone()),
-                                Some(i) => Ok(callee_fields[i].deep_copy()),
+                                Some(i) => Ok(callee_fields[i].crossing_copy()),
                                 None => Err(no_attribute(&ent.name, &name)),
                             });
                         }
@@ -383,10 +383,10 @@ impl SerialEngine {
                                     let (names, values): (Vec<String>, Vec<Value>) =
                                         kwargs.into_iter().unzip();
                                     (
-                                        Value::deep_copy_all(&args),
+                                        Value::crossing_copy_all(&args),
                                         names
                                             .into_iter()
-                                            .zip(Value::deep_copy_all(&values))
+                                            .zip(Value::crossing_copy_all(&values))
                                             .collect(),
                                     )
                                 };
