@@ -2721,6 +2721,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
     Ok(match method {
         "add" => {
             check_hashable(&args[0])?;
+            set_order::adding(&s.borrow(), &args[0]);
             let (_, added) = s.borrow_mut().insert_full(args[0].clone());
             journal::set_inserted(s, added);
             Value::None
@@ -2730,7 +2731,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         "remove" if matches!(&args[0], Value::Set(_)) => return Err(key_error(&args[0])),
         "discard" => {
             check_hashable(&args[0])?;
-            set_order::losing_members(&s.borrow());
+            set_order::removing(&s.borrow(), &args[0]);
             let removed = s.borrow_mut().shift_remove_full(&args[0]);
             if let Some((i, v)) = removed {
                 journal::set_removed(s, i, &v);
@@ -2739,7 +2740,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "remove" => {
             check_hashable(&args[0])?;
-            set_order::losing_members(&s.borrow());
+            set_order::removing(&s.borrow(), &args[0]);
             let removed = s.borrow_mut().shift_remove_full(&args[0]);
             match removed {
                 Some((i, v)) => journal::set_removed(s, i, &v),
@@ -2753,7 +2754,12 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
             for (o, arg) in others(args)?.iter().zip(args) {
                 match arg {
                     Value::Set(_) => set_order::merge(&mut out, o),
-                    _ => out.extend(o.iter().cloned()),
+                    _ => {
+                        for x in o {
+                            set_order::adding(&out, x);
+                            out.insert(x.clone());
+                        }
+                    }
                 }
             }
             new_set(out)
@@ -2776,9 +2782,15 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
             };
             let mut out =
                 set_order::difference(&s.borrow(), first, matches!(&args[0], Value::Set(_)));
-            if rest.iter().any(|o| out.iter().any(|x| o.contains(x))) {
-                set_order::losing_members(&out);
-                out.retain(|x| !rest.iter().any(|o| o.contains(x)));
+            for o in rest {
+                let common: Vec<Value> = set_order::members(o)
+                    .into_iter()
+                    .filter(|x| out.contains(x))
+                    .collect();
+                for x in &common {
+                    set_order::removing(&out, x);
+                    out.shift_remove(x);
+                }
             }
             new_set(out)
         }
@@ -2793,6 +2805,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
                 journal::set_grows(s);
                 for x in items {
                     check_hashable(&x)?;
+                    set_order::adding(&s.borrow(), &x);
                     s.borrow_mut().insert(x);
                 }
             }
@@ -2819,10 +2832,10 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         // Members are removed one by one, also up to an unhashable one, as in CPython.
         "difference_update" => {
-            set_order::losing_members(&s.borrow());
             for a in args {
                 for x in iterate(a)? {
                     check_hashable(&x)?;
+                    set_order::removing(&s.borrow(), &x);
                     let removed = s.borrow_mut().shift_remove_full(&x);
                     if let Some((i, v)) = removed {
                         journal::set_removed(s, i, &v);
@@ -2833,8 +2846,12 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "symmetric_difference_update" => {
             let other = others(args)?.pop().unwrap_or_default();
-            set_order::losing_members(&s.borrow());
-            for x in other {
+            for x in set_order::members(&other) {
+                if s.borrow().contains(&x) {
+                    set_order::removing(&s.borrow(), &x);
+                } else {
+                    set_order::adding(&s.borrow(), &x);
+                }
                 let removed = s.borrow_mut().shift_remove_full(&x);
                 match removed {
                     Some((i, v)) => journal::set_removed(s, i, &v),
@@ -2862,8 +2879,7 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         "copy" => new_set(set_order::copy(&s.borrow())),
         // CPython pops the member in its first occupied slot.
         "pop" => {
-            set_order::losing_members(&s.borrow());
-            let first = set_order::python_order(&s.borrow()).map_or(0, |order| order[0]);
+            let first = set_order::popping(&s.borrow());
             let popped = s.borrow_mut().shift_remove_index(first);
             match popped {
                 Some(v) => {

@@ -1003,7 +1003,7 @@ fn tag_inner(v: &Value, seen: &mut Tagged) -> Json {
             let s = s.borrow();
             let members: Vec<Json> = s.iter().map(|x| tag(x, seen)).collect();
             // A table sized beyond its members is kept: it decides the iteration order.
-            match s.hasher().table_room() {
+            match crate::set_order::snapshot_room(&s) {
                 0 => json!({ "$s": members }),
                 room => json!({ "$S": [room, members] }),
             }

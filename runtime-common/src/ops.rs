@@ -1418,6 +1418,7 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
         (BinOp::BitOr, Value::Set(s)) if matches!(b, Value::Set(_)) => {
             if let Value::Set(t) = b {
                 if !Rc::ptr_eq(s, t) {
+                    crate::set_order::growing_by(&s.borrow(), t.borrow().len());
                     let added: Vec<Value> = {
                         let mine = s.borrow();
                         crate::set_order::members(&t.borrow())
@@ -1426,9 +1427,11 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
                             .collect()
                     };
                     if !added.is_empty() {
-                        crate::set_order::growing_by(&s.borrow(), t.borrow().len());
                         journal::set_grows(s);
-                        s.borrow_mut().extend(added);
+                        for x in added {
+                            crate::set_order::adding(&s.borrow(), &x);
+                            s.borrow_mut().insert(x);
+                        }
                     }
                 }
             }
@@ -1440,9 +1443,9 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
                     let old = std::mem::take(&mut *s.borrow_mut());
                     journal::set_contents(s, old);
                 } else {
-                    crate::set_order::losing_members(&s.borrow());
-                    for x in t.borrow().iter() {
-                        let removed = s.borrow_mut().shift_remove_full(x);
+                    for x in crate::set_order::members(&t.borrow()) {
+                        crate::set_order::removing(&s.borrow(), &x);
+                        let removed = s.borrow_mut().shift_remove_full(&x);
                         if let Some((i, v)) = removed {
                             journal::set_removed(s, i, &v);
                         }

@@ -10,15 +10,15 @@
 //! is iterated: the members are placed, in insertion order, into a table that grows as CPython's
 //! does (`Objects/setobject.c` of CPython 3.11: eight slots, linear probes of nine, the perturbed
 //! probe sequence, growth to four times the members when three fifths are filled), starting from
-//! the size the set's table keeps at least ([`SetHasher::table_room`]): CPython sizes a copy
-//! ahead, and a table never shrinks when members leave. The operations that build sets tell this
-//! module what CPython would do ([`copy`], [`merge`], [`losing_members`], [`growing_by`]).
+//! the size the set's table keeps at least ([`SetHasher::table_room`]). The table is then kept
+//! beside the set ([`SetHasher::layout`]) and changed as CPython changes it ([`adding`],
+//! [`removing`], [`popping`], [`growing_by`]): a member that leaves makes a dummy slot, a table
+//! never shrinks, and copies are sized ahead ([`copy`], [`merge`]).
 //!
-//! This is CPython's order for sets that never lost a member: built member by member (displays,
-//! comprehensions, `set(list)`, `add`), copies, unions, intersections. After members left a set,
-//! members that collided in its table may come in another order than in CPython: the emptied
-//! slots, which CPython keeps and counts, are not modelled (nor is a table that a rolled-back
-//! transaction had grown).
+//! Where the order can still differ from CPython's: a change the table missed (a rolled-back
+//! transaction, whose undo restores the members but not the table, which is then taken again
+//! from the members in insertion order), and a set restored from a snapshot, which keeps its
+//! table's size but not its dummies.
 
 use crate::value::{SetHasher, SetMap, Value};
 
@@ -142,17 +142,32 @@ pub fn python_order(set: &SetMap) -> Option<Vec<usize>> {
     if set.len() < 2 {
         return None;
     }
-    let hashes: Vec<u64> = set.iter().map(python_hash).collect::<Option<_>>()?;
-    let mut table = Table::new(set.hasher().table_room());
-    for (position, hash) in hashes.iter().enumerate() {
-        table.add(*hash, position);
-    }
-    let order: Vec<usize> = table.slots.iter().flatten().map(|&(_, p)| p).collect();
+    let cell = set.hasher().layout();
+    let kept = cell
+        .borrow()
+        .as_ref()
+        .filter(|layout| layout.used == set.len())
+        .and_then(|layout| positions(layout, set));
+    let order = match kept {
+        Some(order) => order,
+        None => {
+            // No table kept (or one that missed a change): the one of the members added in order.
+            let layout = Layout::of(set)?;
+            let order = positions(&layout, set)?;
+            *cell.borrow_mut() = Some(Box::new(layout));
+            order
+        }
+    };
     if order.iter().enumerate().all(|(i, &p)| i == p) {
         None
     } else {
         Some(order)
     }
+}
+
+/// Where each member of the table is in the set (None when they are not the same members).
+fn positions(layout: &Layout, set: &SetMap) -> Option<Vec<usize>> {
+    layout.members().map(|v| set.get_index_of(v)).collect()
 }
 
 /// A set's members, cloned, in the order CPython iterates them.
@@ -166,17 +181,82 @@ pub fn members(set: &SetMap) -> Vec<Value> {
     }
 }
 
-/// A new set with the members of `set` as CPython copies a set (`set(s)`, `s.copy()`, the
-/// first step of `s | t`): into a table sized ahead for twice the members, in iteration order.
-pub fn copy(set: &SetMap) -> SetMap {
-    let out = presized(set.len());
-    // A table of the same size is copied slot by slot: the copy keeps the layout.
-    if table_size(0, out.hasher().table_room()) == table_size(set.len(), set.hasher().table_room())
-    {
-        return set.clone();
+/// Runs `change` on the table of `set` (taken from its members in insertion order when none is
+/// kept); nothing for a set whose order is insertion order (hashes that differ between processes).
+fn with_layout(set: &SetMap, change: impl FnOnce(&mut Layout)) {
+    let cell = set.hasher().layout();
+    let mut kept = cell.borrow_mut();
+    if kept.as_ref().is_none_or(|layout| layout.used != set.len()) {
+        *kept = Layout::of(set).map(Box::new);
     }
-    let mut out = out;
-    out.extend(members(set));
+    if let Some(layout) = kept.as_mut() {
+        change(layout);
+    }
+}
+
+/// Before `value` is added to `set` (also when it is a member already).
+pub fn adding(set: &SetMap, value: &Value) {
+    match python_hash(value) {
+        Some(hash) => with_layout(set, |layout| layout.add(hash, value)),
+        None => *set.hasher().layout().borrow_mut() = None,
+    }
+}
+
+/// Before `value` leaves `set` (also when it is not a member): its slot becomes a dummy.
+pub fn removing(set: &SetMap, value: &Value) {
+    if let Some(hash) = python_hash(value) {
+        with_layout(set, |layout| {
+            layout.discard(hash, value);
+        });
+    }
+}
+
+/// The position of the member `set.pop()` takes, which the caller then removes: CPython's
+/// first occupied slot from where the last pop stopped.
+pub fn popping(set: &SetMap) -> usize {
+    let mut popped = None;
+    with_layout(set, |layout| popped = layout.pop());
+    popped.and_then(|v| set.get_index_of(&v)).unwrap_or(0)
+}
+
+/// Before `more` members (some perhaps already in it) are added to `set` by `update` or `|=`:
+/// CPython sizes the table ahead for both when they would fill it.
+pub fn growing_by(set: &SetMap, more: usize) {
+    with_layout(set, |layout| {
+        if (layout.fill + more) * 5 >= layout.mask() * 3 {
+            layout.resize((layout.used + more) * 2);
+        }
+    });
+}
+
+/// A new set with the members of `set` as CPython copies a set (`set(s)`, `s.copy()`, the
+/// first step of `s | t`): a table sized ahead for twice the members, filled slot by slot
+/// when it has the size of the original (and no dummies), else in iteration order.
+pub fn copy(set: &SetMap) -> SetMap {
+    let order = members(set);
+    let mut out = presized(set.len());
+    let source = set.hasher().layout().borrow().clone();
+    if let Some(source) = source.filter(|l| l.used == set.len()) {
+        let size = out.hasher().table_room().max(MIN_SIZE);
+        let layout = if size == source.slots.len() && source.fill == source.used {
+            Layout {
+                finger: 0,
+                ..*source
+            }
+        } else {
+            let mut layout = Layout::new(size);
+            for slot in &source.slots {
+                if let Slot::Member(hash, value) = slot {
+                    insert_clean(&mut layout.slots, *hash, value.clone());
+                }
+            }
+            layout.fill = source.used;
+            layout.used = source.used;
+            layout
+        };
+        *out.hasher().layout().borrow_mut() = Some(Box::new(layout));
+    }
+    out.extend(order);
     out
 }
 
@@ -197,9 +277,13 @@ pub fn presized(n: usize) -> SetMap {
 pub fn difference(so: &SetMap, other: &SetMap, other_is_set: bool) -> SetMap {
     if !other_is_set || so.len() / 4 > other.len() {
         let mut out = copy(so);
-        if out.iter().any(|x| other.contains(x)) {
-            losing_members(&out);
-            out.retain(|x| !other.contains(x));
+        let common: Vec<Value> = members(other)
+            .into_iter()
+            .filter(|x| out.contains(x))
+            .collect();
+        for x in &common {
+            removing(&out, x);
+            out.shift_remove(x);
         }
         out
     } else {
@@ -220,9 +304,10 @@ pub fn symmetric_difference(so: &SetMap, other: &SetMap, other_is_set: bool) -> 
     };
     for x in members(so) {
         if out.contains(&x) {
-            losing_members(&out);
+            removing(&out, &x);
             out.shift_remove(&x);
         } else {
+            adding(&out, &x);
             out.insert(x);
         }
     }
@@ -230,31 +315,13 @@ pub fn symmetric_difference(so: &SetMap, other: &SetMap, other_is_set: bool) -> 
 }
 
 /// Adds the members of `other` to a set being built (not yet seen by anything else) as CPython's
-/// `set_merge` does: the table first grows to twice both sizes if they would fill it.
+/// `set_merge` does: the table first grows to twice both sizes if they would fill it, then
+/// `other`'s members go in one by one in its iteration order.
 pub fn merge(into: &mut SetMap, other: &SetMap) {
-    let size = table_size(into.len(), into.hasher().table_room());
-    if (into.len() + other.len()) * 5 >= (size - 1) * 3 {
-        let room = size_above((into.len() + other.len()) * 2);
-        let mut grown = SetMap::with_hasher(SetHasher::with_room(room));
-        grown.extend(members(into));
-        *into = grown;
-    }
-    into.extend(members(other));
-}
-
-/// Before members leave `set`: its table keeps the size it has (CPython leaves emptied slots).
-pub fn losing_members(set: &SetMap) {
-    let hasher = set.hasher();
-    hasher.keep_room(table_size(set.len(), hasher.table_room()));
-}
-
-/// Before `more` members (some perhaps already in it) are added to `set` in place by `update` or
-/// `|=`: CPython sizes the table ahead for both when they would fill it.
-pub fn growing_by(set: &SetMap, more: usize) {
-    let hasher = set.hasher();
-    let size = table_size(set.len(), hasher.table_room());
-    if (set.len() + more) * 5 >= (size - 1) * 3 {
-        hasher.keep_room(size_above((set.len() + more) * 2));
+    growing_by(into, other.len());
+    for x in members(other) {
+        adding(into, &x);
+        into.insert(x);
     }
 }
 
@@ -268,6 +335,21 @@ pub fn from_constants(items: Vec<Value>) -> SetMap {
     }
     let frozen: SetMap = members(&built).into_iter().collect();
     copy(&frozen)
+}
+
+/// The table size a snapshot keeps for `set` (0 when a table built member by member has it).
+pub fn snapshot_room(set: &SetMap) -> usize {
+    let kept = set
+        .hasher()
+        .layout()
+        .borrow()
+        .as_ref()
+        .map(|l| l.slots.len());
+    match kept {
+        Some(size) if size != table_size(set.len(), 0) => size,
+        Some(_) => 0,
+        None => set.hasher().table_room(),
+    }
 }
 
 /// The smallest table size (a power of two, at least eight) above `n`.
@@ -297,46 +379,176 @@ fn table_size(len: usize, room: usize) -> usize {
     }
 }
 
-/// CPython's set table, holding (hash, position) pairs of distinct members.
-struct Table {
-    slots: Vec<Option<(u64, usize)>>,
-    filled: usize,
+/// One slot of CPython's set table.
+#[derive(Clone, Debug)]
+enum Slot {
+    /// Never used since the table was made.
+    Empty,
+    /// A member left it (probes go on past it; an insertion may take it).
+    Dummy,
+    /// A member and its hash.
+    Member(u64, Value),
 }
 
-impl Table {
-    fn new(room: usize) -> Table {
-        Table {
-            slots: vec![None; room.max(MIN_SIZE)],
-            filled: 0,
+/// CPython's table of one set (`Objects/setobject.c`): its slots, `fill` (members and dummies),
+/// `used` (members) and the `finger` where `pop` looks first. A set keeps it in its hasher
+/// ([`SetHasher::layout`]) while its changes go through this module.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    slots: Vec<Slot>,
+    fill: usize,
+    used: usize,
+    finger: usize,
+}
+
+impl Layout {
+    fn new(size: usize) -> Layout {
+        Layout {
+            slots: vec![Slot::Empty; size.max(MIN_SIZE)],
+            fill: 0,
+            used: 0,
+            finger: 0,
         }
     }
 
-    /// `set_add_entry` for a member not yet in the table.
-    fn add(&mut self, hash: u64, position: usize) {
-        place(&mut self.slots, hash, position);
-        self.filled += 1;
-        let mask = self.slots.len() - 1;
-        if self.filled * 5 >= mask * 3 {
-            let wanted = if self.filled > 50_000 {
-                self.filled * 2
+    /// The table of `set`'s members added one by one in insertion order to a table of its room;
+    /// None when a member's hash differs between CPython processes.
+    fn of(set: &SetMap) -> Option<Layout> {
+        let mut layout = Layout::new(set.hasher().table_room());
+        for v in set {
+            layout.add(python_hash(v)?, v);
+        }
+        Some(layout)
+    }
+
+    fn mask(&self) -> usize {
+        self.slots.len() - 1
+    }
+
+    /// The members in slot order.
+    fn members(&self) -> impl Iterator<Item = &Value> {
+        self.slots.iter().filter_map(|slot| match slot {
+            Slot::Member(_, v) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// The slots `set_add_entry` and `set_lookkey` look at, in order, until `stop` says so.
+    fn probe(&self, hash: u64, mut stop: impl FnMut(usize, &Slot) -> bool) {
+        let mask = self.mask();
+        let mut perturb = hash;
+        let mut i = (hash as usize) & mask;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
             } else {
-                self.filled * 4
+                0
             };
-            self.resize(wanted);
+            for j in i..=i + probes {
+                if stop(j, &self.slots[j]) {
+                    return;
+                }
+            }
+            perturb >>= PERTURB_SHIFT;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
         }
     }
 
-    /// `set_table_resize`: the smallest power of two above `min_used`, filled in slot order.
-    fn resize(&mut self, min_used: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![None; size_above(min_used)]);
-        for (hash, position) in old.into_iter().flatten() {
-            place(&mut self.slots, hash, position);
+    /// `set_add_entry`: nothing for a member; else the last dummy passed or the empty slot that
+    /// ended the probe, and a larger table when three fifths are filled.
+    fn add(&mut self, hash: u64, value: &Value) {
+        let mut found = None;
+        let mut dummy = None;
+        self.probe(hash, |j, slot| match slot {
+            Slot::Empty => {
+                found = Some(j);
+                true
+            }
+            Slot::Member(h, v) => {
+                if *h == hash && v == value {
+                    found = None;
+                    dummy = None;
+                    return true;
+                }
+                false
+            }
+            Slot::Dummy => {
+                dummy = Some(j);
+                false
+            }
+        });
+        if let Some(j) = dummy {
+            self.slots[j] = Slot::Member(hash, value.clone());
+            self.used += 1;
+        } else if let Some(j) = found {
+            self.slots[j] = Slot::Member(hash, value.clone());
+            self.fill += 1;
+            self.used += 1;
+            if self.fill * 5 >= self.mask() * 3 {
+                let wanted = if self.used > 50_000 {
+                    self.used * 2
+                } else {
+                    self.used * 4
+                };
+                self.resize(wanted);
+            }
         }
+    }
+
+    /// `set_discard_entry`: the member's slot becomes a dummy.
+    fn discard(&mut self, hash: u64, value: &Value) -> bool {
+        let mut found = None;
+        self.probe(hash, |j, slot| match slot {
+            Slot::Empty => true,
+            Slot::Member(h, v) if *h == hash && v == value => {
+                found = Some(j);
+                true
+            }
+            _ => false,
+        });
+        let Some(j) = found else { return false };
+        self.slots[j] = Slot::Dummy;
+        self.used -= 1;
+        true
+    }
+
+    /// `set_pop`: the first member at or after the finger (wrapping around).
+    fn pop(&mut self) -> Option<Value> {
+        if self.used == 0 {
+            return None;
+        }
+        let mask = self.mask();
+        let mut i = self.finger & mask;
+        while !matches!(self.slots[i], Slot::Member(..)) {
+            i = (i + 1) & mask;
+        }
+        let Slot::Member(_, value) = std::mem::replace(&mut self.slots[i], Slot::Dummy) else {
+            return None;
+        };
+        self.used -= 1;
+        self.finger = i + 1;
+        Some(value)
+    }
+
+    /// `set_table_resize`: the smallest power of two above `min_used`, members placed in slot
+    /// order, dummies dropped.
+    fn resize(&mut self, min_used: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![Slot::Empty; size_above(min_used)]);
+        for slot in old {
+            if let Slot::Member(hash, value) = slot {
+                insert_clean(&mut self.slots, hash, value);
+            }
+        }
+        self.fill = self.used;
     }
 }
 
-/// `set_insert_clean`: the first free slot of the member's probe sequence.
-fn place(slots: &mut [Option<(u64, usize)>], hash: u64, position: usize) {
+/// `set_insert_clean`: the first empty slot of the member's probe sequence.
+fn insert_clean(slots: &mut [Slot], hash: u64, value: Value) {
     let mask = slots.len() - 1;
     let mut perturb = hash;
     let mut i = (hash as usize) & mask;
@@ -346,8 +558,8 @@ fn place(slots: &mut [Option<(u64, usize)>], hash: u64, position: usize) {
         } else {
             0
         };
-        if let Some(free) = (i..=i + probes).find(|&j| slots[j].is_none()) {
-            slots[free] = Some((hash, position));
+        if let Some(free) = (i..=i + probes).find(|&j| matches!(slots[j], Slot::Empty)) {
+            slots[free] = Slot::Member(hash, value);
             return;
         }
         perturb >>= PERTURB_SHIFT;

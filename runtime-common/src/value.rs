@@ -20,6 +20,7 @@ pub type SetMap = IndexSet<Value, SetHasher>;
 #[derive(Clone, Default, Debug)]
 pub struct SetHasher {
     table_room: std::cell::Cell<usize>,
+    layout: RefCell<Option<Box<crate::set_order::Layout>>>,
 }
 
 impl SetHasher {
@@ -27,17 +28,18 @@ impl SetHasher {
     pub fn with_room(slots: usize) -> SetHasher {
         SetHasher {
             table_room: std::cell::Cell::new(slots),
+            layout: RefCell::default(),
         }
+    }
+
+    /// CPython's table for the set, as far as it is known (see [`crate::set_order`]).
+    pub fn layout(&self) -> &RefCell<Option<Box<crate::set_order::Layout>>> {
+        &self.layout
     }
 
     /// The slots CPython's table keeps at least (0: as for a set built member by member).
     pub fn table_room(&self) -> usize {
         self.table_room.get()
-    }
-
-    /// Keeps at least `slots` slots from now on.
-    pub fn keep_room(&self, slots: usize) {
-        self.table_room.set(self.table_room.get().max(slots));
     }
 }
 
