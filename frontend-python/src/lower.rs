@@ -704,6 +704,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             blocks,
             self.rep.map.of(&self.sig.def.name),
         );
+        method.is_static = self.sig.is_function;
         crate::simplify::simplify(&mut method);
         crate::liveness::annotate_live_locals(&mut method);
         method

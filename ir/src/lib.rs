@@ -154,6 +154,7 @@ impl Method {
             locals,
             blocks,
             span,
+            is_static: false,
         }
     }
 

@@ -350,7 +350,12 @@ impl ExprPrinter<'_> {
 
 fn method_text(out: &mut String, fields: &[crate::Field], method: &Method) {
     let printer = ExprPrinter { fields };
-    let _ = write!(out, "  method {}(", method.name);
+    let kind = if method.is_static {
+        "static method"
+    } else {
+        "method"
+    };
+    let _ = write!(out, "  {kind} {}(", method.name);
     for (i, p) in method.params.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");

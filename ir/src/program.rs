@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The IR version this crate writes; readers accept any version with the same major number
 /// (and, while the major is 0, the same minor) that is not newer than this one.
-pub const IR_VERSION: &str = "0.1.6";
+pub const IR_VERSION: &str = "0.1.7";
 
 /// A source location: 1-based line and column of the start and end (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -100,6 +100,10 @@ pub struct Method {
     pub blocks: Vec<Block>,
     /// Where the method is defined.
     pub span: Span,
+    /// A static method or a module-level function compiled as a method: it takes no `self`
+    /// (argument counts in messages do not include one). Since IR 0.1.7.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_static: bool,
 }
 
 /// A method parameter.

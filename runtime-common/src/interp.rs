@@ -183,18 +183,20 @@ impl<'p> Interpreter<'p> {
         let m = &ent.methods[index];
         let qual = || format!("{}.{}()", ent.name, m.name);
         let params = &m.params;
+        // A method's counts include `self`; a static method has none.
+        let own = usize::from(!m.is_static);
         if args.len() > params.len() {
             let required = params.iter().filter(|p| p.default.is_none()).count();
             let takes = if required == params.len() {
-                plural(params.len() + 1, "positional argument")
+                plural(params.len() + own, "positional argument")
             } else {
                 format!(
                     "from {} to {} positional arguments",
-                    required + 1,
-                    params.len() + 1
+                    required + own,
+                    params.len() + own
                 )
             };
-            let given = args.len() + 1;
+            let given = args.len() + own;
             return raise(
                 "TypeError",
                 format!(
@@ -212,7 +214,7 @@ impl<'p> Interpreter<'p> {
         for (name, value) in kwargs {
             match params.iter().position(|p| p.name == name) {
                 // `self` is always given (positionally, by the call itself).
-                None if name == "self" => {
+                None if name == "self" && !m.is_static => {
                     return raise(
                         "TypeError",
                         format!("{} got multiple values for argument 'self'", qual()),
