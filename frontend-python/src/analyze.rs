@@ -249,6 +249,19 @@ impl Reporter<'_> {
             range: (range.start().to_usize(), range.end().to_usize()),
         });
     }
+
+    /// [`Reporter::error`] at a span of the IR.
+    pub fn error_at(
+        &mut self,
+        span: ir::Span,
+        code: &'static str,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        hint: Option<&str>,
+    ) {
+        let range = self.map.range(span);
+        self.error(&range, code, message, label, hint);
+    }
 }
 
 fn is_entity_decorator(d: &ast::Decorator) -> bool {

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod analyze;
+mod creation;
 mod diagnostics;
 mod liveness;
 mod lower;
@@ -44,6 +45,7 @@ pub fn compile(source: &str, file: &str) -> Result<Program, Vec<Diagnostic>> {
         for sig in &entity.methods {
             methods.push(lower::MethodLowerer::new(&info, entity, sig, &mut reporter).finish());
         }
+        creation::check(&methods, &mut reporter);
         program.entities.push(Entity::new(
             entity.name.clone(),
             entity.fields.clone(),

@@ -31,6 +31,24 @@ impl<'a> SourceMap<'a> {
         }
     }
 
+    /// The byte range of a span.
+    pub fn range(&self, span: Span) -> TextRange {
+        let offset = |line: u32, col: u32| {
+            self.index.offset(
+                ruff_source_file::SourceLocation {
+                    line: ruff_source_file::OneIndexed::new(line as usize)
+                        .unwrap_or(ruff_source_file::OneIndexed::MIN),
+                    character_offset: ruff_source_file::OneIndexed::new(col as usize)
+                        .unwrap_or(ruff_source_file::OneIndexed::MIN),
+                },
+                self.text,
+                ruff_source_file::PositionEncoding::Utf32,
+            )
+        };
+        let start = offset(span.line, span.col);
+        TextRange::new(start, offset(span.end_line, span.end_col).max(start))
+    }
+
     /// The span of any node.
     pub fn of(&self, node: &impl Ranged) -> Span {
         self.span(node.range())
