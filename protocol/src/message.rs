@@ -1,7 +1,8 @@
 //! What travels between partitions.
 
-use runtime_common::contract::values_to_tagged;
-use runtime_common::contract::{value_from_tagged, value_to_tagged, values_from_tagged};
+use runtime_common::contract::{
+    crossing_to_tagged, crossing_values_to_tagged, value_from_tagged, values_from_tagged,
+};
 use runtime_common::{CallOp, ErrorReport, Value};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -104,9 +105,9 @@ impl WireOp {
                 let (names, values): (Vec<String>, Vec<Value>) = kwargs.iter().cloned().unzip();
                 WireOp::Invoke {
                     method: method.clone(),
-                    args: values_to_tagged(args),
+                    args: crossing_values_to_tagged(args),
                     kwarg_names: names,
-                    kwarg_values: values_to_tagged(&values),
+                    kwarg_values: crossing_values_to_tagged(&values),
                 }
             }
             CallOp::GetField(f) => WireOp::GetField(f.clone()),
@@ -156,8 +157,8 @@ impl WireOutcome {
     /// Encodes a reply.
     pub fn from_reply(reply: Result<Value, Value>) -> WireOutcome {
         match reply {
-            Ok(v) => WireOutcome::Return(value_to_tagged(&v)),
-            Err(e) => WireOutcome::Raise(value_to_tagged(&e)),
+            Ok(v) => WireOutcome::Return(crossing_to_tagged(&v)),
+            Err(e) => WireOutcome::Raise(crossing_to_tagged(&e)),
         }
     }
 

@@ -925,6 +925,28 @@ pub fn values_to_tagged(values: &[Value]) -> Vec<Json> {
     values.iter().map(|v| tag(v, &mut seen)).collect()
 }
 
+/// Tagged JSON for a value crossing an entity boundary in a message: as [`value_to_tagged`],
+/// but with each set written as the copy that crosses would be built (see
+/// [`Value::crossing_copy`]): its members in iteration order, to be added one by one.
+pub fn crossing_to_tagged(v: &Value) -> Json {
+    tag(
+        v,
+        &mut Tagged {
+            crossing: true,
+            ..Tagged::default()
+        },
+    )
+}
+
+/// [`crossing_to_tagged`] of several values (containers shared between them stay shared).
+pub fn crossing_values_to_tagged(values: &[Value]) -> Vec<Json> {
+    let mut seen = Tagged {
+        crossing: true,
+        ..Tagged::default()
+    };
+    values.iter().map(|v| tag(v, &mut seen)).collect()
+}
+
 /// Reads values written by [`values_to_tagged`].
 pub fn values_from_tagged(json: &[Json]) -> Result<Vec<Value>, String> {
     let mut seen = Untagged::default();
@@ -939,6 +961,8 @@ struct Tagged {
     /// Sets, tuples, exceptions and iterators (numbered apart, so that values written before
     /// they were tracked read the same).
     others: rustc_hash::FxHashMap<usize, usize>,
+    /// Values crossing an entity boundary: sets are written as their copy is built.
+    crossing: bool,
 }
 
 /// The objects read so far, as [`Tagged`] numbers them.
@@ -999,13 +1023,17 @@ fn tag_inner(v: &Value, seen: &mut Tagged) -> Json {
         Value::Str(s) => Json::String(s.to_string()),
         Value::List(l) => Json::Array(l.borrow().iter().map(|x| tag(x, seen)).collect()),
         Value::Tuple(t) => json!({"$t": t.iter().map(|x| tag(x, seen)).collect::<Vec<_>>()}),
+        Value::Set(s) if seen.crossing => {
+            let members = crate::set_order::members(&s.borrow());
+            json!({ "$s": members.iter().map(|x| tag(x, seen)).collect::<Vec<_>>() })
+        }
         Value::Set(s) => {
             let s = s.borrow();
             let members: Vec<Json> = s.iter().map(|x| tag(x, seen)).collect();
-            // A table sized beyond its members is kept: it decides the iteration order.
-            match crate::set_order::snapshot_room(&s) {
-                0 => json!({ "$s": members }),
-                room => json!({ "$S": [room, members] }),
+            // The table CPython would have decides the iteration order: it is kept.
+            match crate::set_order::saved_table(&s) {
+                None => json!({ "$s": members }),
+                Some(t) => json!({ "$S": [t.size, members, t.member_slots, t.dummies, t.finger] }),
             }
         }
         Value::Dict(d) => {
@@ -1146,18 +1174,42 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                         let cell =
                             Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
                         seen.others.push(Value::Set(cell.clone()));
-                        let (room, body) = match (tag.as_str(), body.as_array()) {
-                            ("$S", Some(pair)) if pair.len() == 2 => (
-                                pair[0].as_u64().ok_or("bad set table size")? as usize,
-                                &pair[1],
+                        // `{"$S": [size, members, member slots, dummy slots, finger]}` keeps
+                        // the set's table (written as `[size, members]` before it was kept).
+                        let numbers = |j: Option<&Json>| -> Result<Vec<usize>, String> {
+                            match j {
+                                None => Ok(Vec::new()),
+                                Some(j) => j
+                                    .as_array()
+                                    .ok_or("bad $S")?
+                                    .iter()
+                                    .map(|n| n.as_u64().map(|n| n as usize).ok_or("bad $S".into()))
+                                    .collect(),
+                            }
+                        };
+                        let (saved, body) = match (tag.as_str(), body.as_array()) {
+                            ("$S", Some(parts)) if matches!(parts.len(), 2 | 5) => (
+                                crate::set_order::SavedTable {
+                                    size: parts[0].as_u64().ok_or("bad $S")? as usize,
+                                    member_slots: numbers(parts.get(2))?,
+                                    dummies: numbers(parts.get(3))?,
+                                    finger: parts.get(4).and_then(Json::as_u64).unwrap_or(0)
+                                        as usize,
+                                },
+                                &parts[1],
                             ),
                             ("$S", _) => return Err("bad $S".into()),
-                            _ => (0, body),
+                            _ => (
+                                crate::set_order::SavedTable {
+                                    size: 0,
+                                    member_slots: Vec::new(),
+                                    dummies: Vec::new(),
+                                    finger: 0,
+                                },
+                                body,
+                            ),
                         };
-                        let mut members = crate::value::SetMap::with_hasher(
-                            crate::value::SetHasher::with_room(room),
-                        );
-                        members.extend(list(body, seen)?);
+                        let members = crate::set_order::restored(list(body, seen)?, saved)?;
                         *cell.borrow_mut() = members;
                         Value::Set(cell)
                     }

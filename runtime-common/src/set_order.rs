@@ -15,10 +15,10 @@
 //! [`removing`], [`popping`], [`growing_by`]): a member that leaves makes a dummy slot, a table
 //! never shrinks, and copies are sized ahead ([`copy`], [`merge`]).
 //!
-//! Where the order can still differ from CPython's: a change the table missed (a rolled-back
-//! transaction, whose undo restores the members but not the table, which is then taken again
-//! from the members in insertion order), and a set restored from a snapshot, which keeps its
-//! table's size but not its dummies.
+//! Snapshots keep the table ([`saved_table`], [`restored`]), so that recovery replays exactly.
+//! Where the order can still differ from CPython's: after a rolled-back transaction changed the
+//! set (the undo restores the members but not the table, which is then taken again from the
+//! members in insertion order).
 
 use crate::value::{SetHasher, SetMap, Value};
 
@@ -337,19 +337,95 @@ pub fn from_constants(items: Vec<Value>) -> SetMap {
     copy(&frozen)
 }
 
-/// The table size a snapshot keeps for `set` (0 when a table built member by member has it).
-pub fn snapshot_room(set: &SetMap) -> usize {
-    let kept = set
-        .hasher()
-        .layout()
-        .borrow()
-        .as_ref()
-        .map(|l| l.slots.len());
-    match kept {
-        Some(size) if size != table_size(set.len(), 0) => size,
-        Some(_) => 0,
-        None => set.hasher().table_room(),
+/// A set's table as a snapshot keeps it, so that a restored set iterates (and changes) exactly
+/// as the original: the table's size (or the room a set without a kept table has), the slot
+/// of each member (by its position in insertion order), the dummy slots, and `pop`'s finger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedTable {
+    /// Slots of the table (for a set without a kept table: its room, 0 for none).
+    pub size: usize,
+    /// The slot of each member, in insertion order (empty when no table is kept).
+    pub member_slots: Vec<usize>,
+    /// The dummy slots.
+    pub dummies: Vec<usize>,
+    /// Where `pop` looks first.
+    pub finger: usize,
+}
+
+/// What a snapshot keeps of `set`'s table; None when nothing beyond its members (a set built
+/// member by member, whose table is taken again from them).
+pub fn saved_table(set: &SetMap) -> Option<SavedTable> {
+    let kept = set.hasher().layout().borrow();
+    match kept.as_ref().filter(|l| l.used == set.len()) {
+        Some(layout) => {
+            let mut member_slots = vec![usize::MAX; set.len()];
+            let mut dummies = Vec::new();
+            for (slot, entry) in layout.slots.iter().enumerate() {
+                match entry {
+                    Slot::Member(_, v) => member_slots[set.get_index_of(v)?] = slot,
+                    Slot::Dummy => dummies.push(slot),
+                    Slot::Empty => {}
+                }
+            }
+            if member_slots.contains(&usize::MAX) {
+                return None;
+            }
+            Some(SavedTable {
+                size: layout.slots.len(),
+                member_slots,
+                dummies,
+                finger: layout.finger,
+            })
+        }
+        None => match set.hasher().table_room() {
+            0 => None,
+            room => Some(SavedTable {
+                size: room,
+                member_slots: Vec::new(),
+                dummies: Vec::new(),
+                finger: 0,
+            }),
+        },
     }
+}
+
+/// A set with `members` (in insertion order) and the table [`saved_table`] kept of it.
+pub fn restored(members: Vec<Value>, saved: SavedTable) -> Result<SetMap, String> {
+    let bad = || "bad set table".to_string();
+    // CPython's table is under eight slots per member or dummy (a larger one is no table of it).
+    if saved.size > 16 * (members.len() + saved.dummies.len() + 1) {
+        return Err(bad());
+    }
+    let mut set = SetMap::with_hasher(SetHasher::with_room(saved.size));
+    set.extend(members);
+    if saved.member_slots.is_empty() && saved.dummies.is_empty() {
+        return Ok(set);
+    }
+    if !saved.size.is_power_of_two()
+        || saved.size < MIN_SIZE
+        || saved.member_slots.len() != set.len()
+    {
+        return Err(bad());
+    }
+    let mut layout = Layout::new(saved.size);
+    for (value, &slot) in set.iter().zip(&saved.member_slots) {
+        let hash = python_hash(value).ok_or_else(bad)?;
+        match layout.slots.get_mut(slot) {
+            Some(entry @ Slot::Empty) => *entry = Slot::Member(hash, value.clone()),
+            _ => return Err(bad()),
+        }
+    }
+    for &slot in &saved.dummies {
+        match layout.slots.get_mut(slot) {
+            Some(entry @ Slot::Empty) => *entry = Slot::Dummy,
+            _ => return Err(bad()),
+        }
+    }
+    layout.used = set.len();
+    layout.fill = set.len() + saved.dummies.len();
+    layout.finger = saved.finger;
+    *set.hasher().layout().borrow_mut() = Some(Box::new(layout));
+    Ok(set)
 }
 
 /// The smallest table size (a power of two, at least eight) above `n`.
@@ -359,24 +435,6 @@ fn size_above(n: usize) -> usize {
         size <<= 1;
     }
     size
-}
-
-/// The size of CPython's table after `len` members were added one by one to a table of at least
-/// `room` slots.
-fn table_size(len: usize, room: usize) -> usize {
-    let mut size = room.max(MIN_SIZE);
-    loop {
-        // The table grows when the member that fills three fifths of it goes in.
-        let filling = ((size - 1) * 3).div_ceil(5);
-        if len < filling {
-            return size;
-        }
-        size = size_above(if filling > 50_000 {
-            filling * 2
-        } else {
-            filling * 4
-        });
-    }
 }
 
 /// One slot of CPython's set table.
@@ -641,6 +699,46 @@ mod tests {
             let set = set_of(&ints(added));
             assert_eq!(as_ints(&members(&set)), *expected, "adding {added:?}");
         }
+    }
+
+    // Expected: CPython 3.11, `s = set(range(12)); s.discard(1); s.discard(9); s.add(33);
+    // s.add(41); s.pop(); list(s)` is [2, 3, 4, 5, 6, 7, 8, 33, 10, 11, 41] (0 popped): the new
+    // members take the dummy slots.
+    #[test]
+    fn a_table_with_dummies_survives_a_snapshot() {
+        let mut set = SetMap::default();
+        for i in 0..12 {
+            adding(&set, &Value::Int(i));
+            set.insert(Value::Int(i));
+        }
+        for gone in [1, 9] {
+            removing(&set, &Value::Int(gone));
+            set.shift_remove(&Value::Int(gone));
+        }
+        for new in [33, 41] {
+            adding(&set, &Value::Int(new));
+            set.insert(Value::Int(new));
+        }
+        let popped = popping(&set);
+        assert_eq!(set.shift_remove_index(popped), Some(Value::Int(0)));
+        let expected = [2, 3, 4, 5, 6, 7, 8, 33, 10, 11, 41];
+        assert_eq!(as_ints(&members(&set)), expected);
+        let saved = saved_table(&set).expect("a kept table");
+        let restored = restored(set.iter().cloned().collect(), saved).expect("restores");
+        assert_eq!(as_ints(&members(&restored)), expected);
+        // The restored table goes on as the original: the next pop takes the same member.
+        assert_eq!(popping(&restored), popping(&set));
+    }
+
+    #[test]
+    fn a_saved_table_too_large_for_its_members_is_refused() {
+        let saved = SavedTable {
+            size: 1 << 40,
+            member_slots: Vec::new(),
+            dummies: Vec::new(),
+            finger: 0,
+        };
+        assert!(restored(vec![Value::Int(1)], saved).is_err());
     }
 
     #[test]
