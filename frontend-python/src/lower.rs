@@ -1370,7 +1370,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         if let Some((call, func)) = self.lazy_map_filter(&f.iter) {
             return self.for_over_map_filter(f, call, &func, span);
         }
-        let iterable = self.expr(&f.iter);
+        let iterable = constant_set_iterable(&f.iter, self.expr(&f.iter));
         let (header, exit, item) = self.loop_begin(iterable, span);
         let after = self.new_block();
         self.assign(&f.target, item, span);
@@ -5259,7 +5259,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
             let mut generators = Vec::new();
             for g in gens {
                 let element = self.element_type(&g.iter);
-                let iter = self.expr(&g.iter);
+                let iter = constant_set_iterable(&g.iter, self.expr(&g.iter));
                 let target = self.comp_target(&g.target, &element);
                 let ifs = g.ifs.iter().map(|c| self.expr(c)).collect();
                 generators.push(Generator { target, iter, ifs });
@@ -5338,4 +5338,19 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
 /// A private name (`_x`), for entities of its own type alone; dunders are not private.
 fn is_private(name: &str) -> bool {
     name.starts_with('_') && !(name.starts_with("__") && name.ends_with("__"))
+}
+
+/// What a `for` loop or a comprehension iterates: a set display of constants is the frozenset
+/// constant CPython's optimizer makes of it, iterated as it is (not copied into a new set).
+fn constant_set_iterable(iter: &ast::Expr, lowered: Expr) -> Expr {
+    match (iter, lowered) {
+        (ast::Expr::Set(_), Expr::Set(items)) if items.iter().all(Expr::is_folded_constant) => {
+            Expr::Builtin {
+                func: "$constant_frozenset".into(),
+                args: items,
+                kwargs: vec![],
+            }
+        }
+        (_, lowered) => lowered,
+    }
 }

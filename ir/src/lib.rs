@@ -137,6 +137,20 @@ impl Entity {
     }
 }
 
+impl Expr {
+    /// Whether CPython's compiler folds the expression to a constant: a literal, a tuple of
+    /// them, or arithmetic and signs on them (which decides how it builds a set display).
+    pub fn is_folded_constant(&self) -> bool {
+        match self {
+            Expr::Const(_) => true,
+            Expr::Unary(_, operand) => operand.is_folded_constant(),
+            Expr::Binary(_, a, b) => a.is_folded_constant() && b.is_folded_constant(),
+            Expr::Tuple(items) => items.iter().all(Expr::is_folded_constant),
+            _ => false,
+        }
+    }
+}
+
 impl Method {
     /// Creates a method with the given parts.
     pub fn new(

@@ -508,7 +508,9 @@ pub enum Expr {
         /// `$exception_attr` (`exc.needed`: an attribute its class's `__init__` set),
         /// `$check_receiver` (`str.upper(x)`: `x` if it is a `str`, else CPython's TypeError),
         /// `$type_name` (`type(x).__name__`) and `$sorted_by_keys`, `$sort_by_keys`,
-        /// `$min_by_keys`, `$max_by_keys` (items and their precomputed keys: key functions).
+        /// `$min_by_keys`, `$max_by_keys` (items and their precomputed keys: key functions),
+        /// `$constant_frozenset` (the constant a set display of constants is where a `for` loop
+        /// or a comprehension iterates it: CPython iterates that frozenset itself).
         func: String,
         /// Positional arguments.
         args: Vec<Expr>,

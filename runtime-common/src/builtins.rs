@@ -382,6 +382,9 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         };
         return Ok(Internal::iterator(name, iterate(&args[0])?));
     }
+    if func == "$constant_frozenset" {
+        return Ok(new_set(set_order::frozenset_constant(args.to_vec())));
+    }
     if func == "$star_items" {
         return match iterate(&args[0]) {
             Ok(items) => Ok(Value::list(items)),
@@ -2700,24 +2703,150 @@ fn new_set(members: SetMap) -> Value {
     Value::Set(Rc::new(RefCell::new(members)))
 }
 
-fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult {
-    let others = |args: &[Value]| -> Result<Vec<SetMap>, Value> {
-        let mut out = Vec::new();
-        for a in args {
-            // A set argument is used as it is (its iteration order is its own).
-            if let Value::Set(t) = a {
-                out.push(t.borrow().clone());
-                continue;
-            }
-            let mut set = SetMap::default();
-            for x in iterate(a)? {
-                check_hashable(&x)?;
-                set.insert(x);
-            }
-            out.push(set);
+/// An argument of a set method as CPython treats it: another set (taken in its iteration
+/// order), a dict (its keys in order, its size known ahead), or another iterable's items.
+enum SetArg {
+    Set(Rc<RefCell<SetMap>>),
+    Dict(Vec<Value>),
+    Items(Vec<Value>),
+}
+
+impl SetArg {
+    fn of(arg: &Value) -> Result<SetArg, Value> {
+        Ok(match arg {
+            Value::Set(t) => SetArg::Set(t.clone()),
+            Value::Dict(d) => SetArg::Dict(d.borrow().keys().cloned().collect()),
+            other => SetArg::Items(iterate(other)?),
+        })
+    }
+
+    /// Whether this is the set `s` itself.
+    fn is(&self, s: &Rc<RefCell<SetMap>>) -> bool {
+        matches!(self, SetArg::Set(t) if Rc::ptr_eq(t, s))
+    }
+
+    /// The members CPython goes through, in its order; an unhashable item raises when reached.
+    fn members(&self) -> Vec<Value> {
+        match self {
+            SetArg::Set(t) => set_order::members(&t.borrow()),
+            SetArg::Dict(keys) => keys.clone(),
+            SetArg::Items(items) => items.clone(),
         }
-        Ok(out)
+    }
+
+    /// The argument as a set (other iterables built member by member).
+    fn as_set(&self) -> Result<SetMap, Value> {
+        match self {
+            SetArg::Set(t) => Ok(t.borrow().clone()),
+            SetArg::Dict(keys) => Ok(keys.iter().cloned().collect()),
+            SetArg::Items(items) => {
+                let mut set = SetMap::default();
+                for x in items {
+                    check_hashable(x)?;
+                    set.insert(x.clone());
+                }
+                Ok(set)
+            }
+        }
+    }
+}
+
+/// `set_update_internal`: adds the members of `arg` to `target` (a set merged, a dict's keys
+/// after sizing the table for them, other items one by one, up to an unhashable one).
+fn update_set(target: &mut SetMap, arg: &SetArg) -> Result<(), Value> {
+    match arg {
+        SetArg::Set(t) => set_order::merge(target, &t.borrow()),
+        SetArg::Dict(keys) => {
+            set_order::growing_by(target, keys.len());
+            for k in keys {
+                set_order::adding(target, k);
+                target.insert(k.clone());
+            }
+        }
+        SetArg::Items(items) => {
+            for x in items {
+                check_hashable(x)?;
+                set_order::adding(target, x);
+                target.insert(x.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `set_intersection`: a new set of the members of `so` found in `arg`, built in the order of
+/// the smaller set (or of the other iterable's items).
+fn intersect_set(so: &SetMap, arg: &SetArg) -> Result<SetMap, Value> {
+    Ok(match arg {
+        SetArg::Set(t) => ops::intersect(so, &t.borrow(), true),
+        _ => {
+            let mut out = SetMap::default();
+            for x in arg.members() {
+                check_hashable(&x)?;
+                if so.contains(&x) {
+                    out.insert(x);
+                }
+            }
+            out
+        }
+    })
+}
+
+/// `set_difference_update_internal` on a set being built: removes the members of `arg`, then
+/// drops the dummies when they fill more than a quarter of the table.
+fn difference_update_new(target: &mut SetMap, arg: &SetArg) -> Result<(), Value> {
+    for x in arg.members() {
+        check_hashable(&x)?;
+        set_order::discard_new(target, &x);
+    }
+    set_order::after_removals(target);
+    Ok(())
+}
+
+/// `set_difference`: a copy that loses `arg`'s members when `so` is much larger than it (or it
+/// is no set or dict), else the members of `so` not in `arg` added one by one to a new set.
+fn difference_set(so: &SetMap, arg: &SetArg) -> Result<SetMap, Value> {
+    let other_len = match arg {
+        SetArg::Set(t) => t.borrow().len(),
+        SetArg::Dict(keys) => keys.len(),
+        SetArg::Items(_) => 0,
     };
+    if matches!(arg, SetArg::Items(_)) || so.len() >> 2 > other_len {
+        let mut out = set_order::copy(so);
+        difference_update_new(&mut out, arg)?;
+        return Ok(out);
+    }
+    let other = arg.as_set()?;
+    Ok(set_order::members(so)
+        .into_iter()
+        .filter(|x| !other.contains(x))
+        .collect())
+}
+
+/// `set_symmetric_difference_update` on a set being built: each member of `arg` (a set's or a
+/// dict's in their order, other items as the set they make) leaves `target` or joins it.
+fn symmetric_update_new(target: &mut SetMap, arg: &SetArg) -> Result<(), Value> {
+    let members = match arg {
+        SetArg::Items(_) => set_order::members(&arg.as_set()?),
+        _ => arg.members(),
+    };
+    for x in members {
+        if target.contains(&x) {
+            set_order::discard_new(target, &x);
+        } else {
+            set_order::adding(target, &x);
+            target.insert(x);
+        }
+    }
+    Ok(())
+}
+
+/// Runs a method of a set value (also what the set operators do: `|` is `union`, `|=` is
+/// `update`, ...), as CPython 3.11's `Objects/setobject.c` does, down to the order of the
+/// members it adds and removes (which decides the set's iteration order).
+pub(crate) fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult {
+    let set_args =
+        |args: &[Value]| -> Result<Vec<SetArg>, Value> { args.iter().map(SetArg::of).collect() };
     Ok(match method {
         "add" => {
             check_hashable(&args[0])?;
@@ -2731,65 +2860,21 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         "remove" if matches!(&args[0], Value::Set(_)) => return Err(key_error(&args[0])),
         "discard" => {
             check_hashable(&args[0])?;
-            set_order::removing(&s.borrow(), &args[0]);
-            let removed = s.borrow_mut().shift_remove_full(&args[0]);
-            if let Some((i, v)) = removed {
-                journal::set_removed(s, i, &v);
-            }
+            set_order::discard(s, &args[0]);
             Value::None
         }
         "remove" => {
             check_hashable(&args[0])?;
-            set_order::removing(&s.borrow(), &args[0]);
-            let removed = s.borrow_mut().shift_remove_full(&args[0]);
-            match removed {
-                Some((i, v)) => journal::set_removed(s, i, &v),
-                None => return Err(key_error(&args[0])),
+            if !set_order::discard(s, &args[0]) {
+                return Err(key_error(&args[0]));
             }
             Value::None
         }
-        // A copy that set arguments are merged into, and other iterables added to one by one.
         "union" => {
             let mut out = set_order::copy(&s.borrow());
-            for (o, arg) in others(args)?.iter().zip(args) {
-                match arg {
-                    Value::Set(_) => set_order::merge(&mut out, o),
-                    _ => {
-                        for x in o {
-                            set_order::adding(&out, x);
-                            out.insert(x.clone());
-                        }
-                    }
-                }
-            }
-            new_set(out)
-        }
-        "intersection" => {
-            let os = others(args)?;
-            if os.is_empty() {
-                return Ok(new_set(set_order::copy(&s.borrow())));
-            }
-            let mut out = s.borrow().clone();
-            for (o, arg) in os.iter().zip(args) {
-                out = ops::intersect(&out, o, matches!(arg, Value::Set(_)));
-            }
-            new_set(out)
-        }
-        "difference" => {
-            let os = others(args)?;
-            let Some((first, rest)) = os.split_first() else {
-                return Ok(new_set(set_order::copy(&s.borrow())));
-            };
-            let mut out =
-                set_order::difference(&s.borrow(), first, matches!(&args[0], Value::Set(_)));
-            for o in rest {
-                let common: Vec<Value> = set_order::members(o)
-                    .into_iter()
-                    .filter(|x| out.contains(x))
-                    .collect();
-                for x in &common {
-                    set_order::removing(&out, x);
-                    out.shift_remove(x);
+            for arg in set_args(args)? {
+                if !arg.is(s) {
+                    update_set(&mut out, &arg)?;
                 }
             }
             new_set(out)
@@ -2797,79 +2882,105 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         // Members are added one by one: an unhashable one raises after those before it went in,
         // as in CPython.
         "update" => {
-            for a in args {
-                let items = iterate(a)?;
-                if matches!(a, Value::Set(_) | Value::Dict(_)) {
-                    set_order::growing_by(&s.borrow(), items.len());
+            for arg in set_args(args)? {
+                if arg.is(s) {
+                    continue;
                 }
                 journal::set_grows(s);
-                for x in items {
+                update_set(&mut s.borrow_mut(), &arg)?;
+            }
+            Value::None
+        }
+        "intersection" | "intersection_update" => {
+            let args = set_args(args)?;
+            let mut out = match args.first() {
+                None => set_order::copy(&s.borrow()),
+                Some(arg) if arg.is(s) => set_order::copy(&s.borrow()),
+                Some(arg) => intersect_set(&s.borrow(), arg)?,
+            };
+            for arg in args.iter().skip(1) {
+                out = intersect_set(&out, arg)?;
+            }
+            if method == "intersection" {
+                new_set(out)
+            } else {
+                journal::set_before(s);
+                *s.borrow_mut() = out;
+                Value::None
+            }
+        }
+        "difference" => {
+            let args = set_args(args)?;
+            let mut out = match args.first() {
+                None => set_order::copy(&s.borrow()),
+                Some(arg) if arg.is(s) => SetMap::default(),
+                Some(arg) => difference_set(&s.borrow(), arg)?,
+            };
+            for arg in args.iter().skip(1) {
+                difference_update_new(&mut out, arg)?;
+            }
+            new_set(out)
+        }
+        // Members are removed one by one, also up to an unhashable one, as in CPython.
+        "difference_update" => {
+            for arg in set_args(args)? {
+                if arg.is(s) {
+                    let old = std::mem::take(&mut *s.borrow_mut());
+                    journal::set_contents(s, old);
+                    continue;
+                }
+                for x in arg.members() {
                     check_hashable(&x)?;
+                    set_order::discard(s, &x);
+                }
+                set_order::after_removals(&s.borrow());
+            }
+            Value::None
+        }
+        "symmetric_difference_update" => {
+            let arg = SetArg::of(&args[0])?;
+            if arg.is(s) {
+                let old = std::mem::take(&mut *s.borrow_mut());
+                journal::set_contents(s, old);
+                return Ok(Value::None);
+            }
+            let members = match &arg {
+                SetArg::Items(_) => set_order::members(&arg.as_set()?),
+                _ => arg.members(),
+            };
+            for x in members {
+                check_hashable(&x)?;
+                if !set_order::discard(s, &x) {
                     set_order::adding(&s.borrow(), &x);
-                    s.borrow_mut().insert(x);
+                    let (_, added) = s.borrow_mut().insert_full(x);
+                    journal::set_inserted(s, added);
                 }
             }
             Value::None
         }
+        "symmetric_difference" => {
+            let arg = SetArg::of(&args[0])?;
+            let mut out = match &arg {
+                SetArg::Set(t) => set_order::copy(&t.borrow()),
+                SetArg::Dict(keys) => {
+                    let mut out = set_order::presized(keys.len());
+                    update_set(&mut out, &arg)?;
+                    out
+                }
+                SetArg::Items(_) => arg.as_set()?,
+            };
+            let so = SetArg::Set(s.clone());
+            symmetric_update_new(&mut out, &so)?;
+            new_set(out)
+        }
         "issubset" | "issuperset" | "isdisjoint" => {
-            let other = others(args)?.pop().unwrap_or_default();
+            let other = SetArg::of(&args[0])?.as_set()?;
             let mine = s.borrow();
             Value::Bool(match method {
                 "issubset" => mine.iter().all(|x| other.contains(x)),
                 "issuperset" => other.iter().all(|x| mine.contains(x)),
                 _ => !mine.iter().any(|x| other.contains(x)),
             })
-        }
-        "intersection_update" => {
-            let os = others(args)?;
-            let mut out = s.borrow().clone();
-            for (o, arg) in os.iter().zip(args) {
-                out = ops::intersect(&out, o, matches!(arg, Value::Set(_)));
-            }
-            journal::set_before(s);
-            *s.borrow_mut() = out;
-            Value::None
-        }
-        // Members are removed one by one, also up to an unhashable one, as in CPython.
-        "difference_update" => {
-            for a in args {
-                for x in iterate(a)? {
-                    check_hashable(&x)?;
-                    set_order::removing(&s.borrow(), &x);
-                    let removed = s.borrow_mut().shift_remove_full(&x);
-                    if let Some((i, v)) = removed {
-                        journal::set_removed(s, i, &v);
-                    }
-                }
-            }
-            Value::None
-        }
-        "symmetric_difference_update" => {
-            let other = others(args)?.pop().unwrap_or_default();
-            for x in set_order::members(&other) {
-                if s.borrow().contains(&x) {
-                    set_order::removing(&s.borrow(), &x);
-                } else {
-                    set_order::adding(&s.borrow(), &x);
-                }
-                let removed = s.borrow_mut().shift_remove_full(&x);
-                match removed {
-                    Some((i, v)) => journal::set_removed(s, i, &v),
-                    None => {
-                        let (_, added) = s.borrow_mut().insert_full(x);
-                        journal::set_inserted(s, added);
-                    }
-                }
-            }
-            Value::None
-        }
-        "symmetric_difference" => {
-            let other = others(args)?.pop().unwrap_or_default();
-            new_set(set_order::symmetric_difference(
-                &s.borrow(),
-                &other,
-                matches!(&args[0], Value::Set(_)),
-            ))
         }
         "clear" => {
             let old = std::mem::take(&mut *s.borrow_mut());
@@ -2878,17 +2989,10 @@ fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) -> OpResult
         }
         "copy" => new_set(set_order::copy(&s.borrow())),
         // CPython pops the member in its first occupied slot.
-        "pop" => {
-            let first = set_order::popping(&s.borrow());
-            let popped = s.borrow_mut().shift_remove_index(first);
-            match popped {
-                Some(v) => {
-                    journal::set_removed(s, first, &v);
-                    v
-                }
-                None => return Err(key_error(&Value::str("pop from an empty set"))),
-            }
-        }
+        "pop" => match set_order::pop(s) {
+            Some(v) => v,
+            None => return Err(key_error(&Value::str("pop from an empty set"))),
+        },
         _ => {
             return raise(
                 "AttributeError",

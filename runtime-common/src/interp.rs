@@ -745,7 +745,7 @@ impl<'p> Interpreter<'p> {
             Expr::List(xs) => Value::list(self.eval_all(frame, state, xs)?),
             Expr::Tuple(xs) => Value::tuple(self.eval_all(frame, state, xs)?),
             // CPython makes a display of three or more constants a frozenset constant, copied.
-            Expr::Set(xs) if xs.len() >= 3 && xs.iter().all(is_constant) => {
+            Expr::Set(xs) if xs.len() >= 3 && xs.iter().all(Expr::is_folded_constant) => {
                 let items = self.eval_all(frame, state, xs)?;
                 Value::Set(Rc::new(std::cell::RefCell::new(
                     crate::set_order::from_constants(items),
@@ -1153,15 +1153,5 @@ fn del_item(object: &Value, index: &Value) -> Result<(), Value> {
                 ),
             )
         }
-    }
-}
-
-/// An expression CPython folds to a constant: a literal, or a tuple of them.
-fn is_constant(e: &Expr) -> bool {
-    match e {
-        Expr::Const(_) => true,
-        Expr::Unary(ir::UnaryOp::Neg, operand) => matches!(**operand, Expr::Const(_)),
-        Expr::Tuple(items) => items.iter().all(is_constant),
-        _ => false,
     }
 }

@@ -65,6 +65,11 @@ enum Change {
     SetInsertAt(SetCell, usize, Value),
     /// Remove the member at the index.
     SetRemoveAt(SetCell, usize),
+    /// Put this member (absent) back at the index, whose member goes back to the end (undoes a
+    /// `swap_remove` at the index).
+    SetSwapInsert(SetCell, usize, Value),
+    /// `swap_remove` the member at the index.
+    SetSwapRemove(SetCell, usize),
     /// Keep the first `len` members.
     SetTruncate(SetCell, usize),
     /// Add these members (absent) at the end.
@@ -79,6 +84,18 @@ impl Change {
     /// Makes the change; returns its inverse (`None` if the container no longer has the shape
     /// the change was recorded for, which a journal applied in order never meets).
     fn apply(self) -> Option<Change> {
+        // A set's kept table does not follow these changes: it is taken again from the members.
+        if let Change::SetPop(s)
+        | Change::SetPush(s, _)
+        | Change::SetInsertAt(s, ..)
+        | Change::SetRemoveAt(s, _)
+        | Change::SetSwapInsert(s, ..)
+        | Change::SetSwapRemove(s, _)
+        | Change::SetTruncate(s, _)
+        | Change::SetExtend(s, _) = &self
+        {
+            s.borrow().hasher().layout().borrow_mut().take();
+        }
         Some(match self {
             Change::ListTruncate(l, len) => {
                 let tail = {
@@ -178,6 +195,21 @@ impl Change {
             Change::SetRemoveAt(s, i) => {
                 let value = s.borrow_mut().shift_remove_index(i)?;
                 Change::SetInsertAt(s, i, value)
+            }
+            Change::SetSwapInsert(s, i, value) => {
+                {
+                    let mut m = s.borrow_mut();
+                    if i > m.len() {
+                        return None;
+                    }
+                    let (last, _) = m.insert_full(value);
+                    m.swap_indices(i, last);
+                }
+                Change::SetSwapRemove(s, i)
+            }
+            Change::SetSwapRemove(s, i) => {
+                let value = s.borrow_mut().swap_remove_index(i)?;
+                Change::SetSwapInsert(s, i, value)
             }
             Change::SetTruncate(s, len) => {
                 let tail: Vec<Value> = {
@@ -334,6 +366,11 @@ pub(crate) fn set_inserted(s: &SetCell, added: bool) {
 /// After `old` was removed from `s` at index `i`.
 pub(crate) fn set_removed(s: &SetCell, i: usize, old: &Value) {
     record(|| Change::SetInsertAt(s.clone(), i, old.clone()));
+}
+
+/// After `old` was `swap_remove`d from `s` at index `i` (the last member took its place).
+pub(crate) fn set_swap_removed(s: &SetCell, i: usize, old: &Value) {
+    record(|| Change::SetSwapInsert(s.clone(), i, old.clone()));
 }
 
 /// Before members are added to the end of `s` (`update`, `|=`).

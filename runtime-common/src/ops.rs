@@ -693,20 +693,16 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
             }
             Ok(Value::dict(m))
         }
-        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Set(x), Set(y)) => {
-            let (x, y) = (x.borrow(), y.borrow());
-            // Built as CPython builds them, so that they iterate in its order.
-            let out: crate::value::SetMap = match op {
-                BinOp::BitOr => {
-                    let mut out = crate::set_order::copy(&x);
-                    crate::set_order::merge(&mut out, &y);
-                    out
-                }
-                BinOp::BitAnd => intersect(&x, &y, true),
-                BinOp::Sub => crate::set_order::difference(&x, &y, true),
-                _ => crate::set_order::symmetric_difference(&x, &y, true),
+        // As the methods: `|` is `union`, `&` `intersection`, `-` `difference`, `^`
+        // `symmetric_difference` (built as CPython builds them, so that they iterate in its order).
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Set(x), Set(_)) => {
+            let method = match op {
+                BinOp::BitOr => "union",
+                BinOp::BitAnd => "intersection",
+                BinOp::Sub => "difference",
+                _ => "symmetric_difference",
             };
-            Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))))
+            crate::builtins::set_method(x, method, std::slice::from_ref(b))
         }
         // Keys and items views take part in set operations with any iterable; the result is a set.
         // (A values view is not set-like: with it these raise TypeError.)
@@ -1413,54 +1409,18 @@ pub fn inplace(op: BinOp, a: &Value, b: &Value) -> OpResult {
             }
             None => binary(op, a, b),
         },
-        // `s |= t` and `s -= t` change `s` member by member, as CPython does: time and journal
-        // in proportion to `t`, not to `s`.
-        (BinOp::BitOr, Value::Set(s)) if matches!(b, Value::Set(_)) => {
-            if let Value::Set(t) = b {
-                if !Rc::ptr_eq(s, t) {
-                    crate::set_order::growing_by(&s.borrow(), t.borrow().len());
-                    let added: Vec<Value> = {
-                        let mine = s.borrow();
-                        crate::set_order::members(&t.borrow())
-                            .into_iter()
-                            .filter(|x| !mine.contains(x))
-                            .collect()
-                    };
-                    if !added.is_empty() {
-                        journal::set_grows(s);
-                        for x in added {
-                            crate::set_order::adding(&s.borrow(), &x);
-                            s.borrow_mut().insert(x);
-                        }
-                    }
-                }
-            }
-            Ok(a.clone())
-        }
-        (BinOp::Sub, Value::Set(s)) if matches!(b, Value::Set(_)) => {
-            if let Value::Set(t) = b {
-                if Rc::ptr_eq(s, t) {
-                    let old = std::mem::take(&mut *s.borrow_mut());
-                    journal::set_contents(s, old);
-                } else {
-                    for x in crate::set_order::members(&t.borrow()) {
-                        crate::set_order::removing(&s.borrow(), &x);
-                        let removed = s.borrow_mut().shift_remove_full(&x);
-                        if let Some((i, v)) = removed {
-                            journal::set_removed(s, i, &v);
-                        }
-                    }
-                }
-            }
-            Ok(a.clone())
-        }
-        (BinOp::BitAnd | BinOp::BitXor, Value::Set(s)) if matches!(b, Value::Set(_)) => {
-            let result = binary(op, a, b)?;
-            if let Value::Set(r) = result {
-                let items = r.borrow().clone();
-                let old = std::mem::replace(&mut *s.borrow_mut(), items);
-                journal::set_contents(s, old);
-            }
+        // `s |= t` is `s.update(t)`, `-=` `difference_update`, `&=` `intersection_update`, `^=`
+        // `symmetric_difference_update`: in place, member by member, as CPython does.
+        (BinOp::BitOr | BinOp::Sub | BinOp::BitAnd | BinOp::BitXor, Value::Set(s))
+            if matches!(b, Value::Set(_)) =>
+        {
+            let method = match op {
+                BinOp::BitOr => "update",
+                BinOp::Sub => "difference_update",
+                BinOp::BitAnd => "intersection_update",
+                _ => "symmetric_difference_update",
+            };
+            crate::builtins::set_method(s, method, std::slice::from_ref(b))?;
             Ok(a.clone())
         }
         // `d |= x` is `d.update(x)`: any iterable of pairs, not only a dict.

@@ -22,6 +22,9 @@
 
 use crate::value::{SetHasher, SetMap, Value};
 
+/// A set value (shared, as the journal records it).
+type SetCell = std::rc::Rc<std::cell::RefCell<SetMap>>;
+
 /// CPython's `_PyHASH_BITS` on 64-bit platforms.
 const HASH_BITS: u32 = 61;
 /// CPython's `_PyHASH_MODULUS`: the prime 2**61 - 1.
@@ -211,12 +214,85 @@ pub fn removing(set: &SetMap, value: &Value) {
     }
 }
 
-/// The position of the member `set.pop()` takes, which the caller then removes: CPython's
-/// first occupied slot from where the last pop stopped.
-pub fn popping(set: &SetMap) -> usize {
+/// Removes `value` from a set being built (not yet seen by anything else) as CPython's
+/// `set_discard_key` does; whether it was a member.
+pub fn discard_new(set: &mut SetMap, value: &Value) -> bool {
+    removing(set, value);
+    if has_table_after_removal(set) {
+        set.swap_remove(value)
+    } else {
+        set.shift_remove(value)
+    }
+}
+
+/// Whether a set whose table just lost a member (not yet taken from the set) keeps its table.
+fn has_table_after_removal(set: &SetMap) -> bool {
+    set.hasher()
+        .layout()
+        .borrow()
+        .as_ref()
+        .is_some_and(|l| l.used + 1 == set.len())
+}
+
+/// Removes `value` from the set value `s` as CPython's `set_discard_key` does, journaled;
+/// whether it was a member. A set whose order a kept table gives loses it in constant time.
+pub(crate) fn discard(s: &SetCell, value: &Value) -> bool {
+    if !s.borrow().contains(value) {
+        return false;
+    }
+    removing(&s.borrow(), value);
+    let swap = has_table_after_removal(&s.borrow());
+    if swap {
+        let removed = s.borrow_mut().swap_remove_full(value);
+        if let Some((i, v)) = removed {
+            crate::journal::set_swap_removed(s, i, &v);
+        }
+    } else {
+        let removed = s.borrow_mut().shift_remove_full(value);
+        if let Some((i, v)) = removed {
+            crate::journal::set_removed(s, i, &v);
+        }
+    }
+    true
+}
+
+/// `set.pop()` on the set value `s`, journaled: the member in CPython's first occupied slot
+/// from where the last pop stopped (None when empty).
+pub(crate) fn pop(s: &SetCell) -> Option<Value> {
+    if s.borrow().is_empty() {
+        return None;
+    }
     let mut popped = None;
-    with_layout(set, |layout| popped = layout.pop());
-    popped.and_then(|v| set.get_index_of(&v)).unwrap_or(0)
+    with_layout(&s.borrow(), |layout| popped = layout.pop());
+    let index = popped.and_then(|v| s.borrow().get_index_of(&v));
+    match index {
+        Some(i) if has_table_after_removal(&s.borrow()) => {
+            let v = s.borrow_mut().swap_remove_index(i)?;
+            crate::journal::set_swap_removed(s, i, &v);
+            Some(v)
+        }
+        _ => {
+            let i = index.unwrap_or(0);
+            let v = s.borrow_mut().shift_remove_index(i)?;
+            crate::journal::set_removed(s, i, &v);
+            Some(v)
+        }
+    }
+}
+
+/// After members left `set` by `difference_update` or `-=`: CPython rebuilds the table when
+/// dummies fill more than a quarter of it.
+pub fn after_removals(set: &SetMap) {
+    with_layout(set, |layout| {
+        if layout.fill - layout.used > layout.mask() / 4 {
+            let wanted = if layout.used > 50_000 {
+                layout.used * 2
+            } else {
+                layout.used * 4
+            };
+            layout.resize(wanted);
+        }
+    });
 }
 
 /// Before `more` members (some perhaps already in it) are added to `set` by `update` or `|=`:
@@ -229,34 +305,11 @@ pub fn growing_by(set: &SetMap, more: usize) {
     });
 }
 
-/// A new set with the members of `set` as CPython copies a set (`set(s)`, `s.copy()`, the
-/// first step of `s | t`): a table sized ahead for twice the members, filled slot by slot
-/// when it has the size of the original (and no dummies), else in iteration order.
+/// A new set with the members of `set`, as CPython copies a set (`set(s)`, `s.copy()`, the
+/// first step of `s | t`): merged into an empty set.
 pub fn copy(set: &SetMap) -> SetMap {
-    let order = members(set);
-    let mut out = presized(set.len());
-    let source = set.hasher().layout().borrow().clone();
-    if let Some(source) = source.filter(|l| l.used == set.len()) {
-        let size = out.hasher().table_room().max(MIN_SIZE);
-        let layout = if size == source.slots.len() && source.fill == source.used {
-            Layout {
-                finger: 0,
-                ..*source
-            }
-        } else {
-            let mut layout = Layout::new(size);
-            for slot in &source.slots {
-                if let Slot::Member(hash, value) = slot {
-                    insert_clean(&mut layout.slots, *hash, value.clone());
-                }
-            }
-            layout.fill = source.used;
-            layout.used = source.used;
-            layout
-        };
-        *out.hasher().layout().borrow_mut() = Some(Box::new(layout));
-    }
-    out.extend(order);
+    let mut out = SetMap::default();
+    merge(&mut out, set);
     out
 }
 
@@ -271,70 +324,66 @@ pub fn presized(n: usize) -> SetMap {
     SetMap::with_hasher(SetHasher::with_room(room))
 }
 
-/// `so - other` as CPython builds it: a copy that loses the common members when `so` is much
-/// larger than `other` (or `other` is not a set), else the members of `so` not in `other` added
-/// one by one to a new set.
-pub fn difference(so: &SetMap, other: &SetMap, other_is_set: bool) -> SetMap {
-    if !other_is_set || so.len() / 4 > other.len() {
-        let mut out = copy(so);
-        let common: Vec<Value> = members(other)
-            .into_iter()
-            .filter(|x| out.contains(x))
-            .collect();
-        for x in &common {
-            removing(&out, x);
-            out.shift_remove(x);
-        }
-        out
-    } else {
-        members(so)
-            .into_iter()
-            .filter(|x| !other.contains(x))
-            .collect()
-    }
-}
-
-/// `so ^ other` as CPython builds it: a copy of `other` (`other_set`: a set, sized ahead; else
-/// built member by member) that loses the members of `so` it has and gains the others.
-pub fn symmetric_difference(so: &SetMap, other: &SetMap, other_is_set: bool) -> SetMap {
-    let mut out = if other_is_set {
-        copy(other)
-    } else {
-        other.clone()
-    };
-    for x in members(so) {
-        if out.contains(&x) {
-            removing(&out, &x);
-            out.shift_remove(&x);
-        } else {
-            adding(&out, &x);
-            out.insert(x);
-        }
-    }
-    out
-}
-
-/// Adds the members of `other` to a set being built (not yet seen by anything else) as CPython's
-/// `set_merge` does: the table first grows to twice both sizes if they would fill it, then
-/// `other`'s members go in one by one in its iteration order.
+/// `set_merge`: adds the members of `other` (another set) to `into`. The table first grows to
+/// twice both sizes if they would fill it; an empty table of the same size as `other`'s (with
+/// no dummies in `other`) becomes a copy of it, another empty one takes `other`'s members in
+/// its slot order into their first free slots, and a table with members adds them one by one.
 pub fn merge(into: &mut SetMap, other: &SetMap) {
-    growing_by(into, other.len());
-    for x in members(other) {
-        adding(into, &x);
-        into.insert(x);
+    if other.is_empty() {
+        return;
     }
+    let order = members(other);
+    let kept = other.hasher().layout().borrow().clone();
+    let source = match kept.filter(|l| l.used == other.len()) {
+        Some(layout) => Some(layout),
+        None => Layout::of(other).map(Box::new),
+    };
+    match source {
+        Some(source) => with_layout(into, |layout| {
+            if (layout.fill + source.used) * 5 >= layout.mask() * 3 {
+                layout.resize((layout.used + source.used) * 2);
+            }
+            if layout.fill == 0 {
+                if layout.slots.len() == source.slots.len() && source.fill == source.used {
+                    *layout = Layout {
+                        finger: layout.finger,
+                        ..(*source).clone()
+                    };
+                } else {
+                    for (hash, value) in source.entries() {
+                        insert_clean(&mut layout.slots, hash, value.clone());
+                    }
+                    layout.fill = source.used;
+                    layout.used = source.used;
+                }
+            } else {
+                for (hash, value) in source.entries() {
+                    layout.add(hash, value);
+                }
+            }
+        }),
+        // Members whose hashes differ between processes: the set's order is insertion order.
+        None => *into.hasher().layout().borrow_mut() = None,
+    }
+    into.extend(order);
 }
 
 /// A display of three or more constants, `{1, 2, 3}`: CPython compiles it to a frozenset
 /// constant (built member by member, then built again from its own members when the compiler
 /// merges constants) that is copied into a new set.
 pub fn from_constants(items: Vec<Value>) -> SetMap {
-    let built: SetMap = items.into_iter().collect();
-    if built.len() < 3 {
-        return built;
+    let frozen = frozenset_constant(items);
+    if frozen.len() < 3 {
+        return frozen;
     }
-    let frozen: SetMap = members(&built).into_iter().collect();
     copy(&frozen)
+}
+
+/// The frozenset constant CPython's compiler makes of a display of constants: built member by
+/// member, then again from its own members when the compiler merges constants.
+pub fn frozenset_constant(items: Vec<Value>) -> SetMap {
+    let built: SetMap = items.into_iter().collect();
+    members(&built).into_iter().collect()
 }
 
 /// A set's table as a snapshot keeps it, so that a restored set iterates (and changes) exactly
@@ -481,6 +530,14 @@ impl Layout {
 
     fn mask(&self) -> usize {
         self.slots.len() - 1
+    }
+
+    /// The members and their hashes in slot order.
+    fn entries(&self) -> impl Iterator<Item = (u64, &Value)> {
+        self.slots.iter().filter_map(|slot| match slot {
+            Slot::Member(hash, v) => Some((*hash, v)),
+            _ => None,
+        })
     }
 
     /// The members in slot order.
@@ -706,28 +763,27 @@ mod tests {
     // members take the dummy slots.
     #[test]
     fn a_table_with_dummies_survives_a_snapshot() {
-        let mut set = SetMap::default();
-        for i in 0..12 {
-            adding(&set, &Value::Int(i));
-            set.insert(Value::Int(i));
-        }
+        let cell: SetCell = std::rc::Rc::new(std::cell::RefCell::new(SetMap::default()));
+        let add = |x: i64| {
+            adding(&cell.borrow(), &Value::Int(x));
+            cell.borrow_mut().insert(Value::Int(x));
+        };
+        (0..12).for_each(add);
         for gone in [1, 9] {
-            removing(&set, &Value::Int(gone));
-            set.shift_remove(&Value::Int(gone));
+            assert!(discard(&cell, &Value::Int(gone)));
         }
-        for new in [33, 41] {
-            adding(&set, &Value::Int(new));
-            set.insert(Value::Int(new));
-        }
-        let popped = popping(&set);
-        assert_eq!(set.shift_remove_index(popped), Some(Value::Int(0)));
+        [33, 41].into_iter().for_each(add);
+        assert_eq!(pop(&cell), Some(Value::Int(0)));
         let expected = [2, 3, 4, 5, 6, 7, 8, 33, 10, 11, 41];
-        assert_eq!(as_ints(&members(&set)), expected);
-        let saved = saved_table(&set).expect("a kept table");
-        let restored = restored(set.iter().cloned().collect(), saved).expect("restores");
-        assert_eq!(as_ints(&members(&restored)), expected);
+        assert_eq!(as_ints(&members(&cell.borrow())), expected);
+        let saved = saved_table(&cell.borrow()).expect("a kept table");
+        let members_stored: Vec<Value> = cell.borrow().iter().cloned().collect();
+        let restored = std::rc::Rc::new(std::cell::RefCell::new(
+            restored(members_stored, saved).expect("restores"),
+        ));
+        assert_eq!(as_ints(&members(&restored.borrow())), expected);
         // The restored table goes on as the original: the next pop takes the same member.
-        assert_eq!(popping(&restored), popping(&set));
+        assert_eq!(pop(&restored), pop(&cell));
     }
 
     #[test]

@@ -40,9 +40,9 @@ use std::thread::JoinHandle;
 use indexmap::IndexMap;
 use ir::Program;
 use runtime_common::contract::{
-    check_json_args, exception_report, fields_json, internal_error, json_to_value, ref_json,
-    request_args, value_from_tagged, value_to_json, value_to_tagged, values_from_tagged,
-    values_to_tagged, Invalid, RefKey,
+    check_json_args, crossing_to_tagged, crossing_values_to_tagged, exception_report, fields_json,
+    internal_error, json_to_value, ref_json, request_args, value_from_tagged, value_to_json,
+    value_to_tagged, values_from_tagged, values_to_tagged, Invalid, RefKey,
 };
 use runtime_common::format::repr;
 use runtime_common::value::{key_text, FastHash};
@@ -836,17 +836,17 @@ impl Worker {
             RemoteOp::Invoke { method, .. } => method,
         };
         if let Some(refused) = private_access(ent, name, same_type) {
-            reply_to(self, Reply::Exception(value_to_tagged(&refused)));
+            reply_to(self, Reply::Exception(crossing_to_tagged(&refused)));
             return;
         }
         match op {
             RemoteOp::GetField(field) => {
                 let reply = match ent.field_index(&field) {
                     Some(i) if w.fields[i].is_unset() => {
-                        Reply::Exception(value_to_tagged(&interp.unset_field(entity, i)))
+                        Reply::Exception(crossing_to_tagged(&interp.unset_field(entity, i)))
                     }
-                    Some(i) => Reply::Value(value_to_tagged(&w.fields[i])),
-                    None => Reply::Exception(value_to_tagged(&Value::exception(
+                    Some(i) => Reply::Value(crossing_to_tagged(&w.fields[i])),
+                    None => Reply::Exception(crossing_to_tagged(&Value::exception(
                         "AttributeError",
                         format!("'{}' object has no attribute '{field}'", ent.name),
                     ))),
@@ -864,7 +864,7 @@ impl Worker {
                 if !visible {
                     reply_to(
                         self,
-                        Reply::Exception(value_to_tagged(&Value::exception(
+                        Reply::Exception(crossing_to_tagged(&Value::exception(
                             "AttributeError",
                             format!("'{}' object has no attribute '{method}'", ent.name),
                         ))),
@@ -874,7 +874,7 @@ impl Worker {
                 if depth >= MAX_CALL_DEPTH {
                     reply_to(
                         self,
-                        Reply::Exception(value_to_tagged(&Value::exception(
+                        Reply::Exception(crossing_to_tagged(&Value::exception(
                             "RecursionError",
                             "maximum recursion depth exceeded",
                         ))),
@@ -900,7 +900,7 @@ impl Worker {
                         let id = self.new_segment(tid, vec![(frame, key)], return_to, depth);
                         self.drive(interp, id);
                     }
-                    Err(e) => reply_to(self, Reply::Exception(value_to_tagged(&e))),
+                    Err(e) => reply_to(self, Reply::Exception(crossing_to_tagged(&e))),
                 }
             }
         }
@@ -1044,10 +1044,10 @@ impl Worker {
                                     kwargs.into_iter().unzip();
                                 RemoteOp::Invoke {
                                     method,
-                                    args: values_to_tagged(&args),
+                                    args: crossing_values_to_tagged(&args),
                                     kwargs: names
                                         .into_iter()
-                                        .zip(values_to_tagged(&values))
+                                        .zip(crossing_values_to_tagged(&values))
                                         .collect(),
                                 }
                             }
@@ -1115,8 +1115,8 @@ impl Worker {
             }
             ReturnTo::Segment { partition, segment } => {
                 let reply = match outcome {
-                    Ok(v) => Reply::Value(value_to_tagged(&v)),
-                    Err(e) => Reply::Exception(value_to_tagged(&e)),
+                    Ok(v) => Reply::Value(crossing_to_tagged(&v)),
+                    Err(e) => Reply::Exception(crossing_to_tagged(&e)),
                 };
                 self.reply_to_segment(partition, seg.tid, segment, reply);
             }
