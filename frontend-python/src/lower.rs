@@ -1929,6 +1929,39 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
         join_with(BinOp::Add, parts)
     }
 
+    /// A set display with `*` elements (`{a, *b, c}`), built as CPython builds it: the elements
+    /// before the first `*` added one by one, each starred one merged as `set.update` merges it
+    /// (taken where it stands), the later plain ones added (`$set_display`, whose first argument
+    /// says which elements are starred).
+    fn unpacking_set_display(&mut self, elts: &'a [ast::Expr]) -> Expr {
+        let items: Vec<(&'a ast::Expr, Option<&str>)> = elts
+            .iter()
+            .map(|e| match e {
+                ast::Expr::Starred(s) => (&*s.value, Some("$star_set_part")),
+                other => (other, None),
+            })
+            .collect();
+        for (value, star) in &items {
+            if let (ast::Expr::Generator(g), Some(_)) = (value, star) {
+                self.generator_args.push(g as *const ast::ExprGenerator);
+            }
+        }
+        let starred = Const::Tuple(
+            items
+                .iter()
+                .map(|(_, star)| Const::Bool(star.is_some()))
+                .collect(),
+        );
+        let values = self.lower_seq_wrapped(&items);
+        Expr::Builtin {
+            func: "$set_display".into(),
+            args: std::iter::once(Expr::Const(starred))
+                .chain(values)
+                .collect(),
+            kwargs: vec![],
+        }
+    }
+
     /// A dict display with `**` entries (`{"a": 1, **b}`): the entries in order, each unpacked
     /// mapping copied where it stands, merged by `|` (later keys win, as in Python).
     fn unpacking_dict(&mut self, d: &'a ast::ExprDict) -> Expr {
@@ -2788,10 +2821,7 @@ impl<'m, 'a, 'r, 's> MethodLowerer<'m, 'a, 'r, 's> {
                 let items = self.unpacking_display(&l.elts);
                 builtin_call("tuple", items)
             }
-            ast::Expr::Set(l) if has_starred(&l.elts) => {
-                let items = self.unpacking_display(&l.elts);
-                builtin_call("set", items)
-            }
+            ast::Expr::Set(l) if has_starred(&l.elts) => self.unpacking_set_display(&l.elts),
             ast::Expr::List(l) => Expr::List(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
             ast::Expr::Tuple(l) => Expr::Tuple(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),
             ast::Expr::Set(l) => Expr::Set(self.lower_seq(&l.elts.iter().collect::<Vec<_>>())),

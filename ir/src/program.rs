@@ -510,7 +510,10 @@ pub enum Expr {
         /// `$type_name` (`type(x).__name__`) and `$sorted_by_keys`, `$sort_by_keys`,
         /// `$min_by_keys`, `$max_by_keys` (items and their precomputed keys: key functions),
         /// `$constant_frozenset` (the constant a set display of constants is where a `for` loop
-        /// or a comprehension iterates it: CPython iterates that frozenset itself).
+        /// or a comprehension iterates it: CPython iterates that frozenset itself),
+        /// `$set_display` (a set display with `*` elements: a tuple saying which elements are
+        /// starred, then the elements, each starred one taken by `$star_set_part` where it
+        /// stands).
         func: String,
         /// Positional arguments.
         args: Vec<Expr>,

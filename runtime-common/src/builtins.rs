@@ -382,6 +382,32 @@ pub fn call_builtin(func: &str, args: &[Value], kwargs: &[(String, Value)]) -> O
         };
         return Ok(Internal::iterator(name, iterate(&args[0])?));
     }
+    if func == "$star_set_part" {
+        // A `*` element of a set display, taken where it stands: a set keeps its table, a dict
+        // its keys (and size); other iterables give their items.
+        return Ok(match &args[0] {
+            Value::Set(s) => new_set(s.borrow().clone()),
+            Value::Dict(d) => Value::dict(d.borrow().clone()),
+            other => Value::list(iterate(other)?),
+        });
+    }
+    if func == "$set_display" {
+        let set = Rc::new(RefCell::new(SetMap::default()));
+        let starred = match args.first() {
+            Some(Value::Tuple(flags)) => flags.to_vec(),
+            _ => return raise("TypeError", "$set_display needs the starred elements"),
+        };
+        for (star, part) in starred.iter().zip(&args[1..]) {
+            if star.truthy() {
+                set_method(&set, "update", std::slice::from_ref(part))?;
+            } else {
+                check_hashable(part)?;
+                set_order::adding(&set.borrow(), part);
+                set.borrow_mut().insert(part.clone());
+            }
+        }
+        return Ok(Value::Set(set));
+    }
     if func == "$constant_frozenset" {
         return Ok(new_set(set_order::frozenset_constant(args.to_vec())));
     }

@@ -108,6 +108,65 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A set operator with a dict's keys or items view on either side, as CPython's `dictviews_*`
+/// functions do it: the left operand made a set (a keys view: the set of its dict, sized for it
+/// ahead; also when a reflected operator puts a set there), then updated with the right one;
+/// `&` goes through the smaller side.
+fn view_set_operation(op: BinOp, a: &Value, b: &Value) -> OpResult {
+    let view_dict = |v: &Value| match v {
+        Value::Internal(i) => match &**i {
+            crate::value::Internal::DictView {
+                dict,
+                kind: crate::value::ViewKind::Keys,
+            } => Some(dict.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let to_set = |v: &Value| -> Result<Rc<std::cell::RefCell<crate::value::SetMap>>, Value> {
+        let set = Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
+        let source = view_dict(v).unwrap_or_else(|| v.clone());
+        crate::builtins::set_method(&set, "update", std::slice::from_ref(&source))?;
+        Ok(set)
+    };
+    if op == BinOp::BitAnd {
+        let (view, other) = if matches!(a, Value::Internal(_)) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let view_len = len(view)?;
+        if let Value::Set(set) = other {
+            if view_len <= set.borrow().len() {
+                return crate::builtins::set_method(
+                    set,
+                    "intersection",
+                    std::slice::from_ref(view),
+                );
+            }
+        }
+        let (probed, iterated) = match other {
+            Value::Internal(_) if len(other)? > view_len => (other, view),
+            _ => (view, other),
+        };
+        let mut out = crate::value::SetMap::default();
+        for x in iterate(iterated)? {
+            if contains(probed, &x)? {
+                out.insert(x);
+            }
+        }
+        return Ok(Value::Set(Rc::new(std::cell::RefCell::new(out))));
+    }
+    let left = to_set(a)?;
+    let method = match op {
+        BinOp::BitOr => "update",
+        BinOp::Sub => "difference_update",
+        _ => "symmetric_difference_update",
+    };
+    crate::builtins::set_method(&left, method, std::slice::from_ref(b))?;
+    Ok(Value::Set(left))
+}
+
 /// The members of a set, or of a keys or items view of a dict, as a set (None for anything else).
 fn set_like(v: &Value) -> Option<crate::value::SetMap> {
     match v {
@@ -712,15 +771,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> OpResult {
                     .iter()
                     .all(|v| !matches!(v, Internal(_)) || set_like(v).is_some()) =>
         {
-            let as_set = |v: &Value| -> Result<Value, Value> {
-                let mut s = crate::value::SetMap::default();
-                for x in iterate(v)? {
-                    check_hashable(&x)?;
-                    s.insert(x);
-                }
-                Ok(Value::Set(Rc::new(std::cell::RefCell::new(s))))
-            };
-            binary(op, &as_set(a)?, &as_set(b)?)
+            view_set_operation(op, a, b)
         }
         (BinOp::Mod, Str(fmt), args) => crate::format::percent_format(fmt, args),
         // A sequence on the left concatenates (and complains about the right operand).
