@@ -11,9 +11,10 @@
 //! does (`Objects/setobject.c` of CPython 3.11: eight slots, linear probes of nine, the perturbed
 //! probe sequence, growth to four times the members when three fifths are filled), starting from
 //! the size the set's table keeps at least ([`SetHasher::table_room`]). The table is then kept
-//! beside the set ([`SetHasher::layout`]) and changed as CPython changes it ([`adding`],
-//! [`removing`], [`popping`], [`growing_by`]): a member that leaves makes a dummy slot, a table
-//! never shrinks, and copies are sized ahead ([`copy`], [`merge`]).
+//! beside the set ([`SetHasher::layout`]) and changed as CPython changes it by every operation
+//! that changes the set ([`adding`], [`discard`], [`pop`], [`merge`], [`growing_by`],
+//! [`after_removals`]): a member that leaves makes a dummy slot, which later members may take,
+//! copies are sized ahead ([`copy`]), and `difference_update` drops the dummies past a quarter.
 //!
 //! Snapshots keep the table ([`saved_table`], [`restored`]), so that recovery replays exactly.
 //! Where the order can still differ from CPython's: after a rolled-back transaction changed the
@@ -22,8 +23,8 @@
 
 use crate::value::{SetHasher, SetMap, Value};
 
-/// A set value (shared, as the journal records it).
-type SetCell = std::rc::Rc<std::cell::RefCell<SetMap>>;
+/// A set value (shared: what `Value::Set` holds).
+pub type SetCell = std::rc::Rc<std::cell::RefCell<SetMap>>;
 
 /// CPython's `_PyHASH_BITS` on 64-bit platforms.
 const HASH_BITS: u32 = 61;
@@ -40,7 +41,7 @@ const MIN_SIZE: usize = 8;
 
 /// `hash(v)` as CPython computes it, for values whose hash is the same in every CPython process
 /// (None for strings, `None`, references and anything unhashable).
-pub fn python_hash(v: &Value) -> Option<u64> {
+fn python_hash(v: &Value) -> Option<u64> {
     match v {
         Value::Bool(b) => Some(u64::from(*b)),
         Value::Int(i) => Some(int_hash(*i)),
@@ -141,7 +142,7 @@ fn minus_one_to_minus_two(hash: u64) -> u64 {
 
 /// The positions (in insertion order) of a set's members in the order CPython iterates them, or
 /// None when that is insertion order or CPython's order differs from process to process.
-pub fn python_order(set: &SetMap) -> Option<Vec<usize>> {
+fn python_order(set: &SetMap) -> Option<Vec<usize>> {
     if set.len() < 2 {
         return None;
     }
@@ -206,7 +207,7 @@ pub fn adding(set: &SetMap, value: &Value) {
 }
 
 /// Before `value` leaves `set` (also when it is not a member): its slot becomes a dummy.
-pub fn removing(set: &SetMap, value: &Value) {
+fn removing(set: &SetMap, value: &Value) {
     if let Some(hash) = python_hash(value) {
         with_layout(set, |layout| {
             layout.discard(hash, value);
@@ -236,7 +237,7 @@ fn has_table_after_removal(set: &SetMap) -> bool {
 
 /// Removes `value` from the set value `s` as CPython's `set_discard_key` does, journaled;
 /// whether it was a member. A set whose order a kept table gives loses it in constant time.
-pub(crate) fn discard(s: &SetCell, value: &Value) -> bool {
+pub fn discard(s: &SetCell, value: &Value) -> bool {
     if !s.borrow().contains(value) {
         return false;
     }
@@ -258,7 +259,7 @@ pub(crate) fn discard(s: &SetCell, value: &Value) -> bool {
 
 /// `set.pop()` on the set value `s`, journaled: the member in CPython's first occupied slot
 /// from where the last pop stopped (None when empty).
-pub(crate) fn pop(s: &SetCell) -> Option<Value> {
+pub fn pop(s: &SetCell) -> Option<Value> {
     if s.borrow().is_empty() {
         return None;
     }
