@@ -638,10 +638,10 @@ impl Layout {
             return None;
         }
         let mask = self.mask();
-        let mut i = self.finger & mask;
-        while !matches!(self.slots[i], Slot::Member(..)) {
-            i = (i + 1) & mask;
-        }
+        let start = self.finger & mask;
+        let i = (0..self.slots.len())
+            .map(|k| (start + k) & mask)
+            .find(|&j| matches!(self.slots[j], Slot::Member(..)))?;
         let Slot::Member(_, value) = std::mem::replace(&mut self.slots[i], Slot::Dummy) else {
             return None;
         };
