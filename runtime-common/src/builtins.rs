@@ -2930,8 +2930,7 @@ pub(crate) fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) 
             if method == "intersection" {
                 new_set(out)
             } else {
-                journal::set_before(s);
-                *s.borrow_mut() = out;
+                set_order::replace(s, out);
                 Value::None
             }
         }
@@ -2951,8 +2950,7 @@ pub(crate) fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) 
         "difference_update" => {
             for arg in set_args(args)? {
                 if arg.is(s) {
-                    let old = std::mem::take(&mut *s.borrow_mut());
-                    journal::set_contents(s, old);
+                    set_order::replace(s, SetMap::default());
                     continue;
                 }
                 for x in arg.members() {
@@ -2966,8 +2964,7 @@ pub(crate) fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) 
         "symmetric_difference_update" => {
             let arg = SetArg::of(&args[0])?;
             if arg.is(s) {
-                let old = std::mem::take(&mut *s.borrow_mut());
-                journal::set_contents(s, old);
+                set_order::replace(s, SetMap::default());
                 return Ok(Value::None);
             }
             let members = match &arg {
@@ -3009,8 +3006,7 @@ pub(crate) fn set_method(s: &Rc<RefCell<SetMap>>, method: &str, args: &[Value]) 
             })
         }
         "clear" => {
-            let old = std::mem::take(&mut *s.borrow_mut());
-            journal::set_contents(s, old);
+            set_order::replace(s, SetMap::default());
             Value::None
         }
         "copy" => new_set(set_order::copy(&s.borrow())),

@@ -1033,7 +1033,9 @@ fn tag_inner(v: &Value, seen: &mut Tagged) -> Json {
             // The table CPython would have decides the iteration order: it is kept.
             match crate::set_order::saved_table(&s) {
                 None => json!({ "$s": members }),
-                Some(t) => json!({ "$S": [t.size, members, t.member_slots, t.dummies, t.finger] }),
+                Some(t) => {
+                    json!({ "$S": [t.size, members, t.member_slots, t.dummies, t.finger, t.room] })
+                }
             }
         }
         Value::Dict(d) => {
@@ -1174,8 +1176,8 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                         let cell =
                             Rc::new(std::cell::RefCell::new(crate::value::SetMap::default()));
                         seen.others.push(Value::Set(cell.clone()));
-                        // `{"$S": [size, members, member slots, dummy slots, finger]}` keeps
-                        // the set's table (written as `[size, members]` before it was kept).
+                        // `{"$S": [size, members, member slots, dummy slots, finger, room]}`
+                        // keeps the set's table (written as `[room, members]` before it was).
                         let numbers = |j: Option<&Json>| -> Result<Vec<usize>, String> {
                             match j {
                                 None => Ok(Vec::new()),
@@ -1188,16 +1190,23 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                             }
                         };
                         let (saved, body) = match (tag.as_str(), body.as_array()) {
-                            ("$S", Some(parts)) if matches!(parts.len(), 2 | 5) => (
-                                crate::set_order::SavedTable {
-                                    size: parts[0].as_u64().ok_or("bad $S")? as usize,
-                                    member_slots: numbers(parts.get(2))?,
-                                    dummies: numbers(parts.get(3))?,
-                                    finger: parts.get(4).and_then(Json::as_u64).unwrap_or(0)
-                                        as usize,
-                                },
-                                &parts[1],
-                            ),
+                            ("$S", Some(parts)) if matches!(parts.len(), 2 | 6) => {
+                                let size = parts[0].as_u64().ok_or("bad $S")? as usize;
+                                let number = |i: usize| {
+                                    parts.get(i).and_then(Json::as_u64).map(|n| n as usize)
+                                };
+                                (
+                                    crate::set_order::SavedTable {
+                                        size,
+                                        member_slots: numbers(parts.get(2))?,
+                                        dummies: numbers(parts.get(3))?,
+                                        finger: number(4).unwrap_or(0),
+                                        // `[room, members]`, as sets were kept before.
+                                        room: number(5).unwrap_or(size),
+                                    },
+                                    &parts[1],
+                                )
+                            }
                             ("$S", _) => return Err("bad $S".into()),
                             _ => (
                                 crate::set_order::SavedTable {
@@ -1205,6 +1214,7 @@ fn untag(j: &Json, seen: &mut Untagged) -> Result<Value, String> {
                                     member_slots: Vec::new(),
                                     dummies: Vec::new(),
                                     finger: 0,
+                                    room: 0,
                                 },
                                 body,
                             ),

@@ -405,13 +405,6 @@ pub(crate) fn set_contents(s: &SetCell, old: SetMap) {
     }
 }
 
-/// Before a change to `s` that no finer entry describes: keeps a copy of its contents.
-pub(crate) fn set_before(s: &SetCell) {
-    if OPEN.get() && !replaced_last(s) {
-        record(|| Change::SetReplace(s.clone(), s.borrow().clone()));
-    }
-}
-
 /// After an iterator's consumed count changed from `old`.
 pub(crate) fn consumed(cell: &Rc<Cell<usize>>, old: usize) {
     record(|| Change::Consumed(cell.clone(), old));
@@ -437,8 +430,10 @@ mod tests {
         open();
         // `s &= t` in a loop: one copy of the set, not one per pass.
         for i in 0..50 {
-            set_before(&s);
-            s.borrow_mut().shift_remove(&Value::Int(i));
+            let mut next = s.borrow().clone();
+            next.shift_remove(&Value::Int(i));
+            let old = std::mem::replace(&mut *s.borrow_mut(), next);
+            set_contents(&s, old);
         }
         assert_eq!(ENTRIES.with_borrow(Vec::len), 1);
         // `s |= {x}` in a loop: one truncation.

@@ -281,6 +281,24 @@ pub fn pop(s: &SetCell) -> Option<Value> {
     }
 }
 
+/// Replaces the members of the set value `s` with `members` (a new table, as `clear` and
+/// `intersection_update` make), journaled. Where `pop` looks first belongs to the set, not to
+/// its table: it is kept.
+pub fn replace(s: &SetCell, members: SetMap) {
+    let finger = s
+        .borrow()
+        .hasher()
+        .layout()
+        .borrow()
+        .as_ref()
+        .map(|l| l.finger);
+    if let Some(finger) = finger {
+        with_layout(&members, |layout| layout.finger = finger);
+    }
+    let old = std::mem::replace(&mut *s.borrow_mut(), members);
+    crate::journal::set_contents(s, old);
+}
+
 /// After members left `set` by `difference_update` or `-=`: CPython rebuilds the table when
 /// dummies fill more than a quarter of it.
 pub fn after_removals(set: &SetMap) {
@@ -400,14 +418,21 @@ pub struct SavedTable {
     pub dummies: Vec<usize>,
     /// Where `pop` looks first.
     pub finger: usize,
+    /// The slots the set's table keeps at least when it is taken again from the members (see
+    /// [`SetHasher::table_room`]): what the original would use, so that a restored set behaves
+    /// as the original also after a change its table missed.
+    pub room: usize,
 }
 
 /// What a snapshot keeps of `set`'s table; None when nothing beyond its members (a set built
 /// member by member, whose table is taken again from them).
 pub fn saved_table(set: &SetMap) -> Option<SavedTable> {
+    let room = set.hasher().table_room();
     let kept = set.hasher().layout().borrow();
-    match kept.as_ref().filter(|l| l.used == set.len()) {
-        Some(layout) => {
+    let table = kept
+        .as_ref()
+        .filter(|l| l.used == set.len())
+        .and_then(|layout| {
             let mut member_slots = vec![usize::MAX; set.len()];
             let mut dummies = Vec::new();
             for (slot, entry) in layout.slots.iter().enumerate() {
@@ -417,36 +442,33 @@ pub fn saved_table(set: &SetMap) -> Option<SavedTable> {
                     Slot::Empty => {}
                 }
             }
-            if member_slots.contains(&usize::MAX) {
-                return None;
-            }
-            Some(SavedTable {
+            (!member_slots.contains(&usize::MAX)).then_some(SavedTable {
                 size: layout.slots.len(),
                 member_slots,
                 dummies,
                 finger: layout.finger,
+                room,
             })
-        }
-        None => match set.hasher().table_room() {
-            0 => None,
-            room => Some(SavedTable {
-                size: room,
-                member_slots: Vec::new(),
-                dummies: Vec::new(),
-                finger: 0,
-            }),
-        },
-    }
+        });
+    // Without a table (or with one that missed a change), the room is what decides.
+    table.or((room > 0).then(|| SavedTable {
+        size: room,
+        member_slots: Vec::new(),
+        dummies: Vec::new(),
+        finger: 0,
+        room,
+    }))
 }
 
 /// A set with `members` (in insertion order) and the table [`saved_table`] kept of it.
 pub fn restored(members: Vec<Value>, saved: SavedTable) -> Result<SetMap, String> {
     let bad = || "bad set table".to_string();
     // CPython's table is under eight slots per member or dummy (a larger one is no table of it).
-    if saved.size > 16 * (members.len() + saved.dummies.len() + 1) {
+    let most = 16 * (members.len() + saved.dummies.len() + 1);
+    if saved.size > most || saved.room > most {
         return Err(bad());
     }
-    let mut set = SetMap::with_hasher(SetHasher::with_room(saved.size));
+    let mut set = SetMap::with_hasher(SetHasher::with_room(saved.room));
     set.extend(members);
     if saved.member_slots.is_empty() && saved.dummies.is_empty() {
         return Ok(set);
@@ -794,6 +816,7 @@ mod tests {
             member_slots: Vec::new(),
             dummies: Vec::new(),
             finger: 0,
+            room: 1 << 40,
         };
         assert!(restored(vec![Value::Int(1)], saved).is_err());
     }
