@@ -14,9 +14,9 @@ pub type DictMap = IndexMap<Value, Value, FastHash>;
 /// A set: stored in insertion order; iterated in CPython's order (see [`crate::set_order`]).
 pub type SetMap = IndexSet<Value, SetHasher>;
 
-/// The hasher of sets: Fx, carrying how many slots CPython's table for the set keeps at least
-/// (a table sized ahead by a copy, or one that lost members: tables never shrink when members
-/// leave), which [`crate::set_order`] needs to know the set's iteration order.
+/// The hasher of sets: Fx, carrying what [`crate::set_order`] needs to give the set CPython's
+/// iteration order: the model of CPython's table for it, and how many slots a table taken again
+/// from its members starts from (a set CPython sized ahead).
 #[derive(Clone, Default, Debug)]
 pub struct SetHasher {
     table_room: std::cell::Cell<usize>,
@@ -480,7 +480,7 @@ impl Value {
     /// preserved; sets stay exactly as they are stored (an engine's copies of state must not
     /// change it). What crosses an entity boundary is a [`Value::crossing_copy`].
     pub fn deep_copy(&self) -> Value {
-        Value::copy_all(std::slice::from_ref(self), false).remove(0)
+        self.copy_one(false)
     }
 
     /// Deep copies of several values made together: containers shared between them stay shared
@@ -492,7 +492,7 @@ impl Value {
     /// The copy of a value crossing an entity boundary: a [`Value::deep_copy`] that builds sets
     /// again as CPython's `copy.deepcopy` does (member by member, in iteration order).
     pub fn crossing_copy(&self) -> Value {
-        Value::copy_all(std::slice::from_ref(self), true).remove(0)
+        self.copy_one(true)
     }
 
     /// [`Value::crossing_copy`] of several values made together (sharing kept between them).
@@ -505,18 +505,27 @@ impl Value {
             copies: rustc_hash::FxHashMap::default(),
             rebuild_sets,
         };
-        values
-            .iter()
-            .map(|v| match v {
-                Value::List(_)
-                | Value::Tuple(_)
-                | Value::Dict(_)
-                | Value::Set(_)
-                | Value::Exception(_)
-                | Value::Internal(_) => v.deep_copy_memo(&mut memo),
-                other => other.clone(),
-            })
-            .collect()
+        values.iter().map(|v| v.copy_with(&mut memo)).collect()
+    }
+
+    fn copy_one(&self, rebuild_sets: bool) -> Value {
+        self.copy_with(&mut CopyMemo {
+            copies: rustc_hash::FxHashMap::default(),
+            rebuild_sets,
+        })
+    }
+
+    /// Scalars and strings are shared; containers, tuples, exceptions and iterators copied.
+    fn copy_with(&self, memo: &mut CopyMemo) -> Value {
+        match self {
+            Value::List(_)
+            | Value::Tuple(_)
+            | Value::Dict(_)
+            | Value::Set(_)
+            | Value::Exception(_)
+            | Value::Internal(_) => self.deep_copy_memo(memo),
+            other => other.clone(),
+        }
     }
 
     /// The identity of a mutable container (`None` for other values).
