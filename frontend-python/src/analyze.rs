@@ -940,8 +940,12 @@ fn analyze_entity<'a>(
     reporter: &mut Reporter<'_>,
 ) -> Option<EntityInfo<'a>> {
     let name = class.name.as_str().to_string();
+    // With base classes, `__init__` and `__key__` may be meant to come from them: their absence
+    // is not reported as well.
+    let mut has_bases = false;
     if let Some(args) = &class.arguments {
         if !args.args.is_empty() || !args.keywords.is_empty() {
+            has_bases = true;
             reporter.error(
                 &**args,
                 "E0201",
@@ -1023,9 +1027,9 @@ fn analyze_entity<'a>(
             ),
         }
     }
-    let mut ok = true;
+    let mut ok = !has_bases;
     for required in ["__init__", "__key__"] {
-        if !methods.iter().any(|m| m.name == required) {
+        if !has_bases && !methods.iter().any(|m| m.name == required) {
             reporter.error(
                 &class.name,
                 "E0204",
