@@ -473,9 +473,12 @@ pub fn restored(members: Vec<Value>, saved: SavedTable) -> Result<SetMap, String
     if saved.member_slots.is_empty() && saved.dummies.is_empty() {
         return Ok(set);
     }
+    // CPython's table is never more than three fifths filled (probes end at an empty slot).
+    let fill = set.len() + saved.dummies.len();
     if !saved.size.is_power_of_two()
         || saved.size < MIN_SIZE
         || saved.member_slots.len() != set.len()
+        || fill * 5 >= (saved.size - 1) * 3
     {
         return Err(bad());
     }
@@ -807,6 +810,18 @@ mod tests {
         assert_eq!(as_ints(&members(&restored.borrow())), expected);
         // The restored table goes on as the original: the next pop takes the same member.
         assert_eq!(pop(&restored), pop(&cell));
+    }
+
+    #[test]
+    fn a_saved_table_too_full_to_probe_is_refused() {
+        let saved = SavedTable {
+            size: 8,
+            member_slots: vec![0, 1],
+            dummies: vec![2, 3, 4, 5, 6, 7],
+            finger: 0,
+            room: 0,
+        };
+        assert!(restored(vec![Value::Int(8), Value::Int(1)], saved).is_err());
     }
 
     #[test]
