@@ -370,7 +370,7 @@ pub fn merge(into: &mut SetMap, other: &SetMap) {
                     };
                 } else {
                     for (hash, value) in source.entries() {
-                        insert_clean(&mut layout.slots, hash, value.clone());
+                        layout.insert_clean(hash, value.clone());
                     }
                     layout.fill = source.used;
                     layout.used = source.used;
@@ -675,40 +675,32 @@ impl Layout {
         Some(value)
     }
 
+    /// `set_insert_clean`: the first empty slot of the member's probe sequence (for a member
+    /// known to be absent, into a table with room for it).
+    fn insert_clean(&mut self, hash: u64, value: Value) {
+        let mut free = None;
+        self.probe(hash, |j, slot| {
+            let empty = matches!(slot, Slot::Empty);
+            if empty {
+                free = Some(j);
+            }
+            empty
+        });
+        if let Some(j) = free {
+            self.slots[j] = Slot::Member(hash, value);
+        }
+    }
+
     /// `set_table_resize`: the smallest power of two above `min_used`, members placed in slot
     /// order, dummies dropped.
     fn resize(&mut self, min_used: usize) {
         let old = std::mem::replace(&mut self.slots, vec![Slot::Empty; size_above(min_used)]);
         for slot in old {
             if let Slot::Member(hash, value) = slot {
-                insert_clean(&mut self.slots, hash, value);
+                self.insert_clean(hash, value);
             }
         }
         self.fill = self.used;
-    }
-}
-
-/// `set_insert_clean`: the first empty slot of the member's probe sequence.
-fn insert_clean(slots: &mut [Slot], hash: u64, value: Value) {
-    let mask = slots.len() - 1;
-    let mut perturb = hash;
-    let mut i = (hash as usize) & mask;
-    loop {
-        let probes = if i + LINEAR_PROBES <= mask {
-            LINEAR_PROBES
-        } else {
-            0
-        };
-        if let Some(free) = (i..=i + probes).find(|&j| matches!(slots[j], Slot::Empty)) {
-            slots[free] = Slot::Member(hash, value);
-            return;
-        }
-        perturb >>= PERTURB_SHIFT;
-        i = (i
-            .wrapping_mul(5)
-            .wrapping_add(1)
-            .wrapping_add(perturb as usize))
-            & mask;
     }
 }
 
