@@ -241,20 +241,26 @@ pub fn discard(s: &SetCell, value: &Value) -> bool {
     if !s.borrow().contains(value) {
         return false;
     }
+    let index = s.borrow().get_index_of(value);
     removing(&s.borrow(), value);
-    let swap = has_table_after_removal(&s.borrow());
-    if swap {
-        let removed = s.borrow_mut().swap_remove_full(value);
-        if let Some((i, v)) = removed {
-            crate::journal::set_swap_removed(s, i, &v);
-        }
-    } else {
-        let removed = s.borrow_mut().shift_remove_full(value);
-        if let Some((i, v)) = removed {
-            crate::journal::set_removed(s, i, &v);
-        }
+    if let Some(i) = index {
+        remove_at(s, i);
     }
     true
+}
+
+/// Takes the member at position `i` out of the set value `s` whose table already lost it,
+/// journaled: in constant time when the table gives the order, else keeping insertion order.
+fn remove_at(s: &SetCell, i: usize) -> Option<Value> {
+    if has_table_after_removal(&s.borrow()) {
+        let v = s.borrow_mut().swap_remove_index(i)?;
+        crate::journal::set_swap_removed(s, i, &v);
+        Some(v)
+    } else {
+        let v = s.borrow_mut().shift_remove_index(i)?;
+        crate::journal::set_removed(s, i, &v);
+        Some(v)
+    }
 }
 
 /// `set.pop()` on the set value `s`, journaled: the member in CPython's first occupied slot
@@ -266,19 +272,7 @@ pub fn pop(s: &SetCell) -> Option<Value> {
     let mut popped = None;
     with_layout(&s.borrow(), |layout| popped = layout.pop());
     let index = popped.and_then(|v| s.borrow().get_index_of(&v));
-    match index {
-        Some(i) if has_table_after_removal(&s.borrow()) => {
-            let v = s.borrow_mut().swap_remove_index(i)?;
-            crate::journal::set_swap_removed(s, i, &v);
-            Some(v)
-        }
-        _ => {
-            let i = index.unwrap_or(0);
-            let v = s.borrow_mut().shift_remove_index(i)?;
-            crate::journal::set_removed(s, i, &v);
-            Some(v)
-        }
-    }
+    remove_at(s, index.unwrap_or(0))
 }
 
 /// Replaces the members of the set value `s` with `members` (a new table, as `clear` and
@@ -304,12 +298,7 @@ pub fn replace(s: &SetCell, members: SetMap) {
 pub fn after_removals(set: &SetMap) {
     with_layout(set, |layout| {
         if layout.fill - layout.used > layout.mask() / 4 {
-            let wanted = if layout.used > 50_000 {
-                layout.used * 2
-            } else {
-                layout.used * 4
-            };
-            layout.resize(wanted);
+            layout.rebuild();
         }
     });
 }
@@ -352,10 +341,14 @@ pub fn merge(into: &mut SetMap, other: &SetMap) {
         return;
     }
     let order = members(other);
-    let kept = other.hasher().layout().borrow().clone();
-    let source = match kept.filter(|l| l.used == other.len()) {
+    let kept = other.hasher().layout().borrow();
+    let built;
+    let source = match kept.as_deref().filter(|l| l.used == other.len()) {
         Some(layout) => Some(layout),
-        None => Layout::of(other).map(Box::new),
+        None => {
+            built = Layout::of(other);
+            built.as_ref()
+        }
     };
     match source {
         Some(source) => with_layout(into, |layout| {
@@ -366,7 +359,7 @@ pub fn merge(into: &mut SetMap, other: &SetMap) {
                 if layout.slots.len() == source.slots.len() && source.fill == source.used {
                     *layout = Layout {
                         finger: layout.finger,
-                        ..(*source).clone()
+                        ..source.clone()
                     };
                 } else {
                     for (hash, value) in source.entries() {
@@ -630,12 +623,7 @@ impl Layout {
             self.fill += 1;
             self.used += 1;
             if self.fill * 5 >= self.mask() * 3 {
-                let wanted = if self.used > 50_000 {
-                    self.used * 2
-                } else {
-                    self.used * 4
-                };
-                self.resize(wanted);
+                self.rebuild();
             }
         }
     }
@@ -689,6 +677,17 @@ impl Layout {
         if let Some(j) = free {
             self.slots[j] = Slot::Member(hash, value);
         }
+    }
+
+    /// The resize CPython makes when the table is filled or holds too many dummies: room for four
+    /// times the members (twice, past 50,000).
+    fn rebuild(&mut self) {
+        let wanted = if self.used > 50_000 {
+            self.used * 2
+        } else {
+            self.used * 4
+        };
+        self.resize(wanted);
     }
 
     /// `set_table_resize`: the smallest power of two above `min_used`, members placed in slot
